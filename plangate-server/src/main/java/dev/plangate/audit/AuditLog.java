@@ -1,0 +1,81 @@
+package dev.plangate.audit;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+import dev.plangate.platform.Actor;
+import dev.plangate.platform.Page;
+import dev.plangate.platform.StoredJson;
+import dev.plangate.platform.Timestamps;
+
+/**
+ * Writes and reads the audit trail. Callers record inside their own transaction, so a change and its audit
+ * record are committed together or not at all.
+ */
+@Service
+public class AuditLog {
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	AuditLog(JdbcClient jdbc, Clock clock) {
+		this.jdbc = jdbc;
+		this.clock = clock;
+	}
+
+	/** Records an action by the current {@link Actor}; {@code before}/{@code after} are stored as JSON. */
+	public void record(String action, String targetType, String targetId, @Nullable Object before,
+			@Nullable Object after) {
+		var actor = Actor.current();
+		jdbc.sql("""
+				insert into audit_event (occurred_at, actor, ip, action, target_type, target_id, before_state, after_state)
+				values (:at, :actor, :ip, :action, :type, :id, :before, :after)""")
+			.param("at", Timestamps.sql(clock.instant()))
+			.param("actor", actor.name())
+			.param("ip", actor.ip())
+			.param("action", action)
+			.param("type", targetType)
+			.param("id", targetId)
+			.param("before", before == null ? null : StoredJson.write(before))
+			.param("after", after == null ? null : StoredJson.write(after))
+			.update();
+	}
+
+	/** Newest first; filtered by target when given. */
+	public Page<AuditEvent> list(@Nullable String targetType, @Nullable String targetId, @Nullable Long before,
+			int limit) {
+		var sql = new StringBuilder("select * from audit_event where 1 = 1");
+		var params = new java.util.LinkedHashMap<String, Object>();
+		if (targetType != null) {
+			sql.append(" and target_type = :type");
+			params.put("type", targetType);
+		}
+		if (targetId != null) {
+			sql.append(" and target_id = :id");
+			params.put("id", targetId);
+		}
+		if (before != null) {
+			sql.append(" and id < :before");
+			params.put("before", before);
+		}
+		sql.append(" order by id desc limit :limit");
+		params.put("limit", limit + 1);
+		List<AuditEvent> rows = jdbc.sql(sql.toString())
+			.params(params)
+			.query((rs, n) -> new AuditEvent(rs.getLong("id"), Timestamps.readRequired(rs, "occurred_at"),
+					rs.getString("actor"), rs.getString("ip"), rs.getString("action"), rs.getString("target_type"),
+					rs.getString("target_id"), json(rs.getString("before_state")), json(rs.getString("after_state"))))
+			.list();
+		String next = rows.size() > limit ? String.valueOf(rows.get(limit - 1).id()) : null;
+		return new Page<>(rows.subList(0, Math.min(limit, rows.size())), next);
+	}
+
+	private static @Nullable Object json(@Nullable String text) {
+		return text == null ? null : StoredJson.read(text, Object.class);
+	}
+}

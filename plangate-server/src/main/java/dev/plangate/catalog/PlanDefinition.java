@@ -1,0 +1,25 @@
+package dev.plangate.catalog;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The content of one plan version: everything a catalog file or the admin API says about a plan.
+ *
+ * @param price in minor units of {@code currency}
+ * @param queuePriority higher is served first by the batch queue
+ * @param rateMultiplier scales the default of rate features the plan does not list
+ * @param entitlements by feature key
+ */
+public record PlanDefinition(String key, String name, @Nullable String description, long price, String currency,
+		BillingInterval interval, int trialDays, int queuePriority, BigDecimal rateMultiplier,
+		Map<String, Entitlement> entitlements) {
+
+	public PlanDefinition {
+		entitlements = java.util.Collections.unmodifiableMap(new TreeMap<>(entitlements));
+		rateMultiplier = rateMultiplier.stripTrailingZeros();
+	}
+}

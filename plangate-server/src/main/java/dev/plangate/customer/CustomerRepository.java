@@ -1,0 +1,165 @@
+package dev.plangate.customer;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import dev.plangate.catalog.Entitlement;
+import dev.plangate.platform.StoredJson;
+import dev.plangate.platform.Timestamps;
+import tools.jackson.core.type.TypeReference;
+
+@Repository
+class CustomerRepository {
+
+	private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {
+	};
+
+	private final JdbcClient jdbc;
+
+	CustomerRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	Optional<Customer> find(String id) {
+		return jdbc.sql("select * from customer where customer_id = :id").param("id", id).query(this::row).optional();
+	}
+
+	/** Reads a customer and holds its row until the transaction ends. */
+	Optional<Customer> lock(String id) {
+		return jdbc.sql("select * from customer where customer_id = :id for update")
+			.param("id", id)
+			.query(this::row)
+			.optional();
+	}
+
+	/** Inserts unless the id exists (another request may have created it a moment ago); true when inserted. */
+	boolean insert(Customer c) {
+		return jdbc.sql("""
+				insert into customer (customer_id, kind, name, email, status, region, metadata, created_at, updated_at)
+				select :id, :kind, :name, :email, :status, :region, :metadata, :at, :at
+				where not exists (select 1 from customer where customer_id = :id)""")
+			.paramSource(params(c))
+			.update() == 1;
+	}
+
+	void update(Customer c) {
+		jdbc.sql("""
+				update customer set name = :name, email = :email, status = :status, region = :region,
+				  metadata = :metadata, updated_at = :updated, deleted_at = :deleted
+				where customer_id = :id""").paramSource(params(c)).update();
+	}
+
+	private static Map<String, @Nullable Object> params(Customer c) {
+		var params = new HashMap<String, @Nullable Object>();
+		params.put("id", c.id());
+		params.put("kind", c.kind());
+		params.put("name", c.name());
+		params.put("email", c.email());
+		params.put("status", c.status().id());
+		params.put("region", c.region());
+		params.put("metadata", StoredJson.write(c.metadata()));
+		params.put("at", Timestamps.sql(c.createdAt()));
+		params.put("updated", Timestamps.sql(c.updatedAt()));
+		params.put("deleted", Timestamps.sql(c.deletedAt()));
+		return params;
+	}
+
+	/**
+	 * One page in id order after {@code after}. The plan filter reads the subscription table: a customer's plan is
+	 * what a back office filters by, and a join is the only way to page such a filter correctly.
+	 */
+	List<Customer> list(@Nullable String search, @Nullable CustomerStatus status, @Nullable String plan,
+			@Nullable String after, int limit) {
+		var sql = new StringBuilder("select c.* from customer c");
+		var params = new HashMap<String, Object>();
+		if (plan != null) {
+			sql.append(" join subscription s on s.customer_id = c.customer_id and s.plan_key = :plan");
+			params.put("plan", plan);
+		}
+		if (status != null) {
+			sql.append(" where c.status = :status");
+			params.put("status", status.id());
+		}
+		else {
+			sql.append(" where c.status <> 'deleted'");
+		}
+		if (search != null) {
+			sql.append(" and (lower(c.customer_id) like :search escape '\\' or lower(c.name) like :search escape '\\'"
+					+ " or lower(c.email) like :search escape '\\')");
+			params.put("search", "%" + search.toLowerCase(java.util.Locale.ROOT)
+				.replace("\\", "\\\\")
+				.replace("%", "\\%")
+				.replace("_", "\\_") + "%");
+		}
+		if (after != null) {
+			sql.append(" and c.customer_id > :after");
+			params.put("after", after);
+		}
+		sql.append(" order by c.customer_id limit :limit");
+		params.put("limit", limit);
+		return jdbc.sql(sql.toString()).params(params).query(this::row).list();
+	}
+
+	private Customer row(ResultSet rs, int n) throws SQLException {
+		return new Customer(rs.getString("customer_id"), rs.getString("kind"), rs.getString("name"),
+				rs.getString("email"), CustomerStatus.of(rs.getString("status")), rs.getString("region"),
+				StoredJson.read(rs.getString("metadata"), METADATA), Timestamps.readRequired(rs, "created_at"),
+				Timestamps.readRequired(rs, "updated_at"), Timestamps.read(rs, "deleted_at"));
+	}
+
+	// overrides
+
+	List<Override> overrides(String customerId) {
+		return jdbc.sql("select * from customer_override where customer_id = :id order by feature_key")
+			.param("id", customerId)
+			.query(this::override)
+			.list();
+	}
+
+	Optional<Override> override(String customerId, String feature) {
+		return jdbc.sql("select * from customer_override where customer_id = :id and feature_key = :feature")
+			.param("id", customerId)
+			.param("feature", feature)
+			.query(this::override)
+			.optional();
+	}
+
+	void putOverride(Override o) {
+		jdbc.sql("delete from customer_override where customer_id = :id and feature_key = :feature")
+			.param("id", o.customerId())
+			.param("feature", o.feature())
+			.update();
+		jdbc.sql("""
+				insert into customer_override (customer_id, feature_key, entitlement, reason, set_by, set_at)
+				values (:id, :feature, :entitlement, :reason, :by, :at)""")
+			.param("id", o.customerId())
+			.param("feature", o.feature())
+			.param("entitlement", StoredJson.write(o.entitlement()))
+			.param("reason", o.reason())
+			.param("by", o.setBy())
+			.param("at", Timestamps.sql(o.setAt()))
+			.update();
+	}
+
+	void deleteOverride(String customerId, String feature) {
+		jdbc.sql("delete from customer_override where customer_id = :id and feature_key = :feature")
+			.param("id", customerId)
+			.param("feature", feature)
+			.update();
+	}
+
+	private Override override(ResultSet rs, int n) throws SQLException {
+		return new Override(rs.getString("customer_id"), rs.getString("feature_key"),
+				StoredJson.read(rs.getString("entitlement"), Entitlement.class), rs.getString("reason"),
+				rs.getString("set_by"), Timestamps.readRequired(rs, "set_at"));
+	}
+
+}

@@ -1,0 +1,3 @@
+/** Customers (users and organizations), their status and their per-customer overrides. */
+@org.jspecify.annotations.NullMarked
+package dev.plangate.customer;

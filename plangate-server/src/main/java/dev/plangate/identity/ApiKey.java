@@ -1,0 +1,15 @@
+package dev.plangate.identity;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/** A server API key as stored and listed: never its secret. */
+public record ApiKey(UUID id, String name, String prefix, Instant createdAt, String createdBy,
+		@Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {
+
+	public boolean isActive() {
+		return revokedAt == null;
+	}
+}

@@ -1,0 +1,90 @@
+package dev.plangate.identity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+
+import dev.plangate.platform.StoredJson;
+
+/**
+ * The text of a key: a type prefix, 30 random base62 characters (178 bits) and a 6-character CRC32 checksum, as
+ * GitHub's tokens are. The checksum lets a malformed or mistyped key be refused without a database lookup and lets
+ * secret scanners recognise Plangate keys.
+ */
+record ApiKeySecret(String text) {
+
+	static final String SERVER_PREFIX = "pg_sk_";
+
+	private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+	private static final int RANDOM_LENGTH = 30;
+
+	private static final int CHECKSUM_LENGTH = 6;
+
+	private static final Pattern SHAPE = Pattern
+		.compile("pg_sk_[0-9A-Za-z]{" + RANDOM_LENGTH + "}[0-9A-Za-z]{" + CHECKSUM_LENGTH + "}");
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	static ApiKeySecret generate() {
+		var body = new StringBuilder(RANDOM_LENGTH);
+		for (int i = 0; i < RANDOM_LENGTH; i++) {
+			body.append(BASE62.charAt(RANDOM.nextInt(BASE62.length())));
+		}
+		return new ApiKeySecret(SERVER_PREFIX + body + checksum(body.toString()));
+	}
+
+	/** A well-formed key with a valid checksum, or empty: no database is asked about anything else. */
+	static Optional<ApiKeySecret> parse(String text) {
+		if (!SHAPE.matcher(text).matches()) {
+			return Optional.empty();
+		}
+		String body = text.substring(SERVER_PREFIX.length(), SERVER_PREFIX.length() + RANDOM_LENGTH);
+		String checksum = text.substring(SERVER_PREFIX.length() + RANDOM_LENGTH);
+		return checksum.equals(checksum(body)) ? Optional.of(new ApiKeySecret(text)) : Optional.empty();
+	}
+
+	/**
+	 * Why a key chosen by an operator is too weak to use, if it is: it must be well-formed and look random (no long
+	 * runs, enough distinct characters).
+	 */
+	static Optional<String> weakness(String text) {
+		if (parse(text).isEmpty()) {
+			return Optional.of("it is not a Plangate server key (pg_sk_ followed by 36 characters with a valid checksum)");
+		}
+		String body = text.substring(SERVER_PREFIX.length(), SERVER_PREFIX.length() + RANDOM_LENGTH);
+		if (body.chars().distinct().count() < 15) {
+			return Optional.of("its random part repeats too few characters to be random");
+		}
+		return Optional.empty();
+	}
+
+	/** What is stored: the key itself never is. */
+	String hash() {
+		return StoredJson.sha256(text);
+	}
+
+	/** What lists show so that people can tell keys apart. */
+	String displayPrefix() {
+		return text.substring(0, SERVER_PREFIX.length() + 6);
+	}
+
+	private static String checksum(String body) {
+		var crc = new CRC32();
+		crc.update(body.getBytes(StandardCharsets.US_ASCII));
+		long value = crc.getValue();
+		var out = new char[CHECKSUM_LENGTH];
+		for (int i = CHECKSUM_LENGTH - 1; i >= 0; i--) {
+			out[i] = BASE62.charAt((int) (value % 62));
+			value /= 62;
+		}
+		return new String(out);
+	}
+
+	@Override
+	public String toString() {
+		return displayPrefix() + "…";
+	}
+}

@@ -1,0 +1,153 @@
+package dev.plangate.platform;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Turns every exception into one problem shape (see {@link Problems}). The framework's own exceptions
+ * (malformed JSON, a missing parameter, a wrong method) get the same {@code code} vocabulary as ours.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	@ExceptionHandler(PlangateException.class)
+	ResponseEntity<Object> plangate(PlangateException ex, WebRequest request) {
+		var problem = Problems.of(ex.code(), ex.getMessage(), ex.errors());
+		ex.properties().forEach(problem::setProperty);
+		return respond(problem, request);
+	}
+
+	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
+	ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex, WebRequest request) {
+		var field = new FieldError(ex.getName(), "'" + ex.getValue() + "' is not a valid value");
+		return respond(Problems.of(ErrorCode.INVALID_REQUEST, "Invalid parameter '" + ex.getName() + "'",
+				List.of(field)), request);
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
+		log.error("Unexpected failure on {}", describe(request), ex);
+		return respond(Problems.of(ErrorCode.INTERNAL, "An unexpected error occurred", List.of()), request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		var cause = ex.getMostSpecificCause();
+		if (cause instanceof UnrecognizedPropertyException unknown) {
+			var field = new FieldError(path(unknown), "unknown field");
+			return respond(Problems.of(ErrorCode.INVALID_REQUEST, "Unknown field '" + path(unknown) + "'",
+					List.of(field)), request);
+		}
+		if (cause instanceof JacksonException json && !(cause instanceof StreamReadException)
+				&& !json.getPath().isEmpty()) {
+			var field = new FieldError(path(json), "has the wrong type or format");
+			return respond(Problems.of(ErrorCode.INVALID_REQUEST,
+					"Field '" + path(json) + "' has the wrong type or format", List.of(field)), request);
+		}
+		String detail = cause instanceof JacksonException json ? json.getOriginalMessage() : "Request body is missing";
+		return respond(Problems.of(ErrorCode.MALFORMED_JSON, "Malformed JSON: " + firstLine(detail), List.of()),
+				request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		var errors = new ArrayList<FieldError>();
+		ex.getBindingResult()
+			.getFieldErrors()
+			.forEach(e -> errors.add(new FieldError(e.getField(), String.valueOf(e.getDefaultMessage()))));
+		ex.getBindingResult()
+			.getGlobalErrors()
+			.forEach(e -> errors.add(new FieldError(e.getObjectName(), String.valueOf(e.getDefaultMessage()))));
+		return respond(Problems.of(ErrorCode.INVALID_REQUEST, describeFields(errors), errors), request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		var errors = new ArrayList<FieldError>();
+		ex.getParameterValidationResults()
+			.forEach(result -> result.getResolvableErrors()
+				.forEach(e -> errors.add(new FieldError(String.valueOf(result.getMethodParameter().getParameterName()),
+						String.valueOf(e.getDefaultMessage())))));
+		return respond(Problems.of(ErrorCode.INVALID_REQUEST, describeFields(errors), errors), request);
+	}
+
+	/** Gives the framework's problems our {@code code} and title, keeping their status and detail. */
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		var code = ErrorCode.forStatus(statusCode.value());
+		String detail = body instanceof ProblemDetail framework && framework.getDetail() != null
+				? framework.getDetail() : code.title();
+		var problem = Problems.of(code, detail, List.of());
+		problem.setStatus(statusCode.value());
+		return ResponseEntity.status(statusCode).headers(headers).body(withInstance(problem, request));
+	}
+
+	private static ResponseEntity<Object> respond(ProblemDetail problem, WebRequest request) {
+		return ResponseEntity.status(problem.getStatus()).body(withInstance(problem, request));
+	}
+
+	private static ProblemDetail withInstance(ProblemDetail problem, WebRequest request) {
+		if (request instanceof ServletWebRequest servlet) {
+			problem.setInstance(java.net.URI.create(servlet.getRequest().getRequestURI()));
+		}
+		return problem;
+	}
+
+	private static String path(JacksonException ex) {
+		var path = new StringBuilder();
+		for (var ref : ex.getPath()) {
+			if (ref.getPropertyName() != null) {
+				if (!path.isEmpty()) {
+					path.append('.');
+				}
+				path.append(ref.getPropertyName());
+			}
+			else if (ref.getIndex() >= 0) {
+				path.append('[').append(ref.getIndex()).append(']');
+			}
+		}
+		return path.isEmpty() ? "(body)" : path.toString();
+	}
+
+	private static String describeFields(List<FieldError> errors) {
+		return errors.isEmpty() ? "Invalid request" : "Invalid field" + (errors.size() == 1 ? " " : "s ")
+				+ String.join(", ", errors.stream().map(e -> "'" + e.field() + "'").distinct().toList());
+	}
+
+	private static String firstLine(String text) {
+		int newline = text.indexOf('\n');
+		return newline < 0 ? text : text.substring(0, newline);
+	}
+
+	private static String describe(WebRequest request) {
+		return request instanceof ServletWebRequest servlet
+				? servlet.getRequest().getMethod() + " " + servlet.getRequest().getRequestURI() : request.toString();
+	}
+}

@@ -1,0 +1,87 @@
+package dev.plangate.platform;
+
+import java.util.Locale;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every failure Plangate answers with, each a stable machine-readable {@code code} and its HTTP status. Clients
+ * (the SDK included) switch on the code, never on the message.
+ */
+public enum ErrorCode {
+
+	// request shape
+	MALFORMED_JSON(HttpStatus.BAD_REQUEST, "The request body is not valid JSON"),
+	INVALID_REQUEST(HttpStatus.BAD_REQUEST, "The request has invalid fields"),
+	UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "A valid API key is required"),
+	FORBIDDEN(HttpStatus.FORBIDDEN, "The credential may not do this"),
+	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
+	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Cannot produce the requested media type"),
+	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The request body is too large"),
+
+	// catalog
+	PLAN_NOT_FOUND(HttpStatus.NOT_FOUND, "No such plan"),
+	PLAN_VERSION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such plan version"),
+	FEATURE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such feature"),
+	UNKNOWN_PLAN(HttpStatus.UNPROCESSABLE_CONTENT, "The request names a plan that does not exist"),
+	INVALID_PLAN(HttpStatus.UNPROCESSABLE_CONTENT, "The plan definition is invalid"),
+	PLAN_EXISTS(HttpStatus.CONFLICT, "A plan with this key exists"),
+	PLAN_ARCHIVED(HttpStatus.CONFLICT, "The plan is archived"),
+	DEFAULT_PLAN_REQUIRED(HttpStatus.CONFLICT, "The default plan cannot be archived"),
+
+	// customers
+	CUSTOMER_NOT_FOUND(HttpStatus.NOT_FOUND, "No such customer"),
+	CUSTOMER_DELETED(HttpStatus.CONFLICT, "The customer is deleted"),
+	CUSTOMER_KIND_IMMUTABLE(HttpStatus.CONFLICT, "A customer's kind cannot change"),
+	INVALID_OVERRIDE(HttpStatus.UNPROCESSABLE_CONTENT, "The override does not fit the feature"),
+	OVERRIDE_NOT_FOUND(HttpStatus.NOT_FOUND, "The customer has no override for this feature"),
+
+	// subscriptions
+	SUBSCRIPTION_NOT_CANCELABLE(HttpStatus.CONFLICT, "The subscription cannot be canceled"),
+	NO_PENDING_CANCELLATION(HttpStatus.CONFLICT, "The subscription has no pending cancellation"),
+
+	// keys
+	API_KEY_NOT_FOUND(HttpStatus.NOT_FOUND, "No such API key"),
+	LAST_API_KEY(HttpStatus.CONFLICT, "The last active API key cannot be revoked"),
+
+	INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+	private final HttpStatus status;
+
+	private final String title;
+
+	ErrorCode(HttpStatus status, String title) {
+		this.status = status;
+		this.title = title;
+	}
+
+	/** The stable code, as it appears in the {@code code} member of a problem. */
+	public String code() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	public HttpStatus status() {
+		return status;
+	}
+
+	public String title() {
+		return title;
+	}
+
+	/** The code Plangate uses for an HTTP status raised by the framework. */
+	public static ErrorCode forStatus(int status) {
+		return switch (status) {
+			case 400 -> INVALID_REQUEST;
+			case 401 -> UNAUTHENTICATED;
+			case 403 -> FORBIDDEN;
+			case 404 -> NOT_FOUND;
+			case 405 -> METHOD_NOT_ALLOWED;
+			case 406 -> NOT_ACCEPTABLE;
+			case 413 -> PAYLOAD_TOO_LARGE;
+			case 415 -> UNSUPPORTED_MEDIA_TYPE;
+			default -> status >= 500 ? INTERNAL : INVALID_REQUEST;
+		};
+	}
+}

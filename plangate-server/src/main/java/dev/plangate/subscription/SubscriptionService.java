@@ -1,0 +1,300 @@
+package dev.plangate.subscription;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.plangate.audit.AuditLog;
+import dev.plangate.catalog.BillingInterval;
+import dev.plangate.catalog.CatalogService;
+import dev.plangate.catalog.Entitlement;
+import dev.plangate.catalog.EntitlementView;
+import dev.plangate.catalog.Feature;
+import dev.plangate.catalog.FeatureKind;
+import dev.plangate.catalog.Plan;
+import dev.plangate.customer.Customer;
+import dev.plangate.customer.CustomerEvents;
+import dev.plangate.customer.CustomerService;
+import dev.plangate.customer.CustomerStatus;
+import dev.plangate.customer.Override;
+import dev.plangate.platform.Actor;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.FieldError;
+import dev.plangate.platform.PlangateException;
+
+/**
+ * Subscriptions: one per customer, started on the default plan, moved between plans, canceled back to the default
+ * plan. Time-driven transitions (trial end, renewal, a cancellation due) are applied when a subscription is read,
+ * so no scheduler has to run for them to be right.
+ */
+@Service
+public class SubscriptionService {
+
+	private final SubscriptionRepository repository;
+
+	private final CatalogService catalog;
+
+	private final CustomerService customers;
+
+	private final AuditLog auditLog;
+
+	private final TransactionTemplate transactions;
+
+	private final Clock clock;
+
+	SubscriptionService(SubscriptionRepository repository, CatalogService catalog, CustomerService customers,
+			AuditLog auditLog, TransactionTemplate transactions, Clock clock) {
+		this.repository = repository;
+		this.catalog = catalog;
+		this.customers = customers;
+		this.auditLog = auditLog;
+		this.transactions = transactions;
+		this.clock = clock;
+	}
+
+	@EventListener
+	void on(CustomerEvents.Created created) {
+		var plan = catalog.defaultPlan();
+		var now = clock.instant();
+		var subscription = Lifecycle.start(UUID.randomUUID(), created.customerId(), plan, true, now);
+		repository.insert(subscription, now);
+		repository.recordChange(subscription, "created", null, null, Actor.current().name(), now);
+	}
+
+	@EventListener
+	void on(CustomerEvents.Deleted deleted) {
+		repository.lock(deleted.customerId()).ifPresent(s -> {
+			var now = clock.instant();
+			var ended = Lifecycle.end(s, now);
+			repository.update(ended, s.currentPeriodEnd(), now);
+			repository.recordChange(ended, "ended", s.planKey(), s.planVersion(), Actor.current().name(), now);
+		});
+	}
+
+	/** The customer's subscription as of now. */
+	public Subscription current(String customerId) {
+		var read = find(customerId);
+		var advanced = advance(read);
+		if (!advanced.changed()) {
+			return read;
+		}
+		return transactions.execute(status -> {
+			var locked = repository.lock(customerId).orElseThrow();
+			var again = advance(locked);
+			if (again.changed()) {
+				persist(locked, again);
+			}
+			return again.subscription();
+		});
+	}
+
+	/** Moves the customer to the current version of a plan at once; the same plan and version changes nothing. */
+	@Transactional
+	public Subscription changePlan(String customerId, String planKey) {
+		var s = lockLive(customerId);
+		var plan = catalog.choosablePlan(planKey, "plan");
+		if (s.planKey().equals(plan.key()) && s.planVersion() == plan.version() && !s.cancelAtPeriodEnd()) {
+			return s;
+		}
+		var now = clock.instant();
+		boolean trial = !s.planKey().equals(plan.key()) && !repository.hasTrialed(customerId, plan.key());
+		var changed = Lifecycle.change(s, intervalOf(s), plan, trial, now);
+		repository.update(changed, s.currentPeriodEnd(), now);
+		String action = s.planKey().equals(plan.key()) ? "migrated" : "plan_changed";
+		repository.recordChange(changed, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription." + action, "customer", customerId, s, changed);
+		return changed;
+	}
+
+	/**
+	 * Cancels: at once (the customer is on the default plan from now) or at the end of the current period.
+	 *
+	 * @throws PlangateException {@code subscription_not_cancelable} on the default plan
+	 */
+	@Transactional
+	public Subscription cancel(String customerId, boolean immediately) {
+		var s = lockLive(customerId);
+		var defaultPlan = catalog.defaultPlan();
+		if (s.planKey().equals(defaultPlan.key())) {
+			throw new PlangateException(ErrorCode.SUBSCRIPTION_NOT_CANCELABLE, "Customer '" + customerId
+					+ "' is on the default plan '" + defaultPlan.key() + "': there is nothing to cancel")
+				.with("plan", s.planKey());
+		}
+		var now = clock.instant();
+		Subscription changed;
+		String action;
+		if (immediately) {
+			changed = Lifecycle.start(s.id(), customerId, defaultPlan, false, now);
+			changed = new Subscription(changed.id(), customerId, changed.planKey(), changed.planVersion(),
+					changed.status(), s.startedAt(), changed.periodAnchor(), changed.currentPeriodStart(),
+					changed.currentPeriodEnd(), s.trialEnd(), false, null, null);
+			action = "canceled";
+		}
+		else {
+			if (s.cancelAtPeriodEnd()) {
+				return s;
+			}
+			changed = Lifecycle.scheduleCancel(s, now);
+			action = "cancel_scheduled";
+		}
+		repository.update(changed, s.currentPeriodEnd(), now);
+		repository.recordChange(changed, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription." + action, "customer", customerId, s, changed);
+		return changed;
+	}
+
+	/** Takes back a cancellation scheduled for the period's end. */
+	@Transactional
+	public Subscription resume(String customerId) {
+		var s = lockLive(customerId);
+		if (!s.cancelAtPeriodEnd()) {
+			throw new PlangateException(ErrorCode.NO_PENDING_CANCELLATION,
+					"Customer '" + customerId + "' has no cancellation to take back")
+				.with("status", s.status().id());
+		}
+		var now = clock.instant();
+		var resumed = Lifecycle.scheduleCancel(s, null);
+		repository.update(resumed, s.currentPeriodEnd(), now);
+		repository.recordChange(resumed, "resumed", s.planKey(), s.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription.resumed", "customer", customerId, s, resumed);
+		return resumed;
+	}
+
+	public List<SubscriptionChange> history(String customerId) {
+		customers.get(customerId);
+		return repository.history(customerId);
+	}
+
+	/**
+	 * Moves the live subscribers of a plan's older versions to one version (the current one by default), keeping
+	 * their periods.
+	 *
+	 * @param fromVersion only subscribers of this version; all other versions when absent
+	 * @param customerIds only these customers, when given
+	 * @return the customers moved
+	 */
+	@Transactional
+	public List<String> migrate(String planKey, @Nullable Integer fromVersion, @Nullable Integer toVersion,
+			@Nullable List<String> customerIds) {
+		var target = toVersion == null ? catalog.plan(planKey) : catalog.planVersion(planKey, toVersion);
+		if (fromVersion != null) {
+			catalog.planVersion(planKey, fromVersion);
+		}
+		var moved = repository.lockSubscribers(planKey, fromVersion, target.version(), customerIds);
+		var now = clock.instant();
+		for (var customerId : moved) {
+			var s = repository.lock(customerId).orElseThrow();
+			var changed = Lifecycle.change(s, intervalOf(s), target, false, now);
+			repository.update(changed, s.currentPeriodEnd(), now);
+			repository.recordChange(changed, "migrated", s.planKey(), s.planVersion(), Actor.current().name(), now);
+		}
+		auditLog.record("plan.subscribers_migrated", "plan", planKey,
+				Map.of("fromVersion", fromVersion == null ? "any" : fromVersion),
+				Map.of("toVersion", target.version(), "customers", moved.size()));
+		return moved;
+	}
+
+	/** Every feature's effective value for a customer: override, else plan version, else feature default. */
+	public CustomerEntitlements entitlements(String customerId) {
+		var customer = customers.get(customerId);
+		var s = current(customerId);
+		var plan = catalog.planVersion(s.planKey(), s.planVersion());
+		var overrides = customers.overrides(customerId)
+			.stream()
+			.collect(Collectors.toMap(Override::feature, Function.identity()));
+		var features = new LinkedHashMap<String, EntitlementView>();
+		for (var feature : catalog.features()) {
+			var planEntitlement = plan.definition().entitlements().get(feature.key());
+			var override = overrides.get(feature.key());
+			if (override != null) {
+				features.put(feature.key(), EntitlementView.of(feature, override.entitlement(), "override"));
+			}
+			else if (planEntitlement != null) {
+				features.put(feature.key(), EntitlementView.of(feature, planEntitlement, "plan"));
+			}
+			else if (feature.defaultEntitlement() != null) {
+				features.put(feature.key(),
+						EntitlementView.of(feature, scaledDefault(feature, feature.defaultEntitlement(), plan), "default"));
+			}
+			else {
+				features.put(feature.key(), EntitlementView.of(feature, Entitlement.none(), "none"));
+			}
+		}
+		boolean usable = customer.status() == CustomerStatus.ACTIVE && s.status().isLive();
+		return new CustomerEntitlements(customer.id(), customer.status().id(), usable, SubscriptionView.of(s, plan),
+				features);
+	}
+
+	/** A rate feature's default is scaled by the plan's rate multiplier (rounded down). */
+	private static Entitlement scaledDefault(Feature feature, Entitlement entitlement, Plan plan) {
+		if (feature.kind() != FeatureKind.RATE || entitlement.limit() == null) {
+			return entitlement;
+		}
+		long scaled = plan.definition()
+			.rateMultiplier()
+			.multiply(java.math.BigDecimal.valueOf(entitlement.limit()))
+			.longValue();
+		return Entitlement.ofLimit(scaled);
+	}
+
+	/** What a customer has, as one cacheable answer. */
+	public record CustomerEntitlements(String customerId, String customerStatus, boolean active,
+			SubscriptionView subscription, Map<String, EntitlementView> features) {
+	}
+
+	int currentVersionOf(String planKey) {
+		return catalog.plan(planKey).version();
+	}
+
+	Plan planOf(Subscription s) {
+		return catalog.planVersion(s.planKey(), s.planVersion());
+	}
+
+	private Subscription find(String customerId) {
+		customers.get(customerId);
+		return repository.find(customerId)
+			.orElseThrow(() -> new IllegalStateException("Customer '" + customerId + "' has no subscription"));
+	}
+
+	/** Locks the subscription of a customer that is not deleted, moved on to now. */
+	private Subscription lockLive(String customerId) {
+		Customer customer = customers.get(customerId);
+		if (customer.status() == CustomerStatus.DELETED) {
+			throw new PlangateException(ErrorCode.CUSTOMER_DELETED, "Customer '" + customerId + "' is deleted")
+				.with("id", customerId);
+		}
+		var locked = repository.lock(customerId).orElseThrow();
+		var advanced = advance(locked);
+		if (advanced.changed()) {
+			persist(locked, advanced);
+		}
+		return advanced.subscription();
+	}
+
+	private Lifecycle.Advanced advance(Subscription s) {
+		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog.defaultPlan());
+	}
+
+	private void persist(Subscription read, Lifecycle.Advanced advanced) {
+		var now = clock.instant();
+		repository.update(advanced.subscription(), read.currentPeriodEnd(), now);
+		for (var t : advanced.transitions()) {
+			repository.recordChange(t.after(), t.action(), t.fromPlan(), t.fromVersion(), Actor.SYSTEM.name(), now);
+		}
+	}
+
+	private BillingInterval intervalOf(Subscription s) {
+		return planOf(s).definition().interval();
+	}
+
+}
