@@ -40,12 +40,15 @@ class CustomerRepository {
 			.optional();
 	}
 
-	/** Inserts unless the id exists (another request may have created it a moment ago); true when inserted. */
+	/**
+	 * Inserts unless the id exists; true when inserted. Two requests creating the same id at once both succeed: one
+	 * inserts, the other finds the row (no duplicate-key failure aborts its transaction).
+	 */
 	boolean insert(Customer c) {
 		return jdbc.sql("""
 				insert into customer (customer_id, kind, name, email, status, region, metadata, created_at, updated_at)
-				select :id, :kind, :name, :email, :status, :region, :metadata, :at, :at
-				where not exists (select 1 from customer where customer_id = :id)""")
+				values (:id, :kind, :name, :email, :status, :region, :metadata, :at, :at)
+				on conflict do nothing""")
 			.paramSource(params(c))
 			.update() == 1;
 	}

@@ -56,6 +56,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof RequestSizeFilter.TooLargeException tooLarge) {
+				return respond(Problems.of(ErrorCode.PAYLOAD_TOO_LARGE, tooLarge.getMessage(), List.of()), request);
+			}
+		}
 		var cause = ex.getMostSpecificCause();
 		if (cause instanceof UnrecognizedPropertyException unknown) {
 			var field = new FieldError(path(unknown), "unknown field");
