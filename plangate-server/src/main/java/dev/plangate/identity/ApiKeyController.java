@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.plangate.platform.Idempotency;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -53,9 +54,12 @@ class ApiKeyController {
 
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
-	@Operation(summary = "Create a server API key", description = "The answer holds `secret`, shown this once only.")
+	@Operation(summary = "Create a server API key",
+			description = "The answer holds `secret`, shown this once only: a replay of the request with the same "
+					+ "Idempotency-Key answers the same key without its secret.")
 	KeyView create(@Valid @RequestBody CreateKey request) {
 		var created = keys.create(request.name().strip());
+		Idempotency.replayInstead(KeyView.of(created.key(), null));
 		return KeyView.of(created.key(), created.secret());
 	}
 
