@@ -5,11 +5,13 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 /** Plangate: plans, entitlements, metering and limit enforcement for SaaS products. */
-// No user store of Spring's own: callers authenticate with API keys, and no generated password may exist.
+// No user store of Spring's own: callers authenticate with API keys, and no generated
+// password may exist.
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 public class PlangateApplication {
 
 	public static void main(String[] args) {
 		SpringApplication.run(PlangateApplication.class, args);
 	}
+
 }

@@ -9,4 +9,5 @@ class ModularityTests {
 	void modulesOnlyUseEachOthersPublicTypesAndFormNoCycles() {
 		ApplicationModules.of(PlangateApplication.class).verify();
 	}
+
 }

@@ -69,4 +69,5 @@ class RaceTest extends ServerTest {
 		assertThat(overrides.size()).isEqualTo(1);
 		assertThat(overrides.get(0).path("value").path("limit").asLong()).isBetween(100L, 800L);
 	}
+
 }

@@ -35,4 +35,5 @@ class AuditController {
 			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
 		return auditLog.list(targetType, targetId, cursor, limit);
 	}
+
 }

@@ -13,8 +13,8 @@ import dev.plangate.platform.StoredJson;
 import dev.plangate.platform.Timestamps;
 
 /**
- * Writes and reads the audit trail. Callers record inside their own transaction, so a change and its audit
- * record are committed together or not at all.
+ * Writes and reads the audit trail. Callers record inside their own transaction, so a
+ * change and its audit record are committed together or not at all.
  */
 @Service
 public class AuditLog {
@@ -28,13 +28,17 @@ public class AuditLog {
 		this.clock = clock;
 	}
 
-	/** Records an action by the current {@link Actor}; {@code before}/{@code after} are stored as JSON. */
+	/**
+	 * Records an action by the current {@link Actor}; {@code before}/{@code after} are
+	 * stored as JSON.
+	 */
 	public void record(String action, String targetType, String targetId, @Nullable Object before,
 			@Nullable Object after) {
 		var actor = Actor.current();
-		jdbc.sql("""
-				insert into audit_event (occurred_at, actor, ip, action, target_type, target_id, before_state, after_state)
-				values (:at, :actor, :ip, :action, :type, :id, :before, :after)""")
+		jdbc.sql(
+				"""
+						insert into audit_event (occurred_at, actor, ip, action, target_type, target_id, before_state, after_state)
+						values (:at, :actor, :ip, :action, :type, :id, :before, :after)""")
 			.param("at", Timestamps.sql(clock.instant()))
 			.param("actor", actor.name())
 			.param("ip", actor.ip())
@@ -78,4 +82,5 @@ public class AuditLog {
 	private static @Nullable Object json(@Nullable String text) {
 		return text == null ? null : StoredJson.read(text, Object.class);
 	}
+
 }

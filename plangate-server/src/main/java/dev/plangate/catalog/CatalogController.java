@@ -61,4 +61,5 @@ class CatalogController {
 	FeatureView feature(@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a feature key") String key) {
 		return FeatureView.of(catalog.feature(key));
 	}
+
 }

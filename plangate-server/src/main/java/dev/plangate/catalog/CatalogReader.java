@@ -23,8 +23,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Reads and validates a catalog file. Validation goes on after the first problem, so that one start-up
- * names everything wrong with the file.
+ * Reads and validates a catalog file. Validation goes on after the first problem, so that
+ * one start-up names everything wrong with the file.
  */
 public final class CatalogReader {
 
@@ -72,7 +72,6 @@ public final class CatalogReader {
 
 	/**
 	 * Reads one plan in the catalog file's form, as the admin API receives it.
-	 *
 	 * @throws CatalogException naming every problem
 	 */
 	public PlanDefinition readPlan(JsonNode node, Map<String, Feature> features) {
@@ -85,8 +84,8 @@ public final class CatalogReader {
 	}
 
 	/**
-	 * Reads one entitlement in the catalog file's short or long form for a feature, as overrides are given.
-	 *
+	 * Reads one entitlement in the catalog file's short or long form for a feature, as
+	 * overrides are given.
 	 * @throws CatalogException naming what is wrong
 	 */
 	public Entitlement readEntitlement(JsonNode node, Feature feature) {
@@ -189,8 +188,8 @@ public final class CatalogReader {
 			if (key == null || kind == null || problems.size() > before) {
 				return null;
 			}
-			var draft = new Feature(key, name == null ? key : name, description, kind, unit, period, window, type, values,
-					null);
+			var draft = new Feature(key, name == null ? key : name, description, kind, unit, period, window, type,
+					values, null);
 			Entitlement defaultEntitlement = node.has("default")
 					? entitlement(node.get("default"), draft, where + ": default") : null;
 			return new Feature(key, draft.name(), description, kind, unit, period, window, type, values,
@@ -245,7 +244,10 @@ public final class CatalogReader {
 					priority == null ? 0 : priority.intValue(), multiplier, entitlements);
 		}
 
-		/** Reads an entitlement in its short or long form and checks it against the feature's kind. */
+		/**
+		 * Reads an entitlement in its short or long form and checks it against the
+		 * feature's kind.
+		 */
 		@Nullable Entitlement entitlement(JsonNode node, Feature feature, String where) {
 			if (node.isObject()) {
 				unknownFields(node, ENTITLEMENT_FIELDS, where);
@@ -255,12 +257,12 @@ public final class CatalogReader {
 					return null;
 				}
 				Entitlement base = switch (feature.kind()) {
-					case SWITCH -> node.has("enabled") ? switchValue(node.get("enabled"), where)
-							: missing(where, "enabled");
-					case QUOTA, RATE, CONCURRENCY -> node.has("limit") ? limitValue(node.get("limit"), where)
-							: missing(where, "limit");
-					case SETTING -> node.has("value") ? settingValue(node.get("value"), feature, where)
-							: missing(where, "value");
+					case SWITCH ->
+						node.has("enabled") ? switchValue(node.get("enabled"), where) : missing(where, "enabled");
+					case QUOTA, RATE, CONCURRENCY ->
+						node.has("limit") ? limitValue(node.get("limit"), where) : missing(where, "limit");
+					case SETTING ->
+						node.has("value") ? settingValue(node.get("value"), feature, where) : missing(where, "value");
 				};
 				return base == null || overage == null ? base : overage(overage, base, where);
 			}
@@ -496,5 +498,7 @@ public final class CatalogReader {
 		private static String show(JsonNode node) {
 			return node.isString() ? "'" + node.stringValue() + "'" : node.toString();
 		}
+
 	}
+
 }

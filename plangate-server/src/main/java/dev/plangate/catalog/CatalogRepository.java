@@ -222,8 +222,8 @@ class CatalogRepository {
 	}
 
 	private Plan plan(ResultSet rs, int row) throws SQLException {
-		var definition = new PlanDefinition(rs.getString("plan_key"), rs.getString("name"),
-				rs.getString("description"), rs.getLong("price_minor"), rs.getString("currency"),
+		var definition = new PlanDefinition(rs.getString("plan_key"), rs.getString("name"), rs.getString("description"),
+				rs.getLong("price_minor"), rs.getString("currency"),
 				BillingInterval.valueOf(upper(rs.getString("billing_interval"))), rs.getInt("trial_days"),
 				rs.getInt("queue_priority"), rs.getBigDecimal("rate_multiplier"),
 				StoredJson.read(rs.getString("entitlements"), ENTITLEMENTS));

@@ -32,8 +32,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The catalog: loads the catalog file at start-up (before the server takes requests), keeps plan versions, and
- * answers what a plan or feature is.
+ * The catalog: loads the catalog file at start-up (before the server takes requests),
+ * keeps plan versions, and answers what a plan or feature is.
  */
 @Service
 public class CatalogService implements InitializingBean {
@@ -68,8 +68,9 @@ public class CatalogService implements InitializingBean {
 	}
 
 	/**
-	 * Makes the stored catalog match a catalog file: new and changed plans get a new version, plans dropped from
-	 * the file are archived. Nodes starting at once take turns on a row lock.
+	 * Makes the stored catalog match a catalog file: new and changed plans get a new
+	 * version, plans dropped from the file are archived. Nodes starting at once take
+	 * turns on a row lock.
 	 */
 	void apply(CatalogDefinition catalog, String source) {
 		repository.lockCatalog();
@@ -184,7 +185,9 @@ public class CatalogService implements InitializingBean {
 	public Plan planVersion(String key, int version) {
 		return repository.planVersion(key, version)
 			.orElseThrow(() -> new PlangateException(ErrorCode.PLAN_VERSION_NOT_FOUND,
-					"Plan '" + key + "' has no version " + version).with("plan", key).with("version", version));
+					"Plan '" + key + "' has no version " + version)
+				.with("plan", key)
+				.with("version", version));
 	}
 
 	public List<Plan> planVersions(String key) {
@@ -205,17 +208,17 @@ public class CatalogService implements InitializingBean {
 	}
 
 	/**
-	 * The plan a customer may be moved to: an active plan, named in a request's {@code field}.
-	 *
+	 * The plan a customer may be moved to: an active plan, named in a request's
+	 * {@code field}.
 	 * @throws PlangateException {@code unknown_plan} or {@code plan_archived}
 	 */
 	public Plan choosablePlan(String key, String field) {
-		var plan = findPlan(key).orElseThrow(() -> new PlangateException(ErrorCode.UNKNOWN_PLAN,
-				"Plan '" + key + "' does not exist", List.of(new FieldError(field, "unknown plan '" + key + "'")))
-			.with("plan", key));
+		var plan = findPlan(key)
+			.orElseThrow(() -> new PlangateException(ErrorCode.UNKNOWN_PLAN, "Plan '" + key + "' does not exist",
+					List.of(new FieldError(field, "unknown plan '" + key + "'")))
+				.with("plan", key));
 		if (!plan.isActive()) {
-			throw new PlangateException(ErrorCode.PLAN_ARCHIVED,
-					"Plan '" + key + "' is archived and cannot be chosen",
+			throw new PlangateException(ErrorCode.PLAN_ARCHIVED, "Plan '" + key + "' is archived and cannot be chosen",
 					List.of(new FieldError(field, "plan '" + key + "' is archived")))
 				.with("plan", key);
 		}
@@ -239,7 +242,10 @@ public class CatalogService implements InitializingBean {
 		return plan(definition.key());
 	}
 
-	/** Replaces a plan's definition: a new version when anything differs, none when nothing does. */
+	/**
+	 * Replaces a plan's definition: a new version when anything differs, none when
+	 * nothing does.
+	 */
 	@Transactional
 	public Plan updatePlan(String key, JsonNode body) {
 		var row = repository.lockPlan(key)
@@ -297,7 +303,10 @@ public class CatalogService implements InitializingBean {
 		}
 	}
 
-	/** The field a reader problem is about, from its text ("plan 'x': price must be ..." names price). */
+	/**
+	 * The field a reader problem is about, from its text ("plan 'x': price must be ..."
+	 * names price).
+	 */
 	private static String fieldOf(String problem) {
 		var rest = problem.replaceFirst("^plan [^:]*: ", "");
 		var entitlement = java.util.regex.Pattern.compile("^entitlement '([^']+)'").matcher(rest);
@@ -313,4 +322,5 @@ public class CatalogService implements InitializingBean {
 		int end = space < 0 ? colon : colon < 0 ? space : Math.min(space, colon);
 		return end <= 0 ? "(body)" : rest.substring(0, end);
 	}
+
 }

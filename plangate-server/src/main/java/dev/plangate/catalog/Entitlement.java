@@ -6,10 +6,12 @@ import org.jspecify.annotations.Nullable;
  * What a plan (or an override) grants for one feature.
  *
  * @param enabled whether the feature can be used at all
- * @param limit the amount for quota, rate and concurrency features; {@code null} when unlimited or not numeric
+ * @param limit the amount for quota, rate and concurrency features; {@code null} when
+ * unlimited or not numeric
  * @param unlimited no limit applies (numeric kinds and number settings)
  * @param value the value of a setting, as text
- * @param overagePrice price in minor units of {@code overagePer} units beyond a quota's limit
+ * @param overagePrice price in minor units of {@code overagePer} units beyond a quota's
+ * limit
  * @param overagePer how many units {@code overagePrice} buys
  */
 public record Entitlement(boolean enabled, @Nullable Long limit, boolean unlimited, @Nullable String value,

@@ -3,15 +3,16 @@ package dev.plangate.catalog;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a customer or plan gets of one feature, with enough of the feature to show it (a pricing page needs no other
- * call).
+ * What a customer or plan gets of one feature, with enough of the feature to show it (a
+ * pricing page needs no other call).
  *
  * @param limit absent when unlimited or not numeric
- * @param source for a customer's entitlements: {@code override}, {@code plan}, {@code default} or {@code none}
+ * @param source for a customer's entitlements: {@code override}, {@code plan},
+ * {@code default} or {@code none}
  */
-public record EntitlementView(String feature, String name, String kind, @Nullable String unit,
-		@Nullable String period, @Nullable Long windowSeconds, boolean enabled, @Nullable Long limit,
-		boolean unlimited, @Nullable String value, @Nullable Overage overage, @Nullable String source) {
+public record EntitlementView(String feature, String name, String kind, @Nullable String unit, @Nullable String period,
+		@Nullable Long windowSeconds, boolean enabled, @Nullable Long limit, boolean unlimited, @Nullable String value,
+		@Nullable Overage overage, @Nullable String source) {
 
 	/** Price in minor units for {@code per} units beyond the limit. */
 	public record Overage(long price, long per) {

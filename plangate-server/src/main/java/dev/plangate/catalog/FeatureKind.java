@@ -2,8 +2,12 @@ package dev.plangate.catalog;
 
 import java.util.Locale;
 
-/** What sort of thing a feature is, which decides how its entitlement is read and enforced. */
+/**
+ * What sort of thing a feature is, which decides how its entitlement is read and
+ * enforced.
+ */
 public enum FeatureKind {
+
 	/** On or off. */
 	SWITCH,
 	/** An amount per period. */
@@ -23,4 +27,5 @@ public enum FeatureKind {
 	public boolean isLimited() {
 		return this == QUOTA || this == RATE || this == CONCURRENCY;
 	}
+
 }

@@ -75,4 +75,5 @@ class PlanAdminController {
 	PlanView activate(@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a plan key") String key) {
 		return PlanView.of(catalog.setStatus(key, PlanStatus.ACTIVE), catalog.featuresByKey());
 	}
+
 }

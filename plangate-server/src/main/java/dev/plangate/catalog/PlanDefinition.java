@@ -7,7 +7,8 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The content of one plan version: everything a catalog file or the admin API says about a plan.
+ * The content of one plan version: everything a catalog file or the admin API says about
+ * a plan.
  *
  * @param price in minor units of {@code currency}
  * @param queuePriority higher is served first by the batch queue

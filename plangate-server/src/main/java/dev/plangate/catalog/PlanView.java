@@ -8,9 +8,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** A plan version as the API shows it. */
-public record PlanView(String key, int version, String name, @Nullable String description, Price price,
-		String interval, int trialDays, int priority, BigDecimal rateMultiplier, String status, boolean isDefault,
-		boolean current, Map<String, EntitlementView> entitlements, Instant createdAt) {
+public record PlanView(String key, int version, String name, @Nullable String description, Price price, String interval,
+		int trialDays, int priority, BigDecimal rateMultiplier, String status, boolean isDefault, boolean current,
+		Map<String, EntitlementView> entitlements, Instant createdAt) {
 
 	/** An amount in minor units (cents) of a currency. */
 	public record Price(long amount, String currency) {

@@ -81,7 +81,8 @@ class CustomerController {
 	@Operation(summary = "Create or update a customer by the product's own id",
 			description = "Answers 201 when created (on the catalog's default plan at once), 200 when updated. "
 					+ "Absent fields keep their value; `kind` cannot change; a deleted customer answers 409.")
-	ResponseEntity<CustomerView> upsert(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id,
+	ResponseEntity<CustomerView> upsert(
+			@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id,
 			@Valid @RequestBody UpsertCustomer request) {
 		var result = customers.upsert(id, new CustomerService.Changes(request.kind(), request.name(), request.email(),
 				request.region(), request.metadata()));
@@ -102,7 +103,8 @@ class CustomerController {
 	Page<CustomerView> list(@RequestParam(required = false) @Nullable @Size(min = 1, max = 200) String q,
 			@RequestParam(required = false) @Nullable @Pattern(regexp = "active|suspended|deleted",
 					message = "must be active, suspended or deleted") String status,
-			@RequestParam(required = false) @Nullable @Pattern(regexp = Ids.KEY, message = "must be a plan key") String plan,
+			@RequestParam(required = false) @Nullable @Pattern(regexp = Ids.KEY,
+					message = "must be a plan key") String plan,
 			@RequestParam(required = false) @Nullable @Size(max = 400) String cursor,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
 		var page = customers.list(q, status == null ? null : CustomerStatus.of(status), plan, cursor, limit);

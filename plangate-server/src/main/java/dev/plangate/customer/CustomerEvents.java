@@ -1,6 +1,9 @@
 package dev.plangate.customer;
 
-/** What other modules learn about customers, published inside the transaction that made the change. */
+/**
+ * What other modules learn about customers, published inside the transaction that made
+ * the change.
+ */
 public final class CustomerEvents {
 
 	private CustomerEvents() {
@@ -13,4 +16,5 @@ public final class CustomerEvents {
 	/** A customer was soft-deleted; whatever it held ends. */
 	public record Deleted(String customerId) {
 	}
+
 }

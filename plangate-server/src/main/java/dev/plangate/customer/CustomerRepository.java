@@ -41,16 +41,15 @@ class CustomerRepository {
 	}
 
 	/**
-	 * Inserts unless the id exists; true when inserted. Two requests creating the same id at once both succeed: one
-	 * inserts, the other finds the row (no duplicate-key failure aborts its transaction).
+	 * Inserts unless the id exists; true when inserted. Two requests creating the same id
+	 * at once both succeed: one inserts, the other finds the row (no duplicate-key
+	 * failure aborts its transaction).
 	 */
 	boolean insert(Customer c) {
 		return jdbc.sql("""
 				insert into customer (customer_id, kind, name, email, status, region, metadata, created_at, updated_at)
 				values (:id, :kind, :name, :email, :status, :region, :metadata, :at, :at)
-				on conflict do nothing""")
-			.paramSource(params(c))
-			.update() == 1;
+				on conflict do nothing""").paramSource(params(c)).update() == 1;
 	}
 
 	void update(Customer c) {
@@ -76,8 +75,9 @@ class CustomerRepository {
 	}
 
 	/**
-	 * One page in id order after {@code after}. The plan filter reads the subscription table: a customer's plan is
-	 * what a back office filters by, and a join is the only way to page such a filter correctly.
+	 * One page in id order after {@code after}. The plan filter reads the subscription
+	 * table: a customer's plan is what a back office filters by, and a join is the only
+	 * way to page such a filter correctly.
 	 */
 	List<Customer> list(@Nullable String search, @Nullable CustomerStatus status, @Nullable String plan,
 			@Nullable String after, int limit) {
@@ -97,10 +97,11 @@ class CustomerRepository {
 		if (search != null) {
 			sql.append(" and (lower(c.customer_id) like :search escape '\\' or lower(c.name) like :search escape '\\'"
 					+ " or lower(c.email) like :search escape '\\')");
-			params.put("search", "%" + search.toLowerCase(java.util.Locale.ROOT)
-				.replace("\\", "\\\\")
-				.replace("%", "\\%")
-				.replace("_", "\\_") + "%");
+			params.put("search",
+					"%" + search.toLowerCase(java.util.Locale.ROOT)
+						.replace("\\", "\\\\")
+						.replace("%", "\\%")
+						.replace("_", "\\_") + "%");
 		}
 		if (after != null) {
 			sql.append(" and c.customer_id > :after");

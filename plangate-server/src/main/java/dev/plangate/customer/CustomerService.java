@@ -26,7 +26,10 @@ import dev.plangate.platform.PlangateException;
 import dev.plangate.platform.StoredJson;
 import tools.jackson.databind.JsonNode;
 
-/** Customers and their overrides. Every change is audited in the transaction that makes it. */
+/**
+ * Customers and their overrides. Every change is audited in the transaction that makes
+ * it.
+ */
 @Service
 public class CustomerService {
 
@@ -54,8 +57,8 @@ public class CustomerService {
 	}
 
 	/** The fields a create-or-update may set; {@code null} leaves a field as it is. */
-	public record Changes(@Nullable String kind, @Nullable String name, @Nullable String email,
-			@Nullable String region, @Nullable Map<String, Object> metadata) {
+	public record Changes(@Nullable String kind, @Nullable String name, @Nullable String email, @Nullable String region,
+			@Nullable Map<String, Object> metadata) {
 	}
 
 	/** The customer after a create-or-update, and whether it was created. */
@@ -90,8 +93,7 @@ public class CustomerService {
 		}
 		var updated = new Customer(id, existing.kind(), pick(changes.name(), existing.name()),
 				pick(changes.email(), existing.email()), existing.status(), pick(changes.region(), existing.region()),
-				changes.metadata() == null ? existing.metadata() : changes.metadata(), existing.createdAt(), now,
-				null);
+				changes.metadata() == null ? existing.metadata() : changes.metadata(), existing.createdAt(), now, null);
 		if (sameContent(existing, updated)) {
 			return new Upserted(existing, false);
 		}
@@ -110,7 +112,6 @@ public class CustomerService {
 
 	/**
 	 * A page of customers in id order.
-	 *
 	 * @param status absent lists every customer that is not deleted
 	 * @param cursor a previous page's {@code nextCursor}
 	 */
@@ -138,7 +139,10 @@ public class CustomerService {
 		return changed;
 	}
 
-	/** Soft delete: the id stays taken, the data is kept, the subscription ends. Repeating it changes nothing. */
+	/**
+	 * Soft delete: the id stays taken, the data is kept, the subscription ends. Repeating
+	 * it changes nothing.
+	 */
 	@Transactional
 	public Customer delete(String id) {
 		var existing = lockOrThrow(id);
@@ -154,8 +158,8 @@ public class CustomerService {
 
 	private Customer withStatus(Customer c, CustomerStatus status) {
 		var now = clock.instant();
-		return new Customer(c.id(), c.kind(), c.name(), c.email(), status, c.region(), c.metadata(), c.createdAt(),
-				now, status == CustomerStatus.DELETED ? now : null);
+		return new Customer(c.id(), c.kind(), c.name(), c.email(), status, c.region(), c.metadata(), c.createdAt(), now,
+				status == CustomerStatus.DELETED ? now : null);
 	}
 
 	// overrides
@@ -165,7 +169,10 @@ public class CustomerService {
 		return repository.overrides(customerId);
 	}
 
-	/** Sets the override of one feature; {@code value} is an entitlement in the catalog file's form. */
+	/**
+	 * Sets the override of one feature; {@code value} is an entitlement in the catalog
+	 * file's form.
+	 */
 	@Transactional
 	public Override setOverride(String customerId, String featureKey, JsonNode value, @Nullable String reason) {
 		var customer = lockOrThrow(customerId);
@@ -178,9 +185,13 @@ public class CustomerService {
 			entitlement = reader.readEntitlement(value, feature);
 		}
 		catch (CatalogException ex) {
-			var errors = ex.problems().stream().map(p -> new FieldError("value", p.replaceFirst("^value: ", ""))).toList();
+			var errors = ex.problems()
+				.stream()
+				.map(p -> new FieldError("value", p.replaceFirst("^value: ", "")))
+				.toList();
 			throw new PlangateException(ErrorCode.INVALID_OVERRIDE, "The value does not fit " + feature.kind().id()
-					+ " feature '" + featureKey + "': " + errors.get(0).message(), errors).with("feature", featureKey);
+					+ " feature '" + featureKey + "': " + errors.get(0).message(), errors)
+				.with("feature", featureKey);
 		}
 		var before = repository.override(customerId, featureKey).orElse(null);
 		var override = new Override(customerId, featureKey, entitlement, reason, Actor.current().name(),
@@ -235,4 +246,5 @@ public class CustomerService {
 	private static String encodeCursor(String id) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
 	}
+
 }

@@ -3,6 +3,7 @@ package dev.plangate.customer;
 import java.util.Locale;
 
 public enum CustomerStatus {
+
 	ACTIVE, SUSPENDED, DELETED;
 
 	public String id() {
@@ -12,4 +13,5 @@ public enum CustomerStatus {
 	static CustomerStatus of(String id) {
 		return valueOf(id.toUpperCase(Locale.ROOT));
 	}
+
 }

@@ -14,7 +14,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** Authenticates {@code Authorization: Bearer pg_sk_…}. Requests without it go on unauthenticated. */
+/**
+ * Authenticates {@code Authorization: Bearer pg_sk_…}. Requests without it go on
+ * unauthenticated.
+ */
 class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
 	private final ApiKeyService keys;
@@ -65,5 +68,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 		public ServerKeyPrincipal getPrincipal() {
 			return principal;
 		}
+
 	}
+
 }

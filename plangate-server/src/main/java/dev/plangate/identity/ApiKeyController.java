@@ -70,4 +70,5 @@ class ApiKeyController {
 	KeyView revoke(@PathVariable UUID id) {
 		return KeyView.of(keys.revoke(id), null);
 	}
+
 }

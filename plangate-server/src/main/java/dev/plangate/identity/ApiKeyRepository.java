@@ -35,7 +35,10 @@ class ApiKeyRepository {
 	}
 
 	Optional<ApiKey> findByHash(String hash) {
-		return jdbc.sql("select * from api_key where secret_hash = :hash").param("hash", hash).query(this::row).optional();
+		return jdbc.sql("select * from api_key where secret_hash = :hash")
+			.param("hash", hash)
+			.query(this::row)
+			.optional();
 	}
 
 	Optional<ApiKey> find(UUID id) {
@@ -46,14 +49,22 @@ class ApiKeyRepository {
 		return jdbc.sql("select * from api_key order by created_at, id").query(this::row).list();
 	}
 
-	/** Counts active keys while locking them, so two revocations at once cannot both pass the last-key check. */
+	/**
+	 * Counts active keys while locking them, so two revocations at once cannot both pass
+	 * the last-key check.
+	 */
 	int lockActive() {
 		return jdbc.sql("select id from api_key where revoked_at is null for update").query(UUID.class).list().size();
 	}
 
-	/** Serializes the first-start key creation of nodes starting together on an empty database. */
+	/**
+	 * Serializes the first-start key creation of nodes starting together on an empty
+	 * database.
+	 */
 	void lockBootstrap() {
-		jdbc.sql("select name from startup_lock where name = 'api_key_bootstrap' for update").query(String.class).single();
+		jdbc.sql("select name from startup_lock where name = 'api_key_bootstrap' for update")
+			.query(String.class)
+			.single();
 	}
 
 	boolean any() {
@@ -79,4 +90,5 @@ class ApiKeyRepository {
 				Timestamps.readRequired(rs, "created_at"), rs.getString("created_by"),
 				Timestamps.read(rs, "last_used_at"), Timestamps.read(rs, "revoked_at"));
 	}
+
 }

@@ -9,9 +9,10 @@ import java.util.zip.CRC32;
 import dev.plangate.platform.StoredJson;
 
 /**
- * The text of a key: a type prefix, 30 random base62 characters (178 bits) and a 6-character CRC32 checksum, as
- * GitHub's tokens are. The checksum lets a malformed or mistyped key be refused without a database lookup and lets
- * secret scanners recognise Plangate keys.
+ * The text of a key: a type prefix, 30 random base62 characters (178 bits) and a
+ * 6-character CRC32 checksum, as GitHub's tokens are. The checksum lets a malformed or
+ * mistyped key be refused without a database lookup and lets secret scanners recognise
+ * Plangate keys.
  */
 record ApiKeySecret(String text) {
 
@@ -36,7 +37,10 @@ record ApiKeySecret(String text) {
 		return new ApiKeySecret(SERVER_PREFIX + body + checksum(body.toString()));
 	}
 
-	/** A well-formed key with a valid checksum, or empty: no database is asked about anything else. */
+	/**
+	 * A well-formed key with a valid checksum, or empty: no database is asked about
+	 * anything else.
+	 */
 	static Optional<ApiKeySecret> parse(String text) {
 		if (!SHAPE.matcher(text).matches()) {
 			return Optional.empty();
@@ -47,12 +51,13 @@ record ApiKeySecret(String text) {
 	}
 
 	/**
-	 * Why a key chosen by an operator is too weak to use, if it is: it must be well-formed and look random (no long
-	 * runs, enough distinct characters).
+	 * Why a key chosen by an operator is too weak to use, if it is: it must be
+	 * well-formed and look random (no long runs, enough distinct characters).
 	 */
 	static Optional<String> weakness(String text) {
 		if (parse(text).isEmpty()) {
-			return Optional.of("it is not a Plangate server key (pg_sk_ followed by 36 characters with a valid checksum)");
+			return Optional
+				.of("it is not a Plangate server key (pg_sk_ followed by 36 characters with a valid checksum)");
 		}
 		String body = text.substring(SERVER_PREFIX.length(), SERVER_PREFIX.length() + RANDOM_LENGTH);
 		if (body.chars().distinct().count() < 15) {

@@ -26,9 +26,9 @@ import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.PlangateException;
 
 /**
- * Server API keys: creation (secret shown once, SHA-256 stored), revocation, and the lookup behind every request.
- * Lookups are cached for {@code plangate.api-key-cache-ttl}: a key revoked on another node stops working within
- * that time, on this node at once.
+ * Server API keys: creation (secret shown once, SHA-256 stored), revocation, and the
+ * lookup behind every request. Lookups are cached for {@code plangate.api-key-cache-ttl}:
+ * a key revoked on another node stops working within that time, on this node at once.
  */
 @Service
 public class ApiKeyService implements InitializingBean {
@@ -62,7 +62,10 @@ public class ApiKeyService implements InitializingBean {
 		this.byHash = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(10_000).build();
 	}
 
-	/** On the first start of an empty database: the operator's bootstrap key, or a new one printed once. */
+	/**
+	 * On the first start of an empty database: the operator's bootstrap key, or a new one
+	 * printed once.
+	 */
 	@Override
 	public void afterPropertiesSet() {
 		if (!bootstrapKey.isEmpty()) {
@@ -155,4 +158,5 @@ public class ApiKeyService implements InitializingBean {
 			repository.touch(key.id(), now);
 		}
 	}
+
 }

@@ -22,8 +22,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Who may call what, and the security headers every response carries. The plan list, the API documentation and the
- * health probe are public; everything else needs a server key.
+ * Who may call what, and the security headers every response carries. The plan list, the
+ * API documentation and the health probe are public; everything else needs a server key.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -44,12 +44,16 @@ class SecurityConfiguration {
 			.logout(logout -> logout.disable())
 			.requestCache(cache -> cache.disable())
 			.addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
-			.authorizeHttpRequests(auth -> auth
-				.requestMatchers(HttpMethod.GET, "/v1/plans", "/v1/plans/*").permitAll()
-				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
-				.requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-				.requestMatchers("/error").permitAll()
-				.anyRequest().hasRole("SERVER"))
+			.authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/v1/plans", "/v1/plans/*")
+				.permitAll()
+				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+				.permitAll()
+				.requestMatchers("/actuator/health", "/actuator/health/**")
+				.permitAll()
+				.requestMatchers("/error")
+				.permitAll()
+				.anyRequest()
+				.hasRole("SERVER"))
 			.exceptionHandling(errors -> errors
 				.authenticationEntryPoint((request, response, ex) -> problem(response, json, ErrorCode.UNAUTHENTICATED,
 						"A valid server API key is required: 'Authorization: Bearer pg_sk_…'"))
@@ -84,4 +88,5 @@ class SecurityConfiguration {
 		}
 		json.writeValue(response.getOutputStream(), Problems.of(code, detail, List.of()));
 	}
+
 }

@@ -5,8 +5,9 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Who is doing the current thing, as written in audit records and histories: {@code api_key:<prefix>} for a server
- * key, {@code system} for start-up work and anything outside a request.
+ * Who is doing the current thing, as written in audit records and histories:
+ * {@code api_key:<prefix>} for a server key, {@code system} for start-up work and
+ * anything outside a request.
  */
 public record Actor(String name, String ip) {
 
@@ -24,9 +25,13 @@ public record Actor(String name, String ip) {
 		return new Actor(principal.actorName(), ip);
 	}
 
-	/** Implemented by authentication principals that can name themselves in an audit trail. */
+	/**
+	 * Implemented by authentication principals that can name themselves in an audit
+	 * trail.
+	 */
 	public interface Principal {
 
 		String actorName();
+
 	}
 }

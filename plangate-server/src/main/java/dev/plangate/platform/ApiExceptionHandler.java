@@ -25,8 +25,9 @@ import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Turns every exception into one problem shape (see {@link Problems}). The framework's own exceptions
- * (malformed JSON, a missing parameter, a wrong method) get the same {@code code} vocabulary as ours.
+ * Turns every exception into one problem shape (see {@link Problems}). The framework's
+ * own exceptions (malformed JSON, a missing parameter, a wrong method) get the same
+ * {@code code} vocabulary as ours.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -43,8 +44,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex, WebRequest request) {
 		var field = new FieldError(ex.getName(), "'" + ex.getValue() + "' is not a valid value");
-		return respond(Problems.of(ErrorCode.INVALID_REQUEST, "Invalid parameter '" + ex.getName() + "'",
-				List.of(field)), request);
+		return respond(
+				Problems.of(ErrorCode.INVALID_REQUEST, "Invalid parameter '" + ex.getName() + "'", List.of(field)),
+				request);
 	}
 
 	@ExceptionHandler(Exception.class)
@@ -64,8 +66,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		var cause = ex.getMostSpecificCause();
 		if (cause instanceof UnrecognizedPropertyException unknown) {
 			var field = new FieldError(path(unknown), "unknown field");
-			return respond(Problems.of(ErrorCode.INVALID_REQUEST, "Unknown field '" + path(unknown) + "'",
-					List.of(field)), request);
+			return respond(
+					Problems.of(ErrorCode.INVALID_REQUEST, "Unknown field '" + path(unknown) + "'", List.of(field)),
+					request);
 		}
 		if (cause instanceof JacksonException json && !(cause instanceof StreamReadException)
 				&& !json.getPath().isEmpty()) {
@@ -102,13 +105,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return respond(Problems.of(ErrorCode.INVALID_REQUEST, describeFields(errors), errors), request);
 	}
 
-	/** Gives the framework's problems our {@code code} and title, keeping their status and detail. */
+	/**
+	 * Gives the framework's problems our {@code code} and title, keeping their status and
+	 * detail.
+	 */
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
 		var code = ErrorCode.forStatus(statusCode.value());
-		String detail = body instanceof ProblemDetail framework && framework.getDetail() != null
-				? framework.getDetail() : code.title();
+		String detail = body instanceof ProblemDetail framework && framework.getDetail() != null ? framework.getDetail()
+				: code.title();
 		var problem = Problems.of(code, detail, List.of());
 		problem.setStatus(statusCode.value());
 		return ResponseEntity.status(statusCode).headers(headers).body(withInstance(problem, request));
@@ -155,4 +161,5 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return request instanceof ServletWebRequest servlet
 				? servlet.getRequest().getMethod() + " " + servlet.getRequest().getRequestURI() : request.toString();
 	}
+
 }

@@ -6,7 +6,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The one source of time, so that periods and expiries can be tested with a clock that moves on command. */
+/**
+ * The one source of time, so that periods and expiries can be tested with a clock that
+ * moves on command.
+ */
 @Configuration(proxyBeanMethods = false)
 class ClockConfiguration {
 
@@ -15,4 +18,5 @@ class ClockConfiguration {
 	Clock clock() {
 		return Clock.systemUTC();
 	}
+
 }

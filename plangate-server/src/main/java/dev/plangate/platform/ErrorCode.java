@@ -5,8 +5,8 @@ import java.util.Locale;
 import org.springframework.http.HttpStatus;
 
 /**
- * Every failure Plangate answers with, each a stable machine-readable {@code code} and its HTTP status. Clients
- * (the SDK included) switch on the code, never on the message.
+ * Every failure Plangate answers with, each a stable machine-readable {@code code} and
+ * its HTTP status. Clients (the SDK included) switch on the code, never on the message.
  */
 public enum ErrorCode {
 
@@ -86,4 +86,5 @@ public enum ErrorCode {
 			default -> status >= 500 ? INTERNAL : INVALID_REQUEST;
 		};
 	}
+
 }

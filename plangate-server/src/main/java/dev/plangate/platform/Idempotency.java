@@ -12,8 +12,8 @@ public final class Idempotency {
 	}
 
 	/**
-	 * Keeps {@code redacted} instead of the real answer for replays: for answers holding a secret, which must be
-	 * shown once and never stored.
+	 * Keeps {@code redacted} instead of the real answer for replays: for answers holding
+	 * a secret, which must be shown once and never stored.
 	 */
 	public static void replayInstead(Object redacted) {
 		var attributes = RequestContextHolder.getRequestAttributes();
@@ -21,4 +21,5 @@ public final class Idempotency {
 			attributes.setAttribute(REDACTED, redacted, RequestAttributes.SCOPE_REQUEST);
 		}
 	}
+
 }

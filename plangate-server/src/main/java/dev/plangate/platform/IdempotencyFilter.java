@@ -30,11 +30,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code Idempotency-Key} for POST and DELETE: the first request with a key is handled and its answer kept for
- * {@code plangate.idempotency-ttl}; the same request again gets the same answer (marked
- * {@code Idempotent-Replayed: true}) without being handled twice, on any node. The same key with a different request
- * is refused (422 {@code idempotency_key_reused}), and while the first is still being handled a repeat gets 409
- * {@code idempotency_key_in_use}. Keys are per caller. Server errors are not kept, so they can be retried.
+ * {@code Idempotency-Key} for POST and DELETE: the first request with a key is handled
+ * and its answer kept for {@code plangate.idempotency-ttl}; the same request again gets
+ * the same answer (marked {@code Idempotent-Replayed: true}) without being handled twice,
+ * on any node. The same key with a different request is refused (422
+ * {@code idempotency_key_reused}), and while the first is still being handled a repeat
+ * gets 409 {@code idempotency_key_in_use}. Keys are per caller. Server errors are not
+ * kept, so they can be retried.
  */
 class IdempotencyFilter extends OncePerRequestFilter {
 
@@ -42,7 +44,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
 	private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
-	/** A first request that has been in flight this long is taken to have died with its node. */
+	/**
+	 * A first request that has been in flight this long is taken to have died with its
+	 * node.
+	 */
 	private static final Duration ABANDONED = Duration.ofMinutes(2);
 
 	private final JdbcClient jdbc;
@@ -227,6 +232,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
 				}
 			};
 		}
+
 	}
 
 	/** Registers the filter after Spring Security's chain, so the caller is known. */
@@ -246,5 +252,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
 			registration.setOrder(0);
 			return registration;
 		}
+
 	}
+
 }

@@ -12,8 +12,8 @@ import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * Strict request reading: a number where text belongs (or the reverse) is a wrong-typed field, answered 400, not
- * quietly converted. Absent values are left out of answers.
+ * Strict request reading: a number where text belongs (or the reverse) is a wrong-typed
+ * field, answered 400, not quietly converted. Absent values are left out of answers.
  */
 @Configuration(proxyBeanMethods = false)
 class JsonConfiguration {
@@ -22,15 +22,16 @@ class JsonConfiguration {
 	JsonMapperBuilderCustomizer strictJson() {
 		return builder -> builder.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
 			.changeDefaultPropertyInclusion(inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
-			.withCoercionConfig(LogicalType.Textual, config -> config
-				.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-			.withCoercionConfig(LogicalType.Integer, config -> config
-				.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
-			.withCoercionConfig(LogicalType.Boolean, config -> config
-				.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail));
+			.withCoercionConfig(LogicalType.Textual,
+					config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+			.withCoercionConfig(LogicalType.Integer,
+					config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
+			.withCoercionConfig(LogicalType.Boolean,
+					config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail));
 	}
+
 }

@@ -6,7 +6,10 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-/** A refusal with a stable code; turned into an RFC 9457 problem by {@link ApiExceptionHandler}. */
+/**
+ * A refusal with a stable code; turned into an RFC 9457 problem by
+ * {@link ApiExceptionHandler}.
+ */
 public class PlangateException extends RuntimeException {
 
 	private final ErrorCode code;
@@ -25,7 +28,10 @@ public class PlangateException extends RuntimeException {
 		this.errors = List.copyOf(errors);
 	}
 
-	/** Adds a member to the problem, for machine-readable context such as the current status. */
+	/**
+	 * Adds a member to the problem, for machine-readable context such as the current
+	 * status.
+	 */
 	public PlangateException with(String name, @Nullable Object value) {
 		properties.put(name, value);
 		return this;
@@ -46,4 +52,5 @@ public class PlangateException extends RuntimeException {
 	public static PlangateException notFound(ErrorCode code, String what, String id) {
 		return new PlangateException(code, what + " '" + id + "' does not exist").with("id", id);
 	}
+
 }

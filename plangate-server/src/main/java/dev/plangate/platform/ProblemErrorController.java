@@ -15,8 +15,8 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Answers errors raised outside Spring MVC (by the servlet container or a filter) in the same problem shape as every
- * other error, instead of the framework's own error JSON.
+ * Answers errors raised outside Spring MVC (by the servlet container or a filter) in the
+ * same problem shape as every other error, instead of the framework's own error JSON.
  */
 @RestController
 @Hidden
@@ -37,4 +37,5 @@ class ProblemErrorController implements ErrorController {
 		}
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
+
 }

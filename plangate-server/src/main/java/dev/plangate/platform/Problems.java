@@ -5,7 +5,10 @@ import java.util.List;
 
 import org.springframework.http.ProblemDetail;
 
-/** Builds the one problem shape every error has: RFC 9457 plus {@code code} and, for bad input, {@code errors}. */
+/**
+ * Builds the one problem shape every error has: RFC 9457 plus {@code code} and, for bad
+ * input, {@code errors}.
+ */
 public final class Problems {
 
 	private Problems() {
@@ -21,4 +24,5 @@ public final class Problems {
 		}
 		return problem;
 	}
+
 }

@@ -21,8 +21,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Bounds request bodies by {@code plangate.max-request-size}: a declared length over it is refused with 413 before
- * anything reads the body; a chunked body is counted as it is read and fails the same way when it grows too large.
+ * Bounds request bodies by {@code plangate.max-request-size}: a declared length over it
+ * is refused with 413 before anything reads the body; a chunked body is counted as it is
+ * read and fails the same way when it grows too large.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -51,12 +52,16 @@ class RequestSizeFilter extends OncePerRequestFilter {
 		chain.doFilter(length < 0 ? new Bounded(request, maxBytes) : request, response);
 	}
 
-	/** Raised while reading a body that outgrew the limit; answered 413 by {@link ApiExceptionHandler}. */
+	/**
+	 * Raised while reading a body that outgrew the limit; answered 413 by
+	 * {@link ApiExceptionHandler}.
+	 */
 	static final class TooLargeException extends IOException {
 
 		TooLargeException(long maxBytes) {
 			super("The request body is larger than " + maxBytes + " bytes");
 		}
+
 	}
 
 	private static final class Bounded extends HttpServletRequestWrapper {
@@ -77,6 +82,7 @@ class RequestSizeFilter extends OncePerRequestFilter {
 			}
 			return stream;
 		}
+
 	}
 
 	private static final class Counting extends ServletInputStream {
@@ -131,5 +137,7 @@ class RequestSizeFilter extends OncePerRequestFilter {
 		public void setReadListener(ReadListener listener) {
 			in.setReadListener(listener);
 		}
+
 	}
+
 }

@@ -12,8 +12,8 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * JSON as stored in database columns: keys sorted, so that equal content is equal text and can be hashed. Independent
- * of the HTTP mapper, whose settings serve API callers.
+ * JSON as stored in database columns: keys sorted, so that equal content is equal text
+ * and can be hashed. Independent of the HTTP mapper, whose settings serve API callers.
  */
 public final class StoredJson {
 
@@ -52,4 +52,5 @@ public final class StoredJson {
 			throw new IllegalStateException("SHA-256 is part of every Java runtime", ex);
 		}
 	}
+
 }

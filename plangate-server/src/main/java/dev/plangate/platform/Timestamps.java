@@ -8,7 +8,10 @@ import java.time.ZoneOffset;
 
 import org.jspecify.annotations.Nullable;
 
-/** Instants to and from {@code timestamp with time zone} columns, the same way on H2 and PostgreSQL. */
+/**
+ * Instants to and from {@code timestamp with time zone} columns, the same way on H2 and
+ * PostgreSQL.
+ */
 public final class Timestamps {
 
 	private Timestamps() {
@@ -30,4 +33,5 @@ public final class Timestamps {
 		}
 		return value;
 	}
+
 }

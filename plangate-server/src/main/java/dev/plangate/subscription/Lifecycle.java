@@ -15,9 +15,9 @@ import dev.plangate.catalog.BillingInterval;
 import dev.plangate.catalog.Plan;
 
 /**
- * The rules of a subscription's life, without storage: starting, changing plan, and moving on in time. Periods are
- * counted from an anchor in UTC, so a subscription started on January 31st renews on February 28th (29th in leap
- * years) and on March 31st.
+ * The rules of a subscription's life, without storage: starting, changing plan, and
+ * moving on in time. Periods are counted from an anchor in UTC, so a subscription started
+ * on January 31st renews on February 28th (29th in leap years) and on March 31st.
  */
 final class Lifecycle {
 
@@ -28,7 +28,10 @@ final class Lifecycle {
 	record Transition(String action, String fromPlan, int fromVersion, Subscription after) {
 	}
 
-	/** The subscription moved on to {@code now}, and the transitions on the way (renewals are not recorded). */
+	/**
+	 * The subscription moved on to {@code now}, and the transitions on the way (renewals
+	 * are not recorded).
+	 */
 	record Advanced(Subscription subscription, List<Transition> transitions, boolean changed) {
 	}
 
@@ -37,9 +40,10 @@ final class Lifecycle {
 	}
 
 	/**
-	 * Moves a subscription to another plan (or another version of its plan) at once. The current period is kept
-	 * when the billing interval stays the same and no trial starts or ends, so usage counted per billing period is
-	 * not reset by switching plans back and forth.
+	 * Moves a subscription to another plan (or another version of its plan) at once. The
+	 * current period is kept when the billing interval stays the same and no trial starts
+	 * or ends, so usage counted per billing period is not reset by switching plans back
+	 * and forth.
 	 */
 	static Subscription change(Subscription s, BillingInterval currentInterval, Plan plan, boolean trial, Instant now) {
 		boolean keepPeriod = !trial && s.status() == SubscriptionStatus.ACTIVE
@@ -66,8 +70,9 @@ final class Lifecycle {
 	}
 
 	/**
-	 * Moves a subscription on to {@code now}: a trial that ended becomes active, a cancellation due at a period's
-	 * end returns the customer to the default plan, and the current period becomes the one holding {@code now}.
+	 * Moves a subscription on to {@code now}: a trial that ended becomes active, a
+	 * cancellation due at a period's end returns the customer to the default plan, and
+	 * the current period becomes the one holding {@code now}.
 	 */
 	static Advanced advance(Subscription start, Instant now, Function<Subscription, BillingInterval> intervalOf,
 			Plan defaultPlan) {
@@ -130,4 +135,5 @@ final class Lifecycle {
 				s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(), canceledAt != null,
 				canceledAt, null);
 	}
+
 }

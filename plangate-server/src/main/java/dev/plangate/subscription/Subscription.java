@@ -6,10 +6,12 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The plan version a customer is on and the period it is in. One per customer: plan changes move it, a cancellation
- * returns it to the default plan, deleting the customer ends it.
+ * The plan version a customer is on and the period it is in. One per customer: plan
+ * changes move it, a cancellation returns it to the default plan, deleting the customer
+ * ends it.
  *
- * @param periodAnchor the instant periods are counted from: period n starts at anchor + n intervals
+ * @param periodAnchor the instant periods are counted from: period n starts at anchor + n
+ * intervals
  */
 public record Subscription(UUID id, String customerId, String planKey, int planVersion, SubscriptionStatus status,
 		Instant startedAt, Instant periodAnchor, Instant currentPeriodStart, Instant currentPeriodEnd,

@@ -105,4 +105,5 @@ class SubscriptionController {
 		int to = request.toVersion() != null ? request.toVersion() : subscriptions.currentVersionOf(key);
 		return new MigrationResult(key, to, moved.size(), moved);
 	}
+
 }

@@ -48,8 +48,8 @@ class SubscriptionRepository {
 	}
 
 	/**
-	 * Writes a subscription if it still has the period end it was read with; false when another request moved it
-	 * first.
+	 * Writes a subscription if it still has the period end it was read with; false when
+	 * another request moved it first.
 	 */
 	boolean update(Subscription s, Instant readPeriodEnd, Instant at) {
 		var params = params(s, at);
@@ -120,7 +120,10 @@ class SubscriptionRepository {
 			.single() > 0;
 	}
 
-	/** Customers on a plan's versions, with live subscriptions, limited to the given ids when there are some. */
+	/**
+	 * Customers on a plan's versions, with live subscriptions, limited to the given ids
+	 * when there are some.
+	 */
 	List<String> lockSubscribers(String planKey, @Nullable Integer fromVersion, int toVersion,
 			@Nullable List<String> customerIds) {
 		var sql = new StringBuilder("""
@@ -149,4 +152,5 @@ class SubscriptionRepository {
 				Timestamps.read(rs, "trial_end"), rs.getBoolean("cancel_at_period_end"),
 				Timestamps.read(rs, "canceled_at"), Timestamps.read(rs, "ended_at"));
 	}
+
 }

@@ -33,9 +33,10 @@ import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
 
 /**
- * Subscriptions: one per customer, started on the default plan, moved between plans, canceled back to the default
- * plan. Time-driven transitions (trial end, renewal, a cancellation due) are applied when a subscription is read,
- * so no scheduler has to run for them to be right.
+ * Subscriptions: one per customer, started on the default plan, moved between plans,
+ * canceled back to the default plan. Time-driven transitions (trial end, renewal, a
+ * cancellation due) are applied when a subscription is read, so no scheduler has to run
+ * for them to be right.
  */
 @Service
 public class SubscriptionService {
@@ -98,7 +99,10 @@ public class SubscriptionService {
 		});
 	}
 
-	/** Moves the customer to the current version of a plan at once; the same plan and version changes nothing. */
+	/**
+	 * Moves the customer to the current version of a plan at once; the same plan and
+	 * version changes nothing.
+	 */
 	@Transactional
 	public Subscription changePlan(String customerId, String planKey) {
 		var s = lockLive(customerId);
@@ -117,8 +121,8 @@ public class SubscriptionService {
 	}
 
 	/**
-	 * Cancels: at once (the customer is on the default plan from now) or at the end of the current period.
-	 *
+	 * Cancels: at once (the customer is on the default plan from now) or at the end of
+	 * the current period.
 	 * @throws PlangateException {@code subscription_not_cancelable} on the default plan
 	 */
 	@Transactional
@@ -176,9 +180,8 @@ public class SubscriptionService {
 	}
 
 	/**
-	 * Moves the live subscribers of a plan's older versions to one version (the current one by default), keeping
-	 * their periods.
-	 *
+	 * Moves the live subscribers of a plan's older versions to one version (the current
+	 * one by default), keeping their periods.
 	 * @param fromVersion only subscribers of this version; all other versions when absent
 	 * @param customerIds only these customers, when given
 	 * @return the customers moved
@@ -204,7 +207,10 @@ public class SubscriptionService {
 		return moved;
 	}
 
-	/** Every feature's effective value for a customer: override, else plan version, else feature default. */
+	/**
+	 * Every feature's effective value for a customer: override, else plan version, else
+	 * feature default.
+	 */
 	public CustomerEntitlements entitlements(String customerId) {
 		var customer = customers.get(customerId);
 		var s = current(customerId);
@@ -223,8 +229,8 @@ public class SubscriptionService {
 				features.put(feature.key(), EntitlementView.of(feature, planEntitlement, "plan"));
 			}
 			else if (feature.defaultEntitlement() != null) {
-				features.put(feature.key(),
-						EntitlementView.of(feature, scaledDefault(feature, feature.defaultEntitlement(), plan), "default"));
+				features.put(feature.key(), EntitlementView.of(feature,
+						scaledDefault(feature, feature.defaultEntitlement(), plan), "default"));
 			}
 			else {
 				features.put(feature.key(), EntitlementView.of(feature, Entitlement.none(), "none"));
@@ -235,7 +241,9 @@ public class SubscriptionService {
 				features);
 	}
 
-	/** A rate feature's default is scaled by the plan's rate multiplier (rounded down). */
+	/**
+	 * A rate feature's default is scaled by the plan's rate multiplier (rounded down).
+	 */
 	private static Entitlement scaledDefault(Feature feature, Entitlement entitlement, Plan plan) {
 		if (feature.kind() != FeatureKind.RATE || entitlement.limit() == null) {
 			return entitlement;

@@ -3,6 +3,7 @@ package dev.plangate.subscription;
 import java.util.Locale;
 
 public enum SubscriptionStatus {
+
 	TRIALING, ACTIVE, PAST_DUE, CANCELED, EXPIRED;
 
 	public String id() {
@@ -17,4 +18,5 @@ public enum SubscriptionStatus {
 	public boolean isLive() {
 		return this == TRIALING || this == ACTIVE || this == PAST_DUE;
 	}
+
 }

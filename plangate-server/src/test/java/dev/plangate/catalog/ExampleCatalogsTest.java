@@ -18,14 +18,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The example catalogs in {@code examples/} reproduce the tier tables of the four products of REQUIREMENTS.md
- * section 1. Every figure of every table is asserted here, as loaded by {@link CatalogReader}.
+ * The example catalogs in {@code examples/} reproduce the tier tables of the four
+ * products of REQUIREMENTS.md section 1. Every figure of every table is asserted here, as
+ * loaded by {@link CatalogReader}.
  */
 class ExampleCatalogsTest {
 
 	private static final String AGENT_PLATFORM = "agent-platform.yaml";
+
 	private static final String WORKFLOW_AUTOMATION = "workflow-automation.yaml";
+
 	private static final String AUTH_DASHBOARD = "auth-dashboard.yaml";
+
 	private static final String AI_ASSISTANT = "ai-assistant.yaml";
 
 	@ParameterizedTest
@@ -60,7 +64,7 @@ class ExampleCatalogsTest {
 
 			// then
 			assertThat(catalog.plans()).extracting(PlanDefinition::key)
-					.containsExactly("free", "team", "pro", "enterprise");
+				.containsExactly("free", "team", "pro", "enterprise");
 		}
 
 		@Test
@@ -185,7 +189,10 @@ class ExampleCatalogsTest {
 			assertThat(switchesOn(catalog, "enterprise")).containsExactlyInAnyOrderElementsOf(enterprise);
 		}
 
-		/** Not from the table: the product wants per-tier API rate limits next; these are Plangate's choice. */
+		/**
+		 * Not from the table: the product wants per-tier API rate limits next; these are
+		 * Plangate's choice.
+		 */
 		@Test
 		void agentPlatformApiRateLimitsGrowByTier() {
 			// given
@@ -200,6 +207,7 @@ class ExampleCatalogsTest {
 			assertThat(grant(catalog, "pro", "api")).isEqualTo(Entitlement.ofLimit(600));
 			assertThat(grant(catalog, "enterprise", "api")).isEqualTo(Entitlement.ofLimit(3000));
 		}
+
 	}
 
 	@Nested
@@ -308,6 +316,7 @@ class ExampleCatalogsTest {
 			assertThat(plan(catalog, "pro").price()).isEqualTo(2900);
 			assertThat(plan(catalog, "enterprise").price()).isEqualTo(29900);
 		}
+
 	}
 
 	@Nested
@@ -414,8 +423,8 @@ class ExampleCatalogsTest {
 			CatalogDefinition catalog = new CatalogReader().read(file);
 
 			// then
-			assertThat(catalog.plans()).allSatisfy(
-					plan -> assertThat(plan.entitlements().get("compute_minutes")).isEqualTo(Entitlement.ofUnlimited()));
+			assertThat(catalog.plans()).allSatisfy(plan -> assertThat(plan.entitlements().get("compute_minutes"))
+				.isEqualTo(Entitlement.ofUnlimited()));
 		}
 
 		@Test
@@ -474,8 +483,8 @@ class ExampleCatalogsTest {
 			CatalogDefinition catalog = new CatalogReader().read(file);
 
 			// then no plan lists a rate, so each takes default x rateMultiplier
-			assertThat(catalog.plans()).allSatisfy(plan -> assertThat(plan.entitlements()).doesNotContainKeys(
-					rates.toArray(String[]::new)));
+			assertThat(catalog.plans())
+				.allSatisfy(plan -> assertThat(plan.entitlements()).doesNotContainKeys(rates.toArray(String[]::new)));
 			assertThat(scaledRate(catalog, "free", "login_rate")).isEqualTo(10);
 			assertThat(scaledRate(catalog, "free", "register_rate")).isEqualTo(5);
 			assertThat(scaledRate(catalog, "free", "api_rate")).isEqualTo(60);
@@ -497,14 +506,20 @@ class ExampleCatalogsTest {
 			assertThat(rate.defaultEntitlement()).as(key).isEqualTo(Entitlement.ofLimit(freeLimit));
 		}
 
-		/** The documented rule for a rate a plan does not list: the feature's default times the plan's multiplier. */
+		/**
+		 * The documented rule for a rate a plan does not list: the feature's default
+		 * times the plan's multiplier.
+		 */
 		private long scaledRate(CatalogDefinition catalog, String planKey, String featureKey) {
 			Entitlement base = catalog.feature(featureKey).orElseThrow().defaultEntitlement();
 			assertThat(base).isNotNull();
 			assertThat(base.limit()).isNotNull();
-			return BigDecimal.valueOf(base.limit()).multiply(plan(catalog, planKey).rateMultiplier())
-					.setScale(0, RoundingMode.DOWN).longValueExact();
+			return BigDecimal.valueOf(base.limit())
+				.multiply(plan(catalog, planKey).rateMultiplier())
+				.setScale(0, RoundingMode.DOWN)
+				.longValueExact();
 		}
+
 	}
 
 	@Nested
@@ -703,6 +718,7 @@ class ExampleCatalogsTest {
 			assertThat(quota.kind()).as(key).isEqualTo(FeatureKind.QUOTA);
 			assertThat(quota.period()).as(key).isEqualTo(period);
 		}
+
 	}
 
 	private static Path example(String fileName) {
@@ -730,14 +746,16 @@ class ExampleCatalogsTest {
 	/** The keys of every switch feature of the catalog that the plan turns on. */
 	private static Set<String> switchesOn(CatalogDefinition catalog, String planKey) {
 		PlanDefinition plan = plan(catalog, planKey);
-		return catalog.features().stream()
-				.filter(feature -> feature.kind() == FeatureKind.SWITCH)
-				.map(Feature::key)
-				.filter(key -> isOn(plan, key))
-				.collect(Collectors.toSet());
+		return catalog.features()
+			.stream()
+			.filter(feature -> feature.kind() == FeatureKind.SWITCH)
+			.map(Feature::key)
+			.filter(key -> isOn(plan, key))
+			.collect(Collectors.toSet());
 	}
 
 	private static List<String> concat(List<String> lower, String... added) {
 		return Stream.concat(lower.stream(), Stream.of(added)).toList();
 	}
+
 }

@@ -15,8 +15,13 @@ class PlansApiTest extends ServerTest {
 		assertThat(response.status()).isEqualTo(200);
 		var free = response.body().findValues("key").stream().map(n -> n.asString()).toList();
 		assertThat(free).contains("free", "pro", "enterprise");
-		var pro = response.body().valueStream().filter(p -> p.path("key").asString().equals("pro")).findFirst().orElseThrow();
+		var pro = response.body()
+			.valueStream()
+			.filter(p -> p.path("key").asString().equals("pro"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(pro.path("price").path("amount").asLong()).isEqualTo(2900);
 		assertThat(pro.path("entitlements").path("seats").path("limit").asLong()).isEqualTo(10);
 	}
+
 }

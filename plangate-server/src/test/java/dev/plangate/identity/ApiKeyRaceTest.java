@@ -48,4 +48,5 @@ class ApiKeyRaceTest extends ServerTest {
 		assertThat(outcomes).containsExactlyInAnyOrder("revoked", "last_api_key");
 		assertThat(apiKeys.list().stream().filter(ApiKey::isActive)).hasSize(1);
 	}
+
 }

@@ -124,4 +124,5 @@ class IdempotencyTest extends ServerTest {
 		assertThat(responses).filteredOn(r -> r.status() == 200 && r.header("Idempotent-Replayed") == null).hasSize(1);
 		assertThat(planChanges(customer)).isEqualTo(1);
 	}
+
 }

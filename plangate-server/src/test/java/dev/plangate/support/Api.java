@@ -15,8 +15,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A real HTTP client for the running server. Bodies are sent as written, so tests can send malformed JSON, and
- * answers are parsed into trees so tests assert on exactly what a client sees.
+ * A real HTTP client for the running server. Bodies are sent as written, so tests can
+ * send malformed JSON, and answers are parsed into trees so tests assert on exactly what
+ * a client sees.
  */
 public final class Api {
 
@@ -113,4 +114,5 @@ public final class Api {
 			return status + " " + text;
 		}
 	}
+
 }

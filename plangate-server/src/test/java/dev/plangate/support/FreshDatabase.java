@@ -9,8 +9,8 @@ public final class FreshDatabase {
 	}
 
 	/**
-	 * Points the server at database {@code name}: its own in-memory H2, or its own schema of the PostgreSQL named
-	 * by PLANGATE_DB_URL.
+	 * Points the server at database {@code name}: its own in-memory H2, or its own schema
+	 * of the PostgreSQL named by PLANGATE_DB_URL.
 	 */
 	public static void register(DynamicPropertyRegistry registry, String name) {
 		String postgres = System.getenv("PLANGATE_DB_URL");

@@ -11,8 +11,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * Gives a test class's server an empty database of its own, cleaned and migrated at start: a first start, as a
- * newcomer's. Call {@link FreshDatabase#register} from the class's {@code @DynamicPropertySource} method.
+ * Gives a test class's server an empty database of its own, cleaned and migrated at
+ * start: a first start, as a newcomer's. Call {@link FreshDatabase#register} from the
+ * class's {@code @DynamicPropertySource} method.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -29,5 +30,7 @@ public @interface FreshSchema {
 				flyway.migrate();
 			};
 		}
+
 	}
+
 }

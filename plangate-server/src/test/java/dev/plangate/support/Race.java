@@ -45,4 +45,5 @@ public final class Race {
 		}
 		return run(tasks);
 	}
+
 }

@@ -11,8 +11,9 @@ import org.springframework.test.context.ActiveProfiles;
 import dev.plangate.identity.ApiKeyService;
 
 /**
- * A test against the whole server on a random port, over real HTTP, on the test database (in-memory H2, or the
- * PostgreSQL named by PLANGATE_DB_URL). Test classes share one server; each uses its own customer ids and plan keys.
+ * A test against the whole server on a random port, over real HTTP, on the test database
+ * (in-memory H2, or the PostgreSQL named by PLANGATE_DB_URL). Test classes share one
+ * server; each uses its own customer ids and plan keys.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
@@ -56,10 +57,12 @@ public abstract class ServerTest {
 	/** Creates a customer and answers its id. */
 	protected String newCustomer(String prefix) {
 		var id = uniqueId(prefix);
-		var response = api.put("/v1/customers/" + id, "{\"name\":\"" + prefix + "\",\"email\":\"" + id + "@example.com\"}");
+		var response = api.put("/v1/customers/" + id,
+				"{\"name\":\"" + prefix + "\",\"email\":\"" + id + "@example.com\"}");
 		if (response.status() != 201) {
 			throw new IllegalStateException("creating customer " + id + ": " + response);
 		}
 		return id;
 	}
+
 }
