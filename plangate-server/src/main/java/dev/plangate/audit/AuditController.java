@@ -1,7 +1,6 @@
 package dev.plangate.audit;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -16,7 +15,6 @@ import jakarta.validation.constraints.Min;
 @RestController
 @RequestMapping("/v1/admin/audit-events")
 @Tag(name = "Audit log")
-@Validated
 class AuditController {
 
 	private final AuditLog auditLog;

@@ -3,25 +3,22 @@ package dev.plangate.catalog;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.plangate.platform.Ids;
+import dev.plangate.platform.Key;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 
 /** The catalog as a pricing page and a product's backend read it. */
 @RestController
 @RequestMapping("/v1")
 @Tag(name = "Catalog")
-@Validated
 class CatalogController {
 
 	private final CatalogService catalog;
@@ -44,8 +41,7 @@ class CatalogController {
 	@SecurityRequirements
 	@Operation(summary = "Read one plan (public, no key)",
 			description = "The current version, or the version given. Archived plans are readable too.")
-	PlanView plan(@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a plan key") String key,
-			@RequestParam(required = false) @Nullable @Min(1) Integer version) {
+	PlanView plan(@PathVariable @Key String key, @RequestParam(required = false) @Nullable @Min(1) Integer version) {
 		var plan = version == null ? catalog.plan(key) : catalog.planVersion(key, version);
 		return PlanView.of(plan, catalog.featuresByKey());
 	}
@@ -58,7 +54,7 @@ class CatalogController {
 
 	@GetMapping("/features/{key}")
 	@Operation(summary = "Read one feature")
-	FeatureView feature(@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a feature key") String key) {
+	FeatureView feature(@PathVariable @Key String key) {
 		return FeatureView.of(catalog.feature(key));
 	}
 

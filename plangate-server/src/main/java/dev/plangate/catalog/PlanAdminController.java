@@ -3,7 +3,6 @@ package dev.plangate.catalog;
 import java.util.List;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -13,17 +12,15 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.plangate.platform.Ids;
+import dev.plangate.platform.Key;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.constraints.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /** Plan changes outside the catalog file. Each change is a new version and is audited. */
 @RestController
 @RequestMapping("/v1/admin/plans")
 @Tag(name = "Plan administration")
-@Validated
 class PlanAdminController {
 
 	private final CatalogService catalog;
@@ -52,27 +49,26 @@ class PlanAdminController {
 	@Operation(summary = "Change a plan: creates a new version",
 			description = "Existing subscribers stay on their version until migrated. A body equal to the current "
 					+ "version changes nothing.")
-	PlanView update(@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a plan key") String key,
-			@RequestBody JsonNode body) {
+	PlanView update(@PathVariable @Key String key, @RequestBody JsonNode body) {
 		return PlanView.of(catalog.updatePlan(key, body), catalog.featuresByKey());
 	}
 
 	@GetMapping("/{key}/versions")
 	@Operation(summary = "List every version of a plan")
-	List<PlanView> versions(@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a plan key") String key) {
+	List<PlanView> versions(@PathVariable @Key String key) {
 		var features = catalog.featuresByKey();
 		return catalog.planVersions(key).stream().map(p -> PlanView.of(p, features)).toList();
 	}
 
 	@PostMapping("/{key}/archive")
 	@Operation(summary = "Archive a plan", description = "Subscribers keep it; nobody new can choose it.")
-	PlanView archive(@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a plan key") String key) {
+	PlanView archive(@PathVariable @Key String key) {
 		return PlanView.of(catalog.setStatus(key, PlanStatus.ARCHIVED), catalog.featuresByKey());
 	}
 
 	@PostMapping("/{key}/activate")
 	@Operation(summary = "Make an archived plan choosable again")
-	PlanView activate(@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a plan key") String key) {
+	PlanView activate(@PathVariable @Key String key) {
 		return PlanView.of(catalog.setStatus(key, PlanStatus.ACTIVE), catalog.featuresByKey());
 	}
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,7 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.EntitlementView;
-import dev.plangate.platform.Ids;
+import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -37,10 +37,7 @@ import tools.jackson.databind.JsonNode;
 @RestController
 @RequestMapping("/v1/customers")
 @Tag(name = "Customers")
-@Validated
 class CustomerController {
-
-	private static final String ID_MESSAGE = "must be 1 to 200 of letters, digits and . _ : @ | + = ~ -";
 
 	private final CustomerService customers;
 
@@ -81,8 +78,7 @@ class CustomerController {
 	@Operation(summary = "Create or update a customer by the product's own id",
 			description = "Answers 201 when created (on the catalog's default plan at once), 200 when updated. "
 					+ "Absent fields keep their value; `kind` cannot change; a deleted customer answers 409.")
-	ResponseEntity<CustomerView> upsert(
-			@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id,
+	ResponseEntity<CustomerView> upsert(@PathVariable @CustomerId String id,
 			@Valid @RequestBody UpsertCustomer request) {
 		var result = customers.upsert(id, new CustomerService.Changes(request.kind(), request.name(), request.email(),
 				request.region(), request.metadata()));
@@ -92,7 +88,7 @@ class CustomerController {
 
 	@GetMapping("/{id}")
 	@Operation(summary = "Read a customer (deleted ones too)")
-	CustomerView get(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id) {
+	CustomerView get(@PathVariable @CustomerId String id) {
 		return CustomerView.of(customers.get(id));
 	}
 
@@ -103,8 +99,7 @@ class CustomerController {
 	Page<CustomerView> list(@RequestParam(required = false) @Nullable @Size(min = 1, max = 200) String q,
 			@RequestParam(required = false) @Nullable @Pattern(regexp = "active|suspended|deleted",
 					message = "must be active, suspended or deleted") String status,
-			@RequestParam(required = false) @Nullable @Pattern(regexp = Ids.KEY,
-					message = "must be a plan key") String plan,
+			@RequestParam(required = false) @Nullable @Key String plan,
 			@RequestParam(required = false) @Nullable @Size(max = 400) String cursor,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
 		var page = customers.list(q, status == null ? null : CustomerStatus.of(status), plan, cursor, limit);
@@ -113,26 +108,26 @@ class CustomerController {
 
 	@PostMapping("/{id}/suspend")
 	@Operation(summary = "Suspend a customer", description = "A suspended customer is refused everything it asks.")
-	CustomerView suspend(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id) {
+	CustomerView suspend(@PathVariable @CustomerId String id) {
 		return CustomerView.of(customers.setStatus(id, CustomerStatus.SUSPENDED));
 	}
 
 	@PostMapping("/{id}/activate")
 	@Operation(summary = "Activate a suspended customer")
-	CustomerView activate(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id) {
+	CustomerView activate(@PathVariable @CustomerId String id) {
 		return CustomerView.of(customers.setStatus(id, CustomerStatus.ACTIVE));
 	}
 
 	@DeleteMapping("/{id}")
 	@Operation(summary = "Soft-delete a customer",
 			description = "The id stays taken and readable with status `deleted`; its subscription ends.")
-	CustomerView delete(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id) {
+	CustomerView delete(@PathVariable @CustomerId String id) {
 		return CustomerView.of(customers.delete(id));
 	}
 
 	@GetMapping("/{id}/overrides")
 	@Operation(summary = "List a customer's overrides")
-	List<OverrideView> overrides(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id) {
+	List<OverrideView> overrides(@PathVariable @CustomerId String id) {
 		return customers.overrides(id).stream().map(this::view).toList();
 	}
 
@@ -140,8 +135,7 @@ class CustomerController {
 	@Operation(summary = "Override one feature for a customer",
 			description = "`value` takes the catalog file's forms: `true`, `500`, `\"unlimited\"`, `\"dedicated\"`, "
 					+ "or `{\"limit\": 500}`. It beats the plan's entitlement until removed.")
-	OverrideView setOverride(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id,
-			@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a feature key") String feature,
+	OverrideView setOverride(@PathVariable @CustomerId String id, @PathVariable @Key String feature,
 			@Valid @RequestBody SetOverride request) {
 		return view(customers.setOverride(id, feature, request.value(), request.reason()));
 	}
@@ -149,8 +143,7 @@ class CustomerController {
 	@DeleteMapping("/{id}/overrides/{feature}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	@Operation(summary = "Remove a customer's override of one feature")
-	void removeOverride(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id,
-			@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a feature key") String feature) {
+	void removeOverride(@PathVariable @CustomerId String id, @PathVariable @Key String feature) {
 		customers.removeOverride(id, feature);
 	}
 

@@ -203,7 +203,9 @@ public class CustomerService {
 
 	@Transactional
 	public void removeOverride(String customerId, String featureKey) {
-		lockOrThrow(customerId);
+		if (lockOrThrow(customerId).status() == CustomerStatus.DELETED) {
+			throw deleted(customerId);
+		}
 		var before = repository.override(customerId, featureKey)
 			.orElseThrow(() -> new PlangateException(ErrorCode.OVERRIDE_NOT_FOUND,
 					"Customer '" + customerId + "' has no override for '" + featureKey + "'")

@@ -16,10 +16,12 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import jakarta.validation.ConstraintViolationException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -94,14 +96,46 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return respond(Problems.of(ErrorCode.INVALID_REQUEST, describeFields(errors), errors), request);
 	}
 
+	/**
+	 * Constraint violations on parameters. A request body's violations come as
+	 * {@link ParameterErrors}, named by their field in the body; a path or query
+	 * parameter's by the parameter.
+	 */
 	@Override
 	protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		var errors = new ArrayList<FieldError>();
-		ex.getParameterValidationResults()
-			.forEach(result -> result.getResolvableErrors()
-				.forEach(e -> errors.add(new FieldError(String.valueOf(result.getMethodParameter().getParameterName()),
-						String.valueOf(e.getDefaultMessage())))));
+		for (var result : ex.getParameterValidationResults()) {
+			if (result instanceof ParameterErrors body) {
+				body.getFieldErrors()
+					.forEach(e -> errors.add(new FieldError(e.getField(), String.valueOf(e.getDefaultMessage()))));
+				body.getGlobalErrors()
+					.forEach(e -> errors.add(new FieldError(e.getObjectName(), String.valueOf(e.getDefaultMessage()))));
+			}
+			else {
+				String name = String.valueOf(result.getMethodParameter().getParameterName());
+				result.getResolvableErrors()
+					.forEach(e -> errors.add(new FieldError(name, String.valueOf(e.getDefaultMessage()))));
+			}
+		}
+		return respond(Problems.of(ErrorCode.INVALID_REQUEST, describeFields(errors), errors), request);
+	}
+
+	/**
+	 * Validation outside Spring MVC's own (a service validating its input): named by the
+	 * last path node.
+	 */
+	@ExceptionHandler(ConstraintViolationException.class)
+	ResponseEntity<Object> constraintViolation(ConstraintViolationException ex, WebRequest request) {
+		var errors = ex.getConstraintViolations().stream().map(v -> {
+			String field = "(value)";
+			for (var node : v.getPropertyPath()) {
+				if (node.getName() != null) {
+					field = node.getName();
+				}
+			}
+			return new FieldError(field, v.getMessage());
+		}).toList();
 		return respond(Problems.of(ErrorCode.INVALID_REQUEST, describeFields(errors), errors), request);
 	}
 

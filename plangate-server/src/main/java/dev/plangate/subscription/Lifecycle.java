@@ -46,7 +46,8 @@ final class Lifecycle {
 	 * and forth.
 	 */
 	static Subscription change(Subscription s, BillingInterval currentInterval, Plan plan, boolean trial, Instant now) {
-		boolean keepPeriod = !trial && s.status() == SubscriptionStatus.ACTIVE
+		boolean startsTrial = trial && plan.definition().trialDays() > 0;
+		boolean keepPeriod = !startsTrial && s.status() == SubscriptionStatus.ACTIVE
 				&& currentInterval == plan.definition().interval();
 		if (keepPeriod) {
 			return new Subscription(s.id(), s.customerId(), plan.key(), plan.version(), SubscriptionStatus.ACTIVE,
@@ -80,20 +81,20 @@ final class Lifecycle {
 		var transitions = new ArrayList<Transition>();
 		while (s.status().isLive() && !now.isBefore(s.currentPeriodEnd())) {
 			var boundary = s.currentPeriodEnd();
-			if (s.status() == SubscriptionStatus.TRIALING) {
-				var interval = intervalOf.apply(s);
-				s = new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), SubscriptionStatus.ACTIVE,
-						s.startedAt(), boundary, boundary, periodStart(interval, boundary, 1), s.trialEnd(),
-						s.cancelAtPeriodEnd(), s.canceledAt(), null);
-				transitions.add(new Transition("trial_ended", s.planKey(), s.planVersion(), s));
-			}
-			else if (s.cancelAtPeriodEnd()) {
+			if (s.cancelAtPeriodEnd()) {
 				var from = s;
 				var interval = defaultPlan.definition().interval();
 				s = new Subscription(s.id(), s.customerId(), defaultPlan.key(), defaultPlan.version(),
 						SubscriptionStatus.ACTIVE, s.startedAt(), boundary, boundary,
 						periodStart(interval, boundary, 1), s.trialEnd(), false, null, null);
 				transitions.add(new Transition("canceled", from.planKey(), from.planVersion(), s));
+			}
+			else if (s.status() == SubscriptionStatus.TRIALING) {
+				var interval = intervalOf.apply(s);
+				s = new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), SubscriptionStatus.ACTIVE,
+						s.startedAt(), boundary, boundary, periodStart(interval, boundary, 1), s.trialEnd(),
+						s.cancelAtPeriodEnd(), s.canceledAt(), null);
+				transitions.add(new Transition("trial_ended", s.planKey(), s.planVersion(), s));
 			}
 			else {
 				var interval = intervalOf.apply(s);

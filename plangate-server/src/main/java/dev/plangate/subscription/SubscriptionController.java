@@ -3,7 +3,6 @@ package dev.plangate.subscription;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -13,21 +12,18 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.plangate.platform.Ids;
+import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.Key;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 @RestController
 @Tag(name = "Subscriptions")
-@Validated
 class SubscriptionController {
-
-	private static final String ID_MESSAGE = "must be 1 to 200 of letters, digits and . _ : @ | + = ~ -";
 
 	private final SubscriptionService subscriptions;
 
@@ -35,11 +31,11 @@ class SubscriptionController {
 		this.subscriptions = subscriptions;
 	}
 
-	record ChangePlan(@NotNull @Pattern(regexp = Ids.KEY, message = "must be a plan key") String plan) {
+	record ChangePlan(@NotNull @Key String plan) {
 	}
 
 	record Migration(@Nullable @Min(1) Integer fromVersion, @Nullable @Min(1) Integer toVersion,
-			@Nullable @Size(min = 1, max = 10_000) List<@Pattern(regexp = Ids.CUSTOMER_ID) String> customerIds) {
+			@Nullable @Size(min = 1, max = 10_000) List<@CustomerId String> customerIds) {
 	}
 
 	record MigrationResult(String plan, int toVersion, int migrated, List<String> customerIds) {
@@ -47,7 +43,7 @@ class SubscriptionController {
 
 	@GetMapping("/v1/customers/{id}/subscription")
 	@Operation(summary = "Read a customer's subscription with its plan")
-	SubscriptionView get(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id) {
+	SubscriptionView get(@PathVariable @CustomerId String id) {
 		var s = subscriptions.current(id);
 		return SubscriptionView.of(s, subscriptions.planOf(s));
 	}
@@ -57,8 +53,7 @@ class SubscriptionController {
 			description = "Moves the customer to the current version of `plan`; naming its own plan moves it to the "
 					+ "plan's newest version. A first subscription to a plan with trial days starts a trial. "
 					+ "Unknown plan: 422 `unknown_plan`; archived plan: 409 `plan_archived`.")
-	SubscriptionView change(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id,
-			@Valid @RequestBody ChangePlan request) {
+	SubscriptionView change(@PathVariable @CustomerId String id, @Valid @RequestBody ChangePlan request) {
 		var s = subscriptions.changePlan(id, request.plan());
 		return SubscriptionView.of(s, subscriptions.planOf(s));
 	}
@@ -67,7 +62,7 @@ class SubscriptionController {
 	@Operation(summary = "Cancel",
 			description = "At the end of the current period (default) or `immediately=true`. Either way the customer "
 					+ "returns to the default plan. On the default plan: 409 `subscription_not_cancelable`.")
-	SubscriptionView cancel(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id,
+	SubscriptionView cancel(@PathVariable @CustomerId String id,
 			@RequestParam(defaultValue = "false") boolean immediately) {
 		var s = subscriptions.cancel(id, immediately);
 		return SubscriptionView.of(s, subscriptions.planOf(s));
@@ -75,14 +70,14 @@ class SubscriptionController {
 
 	@PostMapping("/v1/customers/{id}/subscription/resume")
 	@Operation(summary = "Take back a cancellation scheduled for the period's end")
-	SubscriptionView resume(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id) {
+	SubscriptionView resume(@PathVariable @CustomerId String id) {
 		var s = subscriptions.resume(id);
 		return SubscriptionView.of(s, subscriptions.planOf(s));
 	}
 
 	@GetMapping("/v1/customers/{id}/subscription/history")
 	@Operation(summary = "Every change of a customer's subscription, oldest first")
-	List<SubscriptionChange> history(@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id) {
+	List<SubscriptionChange> history(@PathVariable @CustomerId String id) {
 		return subscriptions.history(id);
 	}
 
@@ -90,8 +85,7 @@ class SubscriptionController {
 	@Operation(summary = "Every feature's effective value for a customer",
 			description = "Override, else the subscribed plan version, else the feature's default (for rate "
 					+ "features scaled by the plan's multiplier). `source` says which. The one call a client caches.")
-	SubscriptionService.CustomerEntitlements entitlements(
-			@PathVariable @Pattern(regexp = Ids.CUSTOMER_ID, message = ID_MESSAGE) String id) {
+	SubscriptionService.CustomerEntitlements entitlements(@PathVariable @CustomerId String id) {
 		return subscriptions.entitlements(id);
 	}
 
@@ -99,8 +93,7 @@ class SubscriptionController {
 	@Operation(summary = "Move subscribers of older plan versions to one version",
 			description = "All live subscribers of other versions (or of `fromVersion`), or only `customerIds`, move "
 					+ "to `toVersion` (default: the current version). Periods are kept.")
-	MigrationResult migrate(@PathVariable @Pattern(regexp = Ids.KEY, message = "must be a plan key") String key,
-			@Valid @RequestBody Migration request) {
+	MigrationResult migrate(@PathVariable @Key String key, @Valid @RequestBody Migration request) {
 		var moved = subscriptions.migrate(key, request.fromVersion(), request.toVersion(), request.customerIds());
 		int to = request.toVersion() != null ? request.toVersion() : subscriptions.currentVersionOf(key);
 		return new MigrationResult(key, to, moved.size(), moved);
