@@ -3,8 +3,13 @@ package dev.plangate.catalog;
 import java.util.List;
 import java.util.Optional;
 
-/** A whole catalog file, validated. */
-public record CatalogDefinition(String name, String defaultPlan, List<Feature> features, List<PlanDefinition> plans) {
+/**
+ * A whole catalog file, validated.
+ *
+ * @param currency what plans are priced in when they do not say
+ */
+public record CatalogDefinition(String name, String defaultPlan, String currency, List<Feature> features,
+		List<PlanDefinition> plans) {
 
 	public CatalogDefinition {
 		features = List.copyOf(features);

@@ -38,6 +38,17 @@ public final class CatalogReader {
 	private static final Set<String> PLAN_FIELDS = Set.of("key", "name", "description", "price", "currency", "interval",
 			"trialDays", "priority", "rateMultiplier", "entitlements");
 
+	/** Fields stored as a 64-bit number; every other whole number must fit 32 bits. */
+	private static final Set<String> WIDE_NUMBERS = Set.of("price", "per");
+
+	/**
+	 * The longest text each field may hold, as the database stores it; 200 for fields not
+	 * named.
+	 */
+	private static final Map<String, Integer> MAX_LENGTHS = Map.of("description", 2000, "unit", 64);
+
+	private static final BigDecimal MAX_MULTIPLIER = new BigDecimal("99999999");
+
 	private static final Set<String> ENTITLEMENT_FIELDS = Set.of("enabled", "limit", "value", "overage");
 
 	private final YAMLMapper yaml = YAMLMapper.builder().build();
@@ -74,9 +85,9 @@ public final class CatalogReader {
 	 * Reads one plan in the catalog file's form, as the admin API receives it.
 	 * @throws CatalogException naming every problem
 	 */
-	public PlanDefinition readPlan(JsonNode node, Map<String, Feature> features) {
+	public PlanDefinition readPlan(JsonNode node, String defaultCurrency, Map<String, Feature> features) {
 		var problems = new ArrayList<String>();
-		var plan = new Parse(problems).plan(node, 0, "USD", features);
+		var plan = new Parse(problems).plan(node, 0, defaultCurrency, features, features.keySet());
 		if (!problems.isEmpty() || plan == null) {
 			throw new CatalogException("plan", problems.isEmpty() ? List.of("is not a plan") : problems);
 		}
@@ -117,41 +128,63 @@ public final class CatalogReader {
 			unknownFields(root, CATALOG_FIELDS, "catalog");
 			String name = text(root, "name", "catalog", false);
 			String currency = currency(root, "catalog", "USD");
+			// Keys are checked against everything declared, valid or not, so that one
+			// broken entry does not
+			// hide a duplicate or raise false alarms about the entries naming it.
 			var features = new LinkedHashMap<String, Feature>();
+			var declaredFeatures = new HashSet<String>();
 			var featureNodes = root.path("features");
 			if (!featureNodes.isArray() || featureNodes.isEmpty()) {
 				problems.add("features: must be a non-empty list");
 			}
 			else {
 				for (int i = 0; i < featureNodes.size(); i++) {
-					var feature = feature(featureNodes.get(i), i);
-					if (feature != null && features.putIfAbsent(feature.key(), feature) != null) {
-						problems.add("feature '" + feature.key() + "': duplicate key");
+					var node = featureNodes.get(i);
+					if (!declare(node, declaredFeatures)) {
+						problems.add("feature '" + node.path("key").stringValue() + "': duplicate key");
+					}
+					var feature = feature(node, i);
+					if (feature != null) {
+						features.putIfAbsent(feature.key(), feature);
 					}
 				}
 			}
 			var plans = new LinkedHashMap<String, PlanDefinition>();
+			var declaredPlans = new HashSet<String>();
 			var planNodes = root.path("plans");
 			if (!planNodes.isArray() || planNodes.isEmpty()) {
 				problems.add("plans: must be a non-empty list");
 			}
 			else {
 				for (int i = 0; i < planNodes.size(); i++) {
-					var plan = plan(planNodes.get(i), i, currency, features);
-					if (plan != null && plans.putIfAbsent(plan.key(), plan) != null) {
-						problems.add("plan '" + plan.key() + "': duplicate key");
+					var node = planNodes.get(i);
+					if (!declare(node, declaredPlans)) {
+						problems.add("plan '" + node.path("key").stringValue() + "': duplicate key");
+					}
+					var plan = plan(node, i, currency, features, declaredFeatures);
+					if (plan != null) {
+						plans.putIfAbsent(plan.key(), plan);
 					}
 				}
 			}
 			String defaultPlan = text(root, "defaultPlan", "catalog", true);
-			if (defaultPlan != null && !plans.isEmpty() && !plans.containsKey(defaultPlan)) {
+			if (defaultPlan != null && !planNodes.isEmpty() && !declaredPlans.contains(defaultPlan)) {
 				problems.add("defaultPlan: '" + defaultPlan + "' is not a plan of this catalog");
 			}
 			if (!problems.isEmpty() || defaultPlan == null) {
 				return null;
 			}
-			return new CatalogDefinition(name == null ? "catalog" : name, defaultPlan, List.copyOf(features.values()),
-					List.copyOf(plans.values()));
+			return new CatalogDefinition(name == null ? "catalog" : name, defaultPlan, currency,
+					List.copyOf(features.values()), List.copyOf(plans.values()));
+		}
+
+		/**
+		 * Notes an entry's key, if it has a usable one; false when the key was declared
+		 * before.
+		 */
+		private static boolean declare(JsonNode node, Set<String> declared) {
+			var key = node.path("key");
+			return !key.isString() || !KEY.matcher(key.stringValue()).matches() || declared.add(key.stringValue());
 		}
 
 		private @Nullable Feature feature(JsonNode node, int index) {
@@ -197,7 +230,7 @@ public final class CatalogReader {
 		}
 
 		private @Nullable PlanDefinition plan(JsonNode node, int index, String catalogCurrency,
-				Map<String, Feature> features) {
+				Map<String, Feature> features, Set<String> declaredFeatures) {
 			String where = "plan #" + (index + 1);
 			if (!node.isObject()) {
 				problems.add(where + ": must be a mapping");
@@ -226,7 +259,9 @@ public final class CatalogReader {
 				for (String featureKey : entitlementNodes.propertyNames()) {
 					var feature = features.get(featureKey);
 					if (feature == null) {
-						problems.add(where + ": entitlement '" + featureKey + "': unknown feature");
+						if (!declaredFeatures.contains(featureKey)) {
+							problems.add(where + ": entitlement '" + featureKey + "': unknown feature");
+						}
 						continue;
 					}
 					var entitlement = entitlement(entitlementNodes.get(featureKey), feature,
@@ -317,6 +352,10 @@ public final class CatalogReader {
 				problems.add(where + ": must be a non-empty text, not " + show(node));
 				return null;
 			}
+			if (node.stringValue().length() > 1000) {
+				problems.add(where + ": must be at most 1000 characters, not " + node.stringValue().length());
+				return null;
+			}
 			if (type == SettingType.ENUM && !feature.values().contains(node.stringValue())) {
 				problems.add(where + ": '" + node.stringValue() + "' is not one of " + feature.values());
 				return null;
@@ -364,6 +403,12 @@ public final class CatalogReader {
 				problems.add(where + ": " + field + " must be a non-empty text, not " + show(value));
 				return null;
 			}
+			int max = MAX_LENGTHS.getOrDefault(field, 200);
+			if (value.stringValue().length() > max) {
+				problems.add(where + ": " + field + " must be at most " + max + " characters, not "
+						+ value.stringValue().length());
+				return null;
+			}
 			return value.stringValue();
 		}
 
@@ -375,8 +420,14 @@ public final class CatalogReader {
 				}
 				return null;
 			}
-			if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+			if (!value.isIntegralNumber()) {
 				problems.add(where + ": " + field + " must be a whole number, not " + show(value));
+				return null;
+			}
+			boolean wide = WIDE_NUMBERS.contains(field);
+			if (!(wide ? value.canConvertToLong() : value.canConvertToInt())) {
+				problems.add(where + ": " + field + " must be at most " + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE)
+						+ ", not " + show(value));
 				return null;
 			}
 			if (value.longValue() < 0) {
@@ -395,7 +446,13 @@ public final class CatalogReader {
 				problems.add(where + ": rateMultiplier must be a positive number, not " + show(value));
 				return BigDecimal.ONE;
 			}
-			return value.decimalValue();
+			var multiplier = value.decimalValue().stripTrailingZeros();
+			if (multiplier.scale() > 4 || multiplier.compareTo(MAX_MULTIPLIER) > 0) {
+				problems.add(where + ": rateMultiplier must have at most 4 decimals and be at most " + MAX_MULTIPLIER
+						+ ", not " + show(value));
+				return BigDecimal.ONE;
+			}
+			return multiplier;
 		}
 
 		private String currency(JsonNode node, String where, String fallback) {

@@ -43,11 +43,17 @@ class CatalogRepository {
 		jdbc.sql("select id from catalog_state where id = 1 for update").query(Integer.class).single();
 	}
 
-	void recordLoad(String source, Instant at) {
-		jdbc.sql("update catalog_state set source = :source, loaded_at = :at where id = 1")
+	void recordLoad(String source, String currency, Instant at) {
+		jdbc.sql("update catalog_state set source = :source, currency = :currency, loaded_at = :at where id = 1")
 			.param("source", source)
+			.param("currency", currency)
 			.param("at", Timestamps.sql(at))
 			.update();
+	}
+
+	/** The currency of the catalog file last loaded. */
+	String currency() {
+		return jdbc.sql("select currency from catalog_state where id = 1").query(String.class).single();
 	}
 
 	List<Feature> features() {

@@ -122,7 +122,7 @@ public class CatalogService implements InitializingBean {
 			}
 		}
 		repository.setDefault(catalog.defaultPlan());
-		repository.recordLoad(source, now);
+		repository.recordLoad(source, catalog.currency(), now);
 		log.info("Catalog '{}' from {}: {} features, {} plans ({} new versions), default plan '{}'", catalog.name(),
 				source, catalog.features().size(), catalog.plans().size(), created, catalog.defaultPlan());
 	}
@@ -294,7 +294,7 @@ public class CatalogService implements InitializingBean {
 			}
 		}
 		try {
-			return reader.readPlan(object, featuresByKey());
+			return reader.readPlan(object, repository.currency(), featuresByKey());
 		}
 		catch (CatalogException ex) {
 			var errors = ex.problems().stream().map(p -> new FieldError(fieldOf(p), p)).toList();
