@@ -41,6 +41,13 @@ class ApiKeyRepository {
 			.optional();
 	}
 
+	Optional<String> secretHash(UUID id) {
+		return jdbc.sql("select secret_hash from api_key where id = :id")
+			.param("id", id)
+			.query(String.class)
+			.optional();
+	}
+
 	Optional<ApiKey> find(UUID id) {
 		return jdbc.sql("select * from api_key where id = :id").param("id", id).query(this::row).optional();
 	}

@@ -29,12 +29,21 @@ record ApiKeySecret(String text) {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
+	/**
+	 * A new random key; the rare draw that would look weak to {@link #weakness} is drawn
+	 * again.
+	 */
 	static ApiKeySecret generate() {
-		var body = new StringBuilder(RANDOM_LENGTH);
-		for (int i = 0; i < RANDOM_LENGTH; i++) {
-			body.append(BASE62.charAt(RANDOM.nextInt(BASE62.length())));
+		while (true) {
+			var body = new StringBuilder(RANDOM_LENGTH);
+			for (int i = 0; i < RANDOM_LENGTH; i++) {
+				body.append(BASE62.charAt(RANDOM.nextInt(BASE62.length())));
+			}
+			var key = new ApiKeySecret(SERVER_PREFIX + body + checksum(body.toString()));
+			if (weakness(key.text()).isEmpty()) {
+				return key;
+			}
 		}
-		return new ApiKeySecret(SERVER_PREFIX + body + checksum(body.toString()));
 	}
 
 	/**
@@ -52,7 +61,8 @@ record ApiKeySecret(String text) {
 
 	/**
 	 * Why a key chosen by an operator is too weak to use, if it is: it must be
-	 * well-formed and look random (no long runs, enough distinct characters).
+	 * well-formed and look random: at least 15 distinct characters, no character four
+	 * times in a row, no run of five consecutive characters of the alphabet (up or down).
 	 */
 	static Optional<String> weakness(String text) {
 		if (parse(text).isEmpty()) {
@@ -61,7 +71,22 @@ record ApiKeySecret(String text) {
 		}
 		String body = text.substring(SERVER_PREFIX.length(), SERVER_PREFIX.length() + RANDOM_LENGTH);
 		if (body.chars().distinct().count() < 15) {
-			return Optional.of("its random part repeats too few characters to be random");
+			return Optional.of("its random part uses too few distinct characters to be random");
+		}
+		int repeated = 1;
+		int ascending = 1;
+		int descending = 1;
+		for (int i = 1; i < body.length(); i++) {
+			int step = BASE62.indexOf(body.charAt(i)) - BASE62.indexOf(body.charAt(i - 1));
+			repeated = step == 0 ? repeated + 1 : 1;
+			ascending = step == 1 ? ascending + 1 : 1;
+			descending = step == -1 ? descending + 1 : 1;
+			if (repeated >= 4) {
+				return Optional.of("its random part repeats a character four times in a row");
+			}
+			if (ascending >= 5 || descending >= 5) {
+				return Optional.of("its random part runs through the alphabet in order");
+			}
 		}
 		return Optional.empty();
 	}

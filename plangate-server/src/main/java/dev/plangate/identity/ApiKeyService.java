@@ -15,6 +15,8 @@ import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -133,10 +135,24 @@ public class ApiKeyService implements InitializingBean {
 				.with("id", id.toString());
 		}
 		repository.revoke(id, clock.instant());
-		byHash.invalidateAll();
+		forgetAfterCommit(repository.secretHash(id).orElseThrow());
 		var revoked = repository.find(id).orElseThrow();
 		auditLog.record("api_key.revoked", "api_key", id.toString(), key, revoked);
 		return revoked;
+	}
+
+	/**
+	 * Drops a key from the lookup cache once its revocation is committed. Invalidating
+	 * one entry waits for a lookup of that entry already running, so no lookup that read
+	 * the key as active before the commit can put it back.
+	 */
+	private void forgetAfterCommit(String hash) {
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				byHash.invalidate(hash);
+			}
+		});
 	}
 
 	/** The active key with this secret; records its use at most once a minute. */

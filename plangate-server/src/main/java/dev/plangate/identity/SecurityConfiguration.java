@@ -1,39 +1,25 @@
 package dev.plangate.identity;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
-import org.springframework.security.web.header.HeaderWriter;
-import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
-import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import dev.plangate.platform.ErrorCode;
-import dev.plangate.platform.Problems;
-import jakarta.servlet.http.HttpServletResponse;
+import dev.plangate.platform.ProblemResponses;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Who may call what, and the security headers every response carries. The plan list, the
- * API documentation and the health probe are public; everything else needs a server key.
+ * Who may call what. The plan list, the API documentation and the health probe are
+ * public; everything else needs a server key. Security headers are set for every response
+ * by the platform, before this chain runs.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
-
-	/** For JSON answers: nothing may be loaded, framed or submitted. */
-	static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-	/** For the Swagger UI pages: only this origin's scripts and styles. */
-	static final String UI_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-			+ "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 	@Bean
 	SecurityFilterChain api(HttpSecurity http, ApiKeyService keys, JsonMapper json) throws Exception {
@@ -54,39 +40,26 @@ class SecurityConfiguration {
 				.permitAll()
 				.anyRequest()
 				.hasRole("SERVER"))
-			.exceptionHandling(errors -> errors
-				.authenticationEntryPoint((request, response, ex) -> problem(response, json, ErrorCode.UNAUTHENTICATED,
-						"A valid server API key is required: 'Authorization: Bearer pg_sk_…'"))
-				.accessDeniedHandler((request, response, ex) -> problem(response, json, ErrorCode.FORBIDDEN,
-						"This credential may not do this")))
-			.headers(headers -> headers
-				.httpStrictTransportSecurity(hsts -> hsts.requestMatcher(AnyRequestMatcher.INSTANCE)
-					.maxAgeInSeconds(Duration.ofDays(365).toSeconds())
-					.includeSubDomains(true))
-				.frameOptions(frame -> frame.deny())
-				.contentTypeOptions(options -> {
-				})
-				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
-				.addHeaderWriter(contentSecurityPolicy()));
+			.exceptionHandling(errors -> errors.authenticationEntryPoint((request, response, ex) -> {
+				response.setHeader("WWW-Authenticate", "Bearer");
+				ProblemResponses.write(request, response, json, ErrorCode.UNAUTHENTICATED,
+						"A valid server API key is required: 'Authorization: Bearer pg_sk_…'");
+			})
+				.accessDeniedHandler((request, response, ex) -> ProblemResponses.write(request, response, json,
+						ErrorCode.FORBIDDEN, "This credential may not do this")))
+			.headers(headers -> headers.defaultsDisabled().cacheControl(cache -> {
+			}));
 		return http.build();
 	}
 
-	private static HeaderWriter contentSecurityPolicy() {
-		return (request, response) -> {
-			var path = request.getRequestURI();
-			boolean ui = path.startsWith("/swagger-ui");
-			response.setHeader("Content-Security-Policy", ui ? UI_POLICY : API_POLICY);
-		};
-	}
-
-	private static void problem(HttpServletResponse response, JsonMapper json, ErrorCode code, String detail)
-			throws IOException {
-		response.setStatus(code.status().value());
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		if (code == ErrorCode.UNAUTHENTICATED) {
-			response.setHeader("WWW-Authenticate", "Bearer");
-		}
-		json.writeValue(response.getOutputStream(), Problems.of(code, detail, List.of()));
+	/**
+	 * A URL the firewall refuses (encoded dots, semicolons, double slashes) is a 400
+	 * problem like any other.
+	 */
+	@Bean
+	RequestRejectedHandler requestRejectedHandler(JsonMapper json) {
+		return (request, response, ex) -> ProblemResponses.write(request, response, json, ErrorCode.INVALID_REQUEST,
+				"The request URL is not allowed: " + ex.getMessage());
 	}
 
 }

@@ -160,7 +160,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static ProblemDetail withInstance(ProblemDetail problem, WebRequest request) {
 		if (request instanceof ServletWebRequest servlet) {
-			problem.setInstance(java.net.URI.create(servlet.getRequest().getRequestURI()));
+			Problems.at(problem, servlet.getRequest().getRequestURI());
 		}
 		return problem;
 	}

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -14,7 +13,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -76,7 +74,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String key = request.getHeader(HEADER);
 		if (!KEY.matcher(key).matches()) {
-			problem(response, ErrorCode.INVALID_REQUEST, "Idempotency-Key must be 1 to 255 visible ASCII characters");
+			ProblemResponses.write(request, response, json, ErrorCode.INVALID_REQUEST,
+					"Idempotency-Key must be 1 to 255 visible ASCII characters");
 			return;
 		}
 		var caller = Actor.current();
@@ -84,7 +83,14 @@ class IdempotencyFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		byte[] body = request.getInputStream().readAllBytes();
+		byte[] body;
+		try {
+			body = request.getInputStream().readAllBytes();
+		}
+		catch (RequestSizeFilter.TooLargeException ex) {
+			ProblemResponses.write(request, response, json, ErrorCode.PAYLOAD_TOO_LARGE, ex.getMessage());
+			return;
+		}
 		String hash = requestHash(request, body);
 		var now = clock.instant();
 		jdbc.sql("""
@@ -104,7 +110,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
 			.param("at", Timestamps.sql(now))
 			.update() == 1;
 		if (!first) {
-			replay(caller.name(), key, hash, response);
+			replay(request, caller.name(), key, hash, response);
 			return;
 		}
 		var captured = new ContentCachingResponseWrapper(response);
@@ -135,7 +141,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private void replay(String caller, String key, String hash, HttpServletResponse response) throws IOException {
+	private void replay(HttpServletRequest request, String caller, String key, String hash,
+			HttpServletResponse response) throws IOException {
 		record Stored(String hash, Integer status, String contentType, String body) {
 		}
 		Optional<Stored> stored = jdbc.sql("""
@@ -147,12 +154,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
 			.optional();
 		if (stored.isEmpty() || stored.get().status() == null) {
 			response.setHeader("Retry-After", "1");
-			problem(response, ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+			ProblemResponses.write(request, response, json, ErrorCode.IDEMPOTENCY_KEY_IN_USE,
 					"A request with this Idempotency-Key is still being handled; retry shortly");
 			return;
 		}
 		if (!stored.get().hash().equals(hash)) {
-			problem(response, ErrorCode.IDEMPOTENCY_KEY_REUSED,
+			ProblemResponses.write(request, response, json, ErrorCode.IDEMPOTENCY_KEY_REUSED,
 					"This Idempotency-Key was used for a different request; use a new key for a new request");
 			return;
 		}
@@ -176,12 +183,6 @@ class IdempotencyFilter extends OncePerRequestFilter {
 		String target = request.getMethod() + " " + request.getRequestURI()
 				+ (request.getQueryString() == null ? "" : "?" + request.getQueryString()) + "\n";
 		return StoredJson.sha256(target + HexFormat.of().formatHex(body));
-	}
-
-	private void problem(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
-		response.setStatus(code.status().value());
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		json.writeValue(response.getOutputStream(), Problems.of(code, detail, List.of()));
 	}
 
 	@Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")

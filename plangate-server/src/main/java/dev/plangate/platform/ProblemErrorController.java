@@ -24,8 +24,10 @@ class ProblemErrorController implements ErrorController {
 
 	@RequestMapping("/error")
 	ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+		// called directly, not as an error dispatch, /error is just a path that does not
+		// exist
 		var status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code
-				: HttpStatus.INTERNAL_SERVER_ERROR.value();
+				: HttpStatus.NOT_FOUND.value();
 		var errorCode = ErrorCode.forStatus(status);
 		var resolved = HttpStatus.resolve(status);
 		String detail = errorCode == ErrorCode.INTERNAL ? "An unexpected error occurred"
@@ -33,7 +35,7 @@ class ProblemErrorController implements ErrorController {
 		var problem = Problems.of(errorCode, detail, List.of());
 		problem.setStatus(status);
 		if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
-			problem.setInstance(java.net.URI.create(uri.replace(" ", "%20")));
+			Problems.at(problem, uri);
 		}
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}

@@ -14,6 +14,21 @@ public final class Problems {
 	private Problems() {
 	}
 
+	/**
+	 * Sets the problem's {@code instance} to the request's path, unless the raw path is
+	 * not a valid URI.
+	 */
+	public static ProblemDetail at(ProblemDetail problem, String requestUri) {
+		try {
+			problem.setInstance(URI.create(requestUri));
+		}
+		catch (IllegalArgumentException ex) {
+			// a path the container let through but that is no URI: the problem goes
+			// without an instance
+		}
+		return problem;
+	}
+
 	public static ProblemDetail of(ErrorCode code, String detail, List<FieldError> errors) {
 		var problem = ProblemDetail.forStatusAndDetail(code.status(), detail);
 		problem.setTitle(code.title());

@@ -1,12 +1,10 @@
 package dev.plangate.platform;
 
 import java.io.IOException;
-import java.util.List;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -26,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * read and fails the same way when it grows too large.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class RequestSizeFilter extends OncePerRequestFilter {
 
 	private final long maxBytes;
@@ -43,10 +41,8 @@ class RequestSizeFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		long length = request.getContentLengthLong();
 		if (length > maxBytes) {
-			response.setStatus(ErrorCode.PAYLOAD_TOO_LARGE.status().value());
-			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-			json.writeValue(response.getOutputStream(), Problems.of(ErrorCode.PAYLOAD_TOO_LARGE,
-					"The request body is " + length + " bytes; at most " + maxBytes + " are accepted", List.of()));
+			ProblemResponses.write(request, response, json, ErrorCode.PAYLOAD_TOO_LARGE,
+					"The request body is " + length + " bytes; at most " + maxBytes + " are accepted");
 			return;
 		}
 		chain.doFilter(length < 0 ? new Bounded(request, maxBytes) : request, response);
