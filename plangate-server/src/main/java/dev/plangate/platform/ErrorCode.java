@@ -44,6 +44,10 @@ public enum ErrorCode {
 	SUBSCRIPTION_NOT_CANCELABLE(HttpStatus.CONFLICT, "The subscription cannot be canceled"),
 	NO_PENDING_CANCELLATION(HttpStatus.CONFLICT, "The subscription has no pending cancellation"),
 
+	// metering
+	INVALID_USAGE_EVENTS(HttpStatus.UNPROCESSABLE_CONTENT, "Usage events were refused"),
+	LEDGER_BUSY(HttpStatus.SERVICE_UNAVAILABLE, "The usage ledger cannot take events right now"),
+
 	// keys
 	API_KEY_NOT_FOUND(HttpStatus.NOT_FOUND, "No such API key"),
 	LAST_API_KEY(HttpStatus.CONFLICT, "The last active API key cannot be revoked"),

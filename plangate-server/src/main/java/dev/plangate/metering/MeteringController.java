@@ -1,0 +1,134 @@
+package dev.plangate.metering;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.plangate.catalog.CatalogService;
+import dev.plangate.catalog.FeatureKind;
+import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.Key;
+import dev.plangate.subscription.SubscriptionService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+@RestController
+@Tag(name = "Usage")
+class MeteringController {
+
+	/** The share of a limit at which the usage view warns. */
+	static final int APPROACHING_PERCENT = 80;
+
+	private final MeteringService metering;
+
+	private final SubscriptionService subscriptions;
+
+	private final CatalogService catalog;
+
+	private final Clock clock;
+
+	MeteringController(MeteringService metering, SubscriptionService subscriptions, CatalogService catalog,
+			Clock clock) {
+		this.metering = metering;
+		this.subscriptions = subscriptions;
+		this.catalog = catalog;
+		this.clock = clock;
+	}
+
+	record EventInput(
+			@NotNull @Pattern(regexp = "[\\x21-\\x7E]{1,200}",
+					message = "must be 1 to 200 visible ASCII characters") String id,
+			@NotNull @CustomerId String customerId, @NotNull @Key String feature, @NotNull Long amount,
+			@Nullable Instant timestamp,
+			@Nullable @Size(max = 50, message = "must have at most 50 keys") Map<String, Object> properties) {
+	}
+
+	record IngestRequest(@NotEmpty @Size(max = 10_000) List<@Valid @NotNull EventInput> events) {
+	}
+
+	record IngestResult(int recorded, int duplicates, List<Recorded> events) {
+	}
+
+	@PostMapping("/v1/usage-events")
+	@Operation(summary = "Record usage events (1 to 10,000 per request)",
+			description = "Each event's `id` makes it idempotent per customer: a repeated id is not counted again "
+					+ "and is answered with what was recorded first (`duplicate: true`). Events are validated "
+					+ "together: one bad event refuses the request (422 `invalid_usage_events` naming each) and "
+					+ "nothing is recorded. The answer comes after the events are committed to the ledger.")
+	IngestResult record(@Valid @RequestBody IngestRequest request) {
+		var events = request.events()
+			.stream()
+			.map(e -> new MeteringService.NewEvent(e.id(), e.customerId(), e.feature(), e.amount(), e.timestamp(),
+					e.properties() == null ? Map.of() : e.properties()))
+			.toList();
+		var recorded = metering.record(events);
+		int duplicates = (int) recorded.stream().filter(Recorded::duplicate).count();
+		return new IngestResult(recorded.size() - duplicates, duplicates, recorded);
+	}
+
+	/** One quota's state in its current period. */
+	record QuotaUsage(String feature, String name, @Nullable String unit, String period, Instant periodStart,
+			@Nullable Instant periodEnd, @Nullable Long daysRemaining, long used, @Nullable Long limit,
+			boolean unlimited, @Nullable Long remaining, @Nullable Double percent, long projected,
+			List<String> alerts) {
+	}
+
+	record UsageView(String customerId, String plan, Instant at, List<QuotaUsage> quotas) {
+	}
+
+	@GetMapping("/v1/customers/{id}/usage")
+	@Operation(summary = "A customer's usage of every quota in its current period",
+			description = "Used, limit, remaining and percent; the period and days remaining; a projection of "
+					+ "end-of-period usage, linear on the period so far; alerts `approaching` at 80 % and "
+					+ "`reached` at 100 % of the limit.")
+	UsageView usage(@PathVariable @CustomerId String id) {
+		var entitlements = subscriptions.entitlements(id);
+		var now = clock.instant();
+		var quotas = new ArrayList<QuotaUsage>();
+		for (var feature : catalog.features()) {
+			if (feature.kind() != FeatureKind.QUOTA) {
+				continue;
+			}
+			var entitlement = entitlements.features().get(feature.key());
+			var usage = metering.usage(id, feature);
+			var period = usage.period();
+			Long limit = entitlement.unlimited() ? null : entitlement.limit() == null ? 0L : entitlement.limit();
+			Long remaining = limit == null ? null : Math.max(0, limit - usage.used());
+			Double percent = limit == null ? null
+					: limit == 0 ? (usage.used() > 0 ? 100.0 : 0.0) : Math.round(1000.0 * usage.used() / limit) / 10.0;
+			double elapsed = period.elapsed(now);
+			long projected = period.end() == null || elapsed <= 0 ? usage.used() : Math.round(usage.used() / elapsed);
+			var alerts = new ArrayList<String>();
+			if (percent != null && limit != null && limit > 0) {
+				if (percent >= 100) {
+					alerts.add("reached");
+				}
+				else if (percent >= APPROACHING_PERCENT) {
+					alerts.add("approaching");
+				}
+			}
+			Long daysRemaining = period.end() == null ? null
+					: (long) Math.ceil(Duration.between(now, period.end()).toSeconds() / 86400.0);
+			quotas.add(new QuotaUsage(feature.key(), feature.name(), feature.unit(), feature.period().id(),
+					period.start(), period.end(), daysRemaining, usage.used(), limit, entitlement.unlimited(),
+					remaining, percent, projected, alerts));
+		}
+		return new UsageView(id, entitlements.subscription().plan().key(), now, quotas);
+	}
+
+}

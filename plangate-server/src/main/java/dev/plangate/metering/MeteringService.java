@@ -1,0 +1,176 @@
+package dev.plangate.metering;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+
+import dev.plangate.catalog.CatalogService;
+import dev.plangate.catalog.Feature;
+import dev.plangate.catalog.FeatureKind;
+import dev.plangate.catalog.ResetPeriod;
+import dev.plangate.customer.CustomerService;
+import dev.plangate.customer.CustomerStatus;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.FieldError;
+import dev.plangate.platform.PlangateException;
+import dev.plangate.subscription.SubscriptionService;
+
+/**
+ * Usage ingestion: validates a request's events as a whole (one bad event refuses them
+ * all, so nothing is half recorded), places each in its feature's period, and answers
+ * once the ledger has committed them.
+ */
+@Service
+public class MeteringService {
+
+	/** How far ahead of this node's clock an event's time may be. */
+	static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+	private final LedgerWriter writer;
+
+	private final LedgerRepository ledger;
+
+	private final CatalogService catalog;
+
+	private final CustomerService customers;
+
+	private final SubscriptionService subscriptions;
+
+	private final Clock clock;
+
+	MeteringService(LedgerWriter writer, LedgerRepository ledger, CatalogService catalog, CustomerService customers,
+			SubscriptionService subscriptions, Clock clock) {
+		this.writer = writer;
+		this.ledger = ledger;
+		this.catalog = catalog;
+		this.customers = customers;
+		this.subscriptions = subscriptions;
+		this.clock = clock;
+	}
+
+	/**
+	 * An event as a caller reports it.
+	 *
+	 * @param timestamp when the usage happened; now when absent
+	 */
+	public record NewEvent(String id, String customerId, String feature, long amount, @Nullable Instant timestamp,
+			Map<String, Object> properties) {
+	}
+
+	/**
+	 * Records events; repeated ids are answered with what was recorded first.
+	 * @throws PlangateException {@code invalid_usage_events} naming every bad event,
+	 * nothing recorded
+	 */
+	public List<Recorded> record(List<NewEvent> events) {
+		var now = clock.instant();
+		var features = catalog.featuresByKey();
+		var errors = new ArrayList<FieldError>();
+		var valid = new ArrayList<UsageEvent>();
+		var billing = new HashMap<String, Period>();
+		for (int i = 0; i < events.size(); i++) {
+			var event = events.get(i);
+			String at = events.size() == 1 ? "" : "events[" + i + "].";
+			var feature = features.get(event.feature());
+			if (feature == null) {
+				errors.add(new FieldError(at + "feature", "unknown feature '" + event.feature() + "'"));
+				continue;
+			}
+			if (feature.kind() != FeatureKind.QUOTA) {
+				errors.add(new FieldError(at + "feature", "'" + feature.key() + "' is a " + feature.kind().id()
+						+ " feature; usage is recorded for quota features only"));
+				continue;
+			}
+			if (event.amount() == 0 || (event.amount() < 0 && feature.period() != ResetPeriod.LIFETIME)) {
+				errors.add(new FieldError(at + "amount",
+						event.amount() == 0 ? "must not be 0"
+								: "may be negative only for a lifetime quota (a count that goes down), not for '"
+										+ feature.key() + "'"));
+				continue;
+			}
+			var occurred = event.timestamp() == null ? now : event.timestamp();
+			if (occurred.isAfter(now.plus(MAX_CLOCK_SKEW))) {
+				errors.add(new FieldError(at + "timestamp",
+						"is more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future"));
+				continue;
+			}
+			var period = billingPeriod(event.customerId(), billing, errors, at);
+			if (period == null) {
+				continue;
+			}
+			var current = Period.of(feature.period(), now, period);
+			if (occurred.isBefore(current.start())) {
+				errors.add(new FieldError(at + "timestamp",
+						"falls before the current " + feature.period().id() + " period of '" + feature.key()
+								+ "', which started " + current.start() + "; closed periods cannot change"));
+				continue;
+			}
+			valid.add(new UsageEvent(event.customerId(), event.id(), feature.key(), event.amount(), occurred,
+					Period.of(feature.period(), occurred, period).start(), event.properties()));
+		}
+		if (!errors.isEmpty()) {
+			throw new PlangateException(ErrorCode.INVALID_USAGE_EVENTS,
+					errors.size() + " of " + events.size() + " usage events cannot be recorded; none were", errors);
+		}
+		return await(writer.submit(valid));
+	}
+
+	/**
+	 * The billing period of a customer that may report usage, looked up once per request.
+	 */
+	private @Nullable Period billingPeriod(String customerId, Map<String, Period> cache, List<FieldError> errors,
+			String at) {
+		var cached = cache.get(customerId);
+		if (cached != null) {
+			return cached;
+		}
+		var customer = customers.find(customerId);
+		if (customer.isEmpty() || customer.get().status() == CustomerStatus.DELETED) {
+			errors.add(new FieldError(at + "customerId", customer.isEmpty() ? "unknown customer '" + customerId + "'"
+					: "customer '" + customerId + "' is deleted"));
+			return null;
+		}
+		var s = subscriptions.current(customerId);
+		var period = new Period(s.currentPeriodStart(), s.currentPeriodEnd());
+		cache.put(customerId, period);
+		return period;
+	}
+
+	private static List<Recorded> await(java.util.concurrent.CompletableFuture<List<Recorded>> answer) {
+		try {
+			return answer.get(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PlangateException(ErrorCode.LEDGER_BUSY, "Interrupted while the ledger wrote the events");
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new PlangateException(ErrorCode.LEDGER_BUSY,
+					"The usage ledger could not confirm the events; retrying with the same ids is safe");
+		}
+	}
+
+	/** A customer's usage of a feature in the period holding now. */
+	public Usage usage(String customerId, Feature feature) {
+		var s = subscriptions.current(customerId);
+		var now = clock.instant();
+		var period = Period.of(feature.period() == null ? ResetPeriod.LIFETIME : feature.period(), now,
+				new Period(s.currentPeriodStart(), s.currentPeriodEnd()));
+		return new Usage(period, ledger.used(customerId, feature.key(), period.start()));
+	}
+
+	/** What was used in a period. */
+	public record Usage(Period period, long used) {
+	}
+
+}
