@@ -454,7 +454,8 @@ class CatalogLoadingTest extends ServerTest {
 	/** A started server on its own catalog file and database; the caller closes it. */
 	private static ConfigurableApplicationContext start(String catalog, String databaseUrl) {
 		return new SpringApplicationBuilder(PlangateApplication.class).profiles("test")
-			.run("--server.port=0", "--plangate.catalog=" + catalog, "--spring.datasource.url=" + databaseUrl);
+			.run("--server.port=0", "--plangate.catalog=" + catalog, "--spring.datasource.url=" + databaseUrl,
+					"--spring.datasource.username=sa", "--spring.datasource.password=");
 	}
 
 	/**

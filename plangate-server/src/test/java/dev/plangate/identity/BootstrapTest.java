@@ -239,7 +239,10 @@ class BootstrapTest {
 	 * and application-test.yaml ({@code spring.datasource.url}) would override.
 	 */
 	private static ConfigurableApplicationContext start(String name, @Nullable String bootstrapKey) {
-		var args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + h2(name)));
+		// H2 credentials too, so that PLANGATE_DB_USER of a PostgreSQL run does not reach
+		// this H2
+		var args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + h2(name),
+				"--spring.datasource.username=sa", "--spring.datasource.password="));
 		if (bootstrapKey != null) {
 			args.add("--plangate.bootstrap-api-key=" + bootstrapKey);
 		}

@@ -1,0 +1,123 @@
+package dev.plangate.metering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.plangate.support.Api;
+import dev.plangate.support.Race;
+import dev.plangate.support.ServerTest;
+
+/**
+ * Usage reported at once by many requests is counted exactly once per id, and nothing
+ * acknowledged is lost.
+ */
+class LedgerRaceTest extends ServerTest {
+
+	@Autowired
+	LedgerRepository ledger;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	private String events(String customer, int from, int to) {
+		var events = new ArrayList<String>();
+		for (int i = from; i < to; i++) {
+			events.add("{\"id\":\"ev-%d\",\"customerId\":\"%s\",\"feature\":\"api_calls\",\"amount\":%d}".formatted(i,
+					customer, i % 7 + 1));
+		}
+		return "{\"events\":[" + String.join(",", events) + "]}";
+	}
+
+	private static long amountOf(int i) {
+		return i % 7 + 1;
+	}
+
+	@Test
+	void overlappingRequestsAtOnceCountEachIdOnceAndTotalsMatchTheLedger() throws Exception {
+		// given: 24 requests of 50 events each; request n covers ids 25n .. 25n+49, so
+		// neighbours overlap by half
+		var customer = newCustomer("ledger-race");
+		var tasks = new ArrayList<Callable<Api.Response>>();
+		for (int n = 0; n < 24; n++) {
+			int from = n * 25;
+			tasks.add(() -> api.post("/v1/usage-events", events(customer, from, from + 50)));
+		}
+
+		// when
+		var responses = Race.run(tasks);
+
+		// then: every request acknowledged, every id counted once
+		assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
+		long expected = 0;
+		for (int i = 0; i < 23 * 25 + 50; i++) {
+			expected += amountOf(i);
+		}
+		long recordedAnswers = responses.stream().mapToLong(r -> r.body().path("recorded").asLong()).sum();
+		assertThat(recordedAnswers).as("ids answered as newly recorded").isEqualTo(23 * 25 + 50);
+		var period = periodStart(customer);
+		assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(expected);
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(expected);
+	}
+
+	@Test
+	void everyAcknowledgedEventIsInTheLedger() throws Exception {
+		// given
+		var customer = newCustomer("ledger-durable");
+
+		// when: 16 requests at once, each with its own 20 ids
+		var responses = Race.run(java.util.stream.IntStream.range(0, 16)
+			.mapToObj(n -> (Callable<Api.Response>) () -> api.post("/v1/usage-events",
+					events(customer, n * 20, n * 20 + 20)))
+			.toList());
+
+		// then: each id answered 200 is stored, with the amount sent
+		var acknowledged = new HashSet<String>();
+		for (var response : responses) {
+			assertThat(response.status()).isEqualTo(200);
+			response.body().path("events").forEach(e -> acknowledged.add(e.path("id").asString()));
+		}
+		List<String> stored = jdbc.sql("select event_id from usage_event where customer_id = :c")
+			.param("c", customer)
+			.query(String.class)
+			.list();
+		assertThat(stored).containsExactlyInAnyOrderElementsOf(acknowledged).hasSize(16 * 20);
+	}
+
+	@Test
+	void concurrentRequestsShareCommits() throws Exception {
+		// given
+		var customer = newCustomer("ledger-group");
+
+		// when: 40 single-event requests at once
+		var responses = Race.run(java.util.stream.IntStream.range(0, 40)
+			.mapToObj(n -> (Callable<Api.Response>) () -> api.post("/v1/usage-events", events(customer, n, n + 1)))
+			.toList());
+
+		// then: events committed together carry the same recording time, so fewer commits
+		// than requests happened
+		var commits = new HashSet<String>();
+		responses.forEach(r -> commits.add(r.body().path("events").get(0).path("recordedAt").asString()));
+		assertThat(responses).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+		assertThat(commits.size()).isLessThan(40);
+	}
+
+	private Instant periodStart(String customer) {
+		var usage = api.get("/v1/customers/" + customer + "/usage").body();
+		var apiCalls = usage.path("quotas")
+			.valueStream()
+			.filter(q -> q.path("feature").asString().equals("api_calls"))
+			.findFirst()
+			.orElseThrow();
+		return Instant.parse(apiCalls.path("periodStart").asString());
+	}
+
+}
