@@ -169,6 +169,10 @@ public class CustomerService {
 		return repository.overrides(customerId);
 	}
 
+	public Optional<Override> override(String customerId, String featureKey) {
+		return repository.override(customerId, featureKey);
+	}
+
 	/**
 	 * Sets the override of one feature; {@code value} is an entitlement in the catalog
 	 * file's form.

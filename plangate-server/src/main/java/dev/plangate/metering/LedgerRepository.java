@@ -105,6 +105,55 @@ class LedgerRepository {
 	}
 
 	/**
+	 * Locks the totals of the given keys, creating those that do not exist yet, in key
+	 * order so that writers on several nodes never wait on each other in a circle;
+	 * answers each total.
+	 */
+	Map<TotalKey, Long> lockTotals(List<TotalKey> keys, Instant at) {
+		var totals = new java.util.HashMap<TotalKey, Long>();
+		for (var key : keys.stream().sorted().toList()) {
+			jdbc.sql("""
+					insert into usage_total (customer_id, feature_key, period_start, used, updated_at)
+					values (:customer, :feature, :period, 0, :at) on conflict do nothing""")
+				.paramSource(totalParams(key, 0, at))
+				.update();
+			totals.put(key, jdbc.sql("""
+					select used from usage_total
+					where customer_id = :customer and feature_key = :feature and period_start = :period for update""")
+				.paramSource(totalParams(key, 0, at))
+				.query(Long.class)
+				.single());
+		}
+		return totals;
+	}
+
+	Optional<LedgerDecision> refusal(String customerId, String eventId) {
+		return jdbc.sql("select * from consume_refusal where customer_id = :customer and event_id = :event")
+			.param("customer", customerId)
+			.param("event", eventId)
+			.query((rs,
+					n) -> new LedgerDecision(new Recorded(rs.getString("event_id"), rs.getString("customer_id"),
+							rs.getString("feature_key"), rs.getLong("amount"),
+							Timestamps.readRequired(rs, "decided_at"), Timestamps.readRequired(rs, "decided_at"), true),
+							false, rs.getLong("used"), rs.getLong("limit_value")))
+			.optional();
+	}
+
+	void insertRefusal(UsageEvent event, long used, long limit, Instant at) {
+		jdbc.sql("""
+				insert into consume_refusal (customer_id, event_id, feature_key, amount, used, limit_value, decided_at)
+				values (:customer, :event, :feature, :amount, :used, :limit, :at) on conflict do nothing""")
+			.param("customer", event.customerId())
+			.param("event", event.eventId())
+			.param("feature", event.feature())
+			.param("amount", event.amount())
+			.param("used", used)
+			.param("limit", limit)
+			.param("at", Timestamps.sql(at))
+			.update();
+	}
+
+	/**
 	 * Usage of one feature in the period starting at {@code periodStart}; 0 when none was
 	 * recorded.
 	 */

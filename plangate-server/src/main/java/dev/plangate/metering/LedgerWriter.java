@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -57,17 +58,32 @@ class LedgerWriter implements SmartLifecycle {
 		this.queue = new ArrayBlockingQueue<>(queueRequests);
 	}
 
-	/** One request's events and the answer it waits for. */
-	private record Pending(List<UsageEvent> events, CompletableFuture<List<Recorded>> answer) {
+	/**
+	 * One request's events, the limit a consume is decided against (absent: record), and
+	 * its answer.
+	 */
+	private record Pending(List<UsageEvent> events, @Nullable Long limit,
+			CompletableFuture<List<LedgerDecision>> answer) {
 	}
 
 	/**
-	 * Queues a request's events; the answer completes once they are committed.
+	 * Queues a request's events to be recorded; the answer completes once they are
+	 * committed.
 	 * @throws PlangateException {@code ledger_busy} when the queue is full (the caller
 	 * should retry)
 	 */
-	CompletableFuture<List<Recorded>> submit(List<UsageEvent> events) {
-		var pending = new Pending(List.copyOf(events), new CompletableFuture<>());
+	CompletableFuture<List<LedgerDecision>> submit(List<UsageEvent> events) {
+		return enqueue(new Pending(List.copyOf(events), null, new CompletableFuture<>()));
+	}
+
+	/**
+	 * Queues one consume, admitted only if the period's total stays within {@code limit}.
+	 */
+	CompletableFuture<List<LedgerDecision>> consume(UsageEvent event, long limit) {
+		return enqueue(new Pending(List.of(event), limit, new CompletableFuture<>()));
+	}
+
+	private CompletableFuture<List<LedgerDecision>> enqueue(Pending pending) {
 		if (!running) {
 			throw new PlangateException(ErrorCode.LEDGER_BUSY, "The usage ledger is not accepting events right now");
 		}
@@ -129,44 +145,90 @@ class LedgerWriter implements SmartLifecycle {
 		}
 	}
 
-	private List<List<Recorded>> writeTogether(List<Pending> batch) {
+	private List<List<LedgerDecision>> writeTogether(List<Pending> batch) {
 		var now = clock.instant();
-		// an id repeated within the batch is a duplicate of its first occurrence
+		// the first occurrence of an id in the batch is decided; later ones are its
+		// duplicates
 		var firsts = new LinkedHashMap<String, UsageEvent>();
+		var limits = new HashMap<String, Long>();
 		for (var pending : batch) {
 			for (var event : pending.events()) {
-				firsts.putIfAbsent(event.customerId() + '\u0000' + event.eventId(), event);
+				if (firsts.putIfAbsent(idOf(event), event) == null && pending.limit() != null) {
+					limits.put(idOf(event), pending.limit());
+				}
 			}
 		}
-		var unique = List.copyOf(firsts.values());
-		boolean[] inserted = repository.insertNew(unique, now);
-		var outcome = new HashMap<String, Recorded>();
-		var totals = new HashMap<LedgerRepository.TotalKey, Long>();
-		for (int i = 0; i < unique.size(); i++) {
-			var event = unique.get(i);
-			String id = event.customerId() + '\u0000' + event.eventId();
-			if (inserted[i]) {
-				outcome.put(id, new Recorded(event.eventId(), event.customerId(), event.feature(), event.amount(),
-						event.occurredAt(), now, false));
-				totals.merge(new LedgerRepository.TotalKey(event.customerId(), event.feature(), event.periodStart()),
-						event.amount(), Long::sum);
+		var totals = repository
+			.lockTotals(limits.keySet().stream().map(id -> keyOf(firsts.get(id))).distinct().toList(), now);
+		var decided = new HashMap<String, LedgerDecision>();
+		var toInsert = new ArrayList<UsageEvent>();
+		for (var event : firsts.values()) {
+			var limit = limits.get(idOf(event));
+			if (limit == null) {
+				toInsert.add(event);
+				continue;
+			}
+			var before = repository.find(event.customerId(), event.eventId())
+				.map(r -> new LedgerDecision(r, true, totals.get(keyOf(event)), limit))
+				.or(() -> repository.refusal(event.customerId(), event.eventId()));
+			if (before.isPresent()) {
+				decided.put(idOf(event), before.get());
+				continue;
+			}
+			long used = totals.get(keyOf(event));
+			if (used + event.amount() > limit) {
+				repository.insertRefusal(event, used, limit, now);
+				decided.put(idOf(event), new LedgerDecision(recorded(event, now), false, used, limit));
 			}
 			else {
-				outcome.put(id, repository.find(event.customerId(), event.eventId()).orElseThrow());
+				totals.put(keyOf(event), used + event.amount());
+				toInsert.add(event);
 			}
 		}
-		repository.addToTotals(List.copyOf(totals.keySet()), totals, now);
-		var answers = new ArrayList<List<Recorded>>();
+		boolean[] inserted = repository.insertNew(toInsert, now);
+		var added = new HashMap<LedgerRepository.TotalKey, Long>();
+		for (int i = 0; i < toInsert.size(); i++) {
+			var event = toInsert.get(i);
+			var limit = limits.get(idOf(event));
+			if (inserted[i]) {
+				added.merge(keyOf(event), event.amount(), Long::sum);
+				decided.put(idOf(event), new LedgerDecision(recorded(event, now), true,
+						limit == null ? 0 : totals.get(keyOf(event)), limit));
+			}
+			else {
+				// recorded before, or by another node a moment ago under the same id for
+				// another feature
+				if (limit != null) {
+					totals.merge(keyOf(event), -event.amount(), Long::sum);
+				}
+				var first = repository.find(event.customerId(), event.eventId()).orElseThrow();
+				decided.put(idOf(event), new LedgerDecision(first, true, 0, limit));
+			}
+		}
+		repository.addToTotals(List.copyOf(added.keySet()), added, now);
+		var answers = new ArrayList<List<LedgerDecision>>();
 		for (var pending : batch) {
 			answers.add(pending.events().stream().map(event -> {
-				String id = event.customerId() + '\u0000' + event.eventId();
-				var recorded = outcome.get(id);
-				// a repeat within the batch is any occurrence but the first one of its id
-				boolean repeat = recorded.duplicate() || firsts.get(id) != event;
-				return repeat ? asDuplicate(recorded) : recorded;
+				var decision = decided.get(idOf(event));
+				boolean repeat = decision.event().duplicate() || firsts.get(idOf(event)) != event;
+				return repeat ? new LedgerDecision(asDuplicate(decision.event()), decision.admitted(), decision.used(),
+						decision.limit()) : decision;
 			}).toList());
 		}
 		return answers;
+	}
+
+	private static String idOf(UsageEvent event) {
+		return event.customerId() + '\u0000' + event.eventId();
+	}
+
+	private static LedgerRepository.TotalKey keyOf(UsageEvent event) {
+		return new LedgerRepository.TotalKey(event.customerId(), event.feature(), event.periodStart());
+	}
+
+	private static Recorded recorded(UsageEvent event, java.time.Instant at) {
+		return new Recorded(event.eventId(), event.customerId(), event.feature(), event.amount(), event.occurredAt(),
+				at, false);
 	}
 
 	private static Recorded asDuplicate(Recorded r) {

@@ -122,7 +122,7 @@ public class MeteringService {
 			throw new PlangateException(ErrorCode.INVALID_USAGE_EVENTS,
 					errors.size() + " of " + events.size() + " usage events cannot be recorded; none were", errors);
 		}
-		return await(writer.submit(valid));
+		return await(writer.submit(valid)).stream().map(LedgerDecision::event).toList();
 	}
 
 	/**
@@ -146,7 +146,31 @@ public class MeteringService {
 		return period;
 	}
 
-	private static List<Recorded> await(java.util.concurrent.CompletableFuture<List<Recorded>> answer) {
+	/**
+	 * Consumes {@code amount} of a quota within {@code limit}, decided atomically against
+	 * the period's total and recorded before the answer. A repeated {@code eventId} gets
+	 * the first decision.
+	 */
+	public LedgerDecision consume(String customerId, String eventId, Feature feature, long amount, long limit,
+			Period period, Map<String, Object> properties) {
+		var now = clock.instant();
+		var event = new UsageEvent(customerId, eventId, feature.key(), amount, now, period.start(), properties);
+		return await(writer.consume(event, limit)).get(0);
+	}
+
+	/**
+	 * The period of a quota holding now, for a customer with the given billing period.
+	 */
+	public Period currentPeriod(Feature feature, Period billing) {
+		return Period.of(feature.period() == null ? ResetPeriod.LIFETIME : feature.period(), clock.instant(), billing);
+	}
+
+	/** What was used of a quota in a period. */
+	public long used(String customerId, String feature, Period period) {
+		return ledger.used(customerId, feature, period.start());
+	}
+
+	private static <T> T await(java.util.concurrent.CompletableFuture<T> answer) {
 		try {
 			return answer.get(30, TimeUnit.SECONDS);
 		}

@@ -39,7 +39,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(PlangateException.class)
 	ResponseEntity<Object> plangate(PlangateException ex, WebRequest request) {
 		var problem = Problems.of(ex.code(), ex.getMessage(), ex.errors());
-		ex.properties().forEach(problem::setProperty);
+		ex.properties().forEach((name, value) -> {
+			if (value != null) {
+				problem.setProperty(name, value);
+			}
+		});
 		return respond(problem, request);
 	}
 

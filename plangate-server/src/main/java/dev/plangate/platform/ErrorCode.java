@@ -44,6 +44,14 @@ public enum ErrorCode {
 	SUBSCRIPTION_NOT_CANCELABLE(HttpStatus.CONFLICT, "The subscription cannot be canceled"),
 	NO_PENDING_CANCELLATION(HttpStatus.CONFLICT, "The subscription has no pending cancellation"),
 
+	// enforcement decisions
+	FEATURE_NOT_IN_PLAN(HttpStatus.PAYMENT_REQUIRED, "The customer's plan does not include this feature"),
+	QUOTA_EXCEEDED(HttpStatus.PAYMENT_REQUIRED, "The customer's quota is used up"),
+	SUBSCRIPTION_INACTIVE(HttpStatus.PAYMENT_REQUIRED, "The customer's subscription is not active"),
+	CUSTOMER_SUSPENDED(HttpStatus.FORBIDDEN, "The customer is suspended"),
+	UNKNOWN_FEATURE(HttpStatus.UNPROCESSABLE_CONTENT, "The request names a feature that does not exist"),
+	FEATURE_KIND_NOT_SUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT, "This feature is not decided by check and consume"),
+
 	// metering
 	INVALID_USAGE_EVENTS(HttpStatus.UNPROCESSABLE_CONTENT, "Usage events were refused"),
 	LEDGER_BUSY(HttpStatus.SERVICE_UNAVAILABLE, "The usage ledger cannot take events right now"),

@@ -220,25 +220,45 @@ public class SubscriptionService {
 			.collect(Collectors.toMap(Override::feature, Function.identity()));
 		var features = new LinkedHashMap<String, EntitlementView>();
 		for (var feature : catalog.features()) {
-			var planEntitlement = plan.definition().entitlements().get(feature.key());
-			var override = overrides.get(feature.key());
-			if (override != null) {
-				features.put(feature.key(), EntitlementView.of(feature, override.entitlement(), "override"));
-			}
-			else if (planEntitlement != null) {
-				features.put(feature.key(), EntitlementView.of(feature, planEntitlement, "plan"));
-			}
-			else if (feature.defaultEntitlement() != null) {
-				features.put(feature.key(), EntitlementView.of(feature,
-						scaledDefault(feature, feature.defaultEntitlement(), plan), "default"));
-			}
-			else {
-				features.put(feature.key(), EntitlementView.of(feature, Entitlement.none(), "none"));
-			}
+			features.put(feature.key(), effective(feature, overrides.get(feature.key()), plan));
 		}
 		boolean usable = customer.status() == CustomerStatus.ACTIVE && s.status().isLive();
 		return new CustomerEntitlements(customer.id(), customer.status().id(), usable, SubscriptionView.of(s, plan),
 				features);
+	}
+
+	/**
+	 * A customer's subscription and effective value of one feature, for an enforcement
+	 * decision.
+	 */
+	public FeatureEntitlement entitlement(String customerId, Feature feature) {
+		var s = current(customerId);
+		var plan = catalog.planVersion(s.planKey(), s.planVersion());
+		var override = customers.override(customerId, feature.key()).orElse(null);
+		return new FeatureEntitlement(s, plan, effective(feature, override, plan));
+	}
+
+	/** One feature's effective value with the subscription it comes from. */
+	public record FeatureEntitlement(Subscription subscription, Plan plan, EntitlementView value) {
+	}
+
+	/**
+	 * The rule: an override beats the plan version's entitlement, which beats the
+	 * feature's default (for a rate feature scaled by the plan's multiplier); with none
+	 * of them the feature is not granted.
+	 */
+	public static EntitlementView effective(Feature feature, @Nullable Override override, Plan plan) {
+		if (override != null) {
+			return EntitlementView.of(feature, override.entitlement(), "override");
+		}
+		var planEntitlement = plan.definition().entitlements().get(feature.key());
+		if (planEntitlement != null) {
+			return EntitlementView.of(feature, planEntitlement, "plan");
+		}
+		if (feature.defaultEntitlement() != null) {
+			return EntitlementView.of(feature, scaledDefault(feature, feature.defaultEntitlement(), plan), "default");
+		}
+		return EntitlementView.of(feature, Entitlement.none(), "none");
 	}
 
 	/**

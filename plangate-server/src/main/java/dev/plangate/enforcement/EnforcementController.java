@@ -1,0 +1,97 @@
+package dev.plangate.enforcement;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.Key;
+import dev.plangate.platform.PlangateException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+@RestController
+@Tag(name = "Enforcement")
+class EnforcementController {
+
+	private final EnforcementService enforcement;
+
+	EnforcementController(EnforcementService enforcement) {
+		this.enforcement = enforcement;
+	}
+
+	record CheckRequest(@NotNull @CustomerId String customerId, @NotNull @Key String feature,
+			@Nullable @Min(1) @Max(1_000_000_000_000L) Long amount) {
+	}
+
+	record ConsumeRequest(@NotNull @CustomerId String customerId, @NotNull @Key String feature,
+			@Nullable @Min(1) @Max(1_000_000_000_000L) Long amount,
+			@NotNull @Pattern(regexp = "[\\x21-\\x7E]{1,200}",
+					message = "must be 1 to 200 visible ASCII characters") String idempotencyKey,
+			@Nullable @Size(max = 50, message = "must have at most 50 keys") Map<String, Object> properties) {
+	}
+
+	@PostMapping("/v1/check")
+	@Operation(summary = "Would this be allowed now? Changes nothing",
+			description = "Always 200: `allowed`, and when refused a `code` (`feature_not_in_plan`, "
+					+ "`quota_exceeded`, `subscription_inactive`, `customer_suspended`) with the limit, usage, "
+					+ "remaining, reset time and the cheapest plan that would allow it. Decides switch, setting "
+					+ "and quota features; `amount` defaults to 1.")
+	Verdict check(@Valid @RequestBody CheckRequest request) {
+		return enforcement.check(request.customerId(), request.feature(),
+				request.amount() == null ? 1 : request.amount());
+	}
+
+	@PostMapping("/v1/consume")
+	@Operation(summary = "Check and record atomically",
+			description = "For a quota, `amount` is admitted only if the period's usage stays within the limit, "
+					+ "decided under a lock shared by every node and recorded in the ledger before the answer. "
+					+ "Allowed: 200 with the verdict. Refused: 402 (`quota_exceeded`, `feature_not_in_plan`, "
+					+ "`subscription_inactive`) or 403 (`customer_suspended`) problem carrying the verdict's "
+					+ "members. A repeated `idempotencyKey` gets the first answer (`duplicate: true`).")
+	ResponseEntity<Verdict> consume(@Valid @RequestBody ConsumeRequest request) {
+		var verdict = enforcement.consume(request.customerId(), request.feature(),
+				request.amount() == null ? 1 : request.amount(), request.idempotencyKey(),
+				request.properties() == null ? Map.of() : request.properties());
+		if (!verdict.allowed()) {
+			throw denial(verdict);
+		}
+		return ResponseEntity.ok(verdict);
+	}
+
+	private static PlangateException denial(Verdict v) {
+		var code = ErrorCode.valueOf(v.code().toUpperCase(java.util.Locale.ROOT));
+		String detail = switch (code) {
+			case QUOTA_EXCEEDED -> "Customer '" + v.customerId() + "' has used " + v.used() + " of " + v.limit() + " '"
+					+ v.feature() + "'; " + v.amount() + " more would exceed the limit";
+			case FEATURE_NOT_IN_PLAN ->
+				"The plan of customer '" + v.customerId() + "' does not include '" + v.feature() + "'";
+			case CUSTOMER_SUSPENDED -> "Customer '" + v.customerId() + "' is suspended";
+			default -> "Customer '" + v.customerId() + "' has no active subscription";
+		};
+		var problem = new PlangateException(code, detail);
+		problem.with("allowed", false)
+			.with("customerId", v.customerId())
+			.with("feature", v.feature())
+			.with("amount", v.amount())
+			.with("limit", v.limit())
+			.with("used", v.used())
+			.with("remaining", v.remaining())
+			.with("resetsAt", v.resetsAt())
+			.with("upgradePlan", v.upgradePlan())
+			.with("duplicate", v.duplicate());
+		return problem;
+	}
+
+}

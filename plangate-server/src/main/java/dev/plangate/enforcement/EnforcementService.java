@@ -1,0 +1,157 @@
+package dev.plangate.enforcement;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+
+import dev.plangate.catalog.CatalogService;
+import dev.plangate.catalog.EntitlementView;
+import dev.plangate.catalog.Feature;
+import dev.plangate.catalog.FeatureKind;
+import dev.plangate.catalog.Plan;
+import dev.plangate.customer.CustomerService;
+import dev.plangate.customer.CustomerStatus;
+import dev.plangate.metering.MeteringService;
+import dev.plangate.metering.Period;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.FieldError;
+import dev.plangate.platform.PlangateException;
+import dev.plangate.subscription.SubscriptionService;
+
+/**
+ * Answers "may this customer do this, now?" for switches, settings and quotas. A quota's
+ * consume is decided by the usage ledger against the period's total under a lock shared
+ * by every node, and recorded before the answer.
+ */
+@Service
+public class EnforcementService {
+
+	private final CustomerService customers;
+
+	private final CatalogService catalog;
+
+	private final SubscriptionService subscriptions;
+
+	private final MeteringService metering;
+
+	EnforcementService(CustomerService customers, CatalogService catalog, SubscriptionService subscriptions,
+			MeteringService metering) {
+		this.customers = customers;
+		this.catalog = catalog;
+		this.subscriptions = subscriptions;
+		this.metering = metering;
+	}
+
+	/** Would {@code amount} be allowed now? Changes nothing. */
+	public Verdict check(String customerId, String featureKey, long amount) {
+		return decide(customerId, featureKey, amount, null, Map.of());
+	}
+
+	/**
+	 * Checks and, when allowed, records {@code amount} atomically. A repeated
+	 * {@code idempotencyKey} gets the first answer and consumes nothing more.
+	 */
+	public Verdict consume(String customerId, String featureKey, long amount, String idempotencyKey,
+			Map<String, Object> properties) {
+		return decide(customerId, featureKey, amount, idempotencyKey, properties);
+	}
+
+	private Verdict decide(String customerId, String featureKey, long amount, @Nullable String consumeKey,
+			Map<String, Object> properties) {
+		var customer = customers.get(customerId);
+		var feature = catalog.featuresByKey().get(featureKey);
+		if (feature == null) {
+			throw new PlangateException(ErrorCode.UNKNOWN_FEATURE, "Feature '" + featureKey + "' does not exist",
+					List.of(new FieldError("feature", "unknown feature '" + featureKey + "'")))
+				.with("feature", featureKey);
+		}
+		if (feature.kind() == FeatureKind.RATE || feature.kind() == FeatureKind.CONCURRENCY) {
+			throw new PlangateException(ErrorCode.FEATURE_KIND_NOT_SUPPORTED,
+					"'" + featureKey + "' is a " + feature.kind().id()
+							+ " feature: check and consume decide switch, setting and quota features",
+					List.of(new FieldError("feature", "is a " + feature.kind().id() + " feature")))
+				.with("feature", featureKey);
+		}
+		if (customer.status() == CustomerStatus.DELETED) {
+			return refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, null, null, null);
+		}
+		var entitlement = subscriptions.entitlement(customerId, feature);
+		var value = entitlement.value();
+		if (customer.status() == CustomerStatus.SUSPENDED) {
+			return refused(ErrorCode.CUSTOMER_SUSPENDED, customerId, feature, amount, value, null, null);
+		}
+		if (!entitlement.subscription().status().isLive()) {
+			return refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, value, null, null);
+		}
+		if (!value.enabled()) {
+			return refused(ErrorCode.FEATURE_NOT_IN_PLAN, customerId, feature, amount, value, null, null);
+		}
+		if (feature.kind() != FeatureKind.QUOTA) {
+			return new Verdict(true, null, customerId, featureKey, feature.kind().id(), amount, value.limit(),
+					value.unlimited(), null, null, null, null, false);
+		}
+		var billing = new Period(entitlement.subscription().currentPeriodStart(),
+				entitlement.subscription().currentPeriodEnd());
+		var period = metering.currentPeriod(feature, billing);
+		long limit = value.unlimited() ? Long.MAX_VALUE : value.limit() == null ? 0 : value.limit();
+		if (consumeKey == null) {
+			long used = metering.used(customerId, featureKey, period);
+			return used + amount <= limit ? quota(true, customerId, feature, amount, value, used, period, false)
+					: refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, used, period);
+		}
+		var decision = metering.consume(customerId, consumeKey, feature, amount, limit, period, properties);
+		if (decision.admitted()) {
+			return quota(true, customerId, feature, decision.event().amount(), value, decision.used(), period,
+					decision.event().duplicate());
+		}
+		var verdict = refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, decision.used(), period);
+		return decision.event().duplicate() ? withDuplicate(verdict) : verdict;
+	}
+
+	private static Verdict quota(boolean allowed, String customerId, Feature feature, long amount,
+			EntitlementView value, long used, Period period, boolean duplicate) {
+		Long limit = value.unlimited() ? null : value.limit();
+		return new Verdict(allowed, null, customerId, feature.key(), feature.kind().id(), amount, limit,
+				value.unlimited(), used, limit == null ? null : Math.max(0, limit - used), period.end(), null,
+				duplicate);
+	}
+
+	private Verdict refused(ErrorCode code, String customerId, Feature feature, long amount,
+			@Nullable EntitlementView value, @Nullable Long used, @Nullable Period period) {
+		Long limit = value == null || value.unlimited() ? null : value.limit();
+		Long remaining = limit == null || used == null ? null : Math.max(0, limit - used);
+		String upgrade = code == ErrorCode.QUOTA_EXCEEDED || code == ErrorCode.FEATURE_NOT_IN_PLAN
+				? cheapestPlanAllowing(feature, (used == null ? 0 : used) + amount) : null;
+		return new Verdict(false, code.code(), customerId, feature.key(), feature.kind().id(), amount, limit,
+				value != null && value.unlimited(), used, remaining, period == null ? null : period.end(), upgrade,
+				false);
+	}
+
+	private static Verdict withDuplicate(Verdict v) {
+		return new Verdict(v.allowed(), v.code(), v.customerId(), v.feature(), v.kind(), v.amount(), v.limit(),
+				v.unlimited(), v.used(), v.remaining(), v.resetsAt(), v.upgradePlan(), true);
+	}
+
+	/**
+	 * The cheapest active plan whose own entitlement (no overrides) would allow
+	 * {@code needed} of the feature.
+	 */
+	private @Nullable String cheapestPlanAllowing(Feature feature, long needed) {
+		return catalog.plans()
+			.stream()
+			.filter(Plan::isActive)
+			.sorted(Comparator.comparingLong((Plan p) -> p.definition().price()).thenComparing(Plan::key))
+			.filter(plan -> {
+				var value = SubscriptionService.effective(feature, null, plan);
+				return value.enabled() && (feature.kind() != FeatureKind.QUOTA || value.unlimited()
+						|| (value.limit() != null && value.limit() >= needed));
+			})
+			.map(Plan::key)
+			.findFirst()
+			.orElse(null);
+	}
+
+}
