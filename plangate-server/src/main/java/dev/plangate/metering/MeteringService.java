@@ -3,6 +3,7 @@ package dev.plangate.metering;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,7 +81,7 @@ public class MeteringService {
 		var billing = new HashMap<String, Period>();
 		for (int i = 0; i < events.size(); i++) {
 			var event = events.get(i);
-			String at = events.size() == 1 ? "" : "events[" + i + "].";
+			String at = "events[" + i + "].";
 			var feature = features.get(event.feature());
 			if (feature == null) {
 				errors.add(new FieldError(at + "feature", "unknown feature '" + event.feature() + "'"));
@@ -98,7 +99,9 @@ public class MeteringService {
 										+ feature.key() + "'"));
 				continue;
 			}
-			var occurred = event.timestamp() == null ? now : event.timestamp();
+			// kept to the microsecond, as the ledger stores it, so a repeat's answer
+			// equals the first one
+			var occurred = (event.timestamp() == null ? now : event.timestamp()).truncatedTo(ChronoUnit.MICROS);
 			if (occurred.isAfter(now.plus(MAX_CLOCK_SKEW))) {
 				errors.add(new FieldError(at + "timestamp",
 						"is more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future"));

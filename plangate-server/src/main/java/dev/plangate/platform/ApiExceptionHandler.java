@@ -69,7 +69,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				return respond(Problems.of(ErrorCode.PAYLOAD_TOO_LARGE, tooLarge.getMessage(), List.of()), request);
 			}
 		}
-		var cause = ex.getMostSpecificCause();
+		// the JSON library's exception, not what it wraps (a date parser's, say): it
+		// knows the field's path
+		Throwable cause = ex.getMostSpecificCause();
+		for (Throwable t = ex.getCause(); t != null; t = t.getCause()) {
+			if (t instanceof JacksonException) {
+				cause = t;
+				break;
+			}
+		}
 		if (cause instanceof UnrecognizedPropertyException unknown) {
 			var field = new FieldError(path(unknown), "unknown field");
 			return respond(

@@ -34,6 +34,11 @@ public final class Api {
 		this.key = key;
 	}
 
+	/** The credential this client sends, if any. */
+	public @Nullable String key() {
+		return key;
+	}
+
 	/** The same server, another credential ({@code null}: none). */
 	public Api withKey(@Nullable String otherKey) {
 		return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey);

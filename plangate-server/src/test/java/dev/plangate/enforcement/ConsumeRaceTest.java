@@ -1,0 +1,126 @@
+package dev.plangate.enforcement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.plangate.PlangateApplication;
+import dev.plangate.support.Api;
+import dev.plangate.support.Race;
+import dev.plangate.support.ServerTest;
+
+/**
+ * No over-admission: consumes racing each other, on one node and on two nodes sharing the
+ * database, admit exactly the quota and record exactly what they admitted.
+ */
+class ConsumeRaceTest extends ServerTest {
+
+	private static ConfigurableApplicationContext secondNode;
+
+	/** A second server on the same database: another node of the same cluster. */
+	@BeforeAll
+	static void startSecondNode() {
+		secondNode = new SpringApplicationBuilder(PlangateApplication.class).profiles("test").run("--server.port=0");
+	}
+
+	@AfterAll
+	static void stopSecondNode() {
+		secondNode.close();
+	}
+
+	private Api otherNode() {
+		int port = secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		return new Api(port, api.key());
+	}
+
+	private String customerWithQuota(int limit) {
+		var customer = newCustomer("consume-race");
+		var response = api.put("/v1/customers/" + customer + "/overrides/api_calls", "{\"value\":" + limit + "}");
+		assertThat(response.status()).as(response.text()).isEqualTo(200);
+		return customer;
+	}
+
+	/**
+	 * One consume of 1 unit, with an idempotency key of its own each time it is called.
+	 */
+	private static Callable<Integer> consume(Api node, String customer) {
+		return () -> node
+			.post("/v1/consume",
+					"{\"customerId\":\"%s\",\"feature\":\"api_calls\",\"idempotencyKey\":\"%s\"}".formatted(customer,
+							UUID.randomUUID()))
+			.status();
+	}
+
+	private long used(String customer) {
+		return api.get("/v1/customers/" + customer + "/usage")
+			.body()
+			.path("quotas")
+			.valueStream()
+			.filter(q -> q.path("feature").asString().equals("api_calls"))
+			.findFirst()
+			.orElseThrow()
+			.path("used")
+			.asLong();
+	}
+
+	@Test
+	void twoHundredConsumesAtOnceOnOneNodeAdmitExactlyTheQuota() throws Exception {
+		// given
+		var customer = customerWithQuota(50);
+
+		// when
+		var statuses = Race.times(200, consume(api, customer));
+
+		// then
+		assertThat(statuses).filteredOn(s -> s == 200).hasSize(50);
+		assertThat(statuses).filteredOn(s -> s == 402).hasSize(150);
+		assertThat(used(customer)).isEqualTo(50);
+	}
+
+	@Test
+	void twoHundredConsumesSplitAcrossTwoNodesAdmitExactlyTheQuota() throws Exception {
+		// given
+		var customer = customerWithQuota(50);
+		var nodes = List.of(api, otherNode());
+		var tasks = new ArrayList<Callable<Integer>>();
+		for (int i = 0; i < 200; i++) {
+			tasks.add(consume(nodes.get(i % 2), customer));
+		}
+
+		// when
+		var statuses = Race.run(tasks);
+
+		// then
+		assertThat(statuses).filteredOn(s -> s == 200).hasSize(50);
+		assertThat(statuses).filteredOn(s -> s == 402).hasSize(150);
+		assertThat(used(customer)).isEqualTo(50);
+	}
+
+	@Test
+	void demandBelowTheQuotaIsAllAdmittedAcrossNodes() throws Exception {
+		// given
+		var customer = customerWithQuota(500);
+		var nodes = List.of(api, otherNode());
+		var tasks = new ArrayList<Callable<Integer>>();
+		for (int i = 0; i < 120; i++) {
+			tasks.add(consume(nodes.get(i % 2), customer));
+		}
+
+		// when
+		var statuses = Race.run(tasks);
+
+		// then
+		assertThat(statuses).containsOnly(200);
+		assertThat(used(customer)).isEqualTo(120);
+	}
+
+}
