@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 import dev.plangate.catalog.CatalogService;
+import dev.plangate.catalog.Entitlement;
 import dev.plangate.catalog.EntitlementView;
 import dev.plangate.catalog.Feature;
 import dev.plangate.catalog.FeatureKind;
@@ -76,18 +77,21 @@ public class EnforcementService {
 				.with("feature", featureKey);
 		}
 		if (customer.status() == CustomerStatus.DELETED) {
-			return refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, null, null, null);
+			return refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, null, null, null, null);
 		}
 		var entitlement = subscriptions.entitlement(customerId, feature);
 		var value = entitlement.value();
 		if (customer.status() == CustomerStatus.SUSPENDED) {
-			return refused(ErrorCode.CUSTOMER_SUSPENDED, customerId, feature, amount, value, null, null);
+			return refused(ErrorCode.CUSTOMER_SUSPENDED, customerId, feature, amount, value, null, null,
+					entitlement.plan().key());
 		}
 		if (!entitlement.subscription().status().isLive()) {
-			return refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, value, null, null);
+			return refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, value, null, null,
+					entitlement.plan().key());
 		}
 		if (!value.enabled()) {
-			return refused(ErrorCode.FEATURE_NOT_IN_PLAN, customerId, feature, amount, value, null, null);
+			return refused(ErrorCode.FEATURE_NOT_IN_PLAN, customerId, feature, amount, value, null, null,
+					entitlement.plan().key());
 		}
 		if (feature.kind() != FeatureKind.QUOTA) {
 			return new Verdict(true, null, customerId, featureKey, feature.kind().id(), amount, value.limit(),
@@ -100,14 +104,20 @@ public class EnforcementService {
 		if (consumeKey == null) {
 			long used = metering.used(customerId, featureKey, period);
 			return used + amount <= limit ? quota(true, customerId, feature, amount, value, used, period, false)
-					: refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, used, period);
+					: refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, used, period,
+							entitlement.plan().key());
 		}
 		var decision = metering.consume(customerId, consumeKey, feature, amount, limit, period, properties);
 		if (decision.admitted()) {
 			return quota(true, customerId, feature, decision.event().amount(), value, decision.used(), period,
 					decision.event().duplicate());
 		}
-		var verdict = refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, decision.used(), period);
+		// a repeat's answer is the first one: the amount, limit and total it was decided
+		// with
+		var limitThen = decision.limit() == null ? value.limit() : decision.limit();
+		var verdict = refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, decision.event().amount(),
+				EntitlementView.of(feature, Entitlement.ofLimit(limitThen == null ? 0 : limitThen), value.source()),
+				decision.used(), period, entitlement.plan().key());
 		return decision.event().duplicate() ? withDuplicate(verdict) : verdict;
 	}
 
@@ -120,11 +130,12 @@ public class EnforcementService {
 	}
 
 	private Verdict refused(ErrorCode code, String customerId, Feature feature, long amount,
-			@Nullable EntitlementView value, @Nullable Long used, @Nullable Period period) {
+			@Nullable EntitlementView value, @Nullable Long used, @Nullable Period period,
+			@Nullable String currentPlan) {
 		Long limit = value == null || value.unlimited() ? null : value.limit();
 		Long remaining = limit == null || used == null ? null : Math.max(0, limit - used);
 		String upgrade = code == ErrorCode.QUOTA_EXCEEDED || code == ErrorCode.FEATURE_NOT_IN_PLAN
-				? cheapestPlanAllowing(feature, (used == null ? 0 : used) + amount) : null;
+				? cheapestPlanAllowing(feature, (used == null ? 0 : used) + amount, currentPlan) : null;
 		return new Verdict(false, code.code(), customerId, feature.key(), feature.kind().id(), amount, limit,
 				value != null && value.unlimited(), used, remaining, period == null ? null : period.end(), upgrade,
 				false);
@@ -136,13 +147,14 @@ public class EnforcementService {
 	}
 
 	/**
-	 * The cheapest active plan whose own entitlement (no overrides) would allow
-	 * {@code needed} of the feature.
+	 * The cheapest active plan, other than the customer's own, whose own entitlement (no
+	 * overrides) would allow {@code needed} of the feature.
 	 */
-	private @Nullable String cheapestPlanAllowing(Feature feature, long needed) {
+	private @Nullable String cheapestPlanAllowing(Feature feature, long needed, @Nullable String currentPlan) {
 		return catalog.plans()
 			.stream()
 			.filter(Plan::isActive)
+			.filter(plan -> !plan.key().equals(currentPlan))
 			.sorted(Comparator.comparingLong((Plan p) -> p.definition().price()).thenComparing(Plan::key))
 			.filter(plan -> {
 				var value = SubscriptionService.effective(feature, null, plan);

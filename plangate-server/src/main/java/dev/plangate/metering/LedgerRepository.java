@@ -33,12 +33,15 @@ class LedgerRepository {
 	 * Inserts events whose id is new for their customer; the answer says, per event,
 	 * whether it was inserted.
 	 */
-	boolean[] insertNew(List<UsageEvent> events, Instant recordedAt) {
-		var params = events.stream().map(e -> eventParams(e, recordedAt)).toArray(SqlParameterSource[]::new);
+	boolean[] insertNew(List<UsageEvent> events, List<@Nullable Long> usedAfter, Instant recordedAt) {
+		var params = new SqlParameterSource[events.size()];
+		for (int i = 0; i < params.length; i++) {
+			params[i] = eventParams(events.get(i), recordedAt).addValue("usedAfter", usedAfter.get(i));
+		}
 		int[] counts = batch.batchUpdate("""
 				insert into usage_event (customer_id, event_id, feature_key, amount, occurred_at, period_start,
-				  recorded_at, properties)
-				values (:customer, :event, :feature, :amount, :occurred, :period, :recorded, :properties)
+				  recorded_at, properties, used_after)
+				values (:customer, :event, :feature, :amount, :occurred, :period, :recorded, :properties, :usedAfter)
 				on conflict do nothing""", params);
 		var inserted = new boolean[counts.length];
 		for (int i = 0; i < counts.length; i++) {
@@ -47,7 +50,7 @@ class LedgerRepository {
 		return inserted;
 	}
 
-	private static SqlParameterSource eventParams(UsageEvent e, Instant recordedAt) {
+	private static MapSqlParameterSource eventParams(UsageEvent e, Instant recordedAt) {
 		return new MapSqlParameterSource().addValue("customer", e.customerId())
 			.addValue("event", e.eventId())
 			.addValue("feature", e.feature())
@@ -56,6 +59,21 @@ class LedgerRepository {
 			.addValue("period", Timestamps.sql(e.periodStart()))
 			.addValue("recorded", Timestamps.sql(recordedAt))
 			.addValue("properties", e.properties().isEmpty() ? null : StoredJson.write(e.properties()));
+	}
+
+	/**
+	 * The first answer to a consume recorded under this id: admitted, with the period's
+	 * total right after it (the total now, for an event recorded without a limit).
+	 */
+	Optional<LedgerDecision> findConsumed(String customerId, String eventId, long currentTotal, @Nullable Long limit) {
+		return jdbc.sql("select * from usage_event where customer_id = :customer and event_id = :event")
+			.param("customer", customerId)
+			.param("event", eventId)
+			.query((rs, n) -> {
+				long usedAfter = rs.getLong("used_after");
+				return new LedgerDecision(recorded(rs, n), true, rs.wasNull() ? currentTotal : usedAfter, limit);
+			})
+			.optional();
 	}
 
 	Optional<Recorded> find(String customerId, String eventId) {

@@ -162,14 +162,15 @@ class LedgerWriter implements SmartLifecycle {
 			.lockTotals(limits.keySet().stream().map(id -> keyOf(firsts.get(id))).distinct().toList(), now);
 		var decided = new HashMap<String, LedgerDecision>();
 		var toInsert = new ArrayList<UsageEvent>();
+		var usedAfter = new ArrayList<@Nullable Long>();
 		for (var event : firsts.values()) {
 			var limit = limits.get(idOf(event));
 			if (limit == null) {
 				toInsert.add(event);
+				usedAfter.add(null);
 				continue;
 			}
-			var before = repository.find(event.customerId(), event.eventId())
-				.map(r -> new LedgerDecision(r, true, totals.get(keyOf(event)), limit))
+			var before = repository.findConsumed(event.customerId(), event.eventId(), totals.get(keyOf(event)), limit)
 				.or(() -> repository.refusal(event.customerId(), event.eventId()));
 			if (before.isPresent()) {
 				decided.put(idOf(event), before.get());
@@ -183,9 +184,10 @@ class LedgerWriter implements SmartLifecycle {
 			else {
 				totals.put(keyOf(event), used + event.amount());
 				toInsert.add(event);
+				usedAfter.add(used + event.amount());
 			}
 		}
-		boolean[] inserted = repository.insertNew(toInsert, now);
+		boolean[] inserted = repository.insertNew(toInsert, usedAfter, now);
 		var added = new HashMap<LedgerRepository.TotalKey, Long>();
 		for (int i = 0; i < toInsert.size(); i++) {
 			var event = toInsert.get(i);
@@ -193,7 +195,7 @@ class LedgerWriter implements SmartLifecycle {
 			if (inserted[i]) {
 				added.merge(keyOf(event), event.amount(), Long::sum);
 				decided.put(idOf(event), new LedgerDecision(recorded(event, now), true,
-						limit == null ? 0 : totals.get(keyOf(event)), limit));
+						usedAfter.get(i) == null ? 0 : usedAfter.get(i), limit));
 			}
 			else {
 				// recorded before, or by another node a moment ago under the same id for
