@@ -9,9 +9,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
-import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Key;
-import dev.plangate.platform.PlangateException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -65,33 +63,9 @@ class EnforcementController {
 				request.amount() == null ? 1 : request.amount(), request.idempotencyKey(),
 				request.properties() == null ? Map.of() : request.properties());
 		if (!verdict.allowed()) {
-			throw denial(verdict);
+			throw EnforcementService.problem(verdict);
 		}
 		return ResponseEntity.ok(verdict);
-	}
-
-	private static PlangateException denial(Verdict v) {
-		var code = ErrorCode.valueOf(v.code().toUpperCase(java.util.Locale.ROOT));
-		String detail = switch (code) {
-			case QUOTA_EXCEEDED -> "Customer '" + v.customerId() + "' has used " + v.used() + " of " + v.limit() + " '"
-					+ v.feature() + "'; " + v.amount() + " more would exceed the limit";
-			case FEATURE_NOT_IN_PLAN ->
-				"The plan of customer '" + v.customerId() + "' does not include '" + v.feature() + "'";
-			case CUSTOMER_SUSPENDED -> "Customer '" + v.customerId() + "' is suspended";
-			default -> "Customer '" + v.customerId() + "' has no active subscription";
-		};
-		var problem = new PlangateException(code, detail);
-		problem.with("allowed", false)
-			.with("customerId", v.customerId())
-			.with("feature", v.feature())
-			.with("amount", v.amount())
-			.with("limit", v.limit())
-			.with("used", v.used())
-			.with("remaining", v.remaining())
-			.with("resetsAt", v.resetsAt())
-			.with("upgradePlan", v.upgradePlan())
-			.with("duplicate", v.duplicate());
-		return problem;
 	}
 
 }

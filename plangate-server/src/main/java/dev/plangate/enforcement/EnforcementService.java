@@ -3,6 +3,7 @@ package dev.plangate.enforcement;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -60,8 +61,16 @@ public class EnforcementService {
 		return decide(customerId, featureKey, amount, idempotencyKey, properties);
 	}
 
-	private Verdict decide(String customerId, String featureKey, long amount, @Nullable String consumeKey,
-			Map<String, Object> properties) {
+	/**
+	 * What must hold before anything is counted: the customer and feature exist, the
+	 * feature is of a kind the caller decides, the customer is active with a live
+	 * subscription whose plan grants the feature.
+	 */
+	record Gate(Feature feature, SubscriptionService.@Nullable FeatureEntitlement entitlement,
+			@Nullable Verdict refusal) {
+	}
+
+	Gate gate(String customerId, String featureKey, long amount, Set<FeatureKind> kinds, String decidedBy) {
 		var customer = customers.get(customerId);
 		var feature = catalog.featuresByKey().get(featureKey);
 		if (feature == null) {
@@ -69,30 +78,36 @@ public class EnforcementService {
 					List.of(new FieldError("feature", "unknown feature '" + featureKey + "'")))
 				.with("feature", featureKey);
 		}
-		if (feature.kind() == FeatureKind.RATE || feature.kind() == FeatureKind.CONCURRENCY) {
+		if (!kinds.contains(feature.kind())) {
 			throw new PlangateException(ErrorCode.FEATURE_KIND_NOT_SUPPORTED,
-					"'" + featureKey + "' is a " + feature.kind().id()
-							+ " feature: check and consume decide switch, setting and quota features",
+					"'" + featureKey + "' is a " + feature.kind().id() + " feature: " + decidedBy,
 					List.of(new FieldError("feature", "is a " + feature.kind().id() + " feature")))
 				.with("feature", featureKey);
 		}
 		if (customer.status() == CustomerStatus.DELETED) {
-			return refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, null, null, null, null);
+			return new Gate(feature, null,
+					refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, null, null, null, null));
 		}
 		var entitlement = subscriptions.entitlement(customerId, feature);
 		var value = entitlement.value();
-		if (customer.status() == CustomerStatus.SUSPENDED) {
-			return refused(ErrorCode.CUSTOMER_SUSPENDED, customerId, feature, amount, value, null, null,
-					entitlement.plan().key());
+		var code = customer.status() == CustomerStatus.SUSPENDED ? ErrorCode.CUSTOMER_SUSPENDED
+				: !entitlement.subscription().status().isLive() ? ErrorCode.SUBSCRIPTION_INACTIVE
+						: !value.enabled() ? ErrorCode.FEATURE_NOT_IN_PLAN : null;
+		return new Gate(feature, entitlement, code == null ? null
+				: refused(code, customerId, feature, amount, value, null, null, entitlement.plan().key()));
+	}
+
+	private Verdict decide(String customerId, String featureKey, long amount, @Nullable String consumeKey,
+			Map<String, Object> properties) {
+		var gate = gate(customerId, featureKey, amount,
+				Set.of(FeatureKind.SWITCH, FeatureKind.SETTING, FeatureKind.QUOTA),
+				"check and consume decide switch, setting and quota features");
+		if (gate.refusal() != null) {
+			return gate.refusal();
 		}
-		if (!entitlement.subscription().status().isLive()) {
-			return refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, value, null, null,
-					entitlement.plan().key());
-		}
-		if (!value.enabled()) {
-			return refused(ErrorCode.FEATURE_NOT_IN_PLAN, customerId, feature, amount, value, null, null,
-					entitlement.plan().key());
-		}
+		var feature = gate.feature();
+		var entitlement = java.util.Objects.requireNonNull(gate.entitlement());
+		var value = entitlement.value();
 		if (feature.kind() != FeatureKind.QUOTA) {
 			return new Verdict(true, null, customerId, featureKey, feature.kind().id(), amount, value.limit(),
 					value.unlimited(), null, null, null, null, false);
@@ -139,6 +154,29 @@ public class EnforcementService {
 		return new Verdict(false, code.code(), customerId, feature.key(), feature.kind().id(), amount, limit,
 				value != null && value.unlimited(), used, remaining, period == null ? null : period.end(), upgrade,
 				false);
+	}
+
+	/** A refusal as the problem an HTTP caller gets, carrying the verdict's members. */
+	static PlangateException problem(Verdict v) {
+		var code = ErrorCode.valueOf(java.util.Objects.requireNonNull(v.code()).toUpperCase(java.util.Locale.ROOT));
+		String detail = switch (code) {
+			case QUOTA_EXCEEDED -> "Customer '" + v.customerId() + "' has used " + v.used() + " of " + v.limit() + " '"
+					+ v.feature() + "'; " + v.amount() + " more would exceed the limit";
+			case FEATURE_NOT_IN_PLAN ->
+				"The plan of customer '" + v.customerId() + "' does not include '" + v.feature() + "'";
+			case CUSTOMER_SUSPENDED -> "Customer '" + v.customerId() + "' is suspended";
+			default -> "Customer '" + v.customerId() + "' has no active subscription";
+		};
+		return new PlangateException(code, detail).with("allowed", false)
+			.with("customerId", v.customerId())
+			.with("feature", v.feature())
+			.with("amount", v.amount())
+			.with("limit", v.limit())
+			.with("used", v.used())
+			.with("remaining", v.remaining())
+			.with("resetsAt", v.resetsAt())
+			.with("upgradePlan", v.upgradePlan())
+			.with("duplicate", v.duplicate());
 	}
 
 	private static Verdict withDuplicate(Verdict v) {

@@ -44,7 +44,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				problem.setProperty(name, value);
 			}
 		});
-		return respond(problem, request);
+		var answer = respond(problem, request);
+		if (ex.headers().isEmpty()) {
+			return answer;
+		}
+		var headers = new HttpHeaders();
+		ex.headers().forEach(headers::set);
+		return ResponseEntity.status(answer.getStatusCode()).headers(headers).body(answer.getBody());
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -18,6 +18,8 @@ public class PlangateException extends RuntimeException {
 
 	private final Map<String, @Nullable Object> properties = new LinkedHashMap<>();
 
+	private final Map<String, String> headers = new LinkedHashMap<>();
+
 	public PlangateException(ErrorCode code, String detail) {
 		this(code, detail, List.of());
 	}
@@ -35,6 +37,16 @@ public class PlangateException extends RuntimeException {
 	public PlangateException with(String name, @Nullable Object value) {
 		properties.put(name, value);
 		return this;
+	}
+
+	/** Adds a response header to the problem's answer, such as {@code Retry-After}. */
+	public PlangateException withHeader(String name, String value) {
+		headers.put(name, value);
+		return this;
+	}
+
+	public Map<String, String> headers() {
+		return headers;
 	}
 
 	public ErrorCode code() {
