@@ -19,10 +19,11 @@ import dev.plangate.support.Race;
 import dev.plangate.support.ServerTest;
 
 /**
- * No over-admission: consumes racing each other, on one node and on two nodes sharing the
- * database, admit exactly the quota and record exactly what they admitted.
+ * No over-admission: consumes and lease requests racing each other, on one node and on
+ * two nodes sharing the database, admit exactly the limit and record exactly what they
+ * admitted.
  */
-class ConsumeRaceTest extends ServerTest {
+class NoOverAdmissionTest extends ServerTest {
 
 	private static ConfigurableApplicationContext secondNode;
 
@@ -121,6 +122,29 @@ class ConsumeRaceTest extends ServerTest {
 		// then
 		assertThat(statuses).containsOnly(200);
 		assertThat(used(customer)).isEqualTo(120);
+	}
+
+	@Test
+	void fiftyLeaseRequestsSplitAcrossTwoNodesTakeExactlyTheLimit() throws Exception {
+		// given: a customer allowed 5 concurrent jobs
+		var customer = newCustomer("lease-race");
+		assertThat(api.put("/v1/customers/" + customer + "/overrides/concurrent_jobs", "{\"value\":5}").status())
+			.isEqualTo(200);
+		var nodes = List.of(api, otherNode());
+		var tasks = new ArrayList<Callable<Integer>>();
+		for (int i = 0; i < 50; i++) {
+			var node = nodes.get(i % 2);
+			tasks.add(() -> node
+				.post("/v1/leases", "{\"customerId\":\"%s\",\"feature\":\"concurrent_jobs\"}".formatted(customer))
+				.status());
+		}
+
+		// when
+		var statuses = Race.run(tasks);
+
+		// then
+		assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
+		assertThat(statuses).filteredOn(s -> s == 429).hasSize(45);
 	}
 
 }
