@@ -43,9 +43,9 @@ class EnforcementController {
 	@PostMapping("/v1/check")
 	@Operation(summary = "Would this be allowed now? Changes nothing",
 			description = "Always 200: `allowed`, and when refused a `code` (`feature_not_in_plan`, "
-					+ "`quota_exceeded`, `subscription_inactive`, `customer_suspended`) with the limit, usage, "
-					+ "remaining, reset time and the cheapest plan that would allow it. Decides switch, setting "
-					+ "and quota features; `amount` defaults to 1.")
+					+ "`quota_exceeded`, `rate_limited`, `subscription_inactive`, `customer_suspended`) with the "
+					+ "limit, usage, remaining, reset time and the cheapest plan that would allow it. Decides "
+					+ "switch, setting, quota and rate features; `amount` defaults to 1.")
 	Verdict check(@Valid @RequestBody CheckRequest request) {
 		return enforcement.check(request.customerId(), request.feature(),
 				request.amount() == null ? 1 : request.amount());
@@ -55,17 +55,23 @@ class EnforcementController {
 	@Operation(summary = "Check and record atomically",
 			description = "For a quota, `amount` is admitted only if the period's usage stays within the limit, "
 					+ "decided under a lock shared by every node and recorded in the ledger before the answer. "
-					+ "Allowed: 200 with the verdict. Refused: 402 (`quota_exceeded`, `feature_not_in_plan`, "
-					+ "`subscription_inactive`) or 403 (`customer_suspended`) problem carrying the verdict's "
-					+ "members. A repeated `idempotencyKey` gets the first answer (`duplicate: true`).")
+					+ "For a rate feature, `amount` requests' worth is taken from the customer's allowance (GCRA: "
+					+ "bursts of up to the limit, the limit per window sustained), with the IETF `RateLimit` and "
+					+ "`RateLimit-Policy` headers. Allowed: 200 with the verdict. Refused: 402 (`quota_exceeded`, "
+					+ "`feature_not_in_plan`, `subscription_inactive`), 403 (`customer_suspended`) or 429 "
+					+ "(`rate_limited`, with `Retry-After`) problem carrying the verdict's members. A repeated "
+					+ "`idempotencyKey` of a quota consume gets the first answer (`duplicate: true`); rate "
+					+ "decisions are not deduplicated.")
 	ResponseEntity<Verdict> consume(@Valid @RequestBody ConsumeRequest request) {
 		var verdict = enforcement.consume(request.customerId(), request.feature(),
 				request.amount() == null ? 1 : request.amount(), request.idempotencyKey(),
 				request.properties() == null ? Map.of() : request.properties());
 		if (!verdict.allowed()) {
-			throw EnforcementService.problem(verdict);
+			throw enforcement.problem(verdict);
 		}
-		return ResponseEntity.ok(verdict);
+		var answer = ResponseEntity.ok();
+		enforcement.rateLimitHeaders(verdict).forEach(answer::header);
+		return answer.body(verdict);
 	}
 
 }

@@ -39,8 +39,24 @@ public class EnforcementService {
 
 	private final MeteringService metering;
 
+	private final RateLimitStore rateLimits;
+
+	private final dev.plangate.audit.AuditLog auditLog;
+
+	private final java.time.Clock clock;
+
+	private final boolean failClosed;
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EnforcementService.class);
+
 	EnforcementService(CustomerService customers, CatalogService catalog, SubscriptionService subscriptions,
-			MeteringService metering) {
+			MeteringService metering, RateLimitStore rateLimits, dev.plangate.audit.AuditLog auditLog,
+			java.time.Clock clock,
+			@org.springframework.beans.factory.annotation.Value("${plangate.rate-limits.on-store-failure:open}") String onStoreFailure) {
+		this.rateLimits = rateLimits;
+		this.auditLog = auditLog;
+		this.clock = clock;
+		this.failClosed = "closed".equals(onStoreFailure);
 		this.customers = customers;
 		this.catalog = catalog;
 		this.subscriptions = subscriptions;
@@ -100,17 +116,21 @@ public class EnforcementService {
 	private Verdict decide(String customerId, String featureKey, long amount, @Nullable String consumeKey,
 			Map<String, Object> properties) {
 		var gate = gate(customerId, featureKey, amount,
-				Set.of(FeatureKind.SWITCH, FeatureKind.SETTING, FeatureKind.QUOTA),
-				"check and consume decide switch, setting and quota features");
+				Set.of(FeatureKind.SWITCH, FeatureKind.SETTING, FeatureKind.QUOTA, FeatureKind.RATE),
+				"check and consume decide switch, setting, quota and rate features; take leases of concurrency "
+						+ "features");
 		if (gate.refusal() != null) {
 			return gate.refusal();
 		}
 		var feature = gate.feature();
 		var entitlement = java.util.Objects.requireNonNull(gate.entitlement());
 		var value = entitlement.value();
+		if (feature.kind() == FeatureKind.RATE) {
+			return rate(customerId, feature, value, amount, consumeKey != null, entitlement.plan().key());
+		}
 		if (feature.kind() != FeatureKind.QUOTA) {
 			return new Verdict(true, null, customerId, featureKey, feature.kind().id(), amount, value.limit(),
-					value.unlimited(), null, null, null, null, false);
+					value.unlimited(), null, null, null, null, false, null, null);
 		}
 		var billing = new Period(entitlement.subscription().currentPeriodStart(),
 				entitlement.subscription().currentPeriodEnd());
@@ -136,12 +156,99 @@ public class EnforcementService {
 		return decision.event().duplicate() ? withDuplicate(verdict) : verdict;
 	}
 
+	/**
+	 * A rate decision: consume takes {@code amount} requests' worth, check only looks.
+	 * When the store cannot be reached the decision follows
+	 * {@code plangate.rate-limits.on-store-failure}: {@code open} allows (and logs),
+	 * {@code closed} answers 503.
+	 */
+	private Verdict rate(String customerId, Feature feature, EntitlementView value, long amount, boolean take,
+			String currentPlan) {
+		long windowSeconds = java.util.Objects.requireNonNull(feature.windowSeconds());
+		if (value.unlimited()) {
+			return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, null, true, null,
+					null, null, null, false, windowSeconds, null);
+		}
+		long limitValue = value.limit() == null ? 0 : value.limit();
+		var limit = new RateLimit(limitValue, java.time.Duration.ofSeconds(windowSeconds));
+		var now = clock.instant();
+		String key = customerId + ":" + feature.key();
+		RateDecision decision;
+		try {
+			decision = take ? rateLimits.acquire(key, limit, amount, now) : rateLimits.peek(key, limit, amount, now);
+		}
+		catch (RuntimeException ex) {
+			if (!failClosed) {
+				log.warn("Rate-limit store unavailable; allowing '{}' for '{}' (on-store-failure: open)", feature.key(),
+						customerId, ex);
+				return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, limitValue,
+						false, null, null, null, null, false, windowSeconds, null);
+			}
+			throw new PlangateException(ErrorCode.RATE_LIMITER_UNAVAILABLE,
+					"Rate limits cannot be decided right now; retry shortly")
+				.withHeader("Retry-After", "1");
+		}
+		var resetsAt = now.plus(decision.resetAfter());
+		if (decision.allowed()) {
+			return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, limitValue, false,
+					null, decision.remaining(), resetsAt, null, false, windowSeconds, null);
+		}
+		long retryAfter = Math.max(1, (long) Math.ceil(decision.retryAfter().toMillis() / 1000.0));
+		return new Verdict(false, ErrorCode.RATE_LIMITED.code(), customerId, feature.key(), feature.kind().id(), amount,
+				limitValue, false, null, decision.remaining(), resetsAt,
+				cheapestPlanAllowing(feature, limitValue + amount, currentPlan), false, windowSeconds, retryAfter);
+	}
+
+	/** The IETF RateLimit headers describing a rate verdict; none for other kinds. */
+	Map<String, String> rateLimitHeaders(Verdict v) {
+		if (v.windowSeconds() == null || v.limit() == null) {
+			return Map.of();
+		}
+		var headers = new java.util.LinkedHashMap<String, String>();
+		long reset = v.resetsAt() == null ? 0 : Math.max(0,
+				(long) Math.ceil(java.time.Duration.between(clock.instant(), v.resetsAt()).toMillis() / 1000.0));
+		headers.put("RateLimit-Policy", "\"" + v.feature() + "\";q=" + v.limit() + ";w=" + v.windowSeconds());
+		headers.put("RateLimit",
+				"\"" + v.feature() + "\";r=" + (v.remaining() == null ? 0 : v.remaining()) + ";t=" + reset);
+		if (v.retryAfter() != null) {
+			headers.put("Retry-After", String.valueOf(v.retryAfter()));
+		}
+		return headers;
+	}
+
+	/**
+	 * Forgets a customer's rate-limit state of the given rate features (all of them when
+	 * none are named).
+	 */
+	public List<String> resetRateLimits(String customerId, List<String> featureKeys) {
+		customers.get(customerId);
+		var features = catalog.featuresByKey();
+		var rateFeatures = features.values()
+			.stream()
+			.filter(f -> f.kind() == FeatureKind.RATE)
+			.map(Feature::key)
+			.toList();
+		var errors = new java.util.ArrayList<FieldError>();
+		for (var key : featureKeys) {
+			if (!rateFeatures.contains(key)) {
+				errors.add(new FieldError("features", "'" + key + "' is not a rate feature"));
+			}
+		}
+		if (!errors.isEmpty()) {
+			throw new PlangateException(ErrorCode.INVALID_REQUEST, "Only rate features have rate-limit state", errors);
+		}
+		var cleared = featureKeys.isEmpty() ? rateFeatures : featureKeys;
+		cleared.forEach(key -> rateLimits.reset(customerId + ":" + key));
+		auditLog.record("rate_limits.reset", "customer", customerId, null, Map.of("features", cleared));
+		return cleared;
+	}
+
 	private static Verdict quota(boolean allowed, String customerId, Feature feature, long amount,
 			EntitlementView value, long used, Period period, boolean duplicate) {
 		Long limit = value.unlimited() ? null : value.limit();
 		return new Verdict(allowed, null, customerId, feature.key(), feature.kind().id(), amount, limit,
 				value.unlimited(), used, limit == null ? null : Math.max(0, limit - used), period.end(), null,
-				duplicate);
+				duplicate, null, null);
 	}
 
 	private Verdict refused(ErrorCode code, String customerId, Feature feature, long amount,
@@ -153,11 +260,11 @@ public class EnforcementService {
 				? cheapestPlanAllowing(feature, (used == null ? 0 : used) + amount, currentPlan) : null;
 		return new Verdict(false, code.code(), customerId, feature.key(), feature.kind().id(), amount, limit,
 				value != null && value.unlimited(), used, remaining, period == null ? null : period.end(), upgrade,
-				false);
+				false, null, null);
 	}
 
 	/** A refusal as the problem an HTTP caller gets, carrying the verdict's members. */
-	static PlangateException problem(Verdict v) {
+	PlangateException problem(Verdict v) {
 		var code = ErrorCode.valueOf(java.util.Objects.requireNonNull(v.code()).toUpperCase(java.util.Locale.ROOT));
 		String detail = switch (code) {
 			case QUOTA_EXCEEDED -> "Customer '" + v.customerId() + "' has used " + v.used() + " of " + v.limit() + " '"
@@ -165,9 +272,11 @@ public class EnforcementService {
 			case FEATURE_NOT_IN_PLAN ->
 				"The plan of customer '" + v.customerId() + "' does not include '" + v.feature() + "'";
 			case CUSTOMER_SUSPENDED -> "Customer '" + v.customerId() + "' is suspended";
+			case RATE_LIMITED -> "Customer '" + v.customerId() + "' may make " + v.limit() + " '" + v.feature()
+					+ "' requests per " + v.windowSeconds() + " s; retry in " + v.retryAfter() + " s";
 			default -> "Customer '" + v.customerId() + "' has no active subscription";
 		};
-		return new PlangateException(code, detail).with("allowed", false)
+		var exception = new PlangateException(code, detail).with("allowed", false)
 			.with("customerId", v.customerId())
 			.with("feature", v.feature())
 			.with("amount", v.amount())
@@ -176,12 +285,16 @@ public class EnforcementService {
 			.with("remaining", v.remaining())
 			.with("resetsAt", v.resetsAt())
 			.with("upgradePlan", v.upgradePlan())
-			.with("duplicate", v.duplicate());
+			.with("duplicate", v.duplicate())
+			.with("retryAfter", v.retryAfter());
+		rateLimitHeaders(v).forEach(exception::withHeader);
+		return exception;
 	}
 
 	private static Verdict withDuplicate(Verdict v) {
 		return new Verdict(v.allowed(), v.code(), v.customerId(), v.feature(), v.kind(), v.amount(), v.limit(),
-				v.unlimited(), v.used(), v.remaining(), v.resetsAt(), v.upgradePlan(), true);
+				v.unlimited(), v.used(), v.remaining(), v.resetsAt(), v.upgradePlan(), true, v.windowSeconds(),
+				v.retryAfter());
 	}
 
 	/**

@@ -56,7 +56,7 @@ public class LeaseService {
 		var gate = enforcement.gate(customerId, featureKey, 1, Set.of(FeatureKind.CONCURRENCY),
 				"leases are taken of concurrency features");
 		if (gate.refusal() != null) {
-			throw EnforcementService.problem(gate.refusal());
+			throw enforcement.problem(gate.refusal());
 		}
 		var value = Objects.requireNonNull(gate.entitlement()).value();
 		var now = clock.instant();

@@ -17,5 +17,6 @@ import org.jspecify.annotations.Nullable;
  */
 public record Verdict(boolean allowed, @Nullable String code, String customerId, String feature, String kind,
 		long amount, @Nullable Long limit, boolean unlimited, @Nullable Long used, @Nullable Long remaining,
-		@Nullable Instant resetsAt, @Nullable String upgradePlan, boolean duplicate) {
+		@Nullable Instant resetsAt, @Nullable String upgradePlan, boolean duplicate, @Nullable Long windowSeconds,
+		@Nullable Long retryAfter) {
 }

@@ -49,6 +49,8 @@ public enum ErrorCode {
 	QUOTA_EXCEEDED(HttpStatus.PAYMENT_REQUIRED, "The customer's quota is used up"),
 	SUBSCRIPTION_INACTIVE(HttpStatus.PAYMENT_REQUIRED, "The customer's subscription is not active"),
 	CUSTOMER_SUSPENDED(HttpStatus.FORBIDDEN, "The customer is suspended"),
+	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "The customer made more requests than its plan allows"),
+	RATE_LIMITER_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Rate limits cannot be decided right now"),
 	CONCURRENCY_LIMIT_REACHED(HttpStatus.TOO_MANY_REQUESTS, "The customer holds all the slots its plan allows"),
 	LEASE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such lease: released, expired or never taken"),
 	UNKNOWN_FEATURE(HttpStatus.UNPROCESSABLE_CONTENT, "The request names a feature that does not exist"),

@@ -12,7 +12,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
 import dev.plangate.support.Api;
+import dev.plangate.support.FreshDatabase;
+import dev.plangate.support.FreshSchema;
 import dev.plangate.support.ServerTest;
 import tools.jackson.databind.JsonNode;
 
@@ -21,7 +26,15 @@ import tools.jackson.databind.JsonNode;
  * answers without changing anything, what consume admits and records, how a repeated
  * idempotency key is answered, and every refusal, after which nothing is recorded.
  */
+// A database of its own: upgradePlan names the cheapest plan allowing a request, and
+// other suites create plans.
+@FreshSchema
 class EnforcementApiTest extends ServerTest {
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		FreshDatabase.register(registry, "enforcement_api");
+	}
 
 	private static final String CHECK = "/v1/check";
 
@@ -699,23 +712,6 @@ class EnforcementApiTest extends ServerTest {
 		}
 
 		@Test
-		void rateFeatureIsNotDecidedHere() {
-			// given
-			var customer = newCustomer("bad-rate");
-
-			// when
-			var checkResponse = check(customer, "api_rate");
-			var consumeResponse = consume(customer, "api_rate", 1, "bad-rate-1");
-
-			// then
-			for (var response : List.of(checkResponse, consumeResponse)) {
-				assertProblem(response, 422, "feature_kind_not_supported");
-				assertThat(fields(response)).as(response.toString()).containsExactly("feature");
-			}
-			assertNothingRecorded(customer, "bad-rate-1");
-		}
-
-		@Test
 		void concurrencyFeatureIsNotDecidedHere() {
 			// given
 			var customer = newCustomer("bad-conc");
@@ -839,6 +835,111 @@ class EnforcementApiTest extends ServerTest {
 			assertProblem(checkResponse, 401, "unauthenticated");
 			assertProblem(consumeResponse, 401, "unauthenticated");
 			assertNothingRecorded(customer, "bad-anon-1");
+		}
+
+	}
+
+	@Nested
+	class Rates {
+
+		@Test
+		void freeCustomerGetsItsBurstThenRateLimitedWithTheHeaders() {
+			// given: api_rate is 60 a minute on free
+			var customer = newCustomer("rate-free");
+			for (int i = 1; i <= 60; i++) {
+				var allowed = consume(customer, "api_rate", 1, "rate-free-" + i);
+				assertThat(allowed.status()).as("request %d: %s", i, allowed.text()).isEqualTo(200);
+			}
+
+			// when
+			var sixtyFirst = consume(customer, "api_rate", 1, "rate-free-61");
+
+			// then
+			var problem = assertProblem(sixtyFirst, 429, "rate_limited");
+			assertThat(problem.path("limit").asLong()).isEqualTo(60);
+			assertThat(problem.path("remaining").asLong()).isZero();
+			assertThat(problem.path("retryAfter").asLong()).isEqualTo(1);
+			assertThat(sixtyFirst.header("Retry-After")).isEqualTo("1");
+			assertThat(sixtyFirst.header("RateLimit-Policy")).isEqualTo("\"api_rate\";q=60;w=60");
+			assertThat(sixtyFirst.header("RateLimit")).startsWith("\"api_rate\";r=0;t=");
+			assertThat(problem.path("upgradePlan").asString()).isEqualTo("pro");
+		}
+
+		@Test
+		void allowedRequestsCarryTheRateLimitHeaders() {
+			var customer = newCustomer("rate-headers");
+
+			var response = consume(customer, "api_rate", 1, "rate-headers-1");
+
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.body().path("remaining").asLong()).isEqualTo(59);
+			assertThat(response.header("RateLimit-Policy")).isEqualTo("\"api_rate\";q=60;w=60");
+			assertThat(response.header("RateLimit")).startsWith("\"api_rate\";r=59;t=");
+		}
+
+		@Test
+		void thePlansMultiplierScalesTheRate() {
+			// given: pro multiplies rate defaults by 5
+			var customer = newCustomer("rate-pro");
+			assertThat(api.post("/v1/customers/" + customer + "/subscription", "{\"plan\":\"pro\"}").status())
+				.isEqualTo(200);
+
+			// when
+			var verdict = checked(customer, "api_rate", 1);
+
+			// then
+			assertThat(verdict.path("allowed").asBoolean()).isTrue();
+			assertThat(verdict.path("limit").asLong()).isEqualTo(300);
+			assertThat(verdict.path("remaining").asLong()).isEqualTo(299);
+		}
+
+		@Test
+		void checkTakesNothingFromTheAllowance() {
+			var customer = newCustomer("rate-check");
+
+			for (int i = 0; i < 100; i++) {
+				checked(customer, "api_rate", 1);
+			}
+			var consumed = consumed(customer, "api_rate", 1, "rate-check-1");
+
+			assertThat(consumed.path("remaining").asLong()).isEqualTo(59);
+		}
+
+		@Test
+		void clearingACustomersRateLimitsRestoresTheBurst() {
+			// given: the burst used up
+			var customer = newCustomer("rate-reset");
+			for (int i = 0; i < 60; i++) {
+				consume(customer, "api_rate", 1, "rate-reset-" + i);
+			}
+			assertThat(checked(customer, "api_rate", 1).path("allowed").asBoolean()).isFalse();
+
+			// when
+			var cleared = api.delete("/v1/customers/" + customer + "/rate-limits?features=api_rate");
+
+			// then
+			assertThat(cleared.status()).isEqualTo(200);
+			assertThat(cleared.body().path("features").get(0).asString()).isEqualTo("api_rate");
+			assertThat(checked(customer, "api_rate", 1).path("remaining").asLong()).isEqualTo(59);
+			var audit = api.get("/v1/admin/audit-events?targetType=customer&targetId=" + customer).body();
+			assertThat(audit.path("data").valueStream().map(e -> e.path("action").asString()))
+				.contains("rate_limits.reset");
+		}
+
+		@Test
+		void clearingANonRateFeatureIsRefused() {
+			var customer = newCustomer("rate-reset-bad");
+
+			var response = api.delete("/v1/customers/" + customer + "/rate-limits?features=api_calls");
+
+			assertProblem(response, 400, "invalid_request");
+		}
+
+		@Test
+		void clearingAnUnknownCustomersRateLimitsIsNotFound() {
+			var response = api.delete("/v1/customers/nobody-" + java.util.UUID.randomUUID() + "/rate-limits");
+
+			assertProblem(response, 404, "customer_not_found");
 		}
 
 	}

@@ -1,0 +1,26 @@
+package dev.plangate.enforcement;
+
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Redis when {@code PLANGATE_REDIS_URL} is set (any number of nodes), else this process
+ * (one node).
+ */
+@Configuration(proxyBeanMethods = false)
+class RateLimitConfiguration {
+
+	@Bean
+	RateLimitStore rateLimitStore(@Value("${plangate.redis-url:}") String redisUrl,
+			@Value("${plangate.redis-prefix:plangate:rl:}") String prefix) {
+		if (redisUrl.isBlank()) {
+			LoggerFactory.getLogger(RateLimitConfiguration.class)
+				.info("Rate limits are kept in this process; set PLANGATE_REDIS_URL to share them between nodes");
+			return new InMemoryRateLimitStore();
+		}
+		return new RedisRateLimitStore(redisUrl, prefix);
+	}
+
+}
