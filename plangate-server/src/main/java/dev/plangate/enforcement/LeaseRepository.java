@@ -93,8 +93,15 @@ class LeaseRepository {
 			.update() == 1;
 	}
 
-	boolean delete(UUID id) {
-		return jdbc.sql("delete from lease where id = :id").param("id", id).update() == 1;
+	/**
+	 * Releases a lease still held; false when it expired (its slot is already free) or
+	 * was released.
+	 */
+	boolean delete(UUID id, Instant now) {
+		return jdbc.sql("delete from lease where id = :id and expires_at > :now")
+			.param("id", id)
+			.param("now", Timestamps.sql(now))
+			.update() == 1;
 	}
 
 	private Lease row(ResultSet rs, int n) throws SQLException {

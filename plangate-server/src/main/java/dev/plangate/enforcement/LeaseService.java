@@ -99,7 +99,7 @@ public class LeaseService {
 	/** Gives a slot back. */
 	@Transactional
 	public void release(UUID id) {
-		if (!repository.delete(id)) {
+		if (!repository.delete(id, clock.instant())) {
 			throw notFound(id);
 		}
 	}

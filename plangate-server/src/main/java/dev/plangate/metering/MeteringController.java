@@ -34,6 +34,12 @@ class MeteringController {
 	/** The share of a limit at which the usage view warns. */
 	static final int APPROACHING_PERCENT = 80;
 
+	/**
+	 * A projection made on less of the period than this is noise: it is left out until
+	 * then.
+	 */
+	static final double MIN_ELAPSED_TO_PROJECT = 0.1;
+
 	private final MeteringService metering;
 
 	private final SubscriptionService subscriptions;
@@ -84,7 +90,7 @@ class MeteringController {
 	/** One quota's state in its current period. */
 	record QuotaUsage(String feature, String name, @Nullable String unit, String period, Instant periodStart,
 			@Nullable Instant periodEnd, @Nullable Long daysRemaining, long used, @Nullable Long limit,
-			boolean unlimited, @Nullable Long remaining, @Nullable Double percent, long projected,
+			boolean unlimited, @Nullable Long remaining, @Nullable Double percent, @Nullable Long projected,
 			List<String> alerts) {
 	}
 
@@ -94,8 +100,8 @@ class MeteringController {
 	@GetMapping("/v1/customers/{id}/usage")
 	@Operation(summary = "A customer's usage of every quota in its current period",
 			description = "Used, limit, remaining and percent; the period and days remaining; a projection of "
-					+ "end-of-period usage, linear on the period so far; alerts `approaching` at 80 % and "
-					+ "`reached` at 100 % of the limit.")
+					+ "end-of-period usage, linear on the period so far (left out until a tenth of the period "
+					+ "has passed); alerts `approaching` from 80 % and `reached` once the limit is used up.")
 	UsageView usage(@PathVariable @CustomerId String id) {
 		var entitlements = subscriptions.entitlements(id);
 		var now = clock.instant();
@@ -112,13 +118,15 @@ class MeteringController {
 			Double percent = limit == null ? null
 					: limit == 0 ? (usage.used() > 0 ? 100.0 : 0.0) : Math.round(1000.0 * usage.used() / limit) / 10.0;
 			double elapsed = period.elapsed(now);
-			long projected = period.end() == null || elapsed <= 0 ? usage.used() : Math.round(usage.used() / elapsed);
+			Long projected = period.end() == null ? Long.valueOf(usage.used())
+					: elapsed < MIN_ELAPSED_TO_PROJECT ? null : Long.valueOf(Math.round(usage.used() / elapsed));
+			// alerts compare the exact share, not the rounded percent shown
 			var alerts = new ArrayList<String>();
-			if (percent != null && limit != null && limit > 0) {
-				if (percent >= 100) {
+			if (limit != null && limit > 0) {
+				if (usage.used() >= limit) {
 					alerts.add("reached");
 				}
-				else if (percent >= APPROACHING_PERCENT) {
+				else if (usage.used() * 100 >= APPROACHING_PERCENT * limit) {
 					alerts.add("approaching");
 				}
 			}
