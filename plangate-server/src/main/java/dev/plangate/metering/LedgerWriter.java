@@ -62,8 +62,7 @@ class LedgerWriter implements SmartLifecycle {
 	 * One request's events, the limit a consume is decided against (absent: record), and
 	 * its answer.
 	 */
-	private record Pending(List<UsageEvent> events, @Nullable Long limit,
-			CompletableFuture<List<LedgerDecision>> answer) {
+	record Pending(List<UsageEvent> events, @Nullable Long limit, CompletableFuture<List<LedgerDecision>> answer) {
 	}
 
 	/**
@@ -145,7 +144,11 @@ class LedgerWriter implements SmartLifecycle {
 		}
 	}
 
-	private List<List<LedgerDecision>> writeTogether(List<Pending> batch) {
+	/**
+	 * Decides and writes one batch; run inside the caller's transaction (package-visible
+	 * for tests).
+	 */
+	List<List<LedgerDecision>> writeTogether(List<Pending> batch) {
 		var now = clock.instant();
 		// the first occurrence of an id in the batch is decided; later ones are its
 		// duplicates
@@ -166,6 +169,9 @@ class LedgerWriter implements SmartLifecycle {
 		for (var event : firsts.values()) {
 			var limit = limits.get(idOf(event));
 			if (limit == null) {
+				// usage already happened: it counts toward the total later consumes in
+				// this batch are decided on
+				totals.computeIfPresent(keyOf(event), (key, total) -> total + event.amount());
 				toInsert.add(event);
 				usedAfter.add(null);
 				continue;
@@ -200,9 +206,7 @@ class LedgerWriter implements SmartLifecycle {
 			else {
 				// recorded before, or by another node a moment ago under the same id for
 				// another feature
-				if (limit != null) {
-					totals.merge(keyOf(event), -event.amount(), Long::sum);
-				}
+				totals.computeIfPresent(keyOf(event), (key, total) -> total - event.amount());
 				var first = repository.find(event.customerId(), event.eventId()).orElseThrow();
 				decided.put(idOf(event), new LedgerDecision(first, true, 0, limit));
 			}

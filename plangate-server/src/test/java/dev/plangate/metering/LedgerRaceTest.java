@@ -110,6 +110,84 @@ class LedgerRaceTest extends ServerTest {
 		assertThat(commits.size()).isLessThan(40);
 	}
 
+	@Test
+	void consumesRacingUsageEventsNeverTakeTheRunningTotalPastTheLimit() throws Exception {
+		// given: 45 of a limit of 50 used
+		var customer = newCustomer("ledger-mixed");
+		assertThat(api.put("/v1/customers/" + customer + "/overrides/api_calls", "{\"value\":50}").status())
+			.isEqualTo(200);
+		api.post("/v1/usage-events",
+				"{\"events\":[{\"id\":\"base\",\"customerId\":\"%s\",\"feature\":\"api_calls\",\"amount\":45}]}"
+					.formatted(customer));
+		var tasks = new ArrayList<Callable<Api.Response>>();
+		for (int i = 0; i < 40; i++) {
+			int n = i;
+			tasks.add(n % 2 == 0
+					? () -> api.post("/v1/usage-events",
+							events(customer, 1000 + n, 1001 + n).replace("\"amount\":" + amountOf(1000 + n),
+									"\"amount\":1"))
+					: () -> api.post("/v1/consume",
+							"{\"customerId\":\"%s\",\"feature\":\"api_calls\",\"idempotencyKey\":\"c-%d\"}"
+								.formatted(customer, n)));
+		}
+
+		// when: usage that already happened and consumes arrive together
+		Race.run(tasks);
+
+		// then: in ledger order, every admitted consume left the running total within the
+		// limit
+		record Row(long amount, Long usedAfter) {
+		}
+		var rows = jdbc.sql("select amount, used_after from usage_event where customer_id = :c order by seq")
+			.param("c", customer)
+			.query((rs, n) -> new Row(rs.getLong(1), (Long) rs.getObject(2)))
+			.list();
+		long running = 0;
+		int admitted = 0;
+		for (var row : rows) {
+			running += row.amount();
+			if (row.usedAfter() != null) {
+				admitted++;
+				assertThat(running).as("total after an admitted consume").isLessThanOrEqualTo(50);
+				assertThat(row.usedAfter()).isEqualTo(running);
+			}
+		}
+		assertThat(admitted).isBetween(0, 5);
+		assertThat(running).isEqualTo(45 + 20 + admitted);
+	}
+
+	@Autowired
+	LedgerWriter writer;
+
+	@Autowired
+	org.springframework.transaction.support.TransactionTemplate transactions;
+
+	@Test
+	void usageRecordedEarlierInABatchCountsForTheConsumesAfterIt() {
+		// given: 45 of 50 used, then one batch holding usage of 5 followed by a consume
+		// of 1
+		var customer = newCustomer("ledger-batch");
+		var period = periodStart(customer);
+		var now = Instant.now();
+		transactions.executeWithoutResult(status -> writer.writeTogether(List
+			.of(pending(new UsageEvent(customer, "base", "api_calls", 45, now, period, java.util.Map.of()), null))));
+
+		// when
+		var answers = transactions.execute(status -> writer.writeTogether(List.of(
+				pending(new UsageEvent(customer, "late-usage", "api_calls", 5, now, period, java.util.Map.of()), null),
+				pending(new UsageEvent(customer, "consume", "api_calls", 1, now, period, java.util.Map.of()), 50L))));
+
+		// then: the consume is decided on 50, not on the 45 committed before the batch
+		var consume = answers.get(1).get(0);
+		assertThat(consume.admitted()).isFalse();
+		assertThat(consume.used()).isEqualTo(50);
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(50);
+	}
+
+	private static LedgerWriter.Pending pending(UsageEvent event, Long limit) {
+		return new LedgerWriter.Pending(List.of(event), limit, new java.util.concurrent.CompletableFuture<>());
+	}
+
 	private Instant periodStart(String customer) {
 		var usage = api.get("/v1/customers/" + customer + "/usage").body();
 		var apiCalls = usage.path("quotas")
