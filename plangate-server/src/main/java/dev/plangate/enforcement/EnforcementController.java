@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.EventId;
 import dev.plangate.platform.Key;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -16,7 +17,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 @RestController
@@ -34,9 +34,7 @@ class EnforcementController {
 	}
 
 	record ConsumeRequest(@NotNull @CustomerId String customerId, @NotNull @Key String feature,
-			@Nullable @Min(1) @Max(1_000_000_000_000L) Long amount,
-			@NotNull @Pattern(regexp = "[\\x21-\\x7E]{1,200}",
-					message = "must be 1 to 200 visible ASCII characters") String idempotencyKey,
+			@Nullable @Min(1) @Max(1_000_000_000_000L) Long amount, @NotNull @EventId String idempotencyKey,
 			@Nullable @Size(max = 50, message = "must have at most 50 keys") Map<String, Object> properties) {
 	}
 

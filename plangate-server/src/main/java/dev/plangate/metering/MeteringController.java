@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.FeatureKind;
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.EventId;
 import dev.plangate.platform.Key;
 import dev.plangate.subscription.SubscriptionService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -24,7 +25,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 @RestController
@@ -56,11 +56,8 @@ class MeteringController {
 		this.clock = clock;
 	}
 
-	record EventInput(
-			@NotNull @Pattern(regexp = "[\\x21-\\x7E]{1,200}",
-					message = "must be 1 to 200 visible ASCII characters") String id,
-			@NotNull @CustomerId String customerId, @NotNull @Key String feature, @NotNull Long amount,
-			@Nullable Instant timestamp,
+	record EventInput(@NotNull @EventId String id, @NotNull @CustomerId String customerId, @NotNull @Key String feature,
+			@NotNull Long amount, @Nullable Instant timestamp,
 			@Nullable @Size(max = 50, message = "must have at most 50 keys") Map<String, Object> properties) {
 	}
 
