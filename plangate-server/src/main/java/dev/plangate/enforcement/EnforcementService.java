@@ -16,6 +16,7 @@ import dev.plangate.catalog.FeatureKind;
 import dev.plangate.catalog.Plan;
 import dev.plangate.customer.CustomerService;
 import dev.plangate.customer.CustomerStatus;
+import dev.plangate.metering.GrantService;
 import dev.plangate.metering.MeteringService;
 import dev.plangate.metering.Period;
 import dev.plangate.platform.ErrorCode;
@@ -39,6 +40,8 @@ public class EnforcementService {
 
 	private final MeteringService metering;
 
+	private final GrantService grants;
+
 	private final RateLimitStore rateLimits;
 
 	private final dev.plangate.audit.AuditLog auditLog;
@@ -50,8 +53,8 @@ public class EnforcementService {
 	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EnforcementService.class);
 
 	EnforcementService(CustomerService customers, CatalogService catalog, SubscriptionService subscriptions,
-			MeteringService metering, RateLimitStore rateLimits, dev.plangate.audit.AuditLog auditLog,
-			java.time.Clock clock,
+			MeteringService metering, GrantService grants, RateLimitStore rateLimits,
+			dev.plangate.audit.AuditLog auditLog, java.time.Clock clock,
 			@org.springframework.beans.factory.annotation.Value("${plangate.rate-limits.on-store-failure:open}") String onStoreFailure) {
 		this.rateLimits = rateLimits;
 		this.auditLog = auditLog;
@@ -61,6 +64,7 @@ public class EnforcementService {
 		this.catalog = catalog;
 		this.subscriptions = subscriptions;
 		this.metering = metering;
+		this.grants = grants;
 	}
 
 	/** Would {@code amount} be allowed now? Changes nothing. */
@@ -119,7 +123,7 @@ public class EnforcementService {
 				Set.of(FeatureKind.SWITCH, FeatureKind.SETTING, FeatureKind.QUOTA, FeatureKind.RATE),
 				"check and consume decide switch, setting, quota and rate features; take leases of concurrency "
 						+ "features");
-		if (gate.refusal() != null) {
+		if (gate.refusal() != null && !openedByGrants(gate, customerId)) {
 			return gate.refusal();
 		}
 		var feature = gate.feature();
@@ -130,7 +134,7 @@ public class EnforcementService {
 		}
 		if (feature.kind() != FeatureKind.QUOTA) {
 			return new Verdict(true, null, customerId, featureKey, feature.kind().id(), amount, value.limit(),
-					value.unlimited(), null, null, null, null, false, null, null);
+					value.unlimited(), null, null, null, null, false, null, null, null, null);
 		}
 		var billing = new Period(entitlement.subscription().currentPeriodStart(),
 				entitlement.subscription().currentPeriodEnd());
@@ -138,22 +142,41 @@ public class EnforcementService {
 		long limit = value.unlimited() ? Long.MAX_VALUE : value.limit() == null ? 0 : value.limit();
 		if (consumeKey == null) {
 			long used = metering.used(customerId, featureKey, period);
-			return used + amount <= limit ? quota(true, customerId, feature, amount, value, used, period, false)
-					: refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, used, period,
-							entitlement.plan().key());
+			// what the plan's allowance does not cover may be drawn from grants
+			long beyond = used + amount - Math.max(limit, used);
+			Long grantsLeft = beyond > 0 ? grants.left(customerId, featureKey) : null;
+			if (beyond <= 0 || (grantsLeft != null && beyond <= grantsLeft)) {
+				return quota(customerId, feature, amount, value, used, period, false, beyond > 0 ? beyond : null,
+						grantsLeft);
+			}
+			return withGrants(refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, used, period,
+					entitlement.plan().key()), grantsLeft);
 		}
 		var decision = metering.consume(customerId, consumeKey, feature, amount, limit, period, properties);
 		if (decision.admitted()) {
-			return quota(true, customerId, feature, decision.event().amount(), value, decision.used(), period,
-					decision.event().duplicate());
+			return quota(customerId, feature, decision.event().amount(), value, decision.used(), period,
+					decision.event().duplicate(), decision.fromGrants(), decision.grantsLeft());
 		}
 		// a repeat's answer is the first one: the amount, limit and total it was decided
 		// with
 		var limitThen = decision.limit() == null ? value.limit() : decision.limit();
-		var verdict = refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, decision.event().amount(),
-				EntitlementView.of(feature, Entitlement.ofLimit(limitThen == null ? 0 : limitThen), value.source()),
-				decision.used(), period, entitlement.plan().key());
+		var verdict = withGrants(
+				refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, decision.event().amount(),
+						EntitlementView.of(feature, Entitlement.ofLimit(limitThen == null ? 0 : limitThen),
+								value.source()),
+						decision.used(), period, entitlement.plan().key()),
+				decision.grantsLeft());
 		return decision.event().duplicate() ? withDuplicate(verdict) : verdict;
+	}
+
+	/**
+	 * A quota the plan leaves out (or at 0) is still open to a customer holding active
+	 * grants of it: they are its whole allowance.
+	 */
+	private boolean openedByGrants(Gate gate, String customerId) {
+		var refusal = java.util.Objects.requireNonNull(gate.refusal());
+		return ErrorCode.FEATURE_NOT_IN_PLAN.code().equals(refusal.code()) && gate.feature().kind() == FeatureKind.QUOTA
+				&& grants.left(customerId, gate.feature().key()) != null;
 	}
 
 	/**
@@ -167,7 +190,7 @@ public class EnforcementService {
 		long windowSeconds = java.util.Objects.requireNonNull(feature.windowSeconds());
 		if (value.unlimited()) {
 			return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, null, true, null,
-					null, null, null, false, windowSeconds, null);
+					null, null, null, false, windowSeconds, null, null, null);
 		}
 		long limitValue = value.limit() == null ? 0 : value.limit();
 		var limit = new RateLimit(limitValue, java.time.Duration.ofSeconds(windowSeconds));
@@ -182,7 +205,7 @@ public class EnforcementService {
 				log.warn("Rate-limit store unavailable; allowing '{}' for '{}' (on-store-failure: open)", feature.key(),
 						customerId, ex);
 				return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, limitValue,
-						false, null, null, null, null, false, windowSeconds, null);
+						false, null, null, null, null, false, windowSeconds, null, null, null);
 			}
 			throw new PlangateException(ErrorCode.RATE_LIMITER_UNAVAILABLE,
 					"Rate limits cannot be decided right now; retry shortly")
@@ -191,12 +214,13 @@ public class EnforcementService {
 		var resetsAt = now.plus(decision.resetAfter());
 		if (decision.allowed()) {
 			return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, limitValue, false,
-					null, decision.remaining(), resetsAt, null, false, windowSeconds, null);
+					null, decision.remaining(), resetsAt, null, false, windowSeconds, null, null, null);
 		}
 		long retryAfter = Math.max(1, (long) Math.ceil(decision.retryAfter().toMillis() / 1000.0));
 		return new Verdict(false, ErrorCode.RATE_LIMITED.code(), customerId, feature.key(), feature.kind().id(), amount,
 				limitValue, false, null, decision.remaining(), resetsAt,
-				cheapestPlanAllowing(feature, limitValue + amount, currentPlan), false, windowSeconds, retryAfter);
+				cheapestPlanAllowing(feature, limitValue + amount, currentPlan), false, windowSeconds, retryAfter, null,
+				null);
 	}
 
 	/** The IETF RateLimit headers describing a rate verdict; none for other kinds. */
@@ -243,12 +267,18 @@ public class EnforcementService {
 		return cleared;
 	}
 
-	private static Verdict quota(boolean allowed, String customerId, Feature feature, long amount,
-			EntitlementView value, long used, Period period, boolean duplicate) {
+	private static Verdict quota(String customerId, Feature feature, long amount, EntitlementView value, long used,
+			Period period, boolean duplicate, @Nullable Long fromGrants, @Nullable Long grantsLeft) {
 		Long limit = value.unlimited() ? null : value.limit();
-		return new Verdict(allowed, null, customerId, feature.key(), feature.kind().id(), amount, limit,
-				value.unlimited(), used, limit == null ? null : Math.max(0, limit - used), period.end(), null,
-				duplicate, null, null);
+		return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, limit, value.unlimited(),
+				used, limit == null ? null : Math.max(0, limit - used), period.end(), null, duplicate, null, null,
+				fromGrants, grantsLeft);
+	}
+
+	private static Verdict withGrants(Verdict v, @Nullable Long grantsLeft) {
+		return new Verdict(v.allowed(), v.code(), v.customerId(), v.feature(), v.kind(), v.amount(), v.limit(),
+				v.unlimited(), v.used(), v.remaining(), v.resetsAt(), v.upgradePlan(), v.duplicate(), v.windowSeconds(),
+				v.retryAfter(), null, grantsLeft);
 	}
 
 	private Verdict refused(ErrorCode code, String customerId, Feature feature, long amount,
@@ -260,7 +290,7 @@ public class EnforcementService {
 				? cheapestPlanAllowing(feature, (used == null ? 0 : used) + amount, currentPlan) : null;
 		return new Verdict(false, code.code(), customerId, feature.key(), feature.kind().id(), amount, limit,
 				value != null && value.unlimited(), used, remaining, period == null ? null : period.end(), upgrade,
-				false, null, null);
+				false, null, null, null, null);
 	}
 
 	/** A refusal as the problem an HTTP caller gets, carrying the verdict's members. */
@@ -268,7 +298,8 @@ public class EnforcementService {
 		var code = ErrorCode.valueOf(java.util.Objects.requireNonNull(v.code()).toUpperCase(java.util.Locale.ROOT));
 		String detail = switch (code) {
 			case QUOTA_EXCEEDED -> "Customer '" + v.customerId() + "' has used " + v.used() + " of " + v.limit() + " '"
-					+ v.feature() + "'; " + v.amount() + " more would exceed the limit";
+					+ v.feature() + "'; " + v.amount() + " more would exceed the limit"
+					+ (v.grantsRemaining() == null ? "" : " and the " + v.grantsRemaining() + " left in its grants");
 			case FEATURE_NOT_IN_PLAN ->
 				"The plan of customer '" + v.customerId() + "' does not include '" + v.feature() + "'";
 			case CUSTOMER_SUSPENDED -> "Customer '" + v.customerId() + "' is suspended";
@@ -285,6 +316,7 @@ public class EnforcementService {
 			.with("remaining", v.remaining())
 			.with("resetsAt", v.resetsAt())
 			.with("upgradePlan", v.upgradePlan())
+			.with("grantsRemaining", v.grantsRemaining())
 			.with("duplicate", v.duplicate())
 			.with("retryAfter", v.retryAfter());
 		rateLimitHeaders(v).forEach(exception::withHeader);
@@ -294,7 +326,7 @@ public class EnforcementService {
 	private static Verdict withDuplicate(Verdict v) {
 		return new Verdict(v.allowed(), v.code(), v.customerId(), v.feature(), v.kind(), v.amount(), v.limit(),
 				v.unlimited(), v.used(), v.remaining(), v.resetsAt(), v.upgradePlan(), true, v.windowSeconds(),
-				v.retryAfter());
+				v.retryAfter(), v.fromGrants(), v.grantsRemaining());
 	}
 
 	/**

@@ -14,9 +14,14 @@ import org.jspecify.annotations.Nullable;
  * @param upgradePlan the cheapest active plan that would have allowed it, when refused
  * @param duplicate a consume whose idempotency key was decided before: this is that first
  * answer
+ * @param remaining what is left of the plan's allowance (grants not counted)
+ * @param fromGrants the part of this amount drawn from the customer's grants, once the
+ * allowance was spent
+ * @param grantsRemaining what the customer's active grants hold (after this consume);
+ * present only when the allowance did not cover the amount and the customer has grants
  */
 public record Verdict(boolean allowed, @Nullable String code, String customerId, String feature, String kind,
 		long amount, @Nullable Long limit, boolean unlimited, @Nullable Long used, @Nullable Long remaining,
 		@Nullable Instant resetsAt, @Nullable String upgradePlan, boolean duplicate, @Nullable Long windowSeconds,
-		@Nullable Long retryAfter) {
+		@Nullable Long retryAfter, @Nullable Long fromGrants, @Nullable Long grantsRemaining) {
 }

@@ -1,5 +1,7 @@
 package dev.plangate.metering;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The ledger's answer to one event: admitted (recorded now, or before under the same id)
  * or refused for want of quota, with the period's total it was decided against.
@@ -8,7 +10,11 @@ package dev.plangate.metering;
  * exceeded when refused
  * @param limit the limit it was decided against; absent for events recorded without a
  * limit
+ * @param fromGrants the part of the event drawn from grants, when the plan's allowance
+ * did not cover it
+ * @param grantsLeft what the customer's active grants held right after the decision;
+ * absent when the decision did not need them
  */
-public record LedgerDecision(Recorded event, boolean admitted, long used,
-		@org.jspecify.annotations.Nullable Long limit) {
+public record LedgerDecision(Recorded event, boolean admitted, long used, @Nullable Long limit,
+		@Nullable Long fromGrants, @Nullable Long grantsLeft) {
 }

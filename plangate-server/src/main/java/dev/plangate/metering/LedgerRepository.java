@@ -33,15 +33,19 @@ class LedgerRepository {
 	 * Inserts events whose id is new for their customer; the answer says, per event,
 	 * whether it was inserted.
 	 */
-	boolean[] insertNew(List<UsageEvent> events, List<@Nullable Long> usedAfter, Instant recordedAt) {
+	boolean[] insertNew(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
 		var params = new SqlParameterSource[events.size()];
 		for (int i = 0; i < params.length; i++) {
-			params[i] = eventParams(events.get(i), recordedAt).addValue("usedAfter", usedAfter.get(i));
+			var c = consumed.get(i);
+			params[i] = eventParams(events.get(i), recordedAt).addValue("usedAfter", c == null ? null : c.usedAfter())
+				.addValue("fromGrants", c == null ? null : c.fromGrants())
+				.addValue("grantsLeft", c == null ? null : c.grantsLeft());
 		}
 		int[] counts = batch.batchUpdate("""
 				insert into usage_event (customer_id, event_id, feature_key, amount, occurred_at, period_start,
-				  recorded_at, properties, used_after)
-				values (:customer, :event, :feature, :amount, :occurred, :period, :recorded, :properties, :usedAfter)
+				  recorded_at, properties, used_after, from_grants, grants_left)
+				values (:customer, :event, :feature, :amount, :occurred, :period, :recorded, :properties, :usedAfter,
+				  :fromGrants, :grantsLeft)
 				on conflict do nothing""", params);
 		var inserted = new boolean[counts.length];
 		for (int i = 0; i < counts.length; i++) {
@@ -71,7 +75,8 @@ class LedgerRepository {
 			.param("event", eventId)
 			.query((rs, n) -> {
 				long usedAfter = rs.getLong("used_after");
-				return new LedgerDecision(recorded(rs, n), true, rs.wasNull() ? currentTotal : usedAfter, limit);
+				return new LedgerDecision(recorded(rs, n), true, rs.wasNull() ? currentTotal : usedAfter, limit,
+						nullableLong(rs, "from_grants"), nullableLong(rs, "grants_left"));
 			})
 			.optional();
 	}
@@ -149,24 +154,27 @@ class LedgerRepository {
 		return jdbc.sql("select * from consume_refusal where customer_id = :customer and event_id = :event")
 			.param("customer", customerId)
 			.param("event", eventId)
-			.query((rs,
-					n) -> new LedgerDecision(new Recorded(rs.getString("event_id"), rs.getString("customer_id"),
-							rs.getString("feature_key"), rs.getLong("amount"),
-							Timestamps.readRequired(rs, "decided_at"), Timestamps.readRequired(rs, "decided_at"), true),
-							false, rs.getLong("used"), rs.getLong("limit_value")))
+			.query((rs, n) -> new LedgerDecision(
+					new Recorded(rs.getString("event_id"), rs.getString("customer_id"), rs.getString("feature_key"),
+							rs.getLong("amount"), Timestamps.readRequired(rs, "decided_at"),
+							Timestamps.readRequired(rs, "decided_at"), true),
+					false, rs.getLong("used"), rs.getLong("limit_value"), null, nullableLong(rs, "grants_left")))
 			.optional();
 	}
 
-	void insertRefusal(UsageEvent event, long used, long limit, Instant at) {
-		jdbc.sql("""
-				insert into consume_refusal (customer_id, event_id, feature_key, amount, used, limit_value, decided_at)
-				values (:customer, :event, :feature, :amount, :used, :limit, :at) on conflict do nothing""")
+	void insertRefusal(UsageEvent event, long used, long limit, @Nullable Long grantsLeft, Instant at) {
+		jdbc.sql(
+				"""
+						insert into consume_refusal (customer_id, event_id, feature_key, amount, used, limit_value, grants_left,
+						  decided_at)
+						values (:customer, :event, :feature, :amount, :used, :limit, :grantsLeft, :at) on conflict do nothing""")
 			.param("customer", event.customerId())
 			.param("event", event.eventId())
 			.param("feature", event.feature())
 			.param("amount", event.amount())
 			.param("used", used)
 			.param("limit", limit)
+			.param("grantsLeft", grantsLeft)
 			.param("at", Timestamps.sql(at))
 			.update();
 	}
@@ -202,10 +210,21 @@ class LedgerRepository {
 			.single();
 	}
 
+	private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {
+		long value = rs.getLong(column);
+		return rs.wasNull() ? null : value;
+	}
+
 	private Recorded recorded(ResultSet rs, int n) throws SQLException {
 		return new Recorded(rs.getString("event_id"), rs.getString("customer_id"), rs.getString("feature_key"),
 				rs.getLong("amount"), Timestamps.readRequired(rs, "occurred_at"),
 				Timestamps.readRequired(rs, "recorded_at"), true);
+	}
+
+	/**
+	 * What a consume left: the period's total right after it, and its draw on grants.
+	 */
+	record Consumed(long usedAfter, @Nullable Long fromGrants, @Nullable Long grantsLeft) {
 	}
 
 	/** What a usage total counts: one feature of one customer in one period. */

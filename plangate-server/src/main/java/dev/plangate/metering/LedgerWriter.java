@@ -36,6 +36,8 @@ class LedgerWriter implements SmartLifecycle {
 
 	private final LedgerRepository repository;
 
+	private final GrantRepository grantRepository;
+
 	private final TransactionTemplate transactions;
 
 	private final Clock clock;
@@ -48,10 +50,11 @@ class LedgerWriter implements SmartLifecycle {
 
 	private Thread writer;
 
-	LedgerWriter(LedgerRepository repository, TransactionTemplate transactions, Clock clock,
-			@Value("${plangate.ledger.batch-events:5000}") int batchEvents,
+	LedgerWriter(LedgerRepository repository, GrantRepository grantRepository, TransactionTemplate transactions,
+			Clock clock, @Value("${plangate.ledger.batch-events:5000}") int batchEvents,
 			@Value("${plangate.ledger.queue-requests:10000}") int queueRequests) {
 		this.repository = repository;
+		this.grantRepository = grantRepository;
 		this.transactions = transactions;
 		this.clock = clock;
 		this.batchEvents = batchEvents;
@@ -164,8 +167,10 @@ class LedgerWriter implements SmartLifecycle {
 		var totals = repository
 			.lockTotals(limits.keySet().stream().map(id -> keyOf(firsts.get(id))).distinct().toList(), now);
 		var decided = new HashMap<String, LedgerDecision>();
+		var grants = new GrantDraws(grantRepository, now);
+		var drawsOf = new HashMap<String, List<GrantDraws.Draw>>();
 		var toInsert = new ArrayList<UsageEvent>();
-		var usedAfter = new ArrayList<@Nullable Long>();
+		var consumed = new ArrayList<LedgerRepository.@Nullable Consumed>();
 		for (var event : firsts.values()) {
 			var limit = limits.get(idOf(event));
 			if (limit == null) {
@@ -173,7 +178,7 @@ class LedgerWriter implements SmartLifecycle {
 				// this batch are decided on
 				totals.computeIfPresent(keyOf(event), (key, total) -> total + event.amount());
 				toInsert.add(event);
-				usedAfter.add(null);
+				consumed.add(null);
 				continue;
 			}
 			var before = repository.findConsumed(event.customerId(), event.eventId(), totals.get(keyOf(event)), limit)
@@ -183,34 +188,50 @@ class LedgerWriter implements SmartLifecycle {
 				continue;
 			}
 			long used = totals.get(keyOf(event));
-			if (used + event.amount() > limit) {
-				repository.insertRefusal(event, used, limit, now);
-				decided.put(idOf(event), new LedgerDecision(recorded(event, now), false, used, limit));
+			// what the plan's allowance does not cover is drawn from grants
+			long beyond = used + event.amount() - Math.max(limit, used);
+			Long fromGrants = null;
+			Long grantsLeft = null;
+			if (beyond > 0) {
+				var draws = grants.take(event, beyond);
+				grantsLeft = grants.left(event);
+				if (draws == null) {
+					repository.insertRefusal(event, used, limit, grantsLeft, now);
+					decided.put(idOf(event),
+							new LedgerDecision(recorded(event, now), false, used, limit, null, grantsLeft));
+					continue;
+				}
+				drawsOf.put(idOf(event), draws);
+				fromGrants = beyond;
 			}
-			else {
-				totals.put(keyOf(event), used + event.amount());
-				toInsert.add(event);
-				usedAfter.add(used + event.amount());
-			}
+			totals.put(keyOf(event), used + event.amount());
+			toInsert.add(event);
+			consumed.add(new LedgerRepository.Consumed(used + event.amount(), fromGrants, grantsLeft));
 		}
-		boolean[] inserted = repository.insertNew(toInsert, usedAfter, now);
+		boolean[] inserted = repository.insertNew(toInsert, consumed, now);
 		var added = new HashMap<LedgerRepository.TotalKey, Long>();
+		var draws = new ArrayList<GrantDraws.Draw>();
 		for (int i = 0; i < toInsert.size(); i++) {
 			var event = toInsert.get(i);
 			var limit = limits.get(idOf(event));
+			var drawn = drawsOf.getOrDefault(idOf(event), List.of());
 			if (inserted[i]) {
 				added.merge(keyOf(event), event.amount(), Long::sum);
-				decided.put(idOf(event), new LedgerDecision(recorded(event, now), true,
-						usedAfter.get(i) == null ? 0 : usedAfter.get(i), limit));
+				draws.addAll(drawn);
+				var c = consumed.get(i);
+				decided.put(idOf(event), new LedgerDecision(recorded(event, now), true, c == null ? 0 : c.usedAfter(),
+						limit, c == null ? null : c.fromGrants(), c == null ? null : c.grantsLeft()));
 			}
 			else {
 				// recorded before, or by another node a moment ago under the same id for
 				// another feature
 				totals.computeIfPresent(keyOf(event), (key, total) -> total - event.amount());
+				grants.giveBack(drawn);
 				var first = repository.find(event.customerId(), event.eventId()).orElseThrow();
-				decided.put(idOf(event), new LedgerDecision(first, true, 0, limit));
+				decided.put(idOf(event), new LedgerDecision(first, true, 0, limit, null, null));
 			}
 		}
+		grantRepository.applyDraws(draws, now);
 		repository.addToTotals(List.copyOf(added.keySet()), added, now);
 		var answers = new ArrayList<List<LedgerDecision>>();
 		for (var pending : batch) {
@@ -218,7 +239,7 @@ class LedgerWriter implements SmartLifecycle {
 				var decision = decided.get(idOf(event));
 				boolean repeat = decision.event().duplicate() || firsts.get(idOf(event)) != event;
 				return repeat ? new LedgerDecision(asDuplicate(decision.event()), decision.admitted(), decision.used(),
-						decision.limit()) : decision;
+						decision.limit(), decision.fromGrants(), decision.grantsLeft()) : decision;
 			}).toList());
 		}
 		return answers;

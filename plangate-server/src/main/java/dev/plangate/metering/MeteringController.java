@@ -46,11 +46,14 @@ class MeteringController {
 
 	private final CatalogService catalog;
 
+	private final GrantService grants;
+
 	private final Clock clock;
 
 	MeteringController(MeteringService metering, SubscriptionService subscriptions, CatalogService catalog,
-			Clock clock) {
+			GrantService grants, Clock clock) {
 		this.metering = metering;
+		this.grants = grants;
 		this.subscriptions = subscriptions;
 		this.catalog = catalog;
 		this.clock = clock;
@@ -84,11 +87,32 @@ class MeteringController {
 		return new IngestResult(recorded.size() - duplicates, duplicates, recorded);
 	}
 
-	/** One quota's state in its current period. */
+	/**
+	 * One quota's state in its current period.
+	 *
+	 * @param used everything used this period, grants' share included
+	 * @param limit the plan's allowance (or the customer's override)
+	 * @param remaining what is left of the allowance, grants not counted
+	 * @param overage what was used beyond the allowance and the grants (usage recorded
+	 * after the fact can exceed them)
+	 * @param grants the customer's grants of this feature; absent when it has none
+	 */
 	record QuotaUsage(String feature, String name, @Nullable String unit, String period, Instant periodStart,
 			@Nullable Instant periodEnd, @Nullable Long daysRemaining, long used, @Nullable Long limit,
 			boolean unlimited, @Nullable Long remaining, @Nullable Double percent, @Nullable Long projected,
-			List<String> alerts) {
+			@Nullable Long overage, @Nullable GrantsView grants, List<String> alerts) {
+	}
+
+	/**
+	 * @param granted what the active grants gave in all
+	 * @param remaining what they hold now, drawn once the allowance is spent
+	 * @param drawnThisPeriod what this period's consumes drew from grants
+	 */
+	record GrantsView(long granted, long remaining, long drawnThisPeriod, List<ActiveGrant> active) {
+	}
+
+	record ActiveGrant(java.util.UUID id, long amount, long remaining, @Nullable Instant expiresAt,
+			@Nullable String reason) {
 	}
 
 	record UsageView(String customerId, String plan, Instant at, List<QuotaUsage> quotas) {
@@ -98,7 +122,9 @@ class MeteringController {
 	@Operation(summary = "A customer's usage of every quota in its current period",
 			description = "Used, limit, remaining and percent; the period and days remaining; a projection of "
 					+ "end-of-period usage, linear on the period so far (left out until a tenth of the period "
-					+ "has passed); alerts `approaching` from 80 % and `reached` once the limit is used up.")
+					+ "has passed); alerts `approaching` from 80 % and `reached` once the limit is used up. Grants "
+					+ "are reported apart: what they hold, what this period drew from them, and the overage beyond "
+					+ "allowance and grants.")
 	UsageView usage(@PathVariable @CustomerId String id) {
 		var entitlements = subscriptions.entitlements(id);
 		var now = clock.instant();
@@ -129,9 +155,17 @@ class MeteringController {
 			}
 			Long daysRemaining = period.end() == null ? null
 					: (long) Math.ceil(Duration.between(now, period.end()).toSeconds() / 86400.0);
+			var granted = grants.usage(id, feature.key(), period);
+			Long overage = limit == null ? null : Math.max(0, usage.used() - limit - granted.drawnThisPeriod());
+			var grantsView = granted.active().isEmpty() && granted.drawnThisPeriod() == 0 ? null
+					: new GrantsView(granted.granted(), granted.remaining(), granted.drawnThisPeriod(),
+							granted.active()
+								.stream()
+								.map(g -> new ActiveGrant(g.id(), g.amount(), g.remaining(), g.expiresAt(), g.reason()))
+								.toList());
 			quotas.add(new QuotaUsage(feature.key(), feature.name(), feature.unit(), feature.period().id(),
 					period.start(), period.end(), daysRemaining, usage.used(), limit, entitlement.unlimited(),
-					remaining, percent, projected, alerts));
+					remaining, percent, projected, overage, grantsView, alerts));
 		}
 		return new UsageView(id, entitlements.subscription().plan().key(), now, quotas);
 	}

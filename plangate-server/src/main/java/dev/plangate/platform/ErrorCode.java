@@ -53,6 +53,9 @@ public enum ErrorCode {
 	RATE_LIMITER_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Rate limits cannot be decided right now"),
 	CONCURRENCY_LIMIT_REACHED(HttpStatus.TOO_MANY_REQUESTS, "The customer holds all the slots its plan allows"),
 	LEASE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such lease: released, expired or never taken"),
+	GRANT_NOT_FOUND(HttpStatus.NOT_FOUND, "The customer has no such grant"),
+	INVALID_GRANT(HttpStatus.UNPROCESSABLE_CONTENT, "The grant does not fit the feature"),
+	GRANT_REVOKED(HttpStatus.CONFLICT, "The grant is revoked already"),
 	UNKNOWN_FEATURE(HttpStatus.UNPROCESSABLE_CONTENT, "The request names a feature that does not exist"),
 	FEATURE_KIND_NOT_SUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT, "This feature is not decided by check and consume"),
 

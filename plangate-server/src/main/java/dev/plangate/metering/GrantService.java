@@ -1,0 +1,148 @@
+package dev.plangate.metering;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.plangate.audit.AuditLog;
+import dev.plangate.catalog.CatalogService;
+import dev.plangate.catalog.FeatureKind;
+import dev.plangate.catalog.ResetPeriod;
+import dev.plangate.customer.CustomerService;
+import dev.plangate.customer.CustomerStatus;
+import dev.plangate.platform.Actor;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.FieldError;
+import dev.plangate.platform.PlangateException;
+
+/**
+ * Grants: extra amounts of a quota for one customer (credits, an emergency pool). The
+ * ledger draws on them once the plan's allowance for the period is spent; see
+ * {@link GrantDraws}.
+ */
+@Service
+public class GrantService {
+
+	private final GrantRepository repository;
+
+	private final CustomerService customers;
+
+	private final CatalogService catalog;
+
+	private final AuditLog auditLog;
+
+	private final Clock clock;
+
+	GrantService(GrantRepository repository, CustomerService customers, CatalogService catalog, AuditLog auditLog,
+			Clock clock) {
+		this.repository = repository;
+		this.customers = customers;
+		this.catalog = catalog;
+		this.auditLog = auditLog;
+		this.clock = clock;
+	}
+
+	/**
+	 * Gives a customer an extra amount of a per-period quota.
+	 * @param startsAt when it may first be drawn on; now when absent
+	 * @param expiresAt when what remains is forfeited; never when absent
+	 */
+	@Transactional
+	public Grant create(String customerId, String featureKey, long amount, @Nullable String reason,
+			@Nullable Instant startsAt, @Nullable Instant expiresAt) {
+		var customer = customers.get(customerId);
+		if (customer.status() == CustomerStatus.DELETED) {
+			throw new PlangateException(ErrorCode.CUSTOMER_DELETED, "Customer '" + customerId + "' is deleted")
+				.with("id", customerId);
+		}
+		var feature = catalog.featuresByKey().get(featureKey);
+		if (feature == null) {
+			throw new PlangateException(ErrorCode.UNKNOWN_FEATURE, "Feature '" + featureKey + "' does not exist",
+					List.of(new FieldError("feature", "unknown feature '" + featureKey + "'")))
+				.with("feature", featureKey);
+		}
+		if (feature.kind() != FeatureKind.QUOTA || feature.period() == ResetPeriod.LIFETIME) {
+			String why = feature.kind() != FeatureKind.QUOTA
+					? "is a " + feature.kind().id() + " feature; grants add to quotas"
+					: "is a lifetime quota, a count that can go down; raise its limit with an override instead";
+			throw new PlangateException(ErrorCode.INVALID_GRANT, "'" + featureKey + "' " + why,
+					List.of(new FieldError("feature", why)))
+				.with("feature", featureKey);
+		}
+		var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+		var starts = startsAt == null ? now : startsAt.truncatedTo(ChronoUnit.MICROS);
+		if (expiresAt != null && !expiresAt.isAfter(starts.isAfter(now) ? starts : now)) {
+			String after = starts.isAfter(now) ? "startsAt" : "now";
+			throw new PlangateException(ErrorCode.INVALID_GRANT, "A grant must expire after " + after,
+					List.of(new FieldError("expiresAt", "must be after " + after)));
+		}
+		var grant = new Grant(UUID.randomUUID(), customerId, featureKey, amount, amount, reason, starts,
+				expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS), Actor.current().name(), now, null);
+		repository.insert(grant);
+		auditLog.record("grant.created", "customer", customerId, null, grant);
+		return grant;
+	}
+
+	/** A customer's grants, newest first: of one feature, or of all when it is absent. */
+	public List<Grant> list(String customerId, @Nullable String featureKey) {
+		customers.get(customerId);
+		return repository.list(customerId, featureKey == null ? "" : featureKey);
+	}
+
+	public Grant get(String customerId, UUID id) {
+		customers.get(customerId);
+		return repository.find(customerId, id).orElseThrow(() -> notFound(customerId, id));
+	}
+
+	/** Ends a grant: what remains of it can no longer be drawn. */
+	@Transactional
+	public Grant revoke(String customerId, UUID id) {
+		var before = get(customerId, id);
+		if (before.revokedAt() != null) {
+			throw new PlangateException(ErrorCode.GRANT_REVOKED,
+					"Grant " + id + " was revoked at " + before.revokedAt())
+				.with("id", id.toString());
+		}
+		repository.revoke(id, clock.instant());
+		var after = repository.find(customerId, id).orElseThrow();
+		auditLog.record("grant.revoked", "customer", customerId, before, after);
+		return after;
+	}
+
+	/**
+	 * What the customer's active grants of a feature hold now; absent when it has none.
+	 */
+	public @Nullable Long left(String customerId, String featureKey) {
+		var active = repository.active(customerId, featureKey, clock.instant());
+		return active.isEmpty() ? null : active.stream().mapToLong(Grant::remaining).sum();
+	}
+
+	/** A customer's grants of a feature as its usage view shows them. */
+	GrantUsage usage(String customerId, String featureKey, Period period) {
+		var active = repository.active(customerId, featureKey, clock.instant());
+		long drawn = repository.drawnIn(customerId, featureKey, period.start());
+		return new GrantUsage(active.stream().mapToLong(Grant::amount).sum(),
+				active.stream().mapToLong(Grant::remaining).sum(), drawn, active);
+	}
+
+	/**
+	 * @param granted what the active grants gave in all
+	 * @param remaining what they hold now
+	 * @param drawnThisPeriod what this period's consumes drew from grants, active or not
+	 * @param active the grants that may be drawn on now, in drawing order
+	 */
+	record GrantUsage(long granted, long remaining, long drawnThisPeriod, List<Grant> active) {
+	}
+
+	private static PlangateException notFound(String customerId, UUID id) {
+		return new PlangateException(ErrorCode.GRANT_NOT_FOUND, "Customer '" + customerId + "' has no grant " + id)
+			.with("id", id.toString());
+	}
+
+}
