@@ -1,0 +1,477 @@
+package dev.plangate.batch;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import dev.plangate.platform.StoredJson;
+import dev.plangate.platform.Timestamps;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+
+@Repository
+class BatchRepository {
+
+	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+	};
+
+	private final JdbcClient jdbc;
+
+	private final NamedParameterJdbcTemplate batchUpdates;
+
+	BatchRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batchUpdates) {
+		this.jdbc = jdbc;
+		this.batchUpdates = batchUpdates;
+	}
+
+	// --- batches
+
+	void insert(Batch b) {
+		jdbc.sql(
+				"""
+						insert into batch (id, customer_id, region, status, priority, max_concurrent, parallel, continue_on_error,
+						  max_attempts, operation_timeout_ms, batch_timeout_ms, operation_count, metadata, submitted_at)
+						values (:id, :customer, :region, :status, :priority, :maxConcurrent, :parallel, :continueOnError,
+						  :maxAttempts, :operationTimeout, :batchTimeout, :count, :metadata, :submitted)""")
+			.param("id", b.id())
+			.param("customer", b.customerId())
+			.param("region", b.region())
+			.param("status", b.status().id())
+			.param("priority", b.priority())
+			.param("maxConcurrent", b.maxConcurrent())
+			.param("parallel", b.parallel())
+			.param("continueOnError", b.continueOnError())
+			.param("maxAttempts", b.maxAttempts())
+			.param("operationTimeout", b.operationTimeout().toMillis())
+			.param("batchTimeout", b.batchTimeout().toMillis())
+			.param("count", b.operationCount())
+			.param("metadata", b.metadata().isEmpty() ? null : StoredJson.write(b.metadata()))
+			.param("submitted", Timestamps.sql(b.submittedAt()))
+			.update();
+	}
+
+	Optional<Batch> find(UUID id) {
+		return jdbc.sql("select * from batch where id = :id").param("id", id).query(this::batch).optional();
+	}
+
+	Optional<Batch> lock(UUID id) {
+		return jdbc.sql("select * from batch where id = :id for update").param("id", id).query(this::batch).optional();
+	}
+
+	/**
+	 * A customer's batches, newest first, from a cursor (the last id of the previous
+	 * page).
+	 */
+	List<Batch> list(String customerId, @Nullable BatchStatus status, @Nullable Instant before, @Nullable UUID beforeId,
+			int limit) {
+		return jdbc.sql("""
+				select * from batch where customer_id = :customer and (:status = '' or status = :status)
+				  and (cast(:before as timestamp with time zone) is null or submitted_at < :before
+				       or (submitted_at = :before and id < :beforeId))
+				order by submitted_at desc, id desc limit :limit""")
+			.param("customer", customerId)
+			.param("status", status == null ? "" : status.id())
+			.param("before", Timestamps.sql(before))
+			.param("beforeId", beforeId)
+			.param("limit", limit)
+			.query(this::batch)
+			.list();
+	}
+
+	void setStatus(UUID id, BatchStatus status, @Nullable String error, @Nullable Instant finishedAt) {
+		jdbc.sql("""
+				update batch set status = :status, error = coalesce(:error, error), finished_at = :finished
+				where id = :id""")
+			.param("id", id)
+			.param("status", status.id())
+			.param("error", error)
+			.param("finished", Timestamps.sql(finishedAt))
+			.update();
+	}
+
+	/** Moves a queued batch to processing; false when it is no longer queued. */
+	boolean start(UUID id, Instant at, Instant deadline) {
+		return jdbc.sql("""
+				update batch set status = 'processing', started_at = :at, deadline_at = :deadline
+				where id = :id and status = 'queued'""")
+			.param("id", id)
+			.param("at", Timestamps.sql(at))
+			.param("deadline", Timestamps.sql(deadline))
+			.update() == 1;
+	}
+
+	/** Locks the admission row: one node admits at a time. */
+	void lockAdmission() {
+		jdbc.sql("select id from batch_admission where id = 1 for update").query(Integer.class).single();
+	}
+
+	/** Queued batches, oldest first. */
+	List<Batch> queued(int limit) {
+		return jdbc.sql("select * from batch where status = 'queued' order by submitted_at, id limit :limit")
+			.param("limit", limit)
+			.query(this::batch)
+			.list();
+	}
+
+	/** Batches holding a processing slot, by customer. */
+	Map<String, Integer> processingByCustomer() {
+		var counts = new HashMap<String, Integer>();
+		jdbc.sql("""
+				select customer_id, count(*) as n from batch
+				where status in ('processing', 'failing', 'cancelling', 'rolling_back') group by customer_id""")
+			.query((ResultSet rs) -> {
+				counts.put(rs.getString("customer_id"), rs.getInt("n"));
+			});
+		return counts;
+	}
+
+	int queuedOf(String customerId) {
+		return jdbc.sql("select count(*) from batch where status = 'queued' and customer_id = :customer")
+			.param("customer", customerId)
+			.query(Integer.class)
+			.single();
+	}
+
+	/** How many queued batches are admitted before one submitted at {@code at}. */
+	int queuedBefore(Instant at, UUID id) {
+		return jdbc
+			.sql("""
+					select count(*) from batch where status = 'queued' and (submitted_at < :at or (submitted_at = :at and id < :id))""")
+			.param("at", Timestamps.sql(at))
+			.param("id", id)
+			.query(Integer.class)
+			.single();
+	}
+
+	/** Processing batches past their deadline. */
+	List<UUID> overdue(Instant now, int limit) {
+		return jdbc
+			.sql("""
+					select id from batch where status = 'processing' and deadline_at <= :now order by deadline_at limit :limit""")
+			.param("now", Timestamps.sql(now))
+			.param("limit", limit)
+			.query(UUID.class)
+			.list();
+	}
+
+	Map<String, Long> countByStatus() {
+		var counts = new HashMap<String, Long>();
+		jdbc.sql("select status, count(*) as n from batch group by status").query((ResultSet rs) -> {
+			counts.put(rs.getString("status"), rs.getLong("n"));
+		});
+		return counts;
+	}
+
+	// --- operations
+
+	void insertOperations(List<Operation> operations) {
+		var params = new SqlParameterSource[operations.size()];
+		for (int i = 0; i < params.length; i++) {
+			var o = operations.get(i);
+			params[i] = new MapSqlParameterSource().addValue("id", o.id())
+				.addValue("batch", o.batchId())
+				.addValue("customer", o.customerId())
+				.addValue("seq", o.seq())
+				.addValue("kind", o.isCompensation() ? "compensation" : "operation")
+				.addValue("compensates", o.compensates())
+				.addValue("region", o.region())
+				.addValue("type", o.type())
+				.addValue("payload", json(o.payload()))
+				.addValue("key", o.idempotencyKey())
+				.addValue("compensation", json(o.compensation()))
+				.addValue("status", o.status().id())
+				.addValue("timeout", o.timeout().toMillis());
+		}
+		batchUpdates.batchUpdate(
+				"""
+						insert into batch_operation (id, batch_id, customer_id, seq, kind, compensates, region, type, payload,
+						  idempotency_key, compensation, status, attempts, timeout_ms)
+						values (:id, :batch, :customer, :seq, :kind, :compensates, :region, :type, :payload, :key, :compensation,
+						  :status, 0, :timeout)""",
+				params);
+	}
+
+	List<Operation> operations(UUID batchId) {
+		return jdbc.sql("select * from batch_operation where batch_id = :batch order by seq")
+			.param("batch", batchId)
+			.query(this::operationRow)
+			.list();
+	}
+
+	Optional<Operation> operation(UUID id) {
+		return jdbc.sql("select * from batch_operation where id = :id")
+			.param("id", id)
+			.query(this::operationRow)
+			.optional();
+	}
+
+	Optional<Operation> lockOperation(UUID id) {
+		return jdbc.sql("select * from batch_operation where id = :id for update")
+			.param("id", id)
+			.query(this::operationRow)
+			.optional();
+	}
+
+	/** Sets the dispatch order of a batch's operations. */
+	void rank(UUID batchId, Map<Integer, Long> ranks) {
+		var params = ranks.entrySet()
+			.stream()
+			.map(e -> new MapSqlParameterSource().addValue("batch", batchId)
+				.addValue("seq", e.getKey())
+				.addValue("rank", e.getValue()))
+			.toArray(SqlParameterSource[]::new);
+		batchUpdates.batchUpdate("update batch_operation set fair_rank = :rank where batch_id = :batch and seq = :seq",
+				params);
+	}
+
+	/**
+	 * Makes pending operations of a batch ready: all of them, or the first {@code limit}.
+	 */
+	int release(UUID batchId, boolean compensations, int limit) {
+		var ids = jdbc.sql("""
+				select id from batch_operation where batch_id = :batch and status = 'pending' and kind = :kind
+				order by seq limit :limit""")
+			.param("batch", batchId)
+			.param("kind", compensations ? "compensation" : "operation")
+			.param("limit", limit)
+			.query(UUID.class)
+			.list();
+		if (ids.isEmpty()) {
+			return 0;
+		}
+		return jdbc.sql("update batch_operation set status = 'ready' where id in (:ids)").param("ids", ids).update();
+	}
+
+	/** Cancels a batch's operations that have not started; answers how many. */
+	int cancelWaiting(UUID batchId, Instant at) {
+		return jdbc.sql("""
+				update batch_operation set status = 'cancelled', finished_at = :at
+				where batch_id = :batch and status in ('pending', 'ready')""")
+			.param("batch", batchId)
+			.param("at", Timestamps.sql(at))
+			.update();
+	}
+
+	/** The lowest rank waiting in a region's queue. */
+	Optional<Long> lowestReadyRank(String region) {
+		return jdbc.sql("""
+				select min(fair_rank) as lowest from batch_operation
+				where status in ('pending', 'ready') and region = :region and fair_rank is not null""")
+			.param("region", region)
+			.query((rs, n) -> {
+				long lowest = rs.getLong("lowest");
+				return rs.wasNull() ? Optional.<Long>empty() : Optional.of(lowest);
+			})
+			.single();
+	}
+
+	long clock(String region) {
+		jdbc.sql("""
+				insert into batch_queue_clock (region, vtime) select :region, 0
+				where not exists (select 1 from batch_queue_clock where region = :region)""")
+			.param("region", region)
+			.update();
+		return jdbc.sql("select vtime from batch_queue_clock where region = :region")
+			.param("region", region)
+			.query(Long.class)
+			.single();
+	}
+
+	void setClock(String region, long vtime) {
+		jdbc.sql("update batch_queue_clock set vtime = :vtime where region = :region")
+			.param("region", region)
+			.param("vtime", vtime)
+			.update();
+	}
+
+	long lastTag(String region, String customerId) {
+		return jdbc.sql("select last_tag from batch_queue_tag where region = :region and customer_id = :customer")
+			.param("region", region)
+			.param("customer", customerId)
+			.query(Long.class)
+			.optional()
+			.orElse(0L);
+	}
+
+	void setLastTag(String region, String customerId, long tag) {
+		if (jdbc.sql("update batch_queue_tag set last_tag = :tag where region = :region and customer_id = :customer")
+			.param("region", region)
+			.param("customer", customerId)
+			.param("tag", tag)
+			.update() == 0) {
+			jdbc.sql("insert into batch_queue_tag (region, customer_id, last_tag) values (:region, :customer, :tag)")
+				.param("region", region)
+				.param("customer", customerId)
+				.param("tag", tag)
+				.update();
+		}
+	}
+
+	/**
+	 * Locks up to {@code max} ready operations of the given regions (and types, when any
+	 * are named), lowest rank first, skipping those another worker is taking.
+	 */
+	List<Operation> lockReady(Collection<String> regions, Collection<String> types, Instant now, int max) {
+		return jdbc.sql("""
+				select * from batch_operation
+				where status = 'ready' and region in (:regions) and (:anyType or type in (:types))
+				  and (available_at is null or available_at <= :now)
+				order by fair_rank, batch_id, seq limit :max for update skip locked""")
+			.param("regions", regions)
+			.param("anyType", types.isEmpty())
+			.param("types", types.isEmpty() ? List.of("") : types)
+			.param("now", Timestamps.sql(now))
+			.param("max", max)
+			.query(this::operationRow)
+			.list();
+	}
+
+	void dispatch(Operation o, String workerId, Instant at, Instant leaseExpires, Instant deadline) {
+		jdbc.sql("""
+				update batch_operation set status = 'running', worker_id = :worker, attempts = attempts + 1,
+				  started_at = coalesce(started_at, :at), lease_expires_at = :lease, deadline_at = :deadline,
+				  progress = null, message = null
+				where id = :id""")
+			.param("id", o.id())
+			.param("worker", workerId)
+			.param("at", Timestamps.sql(at))
+			.param("lease", Timestamps.sql(leaseExpires))
+			.param("deadline", Timestamps.sql(deadline))
+			.update();
+	}
+
+	void heartbeat(UUID id, Instant leaseExpires, @Nullable Integer progress, @Nullable String message) {
+		jdbc.sql("""
+				update batch_operation set lease_expires_at = :lease, progress = coalesce(:progress, progress),
+				  message = coalesce(:message, message)
+				where id = :id""")
+			.param("id", id)
+			.param("lease", Timestamps.sql(leaseExpires))
+			.param("progress", progress)
+			.param("message", message)
+			.update();
+	}
+
+	/** Ends an attempt: final, or back to ready after {@code availableAt}. */
+	void finish(UUID id, OperationStatus status, @Nullable JsonNode result, @Nullable JsonNode error,
+			@Nullable Instant availableAt, @Nullable Instant finishedAt) {
+		jdbc.sql("""
+				update batch_operation set status = :status, result = :result, error = coalesce(:error, error),
+				  available_at = :available, finished_at = :finished, worker_id = null, lease_expires_at = null,
+				  progress = case when :status = 'succeeded' then 100 else progress end
+				where id = :id""")
+			.param("id", id)
+			.param("status", status.id())
+			.param("result", json(result))
+			.param("error", json(error))
+			.param("available", Timestamps.sql(availableAt))
+			.param("finished", Timestamps.sql(finishedAt))
+			.update();
+	}
+
+	/** Running operations whose lease ran out. */
+	List<UUID> expiredLeases(Instant now, int limit) {
+		return jdbc.sql("""
+				select id from batch_operation where status = 'running' and lease_expires_at <= :now
+				order by lease_expires_at limit :limit""")
+			.param("now", Timestamps.sql(now))
+			.param("limit", limit)
+			.query(UUID.class)
+			.list();
+	}
+
+	Map<String, Long> readyByRegion() {
+		var counts = new HashMap<String, Long>();
+		jdbc.sql("select region, count(*) as n from batch_operation where status = 'ready' group by region")
+			.query((ResultSet rs) -> {
+				counts.put(rs.getString("region"), rs.getLong("n"));
+			});
+		return counts;
+	}
+
+	// --- events
+
+	void insertEvent(UUID batchId, String customerId, String type, Map<String, Object> data, Instant at) {
+		jdbc.sql("""
+				insert into batch_event (batch_id, customer_id, type, data, at)
+				values (:batch, :customer, :type, :data, :at)""")
+			.param("batch", batchId)
+			.param("customer", customerId)
+			.param("type", type)
+			.param("data", StoredJson.write(data))
+			.param("at", Timestamps.sql(at))
+			.update();
+	}
+
+	/** Events after {@code afterSeq}, of one batch or of all of a customer's batches. */
+	List<BatchEvent> events(String customerId, @Nullable UUID batchId, long afterSeq, int limit) {
+		return jdbc.sql("""
+				select * from batch_event where customer_id = :customer and (:anyBatch or batch_id = :batch)
+				  and seq > :after order by seq limit :limit""")
+			.param("customer", customerId)
+			.param("anyBatch", batchId == null)
+			.param("batch", batchId == null ? new UUID(0, 0) : batchId)
+			.param("after", afterSeq)
+			.param("limit", limit)
+			.query((rs, n) -> new BatchEvent(rs.getLong("seq"), rs.getObject("batch_id", UUID.class),
+					rs.getString("customer_id"), rs.getString("type"),
+					StoredJson.read(rs.getString("data"), JsonNode.class), Timestamps.readRequired(rs, "at")))
+			.list();
+	}
+
+	// --- mapping
+
+	private static @Nullable String json(@Nullable JsonNode node) {
+		return node == null || node.isNull() ? null : node.toString();
+	}
+
+	private static @Nullable JsonNode readJson(ResultSet rs, String column) throws SQLException {
+		var text = rs.getString(column);
+		return text == null ? null : StoredJson.read(text, JsonNode.class);
+	}
+
+	private Batch batch(ResultSet rs, int n) throws SQLException {
+		long maxConcurrent = rs.getLong("max_concurrent");
+		Long cap = rs.wasNull() ? null : maxConcurrent;
+		var metadata = rs.getString("metadata");
+		return new Batch(rs.getObject("id", UUID.class), rs.getString("customer_id"), rs.getString("region"),
+				BatchStatus.of(rs.getString("status")), rs.getInt("priority"), cap, rs.getBoolean("parallel"),
+				rs.getBoolean("continue_on_error"), rs.getInt("max_attempts"),
+				Duration.ofMillis(rs.getLong("operation_timeout_ms")),
+				Duration.ofMillis(rs.getLong("batch_timeout_ms")), rs.getInt("operation_count"),
+				metadata == null ? Map.of() : StoredJson.read(metadata, MAP), rs.getString("error"),
+				Timestamps.readRequired(rs, "submitted_at"), Timestamps.read(rs, "started_at"),
+				Timestamps.read(rs, "deadline_at"), Timestamps.read(rs, "finished_at"));
+	}
+
+	private Operation operationRow(ResultSet rs, int n) throws SQLException {
+		int compensates = rs.getInt("compensates");
+		Integer compensatesSeq = rs.wasNull() ? null : compensates;
+		int progress = rs.getInt("progress");
+		Integer progressValue = rs.wasNull() ? null : progress;
+		return new Operation(rs.getObject("id", UUID.class), rs.getObject("batch_id", UUID.class),
+				rs.getString("customer_id"), rs.getInt("seq"), "compensation".equals(rs.getString("kind")),
+				compensatesSeq, rs.getString("region"), rs.getString("type"), readJson(rs, "payload"),
+				rs.getString("idempotency_key"), readJson(rs, "compensation"),
+				OperationStatus.of(rs.getString("status")), rs.getInt("attempts"), Timestamps.read(rs, "available_at"),
+				rs.getString("worker_id"), Timestamps.read(rs, "lease_expires_at"), Timestamps.read(rs, "deadline_at"),
+				progressValue, rs.getString("message"), readJson(rs, "result"), readJson(rs, "error"),
+				Timestamps.read(rs, "started_at"), Timestamps.read(rs, "finished_at"),
+				Duration.ofMillis(rs.getLong("timeout_ms")));
+	}
+
+}

@@ -1,0 +1,206 @@
+package dev.plangate.batch;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Admits queued batches to processing, and sweeps: operations whose lease ran out are
+ * retried or failed, batches past their deadline fail. Every node runs it; admission
+ * takes one database lock, so caps hold across nodes.
+ *
+ * <p>
+ * <b>Admission order.</b> A slot goes to the customer with the fewest batches processing
+ * (fairness between customers), then to the batch whose aged submission time is earliest:
+ * its submission time less {@code agingPerLevel} per priority level. A priority 10 batch
+ * is thus served before any level-0 batch submitted less than ten aging steps earlier,
+ * and a waiting low-tier batch is never starved.
+ *
+ * <p>
+ * <b>Dispatch order.</b> Weighted fair queueing per region: an admitted batch's
+ * operations get virtual-time tags spaced {@code 1/(1 + priority)} apart, starting from
+ * the later of the queue's virtual time and the customer's last tag; workers take the
+ * lowest tag first. A customer with 1,000 operations queued cannot hold back another's
+ * single one, and a level-10 customer is served eleven operations for each of a competing
+ * level-0 customer's one.
+ */
+@Component
+class BatchScheduler implements SmartLifecycle {
+
+	/** A level-0 operation's step in virtual time. */
+	static final long TAG_STEP = 1_000_000;
+
+	private static final Logger log = LoggerFactory.getLogger(BatchScheduler.class);
+
+	private final BatchRepository repository;
+
+	private final BatchLifecycle lifecycle;
+
+	private final WorkerService workers;
+
+	private final BatchSettings settings;
+
+	private final TransactionTemplate transactions;
+
+	private final Clock clock;
+
+	private final ReadySignal ready;
+
+	private volatile boolean running;
+
+	private Thread thread;
+
+	BatchScheduler(BatchRepository repository, BatchLifecycle lifecycle, WorkerService workers, BatchSettings settings,
+			TransactionTemplate transactions, Clock clock, ReadySignal ready) {
+		this.repository = repository;
+		this.lifecycle = lifecycle;
+		this.workers = workers;
+		this.settings = settings;
+		this.transactions = transactions;
+		this.clock = clock;
+		this.ready = ready;
+	}
+
+	/** Admits as many queued batches as the caps allow; answers how many. */
+	int admit() {
+		Integer admitted = transactions.execute(status -> {
+			repository.lockAdmission();
+			var processing = new HashMap<>(repository.processingByCustomer());
+			int total = processing.values().stream().mapToInt(Integer::intValue).sum();
+			if (total >= settings.systemConcurrency()) {
+				return 0;
+			}
+			var candidates = new ArrayList<>(repository.queued(1000));
+			int count = 0;
+			while (total < settings.systemConcurrency()) {
+				var next = candidates.stream()
+					.filter(b -> b.maxConcurrent() == null
+							|| processing.getOrDefault(b.customerId(), 0) < b.maxConcurrent())
+					.min(Comparator.comparingInt((Batch b) -> processing.getOrDefault(b.customerId(), 0))
+						.thenComparing(this::agedSubmission)
+						.thenComparing(Batch::id));
+				if (next.isEmpty()) {
+					break;
+				}
+				var batch = next.get();
+				candidates.remove(batch);
+				if (start(batch)) {
+					processing.merge(batch.customerId(), 1, Integer::sum);
+					total++;
+					count++;
+				}
+			}
+			return count;
+		});
+		return admitted == null ? 0 : admitted;
+	}
+
+	/**
+	 * A batch's place in the admission order among customers with as many batches
+	 * processing.
+	 */
+	private Instant agedSubmission(Batch batch) {
+		return batch.submittedAt().minus(settings.agingPerLevel().multipliedBy(batch.priority()));
+	}
+
+	private boolean start(Batch batch) {
+		var now = clock.instant();
+		if (!repository.start(batch.id(), now, now.plus(batch.batchTimeout()))) {
+			return false;
+		}
+		// the queue's virtual time: the lowest tag waiting, or, with none waiting, the
+		// highest tag given out, so that an idle queue starts everyone afresh
+		long highest = repository.clock(batch.region());
+		long vtime = repository.lowestReadyRank(batch.region()).orElse(highest);
+		long tag = Math.max(vtime, repository.lastTag(batch.region(), batch.customerId()));
+		long step = TAG_STEP / (1 + batch.priority());
+		var ranks = new LinkedHashMap<Integer, Long>();
+		for (int seq = 0; seq < batch.operationCount(); seq++) {
+			tag += step;
+			ranks.put(seq, tag);
+		}
+		repository.rank(batch.id(), ranks);
+		repository.setLastTag(batch.region(), batch.customerId(), tag);
+		repository.setClock(batch.region(), Math.max(highest, tag));
+		repository.release(batch.id(), false, batch.parallel() ? Integer.MAX_VALUE : 1);
+		lifecycle.event(batch, "batch.processing", Map.of("startedAt", now.toString()));
+		ready.signal();
+		return true;
+	}
+
+	/** Retries or fails operations whose lease ran out; fails batches past deadline. */
+	void sweep() {
+		var now = clock.instant();
+		for (var id : repository.expiredLeases(now, 500)) {
+			workers.leaseExpired(id);
+		}
+		for (var id : repository.overdue(now, 100)) {
+			transactions.executeWithoutResult(status -> repository.lock(id).ifPresent(batch -> {
+				if (batch.status() == BatchStatus.PROCESSING && batch.deadlineAt() != null
+						&& !batch.deadlineAt().isAfter(clock.instant())) {
+					lifecycle.fail(batch,
+							"the batch ran out of time (" + batch.batchTimeout().toSeconds() + " s to finish)");
+				}
+			}));
+		}
+	}
+
+	private void run() {
+		while (running) {
+			long seen = ready.batchesVersion();
+			try {
+				sweep();
+				while (admit() > 0) {
+					// admit until the caps or the queue are exhausted
+				}
+			}
+			catch (RuntimeException ex) {
+				log.warn("Batch scheduling failed; retrying shortly", ex);
+			}
+			try {
+				ready.awaitBatches(seen, settings.tick());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		running = true;
+		thread = new Thread(this::run, "plangate-batch-scheduler");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	@Override
+	public void stop() {
+		running = false;
+		thread.interrupt();
+		try {
+			thread.join(5000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+}
