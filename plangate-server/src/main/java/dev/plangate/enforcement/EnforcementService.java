@@ -269,7 +269,8 @@ public class EnforcementService {
 
 	private static Verdict quota(String customerId, Feature feature, long amount, EntitlementView value, long used,
 			Period period, boolean duplicate, @Nullable Long fromGrants, @Nullable Long grantsLeft) {
-		Long limit = value.unlimited() ? null : value.limit();
+		// a quota the plan leaves out, opened by grants, has an allowance of 0
+		Long limit = value.unlimited() ? null : value.limit() == null ? 0L : value.limit();
 		return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, limit, value.unlimited(),
 				used, limit == null ? null : Math.max(0, limit - used), period.end(), null, duplicate, null, null,
 				fromGrants, grantsLeft);
@@ -284,7 +285,8 @@ public class EnforcementService {
 	private Verdict refused(ErrorCode code, String customerId, Feature feature, long amount,
 			@Nullable EntitlementView value, @Nullable Long used, @Nullable Period period,
 			@Nullable String currentPlan) {
-		Long limit = value == null || value.unlimited() ? null : value.limit();
+		Long limit = value == null || value.unlimited() ? null
+				: value.limit() == null && code == ErrorCode.QUOTA_EXCEEDED ? Long.valueOf(0) : value.limit();
 		Long remaining = limit == null || used == null ? null : Math.max(0, limit - used);
 		String upgrade = code == ErrorCode.QUOTA_EXCEEDED || code == ErrorCode.FEATURE_NOT_IN_PLAN
 				? cheapestPlanAllowing(feature, (used == null ? 0 : used) + amount, currentPlan) : null;

@@ -72,11 +72,12 @@ class GrantRepository {
 			.list();
 	}
 
-	void revoke(UUID id, Instant at) {
-		jdbc.sql("update usage_grant set revoked_at = :at where id = :id")
+	/** Revokes a grant not revoked yet; false when it was. */
+	boolean revoke(UUID id, Instant at) {
+		return jdbc.sql("update usage_grant set revoked_at = :at where id = :id and revoked_at is null")
 			.param("id", id)
 			.param("at", Timestamps.sql(at))
-			.update();
+			.update() == 1;
 	}
 
 	/** The grants that may be drawn on now, locked until the transaction ends. */

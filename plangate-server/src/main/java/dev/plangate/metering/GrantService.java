@@ -104,12 +104,12 @@ public class GrantService {
 	@Transactional
 	public Grant revoke(String customerId, UUID id) {
 		var before = get(customerId, id);
-		if (before.revokedAt() != null) {
-			throw new PlangateException(ErrorCode.GRANT_REVOKED,
-					"Grant " + id + " was revoked at " + before.revokedAt())
+		// the update decides, so that of two revocations at once exactly one wins
+		if (!repository.revoke(id, clock.instant())) {
+			var revokedAt = repository.find(customerId, id).orElseThrow().revokedAt();
+			throw new PlangateException(ErrorCode.GRANT_REVOKED, "Grant " + id + " was revoked at " + revokedAt)
 				.with("id", id.toString());
 		}
-		repository.revoke(id, clock.instant());
 		var after = repository.find(customerId, id).orElseThrow();
 		auditLog.record("grant.revoked", "customer", customerId, before, after);
 		return after;

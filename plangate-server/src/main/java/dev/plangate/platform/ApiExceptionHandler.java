@@ -23,6 +23,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import jakarta.validation.ConstraintViolationException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -90,9 +91,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 					Problems.of(ErrorCode.INVALID_REQUEST, "Unknown field '" + path(unknown) + "'", List.of(field)),
 					request);
 		}
-		if (cause instanceof JacksonException json && !(cause instanceof StreamReadException)
+		// a number too big for its field is a reading problem Jackson places at the field
+		if (cause instanceof JacksonException json
+				&& (!(cause instanceof StreamReadException) || cause instanceof InputCoercionException)
 				&& !json.getPath().isEmpty()) {
-			var field = new FieldError(path(json), "has the wrong type or format");
+			var field = new FieldError(path(json),
+					cause instanceof InputCoercionException ? "is out of range" : "has the wrong type or format");
 			return respond(Problems.of(ErrorCode.INVALID_REQUEST,
 					"Field '" + path(json) + "' has the wrong type or format", List.of(field)), request);
 		}
