@@ -5,8 +5,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
-/** A server API key as stored and listed: never its secret. */
-public record ApiKey(UUID id, String name, String prefix, Instant createdAt, String createdBy,
+/** An API key as stored and listed: never its secret. */
+public record ApiKey(UUID id, String name, ApiKeyKind kind, String prefix, Instant createdAt, String createdBy,
 		@Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {
 
 	public boolean isActive() {

@@ -40,7 +40,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 		chain.doFilter(request, response);
 	}
 
-	/** The caller is the product's backend, holding a server key. */
+	/** The caller is the product's backend (a server key) or one of its workers. */
 	record ServerKeyPrincipal(ApiKey key) implements Actor.Principal {
 
 		@Override
@@ -54,7 +54,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 		private final ServerKeyPrincipal principal;
 
 		ServerKeyAuthentication(ServerKeyPrincipal principal) {
-			super(List.of(new SimpleGrantedAuthority("ROLE_SERVER")));
+			super(List.of(new SimpleGrantedAuthority(principal.key().kind().role())));
 			this.principal = principal;
 			setAuthenticated(true);
 		}

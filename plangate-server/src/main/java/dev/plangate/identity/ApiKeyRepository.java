@@ -23,10 +23,11 @@ class ApiKeyRepository {
 
 	void insert(ApiKey key, String secretHash) {
 		jdbc.sql("""
-				insert into api_key (id, name, prefix, secret_hash, created_at, created_by)
-				values (:id, :name, :prefix, :hash, :at, :by)""")
+				insert into api_key (id, name, kind, prefix, secret_hash, created_at, created_by)
+				values (:id, :name, :kind, :prefix, :hash, :at, :by)""")
 			.param("id", key.id())
 			.param("name", key.name())
+			.param("kind", key.kind().id())
 			.param("prefix", key.prefix())
 			.param("hash", secretHash)
 			.param("at", Timestamps.sql(key.createdAt()))
@@ -57,11 +58,14 @@ class ApiKeyRepository {
 	}
 
 	/**
-	 * Counts active keys while locking them, so two revocations at once cannot both pass
-	 * the last-key check.
+	 * Counts active server keys while locking them, so two revocations at once cannot
+	 * both pass the last-key check.
 	 */
 	int lockActive() {
-		return jdbc.sql("select id from api_key where revoked_at is null for update").query(UUID.class).list().size();
+		return jdbc.sql("select id from api_key where revoked_at is null and kind = 'server' for update")
+			.query(UUID.class)
+			.list()
+			.size();
 	}
 
 	/**
@@ -93,8 +97,8 @@ class ApiKeyRepository {
 	}
 
 	private ApiKey row(ResultSet rs, int n) throws SQLException {
-		return new ApiKey(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("prefix"),
-				Timestamps.readRequired(rs, "created_at"), rs.getString("created_by"),
+		return new ApiKey(rs.getObject("id", UUID.class), rs.getString("name"), ApiKeyKind.of(rs.getString("kind")),
+				rs.getString("prefix"), Timestamps.readRequired(rs, "created_at"), rs.getString("created_by"),
 				Timestamps.read(rs, "last_used_at"), Timestamps.read(rs, "revoked_at"));
 	}
 

@@ -16,7 +16,8 @@ import dev.plangate.platform.StoredJson;
  */
 record ApiKeySecret(String text) {
 
-	static final String SERVER_PREFIX = "pg_sk_";
+	/** Both prefixes have this length. */
+	private static final int PREFIX_LENGTH = 6;
 
 	private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -25,7 +26,7 @@ record ApiKeySecret(String text) {
 	private static final int CHECKSUM_LENGTH = 6;
 
 	private static final Pattern SHAPE = Pattern
-		.compile("pg_sk_[0-9A-Za-z]{" + RANDOM_LENGTH + "}[0-9A-Za-z]{" + CHECKSUM_LENGTH + "}");
+		.compile("pg_(sk|wk)_[0-9A-Za-z]{" + RANDOM_LENGTH + "}[0-9A-Za-z]{" + CHECKSUM_LENGTH + "}");
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -34,13 +35,17 @@ record ApiKeySecret(String text) {
 	 * again.
 	 */
 	static ApiKeySecret generate() {
+		return generate(ApiKeyKind.SERVER);
+	}
+
+	static ApiKeySecret generate(ApiKeyKind kind) {
 		while (true) {
 			var body = new StringBuilder(RANDOM_LENGTH);
 			for (int i = 0; i < RANDOM_LENGTH; i++) {
 				body.append(BASE62.charAt(RANDOM.nextInt(BASE62.length())));
 			}
-			var key = new ApiKeySecret(SERVER_PREFIX + body + checksum(body.toString()));
-			if (weakness(key.text()).isEmpty()) {
+			var key = new ApiKeySecret(kind.prefix() + body + checksum(body.toString()));
+			if (randomnessWeakness(body.toString()).isEmpty()) {
 				return key;
 			}
 		}
@@ -54,8 +59,8 @@ record ApiKeySecret(String text) {
 		if (!SHAPE.matcher(text).matches()) {
 			return Optional.empty();
 		}
-		String body = text.substring(SERVER_PREFIX.length(), SERVER_PREFIX.length() + RANDOM_LENGTH);
-		String checksum = text.substring(SERVER_PREFIX.length() + RANDOM_LENGTH);
+		String body = text.substring(PREFIX_LENGTH, PREFIX_LENGTH + RANDOM_LENGTH);
+		String checksum = text.substring(PREFIX_LENGTH + RANDOM_LENGTH);
 		return checksum.equals(checksum(body)) ? Optional.of(new ApiKeySecret(text)) : Optional.empty();
 	}
 
@@ -65,11 +70,15 @@ record ApiKeySecret(String text) {
 	 * times in a row, no run of five consecutive characters of the alphabet (up or down).
 	 */
 	static Optional<String> weakness(String text) {
-		if (parse(text).isEmpty()) {
+		if (parse(text).isEmpty() || !text.startsWith(ApiKeyKind.SERVER.prefix())) {
 			return Optional
 				.of("it is not a Plangate server key (pg_sk_ followed by 36 characters with a valid checksum)");
 		}
-		String body = text.substring(SERVER_PREFIX.length(), SERVER_PREFIX.length() + RANDOM_LENGTH);
+		return randomnessWeakness(text.substring(PREFIX_LENGTH, PREFIX_LENGTH + RANDOM_LENGTH));
+	}
+
+	/** Why a key's random part does not look random, if it does not. */
+	private static Optional<String> randomnessWeakness(String body) {
 		if (body.chars().distinct().count() < 15) {
 			return Optional.of("its random part uses too few distinct characters to be random");
 		}
@@ -91,6 +100,10 @@ record ApiKeySecret(String text) {
 		return Optional.empty();
 	}
 
+	ApiKeyKind kind() {
+		return text.startsWith(ApiKeyKind.WORKER.prefix()) ? ApiKeyKind.WORKER : ApiKeyKind.SERVER;
+	}
+
 	/** What is stored: the key itself never is. */
 	String hash() {
 		return StoredJson.sha256(text);
@@ -98,7 +111,7 @@ record ApiKeySecret(String text) {
 
 	/** What lists show so that people can tell keys apart. */
 	String displayPrefix() {
-		return text.substring(0, SERVER_PREFIX.length() + 6);
+		return text.substring(0, PREFIX_LENGTH + 6);
 	}
 
 	private static String checksum(String body) {

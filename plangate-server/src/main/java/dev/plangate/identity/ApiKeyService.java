@@ -104,15 +104,20 @@ public class ApiKeyService implements InitializingBean {
 
 	@Transactional
 	public CreatedApiKey create(String name) {
-		var secret = ApiKeySecret.generate();
+		return create(name, ApiKeyKind.SERVER);
+	}
+
+	@Transactional
+	public CreatedApiKey create(String name, ApiKeyKind kind) {
+		var secret = ApiKeySecret.generate(kind);
 		var key = store(name, secret, Actor.current());
 		auditLog.record("api_key.created", "api_key", key.id().toString(), null, key);
 		return new CreatedApiKey(key, secret.text());
 	}
 
 	private ApiKey store(String name, ApiKeySecret secret, Actor actor) {
-		var key = new ApiKey(UUID.randomUUID(), name, secret.displayPrefix(), clock.instant(), actor.name(), null,
-				null);
+		var key = new ApiKey(UUID.randomUUID(), name, secret.kind(), secret.displayPrefix(), clock.instant(),
+				actor.name(), null, null);
 		repository.insert(key, secret.hash());
 		return key;
 	}
@@ -129,9 +134,9 @@ public class ApiKeyService implements InitializingBean {
 		if (!key.isActive()) {
 			return key;
 		}
-		if (active <= 1) {
+		if (key.kind() == ApiKeyKind.SERVER && active <= 1) {
 			throw new PlangateException(ErrorCode.LAST_API_KEY,
-					"Key '" + key.prefix() + "…' is the last active key; create another before revoking it")
+					"Key '" + key.prefix() + "…' is the last active server key; create another before revoking it")
 				.with("id", id.toString());
 		}
 		repository.revoke(id, clock.instant());

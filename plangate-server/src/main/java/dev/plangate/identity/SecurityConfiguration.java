@@ -15,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who may call what. The plan list, the API documentation and the health probe are
- * public; everything else needs a server key. Security headers are set for every response
- * by the platform, before this chain runs.
+ * public; the worker API takes a worker key (or a server key); everything else needs a
+ * server key. Security headers are set for every response by the platform, before this
+ * chain runs.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -38,6 +39,8 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers("/error")
 				.permitAll()
+				.requestMatchers("/v1/worker/**")
+				.hasAnyRole("SERVER", "WORKER")
 				.anyRequest()
 				.hasRole("SERVER"))
 			.exceptionHandling(errors -> errors.authenticationEntryPoint((request, response, ex) -> {
