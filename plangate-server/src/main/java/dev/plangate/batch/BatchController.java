@@ -36,8 +36,20 @@ class BatchController {
 
 	private final BatchService batches;
 
-	BatchController(BatchService batches) {
+	private final BatchMetrics metrics;
+
+	BatchController(BatchService batches, BatchMetrics metrics) {
 		this.batches = batches;
+		this.metrics = metrics;
+	}
+
+	@GetMapping("/v1/admin/batches/stats")
+	@Operation(summary = "The batch queue at a glance",
+			description = "Batches by state and ready operations by region and priority (whole system, refreshed "
+					+ "every few seconds); active workers, attempts by outcome, queue wait and operation time "
+					+ "percentiles (this node). The same figures are Prometheus metrics `plangate_batch*`.")
+	Map<String, Object> stats() {
+		return metrics.snapshot();
 	}
 
 	record OperationInput(
@@ -144,22 +156,6 @@ class BatchController {
 					+ "heartbeat; the batch ends `cancelled` once none runs. 409 `batch_finished` when it has ended.")
 	BatchView cancel(@PathVariable UUID id, @RequestParam @CustomerId String customerId) {
 		return BatchView.of(batches.cancel(customerId, id), true);
-	}
-
-	record EventView(long seq, UUID batchId, String type, JsonNode data, Instant at) {
-	}
-
-	@GetMapping("/v1/batches/{id}/events")
-	@Operation(summary = "A batch's events, in order",
-			description = "queued, processing, operation started / progress / completed / failed, then how it ended. "
-					+ "Pass the last `seq` seen as `after` to read on.")
-	List<EventView> events(@PathVariable UUID id, @RequestParam @CustomerId String customerId,
-			@RequestParam(defaultValue = "0") @Min(0) long after,
-			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
-		return batches.events(customerId, id, after, limit)
-			.stream()
-			.map(e -> new EventView(e.seq(), e.batchId(), e.type(), e.data(), e.at()))
-			.toList();
 	}
 
 	private static @Nullable Duration seconds(@Nullable Integer seconds) {

@@ -343,7 +343,7 @@ class BatchRepository {
 	void dispatch(Operation o, String workerId, Instant at, Instant leaseExpires, Instant deadline) {
 		jdbc.sql("""
 				update batch_operation set status = 'running', worker_id = :worker, attempts = attempts + 1,
-				  started_at = coalesce(started_at, :at), lease_expires_at = :lease, deadline_at = :deadline,
+				  started_at = :at, lease_expires_at = :lease, deadline_at = :deadline,
 				  progress = null, message = null
 				where id = :id""")
 			.param("id", o.id())
@@ -394,13 +394,16 @@ class BatchRepository {
 			.list();
 	}
 
-	Map<String, Long> readyByRegion() {
-		var counts = new HashMap<String, Long>();
-		jdbc.sql("select region, count(*) as n from batch_operation where status = 'ready' group by region")
-			.query((ResultSet rs) -> {
-				counts.put(rs.getString("region"), rs.getLong("n"));
-			});
-		return counts;
+	/** Ready operations in one region's queue at one priority. */
+	record Depth(String region, int priority, long ready) {
+	}
+
+	List<Depth> readyDepth() {
+		return jdbc.sql("""
+				select o.region, b.priority, count(*) as n from batch_operation o join batch b on b.id = o.batch_id
+				where o.status = 'ready' group by o.region, b.priority order by o.region, b.priority""")
+			.query((rs, n) -> new Depth(rs.getString("region"), rs.getInt("priority"), rs.getLong("n")))
+			.list();
 	}
 
 	// --- events
@@ -417,6 +420,19 @@ class BatchRepository {
 			.update();
 	}
 
+	/** Events of every batch after {@code afterSeq}, oldest first. */
+	List<BatchEvent> eventsAfter(long afterSeq, int limit) {
+		return jdbc.sql("select * from batch_event where seq > :after order by seq limit :limit")
+			.param("after", afterSeq)
+			.param("limit", limit)
+			.query(this::eventRow)
+			.list();
+	}
+
+	long lastEventSeq() {
+		return jdbc.sql("select coalesce(max(seq), 0) from batch_event").query(Long.class).single();
+	}
+
 	/** Events after {@code afterSeq}, of one batch or of all of a customer's batches. */
 	List<BatchEvent> events(String customerId, @Nullable UUID batchId, long afterSeq, int limit) {
 		return jdbc.sql("""
@@ -427,10 +443,14 @@ class BatchRepository {
 			.param("batch", batchId == null ? new UUID(0, 0) : batchId)
 			.param("after", afterSeq)
 			.param("limit", limit)
-			.query((rs, n) -> new BatchEvent(rs.getLong("seq"), rs.getObject("batch_id", UUID.class),
-					rs.getString("customer_id"), rs.getString("type"),
-					StoredJson.read(rs.getString("data"), JsonNode.class), Timestamps.readRequired(rs, "at")))
+			.query(this::eventRow)
 			.list();
+	}
+
+	private BatchEvent eventRow(ResultSet rs, int n) throws SQLException {
+		return new BatchEvent(rs.getLong("seq"), rs.getObject("batch_id", UUID.class), rs.getString("customer_id"),
+				rs.getString("type"), StoredJson.read(rs.getString("data"), JsonNode.class),
+				Timestamps.readRequired(rs, "at"));
 	}
 
 	// --- mapping

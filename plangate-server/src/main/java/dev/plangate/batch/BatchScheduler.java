@@ -21,11 +21,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * takes one database lock, so caps hold across nodes.
  *
  * <p>
- * <b>Admission order.</b> A slot goes to the customer with the fewest batches processing
- * (fairness between customers), then to the batch whose aged submission time is earliest:
- * its submission time less {@code agingPerLevel} per priority level. A priority 10 batch
- * is thus served before any level-0 batch submitted less than ten aging steps earlier,
- * and a waiting low-tier batch is never starved.
+ * <b>Admission order.</b> A free slot goes to the batch of the highest effective priority
+ * level: the plan's priority, plus one for every {@code agingPerLevel} the batch has
+ * waited, so a waiting low-tier batch is never starved. Among equal levels it goes to the
+ * customer with the fewest batches processing (fairness between customers), then to the
+ * batch submitted first.
  *
  * <p>
  * <b>Dispatch order.</b> Weighted fair queueing per region: an admitted batch's
@@ -40,6 +40,9 @@ class BatchScheduler implements SmartLifecycle {
 
 	/** A level-0 operation's step in virtual time. */
 	static final long TAG_STEP = 1_000_000;
+
+	/** How often the counts shared by every node are read for the metrics. */
+	private static final java.time.Duration METRICS_REFRESH = java.time.Duration.ofSeconds(5);
 
 	private static final Logger log = LoggerFactory.getLogger(BatchScheduler.class);
 
@@ -57,12 +60,14 @@ class BatchScheduler implements SmartLifecycle {
 
 	private final ReadySignal ready;
 
+	private final BatchMetrics metrics;
+
 	private volatile boolean running;
 
 	private Thread thread;
 
 	BatchScheduler(BatchRepository repository, BatchLifecycle lifecycle, WorkerService workers, BatchSettings settings,
-			TransactionTemplate transactions, Clock clock, ReadySignal ready) {
+			TransactionTemplate transactions, Clock clock, ReadySignal ready, BatchMetrics metrics) {
 		this.repository = repository;
 		this.lifecycle = lifecycle;
 		this.workers = workers;
@@ -70,6 +75,7 @@ class BatchScheduler implements SmartLifecycle {
 		this.transactions = transactions;
 		this.clock = clock;
 		this.ready = ready;
+		this.metrics = metrics;
 	}
 
 	/** Admits as many queued batches as the caps allow; answers how many. */
@@ -82,13 +88,15 @@ class BatchScheduler implements SmartLifecycle {
 				return 0;
 			}
 			var candidates = new ArrayList<>(repository.queued(1000));
+			var now = clock.instant();
 			int count = 0;
 			while (total < settings.systemConcurrency()) {
 				var next = candidates.stream()
 					.filter(b -> b.maxConcurrent() == null
 							|| processing.getOrDefault(b.customerId(), 0) < b.maxConcurrent())
-					.min(Comparator.comparingInt((Batch b) -> processing.getOrDefault(b.customerId(), 0))
-						.thenComparing(this::agedSubmission)
+					.min(Comparator.comparingLong((Batch b) -> -effectiveLevel(b, now))
+						.thenComparingInt(b -> processing.getOrDefault(b.customerId(), 0))
+						.thenComparing(Batch::submittedAt)
 						.thenComparing(Batch::id));
 				if (next.isEmpty()) {
 					break;
@@ -106,12 +114,10 @@ class BatchScheduler implements SmartLifecycle {
 		return admitted == null ? 0 : admitted;
 	}
 
-	/**
-	 * A batch's place in the admission order among customers with as many batches
-	 * processing.
-	 */
-	private Instant agedSubmission(Batch batch) {
-		return batch.submittedAt().minus(settings.agingPerLevel().multipliedBy(batch.priority()));
+	/** The plan's priority, raised one level for every {@code agingPerLevel} waited. */
+	private long effectiveLevel(Batch batch, Instant now) {
+		long waited = Math.max(0, java.time.Duration.between(batch.submittedAt(), now).toMillis());
+		return batch.priority() + waited / Math.max(1, settings.agingPerLevel().toMillis());
 	}
 
 	private boolean start(Batch batch) {
@@ -135,6 +141,7 @@ class BatchScheduler implements SmartLifecycle {
 		repository.setClock(batch.region(), Math.max(highest, tag));
 		repository.release(batch.id(), false, batch.parallel() ? Integer.MAX_VALUE : 1);
 		lifecycle.event(batch, "batch.processing", Map.of("startedAt", now.toString()));
+		metrics.admitted(batch, now);
 		ready.signal();
 		return true;
 	}
@@ -157,9 +164,14 @@ class BatchScheduler implements SmartLifecycle {
 	}
 
 	private void run() {
+		long lastRefresh = 0;
 		while (running) {
 			long seen = ready.batchesVersion();
 			try {
+				if (System.nanoTime() - lastRefresh > METRICS_REFRESH.toNanos()) {
+					metrics.refresh();
+					lastRefresh = System.nanoTime();
+				}
 				sweep();
 				while (admit() > 0) {
 					// admit until the caps or the queue are exhausted

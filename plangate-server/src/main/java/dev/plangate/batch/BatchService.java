@@ -36,6 +36,8 @@ public class BatchService {
 
 	private final BatchScheduler scheduler;
 
+	private final BatchEventStream stream;
+
 	private final BatchSettings settings;
 
 	private final CustomerService customers;
@@ -45,11 +47,13 @@ public class BatchService {
 	private final Clock clock;
 
 	BatchService(BatchRepository repository, BatchPolicy policy, BatchLifecycle lifecycle, BatchScheduler scheduler,
-			BatchSettings settings, CustomerService customers, TransactionTemplate transactions, Clock clock) {
+			BatchEventStream stream, BatchSettings settings, CustomerService customers,
+			TransactionTemplate transactions, Clock clock) {
 		this.repository = repository;
 		this.policy = policy;
 		this.lifecycle = lifecycle;
 		this.scheduler = scheduler;
+		this.stream = stream;
 		this.settings = settings;
 		this.customers = customers;
 		this.transactions = transactions;
@@ -230,13 +234,26 @@ public class BatchService {
 	 * Events after {@code afterSeq}: of one batch, or of all the customer's when absent.
 	 */
 	public List<BatchEvent> events(String customerId, @Nullable UUID batchId, long afterSeq, int limit) {
+		checkOwner(customerId, batchId);
+		return repository.events(customerId, batchId, afterSeq, limit);
+	}
+
+	/**
+	 * Sends a sink the events after {@code afterSeq} (of one batch, or of all the
+	 * customer's when absent), then every new one until the sink is gone.
+	 */
+	void follow(String customerId, @Nullable UUID batchId, long afterSeq, BatchEventStream.Sink sink) {
+		checkOwner(customerId, batchId);
+		stream.subscribe(customerId, batchId, afterSeq, sink);
+	}
+
+	private void checkOwner(String customerId, @Nullable UUID batchId) {
 		if (batchId != null) {
 			find(customerId, batchId);
 		}
 		else {
 			customers.get(customerId);
 		}
-		return repository.events(customerId, batchId, afterSeq, limit);
 	}
 
 }

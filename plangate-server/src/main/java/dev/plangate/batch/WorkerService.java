@@ -45,14 +45,17 @@ public class WorkerService {
 
 	private final ReadySignal ready;
 
+	private final BatchMetrics metrics;
+
 	WorkerService(BatchRepository repository, BatchLifecycle lifecycle, BatchSettings settings,
-			TransactionTemplate transactions, Clock clock, ReadySignal ready) {
+			TransactionTemplate transactions, Clock clock, ReadySignal ready, BatchMetrics metrics) {
 		this.repository = repository;
 		this.lifecycle = lifecycle;
 		this.settings = settings;
 		this.transactions = transactions;
 		this.clock = clock;
 		this.ready = ready;
+		this.metrics = metrics;
 	}
 
 	/** An operation handed to a worker, with the lease it holds it under. */
@@ -64,6 +67,7 @@ public class WorkerService {
 	 * named), waiting up to {@code wait} for some.
 	 */
 	public List<Dispatched> poll(String workerId, List<String> regions, List<String> types, int max, Duration wait) {
+		metrics.workerSeen(workerId);
 		long until = System.nanoTime() + wait.toNanos();
 		while (true) {
 			long seen = ready.operationsVersion();
@@ -105,6 +109,7 @@ public class WorkerService {
 	}
 
 	public Beat heartbeat(UUID operationId, String workerId, @Nullable Integer progress, @Nullable String message) {
+		metrics.workerSeen(workerId);
 		return java.util.Objects.requireNonNull(transactions.execute(status -> {
 			var held = held(operationId, workerId);
 			var now = clock.instant();
@@ -132,6 +137,8 @@ public class WorkerService {
 			var held = held(operationId, workerId);
 			var now = clock.instant();
 			repository.finish(operationId, OperationStatus.SUCCEEDED, result, null, null, now);
+			metrics.workerSeen(workerId);
+			metrics.attemptEnded("succeeded", held.operation(), now);
 			lifecycle.event(held.batch(), "operation.completed",
 					operationData(held.operation(), Map.of("attempt", held.operation().attempts())));
 			lifecycle.settle(held.batch());
@@ -184,6 +191,7 @@ public class WorkerService {
 		data.put("attempt", o.attempts());
 		data.put("error", message);
 		data.put("retrying", retry);
+		metrics.attemptEnded(!retry ? "failed" : "lease_expired".equals(code) ? "lease_expired" : "retried", o, now);
 		if (retry) {
 			var next = now.plus(backoff(o.attempts()));
 			repository.finish(o.id(), OperationStatus.READY, null, error, next, null);

@@ -1,0 +1,117 @@
+package dev.plangate.batch;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import dev.plangate.platform.CustomerId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Batch events as pages of JSON, or live as Server-Sent Events (the same paths with
+ * {@code Accept: text/event-stream}). Each SSE event carries the event number as its
+ * {@code id}, so a client that reconnects with {@code Last-Event-ID} misses nothing.
+ */
+@RestController
+@Tag(name = "Batches")
+class BatchEventsController {
+
+	/** How long one SSE connection lasts; clients reconnect with Last-Event-ID. */
+	private static final Duration STREAM_LIFETIME = Duration.ofMinutes(30);
+
+	private final BatchService batches;
+
+	BatchEventsController(BatchService batches) {
+		this.batches = batches;
+	}
+
+	record EventView(long seq, UUID batchId, String type, JsonNode data, Instant at) {
+
+		static EventView of(BatchEvent e) {
+			return new EventView(e.seq(), e.batchId(), e.type(), e.data(), e.at());
+		}
+	}
+
+	@GetMapping(path = "/v1/batches/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "A batch's events, in order",
+			description = "batch.queued, batch.processing, operation.started / progress / completed / failed, "
+					+ "batch.failing / cancelling / rolling_back, and how it ended (batch.completed, "
+					+ "completed_with_errors, failed, cancelled, rolled_back, rollback_failed). Pass the last `seq` "
+					+ "seen as `after` to read on; ask for `text/event-stream` to follow live.")
+	List<EventView> events(@PathVariable UUID id, @RequestParam @CustomerId String customerId,
+			@RequestParam(defaultValue = "0") @Min(0) long after,
+			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
+		return batches.events(customerId, id, after, limit).stream().map(EventView::of).toList();
+	}
+
+	@GetMapping(path = "/v1/batches/events", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "The events of all of a customer's batches, in order")
+	List<EventView> customerEvents(@RequestParam @CustomerId String customerId,
+			@RequestParam(defaultValue = "0") @Min(0) long after,
+			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
+		return batches.events(customerId, null, after, limit).stream().map(EventView::of).toList();
+	}
+
+	@GetMapping(path = "/v1/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@Operation(summary = "Follow a batch's events live (Server-Sent Events)")
+	SseEmitter follow(@PathVariable UUID id, @RequestParam @CustomerId String customerId,
+			@RequestParam(defaultValue = "0") @Min(0) long after,
+			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId) {
+		return stream(customerId, id, lastEventId == null ? after : lastEventId);
+	}
+
+	@GetMapping(path = "/v1/batches/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@Operation(summary = "Follow the events of all of a customer's batches live (Server-Sent Events)")
+	SseEmitter followCustomer(@RequestParam @CustomerId String customerId,
+			@RequestParam(defaultValue = "0") @Min(0) long after,
+			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId) {
+		return stream(customerId, null, lastEventId == null ? after : lastEventId);
+	}
+
+	private SseEmitter stream(String customerId, @Nullable UUID batchId, long after) {
+		var emitter = new SseEmitter(STREAM_LIFETIME.toMillis());
+		batches.follow(customerId, batchId, after, new BatchEventStream.Sink() {
+			@Override
+			public boolean send(BatchEvent event) {
+				try {
+					emitter.send(SseEmitter.event()
+						.id(String.valueOf(event.seq()))
+						.name(event.type())
+						.data(EventView.of(event), MediaType.APPLICATION_JSON));
+					return true;
+				}
+				catch (IOException | IllegalStateException ex) {
+					return false;
+				}
+			}
+
+			@Override
+			public boolean keepAlive() {
+				try {
+					emitter.send(SseEmitter.event().comment("keep-alive"));
+					return true;
+				}
+				catch (IOException | IllegalStateException ex) {
+					return false;
+				}
+			}
+		});
+		return emitter;
+	}
+
+}
