@@ -21,10 +21,10 @@ import dev.plangate.platform.StoredJson;
 
 /**
  * Batch events over WebSocket at
- * {@code /v1/batches/live?customerId=…[&batchId=…][&after=…]}: one JSON text message per
- * event, as the events endpoint shows them. A subscriber that cannot keep up (more than 1
- * MB or 10 s behind) is disconnected rather than slowing others; it reconnects with
- * {@code after} set to the last {@code seq} it got.
+ * {@code /v1/batches/events/live?customerId=…[&batchId=…][&after=…]}: one JSON text
+ * message per event, as the events endpoint shows them. A subscriber that cannot keep up
+ * (more than 1 MB or 10 s behind) is disconnected rather than slowing others; it
+ * reconnects with {@code after} set to the last {@code seq} it got.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -38,7 +38,7 @@ class BatchWebSocketHandler extends TextWebSocketHandler implements WebSocketCon
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		registry.addHandler(this, "/v1/batches/live");
+		registry.addHandler(this, "/v1/batches/events/live");
 	}
 
 	@Override
