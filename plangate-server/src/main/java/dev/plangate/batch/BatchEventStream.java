@@ -44,6 +44,9 @@ class BatchEventStream implements SmartLifecycle {
 
 		boolean keepAlive();
 
+		/** Ends the subscriber's connection: the server is stopping. */
+		void close();
+
 	}
 
 	/**
@@ -89,6 +92,11 @@ class BatchEventStream implements SmartLifecycle {
 			}
 			gone = !sink.send(event);
 			return !gone;
+		}
+
+		synchronized void close() {
+			gone = true;
+			sink.close();
 		}
 
 		synchronized boolean keepAlive() {
@@ -234,10 +242,16 @@ class BatchEventStream implements SmartLifecycle {
 		thread.start();
 	}
 
+	/**
+	 * Ends every subscriber's connection, so that the web server's graceful shutdown does
+	 * not wait for streams that would never end; clients reconnect to another node.
+	 */
 	@Override
 	public void stop() {
 		running = false;
 		thread.interrupt();
+		subscriptions.forEach(Subscription::close);
+		subscriptions.clear();
 	}
 
 	@Override

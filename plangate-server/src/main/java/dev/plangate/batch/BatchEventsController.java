@@ -110,6 +110,11 @@ class BatchEventsController {
 					return false;
 				}
 			}
+
+			@Override
+			public void close() {
+				emitter.complete();
+			}
 		});
 		return emitter;
 	}

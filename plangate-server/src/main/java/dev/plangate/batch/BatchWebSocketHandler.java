@@ -77,6 +77,16 @@ class BatchWebSocketHandler extends TextWebSocketHandler implements WebSocketCon
 				}
 
 				@Override
+				public void close() {
+					try {
+						session.close(CloseStatus.GOING_AWAY);
+					}
+					catch (IOException | RuntimeException ex) {
+						// already gone
+					}
+				}
+
+				@Override
 				public boolean keepAlive() {
 					try {
 						session.sendMessage(new PingMessage());
