@@ -1,0 +1,364 @@
+package dev.plangate.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a product's batch operations: takes them from the named regions (only the types it
+ * has handlers for), runs up to {@code concurrency} at once, heartbeats while they run
+ * (passing progress on, and telling a handler when its batch was cancelled), and reports
+ * each one done or failed. {@link #close()} stops taking work and waits for what runs.
+ *
+ * <pre>{@code
+ * try (var worker = PlangateWorker.builder(URI.create("http://localhost:8080"), workerKey)
+ *     .regions("default")
+ *     .concurrency(4)
+ *     .handle("spawn_agent", operation -> fleet.spawn(operation.payload()))
+ *     .start()) {
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class PlangateWorker implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(PlangateWorker.class);
+
+	private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+	private final WorkerApi api;
+
+	private final String workerId;
+
+	private final List<String> regions;
+
+	private final Map<String, OperationHandler> handlers;
+
+	private final int concurrency;
+
+	private final Duration pollWait;
+
+	private final Duration heartbeatEvery;
+
+	private final Duration shutdownGrace;
+
+	private final Semaphore slots;
+
+	private final Map<UUID, OperationContext> running = new ConcurrentHashMap<>();
+
+	private final ExecutorService operations;
+
+	private final ScheduledExecutorService heartbeats;
+
+	private final Thread poller;
+
+	private volatile boolean stopping;
+
+	private PlangateWorker(Builder b) {
+		this.api = new WorkerApi(b.base, b.key);
+		this.workerId = b.workerId;
+		this.regions = List.copyOf(b.regions);
+		this.handlers = Map.copyOf(b.handlers);
+		this.concurrency = b.concurrency;
+		this.pollWait = b.pollWait;
+		this.heartbeatEvery = b.heartbeatEvery;
+		this.shutdownGrace = b.shutdownGrace;
+		this.slots = new Semaphore(concurrency);
+		this.operations = Executors.newFixedThreadPool(concurrency, named("plangate-operation"));
+		this.heartbeats = Executors.newSingleThreadScheduledExecutor(named("plangate-heartbeat"));
+		this.poller = named("plangate-poller").newThread(this::poll);
+	}
+
+	public static Builder builder(URI base, String workerKey) {
+		return new Builder(base, workerKey);
+	}
+
+	private PlangateWorker start() {
+		heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeatEvery.toMillis(), heartbeatEvery.toMillis(),
+				TimeUnit.MILLISECONDS);
+		poller.start();
+		return this;
+	}
+
+	/** How many operations are running now. */
+	public int running() {
+		return running.size();
+	}
+
+	private void poll() {
+		var types = new ArrayList<>(handlers.keySet());
+		long backoff = 500;
+		while (!stopping) {
+			int free;
+			try {
+				slots.acquire();
+				free = 1 + slots.drainPermits();
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			try {
+				var tasks = stopping ? List.<tools.jackson.databind.JsonNode>of()
+						: api.poll(workerId, regions, types, free, pollWait);
+				slots.release(free - tasks.size());
+				for (var task : tasks) {
+					var operation = new OperationContext(task);
+					running.put(operation.id(), operation);
+					operations.execute(() -> run(operation));
+				}
+				backoff = 500;
+			}
+			catch (IOException | RuntimeException ex) {
+				slots.release(free);
+				log.warn("Polling Plangate failed; retrying in {} ms: {}", backoff, ex.getMessage());
+				if (!pause(backoff)) {
+					return;
+				}
+				backoff = Math.min(MAX_BACKOFF.toMillis(), backoff * 2);
+			}
+			catch (InterruptedException ex) {
+				slots.release(free);
+				return;
+			}
+		}
+	}
+
+	private void run(OperationContext operation) {
+		try {
+			var handler = Objects.requireNonNull(handlers.get(operation.type()));
+			try {
+				var result = handler.handle(operation);
+				report(operation, () -> api.complete(operation.id(), workerId, result));
+			}
+			catch (PermanentFailure ex) {
+				report(operation,
+						() -> api.fail(operation.id(), workerId, String.valueOf(ex.getMessage()), ex.code(), false));
+			}
+			catch (Exception ex) {
+				if (ex instanceof InterruptedException) {
+					Thread.currentThread().interrupt();
+				}
+				report(operation, () -> api.fail(operation.id(), workerId,
+						ex.getClass().getSimpleName() + ": " + ex.getMessage(), null, true));
+			}
+		}
+		finally {
+			running.remove(operation.id());
+			slots.release();
+		}
+	}
+
+	private interface Report {
+
+		void send() throws IOException, InterruptedException;
+
+	}
+
+	/**
+	 * Sends an outcome, retrying a few times on network trouble; a lease lost in the
+	 * meantime (409) means another worker has the operation now, so it is dropped.
+	 */
+	private void report(OperationContext operation, Report report) {
+		long backoff = 250;
+		for (int attempt = 1; attempt <= 5; attempt++) {
+			try {
+				report.send();
+				return;
+			}
+			catch (WorkerApi.ApiError ex) {
+				if (ex.status() < 500) {
+					log.warn("Plangate refused the outcome of operation {}: {}", operation.id(), ex.getMessage());
+					return;
+				}
+			}
+			catch (IOException ex) {
+				log.warn("Reporting operation {} failed (attempt {}): {}", operation.id(), attempt, ex.getMessage());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			if (!pause(backoff)) {
+				return;
+			}
+			backoff *= 2;
+		}
+		log.warn("Giving up reporting operation {}; its lease will run out and it will run again", operation.id());
+	}
+
+	private void heartbeat() {
+		for (var operation : running.values()) {
+			try {
+				if (api.heartbeat(operation.id(), workerId, operation.reportedProgress(),
+						operation.reportedMessage())) {
+					operation.cancel();
+				}
+			}
+			catch (WorkerApi.ApiError ex) {
+				if (ex.status() == 409 || ex.status() == 404) {
+					// the lease is gone: whatever this attempt does will not count
+					operation.cancel();
+				}
+			}
+			catch (IOException ex) {
+				log.warn("Heartbeat of operation {} failed: {}", operation.id(), ex.getMessage());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Stops taking operations and waits up to the shutdown grace for those running; any
+	 * still running then are told to stop, and their leases will run out so they go to
+	 * another worker.
+	 */
+	@Override
+	public void close() {
+		stopping = true;
+		poller.interrupt();
+		operations.shutdown();
+		try {
+			if (!operations.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+				running.values().forEach(OperationContext::cancel);
+				operations.shutdownNow();
+			}
+			poller.join(pollWait.plusSeconds(5).toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		heartbeats.shutdownNow();
+	}
+
+	private static boolean pause(long millis) {
+		try {
+			Thread.sleep(millis);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private static ThreadFactory named(String prefix) {
+		var counter = new AtomicInteger();
+		return runnable -> {
+			var thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** How a worker is set up; {@link #start()} starts it. */
+	public static final class Builder {
+
+		private final URI base;
+
+		private final String key;
+
+		private String workerId = "worker-" + UUID.randomUUID().toString().substring(0, 8);
+
+		private final List<String> regions = new ArrayList<>();
+
+		private final Map<String, OperationHandler> handlers = new LinkedHashMap<>();
+
+		private int concurrency = 4;
+
+		private Duration pollWait = Duration.ofSeconds(20);
+
+		private Duration heartbeatEvery = Duration.ofSeconds(5);
+
+		private Duration shutdownGrace = Duration.ofSeconds(30);
+
+		private Builder(URI base, String key) {
+			this.base = base;
+			this.key = key;
+		}
+
+		/** This worker's name, as Plangate records who holds an operation. */
+		public Builder workerId(String workerId) {
+			this.workerId = workerId;
+			return this;
+		}
+
+		/** The region queues to take operations from; at least one. */
+		public Builder regions(String... regions) {
+			this.regions.addAll(List.of(regions));
+			return this;
+		}
+
+		/** Operations run at once (default 4). */
+		public Builder concurrency(int concurrency) {
+			if (concurrency < 1 || concurrency > 100) {
+				throw new IllegalArgumentException("concurrency must be between 1 and 100");
+			}
+			this.concurrency = concurrency;
+			return this;
+		}
+
+		/** How long one poll waits for work (default 20 s, at most 30 s). */
+		public Builder pollWait(Duration pollWait) {
+			this.pollWait = pollWait.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : pollWait;
+			return this;
+		}
+
+		/**
+		 * How often running operations are heartbeated (default 5 s; keep it below the
+		 * lease).
+		 */
+		public Builder heartbeatEvery(Duration heartbeatEvery) {
+			this.heartbeatEvery = heartbeatEvery;
+			return this;
+		}
+
+		/**
+		 * How long {@link PlangateWorker#close()} waits for running operations (default
+		 * 30 s).
+		 */
+		public Builder shutdownGrace(Duration shutdownGrace) {
+			this.shutdownGrace = shutdownGrace;
+			return this;
+		}
+
+		/**
+		 * The handler of one operation type; the worker takes only types it can handle.
+		 */
+		public Builder handle(String type, OperationHandler handler) {
+			handlers.put(type, handler);
+			return this;
+		}
+
+		public PlangateWorker start() {
+			if (regions.isEmpty()) {
+				throw new IllegalStateException("name at least one region to take operations from");
+			}
+			if (handlers.isEmpty()) {
+				throw new IllegalStateException("register a handler for at least one operation type");
+			}
+			return new PlangateWorker(this).start();
+		}
+
+	}
+
+}

@@ -1,0 +1,117 @@
+package dev.plangate.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The worker API over HTTP. */
+final class WorkerApi {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	private final URI base;
+
+	private final String key;
+
+	WorkerApi(URI base, String key) {
+		this.base = base;
+		this.key = key;
+	}
+
+	/** An answer Plangate gave with an error status. */
+	static final class ApiError extends RuntimeException {
+
+		private final int status;
+
+		ApiError(int status, String body) {
+			super("Plangate answered " + status + ": " + body);
+			this.status = status;
+		}
+
+		int status() {
+			return status;
+		}
+
+	}
+
+	List<JsonNode> poll(String workerId, List<String> regions, List<String> types, int max, Duration wait)
+			throws IOException, InterruptedException {
+		var body = JSON.createObjectNode()
+			.put("workerId", workerId)
+			.put("max", max)
+			.put("waitSeconds", wait.toSeconds());
+		regions.forEach(body.putArray("regions")::add);
+		types.forEach(body.putArray("types")::add);
+		var answer = post("/v1/worker/poll", body, wait.plusSeconds(10));
+		var tasks = new ArrayList<JsonNode>();
+		answer.path("operations").forEach(tasks::add);
+		return tasks;
+	}
+
+	/** Answers whether the worker should stop. */
+	boolean heartbeat(UUID id, String workerId, int progress, @Nullable String message)
+			throws IOException, InterruptedException {
+		var body = JSON.createObjectNode().put("workerId", workerId);
+		if (progress >= 0) {
+			body.put("progress", progress);
+		}
+		if (message != null) {
+			body.put("message", message);
+		}
+		return post("/v1/worker/operations/" + id + "/heartbeat", body, Duration.ofSeconds(10)).path("cancel")
+			.asBoolean();
+	}
+
+	void complete(UUID id, String workerId, @Nullable JsonNode result) throws IOException, InterruptedException {
+		var body = JSON.createObjectNode().put("workerId", workerId);
+		if (result != null) {
+			body.set("result", result);
+		}
+		post("/v1/worker/operations/" + id + "/complete", body, Duration.ofSeconds(10));
+	}
+
+	void fail(UUID id, String workerId, String message, @Nullable String code, boolean retryable)
+			throws IOException, InterruptedException {
+		var error = JSON.createObjectNode().put("message", message.isBlank() ? "failed" : truncate(message));
+		if (code != null) {
+			error.put("code", code);
+		}
+		var body = JSON.createObjectNode().put("workerId", workerId).put("retryable", retryable);
+		body.set("error", error);
+		post("/v1/worker/operations/" + id + "/fail", body, Duration.ofSeconds(10));
+	}
+
+	private JsonNode post(String path, ObjectNode body, Duration timeout) throws IOException, InterruptedException {
+		var request = HttpRequest.newBuilder(base.resolve(path))
+			.timeout(timeout)
+			.header("Authorization", "Bearer " + key)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8))
+			.build();
+		var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() >= 300) {
+			throw new ApiError(response.statusCode(), response.body());
+		}
+		return response.body().isEmpty() ? JSON.missingNode() : JSON.readTree(response.body());
+	}
+
+	private static String truncate(String text) {
+		return text.length() <= 2000 ? text : text.substring(0, 2000);
+	}
+
+}
