@@ -1,5 +1,6 @@
 package dev.plangate.batch;
 
+import java.time.Duration;
 import java.util.Comparator;
 
 import org.jspecify.annotations.Nullable;
@@ -43,7 +44,8 @@ class BatchPolicy {
 	 * @param maxOperations operations allowed in one batch
 	 * @param maxConcurrent batches processing at once; none when absent
 	 */
-	record Limits(String plan, int priority, int maxOperations, @Nullable Long maxConcurrent, boolean parallel) {
+	record Limits(String plan, int priority, int maxOperations, @Nullable Long maxConcurrent, boolean parallel,
+			Duration operationTimeout, Duration batchTimeout) {
 	}
 
 	/**
@@ -89,7 +91,26 @@ class BatchPolicy {
 		}
 		var parallel = feature(settings.parallelFeature());
 		return new Limits(plan.key(), Math.max(0, plan.definition().queuePriority()), maxOperations, maxConcurrent,
-				parallel == null || subscriptions.entitlement(customerId, parallel).value().enabled());
+				parallel == null || subscriptions.entitlement(customerId, parallel).value().enabled(),
+				seconds(customerId, settings.operationTimeoutFeature(), settings.operationTimeout(),
+						settings.maxOperationTimeout()),
+				seconds(customerId, settings.batchTimeoutFeature(), settings.batchTimeout(),
+						settings.maxBatchTimeout()));
+	}
+
+	/**
+	 * A plan's number of seconds for a timeout, within bounds; the default without one.
+	 */
+	private Duration seconds(String customerId, String featureKey, Duration fallback, Duration max) {
+		var feature = feature(featureKey);
+		if (feature == null) {
+			return fallback;
+		}
+		long value = number(subscriptions.entitlement(customerId, feature).value());
+		if (value <= 0) {
+			return fallback;
+		}
+		return Duration.ofSeconds(Math.min(value, max.toSeconds()));
 	}
 
 	/** The cheapest active plan allowing a batch of {@code operations}, if any. */

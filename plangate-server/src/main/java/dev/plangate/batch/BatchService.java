@@ -104,8 +104,8 @@ public class BatchService {
 		var batch = new Batch(UUID.randomUUID(), request.customerId(), region, BatchStatus.QUEUED, limits.priority(),
 				limits.maxConcurrent(), limits.parallel(), request.continueOnError(),
 				request.maxAttempts() == null ? settings.maxAttempts() : request.maxAttempts(),
-				request.operationTimeout() == null ? settings.operationTimeout() : request.operationTimeout(),
-				request.batchTimeout() == null ? settings.batchTimeout() : request.batchTimeout(), size,
+				request.operationTimeout() == null ? limits.operationTimeout() : request.operationTimeout(),
+				request.batchTimeout() == null ? limits.batchTimeout() : request.batchTimeout(), size,
 				request.metadata(), null, now, null, null, null);
 		var operations = new ArrayList<Operation>();
 		for (int seq = 0; seq < size; seq++) {

@@ -19,6 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * the feature in the catalog, they always may
  * @param enabledFeature a switch the plan must grant to submit batches at all; blank:
  * none
+ * @param operationTimeoutFeature a number setting giving the plan's default seconds for
+ * one attempt of an operation (within {@code maxOperationTimeout})
+ * @param batchTimeoutFeature a number setting giving the plan's default seconds for a
+ * batch (within {@code maxBatchTimeout})
  * @param leaseTtl how long a worker holds an operation without a heartbeat
  * @param agingPerLevel how long a queued batch must wait to count as one priority level
  * higher, so that lower tiers are never starved
@@ -29,6 +33,8 @@ record BatchSettings(@DefaultValue("5") int systemConcurrency, @DefaultValue("10
 		@DefaultValue("default") String defaultRegion, @DefaultValue("batch_size") String sizeFeature,
 		@DefaultValue("concurrent_batches") String concurrencyFeature,
 		@DefaultValue("parallel_batch_processing") String parallelFeature, @DefaultValue("") String enabledFeature,
+		@DefaultValue("operation_timeout_seconds") String operationTimeoutFeature,
+		@DefaultValue("batch_timeout_seconds") String batchTimeoutFeature,
 		@DefaultValue("30s") Duration operationTimeout, @DefaultValue("1h") Duration maxOperationTimeout,
 		@DefaultValue("10m") Duration batchTimeout, @DefaultValue("24h") Duration maxBatchTimeout,
 		@DefaultValue("3") int maxAttempts, @DefaultValue("10") int maxMaxAttempts,
