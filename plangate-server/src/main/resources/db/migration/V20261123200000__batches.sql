@@ -14,7 +14,7 @@ create table batch (
     batch_timeout_ms     bigint       not null,
     operation_count      int          not null,
     metadata             varchar,                -- JSON object, null when empty
-    error                varchar(2000),
+    error                varchar(2000),          -- why it failed, cut to 2,000 characters
     submitted_at         timestamp with time zone not null,
     started_at           timestamp with time zone,
     deadline_at          timestamp with time zone,
@@ -33,7 +33,7 @@ create table batch_operation (
     region           varchar(64)  not null,
     type             varchar(64)  not null,
     payload          varchar,                -- JSON
-    idempotency_key  varchar(200),
+    idempotency_key  varchar(250),           -- a compensation's is its operation's key + ':compensation'
     compensation     varchar,                -- JSON {type, payload}: what undoes it if the batch rolls back
     status           varchar(16)  not null,  -- pending, ready, running, succeeded, failed, cancelled
     fair_rank        bigint,                 -- dispatch order in the region's queue, lowest first

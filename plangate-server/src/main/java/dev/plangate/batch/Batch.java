@@ -22,7 +22,8 @@ public record Batch(UUID id, String customerId, String region, BatchStatus statu
 		@Nullable Instant finishedAt) {
 
 	public Batch {
-		metadata = Map.copyOf(metadata);
+		// JSON metadata may hold nulls, which Map.copyOf refuses
+		metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
 	}
 
 	Batch with(BatchStatus newStatus) {

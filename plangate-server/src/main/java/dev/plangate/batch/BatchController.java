@@ -95,16 +95,17 @@ class BatchController {
 
 		static BatchView of(BatchService.Details details, boolean withOperations) {
 			var b = details.batch();
-			var main = details.operations().stream().filter(o -> !o.isCompensation()).toList();
-			var counts = new int[OperationStatus.values().length];
-			main.forEach(o -> counts[o.status().ordinal()]++);
-			long ended = main.stream().filter(o -> o.status().isFinal()).count();
-			double progress = main.isEmpty() ? 100 : Math.round(1000.0 * ended / main.size()) / 10.0;
+			var c = details.counts();
+			long ended = c.get(OperationStatus.SUCCEEDED) + c.get(OperationStatus.FAILED)
+					+ c.get(OperationStatus.CANCELLED);
+			double progress = b.operationCount() == 0 ? 100 : Math.round(1000.0 * ended / b.operationCount()) / 10.0;
 			return new BatchView(b.id(), b.customerId(), b.region(), b.status().id(), b.priority(), b.parallel(),
 					b.continueOnError(), b.maxAttempts(), b.operationTimeout().toSeconds(),
 					b.batchTimeout().toSeconds(), details.position(), b.operationCount(),
-					new Counts(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]), progress,
-					b.metadata(), b.error(), b.submittedAt(), b.startedAt(), b.deadlineAt(), b.finishedAt(),
+					new Counts(c.get(OperationStatus.PENDING), c.get(OperationStatus.READY),
+							c.get(OperationStatus.RUNNING), c.get(OperationStatus.SUCCEEDED),
+							c.get(OperationStatus.FAILED), c.get(OperationStatus.CANCELLED)),
+					progress, b.metadata(), b.error(), b.submittedAt(), b.startedAt(), b.deadlineAt(), b.finishedAt(),
 					withOperations ? details.operations().stream().map(OperationView::of).toList() : null);
 		}
 	}
@@ -144,10 +145,7 @@ class BatchController {
 			@RequestParam(required = false) @Nullable String cursor,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
 		var page = batches.list(customerId, status == null ? null : BatchStatus.of(status), cursor, limit);
-		return new Page<>(page.data()
-			.stream()
-			.map(b -> BatchView.of(new BatchService.Details(b, List.of(), null), false))
-			.toList(), page.nextCursor());
+		return new Page<>(page.data().stream().map(d -> BatchView.of(d, false)).toList(), page.nextCursor());
 	}
 
 	@DeleteMapping("/v1/batches/{id}")

@@ -32,54 +32,68 @@ class BatchLifecycle {
 		this.ready = ready;
 	}
 
-	/** Brings a locked batch up to date with its operations. */
+	/**
+	 * Brings a locked batch up to date with its operations, from counts by state, so that
+	 * the cost does not grow with the batch.
+	 */
 	void settle(Batch batch) {
-		var operations = repository.operations(batch.id());
-		var main = operations.stream().filter(o -> !o.isCompensation()).toList();
-		var compensations = operations.stream().filter(Operation::isCompensation).toList();
-		boolean running = operations.stream().anyMatch(o -> o.status() == OperationStatus.RUNNING);
 		switch (batch.status()) {
 			case PROCESSING -> {
-				var failed = main.stream().filter(o -> o.status() == OperationStatus.FAILED).toList();
-				if (!failed.isEmpty() && !batch.continueOnError()) {
-					fail(batch, "operation " + failed.get(0).seq() + " (" + failed.get(0).type() + ") failed: "
-							+ message(failed.get(0).error()));
+				var counts = repository.countByStatus(batch.id(), false);
+				var failed = counts.get(OperationStatus.FAILED) > 0 && !batch.continueOnError()
+						? repository.firstFailed(batch.id(), false).orElse(null) : null;
+				if (failed != null) {
+					fail(batch, "operation " + failed.seq() + " (" + failed.type() + ") failed: "
+							+ message(failed.error()));
 				}
-				else if (main.stream().allMatch(o -> o.status().isFinal())) {
-					end(batch, failed.isEmpty() ? BatchStatus.COMPLETED : BatchStatus.COMPLETED_WITH_ERRORS, null);
+				else if (unfinished(counts) == 0) {
+					end(batch, counts.get(OperationStatus.FAILED) == 0 ? BatchStatus.COMPLETED
+							: BatchStatus.COMPLETED_WITH_ERRORS, null);
 				}
-				else if (!batch.parallel() && !running
-						&& main.stream().noneMatch(o -> o.status() == OperationStatus.READY)) {
+				else if (!batch.parallel() && counts.get(OperationStatus.RUNNING) == 0
+						&& counts.get(OperationStatus.READY) == 0) {
 					release(batch, false);
 				}
 			}
 			case FAILING -> {
-				if (!running) {
-					rollBack(batch, main);
+				if (running(batch) == 0) {
+					rollBack(batch, repository.operations(batch.id()));
 				}
 			}
 			case CANCELLING -> {
-				if (!running) {
+				if (running(batch) == 0) {
 					end(batch, BatchStatus.CANCELLED, null);
 				}
 			}
 			case ROLLING_BACK -> {
-				var failed = compensations.stream().filter(o -> o.status() == OperationStatus.FAILED).toList();
-				if (!failed.isEmpty()) {
+				var counts = repository.countByStatus(batch.id(), true);
+				var failed = counts.get(OperationStatus.FAILED) > 0
+						? repository.firstFailed(batch.id(), true).orElse(null) : null;
+				if (failed != null) {
 					repository.cancelWaiting(batch.id(), clock.instant());
-					end(batch, BatchStatus.ROLLBACK_FAILED, "compensation of operation " + failed.get(0).compensates()
-							+ " failed: " + message(failed.get(0).error()));
+					end(batch, BatchStatus.ROLLBACK_FAILED, "compensation of operation " + failed.compensates()
+							+ " failed: " + message(failed.error()));
 				}
-				else if (compensations.stream().allMatch(o -> o.status().isFinal())) {
+				else if (unfinished(counts) == 0) {
 					end(batch, BatchStatus.ROLLED_BACK, null);
 				}
-				else if (!running && compensations.stream().noneMatch(o -> o.status() == OperationStatus.READY)) {
+				else if (counts.get(OperationStatus.RUNNING) == 0 && counts.get(OperationStatus.READY) == 0) {
 					release(batch, true);
 				}
 			}
 			default -> {
 			}
 		}
+	}
+
+	private int running(Batch batch) {
+		return repository.countByStatus(batch.id(), false).get(OperationStatus.RUNNING)
+				+ repository.countByStatus(batch.id(), true).get(OperationStatus.RUNNING);
+	}
+
+	private static int unfinished(java.util.Map<OperationStatus, Integer> counts) {
+		return counts.get(OperationStatus.PENDING) + counts.get(OperationStatus.READY)
+				+ counts.get(OperationStatus.RUNNING);
 	}
 
 	/**
@@ -105,15 +119,19 @@ class BatchLifecycle {
 	 * Runs the compensations of the operations that succeeded, last first, one at a time;
 	 * a batch with none to run has failed.
 	 */
-	private void rollBack(Batch batch, List<Operation> main) {
-		var done = new ArrayList<>(main.stream()
-			.filter(o -> o.status() == OperationStatus.SUCCEEDED && o.compensation() != null)
+	private void rollBack(Batch batch, List<Operation> operations) {
+		var done = new ArrayList<>(operations.stream()
+			.filter(o -> !o.isCompensation() && o.status() == OperationStatus.SUCCEEDED && o.compensation() != null)
 			.toList());
 		if (done.isEmpty()) {
 			end(batch, BatchStatus.FAILED, null);
 			return;
 		}
-		java.util.Collections.reverse(done);
+		// the last completed is undone first
+		done.sort(java.util.Comparator
+			.comparing((Operation o) -> o.finishedAt() == null ? java.time.Instant.MIN : o.finishedAt())
+			.thenComparingInt(Operation::seq)
+			.reversed());
 		var compensations = new ArrayList<Operation>();
 		int seq = batch.operationCount();
 		for (var o : done) {
@@ -125,19 +143,25 @@ class BatchLifecycle {
 					batch.operationTimeout()));
 		}
 		repository.insertOperations(compensations);
-		var ranks = new LinkedHashMap<Integer, Long>();
+		// compensations go to the head of the queue: they undo what is done
 		long rank = repository.lowestReadyRank(batch.region()).orElse(repository.clock(batch.region()));
-		for (var c : compensations) {
-			ranks.put(c.seq(), rank);
-		}
-		repository.rank(batch.id(), ranks);
+		repository.rank(batch.id(), true, batch.operationCount(), rank, 0);
 		repository.setStatus(batch.id(), BatchStatus.ROLLING_BACK, null, null);
+		// the rollback has a batch timeout of its own, so it cannot hold a slot for ever
+		repository.setDeadline(batch.id(), clock.instant().plus(batch.batchTimeout()));
 		event(batch, "batch.rolling_back", Map.of("compensations", compensations.size()));
 		release(batch, true);
 	}
 
+	/** A rollback that ran out of time: what did not run is dropped. */
+	void rollbackTimedOut(Batch batch) {
+		repository.cancelWaiting(batch.id(), clock.instant());
+		end(batch, BatchStatus.ROLLBACK_FAILED,
+				"the compensations ran out of time (" + batch.batchTimeout().toSeconds() + " s)");
+	}
+
 	private void release(Batch batch, boolean compensations) {
-		if (repository.release(batch.id(), compensations, 1) > 0) {
+		if (repository.release(batch.id(), compensations, false) > 0) {
 			ready.signal();
 		}
 	}

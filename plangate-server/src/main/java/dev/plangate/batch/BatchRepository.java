@@ -98,8 +98,15 @@ class BatchRepository {
 				where id = :id""")
 			.param("id", id)
 			.param("status", status.id())
-			.param("error", error)
+			.param("error", error == null || error.length() <= 2000 ? error : error.substring(0, 1999) + "…")
 			.param("finished", Timestamps.sql(finishedAt))
+			.update();
+	}
+
+	void setDeadline(UUID id, Instant deadline) {
+		jdbc.sql("update batch set deadline_at = :deadline where id = :id")
+			.param("id", id)
+			.param("deadline", Timestamps.sql(deadline))
 			.update();
 	}
 
@@ -146,22 +153,11 @@ class BatchRepository {
 			.single();
 	}
 
-	/** How many queued batches are admitted before one submitted at {@code at}. */
-	int queuedBefore(Instant at, UUID id) {
-		return jdbc
-			.sql("""
-					select count(*) from batch where status = 'queued' and (submitted_at < :at or (submitted_at = :at and id < :id))""")
-			.param("at", Timestamps.sql(at))
-			.param("id", id)
-			.query(Integer.class)
-			.single();
-	}
-
 	/** Processing batches past their deadline. */
 	List<UUID> overdue(Instant now, int limit) {
-		return jdbc
-			.sql("""
-					select id from batch where status = 'processing' and deadline_at <= :now order by deadline_at limit :limit""")
+		return jdbc.sql("""
+					select id from batch where status in ('processing', 'rolling_back') and deadline_at <= :now
+				order by deadline_at limit :limit""")
 			.param("now", Timestamps.sql(now))
 			.param("limit", limit)
 			.query(UUID.class)
@@ -212,6 +208,58 @@ class BatchRepository {
 			.list();
 	}
 
+	/** How many of a batch's operations (or compensations) are in each state. */
+	Map<OperationStatus, Integer> countByStatus(UUID batchId, boolean compensations) {
+		var counts = new java.util.EnumMap<OperationStatus, Integer>(OperationStatus.class);
+		for (var status : OperationStatus.values()) {
+			counts.put(status, 0);
+		}
+		jdbc.sql("""
+				select status, count(*) as n from batch_operation where batch_id = :batch and kind = :kind
+				group by status""")
+			.param("batch", batchId)
+			.param("kind", compensations ? "compensation" : "operation")
+			.query((ResultSet rs) -> {
+				counts.put(OperationStatus.of(rs.getString("status")), rs.getInt("n"));
+			});
+		return counts;
+	}
+
+	/** For each of these batches, how many of its operations are in each state. */
+	Map<UUID, Map<OperationStatus, Integer>> countsOf(List<UUID> batchIds) {
+		var counts = new HashMap<UUID, Map<OperationStatus, Integer>>();
+		for (var id : batchIds) {
+			var empty = new java.util.EnumMap<OperationStatus, Integer>(OperationStatus.class);
+			for (var status : OperationStatus.values()) {
+				empty.put(status, 0);
+			}
+			counts.put(id, empty);
+		}
+		if (batchIds.isEmpty()) {
+			return counts;
+		}
+		jdbc.sql("""
+				select batch_id, status, count(*) as n from batch_operation
+				where batch_id in (:ids) and kind = 'operation' group by batch_id, status""")
+			.param("ids", batchIds)
+			.query((ResultSet rs) -> {
+				counts.get(rs.getObject("batch_id", UUID.class))
+					.put(OperationStatus.of(rs.getString("status")), rs.getInt("n"));
+			});
+		return counts;
+	}
+
+	/** The first of a batch's operations (or compensations) that failed for good. */
+	Optional<Operation> firstFailed(UUID batchId, boolean compensations) {
+		return jdbc.sql("""
+				select * from batch_operation where batch_id = :batch and kind = :kind and status = 'failed'
+				order by seq limit 1""")
+			.param("batch", batchId)
+			.param("kind", compensations ? "compensation" : "operation")
+			.query(this::operationRow)
+			.optional();
+	}
+
 	Optional<Operation> operation(UUID id) {
 		return jdbc.sql("select * from batch_operation where id = :id")
 			.param("id", id)
@@ -226,34 +274,36 @@ class BatchRepository {
 			.optional();
 	}
 
-	/** Sets the dispatch order of a batch's operations. */
-	void rank(UUID batchId, Map<Integer, Long> ranks) {
-		var params = ranks.entrySet()
-			.stream()
-			.map(e -> new MapSqlParameterSource().addValue("batch", batchId)
-				.addValue("seq", e.getKey())
-				.addValue("rank", e.getValue()))
-			.toArray(SqlParameterSource[]::new);
-		batchUpdates.batchUpdate("update batch_operation set fair_rank = :rank where batch_id = :batch and seq = :seq",
-				params);
+	/**
+	 * Sets the dispatch order of a batch's operations (or compensations): {@code first}
+	 * for {@code firstSeq}, then {@code step} apart.
+	 */
+	void rank(UUID batchId, boolean compensations, int firstSeq, long first, long step) {
+		jdbc.sql("""
+				update batch_operation set fair_rank = :first + cast(seq - :firstSeq as bigint) * :step
+				where batch_id = :batch and kind = :kind""")
+			.param("batch", batchId)
+			.param("kind", compensations ? "compensation" : "operation")
+			.param("firstSeq", firstSeq)
+			.param("first", first)
+			.param("step", step)
+			.update();
 	}
 
 	/**
-	 * Makes pending operations of a batch ready: all of them, or the first {@code limit}.
+	 * Makes a batch's pending operations (or compensations) ready: all of them, or only
+	 * the next in order; answers how many.
 	 */
-	int release(UUID batchId, boolean compensations, int limit) {
-		var ids = jdbc.sql("""
-				select id from batch_operation where batch_id = :batch and status = 'pending' and kind = :kind
-				order by seq limit :limit""")
+	int release(UUID batchId, boolean compensations, boolean all) {
+		return jdbc.sql("""
+				update batch_operation set status = 'ready'
+				where batch_id = :batch and kind = :kind and status = 'pending'
+				  and (:all or seq = (select min(seq) from batch_operation
+				                      where batch_id = :batch and kind = :kind and status = 'pending'))""")
 			.param("batch", batchId)
 			.param("kind", compensations ? "compensation" : "operation")
-			.param("limit", limit)
-			.query(UUID.class)
-			.list();
-		if (ids.isEmpty()) {
-			return 0;
-		}
-		return jdbc.sql("update batch_operation set status = 'ready' where id in (:ids)").param("ids", ids).update();
+			.param("all", all)
+			.update();
 	}
 
 	/** Cancels a batch's operations that have not started; answers how many. */
@@ -431,6 +481,22 @@ class BatchRepository {
 
 	long lastEventSeq() {
 		return jdbc.sql("select coalesce(max(seq), 0) from batch_event").query(Long.class).single();
+	}
+
+	/**
+	 * Events after {@code afterSeq} written before {@code settledBefore}, of one batch or
+	 * of all of a customer's batches; the page ends before the first newer one.
+	 */
+	List<BatchEvent> settledEvents(String customerId, @Nullable UUID batchId, long afterSeq, Instant settledBefore,
+			int limit) {
+		var page = new java.util.ArrayList<BatchEvent>();
+		for (var event : events(customerId, batchId, afterSeq, limit)) {
+			if (!event.at().isBefore(settledBefore)) {
+				break;
+			}
+			page.add(event);
+		}
+		return page;
 	}
 
 	/** Events after {@code afterSeq}, of one batch or of all of a customer's batches. */

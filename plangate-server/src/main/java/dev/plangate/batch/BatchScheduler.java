@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -92,12 +91,8 @@ class BatchScheduler implements SmartLifecycle {
 			int count = 0;
 			while (total < settings.systemConcurrency()) {
 				var next = candidates.stream()
-					.filter(b -> b.maxConcurrent() == null
-							|| processing.getOrDefault(b.customerId(), 0) < b.maxConcurrent())
-					.min(Comparator.comparingLong((Batch b) -> -effectiveLevel(b, now))
-						.thenComparingInt(b -> processing.getOrDefault(b.customerId(), 0))
-						.thenComparing(Batch::submittedAt)
-						.thenComparing(Batch::id));
+					.filter(b -> mayStart(b, processing))
+					.min(admissionOrder(processing, now));
 				if (next.isEmpty()) {
 					break;
 				}
@@ -112,6 +107,33 @@ class BatchScheduler implements SmartLifecycle {
 			return count;
 		});
 		return admitted == null ? 0 : admitted;
+	}
+
+	/**
+	 * A queued batch's place in the admission order (1: next), as things stand: batches
+	 * whose customers are at their cap wait behind all others.
+	 */
+	int position(Batch batch) {
+		var processing = repository.processingByCustomer();
+		var now = clock.instant();
+		var order = admissionOrder(processing, now);
+		var queued = repository.queued(1000);
+		var ahead = queued.stream()
+			.filter(b -> !b.id().equals(batch.id()))
+			.filter(b -> mayStart(b, processing) && (!mayStart(batch, processing) || order.compare(b, batch) < 0))
+			.count();
+		return (int) ahead + 1;
+	}
+
+	private static boolean mayStart(Batch batch, Map<String, Integer> processing) {
+		return batch.maxConcurrent() == null || processing.getOrDefault(batch.customerId(), 0) < batch.maxConcurrent();
+	}
+
+	private Comparator<Batch> admissionOrder(Map<String, Integer> processing, Instant now) {
+		return Comparator.comparingLong((Batch b) -> -effectiveLevel(b, now))
+			.thenComparingInt(b -> processing.getOrDefault(b.customerId(), 0))
+			.thenComparing(Batch::submittedAt)
+			.thenComparing(Batch::id);
 	}
 
 	/** The plan's priority, raised one level for every {@code agingPerLevel} waited. */
@@ -131,35 +153,50 @@ class BatchScheduler implements SmartLifecycle {
 		long vtime = repository.lowestReadyRank(batch.region()).orElse(highest);
 		long tag = Math.max(vtime, repository.lastTag(batch.region(), batch.customerId()));
 		long step = TAG_STEP / (1 + batch.priority());
-		var ranks = new LinkedHashMap<Integer, Long>();
-		for (int seq = 0; seq < batch.operationCount(); seq++) {
-			tag += step;
-			ranks.put(seq, tag);
-		}
-		repository.rank(batch.id(), ranks);
+		repository.rank(batch.id(), false, 0, tag + step, step);
+		tag += step * batch.operationCount();
 		repository.setLastTag(batch.region(), batch.customerId(), tag);
 		repository.setClock(batch.region(), Math.max(highest, tag));
-		repository.release(batch.id(), false, batch.parallel() ? Integer.MAX_VALUE : 1);
+		repository.release(batch.id(), false, batch.parallel());
 		lifecycle.event(batch, "batch.processing", Map.of("startedAt", now.toString()));
 		metrics.admitted(batch, now);
 		ready.signal();
 		return true;
 	}
 
-	/** Retries or fails operations whose lease ran out; fails batches past deadline. */
+	/**
+	 * Retries or fails operations whose lease ran out; fails batches past their deadline.
+	 * Each is handled on its own, so one that cannot be does not hold up the others.
+	 */
 	void sweep() {
 		var now = clock.instant();
 		for (var id : repository.expiredLeases(now, 500)) {
-			workers.leaseExpired(id);
+			try {
+				workers.leaseExpired(id);
+			}
+			catch (RuntimeException ex) {
+				log.warn("Could not end the expired lease of operation {}", id, ex);
+			}
 		}
 		for (var id : repository.overdue(now, 100)) {
-			transactions.executeWithoutResult(status -> repository.lock(id).ifPresent(batch -> {
-				if (batch.status() == BatchStatus.PROCESSING && batch.deadlineAt() != null
-						&& !batch.deadlineAt().isAfter(clock.instant())) {
-					lifecycle.fail(batch,
-							"the batch ran out of time (" + batch.batchTimeout().toSeconds() + " s to finish)");
-				}
-			}));
+			try {
+				transactions.executeWithoutResult(status -> repository.lock(id).ifPresent(this::overdue));
+			}
+			catch (RuntimeException ex) {
+				log.warn("Could not end overdue batch {}", id, ex);
+			}
+		}
+	}
+
+	private void overdue(Batch batch) {
+		if (batch.deadlineAt() == null || batch.deadlineAt().isAfter(clock.instant())) {
+			return;
+		}
+		if (batch.status() == BatchStatus.PROCESSING) {
+			lifecycle.fail(batch, "the batch ran out of time (" + batch.batchTimeout().toSeconds() + " s to finish)");
+		}
+		else if (batch.status() == BatchStatus.ROLLING_BACK) {
+			lifecycle.rollbackTimedOut(batch);
 		}
 	}
 
@@ -167,19 +204,16 @@ class BatchScheduler implements SmartLifecycle {
 		long lastRefresh = 0;
 		while (running) {
 			long seen = ready.batchesVersion();
-			try {
-				if (System.nanoTime() - lastRefresh > METRICS_REFRESH.toNanos()) {
-					metrics.refresh();
-					lastRefresh = System.nanoTime();
-				}
-				sweep();
+			if (System.nanoTime() - lastRefresh > METRICS_REFRESH.toNanos()) {
+				lastRefresh = System.nanoTime();
+				guarded("Refreshing batch metrics", metrics::refresh);
+			}
+			guarded("Sweeping leases and deadlines", this::sweep);
+			guarded("Admitting batches", () -> {
 				while (admit() > 0) {
 					// admit until the caps or the queue are exhausted
 				}
-			}
-			catch (RuntimeException ex) {
-				log.warn("Batch scheduling failed; retrying shortly", ex);
-			}
+			});
 			try {
 				ready.awaitBatches(seen, settings.tick());
 			}
@@ -187,6 +221,16 @@ class BatchScheduler implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 				return;
 			}
+		}
+	}
+
+	/** Each step of a turn on its own: one failing does not skip the others. */
+	private static void guarded(String what, Runnable step) {
+		try {
+			step.run();
+		}
+		catch (RuntimeException ex) {
+			log.warn("{} failed; retrying shortly", what, ex);
 		}
 	}
 

@@ -28,6 +28,16 @@ import tools.jackson.databind.JsonNode;
 @Service
 public class BatchService {
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatchService.class);
+
+	/**
+	 * How old an event must be before pages show it. Event numbers are given out as
+	 * transactions write, but they commit in their own order; a page that showed the
+	 * newest events could show number 11 before number 10 commits, and a reader resuming
+	 * after 11 would miss 10. Live streams wait for such gaps instead.
+	 */
+	static final Duration SETTLED = Duration.ofSeconds(2);
+
 	private final BatchRepository repository;
 
 	private final BatchPolicy policy;
@@ -79,8 +89,12 @@ public class BatchService {
 			@Nullable Duration operationTimeout, @Nullable Duration batchTimeout, Map<String, Object> metadata) {
 	}
 
-	/** A batch with its operations, and its place in the queue while queued. */
-	public record Details(Batch batch, List<Operation> operations, @Nullable Integer position) {
+	/**
+	 * A batch with its operations (none in lists), how many of them are in each state,
+	 * and its place in the queue while queued.
+	 */
+	public record Details(Batch batch, List<Operation> operations, Map<OperationStatus, Integer> counts,
+			@Nullable Integer position) {
 	}
 
 	public Details submit(NewBatch request) {
@@ -133,7 +147,13 @@ public class BatchService {
 			lifecycle.event(batch, "batch.queued",
 					Map.of("operations", size, "region", region, "priority", batch.priority()));
 		});
-		scheduler.admit();
+		try {
+			scheduler.admit();
+		}
+		catch (RuntimeException ex) {
+			// the batch is stored: the scheduler admits it on its next turn
+			log.warn("Admitting batches after a submission failed; the scheduler retries", ex);
+		}
 		return get(batch.customerId(), batch.id());
 	}
 
@@ -167,9 +187,14 @@ public class BatchService {
 	/** One of a customer's batches; another customer's answers 404. */
 	public Details get(String customerId, UUID id) {
 		var batch = find(customerId, id);
-		Integer position = batch.status() == BatchStatus.QUEUED
-				? repository.queuedBefore(batch.submittedAt(), batch.id()) + 1 : null;
-		return new Details(batch, repository.operations(id), position);
+		Integer position = batch.status() == BatchStatus.QUEUED ? scheduler.position(batch) : null;
+		var operations = repository.operations(id);
+		var counts = new java.util.EnumMap<OperationStatus, Integer>(OperationStatus.class);
+		for (var status : OperationStatus.values()) {
+			counts.put(status, 0);
+		}
+		operations.stream().filter(o -> !o.isCompensation()).forEach(o -> counts.merge(o.status(), 1, Integer::sum));
+		return new Details(batch, operations, counts, position);
 	}
 
 	private Batch find(String customerId, UUID id) {
@@ -182,7 +207,7 @@ public class BatchService {
 	}
 
 	/** A customer's batches, newest first. */
-	public Page<Batch> list(String customerId, @Nullable BatchStatus status, @Nullable String cursor, int limit) {
+	public Page<Details> list(String customerId, @Nullable BatchStatus status, @Nullable String cursor, int limit) {
 		customers.get(customerId);
 		Instant before = null;
 		UUID beforeId = null;
@@ -208,7 +233,11 @@ public class BatchService {
 				.encodeToString(
 						(last.submittedAt() + " " + last.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		}
-		return new Page<>(batches, next);
+		var counts = repository.countsOf(batches.stream().map(Batch::id).toList());
+		return new Page<>(batches.stream()
+			.map(b -> new Details(b, List.of(), counts.get(b.id()),
+					b.status() == BatchStatus.QUEUED ? scheduler.position(b) : null))
+			.toList(), next);
 	}
 
 	/**
@@ -225,6 +254,13 @@ public class BatchService {
 					.with("id", id.toString())
 					.with("status", batch.status().id());
 			}
+			if (batch.status() == BatchStatus.FAILING || batch.status() == BatchStatus.ROLLING_BACK) {
+				// its compensations must run, or what it did would stay done
+				throw new PlangateException(ErrorCode.BATCH_NOT_CANCELLABLE,
+						"Batch " + id + " has failed and is undoing what it did; it cannot be cancelled")
+					.with("id", id.toString())
+					.with("status", batch.status().id());
+			}
 			lifecycle.cancel(batch);
 		});
 		return get(customerId, id);
@@ -235,7 +271,7 @@ public class BatchService {
 	 */
 	public List<BatchEvent> events(String customerId, @Nullable UUID batchId, long afterSeq, int limit) {
 		checkOwner(customerId, batchId);
-		return repository.events(customerId, batchId, afterSeq, limit);
+		return repository.settledEvents(customerId, batchId, afterSeq, clock.instant().minus(SETTLED), limit);
 	}
 
 	/**

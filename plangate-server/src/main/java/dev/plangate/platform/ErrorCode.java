@@ -56,6 +56,7 @@ public enum ErrorCode {
 	BATCH_NOT_FOUND(HttpStatus.NOT_FOUND, "The customer has no such batch"),
 	BATCH_SIZE_EXCEEDED(HttpStatus.PAYMENT_REQUIRED, "The batch has more operations than the plan allows"),
 	BATCH_FINISHED(HttpStatus.CONFLICT, "The batch has finished"),
+	BATCH_NOT_CANCELLABLE(HttpStatus.CONFLICT, "The batch is undoing what it did and cannot be cancelled"),
 	OPERATION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such batch operation"),
 	OPERATION_LEASE_LOST(HttpStatus.CONFLICT, "The worker no longer holds this operation"),
 	GRANT_NOT_FOUND(HttpStatus.NOT_FOUND, "The customer has no such grant"),

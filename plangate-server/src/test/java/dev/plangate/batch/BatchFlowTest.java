@@ -91,11 +91,15 @@ class BatchFlowTest extends ServerTest {
 		assertThat(done.path("status").asString()).isEqualTo("completed");
 		assertThat(done.path("progress").asDouble()).isEqualTo(100.0);
 		assertThat(done.path("counts").path("succeeded").asInt()).isEqualTo(2);
-		var events = api
-			.get("/v1/batches/" + submitted.path("id").asString() + "/events?customerId=" + Api.encode(customer))
-			.body();
+		// pages show events once they have settled, a moment after they happen
 		var types = new ArrayList<String>();
-		events.forEach(e -> types.add(e.path("type").asString()));
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+			types.clear();
+			api.get("/v1/batches/" + submitted.path("id").asString() + "/events?customerId=" + Api.encode(customer))
+				.body()
+				.forEach(e -> types.add(e.path("type").asString()));
+			return types.contains("batch.completed");
+		});
 		assertThat(types).startsWith("batch.queued", "batch.processing").endsWith("batch.completed");
 	}
 

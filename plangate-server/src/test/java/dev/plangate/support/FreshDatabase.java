@@ -21,7 +21,7 @@ public final class FreshDatabase {
 		}
 		else {
 			registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + name
-					+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+					+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
 		}
 	}
 
