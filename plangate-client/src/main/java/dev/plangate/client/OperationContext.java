@@ -63,10 +63,13 @@ public final class OperationContext {
 		return "compensation".equals(task.path("kind").asString());
 	}
 
-	/** Reports progress (0 to 100); sent with the next heartbeat. */
+	/**
+	 * Reports progress (0 to 100) and a message (cut to 500 characters); sent with the
+	 * next heartbeat.
+	 */
 	public void progress(int percent, @Nullable String message) {
 		this.progress = Math.max(0, Math.min(100, percent));
-		this.message = message;
+		this.message = message == null || message.length() <= 500 ? message : message.substring(0, 500);
 	}
 
 	/**

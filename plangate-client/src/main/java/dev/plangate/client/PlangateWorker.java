@@ -121,7 +121,16 @@ public final class PlangateWorker implements AutoCloseable {
 				for (var task : tasks) {
 					var operation = new OperationContext(task);
 					running.put(operation.id(), operation);
-					operations.execute(() -> run(operation));
+					try {
+						operations.execute(() -> run(operation));
+					}
+					catch (java.util.concurrent.RejectedExecutionException ex) {
+						// closing: hand it back at once rather than let its lease run out
+						running.remove(operation.id());
+						slots.release();
+						report(operation, () -> api.fail(operation.id(), workerId, "the worker is shutting down",
+								"worker_stopping", true));
+					}
 				}
 				backoff = 500;
 			}
@@ -216,8 +225,12 @@ public final class PlangateWorker implements AutoCloseable {
 					// the lease is gone: whatever this attempt does will not count
 					operation.cancel();
 				}
+				else {
+					log.warn("Plangate refused the heartbeat of operation {}: {}", operation.id(), ex.getMessage());
+				}
 			}
-			catch (IOException ex) {
+			catch (IOException | RuntimeException ex) {
+				// one bad heartbeat must not end the heartbeats of all
 				log.warn("Heartbeat of operation {} failed: {}", operation.id(), ex.getMessage());
 			}
 			catch (InterruptedException ex) {

@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
  * <p>
  * Event numbers are given out when a transaction writes them, but transactions commit in
  * their own order: a lower number can appear a moment after a higher one. The reader
- * waits up to {@link #GAP_TIMEOUT} for a missing number before it gives it up as rolled
- * back, and sends each event once, so none is lost to that race.
+ * sends events in number order only, waiting up to {@link #GAP_TIMEOUT} for a missing
+ * number before it gives it up as rolled back, so a subscriber resuming after the last
+ * number it got misses nothing.
  */
 @Component
 class BatchEventStream implements SmartLifecycle {
@@ -110,11 +111,11 @@ class BatchEventStream implements SmartLifecycle {
 
 	private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
-	/** Every event up to here has been handled. */
-	private long cursor;
+	/** Every event up to here has been sent (or given up as rolled back). */
+	private volatile long cursor;
 
-	/** Events above the cursor already handled. */
-	private final TreeSet<Long> handled = new TreeSet<>();
+	/** Events read above the cursor, waiting for the numbers below them. */
+	private final java.util.TreeMap<Long, BatchEvent> waiting = new java.util.TreeMap<>();
 
 	/** Missing numbers above the cursor, and since when they have been missing. */
 	private final Map<Long, Long> missingSince = new HashMap<>();
@@ -127,9 +128,13 @@ class BatchEventStream implements SmartLifecycle {
 		this.repository = repository;
 	}
 
+	/** The most events a new subscriber is sent from the table before live ones. */
+	static final int MAX_CATCH_UP = 10_000;
+
 	/**
-	 * Sends the events after {@code afterSeq} of one batch (or all of a customer's), then
-	 * every new one until the sink is gone.
+	 * Sends the events after {@code afterSeq} of one batch (or all of a customer's), up
+	 * to where the live reader has come (at most {@link #MAX_CATCH_UP}), then every new
+	 * one until the sink is gone.
 	 */
 	void subscribe(String customerId, @Nullable UUID batchId, long afterSeq, Sink sink) {
 		var subscription = new Subscription(customerId, batchId, sink, afterSeq);
@@ -137,19 +142,29 @@ class BatchEventStream implements SmartLifecycle {
 		// it is sent, so that nothing falls between the two and order is kept
 		synchronized (subscription) {
 			subscriptions.add(subscription);
-			long replayed = afterSeq;
-			while (true) {
-				var missed = repository.events(customerId, batchId, replayed, 1000);
-				for (var event : missed) {
-					if (!subscription.deliver(event)) {
-						subscriptions.remove(subscription);
+			try {
+				long upTo = cursor;
+				long replayed = Math.max(afterSeq, upTo - MAX_CATCH_UP);
+				while (replayed < upTo) {
+					var missed = repository.events(customerId, batchId, replayed, 1000);
+					for (var event : missed) {
+						if (event.seq() > upTo) {
+							return;
+						}
+						if (!subscription.deliver(event)) {
+							subscriptions.remove(subscription);
+							return;
+						}
+						replayed = event.seq();
+					}
+					if (missed.size() < 1000) {
 						return;
 					}
-					replayed = event.seq();
 				}
-				if (missed.size() < 1000) {
-					return;
-				}
+			}
+			catch (RuntimeException ex) {
+				subscriptions.remove(subscription);
+				throw ex;
 			}
 		}
 	}
@@ -158,33 +173,40 @@ class BatchEventStream implements SmartLifecycle {
 		return subscriptions.size();
 	}
 
-	/** Reads new events and hands them to subscribers; package-visible for tests. */
+	/**
+	 * Reads new events and hands them to subscribers in number order: an event is sent
+	 * only once every lower number has been sent or given up as rolled back, so a reader
+	 * resuming after the last number it got misses nothing. Package-visible for tests.
+	 */
 	void pump() {
 		var now = System.nanoTime();
+		var wallNow = java.time.Instant.now();
 		for (var event : repository.eventsAfter(cursor, 1000)) {
-			if (!handled.add(event.seq())) {
-				continue;
-			}
-			missingSince.remove(event.seq());
-			for (var subscription : subscriptions) {
-				if (subscription.wants(event) && !subscription.deliver(event)) {
-					subscriptions.remove(subscription);
-				}
+			if (event.seq() > cursor) {
+				waiting.putIfAbsent(event.seq(), event);
 			}
 		}
-		if (handled.isEmpty()) {
+		if (waiting.isEmpty()) {
 			return;
 		}
-		for (long seq = cursor + 1; seq < handled.last(); seq++) {
-			if (!handled.contains(seq)) {
-				missingSince.putIfAbsent(seq, now);
+		// a missing number below an event written long enough ago is given up: numbers
+		// are given out in order, so its transaction began before that event was written
+		long newest = waiting.lastKey();
+		for (long seq = cursor + 1; seq < newest; seq++) {
+			if (!waiting.containsKey(seq)) {
+				var later = waiting.higherEntry(seq).getValue();
+				long age = java.time.Duration.between(later.at(), wallNow).toNanos();
+				missingSince.putIfAbsent(seq, now - Math.max(0, age));
 			}
 		}
 		while (true) {
 			long next = cursor + 1;
+			var event = waiting.remove(next);
 			Long missing = missingSince.get(next);
-			if (handled.remove(next)) {
+			if (event != null) {
 				cursor = next;
+				missingSince.remove(next);
+				send(event);
 			}
 			else if (missing != null && now - missing > GAP_TIMEOUT.toNanos()) {
 				missingSince.remove(next);
@@ -192,6 +214,14 @@ class BatchEventStream implements SmartLifecycle {
 			}
 			else {
 				return;
+			}
+		}
+	}
+
+	private void send(BatchEvent event) {
+		for (var subscription : subscriptions) {
+			if (subscription.wants(event) && !subscription.deliver(event)) {
+				subscriptions.remove(subscription);
 			}
 		}
 	}
@@ -230,7 +260,7 @@ class BatchEventStream implements SmartLifecycle {
 	 */
 	private void skipToEnd() {
 		cursor = Math.max(cursor, repository.lastEventSeq() - 1000);
-		handled.clear();
+		waiting.clear();
 		missingSince.clear();
 	}
 

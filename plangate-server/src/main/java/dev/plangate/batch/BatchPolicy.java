@@ -88,6 +88,17 @@ class BatchPolicy {
 		if (concurrency != null) {
 			var value = subscriptions.entitlement(customerId, concurrency).value();
 			maxConcurrent = value.unlimited() ? null : value.enabled() && value.limit() != null ? value.limit() : 0L;
+			if (maxConcurrent != null && maxConcurrent == 0) {
+				// no batch of it could ever start
+				throw new PlangateException(ErrorCode.FEATURE_NOT_IN_PLAN,
+						"The plan of customer '" + customerId + "' allows no '" + concurrency.key() + "'")
+					.with("customerId", customerId)
+					.with("feature", concurrency.key())
+					.with("upgradePlan", cheapestPlan(p -> {
+						var v = SubscriptionService.effective(concurrency, null, p);
+						return v.unlimited() || (v.enabled() && v.limit() != null && v.limit() > 0);
+					}));
+			}
 		}
 		var parallel = feature(settings.parallelFeature());
 		return new Limits(plan.key(), Math.max(0, plan.definition().queuePriority()), maxOperations, maxConcurrent,

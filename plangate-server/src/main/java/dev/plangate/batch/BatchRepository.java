@@ -126,9 +126,17 @@ class BatchRepository {
 		jdbc.sql("select id from batch_admission where id = 1 for update").query(Integer.class).single();
 	}
 
-	/** Queued batches, oldest first. */
-	List<Batch> queued(int limit) {
-		return jdbc.sql("select * from batch where status = 'queued' order by submitted_at, id limit :limit")
+	/**
+	 * Queued batches, oldest first, at most {@code perCustomer} of each customer, so that
+	 * one customer's backlog cannot hide everyone else's batches.
+	 */
+	List<Batch> queued(int perCustomer, int limit) {
+		return jdbc.sql("""
+				select * from (
+				  select b.*, row_number() over (partition by customer_id order by submitted_at, id) as place
+				  from batch b where status = 'queued') q
+				where place <= :perCustomer order by submitted_at, id limit :limit""")
+			.param("perCustomer", perCustomer)
 			.param("limit", limit)
 			.query(this::batch)
 			.list();

@@ -86,7 +86,7 @@ class BatchScheduler implements SmartLifecycle {
 			if (total >= settings.systemConcurrency()) {
 				return 0;
 			}
-			var candidates = new ArrayList<>(repository.queued(1000));
+			var candidates = new ArrayList<>(repository.queued(settings.systemConcurrency(), 1000));
 			var now = clock.instant();
 			int count = 0;
 			while (total < settings.systemConcurrency()) {
@@ -117,7 +117,7 @@ class BatchScheduler implements SmartLifecycle {
 		var processing = repository.processingByCustomer();
 		var now = clock.instant();
 		var order = admissionOrder(processing, now);
-		var queued = repository.queued(1000);
+		var queued = repository.queued(settings.systemConcurrency(), 1000);
 		var ahead = queued.stream()
 			.filter(b -> !b.id().equals(batch.id()))
 			.filter(b -> mayStart(b, processing) && (!mayStart(batch, processing) || order.compare(b, batch) < 0))

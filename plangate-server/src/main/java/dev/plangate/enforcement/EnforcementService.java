@@ -123,7 +123,7 @@ public class EnforcementService {
 				Set.of(FeatureKind.SWITCH, FeatureKind.SETTING, FeatureKind.QUOTA, FeatureKind.RATE),
 				"check and consume decide switch, setting, quota and rate features; take leases of concurrency "
 						+ "features");
-		if (gate.refusal() != null && !openedByGrants(gate, customerId)) {
+		if (gate.refusal() != null && !openedByGrants(gate, customerId, consumeKey)) {
 			return gate.refusal();
 		}
 		var feature = gate.feature();
@@ -171,12 +171,14 @@ public class EnforcementService {
 
 	/**
 	 * A quota the plan leaves out (or at 0) is still open to a customer holding active
-	 * grants of it: they are its whole allowance.
+	 * grants of it: they are its whole allowance. A consume decided before (when grants
+	 * opened it) is answered as it was, even once they are spent.
 	 */
-	private boolean openedByGrants(Gate gate, String customerId) {
+	private boolean openedByGrants(Gate gate, String customerId, @Nullable String consumeKey) {
 		var refusal = java.util.Objects.requireNonNull(gate.refusal());
 		return ErrorCode.FEATURE_NOT_IN_PLAN.code().equals(refusal.code()) && gate.feature().kind() == FeatureKind.QUOTA
-				&& grants.left(customerId, gate.feature().key()) != null;
+				&& (grants.left(customerId, gate.feature().key()) != null
+						|| (consumeKey != null && metering.decided(customerId, consumeKey)));
 	}
 
 	/**

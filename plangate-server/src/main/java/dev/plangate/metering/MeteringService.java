@@ -161,6 +161,11 @@ public class MeteringService {
 		return await(writer.consume(event, limit)).get(0);
 	}
 
+	/** Whether a consume under this key was decided before, admitted or refused. */
+	public boolean decided(String customerId, String eventId) {
+		return ledger.find(customerId, eventId).isPresent() || ledger.refusal(customerId, eventId).isPresent();
+	}
+
 	/**
 	 * The period of a quota holding now, for a customer with the given billing period.
 	 */

@@ -73,4 +73,22 @@ class BatchPlanTimeoutsTest extends ServerTest {
 		assertThat(batch.path("batchTimeoutSeconds").asLong()).isEqualTo(600);
 	}
 
+	@Test
+	void aPlanAllowingNoBatchAtOnceIsRefusedRatherThanQueuedForever() {
+		// given
+		var customer = newCustomer("timeouts");
+		var moved = api.post("/v1/customers/" + customer + "/subscription", "{\"plan\":\"closed\"}");
+		assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+
+		// when
+		var response = api.post("/v1/batches",
+				"{\"customerId\":\"%s\",\"operations\":[{\"type\":\"x\"}]}".formatted(customer));
+
+		// then
+		assertThat(response.status()).as(response.toString()).isEqualTo(402);
+		assertThat(response.code()).isEqualTo("feature_not_in_plan");
+		assertThat(response.body().path("feature").asString()).isEqualTo("concurrent_batches");
+		assertThat(response.body().path("upgradePlan").asString()).isEqualTo("basic");
+	}
+
 }

@@ -420,4 +420,24 @@ class GrantsApiTest extends ServerTest {
 			.asLong();
 	}
 
+	@Test
+	void aRepeatedConsumeOnAQuotaOpenedByGrantsGetsItsFirstAnswerOnceTheGrantsAreSpent() {
+		// given: the plan leaves the quota at 0; a grant of 2 opens it
+		var customer = customerWithAllowance(0);
+		grant(customer, 2, "");
+		var first = consume(customer, 2, "spend-all");
+
+		// when
+		var repeat = consume(customer, 2, "spend-all");
+		var next = consume(customer, 1);
+
+		// then
+		assertThat(first.status()).as(first.toString()).isEqualTo(200);
+		assertThat(repeat.status()).as(repeat.toString()).isEqualTo(200);
+		assertThat(repeat.body().path("duplicate").asBoolean()).isTrue();
+		assertThat(repeat.body().path("fromGrants").asLong()).isEqualTo(2);
+		assertThat(next.status()).as(next.toString()).isEqualTo(402);
+		assertThat(next.code()).isEqualTo("feature_not_in_plan");
+	}
+
 }
