@@ -1,0 +1,90 @@
+package dev.plangate.bench;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+import dev.plangate.bench.Options.Section;
+
+/**
+ * Runs the benchmark: for each stack, HTTP check and consume against the server's ceiling
+ * and usage ingestion against plain JDBC; then Redis decisions against Bucket4j and the
+ * in-process decision cost; and prints each section's table and the targets met or
+ * missed. The server runs in this process, so the load generator shares its cores: the
+ * ratios, measured under the same conditions, are the figures to compare.
+ */
+public final class Bench {
+
+	private Bench() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Options options;
+		try {
+			options = Options.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.err.print(Options.USAGE);
+			System.exit(2);
+			return;
+		}
+		var out = System.out;
+		describeMachine(out, args);
+		var targets = new Targets();
+		for (var stack : options.stacks()) {
+			if (options.runs(Section.HTTP) || options.runs(Section.INGEST)) {
+				try (var server = Server.start(stack, options)) {
+					if (options.runs(Section.HTTP)) {
+						new HttpSection(server, options, targets).run(out);
+					}
+					if (options.runs(Section.INGEST)) {
+						new IngestSection(server, options, targets).run(out);
+					}
+				}
+			}
+		}
+		if (options.runs(Section.REDIS) && options.runs(Stack.POSTGRES)) {
+			new RedisSection(options, targets).run(out);
+		}
+		if (options.runs(Section.JMH)) {
+			new JmhSection().run(out);
+		}
+		targets.print(out);
+		// the servers' and Lettuce's non-daemon threads are stopped, but not all of them
+		// at once
+		System.exit(0);
+	}
+
+	private static void describeMachine(PrintStream out, String[] args) throws Exception {
+		var runtime = Runtime.getRuntime();
+		out.println("Plangate bench, " + OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS));
+		out.printf("machine: %s, %d cores, %,d MiB memory, %s %s (%s)%n", cpuModel(), runtime.availableProcessors(),
+				((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+					.getTotalMemorySize() >> 20,
+				System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"));
+		out.printf("JVM: %s %s, heap up to %,d MiB, %s%n", System.getProperty("java.vm.name"),
+				System.getProperty("java.runtime.version"), runtime.maxMemory() >> 20,
+				ManagementFactory.getRuntimeMXBean().getInputArguments());
+		out.println("arguments: " + String.join(" ", args));
+		out.println();
+	}
+
+	private static String cpuModel() throws Exception {
+		var cpuinfo = Path.of("/proc/cpuinfo");
+		if (!Files.isReadable(cpuinfo)) {
+			return "CPU unknown";
+		}
+		try (var lines = Files.lines(cpuinfo)) {
+			return lines.filter(l -> l.startsWith("model name"))
+				.map(l -> l.substring(l.indexOf(':') + 1).strip())
+				.findFirst()
+				.orElse("CPU unknown");
+		}
+	}
+
+}

@@ -1,0 +1,134 @@
+package dev.plangate.bench;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Batched usage ingestion, acknowledged only once committed. The baseline is the same
+ * rows inserted straight into the same ledger table over JDBC, in the same batches, from
+ * as many senders, one transaction a batch: what the database allows before any of the
+ * server's work (HTTP, JSON, validation, customer lookups, totals).
+ */
+final class IngestSection {
+
+	private final Server server;
+
+	private final Options options;
+
+	private final Targets targets;
+
+	IngestSection(Server server, Options options, Targets targets) {
+		this.server = server;
+		this.options = options;
+		this.targets = targets;
+	}
+
+	void run(PrintStream out) {
+		var cpu = new CpuShare();
+		int batch = options.batchEvents();
+		var viaServer = Load.closed("POST /v1/usage-events", options.senders(), options.warmup(), options.duration(),
+				() -> new HttpSection.HttpCaller(server, n -> server.request("POST", "/v1/usage-events", body(n))));
+		var viaJdbc = Load.closed("JDBC batch insert into usage_event", options.senders(), options.warmup(),
+				options.duration(), () -> new JdbcCaller(server, batch));
+
+		out.printf("== Usage ingestion on %s: %,d events a request, %d senders, %s each after %s warm-up%n",
+				server.stack.title, batch, options.senders(), Table.duration(options.duration()),
+				Table.duration(options.warmup()));
+		var table = new Table("path", "events/s", "x JDBC", "p50 ms", "p99 ms", "failed", "target");
+		double serverRate = viaServer.throughput() * batch;
+		double jdbcRate = viaJdbc.throughput() * batch;
+		String target = server.stack == Stack.POSTGRES ? targets.check("PostgreSQL: ingestion >= 100,000 events/s",
+				serverRate >= 100_000, Table.count(serverRate) + "/s") : "";
+		table.row(viaServer.name(), Table.count(serverRate), Table.ratio(serverRate / jdbcRate),
+				Table.millis(viaServer.p50Millis()), Table.millis(viaServer.p99Millis()),
+				Table.count(viaServer.failures()), target);
+		table.row(viaJdbc.name(), Table.count(jdbcRate), Table.ratio(1), Table.millis(viaJdbc.p50Millis()),
+				Table.millis(viaJdbc.p99Millis()), Table.count(viaJdbc.failures()), "");
+		table.print(out);
+		out.println(cpu.since());
+		HttpSection.failures(out, viaServer, viaJdbc);
+	}
+
+	/**
+	 * The n-th request's events, spread over the customers, each with an id of its own.
+	 */
+	private String body(long n) {
+		var json = new StringBuilder(options.batchEvents() * 80).append("{\"events\":[");
+		for (int i = 0; i < options.batchEvents(); i++) {
+			json.append(i == 0 ? "" : ",")
+				.append("{\"id\":\"http-")
+				.append(n)
+				.append('-')
+				.append(i)
+				.append("\",\"customerId\":\"")
+				.append(Server.customer(i))
+				.append("\",\"feature\":\"api_calls\",\"amount\":1}");
+		}
+		return json.append("]}").toString();
+	}
+
+	/** One sender's connection, inserting a batch a transaction as the ledger does. */
+	private static final class JdbcCaller implements Load.Caller {
+
+		private final Connection connection;
+
+		private final PreparedStatement insert;
+
+		private final int batch;
+
+		JdbcCaller(Server server, int batch) {
+			this.batch = batch;
+			try {
+				this.connection = DriverManager.getConnection(server.jdbcUrl, server.jdbcUser, "");
+				connection.setAutoCommit(false);
+				this.insert = connection.prepareStatement("""
+						insert into usage_event (customer_id, event_id, feature_key, amount, occurred_at, period_start,
+						  recorded_at, properties, used_after)
+						values (?, ?, ?, ?, ?, ?, ?, null, null)
+						on conflict do nothing""");
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException("Cannot connect to " + server.jdbcUrl, ex);
+			}
+		}
+
+		@Override
+		public @Nullable String call(long n) throws SQLException {
+			var now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+			var monthStart = now.withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS);
+			for (int i = 0; i < batch; i++) {
+				insert.setString(1, Server.customer(i));
+				insert.setString(2, "jdbc-" + n + "-" + i);
+				insert.setString(3, "api_calls");
+				insert.setLong(4, 1);
+				insert.setObject(5, now);
+				insert.setObject(6, monthStart);
+				insert.setObject(7, now);
+				insert.addBatch();
+			}
+			insert.executeBatch();
+			connection.commit();
+			return null;
+		}
+
+		@Override
+		public void close() {
+			try {
+				connection.close();
+			}
+			catch (SQLException ex) {
+				// the run is over; nothing depends on this connection any more
+			}
+		}
+
+	}
+
+}

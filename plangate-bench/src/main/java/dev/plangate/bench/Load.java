@@ -1,0 +1,134 @@
+package dev.plangate.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Drives calls from a number of threads for a warm-up and then a measured duration, and
+ * records each measured call's latency. Closed loop: each thread calls again as soon as
+ * its call returns (the peak rate). Open loop: calls are due at a fixed rate whatever the
+ * answers' pace, and latency counts from when a call was due, so that a stalled server is
+ * not hidden by the load generator waiting for it (coordinated omission).
+ */
+final class Load {
+
+	/**
+	 * Latencies are kept in microseconds, up to a minute, to three significant digits.
+	 */
+	private static final long MAX_MICROS = 60_000_000;
+
+	private Load() {
+	}
+
+	/** One thread's way of making calls. */
+	interface Caller extends AutoCloseable {
+
+		/**
+		 * Makes the {@code n}-th call of the run (n is unique across threads).
+		 * @return null when it succeeded, else what went wrong
+		 */
+		@Nullable String call(long n) throws Exception;
+
+		@Override
+		default void close() {
+		}
+
+	}
+
+	/** As many calls as the threads can make. */
+	static Result closed(String name, int threads, Duration warmup, Duration duration, Supplier<Caller> callers) {
+		return run(name, threads, warmup, duration, callers, 0);
+	}
+
+	/** Calls due at {@code perSecond}, spread over the threads. */
+	static Result open(String name, int threads, double perSecond, Duration warmup, Duration duration,
+			Supplier<Caller> callers) {
+		return run(name, threads, warmup, duration, callers, (long) (1e9 / perSecond));
+	}
+
+	private static Result run(String name, int threads, Duration warmup, Duration duration, Supplier<Caller> callers,
+			long intervalNanos) {
+		long start = System.nanoTime() + 10_000_000;
+		long measureFrom = start + warmup.toNanos();
+		long end = measureFrom + duration.toNanos();
+		var sequence = new AtomicLong();
+		var workers = new ArrayList<Worker>();
+		for (int i = 0; i < threads; i++) {
+			var worker = new Worker(callers.get(), sequence, start, measureFrom, end, intervalNanos);
+			workers.add(worker);
+			worker.thread.start();
+		}
+		return Result.of(name, duration, join(workers));
+	}
+
+	private static List<Worker> join(List<Worker> workers) {
+		for (var worker : workers) {
+			try {
+				worker.thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while waiting for the load to finish", ex);
+			}
+		}
+		return workers;
+	}
+
+	/** One thread's calls and what it measured. */
+	static final class Worker {
+
+		final Histogram latencies = new Histogram(MAX_MICROS, 3);
+
+		long failures;
+
+		@Nullable String firstFailure;
+
+		private final Thread thread;
+
+		private Worker(Caller caller, AtomicLong sequence, long start, long measureFrom, long end, long interval) {
+			this.thread = new Thread(() -> {
+				try (caller) {
+					loop(caller, sequence, start, measureFrom, end, interval);
+				}
+			}, "bench-load");
+		}
+
+		private void loop(Caller caller, AtomicLong sequence, long start, long measureFrom, long end, long interval) {
+			LockSupport.parkNanos(start - System.nanoTime());
+			while (true) {
+				long n = sequence.getAndIncrement();
+				long due = interval == 0 ? System.nanoTime() : start + n * interval;
+				if (due >= end) {
+					return;
+				}
+				LockSupport.parkNanos(due - System.nanoTime());
+				String failure;
+				try {
+					failure = caller.call(n);
+				}
+				catch (Exception ex) {
+					failure = ex.toString();
+				}
+				if (due < measureFrom) {
+					continue;
+				}
+				if (failure == null) {
+					latencies.recordValue(Math.min(MAX_MICROS, (System.nanoTime() - due) / 1000));
+				}
+				else {
+					failures++;
+					firstFailure = firstFailure == null ? failure : firstFailure;
+				}
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.plangate.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.springframework.boot.convert.DurationStyle;
+
+/** The command line. */
+record Options(List<Stack> stacks, Set<Section> sections, Duration warmup, Duration duration, int connections,
+		int batchEvents, int senders, String postgresUrl, String postgresUser, String redisUrl) {
+
+	enum Section {
+
+		HTTP, INGEST, REDIS, JMH
+
+	}
+
+	static final String USAGE = """
+			java -jar plangate-bench/target/plangate-bench.jar [options]
+			  --stack embedded|postgres|both    which server set-up to measure (both)
+			  --only http,ingest,redis,jmh      which sections to run (all)
+			  --duration 10s                    each measured run
+			  --warmup 3s                       before each measured run
+			  --connections 16                  concurrent HTTP connections (and Redis threads)
+			  --batch 1000                      usage events per ingestion request
+			  --senders 4                       concurrent ingestion requests
+			  --postgres-url jdbc:postgresql://127.0.0.1:5432/   where the plangate_bench database is made
+			  --postgres-user postgres
+			  --redis-url redis://127.0.0.1:6379
+			""";
+
+	static Options parse(String[] args) {
+		var stacks = List.of(Stack.EMBEDDED, Stack.POSTGRES);
+		Set<Section> sections = EnumSet.allOf(Section.class);
+		var warmup = Duration.ofSeconds(3);
+		var duration = Duration.ofSeconds(10);
+		int connections = 16;
+		int batch = 1000;
+		int senders = 4;
+		String postgresUrl = "jdbc:postgresql://127.0.0.1:5432/";
+		String postgresUser = "postgres";
+		String redisUrl = "redis://127.0.0.1:6379";
+		for (int i = 0; i < args.length; i++) {
+			String name = args[i];
+			if (i + 1 >= args.length) {
+				throw new IllegalArgumentException(name + " needs a value");
+			}
+			String value = args[++i];
+			switch (name) {
+				case "--stack" ->
+					stacks = value.equals("both") ? stacks : List.of(Stack.valueOf(value.toUpperCase(Locale.ROOT)));
+				case "--only" -> sections = sections(value);
+				case "--duration" -> duration = DurationStyle.detectAndParse(value);
+				case "--warmup" -> warmup = DurationStyle.detectAndParse(value);
+				case "--connections" -> connections = Integer.parseInt(value);
+				case "--batch" -> batch = Integer.parseInt(value);
+				case "--senders" -> senders = Integer.parseInt(value);
+				case "--postgres-url" -> postgresUrl = value.endsWith("/") ? value : value + "/";
+				case "--postgres-user" -> postgresUser = value;
+				case "--redis-url" -> redisUrl = value;
+				default -> throw new IllegalArgumentException("Unknown option " + name);
+			}
+		}
+		return new Options(stacks, sections, warmup, duration, connections, batch, senders, postgresUrl, postgresUser,
+				redisUrl);
+	}
+
+	private static Set<Section> sections(String list) {
+		var sections = new ArrayList<Section>();
+		for (String name : list.split(",")) {
+			sections.add(Section.valueOf(name.strip().toUpperCase(Locale.ROOT)));
+		}
+		return EnumSet.copyOf(sections);
+	}
+
+	boolean runs(Section section) {
+		return sections.contains(section);
+	}
+
+	boolean runs(Stack stack) {
+		return stacks.contains(stack);
+	}
+
+}

@@ -1,0 +1,114 @@
+package dev.plangate.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.plangate.PlangateApplication;
+import dev.plangate.identity.ServerKeys;
+
+/**
+ * A Plangate server started in this process on a free port, with the default catalog, a
+ * fresh database and a known API key, and the customers the benchmark calls about.
+ */
+final class Server implements AutoCloseable {
+
+	/** Customers the load is spread over; bench-0 is also the one hot customer. */
+	static final int CUSTOMERS = 100;
+
+	final Stack stack;
+
+	final String jdbcUrl;
+
+	final String jdbcUser;
+
+	final InetSocketAddress address;
+
+	private final String apiKey;
+
+	private final Options options;
+
+	private final Path dataDir;
+
+	private final ConfigurableApplicationContext context;
+
+	private Server(Stack stack, Options options) throws Exception {
+		this.stack = stack;
+		this.options = options;
+		this.dataDir = Files.createTempDirectory("plangate-bench");
+		this.jdbcUrl = stack.jdbcUrl(options, dataDir);
+		this.jdbcUser = stack.jdbcUser(options);
+		this.apiKey = ServerKeys.generate();
+		stack.reset(options);
+		// command-line arguments, so that they win over application.yaml and any
+		// PLANGATE_*
+		// variables of the environment this runs in
+		var arguments = List.of("--server.port=0", "--logging.level.root=ERROR", "--logging.level.dev.plangate=WARN",
+				"--plangate.catalog=classpath:catalogs/default.yaml", "--plangate.bootstrap-api-key=" + apiKey,
+				"--plangate.data-dir=" + dataDir, "--spring.datasource.url=" + jdbcUrl,
+				"--spring.datasource.username=" + jdbcUser, "--spring.datasource.password=",
+				"--plangate.redis-url=" + stack.redisUrl(options),
+				"--plangate.redis-prefix=" + Stack.REDIS_PREFIX + "rl:");
+		this.context = new SpringApplicationBuilder(PlangateApplication.class).run(arguments.toArray(String[]::new));
+		int port = Objects.requireNonNull(context.getEnvironment().getProperty("local.server.port", Integer.class));
+		this.address = new InetSocketAddress("127.0.0.1", port);
+	}
+
+	/**
+	 * Starts a server and creates the customers: each on the enterprise plan (every
+	 * switch, unlimited API calls) with an API rate far above what the load reaches, so
+	 * that every call is admitted and each takes the whole decision path.
+	 */
+	static Server start(Stack stack, Options options) throws Exception {
+		var server = new Server(stack, options);
+		try (var http = new HttpConnection(server.address)) {
+			for (int i = 0; i < CUSTOMERS; i++) {
+				String customer = "/v1/customers/" + customer(i);
+				http.exchangeOrFail(server.request("PUT", customer, "{\"name\":\"Bench customer " + i + "\"}"));
+				http.exchangeOrFail(server.request("POST", customer + "/subscription", "{\"plan\":\"enterprise\"}"));
+				http.exchangeOrFail(server.request("PUT", customer + "/overrides/api_rate",
+						"{\"value\":1000000000,\"reason\":\"benchmark\"}"));
+			}
+		}
+		catch (IOException ex) {
+			server.close();
+			throw ex;
+		}
+		return server;
+	}
+
+	static String customer(long n) {
+		return "bench-" + n % CUSTOMERS;
+	}
+
+	/** An authenticated request to this server, with a JSON body if one is given. */
+	byte[] request(String method, String path, @Nullable String body) {
+		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), apiKey, body);
+	}
+
+	/** A request without credentials. */
+	byte[] anonymous(String method, String path) {
+		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), null, null);
+	}
+
+	@Override
+	public void close() throws Exception {
+		context.close();
+		stack.dropData(options);
+		try (Stream<Path> files = Files.walk(dataDir)) {
+			for (var file : files.sorted(Comparator.reverseOrder()).toList()) {
+				Files.delete(file);
+			}
+		}
+	}
+
+}
