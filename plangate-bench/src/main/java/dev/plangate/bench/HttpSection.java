@@ -26,10 +26,14 @@ final class HttpSection {
 		this.targets = targets;
 	}
 
+	/**
+	 * The ceiling is measured first and again last, and the higher taken, so that neither
+	 * a JIT not yet warm nor a neighbour's load during one of them flatters the ratios.
+	 */
 	void run(PrintStream out) {
 		var cpu = new CpuShare();
 		byte[] liveness = server.anonymous("GET", "/actuator/health/liveness");
-		var ceiling = peak(CEILING, n -> liveness);
+		var ceilingFirst = peak(CEILING + " (first)", n -> liveness);
 		var checkSwitch = peak("POST /v1/check (switch)", n -> check(n, "sso"));
 		var checkQuota = peak("POST /v1/check (quota)", n -> check(n, "api_calls"));
 		var consumeQuota = peak("POST /v1/consume (quota)", n -> consume(Server.customer(n), "api_calls", "spread", n));
@@ -38,13 +42,16 @@ final class HttpSection {
 		var consumeRate = peak("POST /v1/consume (rate)", n -> consume(Server.customer(n), "api_rate", "rate", n));
 		var checkHalf = halfPeak(checkQuota, n -> check(n, "api_calls"));
 		var consumeHalf = halfPeak(consumeQuota, n -> consume(Server.customer(n), "api_calls", "half", n));
+		var ceilingLast = peak(CEILING + " (last)", n -> liveness);
+		var ceiling = ceilingFirst.throughput() >= ceilingLast.throughput() ? ceilingFirst : ceilingLast;
 
 		String stack = server.stack.label;
 		out.printf("== HTTP on %s: %d connections, each path %s after %s warm-up%n", server.stack.title,
 				options.connections(), Table.duration(options.duration()), Table.duration(options.warmup()));
 		var peaks = new Table("path (closed loop, peak)", "req/s", "x ceiling", "p50 ms", "x", "p99 ms", "x", "failed",
 				"target");
-		row(peaks, ceiling, ceiling, "");
+		row(peaks, ceilingFirst, ceiling, "");
+		row(peaks, ceilingLast, ceiling, "");
 		row(peaks, checkSwitch, ceiling, "");
 		row(peaks, checkQuota, ceiling, ratioTarget(stack + ": check >= 0.8x ceiling", checkQuota, ceiling, 0.8));
 		row(peaks, consumeQuota, ceiling, ratioTarget(stack + ": consume >= 0.6x ceiling", consumeQuota, ceiling, 0.6));
@@ -56,7 +63,8 @@ final class HttpSection {
 		halfRow(half, consumeHalf, stack + ": consume p99 <= 2 ms at half peak");
 		half.print(out);
 		out.println(cpu.since());
-		failures(out, ceiling, checkSwitch, checkQuota, consumeQuota, consumeHot, consumeRate, checkHalf, consumeHalf);
+		failures(out, ceilingFirst, ceilingLast, checkSwitch, checkQuota, consumeQuota, consumeHot, consumeRate,
+				checkHalf, consumeHalf);
 	}
 
 	private byte[] check(long n, String feature) {

@@ -22,9 +22,9 @@ record Options(List<Stack> stacks, Set<Section> sections, Duration warmup, Durat
 	static final String USAGE = """
 			java -jar plangate-bench/target/plangate-bench.jar [options]
 			  --stack embedded|postgres|both    which server set-up to measure (both)
-			  --only http,ingest,redis,jmh      which sections to run (all)
-			  --duration 10s                    each measured run
-			  --warmup 3s                       before each measured run
+			  --only http,ingest,redis,jmh      which sections to run (all; redis with the postgres stack)
+			  --duration 8s                     each measured run
+			  --warmup 2s                       before each measured run
 			  --connections 16                  concurrent HTTP connections (and Redis threads)
 			  --batch 1000                      usage events per ingestion request
 			  --senders 4                       concurrent ingestion requests
@@ -36,8 +36,8 @@ record Options(List<Stack> stacks, Set<Section> sections, Duration warmup, Durat
 	static Options parse(String[] args) {
 		var stacks = List.of(Stack.EMBEDDED, Stack.POSTGRES);
 		Set<Section> sections = EnumSet.allOf(Section.class);
-		var warmup = Duration.ofSeconds(3);
-		var duration = Duration.ofSeconds(10);
+		var warmup = Duration.ofSeconds(2);
+		var duration = Duration.ofSeconds(8);
 		int connections = 16;
 		int batch = 1000;
 		int senders = 4;
@@ -46,6 +46,9 @@ record Options(List<Stack> stacks, Set<Section> sections, Duration warmup, Durat
 		String redisUrl = "redis://127.0.0.1:6379";
 		for (int i = 0; i < args.length; i++) {
 			String name = args[i];
+			if (name.equals("--help")) {
+				throw new IllegalArgumentException("Usage:");
+			}
 			if (i + 1 >= args.length) {
 				throw new IllegalArgumentException(name + " needs a value");
 			}
