@@ -1,18 +1,20 @@
 package dev.plangate.bench;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code check} and {@code consume} over HTTP against the same server's most trivial
  * endpoint, the liveness probe (public, no database, no business logic): the ceiling of
- * Tomcat, Spring MVC and Spring Security on this machine, measured in the same run.
+ * Tomcat, Spring MVC and Spring Security on this machine, measured in the same rounds.
  */
 final class HttpSection {
-
-	private static final String CEILING = "GET /actuator/health/liveness";
 
 	private final Server server;
 
@@ -26,45 +28,57 @@ final class HttpSection {
 		this.targets = targets;
 	}
 
-	/**
-	 * The ceiling is measured first and again last, and the higher taken, so that neither
-	 * a JIT not yet warm nor a neighbour's load during one of them flatters the ratios.
-	 */
+	/** A path and how to make its n-th request. */
+	private record Path(String name, LongFunction<byte[]> request) {
+	}
+
 	void run(PrintStream out) {
 		var cpu = new CpuShare();
 		byte[] liveness = server.anonymous("GET", "/actuator/health/liveness");
-		var ceilingFirst = peak(CEILING + " (first)", n -> liveness);
-		var checkSwitch = peak("POST /v1/check (switch)", n -> check(n, "sso"));
-		var checkQuota = peak("POST /v1/check (quota)", n -> check(n, "api_calls"));
-		var consumeQuota = peak("POST /v1/consume (quota)", n -> consume(Server.customer(n), "api_calls", "spread", n));
-		var consumeHot = peak("POST /v1/consume (quota, one customer)",
-				n -> consume(Server.customer(0), "api_calls", "hot", n));
-		var consumeRate = peak("POST /v1/consume (rate)", n -> consume(Server.customer(n), "api_rate", "rate", n));
-		var checkHalf = halfPeak(checkQuota, n -> check(n, "api_calls"));
-		var consumeHalf = halfPeak(consumeQuota, n -> consume(Server.customer(n), "api_calls", "half", n));
-		var ceilingLast = peak(CEILING + " (last)", n -> liveness);
-		var ceiling = ceilingFirst.throughput() >= ceilingLast.throughput() ? ceilingFirst : ceilingLast;
+		var ceilingPath = new Path("GET /actuator/health/liveness", n -> liveness);
+		var checkQuotaPath = new Path("POST /v1/check (quota)", n -> check(n, "api_calls"));
+		var consumeQuotaPath = new Path("POST /v1/consume (quota)", n -> consume(Server.customer(n), "api_calls", n));
+		var paths = List.of(ceilingPath, new Path("POST /v1/check (switch)", n -> check(n, "sso")), checkQuotaPath,
+				consumeQuotaPath,
+				new Path("POST /v1/consume (quota, one customer)", n -> consume(Server.customer(0), "api_calls", n)),
+				new Path("POST /v1/consume (rate)", n -> consume(Server.customer(n), "api_rate", n)));
+		// a round unmeasured first: the JIT compiles the whole stack on the first paths'
+		// time
+		// otherwise, and the first path measured would be the ceiling
+		paths.forEach(path -> Load.closed(path.name(), options.connections(), options.warmup(), Duration.ZERO,
+				() -> new HttpCaller(server, path.request())));
+		var peakRuns = Rounds.interleave(options.rounds(),
+				paths.stream().map(p -> (Supplier<Result>) () -> peak(p)).toList());
+		var peaks = peakRuns.stream().map(Rounds::fastest).toList();
+		var ceiling = peaks.get(0);
+		var checkQuota = peaks.get(2);
+		var consumeQuota = peaks.get(3);
+		var halfRuns = Rounds.interleave(options.rounds(), List.<Supplier<Result>>of(
+				() -> halfPeak(checkQuotaPath, checkQuota), () -> halfPeak(consumeQuotaPath, consumeQuota)));
+		var halves = halfRuns.stream()
+			.map(runs -> runs.stream().min(Comparator.comparingDouble(Result::p99Millis)).orElseThrow())
+			.toList();
 
 		String stack = server.stack.label;
-		out.printf("== HTTP on %s: %d connections, each path %s after %s warm-up%n", server.stack.title,
-				options.connections(), Table.duration(options.duration()), Table.duration(options.warmup()));
-		var peaks = new Table("path (closed loop, peak)", "req/s", "x ceiling", "p50 ms", "x", "p99 ms", "x", "failed",
-				"target");
-		row(peaks, ceilingFirst, ceiling, "");
-		row(peaks, ceilingLast, ceiling, "");
-		row(peaks, checkSwitch, ceiling, "");
-		row(peaks, checkQuota, ceiling, ratioTarget(stack + ": check >= 0.8x ceiling", checkQuota, ceiling, 0.8));
-		row(peaks, consumeQuota, ceiling, ratioTarget(stack + ": consume >= 0.6x ceiling", consumeQuota, ceiling, 0.6));
-		row(peaks, consumeHot, ceiling, "");
-		row(peaks, consumeRate, ceiling, "");
-		peaks.print(out);
+		out.printf("== HTTP on %s: %d connections; a warm-up round, then best of %d rounds of %s after %s warm-up%n",
+				server.stack.title, options.connections(), options.rounds(), Table.duration(options.duration()),
+				Table.duration(options.warmup()));
+		var table = new Table("path (closed loop, peak)", "req/s", "x ceiling", "p50 ms", "x", "p99 ms", "x",
+				"JVM CPU us/req", "x", "failed", "target");
+		for (var path : peaks) {
+			String target = path == checkQuota
+					? ratioTarget(stack + ": check >= 0.8x ceiling", checkQuota, ceiling, 0.8) : path == consumeQuota
+							? ratioTarget(stack + ": consume >= 0.6x ceiling", consumeQuota, ceiling, 0.6) : "";
+			row(table, path, ceiling, target);
+		}
+		table.print(out);
 		var half = new Table("path (open loop, half the peak)", "req/s", "p50 ms", "p99 ms", "failed", "target");
-		halfRow(half, checkHalf, stack + ": check p99 <= 2 ms at half peak");
-		halfRow(half, consumeHalf, stack + ": consume p99 <= 2 ms at half peak");
+		halfRow(half, halves.get(0), stack + ": check p99 <= 2 ms at half peak");
+		halfRow(half, halves.get(1), stack + ": consume p99 <= 2 ms at half peak");
 		half.print(out);
 		out.println(cpu.since());
-		failures(out, ceilingFirst, ceilingLast, checkSwitch, checkQuota, consumeQuota, consumeHot, consumeRate,
-				checkHalf, consumeHalf);
+		failures(out, peakRuns);
+		failures(out, halfRuns);
 	}
 
 	private byte[] check(long n, String feature) {
@@ -73,23 +87,23 @@ final class HttpSection {
 	}
 
 	/**
-	 * A consume with an idempotency key of its own (the run's name and the call's
-	 * number), so that each is decided and recorded rather than answered as a repeat.
+	 * A consume with an idempotency key of its own, so that each is decided and recorded
+	 * rather than answered as a repeat.
 	 */
-	private byte[] consume(String customer, String feature, String run, long n) {
+	private byte[] consume(String customer, String feature, long n) {
 		return server.request("POST", "/v1/consume", "{\"customerId\":\"" + customer + "\",\"feature\":\"" + feature
-				+ "\",\"amount\":1,\"idempotencyKey\":\"" + run + "-" + n + "\"}");
+				+ "\",\"amount\":1,\"idempotencyKey\":\"bench-" + n + "\"}");
 	}
 
-	private Result peak(String name, LongFunction<byte[]> request) {
-		return Load.closed(name, options.connections(), options.warmup(), options.duration(),
-				() -> new HttpCaller(server, request));
+	private Result peak(Path path) {
+		return Load.closed(path.name(), options.connections(), options.warmup(), options.duration(),
+				() -> new HttpCaller(server, path.request()));
 	}
 
-	private Result halfPeak(Result peak, LongFunction<byte[]> request) {
+	private Result halfPeak(Path path, Result peak) {
 		double rate = peak.throughput() / 2;
-		return Load.open(peak.name() + " at " + Table.count(rate) + "/s", options.connections(), rate, options.warmup(),
-				options.duration(), () -> new HttpCaller(server, request));
+		return Load.open(path.name() + " at " + Table.count(rate) + "/s", options.connections(), rate, options.warmup(),
+				options.duration(), () -> new HttpCaller(server, path.request()));
 	}
 
 	private String ratioTarget(String target, Result path, Result ceiling, double minimum) {
@@ -101,6 +115,7 @@ final class HttpSection {
 		table.row(path.name(), Table.count(path.throughput()), Table.ratio(path.throughput() / ceiling.throughput()),
 				Table.millis(path.p50Millis()), Table.ratio(path.p50Millis() / ceiling.p50Millis()),
 				Table.millis(path.p99Millis()), Table.ratio(path.p99Millis() / ceiling.p99Millis()),
+				Table.count(path.cpuMicros()), Table.ratio(path.cpuMicros() / ceiling.cpuMicros()),
 				Table.count(path.failures()), target);
 	}
 
@@ -110,8 +125,9 @@ final class HttpSection {
 				targets.check(target, path.p99Millis() <= 2.0, Table.millis(path.p99Millis()) + " ms"));
 	}
 
-	static void failures(PrintStream out, Result... results) {
-		for (var result : results) {
+	/** Every run's failures, the best rounds' and the others'. */
+	static void failures(PrintStream out, List<List<Result>> runs) {
+		for (var result : runs.stream().flatMap(List::stream).toList()) {
 			if (result.failures() > 0) {
 				out.printf("  %s: %,d failed, the first with %s%n", result.name(), result.failures(),
 						result.firstFailure());

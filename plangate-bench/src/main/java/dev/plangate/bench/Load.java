@@ -1,5 +1,6 @@
 package dev.plangate.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.function.Supplier;
 
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
+
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * Drives calls from a number of threads for a warm-up and then a measured duration, and
@@ -24,6 +27,11 @@ final class Load {
 	 */
 	private static final long MAX_MICROS = 60_000_000;
 
+	private static final AtomicLong CALLS = new AtomicLong();
+
+	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory
+		.getOperatingSystemMXBean();
+
 	private Load() {
 	}
 
@@ -31,7 +39,8 @@ final class Load {
 	interface Caller extends AutoCloseable {
 
 		/**
-		 * Makes the {@code n}-th call of the run (n is unique across threads).
+		 * Makes a call; {@code n} is unique in this process, across threads and runs, so
+		 * that it can make ids that must not repeat.
 		 * @return null when it succeeded, else what went wrong
 		 */
 		@Nullable String call(long n) throws Exception;
@@ -65,7 +74,18 @@ final class Load {
 			workers.add(worker);
 			worker.thread.start();
 		}
-		return Result.of(name, duration, join(workers));
+		long cpuFrom = processCpuAt(measureFrom);
+		long cpuTo = processCpuAt(end);
+		return Result.of(name, duration, join(workers), cpuTo - cpuFrom);
+	}
+
+	/**
+	 * This process's CPU time (all its threads, server's and load's) once it is
+	 * {@code nanoTime}.
+	 */
+	private static long processCpuAt(long nanoTime) {
+		LockSupport.parkNanos(nanoTime - System.nanoTime());
+		return OS.getProcessCpuTime();
 	}
 
 	private static List<Worker> join(List<Worker> workers) {
@@ -103,15 +123,15 @@ final class Load {
 		private void loop(Caller caller, AtomicLong sequence, long start, long measureFrom, long end, long interval) {
 			LockSupport.parkNanos(start - System.nanoTime());
 			while (true) {
-				long n = sequence.getAndIncrement();
-				long due = interval == 0 ? System.nanoTime() : start + n * interval;
+				long slot = sequence.getAndIncrement();
+				long due = interval == 0 ? System.nanoTime() : start + slot * interval;
 				if (due >= end) {
 					return;
 				}
 				LockSupport.parkNanos(due - System.nanoTime());
 				String failure;
 				try {
-					failure = caller.call(n);
+					failure = caller.call(CALLS.getAndIncrement());
 				}
 				catch (Exception ex) {
 					failure = ex.toString();

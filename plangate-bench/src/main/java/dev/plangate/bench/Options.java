@@ -10,8 +10,8 @@ import java.util.Set;
 import org.springframework.boot.convert.DurationStyle;
 
 /** The command line. */
-record Options(List<Stack> stacks, Set<Section> sections, Duration warmup, Duration duration, int connections,
-		int batchEvents, int senders, String postgresUrl, String postgresUser, String redisUrl) {
+record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration warmup, Duration duration,
+		int connections, int batchEvents, int senders, String postgresUrl, String postgresUser, String redisUrl) {
 
 	enum Section {
 
@@ -23,7 +23,8 @@ record Options(List<Stack> stacks, Set<Section> sections, Duration warmup, Durat
 			java -jar plangate-bench/target/plangate-bench.jar [options]
 			  --stack embedded|postgres|both    which server set-up to measure (both)
 			  --only http,ingest,redis,jmh      which sections to run (all; redis with the postgres stack)
-			  --duration 8s                     each measured run
+			  --rounds 2                        runs of each path, interleaved; the best is kept
+			  --duration 5s                     each measured run
 			  --warmup 2s                       before each measured run
 			  --connections 16                  concurrent HTTP connections (and Redis threads)
 			  --batch 1000                      usage events per ingestion request
@@ -36,8 +37,9 @@ record Options(List<Stack> stacks, Set<Section> sections, Duration warmup, Durat
 	static Options parse(String[] args) {
 		var stacks = List.of(Stack.EMBEDDED, Stack.POSTGRES);
 		Set<Section> sections = EnumSet.allOf(Section.class);
+		int rounds = 2;
 		var warmup = Duration.ofSeconds(2);
-		var duration = Duration.ofSeconds(8);
+		var duration = Duration.ofSeconds(5);
 		int connections = 16;
 		int batch = 1000;
 		int senders = 4;
@@ -57,6 +59,7 @@ record Options(List<Stack> stacks, Set<Section> sections, Duration warmup, Durat
 				case "--stack" ->
 					stacks = value.equals("both") ? stacks : List.of(Stack.valueOf(value.toUpperCase(Locale.ROOT)));
 				case "--only" -> sections = sections(value);
+				case "--rounds" -> rounds = Integer.parseInt(value);
 				case "--duration" -> duration = DurationStyle.detectAndParse(value);
 				case "--warmup" -> warmup = DurationStyle.detectAndParse(value);
 				case "--connections" -> connections = Integer.parseInt(value);
@@ -68,8 +71,8 @@ record Options(List<Stack> stacks, Set<Section> sections, Duration warmup, Durat
 				default -> throw new IllegalArgumentException("Unknown option " + name);
 			}
 		}
-		return new Options(stacks, sections, warmup, duration, connections, batch, senders, postgresUrl, postgresUser,
-				redisUrl);
+		return new Options(stacks, sections, rounds, warmup, duration, connections, batch, senders, postgresUrl,
+				postgresUser, redisUrl);
 	}
 
 	private static Set<Section> sections(String list) {
