@@ -1,21 +1,27 @@
 package dev.plangate.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import com.sun.management.OperatingSystemMXBean;
 
 /**
- * How much of the machine's CPU went to this process and how much to others since it was
- * made: on a small machine a build running beside the bench takes cores from the server,
- * and the figures are only as good as this says.
+ * How the machine's CPU was shared since this was made: this process (server and load
+ * generator), PostgreSQL and Redis (working for it), and everything else. On a small
+ * machine a build running beside the bench takes cores from the server, and the figures
+ * are only as good as this says. Reads Linux's /proc; says nothing elsewhere.
  */
 final class CpuShare {
 
-	/** USER_HZ: /proc/stat counts in hundredths of a second. */
+	/** USER_HZ: /proc counts in hundredths of a second. */
 	private static final long NANOS_PER_TICK = 10_000_000;
+
+	private static final Set<String> DATA_STORES = Set.of("postgres", "redis-server");
 
 	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
@@ -24,10 +30,17 @@ final class CpuShare {
 
 	private final long processNanos = OS.getProcessCpuTime();
 
+	private final long dataStoreNanos = dataStoreNanos();
+
 	private final long busyNanos = busyNanos();
 
+	private final long collections = collections();
+
+	private final long collectionMillis = collectionMillis();
+
 	/**
-	 * "this process 180 %, others 5 % of 2 cores", or empty where /proc/stat is missing.
+	 * The shares of the CPU and this process's garbage collections since this was made,
+	 * or empty where /proc cannot be read.
 	 */
 	String since() {
 		long busy = busyNanos();
@@ -36,10 +49,27 @@ final class CpuShare {
 		}
 		double wall = System.nanoTime() - wallNanos;
 		double process = OS.getProcessCpuTime() - processNanos;
-		double others = Math.max(0, busy - busyNanos - process);
-		return String.format("CPU: this process %.0f %%, other processes %.0f %% (of %d cores: %d %%)",
-				100 * process / wall, 100 * others / wall, OS.getAvailableProcessors(),
-				100 * OS.getAvailableProcessors());
+		double dataStores = dataStoreNanos() - dataStoreNanos;
+		double others = Math.max(0, busy - busyNanos - process - dataStores);
+		return String.format(
+				"CPU: this process %.0f %%, PostgreSQL and Redis %.0f %%, other processes %.0f %% "
+						+ "(of %d cores: %d %%); this process's GC: %,d collections, %,d ms",
+				100 * process / wall, 100 * dataStores / wall, 100 * others / wall, OS.getAvailableProcessors(),
+				100 * OS.getAvailableProcessors(), collections() - collections, collectionMillis() - collectionMillis);
+	}
+
+	private static long collections() {
+		return ManagementFactory.getGarbageCollectorMXBeans()
+			.stream()
+			.mapToLong(GarbageCollectorMXBean::getCollectionCount)
+			.sum();
+	}
+
+	private static long collectionMillis() {
+		return ManagementFactory.getGarbageCollectorMXBeans()
+			.stream()
+			.mapToLong(GarbageCollectorMXBean::getCollectionTime)
+			.sum();
 	}
 
 	/** Time all cores spent on anything but idling, or -1 when it cannot be read. */
@@ -58,6 +88,38 @@ final class CpuShare {
 		}
 		catch (IOException | RuntimeException ex) {
 			return -1;
+		}
+	}
+
+	/** CPU time of the PostgreSQL and Redis processes running now. */
+	private static long dataStoreNanos() {
+		try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+			return processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+				.mapToLong(CpuShare::dataStoreTicks)
+				.sum() * NANOS_PER_TICK;
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	/**
+	 * utime + stime of one process if it is a data store: /proc/PID/stat, after "(comm)".
+	 */
+	private static long dataStoreTicks(Path process) {
+		try {
+			String stat = Files.readString(process.resolve("stat"));
+			String command = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+			if (!DATA_STORES.contains(command)) {
+				return 0;
+			}
+			var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			// fields from the state on: utime and stime are the 12th and 13th
+			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		}
+		catch (IOException | RuntimeException ex) {
+			// the process ended meanwhile
+			return 0;
 		}
 	}
 

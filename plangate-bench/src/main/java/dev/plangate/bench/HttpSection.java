@@ -45,7 +45,7 @@ final class HttpSection {
 		// a round unmeasured first: the JIT compiles the whole stack on the first paths'
 		// time
 		// otherwise, and the first path measured would be the ceiling
-		paths.forEach(path -> Load.closed(path.name(), options.connections(), options.warmup(), Duration.ZERO,
+		paths.forEach(path -> Load.closed(path.name(), options.connections(), options.duration(), Duration.ZERO,
 				() -> new HttpCaller(server, path.request())));
 		var peakRuns = Rounds.interleave(options.rounds(),
 				paths.stream().map(p -> (Supplier<Result>) () -> peak(p)).toList());

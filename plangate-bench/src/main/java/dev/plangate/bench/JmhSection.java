@@ -28,7 +28,7 @@ final class JmhSection {
 			.forks(1)
 			.warmupIterations(2)
 			.warmupTime(TimeValue.seconds(1))
-			.measurementIterations(2)
+			.measurementIterations(3)
 			.measurementTime(TimeValue.seconds(1))
 			.verbosity(VerboseMode.SILENT)
 			.build();

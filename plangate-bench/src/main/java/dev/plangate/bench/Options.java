@@ -25,7 +25,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			  --only http,ingest,redis,jmh      which sections to run (all; redis with the postgres stack)
 			  --rounds 2                        runs of each path, interleaved; the best is kept
 			  --duration 5s                     each measured run
-			  --warmup 2s                       before each measured run
+			  --warmup 1s                       before each measured run
 			  --connections 16                  concurrent HTTP connections (and Redis threads)
 			  --batch 1000                      usage events per ingestion request
 			  --senders 4                       concurrent ingestion requests
@@ -38,7 +38,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 		var stacks = List.of(Stack.EMBEDDED, Stack.POSTGRES);
 		Set<Section> sections = EnumSet.allOf(Section.class);
 		int rounds = 2;
-		var warmup = Duration.ofSeconds(2);
+		var warmup = Duration.ofSeconds(1);
 		var duration = Duration.ofSeconds(5);
 		int connections = 16;
 		int batch = 1000;
