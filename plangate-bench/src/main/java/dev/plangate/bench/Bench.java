@@ -55,9 +55,6 @@ public final class Bench {
 			new JmhSection().run(out);
 		}
 		targets.print(out);
-		// the servers' and Lettuce's non-daemon threads are stopped, but not all of them
-		// at once
-		System.exit(0);
 	}
 
 	private static void describeMachine(PrintStream out, String[] args) throws Exception {

@@ -42,9 +42,8 @@ final class HttpSection {
 				consumeQuotaPath,
 				new Path("POST /v1/consume (quota, one customer)", n -> consume(Server.customer(0), "api_calls", n)),
 				new Path("POST /v1/consume (rate)", n -> consume(Server.customer(n), "api_rate", n)));
-		// a round unmeasured first: the JIT compiles the whole stack on the first paths'
-		// time
-		// otherwise, and the first path measured would be the ceiling
+		// an unmeasured round first: otherwise the JIT would still be compiling the stack
+		// while the first path, the ceiling, is measured
 		paths.forEach(path -> Load.closed(path.name(), options.connections(), options.duration(), Duration.ZERO,
 				() -> new HttpCaller(server, path.request())));
 		var peakRuns = Rounds.interleave(options.rounds(),

@@ -52,8 +52,14 @@ final class IngestSection {
 		var table = new Table("path", "events/s", "x JDBC", "p50 ms", "p99 ms", "JVM CPU us/event", "failed", "target");
 		double serverRate = viaServer.throughput() * batch;
 		double jdbcRate = viaJdbc.throughput() * batch;
-		String target = server.stack == Stack.POSTGRES ? targets.check("PostgreSQL: ingestion >= 100,000 events/s",
-				serverRate >= 100_000, Table.count(serverRate) + "/s") : "";
+		String target = "";
+		if (server.stack == Stack.POSTGRES) {
+			String measured = Table.count(serverRate) + "/s";
+			target = targets.check("PostgreSQL: ingestion >= 100,000 events/s", serverRate >= 100_000, measured)
+					+ " (10,000/s promised: " + targets.check("PostgreSQL: ingestion >= 10,000 events/s (promised)",
+							serverRate >= 10_000, measured)
+					+ ")";
+		}
 		table.row(viaServer.name(), Table.count(serverRate), Table.ratio(serverRate / jdbcRate),
 				Table.millis(viaServer.p50Millis()), Table.millis(viaServer.p99Millis()),
 				String.format("%.1f", viaServer.cpuMicros() / batch), Table.count(viaServer.failures()), target);
@@ -65,9 +71,7 @@ final class IngestSection {
 		HttpSection.failures(out, runs);
 	}
 
-	/**
-	 * The n-th request's events, spread over the customers, each with an id of its own.
-	 */
+	/** A request's events, spread over the customers, each with an id of its own. */
 	private String body(long n) {
 		var json = new StringBuilder(options.batchEvents() * 80).append("{\"events\":[");
 		for (int i = 0; i < options.batchEvents(); i++) {

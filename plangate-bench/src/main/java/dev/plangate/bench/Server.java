@@ -49,9 +49,8 @@ final class Server implements AutoCloseable {
 		this.jdbcUser = stack.jdbcUser(options);
 		this.apiKey = ServerKeys.generate();
 		stack.reset(options);
-		// command-line arguments, so that they win over application.yaml and any
-		// PLANGATE_*
-		// variables of the environment this runs in
+		// command-line arguments, so that they win over application.yaml and over any
+		// PLANGATE_* variables of the environment the bench runs in
 		var arguments = List.of("--server.port=0", "--logging.level.root=ERROR", "--logging.level.dev.plangate=WARN",
 				"--plangate.catalog=classpath:catalogs/default.yaml", "--plangate.bootstrap-api-key=" + apiKey,
 				"--plangate.data-dir=" + dataDir, "--spring.datasource.url=" + jdbcUrl,
