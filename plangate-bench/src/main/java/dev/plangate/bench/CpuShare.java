@@ -78,8 +78,7 @@ final class CpuShare {
 			var fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
 			long busy = 0;
 			for (int i = 1; i < fields.length; i++) {
-				// idle and iowait are not work; guest time is already counted in user
-				// time
+				// idle and iowait are not work; guest time is counted in user time
 				if (i != 4 && i != 5 && i < 9) {
 					busy += Long.parseLong(fields[i]);
 				}

@@ -38,8 +38,7 @@ enum Stack {
 	/** The JDBC URL of a fresh database for this stack. */
 	String jdbcUrl(Options options, Path dataDir) {
 		return switch (this) {
-			// the embedded default's URL (application.yaml) in a data directory of its
-			// own
+			// the embedded default's URL (application.yaml), in a directory of its own
 			case EMBEDDED -> "jdbc:h2:file:" + dataDir.resolve("plangate")
 					+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE";
 			case POSTGRES -> options.postgresUrl() + DATABASE;
