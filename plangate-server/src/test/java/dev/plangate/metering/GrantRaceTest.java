@@ -198,7 +198,7 @@ class GrantRaceTest extends ServerTest {
 		long admitted = statuses(responses).stream().filter(s -> s == 200).count();
 		assertThat(admitted).isEqualTo(10 + drawn);
 		assertThat(fromGrants(responses)).isEqualTo(drawn);
-		assertThat(statuses(responses)).containsOnly(200, 402);
+		assertThat(statuses(responses)).isSubsetOf(200, 402);
 		var view = quota(customer);
 		assertThat(view.path("used").asLong()).isEqualTo(admitted);
 		assertThat(view.path("grants").path("drawnThisPeriod").asLong()).isEqualTo(drawn);
@@ -266,7 +266,10 @@ class GrantRaceTest extends ServerTest {
 		var responses = Race.run(tasks);
 
 		// then
-		assertThat(statuses(responses)).containsOnly(201, 409);
+		// a repeat arriving after the first answer is a replay (201), one arriving while
+		// it
+		// runs is told so (409): either may happen, and nothing else
+		assertThat(statuses(responses)).isSubsetOf(201, 409).contains(201);
 		assertThat(responses).filteredOn(r -> r.status() == 409)
 			.allSatisfy(r -> assertThat(r.code()).isEqualTo("idempotency_key_in_use"));
 		var grants = api.get("/v1/customers/" + customer + "/grants").body();
