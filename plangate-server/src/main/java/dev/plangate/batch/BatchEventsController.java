@@ -52,7 +52,9 @@ class BatchEventsController {
 			description = "batch.queued, batch.processing, operation.started / progress / completed / failed, "
 					+ "batch.failing / cancelling / rolling_back, and how it ended (batch.completed, "
 					+ "completed_with_errors, failed, cancelled, rolled_back, rollback_failed). Pass the last `seq` "
-					+ "seen as `after` to read on; ask for `text/event-stream` to follow live.")
+					+ "seen as `after` to read on. Pages show an event once it is 2 s old (numbers can commit out of "
+					+ "order; this way a reader resuming after the last one misses none); ask for "
+					+ "`text/event-stream` to follow live.")
 	List<EventView> events(@PathVariable UUID id, @RequestParam @CustomerId String customerId,
 			@RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {

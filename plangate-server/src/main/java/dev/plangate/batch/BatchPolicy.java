@@ -1,7 +1,6 @@
 package dev.plangate.batch;
 
 import java.time.Duration;
-import java.util.Comparator;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -54,11 +53,7 @@ class BatchPolicy {
 	 * live subscription, or on a plan without the batch switch
 	 */
 	Limits of(String customerId) {
-		var customer = customers.get(customerId);
-		if (customer.status() == CustomerStatus.DELETED) {
-			throw new PlangateException(ErrorCode.CUSTOMER_DELETED, "Customer '" + customerId + "' is deleted")
-				.with("id", customerId);
-		}
+		var customer = customers.getUndeleted(customerId);
 		if (customer.status() == CustomerStatus.SUSPENDED) {
 			throw new PlangateException(ErrorCode.CUSTOMER_SUSPENDED, "Customer '" + customerId + "' is suspended")
 				.with("customerId", customerId);
@@ -137,14 +132,7 @@ class BatchPolicy {
 	}
 
 	private @Nullable String cheapestPlan(java.util.function.Predicate<Plan> allows) {
-		return catalog.plans()
-			.stream()
-			.filter(Plan::isActive)
-			.sorted(Comparator.comparingLong((Plan p) -> p.definition().price()).thenComparing(Plan::key))
-			.filter(allows)
-			.map(Plan::key)
-			.findFirst()
-			.orElse(null);
+		return catalog.cheapestActivePlan(allows).map(Plan::key).orElse(null);
 	}
 
 	/** A numeric entitlement: a limit, or a number setting; unlimited is no cap. */

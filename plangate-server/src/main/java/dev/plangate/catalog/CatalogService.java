@@ -168,6 +168,18 @@ public class CatalogService implements InitializingBean {
 			.orElseThrow(() -> PlangateException.notFound(ErrorCode.FEATURE_NOT_FOUND, "Feature", key));
 	}
 
+	/**
+	 * The cheapest active plan (then by key) that {@code allows}: what a refusal suggests
+	 * upgrading to.
+	 */
+	public Optional<Plan> cheapestActivePlan(java.util.function.Predicate<Plan> allows) {
+		return plans().stream()
+			.filter(Plan::isActive)
+			.sorted(java.util.Comparator.comparingLong((Plan p) -> p.definition().price()).thenComparing(Plan::key))
+			.filter(allows)
+			.findFirst();
+	}
+
 	/** The current version of every plan, active and archived, cheapest first. */
 	public List<Plan> plans() {
 		return repository.currentPlans();

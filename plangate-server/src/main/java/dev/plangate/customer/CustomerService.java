@@ -106,6 +106,18 @@ public class CustomerService {
 		return find(id).orElseThrow(() -> PlangateException.notFound(ErrorCode.CUSTOMER_NOT_FOUND, "Customer", id));
 	}
 
+	/**
+	 * A customer that is not deleted.
+	 * @throws PlangateException {@code customer_not_found} or {@code customer_deleted}
+	 */
+	public Customer getUndeleted(String id) {
+		var customer = get(id);
+		if (customer.status() == CustomerStatus.DELETED) {
+			throw deleted(id);
+		}
+		return customer;
+	}
+
 	public Optional<Customer> find(String id) {
 		return repository.find(id);
 	}

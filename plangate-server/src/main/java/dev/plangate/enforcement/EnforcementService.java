@@ -1,6 +1,5 @@
 package dev.plangate.enforcement;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -338,19 +337,11 @@ public class EnforcementService {
 	 * overrides) would allow {@code needed} of the feature.
 	 */
 	private @Nullable String cheapestPlanAllowing(Feature feature, long needed, @Nullable String currentPlan) {
-		return catalog.plans()
-			.stream()
-			.filter(Plan::isActive)
-			.filter(plan -> !plan.key().equals(currentPlan))
-			.sorted(Comparator.comparingLong((Plan p) -> p.definition().price()).thenComparing(Plan::key))
-			.filter(plan -> {
-				var value = SubscriptionService.effective(feature, null, plan);
-				return value.enabled() && (feature.kind() != FeatureKind.QUOTA || value.unlimited()
-						|| (value.limit() != null && value.limit() >= needed));
-			})
-			.map(Plan::key)
-			.findFirst()
-			.orElse(null);
+		return catalog.cheapestActivePlan(plan -> {
+			var value = SubscriptionService.effective(feature, null, plan);
+			return !plan.key().equals(currentPlan) && value.enabled() && (feature.kind() != FeatureKind.QUOTA
+					|| value.unlimited() || (value.limit() != null && value.limit() >= needed));
+		}).map(Plan::key).orElse(null);
 	}
 
 }

@@ -15,7 +15,6 @@ import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.FeatureKind;
 import dev.plangate.catalog.ResetPeriod;
 import dev.plangate.customer.CustomerService;
-import dev.plangate.customer.CustomerStatus;
 import dev.plangate.platform.Actor;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
@@ -56,11 +55,7 @@ public class GrantService {
 	@Transactional
 	public Grant create(String customerId, String featureKey, long amount, @Nullable String reason,
 			@Nullable Instant startsAt, @Nullable Instant expiresAt) {
-		var customer = customers.get(customerId);
-		if (customer.status() == CustomerStatus.DELETED) {
-			throw new PlangateException(ErrorCode.CUSTOMER_DELETED, "Customer '" + customerId + "' is deleted")
-				.with("id", customerId);
-		}
+		customers.getUndeleted(customerId);
 		var feature = catalog.featuresByKey().get(featureKey);
 		if (feature == null) {
 			throw new PlangateException(ErrorCode.UNKNOWN_FEATURE, "Feature '" + featureKey + "' does not exist",

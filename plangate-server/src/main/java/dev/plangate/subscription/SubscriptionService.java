@@ -296,11 +296,7 @@ public class SubscriptionService {
 
 	/** Locks the subscription of a customer that is not deleted, moved on to now. */
 	private Subscription lockLive(String customerId) {
-		Customer customer = customers.get(customerId);
-		if (customer.status() == CustomerStatus.DELETED) {
-			throw new PlangateException(ErrorCode.CUSTOMER_DELETED, "Customer '" + customerId + "' is deleted")
-				.with("id", customerId);
-		}
+		customers.getUndeleted(customerId);
 		var locked = repository.lock(customerId).orElseThrow();
 		var advanced = advance(locked);
 		if (advanced.changed()) {
