@@ -51,6 +51,16 @@ class CatalogRepository {
 			.update();
 	}
 
+	/** The catalog's revision: counted up by every change to features or plans. */
+	long revision() {
+		return jdbc.sql("select revision from catalog_state where id = 1").query(Long.class).single();
+	}
+
+	/** Counts up the catalog's revision; call in the transaction making a change. */
+	void countRevision() {
+		jdbc.sql("update catalog_state set revision = revision + 1 where id = 1").update();
+	}
+
 	/** The currency of the catalog file last loaded. */
 	String currency() {
 		return jdbc.sql("select currency from catalog_state where id = 1").query(String.class).single();
@@ -126,6 +136,11 @@ class CatalogRepository {
 		return jdbc.sql(PLAN_COLUMNS + " where v.version = p.current_version order by v.price_minor, p.plan_key")
 			.query(this::plan)
 			.list();
+	}
+
+	/** Every version of every plan, by plan key, then version. */
+	List<Plan> allPlanVersions() {
+		return jdbc.sql(PLAN_COLUMNS + " order by p.plan_key, v.version").query(this::plan).list();
 	}
 
 	Optional<Plan> currentPlan(String key) {

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +41,8 @@ public class CatalogService implements InitializingBean {
 
 	private final CatalogRepository repository;
 
+	private final CatalogCache cache;
+
 	private final AuditLog auditLog;
 
 	private final TransactionTemplate transactions;
@@ -52,9 +53,10 @@ public class CatalogService implements InitializingBean {
 
 	private final CatalogReader reader = new CatalogReader();
 
-	CatalogService(CatalogRepository repository, AuditLog auditLog, TransactionTemplate transactions, Clock clock,
-			@Value("${plangate.catalog}") String location) {
+	CatalogService(CatalogRepository repository, CatalogCache cache, AuditLog auditLog,
+			TransactionTemplate transactions, Clock clock, @Value("${plangate.catalog}") String location) {
 		this.repository = repository;
+		this.cache = cache;
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
@@ -123,6 +125,7 @@ public class CatalogService implements InitializingBean {
 		}
 		repository.setDefault(catalog.defaultPlan());
 		repository.recordLoad(source, catalog.currency(), now);
+		cache.changed();
 		log.info("Catalog '{}' from {}: {} features, {} plans ({} new versions), default plan '{}'", catalog.name(),
 				source, catalog.features().size(), catalog.plans().size(), created, catalog.defaultPlan());
 	}
@@ -148,23 +151,29 @@ public class CatalogService implements InitializingBean {
 		}
 	}
 
-	// reading
+	// reading: features, plan versions and the plan list come from the catalog kept in
+	// memory; a single plan is read from the database, as changes to it are
 
 	public List<Feature> features() {
-		return repository.features();
+		return List.copyOf(cache.get().features().values());
 	}
 
+	/** Every feature by key, in key order (unmodifiable). */
 	public Map<String, Feature> featuresByKey() {
-		var features = new LinkedHashMap<String, Feature>();
-		repository.features().forEach(f -> features.put(f.key(), f));
-		return features;
+		return cache.get().features();
+	}
+
+	/**
+	 * A feature, compared with the stored catalog when this node does not know it (it may
+	 * just have been added by another node).
+	 */
+	public Optional<Feature> findFeature(String key) {
+		var feature = cache.get().features().get(key);
+		return feature != null ? Optional.of(feature) : Optional.ofNullable(cache.fresh().features().get(key));
 	}
 
 	public Feature feature(String key) {
-		return repository.features()
-			.stream()
-			.filter(f -> f.key().equals(key))
-			.findFirst()
+		return findFeature(key)
 			.orElseThrow(() -> PlangateException.notFound(ErrorCode.FEATURE_NOT_FOUND, "Feature", key));
 	}
 
@@ -182,7 +191,7 @@ public class CatalogService implements InitializingBean {
 
 	/** The current version of every plan, active and archived, cheapest first. */
 	public List<Plan> plans() {
-		return repository.currentPlans();
+		return cache.get().currentPlans();
 	}
 
 	/** The current version of a plan. */
@@ -194,8 +203,14 @@ public class CatalogService implements InitializingBean {
 		return repository.currentPlan(key);
 	}
 
+	/**
+	 * One version of a plan (its content never changes), compared with the stored catalog
+	 * when this node does not know it.
+	 */
 	public Plan planVersion(String key, int version) {
-		return repository.planVersion(key, version)
+		return cache.get()
+			.version(key, version)
+			.or(() -> cache.fresh().version(key, version))
 			.orElseThrow(() -> new PlangateException(ErrorCode.PLAN_VERSION_NOT_FOUND,
 					"Plan '" + key + "' has no version " + version)
 				.with("plan", key)
@@ -212,8 +227,7 @@ public class CatalogService implements InitializingBean {
 
 	/** The plan new customers start on. */
 	public Plan defaultPlan() {
-		return repository.currentPlans()
-			.stream()
+		return plans().stream()
 			.filter(Plan::isDefault)
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("The catalog has no default plan"));
@@ -250,6 +264,7 @@ public class CatalogService implements InitializingBean {
 		var now = clock.instant();
 		repository.insertPlan(definition.key(), "api", now);
 		repository.insertVersion(definition, 1, Actor.current().name(), now);
+		cache.changed();
 		auditLog.record("plan.created", "plan", definition.key(), null, definition);
 		return plan(definition.key());
 	}
@@ -268,6 +283,7 @@ public class CatalogService implements InitializingBean {
 			return before;
 		}
 		repository.insertVersion(definition, row.currentVersion() + 1, Actor.current().name(), clock.instant());
+		cache.changed();
 		var after = plan(key);
 		auditLog.record("plan.version_created", "plan", key, before.definition(), after.definition());
 		return after;
@@ -285,6 +301,7 @@ public class CatalogService implements InitializingBean {
 		}
 		if (row.status() != status) {
 			repository.setStatus(key, status, row.source(), clock.instant());
+			cache.changed();
 			auditLog.record(status == PlanStatus.ARCHIVED ? "plan.archived" : "plan.activated", "plan", key,
 					before.status().id(), status.id());
 		}

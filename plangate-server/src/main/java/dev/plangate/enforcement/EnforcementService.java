@@ -91,7 +91,7 @@ public class EnforcementService {
 
 	Gate gate(String customerId, String featureKey, long amount, Set<FeatureKind> kinds, String decidedBy) {
 		var customer = customers.get(customerId);
-		var feature = catalog.featuresByKey().get(featureKey);
+		var feature = catalog.findFeature(featureKey).orElse(null);
 		if (feature == null) {
 			throw new PlangateException(ErrorCode.UNKNOWN_FEATURE, "Feature '" + featureKey + "' does not exist",
 					List.of(new FieldError("feature", "unknown feature '" + featureKey + "'")))
@@ -107,7 +107,7 @@ public class EnforcementService {
 			return new Gate(feature, null,
 					refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, null, null, null, null));
 		}
-		var entitlement = subscriptions.entitlement(customerId, feature);
+		var entitlement = subscriptions.entitlement(customer, feature);
 		var value = entitlement.value();
 		var code = customer.status() == CustomerStatus.SUSPENDED ? ErrorCode.CUSTOMER_SUSPENDED
 				: !entitlement.subscription().status().isLive() ? ErrorCode.SUBSCRIPTION_INACTIVE

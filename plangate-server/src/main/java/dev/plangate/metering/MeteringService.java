@@ -143,7 +143,7 @@ public class MeteringService {
 					: "customer '" + customerId + "' is deleted"));
 			return null;
 		}
-		var s = subscriptions.current(customerId);
+		var s = subscriptions.current(customer.get());
 		var period = new Period(s.currentPeriodStart(), s.currentPeriodEnd());
 		cache.put(customerId, period);
 		return period;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -73,20 +74,22 @@ final class Lifecycle {
 	/**
 	 * Moves a subscription on to {@code now}: a trial that ended becomes active, a
 	 * cancellation due at a period's end returns the customer to the default plan, and
-	 * the current period becomes the one holding {@code now}.
+	 * the current period becomes the one holding {@code now}. The default plan is looked
+	 * up only when a cancellation falls due.
 	 */
 	static Advanced advance(Subscription start, Instant now, Function<Subscription, BillingInterval> intervalOf,
-			Plan defaultPlan) {
+			Supplier<Plan> defaultPlan) {
 		var s = start;
 		var transitions = new ArrayList<Transition>();
 		while (s.status().isLive() && !now.isBefore(s.currentPeriodEnd())) {
 			var boundary = s.currentPeriodEnd();
 			if (s.cancelAtPeriodEnd()) {
 				var from = s;
-				var interval = defaultPlan.definition().interval();
-				s = new Subscription(s.id(), s.customerId(), defaultPlan.key(), defaultPlan.version(),
-						SubscriptionStatus.ACTIVE, s.startedAt(), boundary, boundary,
-						periodStart(interval, boundary, 1), s.trialEnd(), false, null, null);
+				var plan = defaultPlan.get();
+				var interval = plan.definition().interval();
+				s = new Subscription(s.id(), s.customerId(), plan.key(), plan.version(), SubscriptionStatus.ACTIVE,
+						s.startedAt(), boundary, boundary, periodStart(interval, boundary, 1), s.trialEnd(), false,
+						null, null);
 				transitions.add(new Transition("canceled", from.planKey(), from.planVersion(), s));
 			}
 			else if (s.status() == SubscriptionStatus.TRIALING) {

@@ -84,7 +84,14 @@ public class SubscriptionService {
 
 	/** The customer's subscription as of now. */
 	public Subscription current(String customerId) {
-		var read = find(customerId);
+		return current(customers.get(customerId));
+	}
+
+	/** The subscription as of now of a customer just read. */
+	public Subscription current(Customer customer) {
+		String customerId = customer.id();
+		var read = repository.find(customerId)
+			.orElseThrow(() -> new IllegalStateException("Customer '" + customerId + "' has no subscription"));
 		var advanced = advance(read);
 		if (!advanced.changed()) {
 			return read;
@@ -232,9 +239,17 @@ public class SubscriptionService {
 	 * decision.
 	 */
 	public FeatureEntitlement entitlement(String customerId, Feature feature) {
-		var s = current(customerId);
+		return entitlement(customers.get(customerId), feature);
+	}
+
+	/**
+	 * The subscription and effective value of one feature of a customer just read, for an
+	 * enforcement decision.
+	 */
+	public FeatureEntitlement entitlement(Customer customer, Feature feature) {
+		var s = current(customer);
 		var plan = catalog.planVersion(s.planKey(), s.planVersion());
-		var override = customers.override(customerId, feature.key()).orElse(null);
+		var override = customers.override(customer.id(), feature.key()).orElse(null);
 		return new FeatureEntitlement(s, plan, effective(feature, override, plan));
 	}
 
@@ -288,12 +303,6 @@ public class SubscriptionService {
 		return catalog.planVersion(s.planKey(), s.planVersion());
 	}
 
-	private Subscription find(String customerId) {
-		customers.get(customerId);
-		return repository.find(customerId)
-			.orElseThrow(() -> new IllegalStateException("Customer '" + customerId + "' has no subscription"));
-	}
-
 	/** Locks the subscription of a customer that is not deleted, moved on to now. */
 	private Subscription lockLive(String customerId) {
 		customers.getUndeleted(customerId);
@@ -306,7 +315,7 @@ public class SubscriptionService {
 	}
 
 	private Lifecycle.Advanced advance(Subscription s) {
-		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog.defaultPlan());
+		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog::defaultPlan);
 	}
 
 	private void persist(Subscription read, Lifecycle.Advanced advanced) {

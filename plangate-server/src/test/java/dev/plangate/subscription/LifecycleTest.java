@@ -56,7 +56,7 @@ class LifecycleTest {
 	}
 
 	private static Lifecycle.Advanced advance(Subscription s, Instant now) {
-		return Lifecycle.advance(s, now, INTERVAL_OF, FREE);
+		return Lifecycle.advance(s, now, INTERVAL_OF, () -> FREE);
 	}
 
 	@Nested
