@@ -2,12 +2,19 @@ package dev.plangate.metering;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
@@ -20,31 +27,86 @@ import dev.plangate.platform.Timestamps;
 @Repository
 class LedgerRepository {
 
+	/**
+	 * Rows one statement carries at most: 11 parameters a row stays well below
+	 * PostgreSQL's 65,535.
+	 */
+	private static final int ROWS_A_STATEMENT = 1000;
+
+	private static final String EVENT_COLUMNS = """
+			customer_id, event_id, feature_key, amount, occurred_at, period_start, recorded_at, properties, \
+			used_after, from_grants, grants_left""";
+
+	private static final String ADD_TO_TOTAL = """
+			update usage_total set used = used + :used, updated_at = :at
+			where customer_id = :customer and feature_key = :feature and period_start = :period""";
+
 	private final JdbcClient jdbc;
 
 	private final NamedParameterJdbcTemplate batch;
 
-	LedgerRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
+	private final boolean postgres;
+
+	LedgerRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch, DataSource dataSource) {
 		this.jdbc = jdbc;
 		this.batch = batch;
+		this.postgres = isPostgres(dataSource);
+	}
+
+	private static boolean isPostgres(DataSource dataSource) {
+		try (var connection = dataSource.getConnection()) {
+			return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot tell which database holds the ledger", ex);
+		}
 	}
 
 	/**
 	 * Inserts events whose id is new for their customer; the answer says, per event,
-	 * whether it was inserted.
+	 * whether it was inserted. On PostgreSQL up to {@value #ROWS_A_STATEMENT} rows go in
+	 * one statement, which answers the ids it inserted; elsewhere a JDBC batch answers a
+	 * row count per event. Ids must be unique within {@code events}.
 	 */
 	boolean[] insertNew(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
+		return postgres ? insertReturning(events, consumed, recordedAt) : insertBatch(events, consumed, recordedAt);
+	}
+
+	private boolean[] insertReturning(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
+		var inserted = new boolean[events.size()];
+		for (int from = 0; from < events.size(); from += ROWS_A_STATEMENT) {
+			int to = Math.min(events.size(), from + ROWS_A_STATEMENT);
+			var sql = new StringBuilder("insert into usage_event (").append(EVENT_COLUMNS).append(") values ");
+			var params = new MapSqlParameterSource();
+			var positions = new HashMap<EventRef, Integer>();
+			for (int i = from; i < to; i++) {
+				sql.append(i == from ? "(" : ", (");
+				var row = eventParams(events.get(i), consumed.get(i), recordedAt);
+				for (int c = 0; c < row.getParameterNames().length; c++) {
+					String name = row.getParameterNames()[c];
+					sql.append(c == 0 ? ":" : ", :").append(name).append(i);
+					params.addValue(name + i, row.getValue(name), row.getSqlType(name));
+				}
+				sql.append(')');
+				positions.put(EventRef.of(events.get(i)), i);
+			}
+			sql.append(" on conflict do nothing returning customer_id, event_id");
+			jdbc.sql(sql.toString())
+				.paramSource(params)
+				.query((rs, n) -> positions.get(new EventRef(rs.getString(1), rs.getString(2))))
+				.list()
+				.forEach(i -> inserted[i] = true);
+		}
+		return inserted;
+	}
+
+	private boolean[] insertBatch(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
 		var params = new SqlParameterSource[events.size()];
 		for (int i = 0; i < params.length; i++) {
-			var c = consumed.get(i);
-			params[i] = eventParams(events.get(i), recordedAt).addValue("usedAfter", c == null ? null : c.usedAfter())
-				.addValue("fromGrants", c == null ? null : c.fromGrants())
-				.addValue("grantsLeft", c == null ? null : c.grantsLeft());
+			params[i] = eventParams(events.get(i), consumed.get(i), recordedAt);
 		}
-		int[] counts = batch.batchUpdate("""
-				insert into usage_event (customer_id, event_id, feature_key, amount, occurred_at, period_start,
-				  recorded_at, properties, used_after, from_grants, grants_left)
-				values (:customer, :event, :feature, :amount, :occurred, :period, :recorded, :properties, :usedAfter,
+		int[] counts = batch.batchUpdate("insert into usage_event (" + EVENT_COLUMNS + """
+				) values (:customer, :event, :feature, :amount, :occurred, :period, :recorded, :properties, :usedAfter,
 				  :fromGrants, :grantsLeft)
 				on conflict do nothing""", params);
 		var inserted = new boolean[counts.length];
@@ -54,7 +116,8 @@ class LedgerRepository {
 		return inserted;
 	}
 
-	private static MapSqlParameterSource eventParams(UsageEvent e, Instant recordedAt) {
+	/** An event's columns, in the order of {@link #EVENT_COLUMNS}. */
+	private static MapSqlParameterSource eventParams(UsageEvent e, @Nullable Consumed c, Instant recordedAt) {
 		return new MapSqlParameterSource().addValue("customer", e.customerId())
 			.addValue("event", e.eventId())
 			.addValue("feature", e.feature())
@@ -62,23 +125,63 @@ class LedgerRepository {
 			.addValue("occurred", Timestamps.sql(e.occurredAt()))
 			.addValue("period", Timestamps.sql(e.periodStart()))
 			.addValue("recorded", Timestamps.sql(recordedAt))
-			.addValue("properties", e.properties().isEmpty() ? null : StoredJson.write(e.properties()));
+			.addValue("properties", e.properties().isEmpty() ? null : StoredJson.write(e.properties()), Types.VARCHAR)
+			.addValue("usedAfter", c == null ? null : c.usedAfter(), Types.BIGINT)
+			.addValue("fromGrants", c == null ? null : c.fromGrants(), Types.BIGINT)
+			.addValue("grantsLeft", c == null ? null : c.grantsLeft(), Types.BIGINT);
+	}
+
+	/** The events recorded before under any of these ids. */
+	Map<EventRef, Stored> findAll(Collection<EventRef> refs) {
+		var found = new HashMap<EventRef, Stored>();
+		for (var stored : among("usage_event", refs, (rs, n) -> new Stored(recorded(rs, n),
+				nullableLong(rs, "used_after"), nullableLong(rs, "from_grants"), nullableLong(rs, "grants_left")))) {
+			found.put(new EventRef(stored.event().customerId(), stored.event().id()), stored);
+		}
+		return found;
+	}
+
+	/** The consumes refused before under any of these ids. */
+	Map<EventRef, LedgerDecision> refusals(Collection<EventRef> refs) {
+		var found = new HashMap<EventRef, LedgerDecision>();
+		for (var refusal : among("consume_refusal", refs, LedgerRepository::refusal)) {
+			found.put(new EventRef(refusal.event().customerId(), refusal.event().id()), refusal);
+		}
+		return found;
+	}
+
+	/** A table's rows keyed by customer and event id, for many ids a statement. */
+	private <T> List<T> among(String table, Collection<EventRef> refs, RowMapper<T> mapper) {
+		var rows = new ArrayList<T>();
+		var list = List.copyOf(refs);
+		for (int from = 0; from < list.size(); from += ROWS_A_STATEMENT) {
+			int to = Math.min(list.size(), from + ROWS_A_STATEMENT);
+			var sql = new StringBuilder("select * from ").append(table).append(" where ");
+			var params = new MapSqlParameterSource();
+			for (int i = from; i < to; i++) {
+				sql.append(i == from ? "" : " or ").append("(customer_id = :c").append(i);
+				sql.append(" and event_id = :e").append(i).append(')');
+				params.addValue("c" + i, list.get(i).customerId()).addValue("e" + i, list.get(i).eventId());
+			}
+			rows.addAll(jdbc.sql(sql.toString()).paramSource(params).query(mapper).list());
+		}
+		return rows;
+	}
+
+	/** One customer's event id. */
+	record EventRef(String customerId, String eventId) {
+
+		static EventRef of(UsageEvent event) {
+			return new EventRef(event.customerId(), event.eventId());
+		}
+
 	}
 
 	/**
-	 * The first answer to a consume recorded under this id: admitted, with the period's
-	 * total right after it (the total now, for an event recorded without a limit).
+	 * An event as recorded, and what its consume left (absent for an event recorded
+	 * without a limit).
 	 */
-	Optional<LedgerDecision> findConsumed(String customerId, String eventId, long currentTotal, @Nullable Long limit) {
-		return jdbc.sql("select * from usage_event where customer_id = :customer and event_id = :event")
-			.param("customer", customerId)
-			.param("event", eventId)
-			.query((rs, n) -> {
-				long usedAfter = rs.getLong("used_after");
-				return new LedgerDecision(recorded(rs, n), true, rs.wasNull() ? currentTotal : usedAfter, limit,
-						nullableLong(rs, "from_grants"), nullableLong(rs, "grants_left"));
-			})
-			.optional();
+	record Stored(Recorded event, @Nullable Long usedAfter, @Nullable Long fromGrants, @Nullable Long grantsLeft) {
 	}
 
 	Optional<Recorded> find(String customerId, String eventId) {
@@ -91,61 +194,71 @@ class LedgerRepository {
 
 	/**
 	 * Adds to usage totals, in key order so that writers on several nodes never wait on
-	 * each other in a circle. A total that does not exist yet is inserted; if another
-	 * writer inserted it a moment before, it is added to.
+	 * each other in a circle, in one JDBC batch. A total that does not exist yet is
+	 * inserted; if another writer inserted it a moment before, it is added to.
 	 */
 	void addToTotals(List<TotalKey> keys, Map<TotalKey, Long> amounts, Instant at) {
 		var sorted = keys.stream().sorted().toList();
-		var missing = sorted.stream().filter(k -> !update(k, amounts.get(k), at)).toList();
-		for (var key : missing) {
+		int[] updated = batch.batchUpdate(ADD_TO_TOTAL,
+				sorted.stream().map(k -> totalParams(k, amounts.get(k), at)).toArray(SqlParameterSource[]::new));
+		for (int i = 0; i < updated.length; i++) {
+			if (updated[i] != 0) {
+				continue;
+			}
+			var key = sorted.get(i);
 			int inserted = jdbc.sql("""
 					insert into usage_total (customer_id, feature_key, period_start, used, updated_at)
 					values (:customer, :feature, :period, :used, :at) on conflict do nothing""")
 				.paramSource(totalParams(key, amounts.get(key), at))
 				.update();
-			if (inserted == 0 && !update(key, amounts.get(key), at)) {
+			if (inserted == 0
+					&& jdbc.sql(ADD_TO_TOTAL).paramSource(totalParams(key, amounts.get(key), at)).update() != 1) {
 				throw new IllegalStateException("Usage total " + key + " neither exists nor can be created");
 			}
 		}
 	}
 
-	private boolean update(TotalKey key, long amount, Instant at) {
-		return jdbc.sql("""
-				update usage_total set used = used + :used, updated_at = :at
-				where customer_id = :customer and feature_key = :feature and period_start = :period""")
-			.paramSource(totalParams(key, amount, at))
-			.update() == 1;
-	}
-
-	private static Map<String, @Nullable Object> totalParams(TotalKey key, long amount, Instant at) {
-		var params = new java.util.HashMap<String, @Nullable Object>();
-		params.put("customer", key.customerId());
-		params.put("feature", key.feature());
-		params.put("period", Timestamps.sql(key.periodStart()));
-		params.put("used", amount);
-		params.put("at", Timestamps.sql(at));
-		return params;
+	private static MapSqlParameterSource totalParams(TotalKey key, long amount, Instant at) {
+		return new MapSqlParameterSource().addValue("customer", key.customerId())
+			.addValue("feature", key.feature())
+			.addValue("period", Timestamps.sql(key.periodStart()))
+			.addValue("used", amount)
+			.addValue("at", Timestamps.sql(at));
 	}
 
 	/**
-	 * Locks the totals of the given keys, creating those that do not exist yet, in key
-	 * order so that writers on several nodes never wait on each other in a circle;
-	 * answers each total.
+	 * Locks the totals of the given keys, creating those that do not exist yet, and
+	 * answers each total: one JDBC batch of inserts and one locking read, both in key
+	 * order so that writers on several nodes never wait on each other in a circle.
 	 */
 	Map<TotalKey, Long> lockTotals(List<TotalKey> keys, Instant at) {
-		var totals = new java.util.HashMap<TotalKey, Long>();
-		for (var key : keys.stream().sorted().toList()) {
-			jdbc.sql("""
-					insert into usage_total (customer_id, feature_key, period_start, used, updated_at)
-					values (:customer, :feature, :period, 0, :at) on conflict do nothing""")
-				.paramSource(totalParams(key, 0, at))
-				.update();
-			totals.put(key, jdbc.sql("""
-					select used from usage_total
-					where customer_id = :customer and feature_key = :feature and period_start = :period for update""")
-				.paramSource(totalParams(key, 0, at))
-				.query(Long.class)
-				.single());
+		var totals = new HashMap<TotalKey, Long>();
+		var sorted = keys.stream().sorted().toList();
+		batch.batchUpdate("""
+				insert into usage_total (customer_id, feature_key, period_start, used, updated_at)
+				values (:customer, :feature, :period, 0, :at) on conflict do nothing""",
+				sorted.stream().map(k -> totalParams(k, 0, at)).toArray(SqlParameterSource[]::new));
+		for (int from = 0; from < sorted.size(); from += ROWS_A_STATEMENT) {
+			int to = Math.min(sorted.size(), from + ROWS_A_STATEMENT);
+			var sql = new StringBuilder("select customer_id, feature_key, period_start, used from usage_total where ");
+			var params = new MapSqlParameterSource();
+			for (int i = from; i < to; i++) {
+				var key = sorted.get(i);
+				sql.append(i == from ? "" : " or ").append("(customer_id = :c").append(i);
+				sql.append(" and feature_key = :f").append(i).append(" and period_start = :p").append(i).append(')');
+				params.addValue("c" + i, key.customerId())
+					.addValue("f" + i, key.feature())
+					.addValue("p" + i, Timestamps.sql(key.periodStart()));
+			}
+			sql.append(" order by customer_id, feature_key, period_start for update");
+			jdbc.sql(sql.toString()).paramSource(params).query((rs, n) -> {
+				var key = new TotalKey(rs.getString(1), rs.getString(2), Timestamps.readRequired(rs, "period_start"));
+				totals.put(key, rs.getLong(4));
+				return key;
+			}).list();
+		}
+		if (totals.size() != sorted.size()) {
+			throw new IllegalStateException("Locked " + totals.size() + " of " + sorted.size() + " usage totals");
 		}
 		return totals;
 	}
@@ -154,12 +267,16 @@ class LedgerRepository {
 		return jdbc.sql("select * from consume_refusal where customer_id = :customer and event_id = :event")
 			.param("customer", customerId)
 			.param("event", eventId)
-			.query((rs, n) -> new LedgerDecision(
-					new Recorded(rs.getString("event_id"), rs.getString("customer_id"), rs.getString("feature_key"),
-							rs.getLong("amount"), Timestamps.readRequired(rs, "decided_at"),
-							Timestamps.readRequired(rs, "decided_at"), true),
-					false, rs.getLong("used"), rs.getLong("limit_value"), null, nullableLong(rs, "grants_left")))
+			.query(LedgerRepository::refusal)
 			.optional();
+	}
+
+	private static LedgerDecision refusal(ResultSet rs, int n) throws SQLException {
+		return new LedgerDecision(
+				new Recorded(rs.getString("event_id"), rs.getString("customer_id"), rs.getString("feature_key"),
+						rs.getLong("amount"), Timestamps.readRequired(rs, "decided_at"),
+						Timestamps.readRequired(rs, "decided_at"), true),
+				false, rs.getLong("used"), rs.getLong("limit_value"), null, nullableLong(rs, "grants_left"));
 	}
 
 	void insertRefusal(UsageEvent event, long used, long limit, @Nullable Long grantsLeft, Instant at) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -166,6 +167,12 @@ class LedgerWriter implements SmartLifecycle {
 		}
 		var totals = repository
 			.lockTotals(limits.keySet().stream().map(id -> keyOf(firsts.get(id))).distinct().toList(), now);
+		// a consume repeated from an earlier batch is answered as it was decided then
+		var consumes = limits.keySet().stream().map(id -> LedgerRepository.EventRef.of(firsts.get(id))).toList();
+		var stored = consumes.isEmpty() ? Map.<LedgerRepository.EventRef, LedgerRepository.Stored>of()
+				: repository.findAll(consumes);
+		var refusals = consumes.size() == stored.size() ? Map.<LedgerRepository.EventRef, LedgerDecision>of()
+				: repository.refusals(consumes.stream().filter(ref -> !stored.containsKey(ref)).toList());
 		var decided = new HashMap<String, LedgerDecision>();
 		var grants = new GrantDraws(grantRepository, now);
 		var drawsOf = new HashMap<String, List<GrantDraws.Draw>>();
@@ -181,10 +188,17 @@ class LedgerWriter implements SmartLifecycle {
 				consumed.add(null);
 				continue;
 			}
-			var before = repository.findConsumed(event.customerId(), event.eventId(), totals.get(keyOf(event)), limit)
-				.or(() -> repository.refusal(event.customerId(), event.eventId()));
-			if (before.isPresent()) {
-				decided.put(idOf(event), before.get());
+			var ref = LedgerRepository.EventRef.of(event);
+			var before = stored.get(ref);
+			if (before != null) {
+				// an event recorded without a limit is answered with the total now
+				long usedAfter = before.usedAfter() == null ? totals.get(keyOf(event)) : before.usedAfter();
+				decided.put(idOf(event), new LedgerDecision(before.event(), true, usedAfter, limit, before.fromGrants(),
+						before.grantsLeft()));
+				continue;
+			}
+			if (refusals.containsKey(ref)) {
+				decided.put(idOf(event), refusals.get(ref));
 				continue;
 			}
 			long used = totals.get(keyOf(event));
