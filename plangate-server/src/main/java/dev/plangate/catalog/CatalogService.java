@@ -172,6 +172,17 @@ public class CatalogService implements InitializingBean {
 		return feature != null ? Optional.of(feature) : Optional.ofNullable(cache.fresh().features().get(key));
 	}
 
+	/**
+	 * The feature a request names in its {@code feature} field.
+	 * @throws PlangateException {@code unknown_feature} naming the field
+	 */
+	public Feature requestedFeature(String key) {
+		return findFeature(key)
+			.orElseThrow(() -> new PlangateException(ErrorCode.UNKNOWN_FEATURE, "Feature '" + key + "' does not exist",
+					List.of(new FieldError("feature", "unknown feature '" + key + "'")))
+				.with("feature", key));
+	}
+
 	public Feature feature(String key) {
 		return findFeature(key)
 			.orElseThrow(() -> PlangateException.notFound(ErrorCode.FEATURE_NOT_FOUND, "Feature", key));

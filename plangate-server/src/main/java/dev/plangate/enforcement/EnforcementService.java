@@ -91,12 +91,7 @@ public class EnforcementService {
 
 	Gate gate(String customerId, String featureKey, long amount, Set<FeatureKind> kinds, String decidedBy) {
 		var customer = customers.get(customerId);
-		var feature = catalog.findFeature(featureKey).orElse(null);
-		if (feature == null) {
-			throw new PlangateException(ErrorCode.UNKNOWN_FEATURE, "Feature '" + featureKey + "' does not exist",
-					List.of(new FieldError("feature", "unknown feature '" + featureKey + "'")))
-				.with("feature", featureKey);
-		}
+		var feature = catalog.requestedFeature(featureKey);
 		if (!kinds.contains(feature.kind())) {
 			throw new PlangateException(ErrorCode.FEATURE_KIND_NOT_SUPPORTED,
 					"'" + featureKey + "' is a " + feature.kind().id() + " feature: " + decidedBy,

@@ -56,12 +56,7 @@ public class GrantService {
 	public Grant create(String customerId, String featureKey, long amount, @Nullable String reason,
 			@Nullable Instant startsAt, @Nullable Instant expiresAt) {
 		customers.getUndeleted(customerId);
-		var feature = catalog.featuresByKey().get(featureKey);
-		if (feature == null) {
-			throw new PlangateException(ErrorCode.UNKNOWN_FEATURE, "Feature '" + featureKey + "' does not exist",
-					List.of(new FieldError("feature", "unknown feature '" + featureKey + "'")))
-				.with("feature", featureKey);
-		}
+		var feature = catalog.requestedFeature(featureKey);
 		if (feature.kind() != FeatureKind.QUOTA || feature.period() == ResetPeriod.LIFETIME) {
 			String why = feature.kind() != FeatureKind.QUOTA
 					? "is a " + feature.kind().id() + " feature; grants add to quotas"
