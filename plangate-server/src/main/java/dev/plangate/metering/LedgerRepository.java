@@ -153,8 +153,10 @@ class LedgerRepository {
 	/** The events recorded before under any of these ids. */
 	Map<EventRef, Stored> findAll(Collection<EventRef> refs) {
 		var found = new HashMap<EventRef, Stored>();
-		for (var stored : among("usage_event", refs, (rs, n) -> new Stored(recorded(rs, n),
-				nullableLong(rs, "used_after"), nullableLong(rs, "from_grants"), nullableLong(rs, "grants_left")))) {
+		for (var stored : among("usage_event", refs,
+				(rs, n) -> new Stored(recorded(rs, n), nullableLong(rs, "used_after"), nullableLong(rs, "from_grants"),
+						nullableLong(rs, "grants_left")),
+				stored -> new EventRef(stored.event().customerId(), stored.event().id()))) {
 			found.put(new EventRef(stored.event().customerId(), stored.event().id()), stored);
 		}
 		return found;
@@ -163,26 +165,32 @@ class LedgerRepository {
 	/** The consumes refused before under any of these ids. */
 	Map<EventRef, LedgerDecision> refusals(Collection<EventRef> refs) {
 		var found = new HashMap<EventRef, LedgerDecision>();
-		for (var refusal : among("consume_refusal", refs, LedgerRepository::refusal)) {
+		for (var refusal : among("consume_refusal", refs, LedgerRepository::refusal,
+				refusal -> new EventRef(refusal.event().customerId(), refusal.event().id()))) {
 			found.put(new EventRef(refusal.event().customerId(), refusal.event().id()), refusal);
 		}
 		return found;
 	}
 
-	/** A table's rows keyed by customer and event id, for many ids a statement. */
-	private <T> List<T> among(String table, Collection<EventRef> refs, RowMapper<T> mapper) {
+	/**
+	 * A table's rows keyed by customer and event id, for many ids a statement. Both
+	 * columns are matched with IN lists, which every database answers from the primary
+	 * key (OR-ed pairs make H2 scan the table), and the pairs not asked for are dropped.
+	 */
+	private <T> List<T> among(String table, Collection<EventRef> refs, RowMapper<T> mapper,
+			java.util.function.Function<T, EventRef> refOf) {
 		var rows = new ArrayList<T>();
-		var list = List.copyOf(refs);
+		var list = List.copyOf(new java.util.LinkedHashSet<>(refs));
+		var wanted = new java.util.HashSet<>(list);
 		for (int from = 0; from < list.size(); from += ROWS_A_STATEMENT) {
-			int to = Math.min(list.size(), from + ROWS_A_STATEMENT);
-			var sql = new StringBuilder("select * from ").append(table).append(" where ");
-			var params = new MapSqlParameterSource();
-			for (int i = from; i < to; i++) {
-				sql.append(i == from ? "" : " or ").append("(customer_id = :c").append(i);
-				sql.append(" and event_id = :e").append(i).append(')');
-				params.addValue("c" + i, list.get(i).customerId()).addValue("e" + i, list.get(i).eventId());
-			}
-			rows.addAll(jdbc.sql(sql.toString()).paramSource(params).query(mapper).list());
+			var chunk = list.subList(from, Math.min(list.size(), from + ROWS_A_STATEMENT));
+			var found = jdbc
+				.sql("select * from " + table + " where customer_id in (:customers) and event_id in (:events)")
+				.param("customers", chunk.stream().map(EventRef::customerId).distinct().toList())
+				.param("events", chunk.stream().map(EventRef::eventId).distinct().toList())
+				.query(mapper)
+				.list();
+			found.stream().filter(row -> wanted.contains(refOf.apply(row))).forEach(rows::add);
 		}
 		return rows;
 	}
@@ -212,9 +220,9 @@ class LedgerRepository {
 	}
 
 	/**
-	 * Adds to usage totals, in key order so that writers on several nodes never wait on
-	 * each other in a circle, in one JDBC batch. A total that does not exist yet is
-	 * inserted; if another writer inserted it a moment before, it is added to.
+	 * Adds to usage totals in one JDBC batch; the writer has locked them with
+	 * {@link #lockTotals} before. A total that does not exist yet is inserted; if another
+	 * writer inserted it a moment before, it is added to.
 	 */
 	void addToTotals(List<TotalKey> keys, Map<TotalKey, Long> amounts, Instant at) {
 		var sorted = keys.stream().sorted().toList();
@@ -247,35 +255,37 @@ class LedgerRepository {
 
 	/**
 	 * Locks the totals of the given keys, creating those that do not exist yet, and
-	 * answers each total: one JDBC batch of inserts and one locking read, both in key
-	 * order so that writers on several nodes never wait on each other in a circle.
+	 * answers each total. Missing totals are inserted in one JDBC batch in key order;
+	 * then the totals of each feature and period are locked by one read, in customer
+	 * order. Every writer, on every node, locks in this order, so none waits on another
+	 * in a circle.
 	 */
 	Map<TotalKey, Long> lockTotals(List<TotalKey> keys, Instant at) {
 		var totals = new HashMap<TotalKey, Long>();
-		var sorted = keys.stream().sorted().toList();
+		var sorted = keys.stream().distinct().sorted().toList();
 		batch.batchUpdate("""
 				insert into usage_total (customer_id, feature_key, period_start, used, updated_at)
 				values (:customer, :feature, :period, 0, :at) on conflict do nothing""",
 				sorted.stream().map(k -> totalParams(k, 0, at)).toArray(SqlParameterSource[]::new));
-		for (int from = 0; from < sorted.size(); from += ROWS_A_STATEMENT) {
-			int to = Math.min(sorted.size(), from + ROWS_A_STATEMENT);
-			var sql = new StringBuilder("select customer_id, feature_key, period_start, used from usage_total where ");
-			var params = new MapSqlParameterSource();
-			for (int i = from; i < to; i++) {
-				var key = sorted.get(i);
-				sql.append(i == from ? "" : " or ").append("(customer_id = :c").append(i);
-				sql.append(" and feature_key = :f").append(i).append(" and period_start = :p").append(i).append(')');
-				params.addValue("c" + i, key.customerId())
-					.addValue("f" + i, key.feature())
-					.addValue("p" + i, Timestamps.sql(key.periodStart()));
-			}
-			sql.append(" order by customer_id, feature_key, period_start for update");
-			jdbc.sql(sql.toString()).paramSource(params).query((rs, n) -> {
-				var key = new TotalKey(rs.getString(1), rs.getString(2), Timestamps.readRequired(rs, "period_start"));
-				totals.put(key, rs.getLong(4));
-				return key;
-			}).list();
+		var groups = new java.util.LinkedHashMap<TotalKey, List<String>>();
+		for (var key : sorted) {
+			groups.computeIfAbsent(new TotalKey("", key.feature(), key.periodStart()), g -> new ArrayList<>())
+				.add(key.customerId());
 		}
+		groups.forEach((group, customers) -> {
+			for (int from = 0; from < customers.size(); from += ROWS_A_STATEMENT) {
+				jdbc.sql("""
+						select customer_id, used from usage_total
+						where feature_key = :feature and period_start = :period and customer_id in (:customers)
+						order by customer_id for update""")
+					.param("feature", group.feature())
+					.param("period", Timestamps.sql(group.periodStart()))
+					.param("customers", customers.subList(from, Math.min(customers.size(), from + ROWS_A_STATEMENT)))
+					.query((rs, n) -> totals.put(new TotalKey(rs.getString(1), group.feature(), group.periodStart()),
+							rs.getLong(2)))
+					.list();
+			}
+		});
 		if (totals.size() != sorted.size()) {
 			throw new IllegalStateException("Locked " + totals.size() + " of " + sorted.size() + " usage totals");
 		}
@@ -363,16 +373,19 @@ class LedgerRepository {
 	record Consumed(long usedAfter, @Nullable Long fromGrants, @Nullable Long grantsLeft) {
 	}
 
-	/** What a usage total counts: one feature of one customer in one period. */
+	/**
+	 * What a usage total counts: one feature of one customer in one period. Totals are
+	 * locked in the order of feature, period, then customer.
+	 */
 	record TotalKey(String customerId, String feature, Instant periodStart) implements Comparable<TotalKey> {
 
 		@Override
 		public int compareTo(TotalKey other) {
-			int c = customerId.compareTo(other.customerId);
+			int c = feature.compareTo(other.feature);
 			if (c == 0) {
-				c = feature.compareTo(other.feature);
+				c = periodStart.compareTo(other.periodStart);
 			}
-			return c != 0 ? c : periodStart.compareTo(other.periodStart);
+			return c != 0 ? c : customerId.compareTo(other.customerId);
 		}
 	}
 

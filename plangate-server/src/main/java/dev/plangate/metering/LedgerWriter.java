@@ -165,8 +165,8 @@ class LedgerWriter implements SmartLifecycle {
 				}
 			}
 		}
-		var totals = repository
-			.lockTotals(limits.keySet().stream().map(id -> keyOf(firsts.get(id))).distinct().toList(), now);
+		// every total the batch adds to is locked before any is read or changed
+		var totals = repository.lockTotals(firsts.values().stream().map(LedgerWriter::keyOf).toList(), now);
 		// a consume repeated from an earlier batch is answered as it was decided then
 		var consumes = limits.keySet().stream().map(id -> LedgerRepository.EventRef.of(firsts.get(id))).toList();
 		var stored = consumes.isEmpty() ? Map.<LedgerRepository.EventRef, LedgerRepository.Stored>of()
