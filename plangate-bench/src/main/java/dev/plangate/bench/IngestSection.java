@@ -16,8 +16,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Batched usage ingestion, acknowledged only once committed. The baseline is the same
  * rows inserted straight into the same ledger table over JDBC, in the same batches, from
- * as many senders, one transaction a batch: what the database allows before any of the
- * server's work (HTTP, JSON, validation, customer lookups, totals).
+ * as many senders, one transaction a batch, with the statement the ledger uses (many rows
+ * a statement on PostgreSQL, a JDBC batch on H2): what the database allows before any of
+ * the server's work (HTTP, JSON, validation, customer lookups, totals).
  */
 final class IngestSection {
 
@@ -40,7 +41,7 @@ final class IngestSection {
 				() -> Load.closed("POST /v1/usage-events", options.senders(), options.warmup(), options.duration(),
 						() -> new HttpSection.HttpCaller(server,
 								n -> server.request("POST", "/v1/usage-events", body(n)))),
-				() -> Load.closed("JDBC batch insert into usage_event", options.senders(), options.warmup(),
+				() -> Load.closed("JDBC insert into usage_event", options.senders(), options.warmup(),
 						options.duration(), () -> new JdbcCaller(server, batch))));
 		var viaServer = Rounds.fastest(runs.get(0));
 		var viaJdbc = Rounds.fastest(runs.get(1));
@@ -87,8 +88,18 @@ final class IngestSection {
 		return json.append("]}").toString();
 	}
 
-	/** One sender's connection, inserting a batch a transaction as the ledger does. */
+	/**
+	 * One sender's connection, inserting a batch a transaction the way the ledger does:
+	 * on PostgreSQL many rows a statement answering the ids inserted, elsewhere a JDBC
+	 * batch.
+	 */
 	private static final class JdbcCaller implements Load.Caller {
+
+		private static final String COLUMNS = """
+				insert into usage_event (customer_id, event_id, feature_key, amount, occurred_at, period_start,
+				  recorded_at, properties, used_after) values """;
+
+		private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, null, null)";
 
 		private final Connection connection;
 
@@ -96,16 +107,19 @@ final class IngestSection {
 
 		private final int batch;
 
+		private final boolean multiRow;
+
 		JdbcCaller(Server server, int batch) {
 			this.batch = batch;
+			// PostgreSQL takes at most 65,535 parameters a statement
+			this.multiRow = server.jdbcUrl.startsWith("jdbc:postgresql:") && 7L * batch <= 65_535;
 			try {
 				this.connection = DriverManager.getConnection(server.jdbcUrl, server.jdbcUser, "");
 				connection.setAutoCommit(false);
-				this.insert = connection.prepareStatement("""
-						insert into usage_event (customer_id, event_id, feature_key, amount, occurred_at, period_start,
-						  recorded_at, properties, used_after)
-						values (?, ?, ?, ?, ?, ?, ?, null, null)
-						on conflict do nothing""");
+				this.insert = connection.prepareStatement(multiRow
+						? COLUMNS + String.join(", ", java.util.Collections.nCopies(batch, ROW))
+								+ " on conflict do nothing returning customer_id, event_id"
+						: COLUMNS + ROW + " on conflict do nothing");
 			}
 			catch (SQLException ex) {
 				throw new IllegalStateException("Cannot connect to " + server.jdbcUrl, ex);
@@ -117,16 +131,28 @@ final class IngestSection {
 			var now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
 			var monthStart = now.withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS);
 			for (int i = 0; i < batch; i++) {
-				insert.setString(1, Server.customer(i));
-				insert.setString(2, "jdbc-" + n + "-" + i);
-				insert.setString(3, "api_calls");
-				insert.setLong(4, 1);
-				insert.setObject(5, now);
-				insert.setObject(6, monthStart);
-				insert.setObject(7, now);
-				insert.addBatch();
+				int at = multiRow ? 7 * i : 0;
+				insert.setString(at + 1, Server.customer(i));
+				insert.setString(at + 2, "jdbc-" + n + "-" + i);
+				insert.setString(at + 3, "api_calls");
+				insert.setLong(at + 4, 1);
+				insert.setObject(at + 5, now);
+				insert.setObject(at + 6, monthStart);
+				insert.setObject(at + 7, now);
+				if (!multiRow) {
+					insert.addBatch();
+				}
 			}
-			insert.executeBatch();
+			if (multiRow) {
+				try (var inserted = insert.executeQuery()) {
+					while (inserted.next()) {
+						inserted.getString(2);
+					}
+				}
+			}
+			else {
+				insert.executeBatch();
+			}
 			connection.commit();
 			return null;
 		}
