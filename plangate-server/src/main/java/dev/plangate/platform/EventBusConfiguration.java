@@ -1,0 +1,26 @@
+package dev.plangate.platform;
+
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Redis pub/sub when {@code PLANGATE_REDIS_URL} is set (any number of nodes), else this
+ * process (one node).
+ */
+@Configuration(proxyBeanMethods = false)
+class EventBusConfiguration {
+
+	@Bean
+	EventBus eventBus(@Value("${plangate.redis-url:}") String redisUrl,
+			@Value("${plangate.event-bus.namespace:plangate}") String namespace) {
+		if (redisUrl.isBlank()) {
+			LoggerFactory.getLogger(EventBusConfiguration.class)
+				.info("Events are passed within this process; set PLANGATE_REDIS_URL to pass them between nodes");
+			return new LocalEventBus();
+		}
+		return new RedisEventBus(redisUrl, namespace);
+	}
+
+}
