@@ -19,17 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.plangate.PlangateApplication;
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.Race;
+import dev.plangate.support.SecondNode;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -50,7 +48,11 @@ class BatchRaceTest extends BatchTestSupport {
 		configure(registry, "batch_race", "agent-platform.yaml", SETTINGS);
 	}
 
-	private static ConfigurableApplicationContext secondNode;
+	/**
+	 * Another node of the same cluster, on this class's database, started once the first
+	 * has cleaned and migrated it.
+	 */
+	private static final SecondNode secondNode = new SecondNode();
 
 	@Autowired
 	private Environment environment;
@@ -58,35 +60,13 @@ class BatchRaceTest extends BatchTestSupport {
 	@Autowired
 	private JdbcClient jdbc;
 
-	/**
-	 * A second server on this class's database, started once the first has cleaned and
-	 * migrated it: another node of the same cluster.
-	 */
 	private Api otherNode() {
-		synchronized (BatchRaceTest.class) {
-			if (secondNode == null) {
-				var args = new ArrayList<String>(List.of("--server.port=0"));
-				for (var property : List.of("spring.datasource.url", "spring.flyway.schemas", "plangate.catalog")) {
-					var value = environment.getProperty(property);
-					if (value != null) {
-						args.add("--" + property + "=" + value);
-					}
-				}
-				SETTINGS.forEach((key, value) -> args.add("--plangate.batches." + key + "=" + value));
-				secondNode = new SpringApplicationBuilder(PlangateApplication.class).profiles("test")
-					.run(args.toArray(String[]::new));
-			}
-		}
-		int port = secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-		return new Api(port, api.key());
+		return secondNode.startLike(environment).api(api.key());
 	}
 
 	@AfterAll
 	static void stopSecondNode() {
-		if (secondNode != null) {
-			secondNode.close();
-			secondNode = null;
-		}
+		secondNode.stop();
 	}
 
 	/**

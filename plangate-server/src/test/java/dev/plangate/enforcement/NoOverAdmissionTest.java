@@ -8,15 +8,14 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
 
-import dev.plangate.PlangateApplication;
 import dev.plangate.support.Api;
 import dev.plangate.support.Race;
+import dev.plangate.support.SecondNode;
 import dev.plangate.support.ServerTest;
 
 /**
@@ -26,22 +25,19 @@ import dev.plangate.support.ServerTest;
  */
 class NoOverAdmissionTest extends ServerTest {
 
-	private static ConfigurableApplicationContext secondNode;
+	/** Another node of the same cluster, on the same database. */
+	private static final SecondNode secondNode = new SecondNode();
 
-	/** A second server on the same database: another node of the same cluster. */
-	@BeforeAll
-	static void startSecondNode() {
-		secondNode = new SpringApplicationBuilder(PlangateApplication.class).profiles("test").run("--server.port=0");
-	}
+	@Autowired
+	private Environment environment;
 
 	@AfterAll
 	static void stopSecondNode() {
-		secondNode.close();
+		secondNode.stop();
 	}
 
 	private Api otherNode() {
-		int port = secondNode.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-		return new Api(port, api.key());
+		return secondNode.startLike(environment).api(api.key());
 	}
 
 	private String customerWithQuota(int limit) {
