@@ -1,11 +1,18 @@
 package dev.plangate.batch;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -13,11 +20,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import dev.plangate.platform.EventBus;
+
 /**
  * Live batch events for subscribers on this node (SSE and WebSocket clients). One reader
  * follows the event table, which every node writes to, so subscribers see the events of
- * every node. A subscriber first gets the events it missed from the table, then live
- * ones.
+ * every node. It reads at once when the {@link EventBus} brings notice that some node
+ * wrote events ({@link EventNotices}), and on a slow timer besides, so a notice the bus
+ * loses only delays. A subscriber first gets the events it missed from the table, then
+ * live ones.
  *
  * <p>
  * Event numbers are given out when a transaction writes them, but transactions commit in
@@ -25,6 +36,12 @@ import org.springframework.stereotype.Component;
  * sends events in number order only, waiting up to {@link #GAP_TIMEOUT} for a missing
  * number before it gives it up as rolled back, so a subscriber resuming after the last
  * number it got misses nothing.
+ *
+ * <p>
+ * Each subscriber has a bounded queue of its own, sent from by a thread of its own while
+ * it has something to send: a slow client holds up nobody else, and one that falls
+ * {@code subscriberQueue} events behind is disconnected with a reason, and resumes after
+ * the last event it got.
  */
 @Component
 class BatchEventStream implements SmartLifecycle {
@@ -32,9 +49,16 @@ class BatchEventStream implements SmartLifecycle {
 	/** How long a missing event number may still turn up. */
 	static final Duration GAP_TIMEOUT = Duration.ofSeconds(5);
 
-	private static final Duration POLL = Duration.ofMillis(200);
+	/** How often the table is read while a missing number is awaited. */
+	private static final Duration GAP_POLL = Duration.ofMillis(200);
 
 	private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+	/** Events read from the table at a time, live or catching up. */
+	private static final int PAGE = 500;
+
+	/** The code a subscriber is disconnected with when it falls too far behind. */
+	static final String TOO_SLOW = "subscriber_too_slow";
 
 	private static final Logger log = LoggerFactory.getLogger(BatchEventStream.class);
 
@@ -48,15 +72,26 @@ class BatchEventStream implements SmartLifecycle {
 		/** Ends the subscriber's connection: the server is stopping. */
 		void close();
 
+		/**
+		 * Ends the subscriber's connection because it fell too far behind, saying so; it
+		 * may resume after {@code lastSeq}, the last event it was sent.
+		 */
+		void tooSlow(long lastSeq);
+
+	}
+
+	private enum Ending {
+
+		CLOSED, TOO_SLOW, GONE
+
 	}
 
 	/**
-	 * One subscriber: what it wants, and the events it was sent, so that replay and live
-	 * delivery never send one twice.
+	 * One subscriber: what it wants, the live events waiting to be sent to it, and how
+	 * far it has got. Events reach it in number order, first from the table (the ones it
+	 * missed) then from its queue, each once.
 	 */
-	private static final class Subscription {
-
-		private static final int REMEMBERED = 10_000;
+	private final class Subscription implements Runnable {
 
 		private final String customerId;
 
@@ -64,113 +99,282 @@ class BatchEventStream implements SmartLifecycle {
 
 		private final Sink sink;
 
-		/** The subscriber has every event up to here. */
-		private final long floor;
+		/** It has every event up to here: the last one sent, or where it resumed. */
+		private volatile long delivered;
 
-		private final TreeSet<Long> sent = new TreeSet<>();
+		/** Where its catching up from the table ends and its queue takes over. */
+		private long catchUpTo = -1;
 
-		private boolean gone;
+		private final ArrayDeque<BatchEvent> queue = new ArrayDeque<>();
 
-		Subscription(String customerId, @Nullable UUID batchId, Sink sink, long floor) {
+		/** Whether a thread is sending to it. */
+		private boolean sending;
+
+		private boolean keepAliveDue;
+
+		private @Nullable Ending ending;
+
+		Subscription(String customerId, @Nullable UUID batchId, Sink sink, long after) {
 			this.customerId = customerId;
 			this.batchId = batchId;
 			this.sink = sink;
-			this.floor = floor;
+			this.delivered = after;
 		}
 
-		boolean wants(BatchEvent event) {
-			return event.seq() > floor && event.customerId().equals(customerId)
-					&& (batchId == null || batchId.equals(event.batchId()));
+		boolean wants(String customer, @Nullable UUID batch) {
+			return customer.equals(customerId) && (batchId == null || batchId.equals(batch));
 		}
 
-		/** Sends an event not sent before; false once the subscriber is gone. */
-		synchronized boolean deliver(BatchEvent event) {
-			if (gone || !sent.add(event.seq())) {
-				return !gone;
+		/** Queues a live event; false once the subscriber is gone or too far behind. */
+		synchronized boolean offer(BatchEvent event) {
+			if (ending != null) {
+				return false;
 			}
-			if (sent.size() > REMEMBERED) {
-				sent.pollFirst();
+			if (event.seq() <= delivered || !wants(event.customerId(), event.batchId())) {
+				return true;
 			}
-			gone = !sink.send(event);
-			return !gone;
+			if (queue.size() >= queueLimit) {
+				// what is queued will not be sent: the subscriber reads it from the table
+				// when it resumes
+				queue.clear();
+				end(Ending.TOO_SLOW);
+				return false;
+			}
+			queue.add(event);
+			startSending();
+			return true;
 		}
 
-		synchronized void close() {
-			gone = true;
-			sink.close();
-		}
-
+		/** Asks for a keep-alive; false once the subscriber is gone. */
 		synchronized boolean keepAlive() {
-			gone = gone || !sink.keepAlive();
-			return !gone;
+			if (ending != null) {
+				return false;
+			}
+			if (!sending) {
+				keepAliveDue = true;
+				startSending();
+			}
+			return true;
+		}
+
+		/** Starts catching up, from the table, to where the live reader has come. */
+		synchronized void start(long upTo) {
+			catchUpTo = upTo;
+			startSending();
+		}
+
+		private void startSending() {
+			if (!sending) {
+				sending = true;
+				try {
+					senders.execute(this);
+				}
+				catch (RuntimeException ex) {
+					sending = false;
+					end(Ending.CLOSED);
+				}
+			}
+		}
+
+		synchronized void end(Ending why) {
+			if (ending == null) {
+				ending = why;
+				startSending();
+			}
+		}
+
+		/** Sends what there is to send, then stops until there is more. */
+		@Override
+		public void run() {
+			try {
+				catchUp();
+				while (true) {
+					BatchEvent next;
+					boolean ping;
+					Ending end;
+					synchronized (this) {
+						end = ending;
+						next = end == null ? queue.poll() : null;
+						ping = end == null && next == null && keepAliveDue;
+						keepAliveDue = false;
+						if (end == null && next == null && !ping) {
+							sending = false;
+							return;
+						}
+					}
+					if (end != null) {
+						finish(end);
+						return;
+					}
+					if (next != null && next.seq() > delivered) {
+						if (!sink.send(next)) {
+							finish(Ending.GONE);
+							return;
+						}
+						delivered = next.seq();
+					}
+					else if (ping && !sink.keepAlive()) {
+						finish(Ending.GONE);
+						return;
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				log.warn("Sending batch events to a subscriber failed; disconnecting it", ex);
+				finish(Ending.CLOSED);
+			}
+		}
+
+		/** Sends the events it missed, from the table, up to {@link #catchUpTo}. */
+		private void catchUp() {
+			long upTo;
+			synchronized (this) {
+				upTo = catchUpTo;
+				catchUpTo = -1;
+			}
+			while (upTo > delivered) {
+				synchronized (this) {
+					if (ending != null) {
+						return;
+					}
+				}
+				var missed = repository.events(customerId, batchId, delivered, PAGE);
+				for (var event : missed) {
+					if (event.seq() > upTo) {
+						return;
+					}
+					if (!sink.send(event)) {
+						end(Ending.GONE);
+						return;
+					}
+					delivered = event.seq();
+				}
+				if (missed.size() < PAGE) {
+					return;
+				}
+			}
+		}
+
+		/** Ends the connection from the calling thread: the server is stopping. */
+		void closeNow() {
+			synchronized (this) {
+				if (ending != null && !sending) {
+					return;
+				}
+				ending = Ending.CLOSED;
+				queue.clear();
+			}
+			try {
+				sink.close();
+			}
+			catch (RuntimeException ex) {
+				log.debug("Closing a batch events subscriber failed", ex);
+			}
+		}
+
+		private void finish(Ending why) {
+			synchronized (this) {
+				ending = why;
+				queue.clear();
+			}
+			subscriptions.remove(this);
+			try {
+				switch (why) {
+					case TOO_SLOW -> sink.tooSlow(delivered);
+					case CLOSED -> sink.close();
+					case GONE -> {
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				log.debug("Ending a batch events subscriber failed", ex);
+			}
 		}
 
 	}
 
 	private final BatchRepository repository;
 
+	private final EventBus bus;
+
+	private final Duration poll;
+
+	private final int queueLimit;
+
 	private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
+	/** Sends to subscribers: a thread for each one with something to send. */
+	private final ExecutorService senders;
 
 	/** Every event up to here has been sent (or given up as rolled back). */
 	private volatile long cursor;
 
 	/** Events read above the cursor, waiting for the numbers below them. */
-	private final java.util.TreeMap<Long, BatchEvent> waiting = new java.util.TreeMap<>();
+	private final TreeMap<Long, BatchEvent> waiting = new TreeMap<>();
 
 	/** Missing numbers above the cursor, and since when they have been missing. */
 	private final Map<Long, Long> missingSince = new HashMap<>();
 
+	/** The reader sleeps on this until it is woken or its time comes. */
+	private final Object wake = new Object();
+
+	private boolean woken;
+
 	private volatile boolean running;
 
-	private Thread thread;
+	private @Nullable Thread thread;
 
-	BatchEventStream(BatchRepository repository) {
+	private EventBus.@Nullable Subscription notices;
+
+	BatchEventStream(BatchRepository repository, EventBus bus, BatchSettings settings) {
 		this.repository = repository;
+		this.bus = bus;
+		this.poll = settings.eventsPoll();
+		this.queueLimit = Math.max(1, settings.subscriberQueue());
+		var threads = new AtomicInteger();
+		this.senders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				task -> {
+					var sender = new Thread(task, "plangate-batch-events-send-" + threads.incrementAndGet());
+					sender.setDaemon(true);
+					return sender;
+				});
 	}
 
-	/** The most events a new subscriber is sent from the table before live ones. */
-	static final int MAX_CATCH_UP = 10_000;
-
 	/**
-	 * Sends the events after {@code afterSeq} of one batch (or all of a customer's), up
-	 * to where the live reader has come (at most {@link #MAX_CATCH_UP}), then every new
-	 * one until the sink is gone.
+	 * Sends the events after {@code afterSeq} of one batch (or all of a customer's): the
+	 * ones already written from the table, then every new one, until the sink is gone.
 	 */
 	void subscribe(String customerId, @Nullable UUID batchId, long afterSeq, Sink sink) {
 		var subscription = new Subscription(customerId, batchId, sink, afterSeq);
-		// listening before reading what was missed, and holding live events back until
-		// it is sent, so that nothing falls between the two and order is kept
-		synchronized (subscription) {
-			subscriptions.add(subscription);
-			try {
-				long upTo = cursor;
-				long replayed = Math.max(afterSeq, upTo - MAX_CATCH_UP);
-				while (replayed < upTo) {
-					var missed = repository.events(customerId, batchId, replayed, 1000);
-					for (var event : missed) {
-						if (event.seq() > upTo) {
-							return;
-						}
-						if (!subscription.deliver(event)) {
-							subscriptions.remove(subscription);
-							return;
-						}
-						replayed = event.seq();
-					}
-					if (missed.size() < 1000) {
-						return;
-					}
-				}
-			}
-			catch (RuntimeException ex) {
-				subscriptions.remove(subscription);
-				throw ex;
-			}
-		}
+		// listening before reading where the live reader is, so that nothing falls
+		// between what is read from the table and what comes live
+		subscriptions.add(subscription);
+		subscription.start(cursor);
+		wakeUp();
 	}
 
 	int subscribers() {
 		return subscriptions.size();
+	}
+
+	/** A node wrote events: reads them now, if anyone here wants them. */
+	private void noticed(String message) {
+		var notice = EventNotices.Notice.parse(message);
+		if (notice == null) {
+			log.debug("Ignoring a batch events notice that is not one: {}", message);
+			return;
+		}
+		if (notice.seq() > cursor
+				&& subscriptions.stream().anyMatch(s -> s.wants(notice.customerId(), notice.batchId()))) {
+			wakeUp();
+		}
+	}
+
+	private void wakeUp() {
+		synchronized (wake) {
+			woken = true;
+			wake.notifyAll();
+		}
 	}
 
 	/**
@@ -180,12 +384,24 @@ class BatchEventStream implements SmartLifecycle {
 	 */
 	void pump() {
 		var now = System.nanoTime();
-		var wallNow = java.time.Instant.now();
-		for (var event : repository.eventsAfter(cursor, 1000)) {
-			if (event.seq() > cursor) {
-				waiting.putIfAbsent(event.seq(), event);
+		var wallNow = Instant.now();
+		while (true) {
+			long from = cursor;
+			var read = repository.eventsAfter(from, PAGE);
+			for (var event : read) {
+				if (event.seq() > cursor) {
+					waiting.putIfAbsent(event.seq(), event);
+				}
+			}
+			advance(now, wallNow);
+			// a full page read on, unless a missing number holds the cursor back
+			if (read.size() < PAGE || cursor == from) {
+				return;
 			}
 		}
+	}
+
+	private void advance(long now, Instant wallNow) {
 		if (waiting.isEmpty()) {
 			return;
 		}
@@ -195,7 +411,7 @@ class BatchEventStream implements SmartLifecycle {
 		for (long seq = cursor + 1; seq < newest; seq++) {
 			if (!waiting.containsKey(seq)) {
 				var later = waiting.higherEntry(seq).getValue();
-				long age = java.time.Duration.between(later.at(), wallNow).toNanos();
+				long age = Duration.between(later.at(), wallNow).toNanos();
 				missingSince.putIfAbsent(seq, now - Math.max(0, age));
 			}
 		}
@@ -220,7 +436,7 @@ class BatchEventStream implements SmartLifecycle {
 
 	private void send(BatchEvent event) {
 		for (var subscription : subscriptions) {
-			if (subscription.wants(event) && !subscription.deliver(event)) {
+			if (!subscription.offer(event)) {
 				subscriptions.remove(subscription);
 			}
 		}
@@ -245,7 +461,12 @@ class BatchEventStream implements SmartLifecycle {
 				log.warn("Reading batch events failed; retrying shortly", ex);
 			}
 			try {
-				Thread.sleep(POLL.toMillis());
+				synchronized (wake) {
+					if (!woken) {
+						wake.wait((waiting.isEmpty() ? poll : GAP_POLL).toMillis());
+					}
+					woken = false;
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -255,11 +476,11 @@ class BatchEventStream implements SmartLifecycle {
 	}
 
 	/**
-	 * With nobody listening there is nothing to send: new subscribers replay from the
-	 * table.
+	 * With nobody listening there is nothing to send: new subscribers read what they
+	 * missed from the table.
 	 */
 	private void skipToEnd() {
-		cursor = Math.max(cursor, repository.lastEventSeq() - 1000);
+		cursor = Math.max(cursor, repository.lastEventSeq() - PAGE);
 		waiting.clear();
 		missingSince.clear();
 	}
@@ -267,9 +488,11 @@ class BatchEventStream implements SmartLifecycle {
 	@Override
 	public void start() {
 		running = true;
-		thread = new Thread(this::run, "plangate-batch-events");
-		thread.setDaemon(true);
-		thread.start();
+		notices = bus.subscribe(EventNotices.TOPIC, this::noticed);
+		var reader = new Thread(this::run, "plangate-batch-events");
+		reader.setDaemon(true);
+		reader.start();
+		thread = reader;
 	}
 
 	/**
@@ -279,9 +502,17 @@ class BatchEventStream implements SmartLifecycle {
 	@Override
 	public void stop() {
 		running = false;
-		thread.interrupt();
-		subscriptions.forEach(Subscription::close);
+		if (notices != null) {
+			notices.close();
+		}
+		if (thread != null) {
+			thread.interrupt();
+		}
+		// closed from here: a sender blocked on a client that does not read is not waited
+		// for
+		subscriptions.forEach(Subscription::closeNow);
 		subscriptions.clear();
+		senders.shutdown();
 	}
 
 	@Override

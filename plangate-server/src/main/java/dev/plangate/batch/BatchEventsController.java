@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -25,7 +26,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Batch events as pages of JSON, or live as Server-Sent Events (the same paths with
  * {@code Accept: text/event-stream}). Each SSE event carries the event number as its
- * {@code id}, so a client that reconnects with {@code Last-Event-ID} misses nothing.
+ * {@code id}, so a client that reconnects with {@code Last-Event-ID} misses nothing. A
+ * client that falls too far behind gets a last event {@code stream.too_slow} (code
+ * {@code subscriber_too_slow}, with the {@code lastSeq} to resume after) and the stream
+ * ends.
  */
 @RestController
 @Tag(name = "Batches")
@@ -115,6 +119,23 @@ class BatchEventsController {
 
 			@Override
 			public void close() {
+				emitter.complete();
+			}
+
+			@Override
+			public void tooSlow(long lastSeq) {
+				try {
+					emitter
+						.send(SseEmitter.event()
+							.name("stream.too_slow")
+							.data(Map.of("code", BatchEventStream.TOO_SLOW, "detail",
+									"This stream fell too far behind and is closed; reconnect with Last-Event-ID "
+											+ lastSeq + " to read on",
+									"lastSeq", lastSeq), MediaType.APPLICATION_JSON));
+				}
+				catch (IOException | IllegalStateException ex) {
+					// gone already
+				}
 				emitter.complete();
 			}
 		});

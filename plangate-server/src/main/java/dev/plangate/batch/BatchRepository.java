@@ -33,9 +33,12 @@ class BatchRepository {
 
 	private final NamedParameterJdbcTemplate batchUpdates;
 
-	BatchRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batchUpdates) {
+	private final EventNotices notices;
+
+	BatchRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batchUpdates, EventNotices notices) {
 		this.jdbc = jdbc;
 		this.batchUpdates = batchUpdates;
+		this.notices = notices;
 	}
 
 	// --- batches
@@ -467,6 +470,7 @@ class BatchRepository {
 	// --- events
 
 	void insertEvent(UUID batchId, String customerId, String type, Map<String, Object> data, Instant at) {
+		var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
 		jdbc.sql("""
 				insert into batch_event (batch_id, customer_id, type, data, at)
 				values (:batch, :customer, :type, :data, :at)""")
@@ -475,7 +479,11 @@ class BatchRepository {
 			.param("type", type)
 			.param("data", StoredJson.write(data))
 			.param("at", Timestamps.sql(at))
-			.update();
+			.update(keys, "seq");
+		// every writer of events comes through here, so every write wakes the live
+		// streams
+		var seq = keys.getKey();
+		notices.written(batchId, customerId, seq == null ? 0 : seq.longValue());
 	}
 
 	/** Events of every batch after {@code afterSeq}, oldest first. */

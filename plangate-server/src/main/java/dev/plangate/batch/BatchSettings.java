@@ -27,6 +27,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param agingPerLevel how long a queued batch must wait to count as one priority level
  * higher, so that lower tiers are never starved
  * @param tick how often each node admits batches and sweeps leases and deadlines
+ * @param eventsPoll how often a node with live subscribers reads the event table when no
+ * notice of new events came (the safety net for a notice the event bus lost)
+ * @param subscriberQueue events waiting to be sent to one live subscriber; one that falls
+ * further behind is disconnected, to resume from the last event it got
  */
 @ConfigurationProperties("plangate.batches")
 record BatchSettings(@DefaultValue("5") int systemConcurrency, @DefaultValue("10000") int maxOperations,
@@ -40,5 +44,6 @@ record BatchSettings(@DefaultValue("5") int systemConcurrency, @DefaultValue("10
 		@DefaultValue("3") int maxAttempts, @DefaultValue("10") int maxMaxAttempts,
 		@DefaultValue("15s") Duration leaseTtl, @DefaultValue("1s") Duration retryBase,
 		@DefaultValue("60s") Duration retryMax, @DefaultValue("1m") Duration agingPerLevel,
-		@DefaultValue("500ms") Duration tick) {
+		@DefaultValue("500ms") Duration tick, @DefaultValue("1s") Duration eventsPoll,
+		@DefaultValue("1000") int subscriberQueue) {
 }

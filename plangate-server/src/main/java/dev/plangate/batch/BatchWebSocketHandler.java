@@ -23,8 +23,10 @@ import dev.plangate.platform.StoredJson;
  * Batch events over WebSocket at
  * {@code /v1/batches/events/live?customerId=…[&batchId=…][&after=…]}: one JSON text
  * message per event, as the events endpoint shows them. A subscriber that cannot keep up
- * (more than 1 MB or 10 s behind) is disconnected rather than slowing others; it
- * reconnects with {@code after} set to the last {@code seq} it got.
+ * ({@code plangate.batches.subscriber-queue} events behind) is disconnected rather than
+ * slowing others or filling memory, with close code 1013 and the reason
+ * {@code subscriber_too_slow after=<seq>}; it reconnects with {@code after} set to the
+ * last {@code seq} it got.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -80,6 +82,17 @@ class BatchWebSocketHandler extends TextWebSocketHandler implements WebSocketCon
 				public void close() {
 					try {
 						session.close(CloseStatus.GOING_AWAY);
+					}
+					catch (IOException | RuntimeException ex) {
+						// already gone
+					}
+				}
+
+				@Override
+				public void tooSlow(long lastSeq) {
+					try {
+						session.close(CloseStatus.SERVICE_OVERLOAD
+							.withReason(BatchEventStream.TOO_SLOW + " after=" + lastSeq));
 					}
 					catch (IOException | RuntimeException ex) {
 						// already gone

@@ -2,17 +2,30 @@ package dev.plangate.batch;
 
 import java.time.Duration;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import dev.plangate.platform.EventBus;
+
 /**
- * Wakes this node's waiting workers when operations become ready, and its scheduler when
- * a batch ends, once the transaction that did it has committed. Other nodes notice on
- * their next look, a fraction of a second later.
+ * Wakes waiting workers when operations become ready, on every node (through the
+ * {@link EventBus}), and this node's scheduler when a batch ends, once the transaction
+ * that did it has committed. A wake-up the bus loses costs a waiting worker no more than
+ * its next look at the queue, a fraction of a second later.
  */
 @Component
-class ReadySignal {
+class ReadySignal implements SmartLifecycle {
+
+	/** Operations became ready somewhere in the cluster. */
+	static final String TOPIC = "batch.ready";
+
+	private static final Object PUBLISHING = new Object();
+
+	private final EventBus bus;
+
+	private EventBus.@org.jspecify.annotations.Nullable Subscription subscription;
 
 	private final Object operations = new Object();
 
@@ -22,14 +35,42 @@ class ReadySignal {
 
 	private long batchesVersion;
 
-	/** Operations became ready. */
+	ReadySignal(EventBus bus) {
+		this.bus = bus;
+	}
+
+	/**
+	 * Operations became ready: every node's waiting workers are woken once the
+	 * transaction commits, however many times it signals.
+	 */
 	void signal() {
-		afterCommit(() -> {
-			synchronized (operations) {
-				operationsVersion++;
-				operations.notifyAll();
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			if (!TransactionSynchronizationManager.hasResource(PUBLISHING)) {
+				TransactionSynchronizationManager.bindResource(PUBLISHING, Boolean.TRUE);
+				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+					@Override
+					public void afterCommit() {
+						bus.publish(TOPIC, "ready");
+					}
+
+					@Override
+					public void afterCompletion(int status) {
+						TransactionSynchronizationManager.unbindResourceIfPossible(PUBLISHING);
+					}
+				});
 			}
-		});
+		}
+		else {
+			bus.publish(TOPIC, "ready");
+		}
+	}
+
+	/** Wakes this node's waiting workers. */
+	private void operationsReady(String message) {
+		synchronized (operations) {
+			operationsVersion++;
+			operations.notifyAll();
+		}
 	}
 
 	/** A batch ended: a processing slot is free. */
@@ -89,6 +130,24 @@ class ReadySignal {
 		else {
 			action.run();
 		}
+	}
+
+	@Override
+	public void start() {
+		subscription = bus.subscribe(TOPIC, this::operationsReady);
+	}
+
+	@Override
+	public void stop() {
+		if (subscription != null) {
+			subscription.close();
+			subscription = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return subscription != null;
 	}
 
 }
