@@ -137,7 +137,7 @@ class BatchRepository {
 		return jdbc.sql("""
 				select * from (
 				  select b.*, row_number() over (partition by customer_id order by submitted_at, id) as place
-				  from batch b where status = 'queued') q
+				  from batch b where status = 'queued' and not held) q
 				where place <= :perCustomer order by submitted_at, id limit :limit""")
 			.param("perCustomer", perCustomer)
 			.param("limit", limit)
@@ -155,6 +155,26 @@ class BatchRepository {
 				counts.put(rs.getString("customer_id"), rs.getInt("n"));
 			});
 		return counts;
+	}
+
+	/** Holds a customer's queued batches (not admitted), or lets them go. */
+	int holdQueued(String customerId, boolean held) {
+		return jdbc.sql("update batch set held = :held where customer_id = :customer and status = 'queued'")
+			.param("held", held)
+			.param("customer", customerId)
+			.update();
+	}
+
+	/** Gives a customer's queued batches new terms. */
+	int requeue(String customerId, int priority, @Nullable Long maxConcurrent, boolean parallel) {
+		return jdbc.sql("""
+				update batch set priority = :priority, max_concurrent = :maxConcurrent, parallel = :parallel
+				where customer_id = :customer and status = 'queued'""")
+			.param("priority", priority)
+			.param("maxConcurrent", maxConcurrent)
+			.param("parallel", parallel)
+			.param("customer", customerId)
+			.update();
 	}
 
 	int queuedOf(String customerId) {

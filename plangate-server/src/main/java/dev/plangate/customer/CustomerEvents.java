@@ -13,6 +13,10 @@ public final class CustomerEvents {
 	public record Created(String customerId) {
 	}
 
+	/** A customer was suspended ({@code active} false) or made active again. */
+	public record StatusChanged(String customerId, boolean active) {
+	}
+
 	/** A customer was soft-deleted; whatever it held ends. */
 	public record Deleted(String customerId) {
 	}

@@ -148,6 +148,7 @@ public class CustomerService {
 		repository.update(changed);
 		auditLog.record(status == CustomerStatus.SUSPENDED ? "customer.suspended" : "customer.activated", "customer",
 				id, existing.status().id(), status.id());
+		events.publishEvent(new CustomerEvents.StatusChanged(id, status == CustomerStatus.ACTIVE));
 		return changed;
 	}
 

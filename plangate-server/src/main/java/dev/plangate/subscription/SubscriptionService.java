@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -53,14 +54,26 @@ public class SubscriptionService {
 
 	private final Clock clock;
 
+	private final ApplicationEventPublisher events;
+
 	SubscriptionService(SubscriptionRepository repository, CatalogService catalog, CustomerService customers,
-			AuditLog auditLog, TransactionTemplate transactions, Clock clock) {
+			AuditLog auditLog, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
 		this.repository = repository;
 		this.catalog = catalog;
 		this.customers = customers;
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
+		this.events = events;
+	}
+
+	/**
+	 * Stores a changed subscription and tells other modules, in the same transaction, so
+	 * that what depends on the plan (queued batches) follows it.
+	 */
+	private void save(Subscription changed, java.time.Instant readPeriodEnd, java.time.Instant now) {
+		repository.update(changed, readPeriodEnd, now);
+		events.publishEvent(new SubscriptionEvents.Changed(changed.customerId()));
 	}
 
 	@EventListener
@@ -77,7 +90,7 @@ public class SubscriptionService {
 		repository.lock(deleted.customerId()).ifPresent(s -> {
 			var now = clock.instant();
 			var ended = Lifecycle.end(s, now);
-			repository.update(ended, s.currentPeriodEnd(), now);
+			save(ended, s.currentPeriodEnd(), now);
 			repository.recordChange(ended, "ended", s.planKey(), s.planVersion(), Actor.current().name(), now);
 		});
 	}
@@ -120,7 +133,7 @@ public class SubscriptionService {
 		var now = clock.instant();
 		boolean trial = !s.planKey().equals(plan.key()) && !repository.hasTrialed(customerId, plan.key());
 		var changed = Lifecycle.change(s, intervalOf(s), plan, trial, now);
-		repository.update(changed, s.currentPeriodEnd(), now);
+		save(changed, s.currentPeriodEnd(), now);
 		String action = s.planKey().equals(plan.key()) ? "migrated" : "plan_changed";
 		repository.recordChange(changed, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
 		auditLog.record("subscription." + action, "customer", customerId, s, changed);
@@ -158,7 +171,7 @@ public class SubscriptionService {
 			changed = Lifecycle.scheduleCancel(s, now);
 			action = "cancel_scheduled";
 		}
-		repository.update(changed, s.currentPeriodEnd(), now);
+		save(changed, s.currentPeriodEnd(), now);
 		repository.recordChange(changed, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
 		auditLog.record("subscription." + action, "customer", customerId, s, changed);
 		return changed;
@@ -175,7 +188,7 @@ public class SubscriptionService {
 		}
 		var now = clock.instant();
 		var resumed = Lifecycle.scheduleCancel(s, null);
-		repository.update(resumed, s.currentPeriodEnd(), now);
+		save(resumed, s.currentPeriodEnd(), now);
 		repository.recordChange(resumed, "resumed", s.planKey(), s.planVersion(), Actor.current().name(), now);
 		auditLog.record("subscription.resumed", "customer", customerId, s, resumed);
 		return resumed;
@@ -205,7 +218,7 @@ public class SubscriptionService {
 		for (var customerId : moved) {
 			var s = repository.lock(customerId).orElseThrow();
 			var changed = Lifecycle.change(s, intervalOf(s), target, false, now);
-			repository.update(changed, s.currentPeriodEnd(), now);
+			save(changed, s.currentPeriodEnd(), now);
 			repository.recordChange(changed, "migrated", s.planKey(), s.planVersion(), Actor.current().name(), now);
 		}
 		auditLog.record("plan.subscribers_migrated", "plan", planKey,
@@ -320,7 +333,7 @@ public class SubscriptionService {
 
 	private void persist(Subscription read, Lifecycle.Advanced advanced) {
 		var now = clock.instant();
-		repository.update(advanced.subscription(), read.currentPeriodEnd(), now);
+		save(advanced.subscription(), read.currentPeriodEnd(), now);
 		for (var t : advanced.transitions()) {
 			repository.recordChange(t.after(), t.action(), t.fromPlan(), t.fromVersion(), Actor.SYSTEM.name(), now);
 		}
