@@ -21,7 +21,8 @@ class ReadySignal implements SmartLifecycle {
 	/** Operations became ready somewhere in the cluster. */
 	static final String TOPIC = "batch.ready";
 
-	private static final Object PUBLISHING = new Object();
+	/** Marks a transaction that has signalled already. */
+	private final Object publishing = new Object();
 
 	private final EventBus bus;
 
@@ -45,8 +46,8 @@ class ReadySignal implements SmartLifecycle {
 	 */
 	void signal() {
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			if (!TransactionSynchronizationManager.hasResource(PUBLISHING)) {
-				TransactionSynchronizationManager.bindResource(PUBLISHING, Boolean.TRUE);
+			if (!TransactionSynchronizationManager.hasResource(publishing)) {
+				TransactionSynchronizationManager.bindResource(publishing, Boolean.TRUE);
 				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 					@Override
 					public void afterCommit() {
@@ -55,7 +56,7 @@ class ReadySignal implements SmartLifecycle {
 
 					@Override
 					public void afterCompletion(int status) {
-						TransactionSynchronizationManager.unbindResourceIfPossible(PUBLISHING);
+						TransactionSynchronizationManager.unbindResourceIfPossible(publishing);
 					}
 				});
 			}
