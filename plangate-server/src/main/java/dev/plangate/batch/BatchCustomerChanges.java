@@ -12,7 +12,7 @@ import dev.plangate.subscription.SubscriptionEvents;
  * that changed it: a suspended customer's are held (not admitted) until it is active
  * again, and a plan change gives them the new plan's priority, cap on batches processing
  * at once and parallelism. Batches already processing keep the terms they were admitted
- * under.
+ * under. A deleted customer's batches queued or processing are cancelled.
  */
 @Component
 class BatchCustomerChanges {
@@ -23,8 +23,11 @@ class BatchCustomerChanges {
 
 	private final ReadySignal ready;
 
-	BatchCustomerChanges(BatchRepository repository, BatchPolicy policy, ReadySignal ready) {
+	private final BatchLifecycle lifecycle;
+
+	BatchCustomerChanges(BatchRepository repository, BatchPolicy policy, ReadySignal ready, BatchLifecycle lifecycle) {
 		this.repository = repository;
+		this.lifecycle = lifecycle;
 		this.policy = policy;
 		this.ready = ready;
 	}
@@ -34,6 +37,15 @@ class BatchCustomerChanges {
 		repository.holdQueued(changed.customerId(), !changed.active());
 		if (changed.active()) {
 			requeue(changed.customerId());
+		}
+	}
+
+	@EventListener
+	void on(CustomerEvents.Deleted deleted) {
+		for (var id : repository.queuedOrProcessing(deleted.customerId())) {
+			repository.lock(id)
+				.filter(b -> b.status() == BatchStatus.QUEUED || b.status() == BatchStatus.PROCESSING)
+				.ifPresent(lifecycle::cancel);
 		}
 	}
 

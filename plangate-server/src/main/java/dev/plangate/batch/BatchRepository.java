@@ -71,6 +71,13 @@ class BatchRepository {
 		return jdbc.sql("select * from batch where id = :id").param("id", id).query(this::batch).optional();
 	}
 
+	/** The ids of a customer's batches queued or processing, oldest first. */
+	List<UUID> queuedOrProcessing(String customerId) {
+		return jdbc.sql("""
+				select id from batch where customer_id = :customer and status in ('queued', 'processing')
+				order by submitted_at, id""").param("customer", customerId).query(UUID.class).list();
+	}
+
 	Optional<Batch> lock(UUID id) {
 		return jdbc.sql("select * from batch where id = :id for update").param("id", id).query(this::batch).optional();
 	}

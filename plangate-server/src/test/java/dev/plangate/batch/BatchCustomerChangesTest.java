@@ -126,4 +126,21 @@ class BatchCustomerChangesTest extends BatchTestSupport {
 		assertThat(submitted.path("status").asString()).isEqualTo("processing");
 	}
 
+	@Test
+	void deletingACustomerCancelsItsQueuedAndProcessingBatches() throws Exception {
+		// given: one batch processing, one queued behind it
+		var customer = customerOn("free");
+		var first = submitOne(customer, "changes-delete");
+		var second = submitOne(customer, "changes-delete");
+		assertThat(List.of(status(first), status(second))).containsExactly("processing", "queued");
+
+		// when
+		assertThat(api.delete(customerPath(customer)).status()).isBetween(200, 204);
+
+		// then: both end cancelled, and no worker is handed their operations
+		awaitStatus(first, "cancelled");
+		awaitStatus(second, "cancelled");
+		assertThat(poll("w", "changes-delete", 5, 1)).isEmpty();
+	}
+
 }
