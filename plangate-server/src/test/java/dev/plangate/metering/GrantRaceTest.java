@@ -45,16 +45,12 @@ class GrantRaceTest extends ServerTest {
 
 	private String customerWithAllowance(long limit) {
 		var customer = newCustomer("grant-race");
-		var response = api.put("/v1/customers/" + customer + "/overrides/api_calls", "{\"value\":" + limit + "}");
-		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		GrantCalls.allow(api, customer, limit);
 		return customer;
 	}
 
 	private JsonNode grant(String customer, long amount, String extra) {
-		var response = api.post("/v1/customers/" + customer + "/grants",
-				"{\"feature\":\"api_calls\",\"amount\":" + amount + extra + "}");
-		assertThat(response.status()).as(response.toString()).isEqualTo(201);
-		return response.body();
+		return GrantCalls.grant(api, customer, amount, extra);
 	}
 
 	private JsonNode read(String customer, JsonNode grant) {

@@ -22,16 +22,12 @@ class GrantsApiTest extends ServerTest {
 
 	private String customerWithAllowance(long limit) {
 		var customer = newCustomer("grants");
-		var response = api.put("/v1/customers/" + customer + "/overrides/api_calls", "{\"value\":" + limit + "}");
-		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		GrantCalls.allow(api, customer, limit);
 		return customer;
 	}
 
 	private JsonNode grant(String customer, long amount, String extra) {
-		var response = api.post("/v1/customers/" + customer + "/grants",
-				"{\"feature\":\"api_calls\",\"amount\":" + amount + extra + "}");
-		assertThat(response.status()).as(response.toString()).isEqualTo(201);
-		return response.body();
+		return GrantCalls.grant(api, customer, amount, extra);
 	}
 
 	private Api.Response consume(String customer, long amount) {
@@ -39,9 +35,7 @@ class GrantsApiTest extends ServerTest {
 	}
 
 	private Api.Response consume(String customer, long amount, String key) {
-		return api.post("/v1/consume",
-				"{\"customerId\":\"%s\",\"feature\":\"api_calls\",\"amount\":%d,\"idempotencyKey\":\"%s\"}"
-					.formatted(customer, amount, key));
+		return GrantCalls.consume(api, customer, amount, key);
 	}
 
 	private JsonNode quota(String customer) {

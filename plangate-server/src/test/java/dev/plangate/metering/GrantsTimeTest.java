@@ -59,16 +59,12 @@ class GrantsTimeTest extends ServerTest {
 	private String customerWithAllowance(long limit) {
 		clock.set(APRIL_11);
 		var customer = newCustomer("grants-time");
-		var response = api.put("/v1/customers/" + customer + "/overrides/api_calls", "{\"value\":" + limit + "}");
-		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		GrantCalls.allow(api, customer, limit);
 		return customer;
 	}
 
 	private JsonNode grant(String customer, long amount, String extra) {
-		var response = api.post("/v1/customers/" + customer + "/grants",
-				"{\"feature\":\"api_calls\",\"amount\":" + amount + extra + "}");
-		assertThat(response.status()).as(response.toString()).isEqualTo(201);
-		return response.body();
+		return GrantCalls.grant(api, customer, amount, extra);
 	}
 
 	private static String expiring(Instant at) {
@@ -82,9 +78,7 @@ class GrantsTimeTest extends ServerTest {
 	}
 
 	private Api.Response consume(String customer, long amount) {
-		return api.post("/v1/consume",
-				"{\"customerId\":\"%s\",\"feature\":\"api_calls\",\"amount\":%d,\"idempotencyKey\":\"%s\"}"
-					.formatted(customer, amount, UUID.randomUUID()));
+		return GrantCalls.consume(api, customer, amount, UUID.randomUUID().toString());
 	}
 
 	/** A consume that must be admitted. */
