@@ -191,6 +191,42 @@ class BatchRepository {
 			.single();
 	}
 
+	/**
+	 * A batch's state and how many of its operations have not finished, read without a
+	 * lock.
+	 */
+	record Progress(BatchStatus status, boolean parallel, int unfinished) {
+	}
+
+	Map<UUID, Progress> progress(Collection<UUID> ids) {
+		var progress = new HashMap<UUID, Progress>();
+		if (ids.isEmpty()) {
+			return progress;
+		}
+		jdbc.sql("""
+				select b.id, b.status, b.parallel,
+				  (select count(*) from batch_operation o where o.batch_id = b.id and o.kind = 'operation'
+				     and o.status in ('pending', 'ready', 'running')) as unfinished
+				from batch b where b.id in (:ids)""").param("ids", ids).query((ResultSet rs) -> {
+			progress.put(rs.getObject("id", UUID.class), new Progress(BatchStatus.of(rs.getString("status")),
+					rs.getBoolean("parallel"), rs.getInt("unfinished")));
+		});
+		return progress;
+	}
+
+	/**
+	 * Batches holding a processing slot with no operation ready or running: each has
+	 * something to settle (its end, its next operation, its rollback), left undone if the
+	 * node that finished their last operation stopped before settling them.
+	 */
+	List<UUID> unsettled(int limit) {
+		return jdbc.sql("""
+				select id from batch b where status in ('processing', 'failing', 'cancelling', 'rolling_back')
+				  and not exists (select 1 from batch_operation o where o.batch_id = b.id
+				                  and o.status in ('ready', 'running'))
+				order by submitted_at limit :limit""").param("limit", limit).query(UUID.class).list();
+	}
+
 	/** Processing batches past their deadline. */
 	List<UUID> overdue(Instant now, int limit) {
 		return jdbc.sql("""
@@ -428,18 +464,26 @@ class BatchRepository {
 			.list();
 	}
 
-	void dispatch(Operation o, String workerId, Instant at, Instant leaseExpires, Instant deadline) {
-		jdbc.sql("""
+	/** An operation to hand to a worker, with the lease it is held under. */
+	record Dispatch(UUID id, Instant leaseExpires, Instant deadline) {
+	}
+
+	/** Hands operations to a worker, in one round trip. */
+	void dispatchAll(List<Dispatch> dispatches, String workerId, Instant at) {
+		var params = new SqlParameterSource[dispatches.size()];
+		for (int i = 0; i < params.length; i++) {
+			var d = dispatches.get(i);
+			params[i] = new MapSqlParameterSource().addValue("id", d.id())
+				.addValue("worker", workerId)
+				.addValue("at", Timestamps.sql(at))
+				.addValue("lease", Timestamps.sql(d.leaseExpires()))
+				.addValue("deadline", Timestamps.sql(d.deadline()));
+		}
+		batchUpdates.batchUpdate("""
 				update batch_operation set status = 'running', worker_id = :worker, attempts = attempts + 1,
 				  started_at = :at, lease_expires_at = :lease, deadline_at = :deadline,
 				  progress = null, message = null
-				where id = :id""")
-			.param("id", o.id())
-			.param("worker", workerId)
-			.param("at", Timestamps.sql(at))
-			.param("lease", Timestamps.sql(leaseExpires))
-			.param("deadline", Timestamps.sql(deadline))
-			.update();
+				where id = :id""", params);
 	}
 
 	void heartbeat(UUID id, Instant leaseExpires, @Nullable Integer progress, @Nullable String message) {
@@ -469,6 +513,44 @@ class BatchRepository {
 			.param("available", Timestamps.sql(availableAt))
 			.param("finished", Timestamps.sql(finishedAt))
 			.update();
+	}
+
+	/**
+	 * Operations locked for update, in id order (the order every bulk writer follows).
+	 */
+	List<Operation> lockOperations(Collection<UUID> ids) {
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		return jdbc.sql("select * from batch_operation where id in (:ids) order by id for update")
+			.param("ids", ids)
+			.query(this::operationRow)
+			.list();
+	}
+
+	List<Operation> operations(Collection<UUID> ids) {
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		return jdbc.sql("select * from batch_operation where id in (:ids)")
+			.param("ids", ids)
+			.query(this::operationRow)
+			.list();
+	}
+
+	/** Ends operations well, each with its result, in one round trip. */
+	void succeedAll(Map<UUID, @Nullable JsonNode> results, Instant finishedAt) {
+		var params = new SqlParameterSource[results.size()];
+		int i = 0;
+		for (var entry : results.entrySet()) {
+			params[i++] = new MapSqlParameterSource().addValue("id", entry.getKey())
+				.addValue("result", json(entry.getValue()))
+				.addValue("finished", Timestamps.sql(finishedAt));
+		}
+		batchUpdates.batchUpdate("""
+				update batch_operation set status = 'succeeded', result = :result, available_at = null,
+				  finished_at = :finished, worker_id = null, lease_expires_at = null, progress = 100
+				where id = :id""", params);
 	}
 
 	/** Running operations whose lease ran out. */
@@ -511,6 +593,29 @@ class BatchRepository {
 		// streams
 		var seq = keys.getKey();
 		notices.written(batchId, customerId, seq == null ? 0 : seq.longValue());
+	}
+
+	/** An event to record: its batch, customer, type and data. */
+	record NewEvent(UUID batchId, String customerId, String type, Map<String, Object> data) {
+	}
+
+	/** Records events in one round trip, in the order given. */
+	void insertEvents(List<NewEvent> events, Instant at) {
+		if (events.isEmpty()) {
+			return;
+		}
+		var params = new SqlParameterSource[events.size()];
+		for (int i = 0; i < params.length; i++) {
+			var e = events.get(i);
+			params[i] = new MapSqlParameterSource().addValue("batch", e.batchId())
+				.addValue("customer", e.customerId())
+				.addValue("type", e.type())
+				.addValue("data", StoredJson.write(e.data()))
+				.addValue("at", Timestamps.sql(at));
+		}
+		batchUpdates.batchUpdate("""
+				insert into batch_event (batch_id, customer_id, type, data, at)
+				values (:batch, :customer, :type, :data, :at)""", params);
 	}
 
 	/** Events of every batch after {@code afterSeq}, oldest first. */

@@ -178,6 +178,14 @@ class BatchScheduler implements SmartLifecycle {
 				log.warn("Could not end the expired lease of operation {}", id, ex);
 			}
 		}
+		for (var id : repository.unsettled(100)) {
+			try {
+				workers.settleIfDue(id);
+			}
+			catch (RuntimeException ex) {
+				log.warn("Could not settle batch {}", id, ex);
+			}
+		}
 		for (var id : repository.overdue(now, 100)) {
 			try {
 				transactions.executeWithoutResult(status -> repository.lock(id).ifPresent(this::overdue));

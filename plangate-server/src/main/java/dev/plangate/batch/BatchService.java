@@ -154,7 +154,17 @@ public class BatchService {
 			// the batch is stored: the scheduler admits it on its next turn
 			log.warn("Admitting batches after a submission failed; the scheduler retries", ex);
 		}
-		return get(batch.customerId(), batch.id());
+		return summary(batch.id());
+	}
+
+	/**
+	 * A batch just submitted, without its operations: the counts come from the database
+	 * rather than from reading back every operation.
+	 */
+	private Details summary(UUID id) {
+		var batch = repository.find(id).orElseThrow();
+		Integer position = batch.status() == BatchStatus.QUEUED ? scheduler.position(batch) : null;
+		return new Details(batch, List.of(), repository.countByStatus(id, false), position);
 	}
 
 	private void validate(NewBatch request) {

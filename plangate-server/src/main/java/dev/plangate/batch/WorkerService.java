@@ -28,6 +28,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 @Service
 public class WorkerService {
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerService.class);
+
 	/**
 	 * How often a waiting poll looks at the queue again for work another node made ready.
 	 */
@@ -87,16 +89,26 @@ public class WorkerService {
 		}
 	}
 
+	/**
+	 * Takes operations in three statements whatever their number: the claim, their
+	 * updates and their events each go in one round trip.
+	 */
 	private List<Dispatched> take(String workerId, List<String> regions, List<String> types, int max) {
 		var now = clock.instant();
 		var taken = new ArrayList<Dispatched>();
+		var dispatches = new ArrayList<BatchRepository.Dispatch>();
+		var events = new ArrayList<BatchRepository.NewEvent>();
 		for (var o : repository.lockReady(regions, types, now, max)) {
 			var deadline = now.plus(o.timeout());
 			var lease = earlier(now.plus(settings.leaseTtl()), deadline);
-			repository.dispatch(o, workerId, now, lease, deadline);
+			dispatches.add(new BatchRepository.Dispatch(o.id(), lease, deadline));
 			taken.add(new Dispatched(o, o.attempts() + 1, lease, deadline));
-			repository.insertEvent(o.batchId(), o.customerId(), "operation.started",
-					operationData(o, Map.of("attempt", o.attempts() + 1, "workerId", workerId)), now);
+			events.add(new BatchRepository.NewEvent(o.batchId(), o.customerId(), "operation.started",
+					operationData(o, Map.of("attempt", o.attempts() + 1, "workerId", workerId))));
+		}
+		if (!dispatches.isEmpty()) {
+			repository.dispatchAll(dispatches, workerId, now);
+			repository.insertEvents(events, now);
 		}
 		return taken;
 	}
@@ -131,18 +143,109 @@ public class WorkerService {
 		}));
 	}
 
-	/** Ends an operation well. */
+	/**
+	 * Ends an operation well.
+	 * @throws PlangateException {@code operation_not_found}, or
+	 * {@code operation_lease_lost} when this worker no longer holds it
+	 */
 	public void complete(UUID operationId, String workerId, @Nullable JsonNode result) {
-		transactions.executeWithoutResult(status -> {
-			var held = held(operationId, workerId);
-			var now = clock.instant();
-			repository.finish(operationId, OperationStatus.SUCCEEDED, result, null, null, now);
-			metrics.workerSeen(workerId);
-			metrics.attemptEnded("succeeded", held.operation(), now);
-			lifecycle.event(held.batch(), "operation.completed",
-					operationData(held.operation(), Map.of("attempt", held.operation().attempts())));
-			lifecycle.settle(held.batch());
-		});
+		var refusal = completeAll(workerId, List.of(new Completion(operationId, result))).get(0).refusal();
+		if (refusal != null) {
+			throw refusal;
+		}
+	}
+
+	/** An operation done, with its result. */
+	public record Completion(UUID operationId, @Nullable JsonNode result) {
+	}
+
+	/** What became of one completion: accepted, or refused with the reason. */
+	public record Outcome(UUID operationId, @Nullable PlangateException refusal) {
+	}
+
+	/**
+	 * Ends many operations well, each answered on its own: one that is unknown, or that
+	 * this worker no longer holds, is refused without holding up the others.
+	 *
+	 * <p>
+	 * The operations are locked and ended in one transaction, in id order, without
+	 * locking their batches: an operation's worker is the only one to end it, so the
+	 * batch's lock, which every completion of the batch would queue on, is not needed for
+	 * that. The batch is settled afterwards, under its lock, only when it may have
+	 * something to do: a parallel batch still processing with operations left has
+	 * nothing. That check runs after the commit, so of two completions finishing a batch
+	 * at once, the one checking last sees both and ends it; a batch left unsettled by a
+	 * node that stopped in between is settled by the scheduler's sweep.
+	 */
+	public List<Outcome> completeAll(String workerId, List<Completion> completions) {
+		metrics.workerSeen(workerId);
+		var refusals = new java.util.HashMap<UUID, PlangateException>();
+		var batches = new java.util.TreeSet<UUID>();
+		var ended = transactions.execute(status -> end(workerId, completions, refusals));
+		if (ended != null) {
+			ended.forEach(o -> batches.add(o.batchId()));
+		}
+		var progress = batches.isEmpty() ? Map.<UUID, BatchRepository.Progress>of() : repository.progress(batches);
+		for (var batchId : batches) {
+			try {
+				settleIfDue(batchId, progress.get(batchId));
+			}
+			catch (RuntimeException ex) {
+				// the completions are committed; the sweep settles the batch on its next
+				// turn
+				log.warn("Settling batch {} after a completion failed; the scheduler will", batchId, ex);
+			}
+		}
+		return completions.stream().map(c -> new Outcome(c.operationId(), refusals.get(c.operationId()))).toList();
+	}
+
+	/** Locks and ends the operations this worker holds; answers them. */
+	private List<Operation> end(String workerId, List<Completion> completions, Map<UUID, PlangateException> refusals) {
+		var results = new java.util.HashMap<UUID, @Nullable JsonNode>();
+		completions.forEach(c -> results.put(c.operationId(), c.result()));
+		var succeeded = new LinkedHashMap<UUID, @Nullable JsonNode>();
+		var done = new ArrayList<Operation>();
+		for (var o : repository.lockOperations(results.keySet())) {
+			if (o.status() != OperationStatus.RUNNING || !workerId.equals(o.workerId())) {
+				refusals.put(o.id(), leaseLost(o.id()));
+			}
+			else {
+				succeeded.put(o.id(), results.get(o.id()));
+				done.add(o);
+			}
+		}
+		for (var id : results.keySet()) {
+			if (!succeeded.containsKey(id) && !refusals.containsKey(id)) {
+				refusals.put(id, PlangateException.notFound(ErrorCode.OPERATION_NOT_FOUND, "Operation", id.toString()));
+			}
+		}
+		if (done.isEmpty()) {
+			return done;
+		}
+		var now = clock.instant();
+		repository.succeedAll(succeeded, now);
+		done.forEach(o -> metrics.attemptEnded("succeeded", o, now));
+		repository.insertEvents(done.stream()
+			.map(o -> new BatchRepository.NewEvent(o.batchId(), o.customerId(), "operation.completed",
+					operationData(o, Map.of("attempt", o.attempts()))))
+			.toList(), now);
+		return done;
+	}
+
+	/**
+	 * Settles a batch under its lock unless it is plainly not due: processing in parallel
+	 * with operations left.
+	 */
+	void settleIfDue(UUID batchId) {
+		settleIfDue(batchId, repository.progress(List.of(batchId)).get(batchId));
+	}
+
+	private void settleIfDue(UUID batchId, BatchRepository.@Nullable Progress progress) {
+		if (progress == null || progress.status().isFinal()
+				|| (progress.status() == BatchStatus.PROCESSING && progress.parallel() && progress.unfinished() > 0)) {
+			return;
+		}
+		transactions.executeWithoutResult(status -> repository.lock(batchId).ifPresent(lifecycle::settle));
 	}
 
 	/**
