@@ -48,6 +48,11 @@ public final class Bench {
 				}
 			}
 		}
+		if (options.runs(Section.BATCH) && options.runs(Stack.POSTGRES)) {
+			try (var server = Server.withCatalog(Stack.POSTGRES, options, BatchSection.CATALOG)) {
+				new BatchSection(server, options, targets).run(out);
+			}
+		}
 		if (options.runs(Section.REDIS) && options.runs(Stack.POSTGRES)) {
 			new RedisSection(options, targets).run(out);
 		}

@@ -75,7 +75,10 @@ final class HttpConnection implements Closeable {
 		}
 	}
 
-	private int exchange(byte[] request, @Nullable StringBuilder body) throws IOException {
+	/**
+	 * Sends a request and reads its whole answer into {@code body}; returns the status.
+	 */
+	int exchange(byte[] request, @Nullable StringBuilder body) throws IOException {
 		if (socket == null) {
 			open();
 		}

@@ -11,27 +11,31 @@ import org.springframework.boot.convert.DurationStyle;
 
 /** The command line. */
 record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration warmup, Duration duration,
-		int connections, int batchEvents, int senders, String postgresUrl, String postgresUser, String redisUrl) {
+		int connections, int batchEvents, int senders, int workers, int batchOperations, String postgresUrl,
+		String postgresUser, String redisUrl, String database) {
 
 	enum Section {
 
-		HTTP, INGEST, REDIS, JMH
+		HTTP, INGEST, BATCH, REDIS, JMH
 
 	}
 
 	static final String USAGE = """
 			java -jar plangate-bench/target/plangate-bench.jar [options]
 			  --stack embedded|postgres|both    which server set-up to measure (both)
-			  --only http,ingest,redis,jmh      which sections to run (all; redis with the postgres stack)
+			  --only http,ingest,batch,redis,jmh   which sections to run (all; batch and redis with the postgres stack)
 			  --rounds 2                        runs of each path, interleaved; the best is kept
 			  --duration 5s                     each measured run
 			  --warmup 1s                       before each measured run
 			  --connections 16                  concurrent HTTP connections (and Redis threads)
 			  --batch 1000                      usage events per ingestion request
 			  --senders 4                       concurrent ingestion requests
+			  --workers 8                       batch workers, each polling and completing on its own connection
+			  --batch-operations 500            operations in each submitted batch
 			  --postgres-url jdbc:postgresql://127.0.0.1:5432/   where the plangate_bench database is made
 			  --postgres-user postgres
 			  --redis-url redis://127.0.0.1:6379
+			  --database plangate_bench         the database made and dropped, and the prefix of the Redis keys
 			""";
 
 	static Options parse(String[] args) {
@@ -43,9 +47,12 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 		int connections = 16;
 		int batch = 1000;
 		int senders = 4;
+		int workers = 8;
+		int batchOperations = 500;
 		String postgresUrl = "jdbc:postgresql://127.0.0.1:5432/";
 		String postgresUser = "postgres";
 		String redisUrl = "redis://127.0.0.1:6379";
+		String database = Stack.DATABASE;
 		for (int i = 0; i < args.length; i++) {
 			String name = args[i];
 			if (name.equals("--help")) {
@@ -65,14 +72,22 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 				case "--connections" -> connections = Integer.parseInt(value);
 				case "--batch" -> batch = Integer.parseInt(value);
 				case "--senders" -> senders = Integer.parseInt(value);
+				case "--workers" -> workers = Integer.parseInt(value);
+				case "--batch-operations" -> batchOperations = Integer.parseInt(value);
 				case "--postgres-url" -> postgresUrl = value.endsWith("/") ? value : value + "/";
 				case "--postgres-user" -> postgresUser = value;
 				case "--redis-url" -> redisUrl = value;
+				case "--database" -> {
+					if (!value.matches("[a-z_][a-z0-9_]{0,62}")) {
+						throw new IllegalArgumentException("--database must be a plain lower-case name");
+					}
+					database = value;
+				}
 				default -> throw new IllegalArgumentException("Unknown option " + name);
 			}
 		}
-		return new Options(stacks, sections, rounds, warmup, duration, connections, batch, senders, postgresUrl,
-				postgresUser, redisUrl);
+		return new Options(stacks, sections, rounds, warmup, duration, connections, batch, senders, workers,
+				batchOperations, postgresUrl, postgresUser, redisUrl, database);
 	}
 
 	private static Set<Section> sections(String list) {
@@ -81,6 +96,11 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			sections.add(Section.valueOf(name.strip().toUpperCase(Locale.ROOT)));
 		}
 		return EnumSet.copyOf(sections);
+	}
+
+	/** The bench's Redis keys start with this, so that nothing else's are touched. */
+	String redisPrefix() {
+		return database.equals(Stack.DATABASE) ? Stack.REDIS_PREFIX : database + ":";
 	}
 
 	boolean runs(Section section) {

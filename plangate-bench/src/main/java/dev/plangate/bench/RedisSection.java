@@ -64,14 +64,15 @@ final class RedisSection {
 
 	void run(PrintStream out) {
 		var cpu = new CpuShare();
-		Stack.deleteRedisKeys(options.redisUrl());
+		Stack.deleteRedisKeys(options.redisUrl(), options.redisPrefix());
 		List<List<Measured>> runs;
-		try (var gcra = new GcraLimiter(options.redisUrl()); var bucket4j = new Bucket4jLimiter(options.redisUrl())) {
+		try (var gcra = new GcraLimiter(options.redisUrl(), options.redisPrefix());
+				var bucket4j = new Bucket4jLimiter(options.redisUrl(), options.redisPrefix())) {
 			runs = Rounds.interleave(options.rounds(),
 					List.<Supplier<Measured>>of(() -> measure("Plangate GCRA (RedisRateLimitStore)", gcra),
 							() -> measure("Bucket4j 8.19 Lettuce (compare-and-swap)", bucket4j)));
 		}
-		Stack.deleteRedisKeys(options.redisUrl());
+		Stack.deleteRedisKeys(options.redisUrl(), options.redisPrefix());
 		var gcra = fastest(runs.get(0));
 		var bucket4j = fastest(runs.get(1));
 		long gcraOver = overAdmitted(runs.get(0));
@@ -144,8 +145,8 @@ final class RedisSection {
 
 		private final RedisStoreForBench store;
 
-		GcraLimiter(String redisUrl) {
-			this.store = new RedisStoreForBench(redisUrl, Stack.REDIS_PREFIX + "rl:");
+		GcraLimiter(String redisUrl, String prefix) {
+			this.store = new RedisStoreForBench(redisUrl, prefix + "rl:");
 		}
 
 		@Override
@@ -184,7 +185,10 @@ final class RedisSection {
 
 		private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-		Bucket4jLimiter(String redisUrl) {
+		private final String prefix;
+
+		Bucket4jLimiter(String redisUrl, String prefix) {
+			this.prefix = prefix;
 			this.client = RedisClient.create(redisUrl);
 			this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
 			this.proxies = Bucket4jLettuce.casBasedBuilder(connection)
@@ -204,8 +208,8 @@ final class RedisSection {
 				.tryConsume(1);
 		}
 
-		private static String redisKey(String key) {
-			return Stack.REDIS_PREFIX + "b4j:" + key;
+		private String redisKey(String key) {
+			return prefix + "b4j:" + key;
 		}
 
 		@Override

@@ -41,7 +41,7 @@ final class Server implements AutoCloseable {
 
 	private final ConfigurableApplicationContext context;
 
-	private Server(Stack stack, Options options) throws Exception {
+	private Server(Stack stack, Options options, String catalog) throws Exception {
 		this.stack = stack;
 		this.options = options;
 		this.dataDir = Files.createTempDirectory("plangate-bench");
@@ -52,11 +52,11 @@ final class Server implements AutoCloseable {
 		// command-line arguments, so that they win over application.yaml and over any
 		// PLANGATE_* variables of the environment the bench runs in
 		var arguments = List.of("--server.port=0", "--logging.level.root=ERROR", "--logging.level.dev.plangate=WARN",
-				"--plangate.catalog=classpath:catalogs/default.yaml", "--plangate.bootstrap-api-key=" + apiKey,
+				"--plangate.catalog=" + catalog, "--plangate.bootstrap-api-key=" + apiKey,
 				"--plangate.data-dir=" + dataDir, "--spring.datasource.url=" + jdbcUrl,
 				"--spring.datasource.username=" + jdbcUser, "--spring.datasource.password=",
 				"--plangate.redis-url=" + stack.redisUrl(options),
-				"--plangate.redis-prefix=" + Stack.REDIS_PREFIX + "rl:");
+				"--plangate.redis-prefix=" + options.redisPrefix() + "rl:");
 		this.context = new SpringApplicationBuilder(PlangateApplication.class).run(arguments.toArray(String[]::new));
 		int port = Objects.requireNonNull(context.getEnvironment().getProperty("local.server.port", Integer.class));
 		this.address = new InetSocketAddress("127.0.0.1", port);
@@ -68,7 +68,7 @@ final class Server implements AutoCloseable {
 	 * that every call is admitted and each takes the whole decision path.
 	 */
 	static Server start(Stack stack, Options options) throws Exception {
-		var server = new Server(stack, options);
+		var server = new Server(stack, options, "classpath:catalogs/default.yaml");
 		try (var http = new HttpConnection(server.address)) {
 			for (int i = 0; i < CUSTOMERS; i++) {
 				String customer = "/v1/customers/" + customer(i);
@@ -83,6 +83,14 @@ final class Server implements AutoCloseable {
 			throw ex;
 		}
 		return server;
+	}
+
+	/**
+	 * Starts a server with another catalog and no customers: the batch section's, whose
+	 * plans set the batch limits.
+	 */
+	static Server withCatalog(Stack stack, Options options, String catalog) throws Exception {
+		return new Server(stack, options, catalog);
 	}
 
 	static String customer(long n) {

@@ -41,7 +41,7 @@ enum Stack {
 			// the embedded default's URL (application.yaml), in a directory of its own
 			case EMBEDDED -> "jdbc:h2:file:" + dataDir.resolve("plangate")
 					+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE";
-			case POSTGRES -> options.postgresUrl() + DATABASE;
+			case POSTGRES -> options.postgresUrl() + options.database();
 		};
 	}
 
@@ -60,15 +60,15 @@ enum Stack {
 	void reset(Options options) throws SQLException {
 		dropData(options);
 		if (this == POSTGRES) {
-			administer(options, "create database " + DATABASE);
+			administer(options, "create database " + options.database());
 		}
 	}
 
 	/** Leaves no bench data behind in the shared PostgreSQL and Redis. */
 	void dropData(Options options) throws SQLException {
 		if (this == POSTGRES) {
-			administer(options, "drop database if exists " + DATABASE + " with (force)");
-			deleteRedisKeys(options.redisUrl());
+			administer(options, "drop database if exists " + options.database() + " with (force)");
+			deleteRedisKeys(options.redisUrl(), options.redisPrefix());
 		}
 	}
 
@@ -79,13 +79,13 @@ enum Stack {
 		}
 	}
 
-	static void deleteRedisKeys(String redisUrl) {
+	static void deleteRedisKeys(String redisUrl, String prefix) {
 		var client = RedisClient.create(redisUrl);
 		try (var connection = client.connect()) {
 			var redis = connection.sync();
 			var cursor = ScanCursor.INITIAL;
 			do {
-				var page = redis.scan(cursor, ScanArgs.Builder.matches(REDIS_PREFIX + "*").limit(1000));
+				var page = redis.scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
 				List<String> keys = page.getKeys();
 				if (!keys.isEmpty()) {
 					redis.del(keys.toArray(String[]::new));
