@@ -9,23 +9,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
 
 /**
  * Runs a product's batch operations: takes them from the named regions (only the types it
  * has handlers for), runs up to {@code concurrency} at once, heartbeats while they run
  * (passing progress on, and telling a handler when its batch was cancelled), and reports
- * each one done or failed. {@link #close()} stops taking work and waits for what runs.
+ * each one done or failed; operations that finish while a report is under way are
+ * reported done together in the next call. {@link #close()} stops taking work and waits
+ * for what runs and for its report.
  *
  * <pre>{@code
  * try (var worker = PlangateWorker.builder(URI.create("http://localhost:8080"), workerKey)
@@ -69,6 +77,18 @@ public final class PlangateWorker implements AutoCloseable {
 
 	private final Thread poller;
 
+	/**
+	 * Finished operations not yet reported; when full, a handler's thread reports its
+	 * own.
+	 */
+	private final BlockingQueue<Done> completions = new LinkedBlockingQueue<>(10_000);
+
+	private final Thread reporter;
+
+	private volatile boolean reporterStopping;
+
+	private volatile boolean bulkCompletion = true;
+
 	private volatile boolean stopping;
 
 	private PlangateWorker(Builder b) {
@@ -84,6 +104,7 @@ public final class PlangateWorker implements AutoCloseable {
 		this.operations = Executors.newFixedThreadPool(concurrency, named("plangate-operation"));
 		this.heartbeats = Executors.newSingleThreadScheduledExecutor(named("plangate-heartbeat"));
 		this.poller = named("plangate-poller").newThread(this::poll);
+		this.reporter = named("plangate-reporter").newThread(this::reportCompletions);
 	}
 
 	public static Builder builder(URI base, String workerKey) {
@@ -94,6 +115,7 @@ public final class PlangateWorker implements AutoCloseable {
 		heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeatEvery.toMillis(), heartbeatEvery.toMillis(),
 				TimeUnit.MILLISECONDS);
 		poller.start();
+		reporter.start();
 		return this;
 	}
 
@@ -115,8 +137,7 @@ public final class PlangateWorker implements AutoCloseable {
 				return;
 			}
 			try {
-				var tasks = stopping ? List.<tools.jackson.databind.JsonNode>of()
-						: api.poll(workerId, regions, types, free, pollWait);
+				var tasks = stopping ? List.<JsonNode>of() : api.poll(workerId, regions, types, free, pollWait);
 				slots.release(free - tasks.size());
 				for (var task : tasks) {
 					var operation = new OperationContext(task);
@@ -154,7 +175,9 @@ public final class PlangateWorker implements AutoCloseable {
 			var handler = Objects.requireNonNull(handlers.get(operation.type()));
 			try {
 				var result = handler.handle(operation);
-				report(operation, () -> api.complete(operation.id(), workerId, result));
+				if (!completions.offer(new Done(operation, result))) {
+					report(operation, () -> api.complete(operation.id(), workerId, result));
+				}
 			}
 			catch (PermanentFailure ex) {
 				report(operation,
@@ -172,6 +195,87 @@ public final class PlangateWorker implements AutoCloseable {
 			running.remove(operation.id());
 			slots.release();
 		}
+	}
+
+	/** An operation its handler finished, waiting to be reported. */
+	private record Done(OperationContext operation, @Nullable JsonNode result) {
+	}
+
+	/**
+	 * Reports finished operations, up to 100 a call: what finished while the previous
+	 * call was under way goes in the next. A server without the bulk call (404) is sent
+	 * one call an operation from then on.
+	 */
+	private void reportCompletions() {
+		var batch = new ArrayList<Done>();
+		while (true) {
+			try {
+				var first = completions.poll(100, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					if (reporterStopping && completions.isEmpty()) {
+						return;
+					}
+					continue;
+				}
+				batch.add(first);
+			}
+			catch (InterruptedException ex) {
+				// nothing interrupts the reporter on purpose: close() waits for it to
+				// drain
+				continue;
+			}
+			completions.drainTo(batch, 99);
+			sendCompletions(batch);
+			batch.clear();
+		}
+	}
+
+	private void sendCompletions(List<Done> batch) {
+		if (!bulkCompletion) {
+			batch.forEach(d -> report(d.operation(), () -> api.complete(d.operation().id(), workerId, d.result())));
+			return;
+		}
+		long backoff = 250;
+		for (int attempt = 1; attempt <= 5; attempt++) {
+			try {
+				var outcomes = api.completeAll(workerId,
+						batch.stream()
+							.map(d -> Map.<UUID, @Nullable JsonNode>entry(d.operation().id(),
+									d.result() == null ? NullNode.getInstance() : d.result()))
+							.toList());
+				for (var outcome : outcomes) {
+					if (!"completed".equals(outcome.path("outcome").asString())) {
+						log.warn("Plangate refused the outcome of operation {}: {}", outcome.path("id").asString(),
+								outcome.path("detail").asString());
+					}
+				}
+				return;
+			}
+			catch (WorkerApi.ApiError ex) {
+				if (ex.status() == 404 || ex.status() == 405) {
+					log.info("Plangate has no bulk completion; reporting one operation a call");
+					bulkCompletion = false;
+					sendCompletions(batch);
+					return;
+				}
+				if (ex.status() < 500) {
+					log.warn("Plangate refused the outcomes of {} operations: {}", batch.size(), ex.getMessage());
+					return;
+				}
+			}
+			catch (IOException ex) {
+				log.warn("Reporting {} operations failed (attempt {}): {}", batch.size(), attempt, ex.getMessage());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			if (!pause(backoff)) {
+				return;
+			}
+			backoff *= 2;
+		}
+		log.warn("Giving up reporting {} operations; their leases will run out and they will run again", batch.size());
 	}
 
 	private interface Report {
@@ -256,6 +360,9 @@ public final class PlangateWorker implements AutoCloseable {
 				operations.shutdownNow();
 			}
 			poller.join(pollWait.plusSeconds(5).toMillis());
+			// what finished is reported before close returns
+			reporterStopping = true;
+			reporter.join(shutdownGrace.plusSeconds(10).toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

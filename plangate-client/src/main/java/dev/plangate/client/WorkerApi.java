@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -83,6 +84,22 @@ final class WorkerApi {
 			body.set("result", result);
 		}
 		post("/v1/worker/operations/" + id + "/complete", body, Duration.ofSeconds(10));
+	}
+
+	/**
+	 * Reports operations done in one call; answers each one's outcome, in the order sent.
+	 */
+	JsonNode completeAll(String workerId, List<Map.Entry<UUID, @Nullable JsonNode>> done)
+			throws IOException, InterruptedException {
+		var body = JSON.createObjectNode().put("workerId", workerId);
+		var operations = body.putArray("operations");
+		for (var entry : done) {
+			var operation = operations.addObject().put("id", entry.getKey().toString());
+			if (entry.getValue() != null) {
+				operation.set("result", entry.getValue());
+			}
+		}
+		return post("/v1/worker/operations/complete", body, Duration.ofSeconds(10)).path("operations");
 	}
 
 	void fail(UUID id, String workerId, String message, @Nullable String code, boolean retryable)

@@ -90,6 +90,31 @@ class WorkerRunnerTest extends ServerTest {
 	}
 
 	@Test
+	void whatFinishedIsReportedBeforeCloseReturns() {
+		// given: quick operations, far more than run at once
+		var customer = newCustomer("runner");
+		var handled = new AtomicInteger();
+		var batch = submit(customer, "runner-4", "[" + "{\"type\":\"spawn_agent\",\"payload\":{\"n\":2}},".repeat(39)
+				+ "{\"type\":\"spawn_agent\",\"payload\":{\"n\":2}}]");
+		var worker = worker("runner-4").concurrency(8).handle("spawn_agent", operation -> {
+			handled.incrementAndGet();
+			return JSON.createObjectNode().put("spawned", operation.payload().path("n").asInt());
+		}).start();
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> handled.get() == 40);
+
+		// when
+		worker.close();
+
+		// then: every result is in, with nothing left to wait for
+		var details = api.get("/v1/batches/" + batch + "?customerId=" + Api.encode(customer)).body();
+		assertThat(details.path("status").asString()).isEqualTo("completed");
+		assertThat(details.path("operations")).hasSize(40).allSatisfy(o -> {
+			assertThat(o.path("status").asString()).isEqualTo("succeeded");
+			assertThat(o.path("result").path("spawned").asInt()).isEqualTo(2);
+		});
+	}
+
+	@Test
 	void aFailureIsRetriedAndAPermanentFailureFailsTheBatch() {
 		// given
 		var customer = newCustomer("runner");
