@@ -599,7 +599,10 @@ class BatchRepository {
 	record NewEvent(UUID batchId, String customerId, String type, Map<String, Object> data) {
 	}
 
-	/** Records events in one round trip, in the order given. */
+	/**
+	 * Records events in one round trip, in the order given, and like {@link #insertEvent}
+	 * wakes the live streams once they commit.
+	 */
 	void insertEvents(List<NewEvent> events, Instant at) {
 		if (events.isEmpty()) {
 			return;
@@ -616,6 +619,11 @@ class BatchRepository {
 		batchUpdates.batchUpdate("""
 				insert into batch_event (batch_id, customer_id, type, data, at)
 				values (:batch, :customer, :type, :data, :at)""", params);
+		// a JDBC batch does not answer the numbers given: the notices say "newer than
+		// any", which wakes every stream following these batches
+		var batches = new java.util.LinkedHashMap<UUID, String>();
+		events.forEach(e -> batches.putIfAbsent(e.batchId(), e.customerId()));
+		batches.forEach((batchId, customerId) -> notices.written(batchId, customerId, Long.MAX_VALUE));
 	}
 
 	/** Events of every batch after {@code afterSeq}, oldest first. */

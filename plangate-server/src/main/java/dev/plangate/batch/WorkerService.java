@@ -31,9 +31,11 @@ public class WorkerService {
 	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerService.class);
 
 	/**
-	 * How often a waiting poll looks at the queue again for work another node made ready.
+	 * How often a waiting poll looks at the queue again without being woken: every node
+	 * wakes every other through the event bus when it makes work ready, so this only
+	 * bounds the wait after a lost wake-up.
 	 */
-	private static final Duration RECHECK = Duration.ofMillis(250);
+	private static final Duration RECHECK = Duration.ofSeconds(1);
 
 	private final BatchRepository repository;
 
