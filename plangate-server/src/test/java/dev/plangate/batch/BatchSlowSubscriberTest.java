@@ -115,6 +115,24 @@ class BatchSlowSubscriberTest extends BatchTestSupport {
 		}
 	}
 
+	/**
+	 * Submits {@code n} batches of one operation for the customer, each once the one
+	 * before has reached {@code keeping}: the events of one submission are fewer than a
+	 * subscriber's queue holds, so a subscriber that keeps up is never too slow, however
+	 * the machine schedules the threads, while one that stops reading falls behind.
+	 */
+	private void submitBatches(String customer, int n, Keeping keeping) {
+		for (int i = 0; i < n; i++) {
+			long before = queued(keeping);
+			submit(batch(customer, "slow-subscriber", operations(1)));
+			eventually().until(() -> queued(keeping) > before);
+		}
+	}
+
+	private static long queued(Keeping subscriber) {
+		return subscriber.events.stream().filter(e -> e.type().equals("batch.queued")).count();
+	}
+
 	@Test
 	void aSubscriberThatStopsReadingHoldsUpNobodyAndIsDisconnectedSayingWhereToResume() {
 		// given: two subscribers of one customer's events, one of which stops reading
@@ -125,7 +143,7 @@ class BatchSlowSubscriberTest extends BatchTestSupport {
 		stream.subscribe(customer, null, 0, keeping);
 
 		// when: more events come than the stuck one's queue holds
-		submitBatches(customer, 8);
+		submitBatches(customer, 8, keeping);
 
 		// then: the other gets them all while the stuck one is still stuck
 		eventually().until(() -> keeping.events.stream().filter(e -> e.type().equals("batch.queued")).count() == 8);
@@ -148,7 +166,7 @@ class BatchSlowSubscriberTest extends BatchTestSupport {
 		var keeping = new Keeping();
 		stream.subscribe(customer, null, 0, stuck);
 		stream.subscribe(customer, null, 0, keeping);
-		submitBatches(customer, 8);
+		submitBatches(customer, 8, keeping);
 		eventually().until(() -> keeping.events.stream().filter(e -> e.type().equals("batch.queued")).count() == 8);
 		stuck.release.countDown();
 		eventually().until(() -> stuck.tooSlowAfter.get() >= 0);
