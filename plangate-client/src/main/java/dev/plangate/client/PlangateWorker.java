@@ -235,47 +235,28 @@ public final class PlangateWorker implements AutoCloseable {
 			batch.forEach(d -> report(d.operation(), () -> api.complete(d.operation().id(), workerId, d.result())));
 			return;
 		}
-		long backoff = 250;
-		for (int attempt = 1; attempt <= 5; attempt++) {
-			try {
-				var outcomes = api.completeAll(workerId,
-						batch.stream()
-							.map(d -> Map.<UUID, @Nullable JsonNode>entry(d.operation().id(),
-									d.result() == null ? NullNode.getInstance() : d.result()))
-							.toList());
-				for (var outcome : outcomes) {
-					if (!"completed".equals(outcome.path("outcome").asString())) {
-						log.warn("Plangate refused the outcome of operation {}: {}", outcome.path("id").asString(),
-								outcome.path("detail").asString());
-					}
-				}
-				return;
-			}
-			catch (WorkerApi.ApiError ex) {
-				if (ex.status() == 404 || ex.status() == 405) {
-					log.info("Plangate has no bulk completion; reporting one operation a call");
-					bulkCompletion = false;
-					sendCompletions(batch);
-					return;
-				}
-				if (ex.status() < 500) {
-					log.warn("Plangate refused the outcomes of {} operations: {}", batch.size(), ex.getMessage());
-					return;
+		retrying(batch.size() + " operations", () -> {
+			var outcomes = api.completeAll(workerId,
+					batch.stream()
+						.map(d -> Map.<UUID, @Nullable JsonNode>entry(d.operation().id(),
+								d.result() == null ? NullNode.getInstance() : d.result()))
+						.toList());
+			for (var outcome : outcomes) {
+				if (!"completed".equals(outcome.path("outcome").asString())) {
+					log.warn("Plangate refused the outcome of operation {}: {}", outcome.path("id").asString(),
+							outcome.path("detail").asString());
 				}
 			}
-			catch (IOException ex) {
-				log.warn("Reporting {} operations failed (attempt {}): {}", batch.size(), attempt, ex.getMessage());
+		}, refusal -> {
+			if (refusal.status() == 404 || refusal.status() == 405) {
+				log.info("Plangate has no bulk completion; reporting one operation a call");
+				bulkCompletion = false;
+				sendCompletions(batch);
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
+			else {
+				log.warn("Plangate refused the outcomes of {} operations: {}", batch.size(), refusal.getMessage());
 			}
-			if (!pause(backoff)) {
-				return;
-			}
-			backoff *= 2;
-		}
-		log.warn("Giving up reporting {} operations; their leases will run out and they will run again", batch.size());
+		});
 	}
 
 	private interface Report {
@@ -289,6 +270,16 @@ public final class PlangateWorker implements AutoCloseable {
 	 * meantime (409) means another worker has the operation now, so it is dropped.
 	 */
 	private void report(OperationContext operation, Report report) {
+		retrying("operation " + operation.id(), report, refusal -> log
+			.warn("Plangate refused the outcome of operation {}: {}", operation.id(), refusal.getMessage()));
+	}
+
+	/**
+	 * Sends {@code report}, retrying up to five times with a doubling pause on network
+	 * trouble and server errors; a refusal (4xx) is not retried but handed to
+	 * {@code refused}.
+	 */
+	private void retrying(String what, Report report, java.util.function.Consumer<WorkerApi.ApiError> refused) {
 		long backoff = 250;
 		for (int attempt = 1; attempt <= 5; attempt++) {
 			try {
@@ -297,12 +288,12 @@ public final class PlangateWorker implements AutoCloseable {
 			}
 			catch (WorkerApi.ApiError ex) {
 				if (ex.status() < 500) {
-					log.warn("Plangate refused the outcome of operation {}: {}", operation.id(), ex.getMessage());
+					refused.accept(ex);
 					return;
 				}
 			}
 			catch (IOException ex) {
-				log.warn("Reporting operation {} failed (attempt {}): {}", operation.id(), attempt, ex.getMessage());
+				log.warn("Reporting {} failed (attempt {}): {}", what, attempt, ex.getMessage());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -313,7 +304,7 @@ public final class PlangateWorker implements AutoCloseable {
 			}
 			backoff *= 2;
 		}
-		log.warn("Giving up reporting operation {}; its lease will run out and it will run again", operation.id());
+		log.warn("Giving up reporting {}; leases run out and the operations will run again", what);
 	}
 
 	private void heartbeat() {
