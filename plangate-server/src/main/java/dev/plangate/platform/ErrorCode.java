@@ -73,6 +73,9 @@ public enum ErrorCode {
 	API_KEY_NOT_FOUND(HttpStatus.NOT_FOUND, "No such API key"),
 	LAST_API_KEY(HttpStatus.CONFLICT, "The last active API key cannot be revoked"),
 
+	// mail
+	MAIL_NOT_FOUND(HttpStatus.NOT_FOUND, "No such mail in the outbox"),
+
 	INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	private final HttpStatus status;

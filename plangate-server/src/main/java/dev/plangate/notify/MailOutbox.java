@@ -1,0 +1,86 @@
+package dev.plangate.notify;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.Page;
+import dev.plangate.platform.PlangateException;
+
+/**
+ * Sends email, durably and in the background. {@link #send} writes the mail to the outbox
+ * in the caller's transaction, if there is one, so the mail goes if and only if the
+ * change that sends it commits; it returns at once and never waits for the mail server.
+ */
+@Service
+public class MailOutbox {
+
+	private final MailRepository repository;
+
+	private final MailDispatcher dispatcher;
+
+	private final Mailer mailer;
+
+	private final Clock clock;
+
+	MailOutbox(MailRepository repository, MailDispatcher dispatcher, Mailer mailer, Clock clock) {
+		this.repository = repository;
+		this.dispatcher = dispatcher;
+		this.mailer = mailer;
+		this.clock = clock;
+	}
+
+	/**
+	 * Queues {@code mail}; answers its id in the outbox. Sent soon after the current
+	 * transaction commits (at once when there is none), retried while the mail server
+	 * refuses it.
+	 */
+	public UUID send(Mail mail) {
+		var id = UUID.randomUUID();
+		repository.insert(id, mail, clock.instant());
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					dispatcher.wake();
+				}
+			});
+		}
+		else {
+			dispatcher.wake();
+		}
+		return id;
+	}
+
+	/** A mail of the outbox; its text only where the transport keeps it. */
+	OutboxMail get(UUID id) {
+		return repository.find(id)
+			.map(this::shown)
+			.orElseThrow(() -> PlangateException.notFound(ErrorCode.MAIL_NOT_FOUND, "Mail", id.toString()));
+	}
+
+	/** Newest first, without texts. */
+	Page<OutboxMail> list(@Nullable String to, @Nullable Long cursor, int limit) {
+		List<OutboxMail> rows = repository.list(to, cursor, limit);
+		String next = rows.size() > limit ? String.valueOf(rows.get(limit - 1).seq()) : null;
+		return new Page<>(rows.subList(0, Math.min(limit, rows.size())), next);
+	}
+
+	/** Whether the outbox shows mails' texts: only when they went nowhere but the log. */
+	boolean showsText() {
+		return mailer.keepsText();
+	}
+
+	private OutboxMail shown(OutboxMail mail) {
+		return showsText() ? mail
+				: new OutboxMail(mail.id(), mail.seq(), mail.to(), mail.subject(), null, mail.status(), mail.attempts(),
+						mail.nextAttemptAt(), mail.lastError(), mail.createdAt(), mail.sentAt(), mail.failedAt());
+	}
+
+}

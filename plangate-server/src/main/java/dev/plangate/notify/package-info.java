@@ -1,0 +1,7 @@
+/**
+ * Outbound email: a durable outbox written in the caller's transaction, sent in the
+ * background through a {@link dev.plangate.notify.Mailer} (the log, or SMTP), retried
+ * with backoff.
+ */
+@org.jspecify.annotations.NullMarked
+package dev.plangate.notify;
