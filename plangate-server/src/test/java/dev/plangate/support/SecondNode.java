@@ -24,7 +24,7 @@ public final class SecondNode {
 
 	/** Settings outside {@code plangate.*} a node of the same cluster shares. */
 	private static final List<String> SHARED = List.of("spring.datasource.url", "spring.datasource.username",
-			"spring.datasource.password", "spring.flyway.schemas");
+			"spring.datasource.password", "spring.flyway.schemas", "spring.mail.host", "spring.mail.port");
 
 	private @Nullable ConfigurableApplicationContext context;
 

@@ -7,19 +7,28 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import dev.plangate.identity.ApiKeyService;
 
 /**
  * A test against the whole server on a random port, over real HTTP, on the test database
  * (in-memory H2, or the PostgreSQL named by PLANGATE_DB_URL). Test classes share one
- * server; each uses its own customer ids and plan keys.
+ * server; each uses its own customer ids and plan keys. Mail goes over SMTP to
+ * {@link TestMail}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 public abstract class ServerTest {
 
 	private static String key;
+
+	/** On the base class, so it adds nothing to the key of the shared context. */
+	@DynamicPropertySource
+	static void sendMailToTestMail(DynamicPropertyRegistry registry) {
+		TestMail.register(registry);
+	}
 
 	@LocalServerPort
 	protected int port;
