@@ -44,8 +44,7 @@ class SubscriptionController {
 	@GetMapping("/v1/customers/{id}/subscription")
 	@Operation(summary = "Read a customer's subscription with its plan")
 	SubscriptionView get(@PathVariable @CustomerId String id) {
-		var s = subscriptions.current(id);
-		return SubscriptionView.of(s, subscriptions.planOf(s));
+		return subscriptions.view(id);
 	}
 
 	@PostMapping("/v1/customers/{id}/subscription")

@@ -100,6 +100,12 @@ public class SubscriptionService {
 		return current(customers.get(customerId));
 	}
 
+	/** The customer's subscription as of now, as the API shows it. */
+	public SubscriptionView view(String customerId) {
+		var s = current(customerId);
+		return SubscriptionView.of(s, planOf(s));
+	}
+
 	/** The subscription as of now of a customer just read. */
 	public Subscription current(Customer customer) {
 		String customerId = customer.id();

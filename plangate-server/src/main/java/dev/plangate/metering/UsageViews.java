@@ -1,0 +1,98 @@
+package dev.plangate.metering;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+
+import org.springframework.stereotype.Service;
+
+import dev.plangate.catalog.CatalogService;
+import dev.plangate.catalog.FeatureKind;
+import dev.plangate.subscription.SubscriptionService;
+
+/**
+ * The usage view of a customer: what {@code /v1/customers/{id}/usage} and
+ * {@code /v1/me/usage} answer.
+ */
+@Service
+public class UsageViews {
+
+	/** The share of a limit at which the usage view warns. */
+	static final int APPROACHING_PERCENT = 80;
+
+	/**
+	 * A projection made on less of the period than this is noise: it is left out until
+	 * then.
+	 */
+	static final double MIN_ELAPSED_TO_PROJECT = 0.1;
+
+	private final MeteringService metering;
+
+	private final SubscriptionService subscriptions;
+
+	private final CatalogService catalog;
+
+	private final GrantService grants;
+
+	private final Clock clock;
+
+	UsageViews(MeteringService metering, SubscriptionService subscriptions, CatalogService catalog, GrantService grants,
+			Clock clock) {
+		this.metering = metering;
+		this.grants = grants;
+		this.subscriptions = subscriptions;
+		this.catalog = catalog;
+		this.clock = clock;
+	}
+
+	/**
+	 * Used, limit, remaining and percent of each quota; its period; a projection; alerts;
+	 * grants.
+	 */
+	public UsageView of(String customerId) {
+		var entitlements = subscriptions.entitlements(customerId);
+		var now = clock.instant();
+		var quotas = new ArrayList<UsageView.QuotaUsage>();
+		for (var feature : catalog.features()) {
+			if (feature.kind() != FeatureKind.QUOTA) {
+				continue;
+			}
+			var entitlement = entitlements.features().get(feature.key());
+			var usage = metering.usage(customerId, feature);
+			var period = usage.period();
+			Long limit = entitlement.unlimited() ? null : entitlement.limit() == null ? 0L : entitlement.limit();
+			Long remaining = limit == null ? null : Math.max(0, limit - usage.used());
+			Double percent = limit == null ? null
+					: limit == 0 ? (usage.used() > 0 ? 100.0 : 0.0) : Math.round(1000.0 * usage.used() / limit) / 10.0;
+			double elapsed = period.elapsed(now);
+			Long projected = period.end() == null ? Long.valueOf(usage.used())
+					: elapsed < MIN_ELAPSED_TO_PROJECT ? null : Long.valueOf(Math.round(usage.used() / elapsed));
+			// alerts compare the exact share, not the rounded percent shown
+			var alerts = new ArrayList<String>();
+			if (limit != null && limit > 0) {
+				if (usage.used() >= limit) {
+					alerts.add("reached");
+				}
+				else if (usage.used() * 100 >= APPROACHING_PERCENT * limit) {
+					alerts.add("approaching");
+				}
+			}
+			Long daysRemaining = period.end() == null ? null
+					: (long) Math.ceil(Duration.between(now, period.end()).toSeconds() / 86400.0);
+			var granted = grants.usage(customerId, feature.key(), period);
+			Long overage = limit == null ? null : Math.max(0, usage.used() - limit - granted.drawnThisPeriod());
+			var grantsView = granted.active().isEmpty() && granted.drawnThisPeriod() == 0 ? null
+					: new UsageView.GrantsView(granted.granted(), granted.remaining(), granted.drawnThisPeriod(),
+							granted.active()
+								.stream()
+								.map(g -> new UsageView.ActiveGrant(g.id(), g.amount(), g.remaining(), g.expiresAt(),
+										g.reason()))
+								.toList());
+			quotas.add(new UsageView.QuotaUsage(feature.key(), feature.name(), feature.unit(), feature.period().id(),
+					period.start(), period.end(), daysRemaining, usage.used(), limit, entitlement.unlimited(),
+					remaining, percent, projected, overage, grantsView, alerts));
+		}
+		return new UsageView(customerId, entitlements.subscription().plan().key(), now, quotas);
+	}
+
+}
