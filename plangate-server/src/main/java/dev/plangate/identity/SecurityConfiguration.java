@@ -5,25 +5,29 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.ProblemResponses;
+import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Who may call what. The plan list, the API documentation and the health probe are
- * public; the worker API takes a worker key (or a server key); everything else needs a
- * server key. Security headers are set for every response by the platform, before this
- * chain runs.
+ * Who may call what. The plan list, the API documentation, the health probe, the token
+ * keys (JWKS) and the sign-in endpoints ({@code /v1/auth/**}) are public; the worker API
+ * takes a worker key (or a server key); {@code /v1/me/**} takes an end user's access
+ * token, never a key; everything else needs a server key, never a token. Security headers
+ * are set for every response by the platform, before this chain runs.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain api(HttpSecurity http, ApiKeyService keys, JsonMapper json) throws Exception {
+	SecurityFilterChain api(HttpSecurity http, ApiKeyService keys, AccessTokens tokens, JsonMapper json)
+			throws Exception {
 		http.csrf(csrf -> csrf.disable())
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())
@@ -31,6 +35,7 @@ class SecurityConfiguration {
 			.logout(logout -> logout.disable())
 			.requestCache(cache -> cache.disable())
 			.addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
+			.addFilterBefore(new AccessTokenAuthenticationFilter(tokens), AnonymousAuthenticationFilter.class)
 			.authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/v1/plans", "/v1/plans/*")
 				.permitAll()
 				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
@@ -39,20 +44,57 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers("/error")
 				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/.well-known/jwks.json")
+				.permitAll()
+				.requestMatchers("/v1/auth/**")
+				.permitAll()
+				.requestMatchers("/v1/me/**")
+				.hasAnyRole("USER", "ADMIN", "SUPERADMIN", "CUSTOMER")
 				.requestMatchers("/v1/worker/**")
 				.hasAnyRole("SERVER", "WORKER")
 				.anyRequest()
 				.hasRole("SERVER"))
 			.exceptionHandling(errors -> errors.authenticationEntryPoint((request, response, ex) -> {
-				response.setHeader("WWW-Authenticate", "Bearer");
-				ProblemResponses.write(request, response, json, ErrorCode.UNAUTHENTICATED,
-						"A valid server API key is required: 'Authorization: Bearer pg_sk_…'");
-			})
-				.accessDeniedHandler((request, response, ex) -> ProblemResponses.write(request, response, json,
-						ErrorCode.FORBIDDEN, "This credential may not do this")))
+				if (request.getAttribute(AccessTokenAuthenticationFilter.INVALID_TOKEN) != null) {
+					response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+					ProblemResponses.write(request, response, json, ErrorCode.UNAUTHENTICATED,
+							"The access token is not valid: it may be expired, revoked or altered");
+				}
+				else if (isMe(request)) {
+					response.setHeader("WWW-Authenticate", "Bearer");
+					ProblemResponses.write(request, response, json, ErrorCode.UNAUTHENTICATED,
+							"An end user's access token is required: 'Authorization: Bearer <token>'");
+				}
+				else {
+					response.setHeader("WWW-Authenticate", "Bearer");
+					ProblemResponses.write(request, response, json, ErrorCode.UNAUTHENTICATED,
+							"A valid server API key is required: 'Authorization: Bearer pg_sk_…'");
+				}
+			}).accessDeniedHandler((request, response, ex) -> {
+				var caller = SecurityContextHolder.getContext().getAuthentication();
+				boolean token = caller != null && caller.getPrincipal() instanceof TokenPrincipal;
+				String detail;
+				if (isMe(request) && !token) {
+					detail = "/v1/me/… answers for the end user holding an access token (an account's, or a "
+							+ "customer-scoped token from POST /v1/customer-tokens); a server key reads "
+							+ "/v1/customers/{id}/… instead";
+				}
+				else if (token) {
+					detail = "An end user's access token may call /v1/me/… only; this endpoint needs a server key";
+				}
+				else {
+					detail = "This credential may not do this";
+				}
+				ProblemResponses.write(request, response, json, ErrorCode.FORBIDDEN, detail);
+			}))
 			.headers(headers -> headers.defaultsDisabled().cacheControl(cache -> {
 			}));
 		return http.build();
+	}
+
+	private static boolean isMe(HttpServletRequest request) {
+		var path = request.getRequestURI().substring(request.getContextPath().length());
+		return path.equals("/v1/me") || path.startsWith("/v1/me/");
 	}
 
 	/**

@@ -1,3 +1,6 @@
-/** Server API keys and how a request is authenticated. */
+/**
+ * Server API keys, access tokens (signing keys, JWKS, revocation, customer-scoped tokens)
+ * and how a request is authenticated.
+ */
 @org.jspecify.annotations.NullMarked
 package dev.plangate.identity;
