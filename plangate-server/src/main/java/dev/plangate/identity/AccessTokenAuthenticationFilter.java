@@ -1,6 +1,7 @@
 package dev.plangate.identity;
 
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -13,16 +14,18 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * Authenticates {@code Authorization: Bearer <access token>}: any bearer that is not a
- * {@code pg_…} key. A token that is not valid (bad signature, expired, revoked, not
- * Plangate's) leaves the request unauthenticated and marked, so that an endpoint needing
- * a credential answers 401 {@code invalid_token}, while public ones (login, refresh)
- * still work.
+ * Authenticates {@code Authorization: Bearer <access token>}: a bearer shaped as a
+ * compact JWS (three base64url parts; {@code pg_…} keys never are). A token that is not
+ * valid (bad signature, expired, revoked, not Plangate's) leaves the request
+ * unauthenticated and marked, so that an endpoint needing a credential answers 401
+ * {@code invalid_token}, while public ones (login, refresh) still work.
  */
 class AccessTokenAuthenticationFilter extends OncePerRequestFilter {
 
 	/** Set on a request that carried a token that is not valid. */
 	static final String INVALID_TOKEN = AccessTokenAuthenticationFilter.class.getName() + ".invalid";
+
+	private static final Pattern JWS_SHAPE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
 	private final AccessTokens tokens;
 
@@ -37,7 +40,7 @@ class AccessTokenAuthenticationFilter extends OncePerRequestFilter {
 		if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
 				&& SecurityContextHolder.getContext().getAuthentication() == null) {
 			var token = header.substring(7).strip();
-			if (!token.startsWith("pg_")) {
+			if (JWS_SHAPE.matcher(token).matches()) {
 				var claims = tokens.authenticate(token);
 				if (claims.isPresent()) {
 					var context = SecurityContextHolder.createEmptyContext();

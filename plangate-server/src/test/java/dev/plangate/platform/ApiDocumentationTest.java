@@ -39,7 +39,8 @@ class ApiDocumentationTest extends ServerTest {
 			"/v1/customers/{id}/overrides", "/v1/customers/{id}/overrides/{feature}", "/v1/api-keys",
 			"/v1/api-keys/{id}", "/v1/admin/plans", "/v1/admin/plans/{key}", "/v1/admin/plans/{key}/versions",
 			"/v1/admin/plans/{key}/archive", "/v1/admin/plans/{key}/activate", "/v1/admin/plans/{key}/migrations",
-			"/v1/admin/audit-events");
+			"/v1/admin/audit-events", "/v1/customer-tokens", "/v1/me/subscription", "/v1/me/usage",
+			"/.well-known/jwks.json");
 
 	@Autowired
 	@Qualifier("requestMappingHandlerMapping")
