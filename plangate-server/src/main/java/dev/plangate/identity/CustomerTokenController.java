@@ -14,6 +14,7 @@ import dev.plangate.customer.CustomerService;
 import dev.plangate.customer.CustomerStatus;
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.Idempotency;
 import dev.plangate.platform.PlangateException;
 import dev.plangate.subscription.SubscriptionService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -47,7 +48,10 @@ class CustomerTokenController {
 	record MintRequest(@NotNull @CustomerId String customerId, @Nullable @Min(60) @Max(86_400) Integer ttlSeconds) {
 	}
 
-	record MintedToken(String token, String tokenType, Instant expiresAt, String customerId) {
+	/**
+	 * @param token absent only in the replay of a request with the same Idempotency-Key
+	 */
+	record MintedToken(@Nullable String token, String tokenType, Instant expiresAt, String customerId) {
 
 		@Override
 		public String toString() {
@@ -62,7 +66,8 @@ class CustomerTokenController {
 					+ "(`/v1/me/subscription`, `/v1/me/usage`) directly: `Authorization: Bearer <token>`. It lives "
 					+ "`ttlSeconds` (60 to 86400, default 900) and stops working at once when the customer is "
 					+ "suspended or deleted. Unknown or deleted customer: 404 `customer_not_found`; suspended: "
-					+ "403 `customer_suspended`.")
+					+ "403 `customer_suspended`. The token is never stored: a replay of the request with the same "
+					+ "Idempotency-Key answers without it.")
 	MintedToken mint(@Valid @RequestBody MintRequest request) {
 		var customer = customers.find(request.customerId())
 			.filter(c -> c.status() != CustomerStatus.DELETED)
@@ -76,6 +81,7 @@ class CustomerTokenController {
 		var plan = subscriptions.current(customer).planKey();
 		int ttl = request.ttlSeconds() == null ? DEFAULT_TTL_SECONDS : request.ttlSeconds();
 		var issued = tokens.issueCustomerToken(customer.id(), plan, Duration.ofSeconds(ttl));
+		Idempotency.replayInstead(new MintedToken(null, "Bearer", issued.claims().expiresAt(), customer.id()));
 		return new MintedToken(issued.token(), "Bearer", issued.claims().expiresAt(), customer.id());
 	}
 
