@@ -76,6 +76,19 @@ public enum ErrorCode {
 	// mail
 	MAIL_NOT_FOUND(HttpStatus.NOT_FOUND, "No such mail in the outbox"),
 
+	// accounts
+	INVALID_CREDENTIALS(HttpStatus.UNAUTHORIZED, "The login or the password is wrong"),
+	SECOND_FACTOR_REQUIRED(HttpStatus.UNAUTHORIZED, "A second factor is required"),
+	TOO_MANY_ATTEMPTS(HttpStatus.TOO_MANY_REQUESTS, "Too many attempts: try again later"),
+	INVALID_REFRESH_TOKEN(HttpStatus.UNAUTHORIZED, "The refresh token is invalid, expired or revoked"),
+	INVALID_ACCOUNT_TOKEN(HttpStatus.BAD_REQUEST, "The link is invalid, used or expired"),
+	WEAK_PASSWORD(HttpStatus.UNPROCESSABLE_CONTENT, "The password is too weak"),
+	USERNAME_TAKEN(HttpStatus.CONFLICT, "The username is taken"),
+	EMAIL_NOT_VERIFIED(HttpStatus.FORBIDDEN, "The account's email address is not verified yet"),
+	PASSWORD_CHANGE_REQUIRED(HttpStatus.FORBIDDEN, "The password must be changed first"),
+	SESSION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such session"),
+	ACCOUNT_NOT_FOUND(HttpStatus.NOT_FOUND, "No such account"),
+
 	INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	private final HttpStatus status;

@@ -1,0 +1,227 @@
+package dev.plangate.identity;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import dev.plangate.customer.CustomerStatus;
+import dev.plangate.platform.Timestamps;
+
+@Repository
+class AccountRepository {
+
+	private static final String SELECT = """
+			select a.*, c.status as customer_status from account a
+			join customer c on c.customer_id = a.customer_id
+			""";
+
+	private final JdbcClient jdbc;
+
+	AccountRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** An account with what a login is checked against. */
+	record Credentials(Account account, String passwordHash, int failedLogins, @Nullable Instant lockedUntil,
+			@Nullable String totpSecret, @Nullable Long totpLastStep) {
+	}
+
+	void insert(Account account, String passwordHash) {
+		jdbc.sql("""
+				insert into account (id, customer_id, email, email_verified_at, username, password_hash, role,
+				    must_change_password, created_at, updated_at)
+				values (:id, :customer, :email, :verified, :username, :hash, :role, :mustChange, :at, :at)""")
+			.param("id", account.id())
+			.param("customer", account.customerId())
+			.param("email", account.email())
+			.param("verified", Timestamps.sql(account.emailVerifiedAt()))
+			.param("username", account.username())
+			.param("hash", passwordHash)
+			.param("role", account.role().id())
+			.param("mustChange", account.mustChangePassword())
+			.param("at", Timestamps.sql(account.createdAt()))
+			.update();
+	}
+
+	Optional<Account> find(UUID id) {
+		return jdbc.sql(SELECT + "where a.id = :id").param("id", id).query(this::account).optional();
+	}
+
+	Optional<Account> findByCustomer(String customerId) {
+		return jdbc.sql(SELECT + "where a.customer_id = :customer")
+			.param("customer", customerId)
+			.query(this::account)
+			.optional();
+	}
+
+	Optional<Account> findByEmail(String email) {
+		return jdbc.sql(SELECT + "where a.email = :email").param("email", email).query(this::account).optional();
+	}
+
+	/** By email or username, both lower-cased. */
+	Optional<Credentials> credentials(String login) {
+		return jdbc.sql(SELECT + "where a.email = :login or a.username = :login")
+			.param("login", login)
+			.query(this::credentialsRow)
+			.optional();
+	}
+
+	/** Locks the account's row: attempts on one account are counted one at a time. */
+	Optional<Credentials> lockCredentials(UUID id) {
+		jdbc.sql("select id from account where id = :id for update").param("id", id).query(UUID.class).optional();
+		return jdbc.sql(SELECT + "where a.id = :id").param("id", id).query(this::credentialsRow).optional();
+	}
+
+	boolean emailTaken(String email) {
+		return jdbc.sql("select count(*) from account where email = :email")
+			.param("email", email)
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	boolean usernameTaken(String username) {
+		return jdbc.sql("select count(*) from account where username = :username")
+			.param("username", username)
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	boolean anyWithRole(AccountRole role) {
+		return jdbc.sql("select count(*) from account where role = :role")
+			.param("role", role.id())
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	void recordFailure(UUID id, int failedLogins, @Nullable Instant lockedUntil) {
+		jdbc.sql("update account set failed_logins = :failed, locked_until = :until where id = :id")
+			.param("failed", failedLogins)
+			.param("until", Timestamps.sql(lockedUntil))
+			.param("id", id)
+			.update();
+	}
+
+	void clearFailures(UUID id) {
+		jdbc.sql("update account set failed_logins = 0, locked_until = null where id = :id and failed_logins > 0")
+			.param("id", id)
+			.update();
+	}
+
+	void setPassword(UUID id, String hash, boolean mustChange, Instant at) {
+		jdbc.sql("""
+				update account set password_hash = :hash, must_change_password = :mustChange,
+				    failed_logins = 0, locked_until = null, updated_at = :at
+				where id = :id""")
+			.param("hash", hash)
+			.param("mustChange", mustChange)
+			.param("at", Timestamps.sql(at))
+			.param("id", id)
+			.update();
+	}
+
+	/**
+	 * Replaces a hash made with older parameters, unless the password changed meanwhile.
+	 */
+	void rehash(UUID id, String oldHash, String newHash) {
+		jdbc.sql("update account set password_hash = :new where id = :id and password_hash = :old")
+			.param("new", newHash)
+			.param("old", oldHash)
+			.param("id", id)
+			.update();
+	}
+
+	void setEmail(UUID id, String email, @Nullable Instant verifiedAt, Instant at) {
+		jdbc.sql("update account set email = :email, email_verified_at = :verified, updated_at = :at where id = :id")
+			.param("email", email)
+			.param("verified", Timestamps.sql(verifiedAt))
+			.param("at", Timestamps.sql(at))
+			.param("id", id)
+			.update();
+	}
+
+	/** A deleted account's email and username may be taken by someone else. */
+	void release(String customerId, Instant at) {
+		jdbc.sql("""
+				update account set deleted_email = email, email = null, username = null, updated_at = :at
+				where customer_id = :customer and email is not null""")
+			.param("at", Timestamps.sql(at))
+			.param("customer", customerId)
+			.update();
+	}
+
+	// single-use tokens sent by email
+
+	void insertToken(String hash, UUID accountId, AccountTokenPurpose purpose, @Nullable String newEmail,
+			Instant createdAt, Instant expiresAt) {
+		jdbc.sql("""
+				insert into account_token (token_hash, account_id, purpose, new_email, created_at, expires_at)
+				values (:hash, :account, :purpose, :newEmail, :at, :expires)""")
+			.param("hash", hash)
+			.param("account", accountId)
+			.param("purpose", purpose.id())
+			.param("newEmail", newEmail)
+			.param("at", Timestamps.sql(createdAt))
+			.param("expires", Timestamps.sql(expiresAt))
+			.update();
+	}
+
+	/** A token that was sent. */
+	record SentToken(UUID accountId, @Nullable String newEmail) {
+	}
+
+	/**
+	 * Uses a token once: the first caller gets it, every later one (or one after expiry)
+	 * nothing.
+	 */
+	Optional<SentToken> useToken(String hash, AccountTokenPurpose purpose, Instant now) {
+		var token = jdbc.sql("""
+				select account_id, new_email from account_token
+				where token_hash = :hash and purpose = :purpose and used_at is null and expires_at > :now
+				for update""")
+			.param("hash", hash)
+			.param("purpose", purpose.id())
+			.param("now", Timestamps.sql(now))
+			.query((rs, n) -> new SentToken(rs.getObject("account_id", UUID.class), rs.getString("new_email")))
+			.optional();
+		token.ifPresent(t -> jdbc.sql("update account_token set used_at = :now where token_hash = :hash")
+			.param("now", Timestamps.sql(now))
+			.param("hash", hash)
+			.update());
+		return token;
+	}
+
+	/** Every unused token of this purpose stops working: only the newest mail counts. */
+	void burnTokens(UUID accountId, AccountTokenPurpose purpose, Instant now) {
+		jdbc.sql("""
+				update account_token set used_at = :now
+				where account_id = :account and purpose = :purpose and used_at is null""")
+			.param("now", Timestamps.sql(now))
+			.param("account", accountId)
+			.param("purpose", purpose.id())
+			.update();
+	}
+
+	private Account account(ResultSet rs, int n) throws SQLException {
+		return new Account(rs.getObject("id", UUID.class), rs.getString("customer_id"), rs.getString("email"),
+				Timestamps.read(rs, "email_verified_at"), rs.getString("username"),
+				AccountRole.of(rs.getString("role")),
+				CustomerStatus.valueOf(rs.getString("customer_status").toUpperCase(Locale.ROOT)),
+				rs.getBoolean("must_change_password"), Timestamps.read(rs, "totp_enabled_at"),
+				Timestamps.readRequired(rs, "created_at"), Timestamps.readRequired(rs, "updated_at"));
+	}
+
+	private Credentials credentialsRow(ResultSet rs, int n) throws SQLException {
+		long step = rs.getLong("totp_last_step");
+		Long lastStep = rs.wasNull() ? null : step;
+		return new Credentials(account(rs, n), rs.getString("password_hash"), rs.getInt("failed_logins"),
+				Timestamps.read(rs, "locked_until"), rs.getString("totp_secret"), lastStep);
+	}
+
+}

@@ -1,0 +1,125 @@
+package dev.plangate.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.stereotype.Component;
+
+import dev.plangate.catalog.CatalogService;
+import dev.plangate.catalog.FeatureKind;
+import dev.plangate.enforcement.EnforcementService;
+import dev.plangate.enforcement.RateLimit;
+import dev.plangate.enforcement.RateLimitStore;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.PlangateException;
+
+/**
+ * Rate limits on the account flows, by scope: per client IP (configured, the same for
+ * everyone) and per account, from the account's plan when the catalog has a rate feature
+ * named {@code <scope>_rate} ({@code login_rate}, {@code register_rate},
+ * {@code password_reset_rate}, {@code two_factor_rate}), scaled by the plan's multiplier
+ * like every rate feature.
+ */
+@Component
+class AuthThrottle {
+
+	enum Scope {
+
+		LOGIN, REGISTER, PASSWORD_RESET, TWO_FACTOR;
+
+		String id() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		String feature() {
+			return id() + "_rate";
+		}
+
+	}
+
+	private final RateLimitStore store;
+
+	private final EnforcementService enforcement;
+
+	private final CatalogService catalog;
+
+	private final Clock clock;
+
+	private final Map<Scope, RateLimit> perIp = new HashMap<>();
+
+	AuthThrottle(RateLimitStore store, EnforcementService enforcement, CatalogService catalog, Clock clock,
+			@Value("${plangate.accounts.ip-limits.login:60/1h}") String login,
+			@Value("${plangate.accounts.ip-limits.register:20/1h}") String register,
+			@Value("${plangate.accounts.ip-limits.password-reset:20/1h}") String passwordReset,
+			@Value("${plangate.accounts.ip-limits.two-factor:60/1h}") String twoFactor) {
+		this.store = store;
+		this.enforcement = enforcement;
+		this.catalog = catalog;
+		this.clock = clock;
+		perIp.put(Scope.LOGIN, parse("login", login));
+		perIp.put(Scope.REGISTER, parse("register", register));
+		perIp.put(Scope.PASSWORD_RESET, parse("password-reset", passwordReset));
+		perIp.put(Scope.TWO_FACTOR, parse("two-factor", twoFactor));
+	}
+
+	/** {@code 60/1h}: 60 attempts an hour. */
+	private static RateLimit parse(String name, String text) {
+		int slash = text.indexOf('/');
+		try {
+			return new RateLimit(Long.parseLong(text.substring(0, slash).strip()),
+					DurationStyle.detectAndParse(text.substring(slash + 1).strip()));
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException(
+					"plangate.accounts.ip-limits." + name + " must read like '60/1h', not '" + text + "'", ex);
+		}
+	}
+
+	/**
+	 * Counts one attempt from this IP.
+	 * @throws PlangateException {@code too_many_attempts} with {@code Retry-After}
+	 */
+	void fromIp(Scope scope, String ip) {
+		var decision = store.acquire("auth:" + scope.id() + ":ip:" + ip, perIp.get(scope), 1, clock.instant());
+		if (!decision.allowed()) {
+			throw tooMany(decision.retryAfter());
+		}
+	}
+
+	/**
+	 * Counts one attempt on this account against its plan's limit for the scope, if the
+	 * catalog has one.
+	 */
+	void forAccount(Scope scope, String customerId) {
+		var feature = catalog.findFeature(scope.feature()).filter(f -> f.kind() == FeatureKind.RATE);
+		if (feature.isEmpty()) {
+			return;
+		}
+		var verdict = enforcement.consume(customerId, feature.get().key(), 1, "auth-" + UUID.randomUUID(), Map.of());
+		if (!verdict.allowed() && ErrorCode.RATE_LIMITED.code().equals(verdict.code())) {
+			throw tooMany(Duration.ofSeconds(verdict.retryAfter() == null ? 1 : verdict.retryAfter()));
+		}
+	}
+
+	/** Forgets an IP's attempts in every scope. */
+	void clearIp(String ip) {
+		for (var scope : Scope.values()) {
+			store.reset("auth:" + scope.id() + ":ip:" + ip);
+		}
+	}
+
+	static PlangateException tooMany(@Nullable Duration retryAfter) {
+		long seconds = retryAfter == null ? 1 : Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+		return new PlangateException(ErrorCode.TOO_MANY_ATTEMPTS, "Too many attempts: try again in " + seconds + " s")
+			.with("retryAfter", seconds)
+			.withHeader("Retry-After", Long.toString(seconds));
+	}
+
+}

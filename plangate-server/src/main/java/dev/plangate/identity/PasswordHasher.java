@@ -1,0 +1,56 @@
+package dev.plangate.identity;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Argon2id in the PHC string format ({@code $argon2id$v=19$m=…,t=…,p=…$salt$hash}), with
+ * parameters at or above OWASP's minimum (m=19 MiB, t=2, p=1). A hash made with weaker
+ * parameters than the current ones is replaced at the next successful login.
+ */
+@Component
+class PasswordHasher {
+
+	static final int MIN_MEMORY_KIB = 19 * 1024;
+
+	static final int MIN_ITERATIONS = 2;
+
+	private final Argon2PasswordEncoder encoder;
+
+	/**
+	 * Verified against when the login names no account, so an unknown login costs what a
+	 * known one does.
+	 */
+	private final String decoy;
+
+	PasswordHasher(@Value("${plangate.accounts.argon2.memory-kib:19456}") int memoryKib,
+			@Value("${plangate.accounts.argon2.iterations:2}") int iterations,
+			@Value("${plangate.accounts.argon2.parallelism:1}") int parallelism) {
+		if (memoryKib < MIN_MEMORY_KIB || iterations < MIN_ITERATIONS || parallelism < 1) {
+			throw new IllegalStateException("plangate.accounts.argon2 must be at least memory-kib=" + MIN_MEMORY_KIB
+					+ ", iterations=" + MIN_ITERATIONS + ", parallelism=1 (OWASP's minimum for Argon2id), not "
+					+ memoryKib + "/" + iterations + "/" + parallelism);
+		}
+		this.encoder = new Argon2PasswordEncoder(16, 32, parallelism, memoryKib, iterations);
+		this.decoy = encoder.encode("decoy password for unknown logins");
+	}
+
+	String hash(String password) {
+		return encoder.encode(password);
+	}
+
+	boolean matches(String password, String hash) {
+		return encoder.matches(password, hash);
+	}
+
+	/** Spends the time of one verification, for a login that names no account. */
+	void verifyDecoy(String password) {
+		encoder.matches(password, decoy);
+	}
+
+	boolean needsRehash(String hash) {
+		return encoder.upgradeEncoding(hash);
+	}
+
+}

@@ -1,0 +1,194 @@
+package dev.plangate.identity;
+
+import static dev.plangate.identity.AccountCalls.PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.plangate.support.Api;
+import dev.plangate.support.FreshDatabase;
+import dev.plangate.support.FreshSchema;
+import dev.plangate.support.MovableClock;
+import dev.plangate.support.Race;
+import dev.plangate.support.ServerTest;
+import dev.plangate.support.TestMail;
+
+/**
+ * The account flows as time goes by, on a server whose clock the test moves: lockouts
+ * that end and grow, links and refresh tokens that expire, a used refresh token presented
+ * again after the grace window.
+ */
+@FreshSchema
+@Import(AccountTimeTest.Clocks.class)
+class AccountTimeTest extends ServerTest {
+
+	private static final Instant START = Instant.parse("2027-03-01T09:00:00Z");
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Clocks {
+
+		@Bean
+		@Primary
+		MovableClock movableClock() {
+			return new MovableClock(START);
+		}
+
+	}
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		FreshDatabase.register(registry, "account_time");
+		// rate-limit state of a moved clock must not meet that of servers on the real one
+		registry.add("plangate.redis-prefix", () -> "plangate:rl:account-time-" + UUID.randomUUID() + ":");
+		registry.add("plangate.accounts.ip-limits.register", () -> "12/1h");
+	}
+
+	@Autowired
+	private MovableClock clock;
+
+	@BeforeEach
+	void later() {
+		// a fresh hour: every rate limit has its full burst again
+		clock.advance(Duration.ofHours(2));
+	}
+
+	@Test
+	void parallelWrongGuessesCheckNoMorePasswordsThanTheThreshold() throws Exception {
+		// given
+		var email = AccountCalls.verifiedAccount(anonymous, "guesses");
+
+		// when
+		var answers = Race.times(20, () -> AccountCalls.login(anonymous, email, "a wrong guess 123").code());
+
+		// then
+		assertThat(answers).filteredOn("invalid_credentials"::equals).hasSize(5);
+		assertThat(answers).filteredOn("too_many_attempts"::equals).hasSize(15);
+		var locked = AccountCalls.login(anonymous, email, PASSWORD);
+		assertThat(locked.status()).isEqualTo(429);
+		assertThat(locked.header("Retry-After")).isNotNull();
+	}
+
+	@Test
+	void aLockoutEndsAndGrowsWithEachFurtherFailure() {
+		// given
+		var email = AccountCalls.verifiedAccount(anonymous, "lockout");
+		for (int i = 0; i < 5; i++) {
+			AccountCalls.login(anonymous, email, "a wrong guess 123");
+		}
+		var first = AccountCalls.login(anonymous, email, PASSWORD);
+
+		// when
+		clock.advance(Duration.ofSeconds(61));
+		var wrongAgain = AccountCalls.login(anonymous, email, "a wrong guess 123");
+		clock.advance(Duration.ofSeconds(61));
+		var stillLocked = AccountCalls.login(anonymous, email, PASSWORD);
+		clock.advance(Duration.ofSeconds(60));
+		var signedIn = AccountCalls.login(anonymous, email, PASSWORD);
+
+		// then
+		assertThat(first.code()).isEqualTo("too_many_attempts");
+		assertThat(first.header("Retry-After")).isEqualTo("60");
+		assertThat(wrongAgain.code()).isEqualTo("invalid_credentials");
+		assertThat(stillLocked.code()).isEqualTo("too_many_attempts");
+		assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+		assertThat(AccountCalls.login(anonymous, email, "a wrong guess 123").code()).isEqualTo("invalid_credentials");
+	}
+
+	@Test
+	void aPasswordResetUnlocksALockedAccount() {
+		// given
+		var email = AccountCalls.verifiedAccount(anonymous, "unlock");
+		for (int i = 0; i < 6; i++) {
+			AccountCalls.login(anonymous, email, "a wrong guess 123");
+		}
+
+		// when
+		anonymous.post("/v1/auth/password/forgot", Api.json(Map.of("email", email)));
+		var reset = anonymous.post("/v1/auth/password/reset",
+				Api.json(Map.of("token", AccountCalls.tokenOfMail(email, 2), "password", "a brand new passphrase")));
+
+		// then
+		assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
+		assertThat(AccountCalls.login(anonymous, email, "a brand new passphrase").status()).isEqualTo(200);
+	}
+
+	@Test
+	void aUsedRefreshTokenPresentedAfterTheGraceRevokesItsSession() {
+		// given
+		var signIn = AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "reuse"));
+		var stolen = signIn.get("refreshToken").asString();
+		var legit = anonymous.post("/v1/auth/refresh", Api.json(Map.of("refreshToken", stolen))).body();
+		var tab = anonymous.post("/v1/auth/refresh", Api.json(Map.of("refreshToken", stolen)));
+
+		// when
+		clock.advance(Duration.ofSeconds(11));
+		var replay = anonymous.post("/v1/auth/refresh", Api.json(Map.of("refreshToken", stolen)));
+
+		// then
+		assertThat(tab.status()).as("within the grace window: " + tab).isEqualTo(200);
+		assertThat(replay.status()).isEqualTo(401);
+		assertThat(replay.code()).isEqualTo("invalid_refresh_token");
+		var next = anonymous.post("/v1/auth/refresh",
+				Api.json(Map.of("refreshToken", legit.get("refreshToken").asString())));
+		assertThat(next.code()).as("the whole family is revoked").isEqualTo("invalid_refresh_token");
+		assertThat(AccountCalls.as(anonymous, legit).get("/v1/me/account").status()).isEqualTo(401);
+	}
+
+	@Test
+	void linksAndRefreshTokensExpire() {
+		// given
+		var email = TestMail.uniqueAddress("expiry");
+		AccountCalls.register(anonymous, email, PASSWORD);
+		var verification = AccountCalls.tokenOfMail(email, 1);
+		var signIn = AccountCalls.signIn(anonymous, email);
+		anonymous.post("/v1/auth/password/forgot", Api.json(Map.of("email", email)));
+		var reset = AccountCalls.tokenOfMail(email, 2);
+
+		// when
+		clock.advance(Duration.ofMinutes(31));
+		var lateReset = anonymous.post("/v1/auth/password/reset",
+				Api.json(Map.of("token", reset, "password", "a brand new passphrase")));
+		clock.advance(Duration.ofDays(1));
+		var lateVerification = anonymous.post("/v1/auth/verify-email", Api.json(Map.of("token", verification)));
+		clock.advance(Duration.ofDays(7));
+		var lateRefresh = anonymous.post("/v1/auth/refresh",
+				Api.json(Map.of("refreshToken", signIn.get("refreshToken").asString())));
+
+		// then
+		assertThat(lateReset.code()).isEqualTo("invalid_account_token");
+		assertThat(lateVerification.code()).isEqualTo("invalid_account_token");
+		assertThat(lateRefresh.code()).isEqualTo("invalid_refresh_token");
+		assertThat(AccountCalls.as(anonymous, signIn).get("/v1/me/account").status()).isEqualTo(401);
+	}
+
+	@Test
+	void signUpsFromOneAddressAreLimited() {
+		// given
+		var answers = new java.util.ArrayList<Api.Response>();
+
+		// when
+		for (int i = 0; i < 13; i++) {
+			answers.add(AccountCalls.register(anonymous, TestMail.uniqueAddress("flood"), PASSWORD));
+		}
+
+		// then
+		assertThat(answers.subList(0, 12)).allSatisfy(a -> assertThat(a.status()).isEqualTo(202));
+		assertThat(answers.get(12).status()).isEqualTo(429);
+		assertThat(answers.get(12).code()).isEqualTo("too_many_attempts");
+		assertThat(answers.get(12).header("Retry-After")).isNotNull();
+	}
+
+}
