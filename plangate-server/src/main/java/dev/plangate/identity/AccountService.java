@@ -121,10 +121,7 @@ public class AccountService implements DisposableBean {
 		}
 		PasswordPolicy.check("password", password, email, username);
 		String hash = hasher.hash(password);
-		if (username != null && accounts.usernameTaken(username)) {
-			throw new PlangateException(ErrorCode.USERNAME_TAKEN, "The username '" + username + "' is taken",
-					List.of(new FieldError("username", "is taken")));
-		}
+		refuseTakenUsername(username);
 		if (accounts.emailTaken(email)) {
 			mails.alreadyRegistered(email);
 			return Optional.empty();
@@ -132,6 +129,17 @@ public class AccountService implements DisposableBean {
 		var account = create(email, username, hash, AccountRole.USER, null, false);
 		sendVerification(account);
 		return Optional.of(account);
+	}
+
+	/**
+	 * @throws PlangateException {@code username_taken}
+	 */
+	void refuseTakenUsername(@Nullable String rawUsername) {
+		var username = rawUsername == null ? null : rawUsername.strip().toLowerCase(Locale.ROOT);
+		if (username != null && accounts.usernameTaken(username)) {
+			throw new PlangateException(ErrorCode.USERNAME_TAKEN, "The username '" + username + "' is taken",
+					List.of(new FieldError("username", "is taken")));
+		}
 	}
 
 	Account create(String email, @Nullable String username, String passwordHash, AccountRole role,

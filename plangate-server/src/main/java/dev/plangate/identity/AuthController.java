@@ -3,6 +3,7 @@ package dev.plangate.identity;
 import java.time.Clock;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -62,7 +63,13 @@ class AuthController {
 					+ "owner is told by mail), so sign-up cannot reveal who has an account. Sign in next.")
 	Accepted register(@Valid @RequestBody Register request, HttpServletRequest http) {
 		throttle.fromIp(AuthThrottle.Scope.REGISTER, Device.of(http).ip());
-		accounts.register(request.email(), request.password(), request.username());
+		try {
+			accounts.register(request.email(), request.password(), request.username());
+		}
+		catch (DuplicateKeyException ex) {
+			// a sign-up with the same address or username committed first
+			accounts.refuseTakenUsername(request.username());
+		}
 		return new Accepted("verification_sent",
 				"If the address can be used, a link to confirm it was mailed to it; then sign in");
 	}

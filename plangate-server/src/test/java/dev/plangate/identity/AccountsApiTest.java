@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.plangate.support.Api;
+import dev.plangate.support.Race;
 import dev.plangate.support.ServerTest;
 import dev.plangate.support.TestMail;
 
@@ -118,6 +119,19 @@ class AccountsApiTest extends ServerTest {
 		assertThat(second.status()).isEqualTo(409);
 		assertThat(second.code()).isEqualTo("username_taken");
 		assertThat(AccountCalls.login(anonymous, username.toUpperCase(), PASSWORD).status()).isEqualTo(200);
+	}
+
+	@Test
+	void simultaneousSignUpsWithOneAddressMakeOneAccount() throws Exception {
+		// given
+		var email = TestMail.uniqueAddress("twins");
+
+		// when
+		var answers = Race.times(6, () -> AccountCalls.register(anonymous, email, PASSWORD).status());
+
+		// then
+		assertThat(answers).containsOnly(202);
+		assertThat(AccountCalls.login(anonymous, email, PASSWORD).status()).isEqualTo(200);
 	}
 
 	@Test
