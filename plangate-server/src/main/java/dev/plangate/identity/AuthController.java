@@ -83,19 +83,25 @@ class AuthController {
 		return AccountView.of(accounts.verifyEmail(request.token()));
 	}
 
+	/**
+	 * @param newPassword required when the account's password must change (the first
+	 * superadmin's one-time password): it is set, then the sign-in goes on
+	 */
 	record Login(@NotBlank @Size(max = 320) String login, @NotBlank @Size(max = 1024) String password,
-			@Nullable @Size(max = 64) String code) {
+			@Nullable @Size(max = 64) String code, @Nullable @Size(max = 1024) String newPassword) {
 	}
 
 	@PostMapping("/login")
 	@Operation(summary = "Sign in with email or username and password",
 			description = "Answers an access token (a JWT, short-lived) and a refresh token (opaque, single-use). "
 					+ "A wrong password and an unknown login get the same `invalid_credentials`. With two-factor "
-					+ "authentication on, send `code` too (else `second_factor_required`). Attempts are limited "
+					+ "authentication on, send `code` too (else `second_factor_required`); when the password must "
+					+ "change (`password_change_required`), send `newPassword` too. Attempts are limited "
 					+ "per IP, per account (the plan's `login_rate`), and repeated failures lock the account for "
 					+ "a while (`too_many_attempts` with `Retry-After`).")
 	SignInView login(@Valid @RequestBody Login request, HttpServletRequest http) {
-		var signedIn = logins.login(request.login(), request.password(), request.code(), Device.of(http));
+		var signedIn = logins.login(request.login(), request.password(), request.code(), request.newPassword(),
+				Device.of(http));
 		return SignInView.of(signedIn, clock.instant());
 	}
 

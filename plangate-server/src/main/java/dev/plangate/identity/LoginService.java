@@ -3,14 +3,18 @@ package dev.plangate.identity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.plangate.audit.AuditLog;
 import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
 import dev.plangate.subscription.SubscriptionService;
 
@@ -40,6 +44,8 @@ public class LoginService {
 
 	private final AuthThrottle throttle;
 
+	private final AuditLog auditLog;
+
 	private final TransactionTemplate transactions;
 
 	private final Clock clock;
@@ -51,7 +57,8 @@ public class LoginService {
 	private final Duration lockoutMax;
 
 	LoginService(AccountRepository accounts, SessionService sessions, PasswordHasher hasher, AccessTokens tokens,
-			SubscriptionService subscriptions, AuthThrottle throttle, TransactionTemplate transactions, Clock clock,
+			SubscriptionService subscriptions, AuthThrottle throttle, AuditLog auditLog,
+			TransactionTemplate transactions, Clock clock,
 			@Value("${plangate.accounts.lockout.threshold:5}") int lockoutThreshold,
 			@Value("${plangate.accounts.lockout.base:1m}") Duration lockoutBase,
 			@Value("${plangate.accounts.lockout.max:15m}") Duration lockoutMax) {
@@ -61,6 +68,7 @@ public class LoginService {
 		this.tokens = tokens;
 		this.subscriptions = subscriptions;
 		this.throttle = throttle;
+		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
 		this.lockoutThreshold = lockoutThreshold;
@@ -78,7 +86,8 @@ public class LoginService {
 	 * wrong password alike, {@code too_many_attempts}, {@code customer_suspended} (only
 	 * once the password is right), {@code second_factor_required}
 	 */
-	SignedIn login(String rawLogin, String password, @Nullable String secondFactor, Device device) {
+	SignedIn login(String rawLogin, String password, @Nullable String secondFactor, @Nullable String newPassword,
+			Device device) {
 		throttle.fromIp(AuthThrottle.Scope.LOGIN, device.ip());
 		var login = rawLogin.strip().toLowerCase(Locale.ROOT);
 		var found = accounts.credentials(login);
@@ -95,17 +104,44 @@ public class LoginService {
 		if (!account.isActive()) {
 			throw new PlangateException(ErrorCode.CUSTOMER_SUSPENDED, "This account is suspended");
 		}
+		var current = account.mustChangePassword() ? changePassword(account, password, newPassword)
+				: credentials.passwordHash();
 		if (account.hasTwoFactor() && secondFactor == null) {
 			throw new PlangateException(ErrorCode.SECOND_FACTOR_REQUIRED,
 					"Send the code of your authenticator app, or a recovery code, as 'code'");
 		}
 		return transactions.execute(status -> {
 			accounts.clearFailures(account.id());
-			if (hasher.needsRehash(credentials.passwordHash())) {
-				accounts.rehash(account.id(), credentials.passwordHash(), hasher.hash(password));
+			if (current.equals(credentials.passwordHash()) && hasher.needsRehash(current)) {
+				accounts.rehash(account.id(), current, hasher.hash(password));
 			}
-			return signedIn(account, sessions.start(account, device));
+			var signedIn = account.mustChangePassword() ? accounts.find(account.id()).orElseThrow() : account;
+			return signedIn(signedIn, sessions.start(signedIn, device));
 		});
+	}
+
+	/**
+	 * An account whose password must change (the first superadmin's one-time password)
+	 * signs in only with a new one.
+	 * @return the new hash
+	 */
+	private String changePassword(Account account, String password, @Nullable String newPassword) {
+		if (newPassword == null) {
+			throw new PlangateException(ErrorCode.PASSWORD_CHANGE_REQUIRED,
+					"This account's password must be changed: sign in again with 'newPassword' too");
+		}
+		PasswordPolicy.check("newPassword", newPassword, account.email(), account.username());
+		if (newPassword.equals(password)) {
+			throw new PlangateException(ErrorCode.WEAK_PASSWORD, "The new password must differ from the current one",
+					List.of(new FieldError("newPassword", "must differ from the current password")));
+		}
+		var hash = hasher.hash(newPassword);
+		transactions.executeWithoutResult(status -> {
+			accounts.setPassword(account.id(), hash, false, clock.instant());
+			auditLog.record("account.password_changed", "account", account.id().toString(), null,
+					Map.of("reason", "required at sign-in"));
+		});
+		return hash;
 	}
 
 	/**
