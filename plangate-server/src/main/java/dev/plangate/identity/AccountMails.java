@@ -88,6 +88,24 @@ class AccountMails {
 				""".formatted(newEmail)));
 	}
 
+	void twoFactorEnabled(String to) {
+		outbox.send(new Mail(to, "Two-factor authentication is on", """
+				Two-factor authentication was just turned on for your account: signing in now also takes a code
+				of your authenticator app, or one of your recovery codes.
+
+				If you did not do this, reset your password at once and contact support.
+				"""));
+	}
+
+	void twoFactorDisabled(String to) {
+		outbox.send(new Mail(to, "Two-factor authentication is off", """
+				Two-factor authentication was just turned off for your account: signing in takes only the password now.
+
+				If you did not do this, reset your password at once, turn two-factor authentication on again,
+				and contact support.
+				"""));
+	}
+
 	private static String link(String template, String token) {
 		return template.replace("{token}", token);
 	}

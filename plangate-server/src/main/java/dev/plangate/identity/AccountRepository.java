@@ -208,6 +208,77 @@ class AccountRepository {
 			.update();
 	}
 
+	// two-factor authentication: the TOTP secret (sealed) and the hashed recovery codes
+
+	/** Starts an enrolment: a new sealed secret, not yet on. */
+	void setPendingTotp(UUID id, String sealedSecret, Instant at) {
+		jdbc.sql("""
+				update account set totp_secret = :secret, totp_enabled_at = null, totp_last_step = null,
+				    updated_at = :at
+				where id = :id""")
+			.param("secret", sealedSecret)
+			.param("at", Timestamps.sql(at))
+			.param("id", id)
+			.update();
+	}
+
+	/**
+	 * Takes a TOTP time step as used, only if it is later than every step used before:
+	 * false when another use got there first.
+	 */
+	boolean useTotpStep(UUID id, long step) {
+		return jdbc.sql("""
+				update account set totp_last_step = :step
+				where id = :id and totp_secret is not null and (totp_last_step is null or totp_last_step < :step)""")
+			.param("step", step)
+			.param("id", id)
+			.update() == 1;
+	}
+
+	void enableTotp(UUID id, Instant at) {
+		jdbc.sql("update account set totp_enabled_at = :at, updated_at = :at where id = :id")
+			.param("at", Timestamps.sql(at))
+			.param("id", id)
+			.update();
+	}
+
+	void disableTotp(UUID id, Instant at) {
+		jdbc.sql("""
+				update account set totp_secret = null, totp_enabled_at = null, totp_last_step = null,
+				    updated_at = :at
+				where id = :id""").param("at", Timestamps.sql(at)).param("id", id).update();
+		deleteRecoveryCodes(id);
+	}
+
+	void deleteRecoveryCodes(UUID accountId) {
+		jdbc.sql("delete from recovery_code where account_id = :account").param("account", accountId).update();
+	}
+
+	void insertRecoveryCode(UUID accountId, String codeHash) {
+		jdbc.sql("insert into recovery_code (account_id, code_hash) values (:account, :hash)")
+			.param("account", accountId)
+			.param("hash", codeHash)
+			.update();
+	}
+
+	/** Uses a recovery code once: true for the first caller only. */
+	boolean useRecoveryCode(UUID accountId, String codeHash, Instant now) {
+		return jdbc.sql("""
+				update recovery_code set used_at = :now
+				where account_id = :account and code_hash = :hash and used_at is null""")
+			.param("now", Timestamps.sql(now))
+			.param("account", accountId)
+			.param("hash", codeHash)
+			.update() == 1;
+	}
+
+	int recoveryCodesLeft(UUID accountId) {
+		return jdbc.sql("select count(*) from recovery_code where account_id = :account and used_at is null")
+			.param("account", accountId)
+			.query(Integer.class)
+			.single();
+	}
+
 	private Account account(ResultSet rs, int n) throws SQLException {
 		return new Account(rs.getObject("id", UUID.class), rs.getString("customer_id"), rs.getString("email"),
 				Timestamps.read(rs, "email_verified_at"), rs.getString("username"),

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
@@ -46,6 +47,8 @@ public class LoginService {
 
 	private final AuditLog auditLog;
 
+	private final TwoFactorService twoFactor;
+
 	private final TransactionTemplate transactions;
 
 	private final Clock clock;
@@ -57,7 +60,7 @@ public class LoginService {
 	private final Duration lockoutMax;
 
 	LoginService(AccountRepository accounts, SessionService sessions, PasswordHasher hasher, AccessTokens tokens,
-			SubscriptionService subscriptions, AuthThrottle throttle, AuditLog auditLog,
+			SubscriptionService subscriptions, AuthThrottle throttle, AuditLog auditLog, TwoFactorService twoFactor,
 			TransactionTemplate transactions, Clock clock,
 			@Value("${plangate.accounts.lockout.threshold:5}") int lockoutThreshold,
 			@Value("${plangate.accounts.lockout.base:1m}") Duration lockoutBase,
@@ -69,6 +72,7 @@ public class LoginService {
 		this.subscriptions = subscriptions;
 		this.throttle = throttle;
 		this.auditLog = auditLog;
+		this.twoFactor = twoFactor;
 		this.transactions = transactions;
 		this.clock = clock;
 		this.lockoutThreshold = lockoutThreshold;
@@ -84,7 +88,8 @@ public class LoginService {
 	/**
 	 * @throws PlangateException {@code invalid_credentials} for an unknown login or a
 	 * wrong password alike, {@code too_many_attempts}, {@code customer_suspended} (only
-	 * once the password is right), {@code second_factor_required}
+	 * once the password is right), {@code second_factor_required},
+	 * {@code invalid_second_factor} (a wrong, expired or used code)
 	 */
 	SignedIn login(String rawLogin, String password, @Nullable String secondFactor, @Nullable String newPassword,
 			Device device) {
@@ -110,7 +115,17 @@ public class LoginService {
 			throw new PlangateException(ErrorCode.SECOND_FACTOR_REQUIRED,
 					"Send the code of your authenticator app, or a recovery code, as 'code'");
 		}
+		if (account.hasTwoFactor()) {
+			throttle.fromIp(AuthThrottle.Scope.TWO_FACTOR, device.ip());
+			throttle.forAccount(AuthThrottle.Scope.TWO_FACTOR, account.customerId());
+		}
 		return transactions.execute(status -> {
+			// a wrong code leaves the failure reserved above counted, like a wrong
+			// password
+			if (account.hasTwoFactor()
+					&& !twoFactor.verifyAtSignIn(account.id(), Objects.requireNonNull(secondFactor))) {
+				throw TwoFactorService.invalidSecondFactor();
+			}
 			accounts.clearFailures(account.id());
 			if (current.equals(credentials.passwordHash()) && hasher.needsRehash(current)) {
 				accounts.rehash(account.id(), current, hasher.hash(password));

@@ -89,6 +89,12 @@ public enum ErrorCode {
 	SESSION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such session"),
 	ACCOUNT_NOT_FOUND(HttpStatus.NOT_FOUND, "No such account"),
 
+	// two-factor authentication
+	INVALID_SECOND_FACTOR(HttpStatus.UNAUTHORIZED, "The code is wrong, expired or used already"),
+	TWO_FACTOR_ENABLED(HttpStatus.CONFLICT, "Two-factor authentication is on already"),
+	TWO_FACTOR_NOT_ENABLED(HttpStatus.CONFLICT, "Two-factor authentication is off"),
+	TWO_FACTOR_NOT_ENROLLING(HttpStatus.CONFLICT, "No two-factor enrolment is in progress"),
+
 	INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	private final HttpStatus status;
