@@ -95,7 +95,7 @@ class AuthController {
 	@Operation(summary = "Sign in with email or username and password",
 			description = "Answers an access token (a JWT, short-lived) and a refresh token (opaque, single-use). "
 					+ "A wrong password and an unknown login get the same `invalid_credentials`. With two-factor "
-					+ "authentication on, send `code` too (else `second_factor_required`); when the password must "
+					+ "authentication on, send `code` too: an authenticator code or a recovery code (else `second_factor_required`; a wrong or used one is `invalid_second_factor`); when the password must "
 					+ "change (`password_change_required`), send `newPassword` too. Attempts are limited "
 					+ "per IP, per account (the plan's `login_rate`), and repeated failures lock the account for "
 					+ "a while (`too_many_attempts` with `Retry-After`).")
