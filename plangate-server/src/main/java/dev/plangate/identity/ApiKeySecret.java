@@ -16,7 +16,7 @@ import dev.plangate.platform.StoredJson;
  */
 record ApiKeySecret(String text) {
 
-	/** Both prefixes have this length. */
+	/** Every prefix has this length. */
 	private static final int PREFIX_LENGTH = 6;
 
 	private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -26,7 +26,7 @@ record ApiKeySecret(String text) {
 	private static final int CHECKSUM_LENGTH = 6;
 
 	private static final Pattern SHAPE = Pattern
-		.compile("pg_(sk|wk)_[0-9A-Za-z]{" + RANDOM_LENGTH + "}[0-9A-Za-z]{" + CHECKSUM_LENGTH + "}");
+		.compile("pg_(sk|wk|pk)_[0-9A-Za-z]{" + RANDOM_LENGTH + "}[0-9A-Za-z]{" + CHECKSUM_LENGTH + "}");
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -101,7 +101,12 @@ record ApiKeySecret(String text) {
 	}
 
 	ApiKeyKind kind() {
-		return text.startsWith(ApiKeyKind.WORKER.prefix()) ? ApiKeyKind.WORKER : ApiKeyKind.SERVER;
+		for (var kind : ApiKeyKind.values()) {
+			if (text.startsWith(kind.prefix())) {
+				return kind;
+			}
+		}
+		throw new IllegalStateException("A parsed key has a known prefix");
 	}
 
 	/** What is stored: the key itself never is. */

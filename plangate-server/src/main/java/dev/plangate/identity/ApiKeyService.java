@@ -109,6 +109,9 @@ public class ApiKeyService implements InitializingBean {
 
 	@Transactional
 	public CreatedApiKey create(String name, ApiKeyKind kind) {
+		if (kind == ApiKeyKind.PERSONAL) {
+			throw new IllegalArgumentException("Personal keys belong to an account: see PersonalApiKeyService");
+		}
 		var secret = ApiKeySecret.generate(kind);
 		var key = store(name, secret, Actor.current());
 		auditLog.record("api_key.created", "api_key", key.id().toString(), null, key);
@@ -163,7 +166,7 @@ public class ApiKeyService implements InitializingBean {
 	/** The active key with this secret; records its use at most once a minute. */
 	Optional<ApiKey> authenticate(String presented) {
 		var secret = ApiKeySecret.parse(presented);
-		if (secret.isEmpty()) {
+		if (secret.isEmpty() || secret.get().kind() == ApiKeyKind.PERSONAL) {
 			return Optional.empty();
 		}
 		var key = byHash.get(secret.get().hash(), repository::findByHash).filter(ApiKey::isActive);

@@ -19,15 +19,17 @@ import tools.jackson.databind.json.JsonMapper;
  * Who may call what. The plan list, the API documentation, the health probe, the token
  * keys (JWKS) and the sign-in endpoints ({@code /v1/auth/**}) are public; the worker API
  * takes a worker key (or a server key); {@code /v1/me/**} takes an end user's access
- * token, never a key; everything else needs a server key, never a token. Security headers
- * are set for every response by the platform, before this chain runs.
+ * token, never a server or worker key, and a personal API key too (GET only without the
+ * {@code write} scope), but not on {@code /v1/me/api-keys}; everything else needs a
+ * server key, never a token or personal key. Security headers are set for every response
+ * by the platform, before this chain runs.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain api(HttpSecurity http, ApiKeyService keys, AccessTokens tokens, JsonMapper json)
-			throws Exception {
+	SecurityFilterChain api(HttpSecurity http, ApiKeyService keys, AccessTokens tokens,
+			PersonalApiKeyService personalKeys, JsonMapper json) throws Exception {
 		http.csrf(csrf -> csrf.disable())
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())
@@ -36,6 +38,7 @@ class SecurityConfiguration {
 			.requestCache(cache -> cache.disable())
 			.addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
 			.addFilterBefore(new AccessTokenAuthenticationFilter(tokens), AnonymousAuthenticationFilter.class)
+			.addFilterBefore(new PersonalApiKeyAuthenticationFilter(personalKeys), AnonymousAuthenticationFilter.class)
 			.authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/v1/plans", "/v1/plans/*")
 				.permitAll()
 				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
@@ -48,8 +51,13 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers("/v1/auth/**")
 				.permitAll()
+				// personal API keys
+				.requestMatchers("/v1/me/api-keys", "/v1/me/api-keys/**")
+				.hasAnyRole("USER", "ADMIN", "SUPERADMIN")
+				.requestMatchers(HttpMethod.GET, "/v1/me/**")
+				.hasAnyRole("USER", "ADMIN", "SUPERADMIN", "CUSTOMER", "PERSONAL_KEY")
 				.requestMatchers("/v1/me/**")
-				.hasAnyRole("USER", "ADMIN", "SUPERADMIN", "CUSTOMER")
+				.hasAnyRole("USER", "ADMIN", "SUPERADMIN", "CUSTOMER", "PERSONAL_KEY_WRITE")
 				.requestMatchers("/v1/worker/**")
 				.hasAnyRole("SERVER", "WORKER")
 				.anyRequest()
@@ -59,6 +67,12 @@ class SecurityConfiguration {
 					response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
 					ProblemResponses.write(request, response, json, ErrorCode.UNAUTHENTICATED,
 							"The access token is not valid: it may be expired, revoked or altered");
+				}
+				else if (request.getAttribute(PersonalApiKeyAuthenticationFilter.INVALID_KEY) != null) {
+					response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+					ProblemResponses.write(request, response, json, ErrorCode.UNAUTHENTICATED,
+							"The personal API key is not valid: it may be unknown, expired or revoked, "
+									+ "or its account suspended");
 				}
 				else if (isMe(request)) {
 					response.setHeader("WWW-Authenticate", "Bearer");
@@ -74,7 +88,13 @@ class SecurityConfiguration {
 				var caller = SecurityContextHolder.getContext().getAuthentication();
 				boolean token = caller != null && caller.getPrincipal() instanceof TokenPrincipal;
 				String detail;
-				if (isMe(request) && !token) {
+				if (caller instanceof PersonalApiKeyAuthenticationFilter.PersonalKeyAuthentication) {
+					detail = isMe(request)
+							? "This personal API key may not do this: its scope is 'read' (GET only), "
+									+ "and personal keys cannot manage personal keys"
+							: "A personal API key may call /v1/me/… only; this endpoint needs a server key";
+				}
+				else if (isMe(request) && !token) {
 					detail = "/v1/me/… answers for the end user holding an access token (an account's, or a "
 							+ "customer-scoped token from POST /v1/customer-tokens); a server key reads "
 							+ "/v1/customers/{id}/… instead";

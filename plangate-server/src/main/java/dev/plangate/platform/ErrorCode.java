@@ -95,6 +95,9 @@ public enum ErrorCode {
 	TWO_FACTOR_NOT_ENABLED(HttpStatus.CONFLICT, "Two-factor authentication is off"),
 	TWO_FACTOR_NOT_ENROLLING(HttpStatus.CONFLICT, "No two-factor enrolment is in progress"),
 
+	// personal API keys
+	PERSONAL_API_KEY_NOT_FOUND(HttpStatus.NOT_FOUND, "The account has no such personal API key"),
+
 	INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	private final HttpStatus status;

@@ -107,7 +107,7 @@ class ApiKeySecretTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "pg_pk_", "PG_SK_", "pg-sk-", "sk_", "pg_sk", "gp_sk_", "" })
+	@ValueSource(strings = { "pg_xk_", "PG_SK_", "pg-sk-", "sk_", "pg_sk", "gp_sk_", "" })
 	void keyWithAWrongPrefixIsRejected(String prefix) {
 		// given
 		var valid = ApiKeySecret.generate().text();
@@ -117,6 +117,18 @@ class ApiKeySecretTest {
 
 		// then
 		assertThat(parsed).isEmpty();
+	}
+
+	@Test
+	void personalKeyHasTheSameFormatAndItsOwnKind() {
+		// when
+		var key = ApiKeySecret.generate(ApiKeyKind.PERSONAL);
+
+		// then
+		assertThat(key.text()).matches("pg_pk_[0-9A-Za-z]{36}");
+		assertThat(ApiKeySecret.parse(key.text())).contains(key);
+		assertThat(key.kind()).isEqualTo(ApiKeyKind.PERSONAL);
+		assertThat(ApiKeySecret.weakness(key.text())).isPresent();
 	}
 
 	@Test
