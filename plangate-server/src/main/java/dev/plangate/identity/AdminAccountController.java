@@ -1,0 +1,70 @@
+package dev.plangate.identity;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.plangate.identity.AccountViews.AccountView;
+import dev.plangate.identity.AccountViews.SessionView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Support staff's view of accounts: a server key, or the access token of an admin or
+ * superadmin.
+ */
+@RestController
+@RequestMapping("/v1/admin/accounts")
+@Tag(name = "Accounts")
+@Validated
+class AdminAccountController {
+
+	private final AccountAdministration administration;
+
+	AdminAccountController(AccountAdministration administration) {
+		this.administration = administration;
+	}
+
+	record AccountOverview(AccountView account, List<SessionView> sessions) {
+
+		static AccountOverview of(AccountAdministration.Overview overview) {
+			return new AccountOverview(AccountView.of(overview.account()),
+					overview.sessions().stream().map(s -> SessionView.of(s, null)).toList());
+		}
+	}
+
+	record SessionsRevoked(UUID accountId, int revoked) {
+	}
+
+	@GetMapping
+	@Operation(summary = "Find the account with an email address",
+			description = "Answers a list of at most one account (none when no account has the address).")
+	List<AccountView> find(@RequestParam @NotBlank @Size(max = 320) String email) {
+		return administration.findByEmail(email).map(AccountView::of).stream().toList();
+	}
+
+	@GetMapping("/{accountId}")
+	@Operation(summary = "An account with its active sessions")
+	AccountOverview get(@PathVariable UUID accountId) {
+		return AccountOverview.of(administration.overview(accountId));
+	}
+
+	@DeleteMapping("/{accountId}/sessions")
+	@Operation(summary = "End every session of an account",
+			description = "Every session ends and every access token issued to the account so far stops working at "
+					+ "once, on every node. Its personal API keys are not touched: suspend the customer to stop "
+					+ "them too. An admin's token may not do this to a superadmin (403).")
+	SessionsRevoked revokeSessions(@PathVariable UUID accountId) {
+		return new SessionsRevoked(accountId, administration.revokeSessions(accountId).size());
+	}
+
+}
