@@ -50,6 +50,10 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers(HttpMethod.GET, "/.well-known/jwks.json")
 				.permitAll()
+				// signing out ends the session of an account's access token: no other
+				// credential has one
+				.requestMatchers("/v1/auth/logout")
+				.hasAnyRole("USER", "ADMIN", "SUPERADMIN")
 				.requestMatchers("/v1/auth/**")
 				.permitAll()
 				// personal API keys

@@ -147,6 +147,94 @@ class SecurityTest extends ServerTest {
 	}
 
 	@Test
+	void everyDocumentedOperationRefusesTheWrongKindOfCredential() {
+		// given
+		var customerToken = api.post("/v1/customer-tokens", Api.json(Map.of("customerId", newCustomer("sec-kinds"))))
+			.body()
+			.get("token")
+			.asString();
+		var signIn = AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "sec-kinds"));
+		var accountToken = signIn.get("accessToken").asString();
+		var account = AccountCalls.as(anonymous, signIn);
+		var personalKey = personalKey(account, "write");
+		var readOnlyKey = personalKey(account, "read");
+		var workerKey = apiKeys.create("sec-kinds", ApiKeyKind.WORKER).secret();
+		var credentials = Map.of("customer token", customerToken, "account token", accountToken, "personal key",
+				personalKey, "read-only personal key", readOnlyKey, "worker key", workerKey, "server key", api.key());
+		var checked = documentedOperations().stream().filter(o -> !PUBLIC_OPERATIONS.contains(o)).toList();
+		var failures = new ArrayList<String>();
+		int refusals = 0;
+
+		for (var operation : checked) {
+			String method = operation.substring(0, operation.indexOf(' '));
+			String template = operation.substring(operation.indexOf(' ') + 1);
+			String body = Set.of("POST", "PUT", "PATCH").contains(method) ? "{}" : null;
+			for (var kind : refusedKinds(method, template)) {
+				// when
+				var response = anonymous.withKey(credentials.get(kind)).send(method, sample(template), body, Map.of());
+
+				// then
+				refusals++;
+				if (response.status() != 403 || !response.code().equals("forbidden")
+						|| !String.valueOf(response.header("Content-Type")).startsWith("application/problem+json")) {
+					failures.add(kind + " on " + operation + " -> " + response);
+				}
+			}
+		}
+		assertThat(refusals).as("refusals checked").isGreaterThan(checked.size() * 3);
+		assertThat(failures).as("operations letting the wrong credential through").isEmpty();
+	}
+
+	/**
+	 * The kinds of credential an operation must refuse with 403: server endpoints take a
+	 * server key only, the worker API a worker or server key, /v1/me an end user's token
+	 * or personal key (its keys an account's token only), the admin API for accounts a
+	 * server key or an admin's token.
+	 */
+	private static List<String> refusedKinds(String method, String template) {
+		if (template.startsWith("/v1/auth/")) {
+			return List.of("server key", "worker key", "customer token", "personal key");
+		}
+		if (template.startsWith("/v1/me/api-keys")) {
+			return List.of("server key", "worker key", "customer token", "personal key", "read-only personal key");
+		}
+		if (template.equals("/v1/me") || template.startsWith("/v1/me/")) {
+			return method.equals("GET") ? List.of("server key", "worker key")
+					: List.of("server key", "worker key", "read-only personal key");
+		}
+		if (template.startsWith("/v1/worker/")) {
+			return List.of("customer token", "account token", "personal key");
+		}
+		if (template.startsWith("/v1/admin/accounts")) {
+			return List.of("customer token", "account token", "personal key", "worker key");
+		}
+		return List.of("customer token", "account token", "personal key", "worker key");
+	}
+
+	private static String personalKey(Api account, String scope) {
+		var created = account.post("/v1/me/api-keys",
+				Api.json(Map.of("name", "security " + scope, "scopes", List.of(scope))));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return created.body().get("secret").asString();
+	}
+
+	/** Every documented /v1 operation as "METHOD /path/{template}". */
+	private List<String> documentedOperations() {
+		var docs = anonymous.get("/v3/api-docs");
+		assertThat(docs.status()).isEqualTo(200);
+		var operations = new ArrayList<String>();
+		docs.body()
+			.path("paths")
+			.properties()
+			.forEach(path -> path.getValue()
+				.properties()
+				.forEach(method -> operations.add(method.getKey().toUpperCase() + " " + path.getKey())));
+		var v1 = operations.stream().filter(o -> o.contains(" /v1/")).toList();
+		assertThat(v1).as("documented /v1 operations").hasSizeGreaterThan(20);
+		return v1;
+	}
+
+	@Test
 	void planCatalogIsPublic() {
 		// when
 		var plans = anonymous.get("/v1/plans");
@@ -366,8 +454,9 @@ class SecurityTest extends ServerTest {
 		var out = new StringBuilder();
 		while (matcher.find()) {
 			String value = switch (matcher.group(1)) {
-				case "id" ->
-					template.startsWith("/v1/api-keys") ? "00000000-0000-0000-0000-000000000001" : "sample-customer";
+				case "id" -> template.startsWith("/v1/api-keys") || template.startsWith("/v1/me/")
+						? "00000000-0000-0000-0000-000000000001" : "sample-customer";
+				case "accountId" -> "00000000-0000-0000-0000-000000000001";
 				case "key" -> "pro";
 				case "feature" -> "seats";
 				case "version" -> "1";
