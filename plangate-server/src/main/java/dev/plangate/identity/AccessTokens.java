@@ -73,7 +73,8 @@ public class AccessTokens {
 
 	/**
 	 * Signs a token with the current key. Its issue time is whole seconds, moved past a
-	 * revocation of the subject made in the same second, which would otherwise cover it.
+	 * revocation of the subject (or, for a token acting for an organization, of the
+	 * membership) made in the same second, which would otherwise cover it.
 	 */
 	public IssuedToken issue(TokenKind kind, String subject, @Nullable String customerId, List<String> roles,
 			@Nullable String plan, @Nullable UUID sessionId, Duration ttl) {
@@ -88,7 +89,7 @@ public class AccessTokens {
 			throw new IllegalArgumentException("A token lives more than 0 and at most 1 day, not " + ttl);
 		}
 		var key = keys.current();
-		var issuedAt = revocations.issuedAtFor(subject, clock.instant());
+		var issuedAt = revocations.issuedAtFor(subject, customerId, roles, clock.instant());
 		var expiresAt = issuedAt.plus(ttl);
 		var tokenId = UUID.randomUUID().toString();
 		var claims = new JWTClaimsSet.Builder().issuer(settings.issuer())

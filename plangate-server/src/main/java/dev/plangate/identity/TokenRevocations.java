@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,6 +42,8 @@ public class TokenRevocations implements DisposableBean {
 	private static final String SUBJECT = "subject";
 
 	private static final String SESSION = "session";
+
+	private static final String MEMBERSHIP = "membership";
 
 	private final TokenRevocationRepository repository;
 
@@ -84,13 +87,45 @@ public class TokenRevocations implements DisposableBean {
 		revoke(SESSION, sessionId.toString(), clock.instant());
 	}
 
+	/**
+	 * Every token an account holds for acting for an organization (its {@code cid} the
+	 * organization, an {@code org_*} role), issued before now, stops working on every
+	 * node; the account's other tokens keep working.
+	 */
+	@Transactional
+	public void revokeMembership(String organizationId, String accountId) {
+		var target = membershipTarget(organizationId, accountId);
+		var now = clock.instant();
+		var before = now;
+		// a token issued since an earlier marker of this second was moved into the next
+		// second to escape it: this marker must reach that second to cover it
+		var earlier = repository.revokedBefore(MEMBERSHIP, target, now);
+		if (earlier.isPresent() && !earlier.get().isBefore(now.truncatedTo(ChronoUnit.SECONDS))) {
+			before = nextSecond(earlier.get());
+		}
+		revoke(MEMBERSHIP, target, before);
+	}
+
 	/** Whether a marker covers the token. */
 	public boolean isRevoked(AccessClaims claims) {
 		if (covers(marker(SUBJECT, claims.subject()), claims.issuedAt())) {
 			return true;
 		}
 		var session = claims.sessionId();
-		return session != null && marker(SESSION, session.toString()).isPresent();
+		if (session != null && marker(SESSION, session.toString()).isPresent()) {
+			return true;
+		}
+		return isMembershipToken(claims) && covers(
+				marker(MEMBERSHIP, membershipTarget(claims.customerId(), claims.subject())), claims.issuedAt());
+	}
+
+	private static boolean isMembershipToken(AccessClaims claims) {
+		return claims.kind() == TokenKind.ACCOUNT && claims.customerId() != null
+				&& claims.roles().stream().anyMatch(role -> role.startsWith("org_"));
+	}
+
+	private static String membershipTarget(@Nullable String organizationId, String accountId) {
+		return organizationId + "/" + accountId;
 	}
 
 	/**
@@ -103,6 +138,21 @@ public class TokenRevocations implements DisposableBean {
 		var marker = marker(SUBJECT, subject);
 		if (marker.isPresent() && covers(marker, issuedAt)) {
 			return nextSecond(marker.get());
+		}
+		return issuedAt;
+	}
+
+	/**
+	 * As {@link #issuedAtFor(String, Instant)}, also escaping the membership marker of a
+	 * token for acting for an organization.
+	 */
+	Instant issuedAtFor(String subject, @Nullable String customerId, List<String> roles, Instant now) {
+		var issuedAt = issuedAtFor(subject, now);
+		if (customerId != null && roles.stream().anyMatch(role -> role.startsWith("org_"))) {
+			var marker = marker(MEMBERSHIP, membershipTarget(customerId, subject));
+			if (marker.isPresent() && covers(marker, issuedAt)) {
+				return nextSecond(marker.get());
+			}
 		}
 		return issuedAt;
 	}
