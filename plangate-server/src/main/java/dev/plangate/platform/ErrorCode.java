@@ -98,6 +98,16 @@ public enum ErrorCode {
 	// personal API keys
 	PERSONAL_API_KEY_NOT_FOUND(HttpStatus.NOT_FOUND, "The account has no such personal API key"),
 
+	// organizations
+	ORGANIZATION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such organization among the account's"),
+	MEMBER_NOT_FOUND(HttpStatus.NOT_FOUND, "No such member of the organization"),
+	INVITATION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such pending invitation"),
+	INVALID_INVITATION(HttpStatus.BAD_REQUEST, "The invitation is invalid, used, revoked or expired"),
+	INVITATION_EMAIL_MISMATCH(HttpStatus.FORBIDDEN, "The invitation is for another email address"),
+	ALREADY_MEMBER(HttpStatus.CONFLICT, "The account is a member already"),
+	LAST_OWNER(HttpStatus.CONFLICT, "An organization keeps at least one owner"),
+	MEMBER_LIMIT_REACHED(HttpStatus.PAYMENT_REQUIRED, "The organization's plan allows no more members"),
+
 	INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	private final HttpStatus status;
