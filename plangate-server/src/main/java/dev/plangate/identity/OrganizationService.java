@@ -331,11 +331,37 @@ class OrganizationService {
 		}
 		repository.accountOfCustomer(customerId).ifPresent(account -> {
 			for (var membership : repository.membershipsOfAccount(account)) {
+				var organizationId = membership.organizationId();
+				repository.lockOrganization(organizationId);
 				end(membership);
-				auditLog.record("organization.member_left", "organization", membership.organizationId(),
-						membershipAudit(membership), Map.of("reason", "account_deleted"));
+				auditLog.record("organization.member_left", "organization", organizationId, membershipAudit(membership),
+						Map.of("reason", "account_deleted"));
+				keepAnOwner(organizationId);
 			}
 		});
+	}
+
+	/**
+	 * When the only owner's account is deleted, the longest-standing admin (else member)
+	 * becomes the owner, so that someone can still manage the organization.
+	 */
+	private void keepAnOwner(String organizationId) {
+		if (repository.countOwners(organizationId) > 0) {
+			return;
+		}
+		var members = repository.members(organizationId);
+		members.stream()
+			.filter(m -> m.role() == OrganizationRole.ADMIN)
+			.findFirst()
+			.or(() -> members.stream().findFirst())
+			.ifPresent(heir -> {
+				repository.setRole(organizationId, heir.accountId(), OrganizationRole.OWNER);
+				revocations.revokeMembership(organizationId, heir.accountId().toString());
+				auditLog.record("organization.member_role_changed", "organization", organizationId,
+						Map.of("accountId", heir.accountId().toString(), "role", heir.role().id()),
+						Map.of("accountId", heir.accountId().toString(), "role", OrganizationRole.OWNER.id(), "reason",
+								"last_owner_deleted"));
+			});
 	}
 
 	@EventListener

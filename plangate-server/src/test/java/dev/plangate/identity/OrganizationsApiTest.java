@@ -488,6 +488,28 @@ class OrganizationsApiTest extends ServerTest {
 		assertThat(auditActions(org)).contains("organization.memberships_ended");
 	}
 
+	@Test
+	void whenTheOnlyOwnersAccountIsDeletedAnAdminBecomesTheOwner() {
+		// given
+		var owner = person(anonymous, "heir-owner");
+		var admin = person(anonymous, "heir-admin");
+		var member = person(anonymous, "heir-member");
+		var org = organization(owner, "Heirs");
+		subscribe(api, org, planWithSeats(api, uniqueKey("heirs"), 5));
+		join(owner, org, member, "member");
+		join(owner, org, admin, "admin");
+		var ownerCustomer = owner.api().get("/v1/me/account").body().path("customerId").asString();
+
+		// when
+		assertThat(api.delete("/v1/customers/" + ownerCustomer).status()).isEqualTo(200);
+
+		// then
+		var members = details(admin, org).path("members");
+		assertThat(members).hasSize(2);
+		assertThat(roleOf(members, admin.accountId())).isEqualTo("owner");
+		assertThat(roleOf(members, member.accountId())).isEqualTo("member");
+	}
+
 	private static void assertForbidden(Api.Response response) {
 		assertThat(response.status()).as(response.toString()).isEqualTo(403);
 		assertThat(response.code()).isEqualTo("forbidden");
