@@ -1,6 +1,5 @@
 package dev.plangate.identity;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -36,10 +35,6 @@ enum OrganizationRole {
 
 	static OrganizationRole of(String id) {
 		return find(id).orElseThrow(() -> new IllegalStateException("Unknown organization role '" + id + "'"));
-	}
-
-	static List<String> ids() {
-		return List.of("owner", "admin", "member");
 	}
 
 }
