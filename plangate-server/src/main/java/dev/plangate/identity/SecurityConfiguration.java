@@ -56,8 +56,12 @@ class SecurityConfiguration {
 				.hasAnyRole("USER", "ADMIN", "SUPERADMIN")
 				.requestMatchers("/v1/auth/**")
 				.permitAll()
-				// personal API keys
-				.requestMatchers("/v1/me/api-keys", "/v1/me/api-keys/**")
+				// the account's own security (keys, password, address, second factor,
+				// sessions, acting for an organization) takes an access token, never a
+				// personal API key
+				.requestMatchers("/v1/me/api-keys", "/v1/me/api-keys/**", "/v1/me/password", "/v1/me/email",
+						"/v1/me/email/**", "/v1/me/two-factor", "/v1/me/two-factor/**", "/v1/me/sessions",
+						"/v1/me/sessions/**", "/v1/me/organizations/*/token")
 				.hasAnyRole("USER", "ADMIN", "SUPERADMIN")
 				.requestMatchers(HttpMethod.GET, "/v1/me/**")
 				.hasAnyRole("USER", "ADMIN", "SUPERADMIN", "CUSTOMER", "PERSONAL_KEY")
@@ -98,8 +102,9 @@ class SecurityConfiguration {
 				String detail;
 				if (caller instanceof PersonalApiKeyAuthenticationFilter.PersonalKeyAuthentication) {
 					detail = isMe(request)
-							? "This personal API key may not do this: its scope is 'read' (GET only), "
-									+ "and personal keys cannot manage personal keys"
+							? "This personal API key may not do this: a 'read' key may only GET, and the "
+									+ "account's own security (keys, password, address, second factor, sessions, "
+									+ "acting for an organization) takes the account's access token"
 							: "A personal API key may call /v1/me/… only; this endpoint needs a server key";
 				}
 				else if (isMe(request) && !token) {

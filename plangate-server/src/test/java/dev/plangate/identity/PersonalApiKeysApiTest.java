@@ -99,29 +99,36 @@ class PersonalApiKeysApiTest extends ServerTest {
 		var viaKey = me.withKey(secret);
 
 		// when
-		var read = viaKey.get("/v1/me/sessions");
-		var write = viaKey.post("/v1/me/sessions/revoke-others", null);
-		var resend = viaKey.post("/v1/me/email/verification", null);
+		var read = viaKey.get("/v1/me/account");
+		var write = viaKey.post("/v1/me/organizations", Api.json(Map.of("name", "Read Only Inc")));
 
 		// then
 		assertThat(read.status()).as(read.toString()).isEqualTo(200);
 		assertThat(write.status()).as(write.toString()).isEqualTo(403);
 		assertThat(write.code()).isEqualTo("forbidden");
-		assertThat(resend.status()).isEqualTo(403);
-		assertThat(me.get("/v1/me/sessions").body().size()).as("the session survives").isEqualTo(1);
+		assertThat(me.get("/v1/me/organizations").body().size()).as("nothing was created").isZero();
 	}
 
 	@Test
-	void writeScopeMayChangeThingsUnderMe() {
+	void writeScopeMayChangeThingsUnderMeButNotTheAccountsSecurity() {
 		// given
 		var me = signedIn("pk-write");
-		var secret = createKey(me, "write").get("secret").asString();
+		var viaKey = me.withKey(createKey(me, "write").get("secret").asString());
 
 		// when
-		var resend = me.withKey(secret).post("/v1/me/email/verification", null);
+		var created = viaKey.post("/v1/me/organizations", Api.json(Map.of("name", "Written Inc")));
+		var security = List.of(viaKey.get("/v1/me/sessions"), viaKey.post("/v1/me/sessions/revoke-others", null),
+				viaKey.post("/v1/me/email/verification", null), viaKey.get("/v1/me/two-factor"),
+				viaKey.post("/v1/me/password", Api
+					.json(Map.of("currentPassword", AccountCalls.PASSWORD, "newPassword", "a brand new passphrase"))));
 
 		// then
-		assertThat(resend.status()).as(resend.toString()).isEqualTo(202);
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		assertThat(security).allSatisfy(response -> {
+			assertThat(response.status()).as(response.toString()).isEqualTo(403);
+			assertThat(response.code()).isEqualTo("forbidden");
+		});
+		assertThat(me.get("/v1/me/sessions").body().size()).as("the session survives").isEqualTo(1);
 	}
 
 	@Test
