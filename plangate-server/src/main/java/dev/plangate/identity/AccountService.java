@@ -3,20 +3,24 @@ package dev.plangate.identity;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -66,6 +70,8 @@ public class AccountService implements DisposableBean {
 
 	private final Clock clock;
 
+	private final Set<String> verifiedEmailRequiredFor;
+
 	/**
 	 * Password-reset requests are handled here, off the request thread, so that the
 	 * answer and its timing are the same whether the address has an account or not.
@@ -79,7 +85,8 @@ public class AccountService implements DisposableBean {
 
 	AccountService(AccountRepository accounts, CustomerService customers, SessionService sessions,
 			TokenRevocations revocations, PasswordHasher hasher, AccountMails mails, AuditLog auditLog,
-			TransactionTemplate transactions, Clock clock) {
+			TransactionTemplate transactions, Clock clock,
+			@Value("${plangate.accounts.verified-email-required-for:two_factor,api_keys,organizations}") Set<String> verifiedEmailRequiredFor) {
 		this.accounts = accounts;
 		this.customers = customers;
 		this.sessions = sessions;
@@ -89,6 +96,16 @@ public class AccountService implements DisposableBean {
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
+		this.verifiedEmailRequiredFor = verifiedEmailRequiredFor.stream()
+			.map(String::strip)
+			.filter(action -> !action.isEmpty())
+			.collect(Collectors.toUnmodifiableSet());
+		for (var action : this.verifiedEmailRequiredFor) {
+			if (Arrays.stream(SensitiveAction.values()).noneMatch(a -> a.id().equals(action))) {
+				throw new IllegalStateException("plangate.accounts.verified-email-required-for names '" + action
+						+ "'; it may name two_factor, api_keys and organizations, or nothing");
+			}
+		}
 	}
 
 	public Account get(UUID id) {
@@ -332,12 +349,12 @@ public class AccountService implements DisposableBean {
 
 	/**
 	 * @throws PlangateException {@code email_not_verified} when the account has not
-	 * confirmed its address
+	 * confirmed its address and the action needs it
 	 */
-	public void requireVerifiedEmail(Account account, String action) {
-		if (!account.isEmailVerified()) {
-			throw new PlangateException(ErrorCode.EMAIL_NOT_VERIFIED,
-					"Confirm your email address before you " + action + ": the link was mailed at sign-up");
+	void requireVerifiedEmail(Account account, SensitiveAction action) {
+		if (!account.isEmailVerified() && verifiedEmailRequiredFor.contains(action.id())) {
+			throw new PlangateException(ErrorCode.EMAIL_NOT_VERIFIED, "Confirm your email address before you "
+					+ action.description() + ": the link was mailed at sign-up");
 		}
 	}
 

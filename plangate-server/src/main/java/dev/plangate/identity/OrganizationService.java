@@ -104,7 +104,7 @@ class OrganizationService {
 	@Transactional
 	public Membership.OfAccount create(UUID accountId, String name) {
 		var account = accounts.get(accountId);
-		accounts.requireVerifiedEmail(account, "create an organization");
+		accounts.requireVerifiedEmail(account, SensitiveAction.ORGANIZATIONS);
 		var id = newOrganizationId();
 		var customer = customers.upsert(id, new CustomerService.Changes("organization", name, null, null, null))
 			.customer();
@@ -201,7 +201,7 @@ class OrganizationService {
 	@Transactional
 	public Membership.OfAccount accept(UUID accountId, String token) {
 		var account = accounts.get(accountId);
-		accounts.requireVerifiedEmail(account, "accept an invitation");
+		accounts.requireVerifiedEmail(account, SensitiveAction.ORGANIZATIONS);
 		var found = repository.invitationByToken(OpaqueToken.hash(token)).orElseThrow(OrganizationService::invalid);
 		var organizationId = found.organizationId();
 		if (!repository.lockOrganization(organizationId)) {

@@ -80,7 +80,7 @@ public class PersonalApiKeyService {
 	@Transactional
 	public Created create(UUID accountId, String name, Set<PersonalKeyScope> scopes, @Nullable Integer expiresInDays) {
 		var account = accounts.get(accountId);
-		accounts.requireVerifiedEmail(account, "create an API key");
+		accounts.requireVerifiedEmail(account, SensitiveAction.API_KEYS);
 		if (scopes.isEmpty()) {
 			throw invalid("scopes", "must name 'read' or 'write'");
 		}

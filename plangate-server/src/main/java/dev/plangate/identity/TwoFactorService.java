@@ -97,7 +97,7 @@ class TwoFactorService {
 		transactions.executeWithoutResult(status -> {
 			var credentials = lock(accountId);
 			refuseEnabled(credentials.account());
-			accountService.requireVerifiedEmail(credentials.account(), "turn on two-factor authentication");
+			accountService.requireVerifiedEmail(credentials.account(), SensitiveAction.TWO_FACTOR);
 			checkPassword(password, credentials);
 			accounts.setPendingTotp(accountId, box.encrypt(Totp.base32(secret), purpose(accountId)), clock.instant());
 			auditLog.record("account.two_factor_enrolment_started", "account", accountId.toString(), null, null);

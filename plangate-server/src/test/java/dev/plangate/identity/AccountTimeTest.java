@@ -54,6 +54,7 @@ class AccountTimeTest extends ServerTest {
 		// rate-limit state of a moved clock must not meet that of servers on the real one
 		registry.add("plangate.redis-prefix", () -> "plangate:rl:account-time-" + UUID.randomUUID() + ":");
 		registry.add("plangate.accounts.ip-limits.register", () -> "12/1h");
+		registry.add("plangate.accounts.verified-email-required-for", () -> "api_keys");
 	}
 
 	@Autowired
@@ -172,6 +173,23 @@ class AccountTimeTest extends ServerTest {
 		assertThat(lateVerification.code()).isEqualTo("invalid_account_token");
 		assertThat(lateRefresh.code()).isEqualTo("invalid_refresh_token");
 		assertThat(AccountCalls.as(anonymous, signIn).get("/v1/me/account").status()).isEqualTo(401);
+	}
+
+	@Test
+	void onlyTheConfiguredActionsWaitForAConfirmedAddress() {
+		// given
+		var email = TestMail.uniqueAddress("unconfirmed");
+		AccountCalls.register(anonymous, email, PASSWORD);
+		var me = AccountCalls.as(anonymous, AccountCalls.signIn(anonymous, email));
+
+		// when
+		var key = me.post("/v1/me/api-keys", Api.json(Map.of("name", "script", "scopes", java.util.List.of("read"))));
+		var organization = me.post("/v1/me/organizations", Api.json(Map.of("name", "Unconfirmed Inc")));
+
+		// then
+		assertThat(key.status()).isEqualTo(403);
+		assertThat(key.code()).isEqualTo("email_not_verified");
+		assertThat(organization.status()).as(organization.toString()).isEqualTo(201);
 	}
 
 	@Test
