@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.MovableClock;
 import dev.plangate.support.ServerTest;
+import dev.plangate.support.TestMail;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -245,6 +247,9 @@ class AcceptanceTest {
 		static void catalog(DynamicPropertyRegistry registry) {
 			FreshDatabase.register(registry, "acceptance_auth_dashboard");
 			registry.add("plangate.catalog", () -> example("auth-dashboard.yaml"));
+			// rate-limit state of a moved clock must not meet that of servers on the real
+			// one
+			registry.add("plangate.redis-prefix", () -> "plangate:rl:acceptance-auth-" + UUID.randomUUID() + ":");
 		}
 
 		@Autowired
@@ -258,6 +263,31 @@ class AcceptanceTest {
 			var response = api.get(customerPath(userId) + "/entitlements");
 			assertThat(response.status()).as(response.toString()).isEqualTo(200);
 			return response.body().path("features");
+		}
+
+		@Test
+		void eleventhSignInOfAFreeAccountInAnHourIsRateLimited() {
+			// given: a free account (login 10/hour on free)
+			clock.set(Instant.parse("2027-03-16T09:00:00Z"));
+			var email = TestMail.uniqueAddress("ad-login");
+			var password = "a long enough pass phrase";
+			var registered = anonymous.post("/v1/auth/register",
+					Api.json(Map.of("email", email, "password", password)));
+			assertThat(registered.status()).as(registered.toString()).isEqualTo(202);
+			var login = Api.json(Map.of("login", email, "password", password));
+			for (int i = 1; i <= 10; i++) {
+				var signedIn = anonymous.post("/v1/auth/login", login);
+				assertThat(signedIn.status()).as("sign-in " + i + ": " + signedIn).isEqualTo(200);
+			}
+
+			// when
+			var eleventh = anonymous.post("/v1/auth/login", login);
+
+			// then
+			assertProblem(eleventh, 429, "too_many_attempts");
+			assertThat(eleventh.header("Retry-After")).isNotNull();
+			clock.advance(java.time.Duration.ofMinutes(7));
+			assertThat(anonymous.post("/v1/auth/login", login).status()).as("one sign-in's worth back").isEqualTo(200);
 		}
 
 		@Test

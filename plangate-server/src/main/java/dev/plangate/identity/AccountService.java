@@ -64,6 +64,8 @@ public class AccountService implements DisposableBean {
 
 	private final AccountMails mails;
 
+	private final AuthThrottle throttle;
+
 	private final AuditLog auditLog;
 
 	private final TransactionTemplate transactions;
@@ -84,8 +86,8 @@ public class AccountService implements DisposableBean {
 			}, (runnable, executor) -> log.warn("Too many password reset requests queued: one was dropped"));
 
 	AccountService(AccountRepository accounts, CustomerService customers, SessionService sessions,
-			TokenRevocations revocations, PasswordHasher hasher, AccountMails mails, AuditLog auditLog,
-			TransactionTemplate transactions, Clock clock,
+			TokenRevocations revocations, PasswordHasher hasher, AccountMails mails, AuthThrottle throttle,
+			AuditLog auditLog, TransactionTemplate transactions, Clock clock,
 			@Value("${plangate.accounts.verified-email-required-for:two_factor,api_keys,organizations}") Set<String> verifiedEmailRequiredFor) {
 		this.accounts = accounts;
 		this.customers = customers;
@@ -93,6 +95,7 @@ public class AccountService implements DisposableBean {
 		this.revocations = revocations;
 		this.hasher = hasher;
 		this.mails = mails;
+		this.throttle = throttle;
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
@@ -227,20 +230,37 @@ public class AccountService implements DisposableBean {
 		checkEmail("email", email);
 		resets.execute(() -> {
 			try {
-				transactions.executeWithoutResult(
-						status -> accounts.findByEmail(email).filter(Account::isActive).ifPresent(account -> {
-							var now = clock.instant();
-							accounts.burnTokens(account.id(), AccountTokenPurpose.RESET_PASSWORD, now);
-							var token = OpaqueToken.generate("");
-							accounts.insertToken(token.hash(), account.id(), AccountTokenPurpose.RESET_PASSWORD, null,
-									now, now.plus(AccountTokenPurpose.RESET_PASSWORD.lifetime()));
-							mails.resetPassword(email, token.text());
-						}));
+				transactions.executeWithoutResult(status -> accounts.findByEmail(email)
+					.filter(Account::isActive)
+					.filter(this::withinResetLimit)
+					.ifPresent(account -> {
+						var now = clock.instant();
+						accounts.burnTokens(account.id(), AccountTokenPurpose.RESET_PASSWORD, now);
+						var token = OpaqueToken.generate("");
+						accounts.insertToken(token.hash(), account.id(), AccountTokenPurpose.RESET_PASSWORD, null, now,
+								now.plus(AccountTokenPurpose.RESET_PASSWORD.lifetime()));
+						mails.resetPassword(email, token.text());
+					}));
 			}
 			catch (RuntimeException ex) {
 				log.error("A password reset request could not be handled", ex);
 			}
 		});
+	}
+
+	/**
+	 * Whether the account's plan allows one more reset mail
+	 * ({@code password_reset_rate}).
+	 */
+	private boolean withinResetLimit(Account account) {
+		try {
+			throttle.forAccount(AuthThrottle.Scope.PASSWORD_RESET, account.customerId());
+			return true;
+		}
+		catch (PlangateException ex) {
+			log.info("A password reset mail for account {} was not sent: {}", account.id(), ex.getMessage());
+			return false;
+		}
 	}
 
 	/**
