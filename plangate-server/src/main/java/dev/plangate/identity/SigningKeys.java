@@ -92,15 +92,19 @@ class SigningKeys implements InitializingBean {
 		}
 		return transactions.execute(status -> {
 			repository.lock();
-			var loaded = load(now);
-			var signing = signingAt(loaded, now);
+			// the time once the lock is held: a node that read the clock before waiting
+			// would not find the key made meanwhile (it signs from a later instant) and
+			// make another
+			var locked = clock.instant();
+			var loaded = load(locked);
+			var signing = signingAt(loaded, locked);
 			if (signing.isEmpty()) {
-				signing = Optional.of(create(now, now));
-				loaded = load(now);
+				signing = Optional.of(create(locked, locked));
+				loaded = load(locked);
 			}
-			if (!hasSuccessorIfDue(loaded, signing.get(), now)) {
-				create(now, signing.get().signsUntil());
-				loaded = load(now);
+			if (!hasSuccessorIfDue(loaded, signing.get(), locked)) {
+				create(locked, signing.get().signsUntil());
+				loaded = load(locked);
 			}
 			keys = loaded;
 			return signing.get();

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -68,9 +69,24 @@ class TokenStartUpTest {
 			.load()
 			.migrate();
 
-		// when
-		var nodes = Race.run(List.<Callable<ConfigurableApplicationContext>>of(() -> start(database, key),
-				() -> start(database, key)));
+		// when: (Spring Boot's logging set-up is not made for two applications starting
+		// at
+		// once in one JVM, so these two leave the logging as it is)
+		var previous = System.getProperty(LoggingSystem.SYSTEM_PROPERTY);
+		System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+		List<ConfigurableApplicationContext> nodes;
+		try {
+			nodes = Race.run(List.<Callable<ConfigurableApplicationContext>>of(() -> start(database, key),
+					() -> start(database, key)));
+		}
+		finally {
+			if (previous == null) {
+				System.clearProperty(LoggingSystem.SYSTEM_PROPERTY);
+			}
+			else {
+				System.setProperty(LoggingSystem.SYSTEM_PROPERTY, previous);
+			}
+		}
 
 		// then
 		try {
