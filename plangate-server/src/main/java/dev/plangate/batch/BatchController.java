@@ -148,6 +148,23 @@ class BatchController {
 		return new Page<>(page.data().stream().map(d -> BatchView.of(d, false)).toList(), page.nextCursor());
 	}
 
+	@GetMapping("/v1/me/batches/{id}")
+	@Operation(summary = "Read one of my batches, with its operations",
+			description = "For the end user holding an access token (an account's, or a customer-scoped token): the "
+					+ "batches of the token's customer. Another customer's batch answers 404 `batch_not_found`.")
+	BatchView myBatch(@PathVariable UUID id) {
+		return get(id, MyCustomer.id());
+	}
+
+	@GetMapping("/v1/me/batches")
+	@Operation(summary = "List my batches, newest first")
+	Page<BatchView> myBatches(@RequestParam(required = false) @Nullable @Pattern(
+			regexp = "queued|processing|failing|cancelling|rolling_back|completed|completed_with_errors|failed|cancelled|rolled_back|rollback_failed",
+			message = "must be a batch status") String status, @RequestParam(required = false) @Nullable String cursor,
+			@RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
+		return list(MyCustomer.id(), status, cursor, limit);
+	}
+
 	@DeleteMapping("/v1/batches/{id}")
 	@Operation(summary = "Cancel a batch",
 			description = "Operations not started are dropped; running ones are told to stop at their next "

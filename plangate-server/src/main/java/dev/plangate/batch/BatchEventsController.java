@@ -89,6 +89,34 @@ class BatchEventsController {
 		return stream(customerId, null, lastEventId == null ? after : lastEventId);
 	}
 
+	@GetMapping(path = "/v1/me/batches/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "My batch's events, in order (an end user's access token)")
+	List<EventView> myEvents(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
+			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
+		return events(id, MyCustomer.id(), after, limit);
+	}
+
+	@GetMapping(path = "/v1/me/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@Operation(summary = "Follow my batch's events live (Server-Sent Events)")
+	SseEmitter followMine(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
+			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId) {
+		return follow(id, MyCustomer.id(), after, lastEventId);
+	}
+
+	@GetMapping(path = "/v1/me/batches/events", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "The events of all my batches, in order")
+	List<EventView> allMyEvents(@RequestParam(defaultValue = "0") @Min(0) long after,
+			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
+		return customerEvents(MyCustomer.id(), after, limit);
+	}
+
+	@GetMapping(path = "/v1/me/batches/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@Operation(summary = "Follow the events of all my batches live (Server-Sent Events)")
+	SseEmitter followAllMine(@RequestParam(defaultValue = "0") @Min(0) long after,
+			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId) {
+		return followCustomer(MyCustomer.id(), after, lastEventId);
+	}
+
 	private SseEmitter stream(String customerId, @Nullable UUID batchId, long after) {
 		var emitter = new SseEmitter(STREAM_LIFETIME.toMillis());
 		batches.follow(customerId, batchId, after, new BatchEventStream.Sink() {

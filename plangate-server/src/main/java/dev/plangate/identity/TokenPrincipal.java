@@ -4,12 +4,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.plangate.platform.Actor;
 
 /** The caller is an end user holding an access token. */
-public record TokenPrincipal(AccessClaims claims) implements Actor.Principal {
+public record TokenPrincipal(AccessClaims claims) implements Actor.CustomerScoped {
 
 	private static final Set<String> ACCOUNT_ROLES = Set.of("user", "admin", "superadmin");
+
+	@Override
+	public @Nullable String customerId() {
+		return claims.customerId();
+	}
 
 	@Override
 	public String actorName() {

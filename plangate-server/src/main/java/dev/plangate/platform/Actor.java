@@ -1,5 +1,8 @@
 package dev.plangate.platform;
 
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
@@ -26,12 +29,32 @@ public record Actor(String name, String ip) {
 	}
 
 	/**
+	 * The customer whose own views the caller may read: that of an end user's access
+	 * token (an account's, or a customer-scoped one minted by the product), or empty.
+	 */
+	public static Optional<String> currentCustomer() {
+		var authentication = SecurityContextHolder.getContext().getAuthentication();
+		if (authentication != null && authentication.isAuthenticated()
+				&& authentication.getPrincipal() instanceof CustomerScoped scoped) {
+			return Optional.ofNullable(scoped.customerId());
+		}
+		return Optional.empty();
+	}
+
+	/**
 	 * Implemented by authentication principals that can name themselves in an audit
 	 * trail.
 	 */
 	public interface Principal {
 
 		String actorName();
+
+	}
+
+	/** A principal that acts for one customer: an end user's. */
+	public interface CustomerScoped extends Principal {
+
+		@Nullable String customerId();
 
 	}
 }

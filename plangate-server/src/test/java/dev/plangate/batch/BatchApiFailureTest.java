@@ -214,6 +214,43 @@ class BatchApiFailureTest extends BatchTestSupport {
 	}
 
 	@Test
+	void anEndUsersTokenReadsItsCustomersBatchesOnly() {
+		// given: the product's backend submits for two customers and mints a token for
+		// one
+		var owner = customerOn("free");
+		var other = customerOn("free");
+		var mine = submit(batch(owner, "fail-mine", operations(1)));
+		var theirs = submit(batch(other, "fail-theirs", operations(1)));
+		var minted = api.post("/v1/customer-tokens", Api.json(Map.of("customerId", owner)));
+		assertThat(minted.status()).as(minted.toString()).isEqualTo(201);
+		var me = anonymous.withKey(minted.body().path("token").asString());
+
+		// when
+		var listed = me.get("/v1/me/batches");
+		var read = me.get("/v1/me/batches/" + mine.path("id").asString());
+		var foreign = me.get("/v1/me/batches/" + theirs.path("id").asString());
+		var foreignEvents = me.get("/v1/me/batches/" + theirs.path("id").asString() + "/events");
+		var events = me.get("/v1/me/batches/events");
+
+		// then
+		assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+		assertThat(listed.body().path("data").findValuesAsString("id")).containsExactly(mine.path("id").asString());
+		assertThat(read.status()).isEqualTo(200);
+		assertThat(read.body().path("customerId").asString()).isEqualTo(owner);
+		assertProblem(foreign, 404, "batch_not_found");
+		assertProblem(foreignEvents, 404, "batch_not_found");
+		assertThat(events.status()).isEqualTo(200);
+		assertProblem(me.get("/v1/me/batches?status=nonsense"), 400, "invalid_request");
+		assertProblem(me.get("/v1/me/batches/not-a-uuid"), 400, "invalid_request");
+		assertThat(api.get("/v1/me/batches").status()).as("a server key names the customer instead").isIn(401, 403);
+		assertThat(anonymous.get("/v1/me/batches").status()).isEqualTo(401);
+		assertThat(me.delete("/v1/batches/" + mine.path("id").asString() + "?customerId=" + owner).status())
+			.as("cancelling is the product's backend's")
+			.isEqualTo(403);
+		assertThat(status(theirs)).isEqualTo("processing");
+	}
+
+	@Test
 	void anUnknownBatchIsNotFound() {
 		// given
 		var customer = customerOn("free");
