@@ -1,5 +1,9 @@
 package dev.plangate.identity;
 
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -25,9 +29,33 @@ class MeController {
 
 	private final UsageViews usage;
 
-	MeController(SubscriptionService subscriptions, UsageViews usage) {
+	private final AccountService accounts;
+
+	MeController(SubscriptionService subscriptions, UsageViews usage, AccountService accounts) {
 		this.subscriptions = subscriptions;
 		this.usage = usage;
+		this.accounts = accounts;
+	}
+
+	/**
+	 * Who the caller is: the account (for an account's token or personal key), the
+	 * customer whose plan applies, and its subscription.
+	 */
+	record MeView(String kind, String customerId, AccountViews.@Nullable AccountView account, List<String> roles,
+			SubscriptionView subscription) {
+	}
+
+	@GetMapping("/v1/me")
+	@Operation(summary = "Who I am: my account, the customer whose plan applies, and its subscription",
+			description = "`kind` is `account` for an account's access token or personal key (then `account` is "
+					+ "set) and `customer` for a customer-scoped token. Acting for an organization, `customerId` is "
+					+ "the organization's.")
+	MeView me(@AuthenticationPrincipal TokenPrincipal caller) {
+		var claims = caller.claims();
+		var customerId = customerOf(caller);
+		var account = claims.kind() == TokenKind.ACCOUNT
+				? AccountViews.AccountView.of(accounts.get(UUID.fromString(claims.subject()))) : null;
+		return new MeView(claims.kind().id(), customerId, account, claims.roles(), subscriptions.view(customerId));
 	}
 
 	@GetMapping("/v1/me/subscription")

@@ -51,6 +51,17 @@ class AccountsApiTest extends ServerTest {
 		assertThat(customer.body().get("kind").asString()).isEqualTo("user");
 		var subscription = me.get("/v1/me/subscription");
 		assertThat(subscription.status()).as(subscription.toString()).isEqualTo(200);
+		var whoAmI = me.get("/v1/me");
+		assertThat(whoAmI.status()).as(whoAmI.toString()).isEqualTo(200);
+		assertThat(whoAmI.body().path("kind").asString()).isEqualTo("account");
+		assertThat(whoAmI.body().path("customerId").asString()).isEqualTo(customerId);
+		assertThat(whoAmI.body().path("account").path("email").asString()).isEqualTo(email.toLowerCase());
+		assertThat(whoAmI.body().path("subscription").path("plan").path("key").asString()).isEqualTo("free");
+		var minted = api.post("/v1/customer-tokens", Api.json(Map.of("customerId", customerId)));
+		var asCustomer = anonymous.withKey(minted.body().path("token").asString()).get("/v1/me");
+		assertThat(asCustomer.body().path("kind").asString()).isEqualTo("customer");
+		assertThat(asCustomer.body().path("account").isObject()).as("no account").isFalse();
+		assertThat(api.get("/v1/me").status()).isIn(401, 403);
 		assertThat(api.get("/v1/customers/" + customerId + "/subscription").body().path("plan").path("key").asString())
 			.isEqualTo("free");
 	}
