@@ -63,10 +63,19 @@ class IdempotencyFilter extends OncePerRequestFilter {
 		this.ttl = ttl;
 	}
 
+	/**
+	 * Answers that carry a secret made for the request (sign-in tokens, a second factor's
+	 * secret and recovery codes, an organization's access token) are never kept, so never
+	 * stored nor shown twice: a repeat makes a new one.
+	 */
+	private static final Pattern SECRET_ANSWERS = Pattern
+		.compile("/v1/auth/.*|/v1/me/two-factor(/.*)?|/v1/me/organizations/[^/]+/token");
+
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		return request.getHeader(HEADER) == null
-				|| !("POST".equals(request.getMethod()) || "DELETE".equals(request.getMethod()));
+				|| !("POST".equals(request.getMethod()) || "DELETE".equals(request.getMethod()))
+				|| SECRET_ANSWERS.matcher(request.getRequestURI()).matches();
 	}
 
 	@Override
