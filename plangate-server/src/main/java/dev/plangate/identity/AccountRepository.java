@@ -79,6 +79,17 @@ class AccountRepository {
 		return jdbc.sql(SELECT + "where a.id = :id").param("id", id).query(this::credentialsRow).optional();
 	}
 
+	/**
+	 * Locks the account's customer row, as suspending or deleting it does: a sign-in that
+	 * holds it either sees the new status or finishes before the change begins.
+	 */
+	CustomerStatus lockCustomerStatus(String customerId) {
+		return jdbc.sql("select status from customer where customer_id = :customer for update")
+			.param("customer", customerId)
+			.query((rs, n) -> CustomerStatus.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)))
+			.single();
+	}
+
 	boolean emailTaken(String email) {
 		return jdbc.sql("select count(*) from account where email = :email")
 			.param("email", email)

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,6 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.plangate.audit.AuditLog;
 import dev.plangate.customer.CustomerEvents;
 import dev.plangate.customer.CustomerService;
+import dev.plangate.notify.Mail;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
@@ -66,6 +68,8 @@ public class AccountService implements DisposableBean {
 
 	private final AuthThrottle throttle;
 
+	private final ApplicationEventPublisher events;
+
 	private final AuditLog auditLog;
 
 	private final TransactionTemplate transactions;
@@ -87,7 +91,7 @@ public class AccountService implements DisposableBean {
 
 	AccountService(AccountRepository accounts, CustomerService customers, SessionService sessions,
 			TokenRevocations revocations, PasswordHasher hasher, AccountMails mails, AuthThrottle throttle,
-			AuditLog auditLog, TransactionTemplate transactions, Clock clock,
+			ApplicationEventPublisher events, AuditLog auditLog, TransactionTemplate transactions, Clock clock,
 			@Value("${plangate.accounts.verified-email-required-for:two_factor,api_keys,organizations}") Set<String> verifiedEmailRequiredFor) {
 		this.accounts = accounts;
 		this.customers = customers;
@@ -96,6 +100,7 @@ public class AccountService implements DisposableBean {
 		this.hasher = hasher;
 		this.mails = mails;
 		this.throttle = throttle;
+		this.events = events;
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
@@ -168,7 +173,7 @@ public class AccountService implements DisposableBean {
 		var customerId = newCustomerId();
 		var customer = customers
 			.upsert(customerId,
-					new CustomerService.Changes("user", username == null ? email : username, email, null,
+					new CustomerService.Changes("user", username == null ? abbreviate(email) : username, email, null,
 							Map.of("account", true)))
 			.customer();
 		var account = new Account(UUID.randomUUID(), customerId, email, verifiedAt, username, role, customer.status(),
@@ -177,6 +182,11 @@ public class AccountService implements DisposableBean {
 		auditLog.record("account.created", "account", account.id().toString(), null,
 				Map.of("customerId", customerId, "role", role.id()));
 		return account;
+	}
+
+	/** Customer names have at most 200 characters; addresses up to 320. */
+	private static String abbreviate(String email) {
+		return email.length() <= 200 ? email : email.substring(0, 200);
 	}
 
 	private static String newCustomerId() {
@@ -280,6 +290,7 @@ public class AccountService implements DisposableBean {
 		accounts.setPassword(account.id(), hasher.hash(password), false, now);
 		accounts.burnTokens(account.id(), AccountTokenPurpose.RESET_PASSWORD, now);
 		endEverySession(account, null, "password_reset");
+		events.publishEvent(new AccountEvents.PasswordReset(account.id()));
 		auditLog.record("account.password_reset", "account", account.id().toString(), null, null);
 		if (account.email() != null) {
 			mails.passwordChanged(account.email());
@@ -401,8 +412,13 @@ public class AccountService implements DisposableBean {
 		});
 	}
 
+	/** An address mail can be sent to, with a dotted domain. */
+	static boolean isEmail(String email) {
+		return email.length() <= 320 && EMAIL.matcher(email).matches() && Mail.isAddress(email);
+	}
+
 	private static void checkEmail(String field, String email) {
-		if (email.length() > 320 || !EMAIL.matcher(email).matches()) {
+		if (!isEmail(email)) {
 			throw invalid(field, "must be an email address");
 		}
 	}
@@ -412,7 +428,7 @@ public class AccountService implements DisposableBean {
 				List.of(new FieldError(field, message)));
 	}
 
-	private static PlangateException invalidToken() {
+	static PlangateException invalidToken() {
 		return new PlangateException(ErrorCode.INVALID_ACCOUNT_TOKEN,
 				"The link is invalid, was used already or has expired: ask for a new one");
 	}

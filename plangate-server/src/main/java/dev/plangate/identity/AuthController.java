@@ -154,7 +154,13 @@ class AuthController {
 	@PostMapping("/email/confirm")
 	@Operation(summary = "Confirm a new email address with the token of the mailed link")
 	AccountView confirmEmail(@Valid @RequestBody TokenBody request) {
-		return AccountView.of(accounts.confirmEmailChange(request.token()));
+		try {
+			return AccountView.of(accounts.confirmEmailChange(request.token()));
+		}
+		catch (DuplicateKeyException ex) {
+			// another account took the address meanwhile
+			throw AccountService.invalidToken();
+		}
 	}
 
 }

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plangate.audit.AuditLog;
+import dev.plangate.customer.CustomerStatus;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
@@ -97,6 +98,9 @@ public class LoginService {
 		var login = rawLogin.strip().toLowerCase(Locale.ROOT);
 		var found = accounts.credentials(login);
 		if (found.isEmpty()) {
+			// counted like the failures of an account, so that a lockout does not tell
+			// which logins have one
+			throttle.unknownLogin(login, lockoutThreshold, lockoutBase);
 			hasher.verifyDecoy(password);
 			throw invalidCredentials();
 		}
@@ -120,6 +124,10 @@ public class LoginService {
 			throttle.forAccount(AuthThrottle.Scope.TWO_FACTOR, account.customerId());
 		}
 		return transactions.execute(status -> {
+			if (accounts.lockCustomerStatus(account.customerId()) != CustomerStatus.ACTIVE) {
+				// suspended or deleted since it was read: no session may outlive that
+				throw new PlangateException(ErrorCode.CUSTOMER_SUSPENDED, "This account is suspended");
+			}
 			// a wrong code leaves the failure reserved above counted, like a wrong
 			// password
 			if (account.hasTwoFactor()

@@ -147,7 +147,7 @@ class OrganizationService {
 			throw forbidden(me, "Only an owner may invite an owner");
 		}
 		var email = AccountService.normalizeEmail(rawEmail);
-		if (email.length() > 320 || !AccountService.EMAIL.matcher(email).matches()) {
+		if (!AccountService.isEmail(email)) {
 			throw new PlangateException(ErrorCode.INVALID_REQUEST, "email must be an email address",
 					List.of(new FieldError("email", "must be an email address")));
 		}

@@ -85,6 +85,15 @@ class PersonalApiKeyRepository {
 			.list();
 	}
 
+	/** Revokes every active key of the account; answers how many. */
+	int revokeAll(UUID accountId, Instant at) {
+		return jdbc
+			.sql("update personal_api_key set revoked_at = :at where account_id = :account and revoked_at is null")
+			.param("at", Timestamps.sql(at))
+			.param("account", accountId)
+			.update();
+	}
+
 	void revoke(UUID id, Instant at) {
 		jdbc.sql("update personal_api_key set revoked_at = :at where id = :id and revoked_at is null")
 			.param("at", Timestamps.sql(at))

@@ -147,6 +147,20 @@ public class PersonalApiKeyService {
 		}
 	}
 
+	/**
+	 * A password reset by mail takes the account back from whoever held it: their keys go
+	 * too.
+	 */
+	@EventListener
+	void on(AccountEvents.PasswordReset reset) {
+		int revoked = repository.revokeAll(reset.accountId(), clock.instant());
+		if (revoked > 0) {
+			afterCommit(byHash::invalidateAll);
+			auditLog.record("personal_api_key.revoked_all", "account", reset.accountId().toString(), null,
+					java.util.Map.of("keys", revoked, "reason", "password_reset"));
+		}
+	}
+
 	@EventListener
 	void on(CustomerEvents.StatusChanged changed) {
 		afterCommit(byHash::invalidateAll);

@@ -46,7 +46,7 @@ public record Mail(String to, String subject, String text) {
 	/**
 	 * A bare address (no display name, no list), valid by RFC 822 rules, with a domain.
 	 */
-	static boolean isAddress(String value) {
+	public static boolean isAddress(String value) {
 		try {
 			var address = new InternetAddress(value, true);
 			address.validate();

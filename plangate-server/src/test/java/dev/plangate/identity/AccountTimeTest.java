@@ -83,6 +83,20 @@ class AccountTimeTest extends ServerTest {
 	}
 
 	@Test
+	void guessesAtALoginWithoutAnAccountAreRefusedAlike() throws Exception {
+		// given
+		var nobody = TestMail.uniqueAddress("nobody");
+
+		// when
+		var answers = Race.times(20, () -> AccountCalls.login(anonymous, nobody, "a wrong guess 123").code());
+
+		// then: as for an account
+		// (parallelWrongGuessesCheckNoMorePasswordsThanTheThreshold)
+		assertThat(answers).filteredOn("invalid_credentials"::equals).hasSize(5);
+		assertThat(answers).filteredOn("too_many_attempts"::equals).hasSize(15);
+	}
+
+	@Test
 	void aLockoutEndsAndGrowsWithEachFurtherFailure() {
 		// given
 		var email = AccountCalls.verifiedAccount(anonymous, "lockout");

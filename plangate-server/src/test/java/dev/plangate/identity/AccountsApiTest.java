@@ -93,6 +93,9 @@ class AccountsApiTest extends ServerTest {
 				new Case("{\"email\":\"" + email + "\"}", 400, "invalid_request"),
 				new Case("{\"email\":42,\"password\":\"" + PASSWORD + "\"}", 400, "invalid_request"),
 				new Case("{\"email\":\"not-an-address\",\"password\":\"" + PASSWORD + "\"}", 400, "invalid_request"),
+				new Case("{\"email\":\"john..doe@example.com\",\"password\":\"" + PASSWORD + "\"}", 400,
+						"invalid_request"),
+				new Case("{\"email\":\"a.@example.com\",\"password\":\"" + PASSWORD + "\"}", 400, "invalid_request"),
 				new Case("{\"email\":\"" + email + "\",\"password\":\"short\"}", 422, "weak_password"),
 				new Case("{\"email\":\"" + email + "\",\"password\":\"password123\"}", 422, "weak_password"),
 				new Case("{\"email\":\"" + email + "\",\"password\":\"" + "x1".repeat(65) + "\"}", 422,
@@ -112,6 +115,19 @@ class AccountsApiTest extends ServerTest {
 		}
 		assertThat(AccountCalls.login(anonymous, email, PASSWORD).code()).isEqualTo("invalid_credentials");
 		assertThat(TestMail.messagesTo(email)).isEmpty();
+	}
+
+	@Test
+	void aLongAddressSignsUpAndIn() {
+		// given: 262 characters, more than a customer's name may have
+		var email = "x".repeat(50) + "-" + uniqueKey("l") + "@" + "abcdefghij.".repeat(18) + "com";
+
+		// when
+		var registered = AccountCalls.register(anonymous, email, PASSWORD);
+
+		// then
+		assertThat(registered.status()).as(registered.toString()).isEqualTo(202);
+		assertThat(AccountCalls.login(anonymous, email, PASSWORD).status()).isEqualTo(200);
 	}
 
 	@Test
@@ -358,6 +374,26 @@ class AccountsApiTest extends ServerTest {
 		assertThat(anonymous.post("/v1/auth/refresh", Api.json(Map.of("refreshToken", "pgr_nonsense"))).code())
 			.isEqualTo("invalid_refresh_token");
 		assertThat(anonymous.post("/v1/auth/refresh", "{\"refreshToken\":1}").status()).isEqualTo(400);
+	}
+
+	@Test
+	void signInAnswersAreNeverKeptForReplay() {
+		// given
+		var email = AccountCalls.verifiedAccount(anonymous, "replay");
+		var me = AccountCalls.as(anonymous, AccountCalls.signIn(anonymous, email));
+		var body = Api.json(Map.of("login", email, "password", PASSWORD));
+		var headers = Map.of("Idempotency-Key", "sign-in-" + uniqueKey("k"));
+
+		// when
+		var first = me.send("POST", "/v1/auth/login", body, headers);
+		var second = me.send("POST", "/v1/auth/login", body, headers);
+
+		// then
+		assertThat(first.status()).isEqualTo(200);
+		assertThat(second.status()).isEqualTo(200);
+		assertThat(second.header("Idempotent-Replayed")).isNull();
+		assertThat(second.body().get("refreshToken").asString())
+			.isNotEqualTo(first.body().get("refreshToken").asString());
 	}
 
 	@Test

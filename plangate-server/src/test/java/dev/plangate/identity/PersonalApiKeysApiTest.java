@@ -132,6 +132,26 @@ class PersonalApiKeysApiTest extends ServerTest {
 	}
 
 	@Test
+	void aPasswordResetByMailRevokesTheAccountsKeys() {
+		// given: whoever held the account made a key
+		var email = AccountCalls.verifiedAccount(anonymous, "pk-reset");
+		var me = AccountCalls.as(anonymous, AccountCalls.signIn(anonymous, email));
+		var viaKey = me.withKey(createKey(me, "write").get("secret").asString());
+		assertThat(viaKey.get("/v1/me/account").status()).isEqualTo(200);
+
+		// when: the owner takes it back by mail
+		anonymous.post("/v1/auth/password/forgot", Api.json(Map.of("email", email)));
+		var reset = anonymous.post("/v1/auth/password/reset",
+				Api.json(Map.of("token", AccountCalls.tokenOfMail(email, 2), "password", "a brand new passphrase")));
+
+		// then
+		assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
+		assertThat(viaKey.get("/v1/me/account").status()).isEqualTo(401);
+		var owner = AccountCalls.as(anonymous, AccountCalls.login(anonymous, email, "a brand new passphrase").body());
+		assertThat(owner.get("/v1/me/api-keys").body().findValuesAsString("status")).containsOnly("revoked");
+	}
+
+	@Test
 	void aPersonalKeyCannotManagePersonalKeys() {
 		// given
 		var me = signedIn("pk-manage");
