@@ -33,7 +33,12 @@ class AuthThrottle {
 
 	enum Scope {
 
-		LOGIN, REGISTER, PASSWORD_RESET, TWO_FACTOR;
+		LOGIN, REGISTER, PASSWORD_RESET, TWO_FACTOR,
+
+		/**
+		 * Mails an account asks to be sent: confirmations, address changes, invitations.
+		 */
+		MAIL;
 
 		String id() {
 			return name().toLowerCase(Locale.ROOT);
@@ -59,7 +64,8 @@ class AuthThrottle {
 			@Value("${plangate.accounts.ip-limits.login:60/1h}") String login,
 			@Value("${plangate.accounts.ip-limits.register:20/1h}") String register,
 			@Value("${plangate.accounts.ip-limits.password-reset:20/1h}") String passwordReset,
-			@Value("${plangate.accounts.ip-limits.two-factor:60/1h}") String twoFactor) {
+			@Value("${plangate.accounts.ip-limits.two-factor:60/1h}") String twoFactor,
+			@Value("${plangate.accounts.mail-limit:20/1h}") String mail) {
 		this.store = store;
 		this.enforcement = enforcement;
 		this.catalog = catalog;
@@ -68,6 +74,7 @@ class AuthThrottle {
 		perIp.put(Scope.REGISTER, parse("register", register));
 		perIp.put(Scope.PASSWORD_RESET, parse("password-reset", passwordReset));
 		perIp.put(Scope.TWO_FACTOR, parse("two-factor", twoFactor));
+		perIp.put(Scope.MAIL, parse("mail", mail));
 	}
 
 	/** {@code 60/1h}: 60 attempts an hour. */
@@ -79,7 +86,9 @@ class AuthThrottle {
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalStateException(
-					"plangate.accounts.ip-limits." + name + " must read like '60/1h', not '" + text + "'", ex);
+					"plangate.accounts." + ("mail".equals(name) ? "mail-limit" : "ip-limits." + name)
+							+ " must read like '60/1h', not '" + text + "'",
+					ex);
 		}
 	}
 
@@ -106,6 +115,22 @@ class AuthThrottle {
 		var verdict = enforcement.consume(customerId, feature.get().key(), 1, "auth-" + UUID.randomUUID(), Map.of());
 		if (!verdict.allowed() && ErrorCode.RATE_LIMITED.code().equals(verdict.code())) {
 			throw tooMany(Duration.ofSeconds(verdict.retryAfter() == null ? 1 : verdict.retryAfter()));
+		}
+	}
+
+	/**
+	 * Counts one mail an account asks for, per account and per IP, so that no one can
+	 * flood an inbox through Plangate.
+	 * @throws PlangateException {@code too_many_attempts} with {@code Retry-After}
+	 */
+	void mail(UUID accountId, String ip) {
+		var now = clock.instant();
+		var limit = perIp.get(Scope.MAIL);
+		for (var key : java.util.List.of("auth:mail:account:" + accountId, "auth:mail:ip:" + ip)) {
+			var decision = store.acquire(key, limit, 1, now);
+			if (!decision.allowed()) {
+				throw tooMany(decision.retryAfter());
+			}
 		}
 	}
 

@@ -20,6 +20,7 @@ import dev.plangate.identity.AccountViews.Accepted;
 import dev.plangate.identity.AccountViews.SessionView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -36,7 +37,11 @@ class MeAccountController {
 
 	private final TransactionTemplate transactions;
 
-	MeAccountController(AccountService accounts, SessionService sessions, TransactionTemplate transactions) {
+	private final AuthThrottle throttle;
+
+	MeAccountController(AccountService accounts, SessionService sessions, TransactionTemplate transactions,
+			AuthThrottle throttle) {
+		this.throttle = throttle;
 		this.accounts = accounts;
 		this.sessions = sessions;
 		this.transactions = transactions;
@@ -68,7 +73,8 @@ class MeAccountController {
 	@Operation(summary = "Change my email address",
 			description = "A link goes to the new address; the change takes effect when it is opened "
 					+ "(`POST /v1/auth/email/confirm`).")
-	Accepted changeEmail(@Valid @RequestBody ChangeEmail request) {
+	Accepted changeEmail(@Valid @RequestBody ChangeEmail request, HttpServletRequest http) {
+		throttle.mail(SignedInAccount.current().accountId(), Device.of(http).ip());
 		accounts.requestEmailChange(SignedInAccount.current().accountId(), request.currentPassword(), request.email());
 		return new Accepted("confirmation_sent", "If the address can be used, a link to confirm it was mailed to it");
 	}
@@ -76,7 +82,8 @@ class MeAccountController {
 	@PostMapping("/email/verification")
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	@Operation(summary = "Mail a new link to confirm my address")
-	Accepted resendVerification() {
+	Accepted resendVerification(HttpServletRequest http) {
+		throttle.mail(SignedInAccount.current().accountId(), Device.of(http).ip());
 		accounts.resendVerification(SignedInAccount.current().accountId());
 		return new Accepted("verification_sent", "Unless the address is confirmed already, a new link was mailed");
 	}

@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.plangate.platform.CustomerId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -44,9 +45,12 @@ class OrganizationController {
 
 	private final Clock clock;
 
-	OrganizationController(OrganizationService organizations, Clock clock) {
+	private final AuthThrottle throttle;
+
+	OrganizationController(OrganizationService organizations, Clock clock, AuthThrottle throttle) {
 		this.organizations = organizations;
 		this.clock = clock;
+		this.throttle = throttle;
 	}
 
 	record CreateOrganization(@NotBlank @Size(max = 200) @Pattern(regexp = "[^\\p{Cntrl}]*",
@@ -140,7 +144,9 @@ class OrganizationController {
 			description = "Mails a single-use link valid for 7 days; a pending invitation to the same address is "
 					+ "replaced. Admins cannot invite owners. Members plus pending invitations may not exceed the "
 					+ "plan's team-member limit (402 `member_limit_reached`).")
-	InvitationView invite(@PathVariable @CustomerId String orgId, @Valid @RequestBody Invite request) {
+	InvitationView invite(@PathVariable @CustomerId String orgId, @Valid @RequestBody Invite request,
+			HttpServletRequest http) {
+		throttle.mail(SignedInAccount.current().accountId(), Device.of(http).ip());
 		return InvitationView.of(organizations.invite(SignedInAccount.current().accountId(), orgId, request.email(),
 				OrganizationRole.of(request.role())));
 	}

@@ -200,18 +200,22 @@ class MailDispatcher implements SmartLifecycle {
 	}
 
 	private void deliver(MailRepository.Claimed mail) {
-		Exception error;
 		try {
 			mailer.send(mail.id(), mail.mail());
-			metrics.sent();
-			if (!repository.markSent(mail, clock.instant(), !mailer.keepsText())) {
-				log.warn("Mail {} was sent after its claim ran out; it may be sent twice", mail.id());
-			}
-			return;
 		}
 		catch (RuntimeException ex) {
-			error = ex;
+			retryOrGiveUp(mail, ex);
+			return;
 		}
+		// sent: a failure to record it from here on must not send it again at once (the
+		// claim runs out, and the mail is then sent again, at least once as promised)
+		metrics.sent();
+		if (!repository.markSent(mail, clock.instant(), !mailer.keepsText())) {
+			log.warn("Mail {} was sent after its claim ran out; it may be sent twice", mail.id());
+		}
+	}
+
+	private void retryOrGiveUp(MailRepository.Claimed mail, Exception error) {
 		var reason = describe(error);
 		var now = clock.instant();
 		if (mail.attempt() >= settings.maxAttempts()) {

@@ -55,6 +55,7 @@ class AccountTimeTest extends ServerTest {
 		registry.add("plangate.redis-prefix", () -> "plangate:rl:account-time-" + UUID.randomUUID() + ":");
 		registry.add("plangate.accounts.ip-limits.register", () -> "12/1h");
 		registry.add("plangate.accounts.verified-email-required-for", () -> "api_keys");
+		registry.add("plangate.accounts.mail-limit", () -> "3/1h");
 	}
 
 	@Autowired
@@ -204,6 +205,28 @@ class AccountTimeTest extends ServerTest {
 		assertThat(key.status()).isEqualTo(403);
 		assertThat(key.code()).isEqualTo("email_not_verified");
 		assertThat(organization.status()).as(organization.toString()).isEqualTo(201);
+	}
+
+	@Test
+	void mailsAnAccountAsksForAreLimited() {
+		// given
+		var email = TestMail.uniqueAddress("flood-mails");
+		AccountCalls.register(anonymous, email, PASSWORD);
+		var me = AccountCalls.as(anonymous, AccountCalls.signIn(anonymous, email));
+
+		// when
+		var answers = new java.util.ArrayList<Integer>();
+		for (int i = 0; i < 4; i++) {
+			answers.add(me.post("/v1/me/email/verification", null).status());
+		}
+		var change = me.post("/v1/me/email",
+				Api.json(Map.of("currentPassword", PASSWORD, "email", TestMail.uniqueAddress("victim"))));
+
+		// then
+		assertThat(answers).containsExactly(202, 202, 202, 429);
+		assertThat(change.code()).isEqualTo("too_many_attempts");
+		assertThat(AccountCalls.mail(email, 4).subject()).isEqualTo("Confirm your email address");
+		assertThat(TestMail.messagesTo(email)).hasSize(4);
 	}
 
 	@Test
