@@ -309,8 +309,12 @@ class OrganizationService {
 	 * @throws PlangateException {@code organization_not_found},
 	 * {@code customer_suspended}
 	 */
-	IssuedToken token(UUID accountId, @Nullable UUID sessionId, String organizationId) {
-		var me = memberOrNotFound(accountId, organizationId);
+	@Transactional
+	public IssuedToken token(UUID accountId, @Nullable UUID sessionId, String organizationId) {
+		// under the organization's lock, as removals, role changes and status changes
+		// are: a token is issued before a membership ends (and is revoked with it) or
+		// not at all
+		var me = lockedMember(accountId, organizationId);
 		activeOrganization(organizationId);
 		var plan = subscriptions.current(organizationId).planKey();
 		return tokens.issueAccountToken(accountId.toString(), organizationId,
