@@ -83,6 +83,21 @@ class AccountAdministration {
 					() -> PlangateException.notFound(ErrorCode.ACCOUNT_NOT_FOUND, "Account", accountId.toString()));
 	}
 
+	/**
+	 * An operator acting with an account's access token must have turned on two-factor
+	 * authentication first (a server key needs nothing more).
+	 * @throws PlangateException {@code two_factor_required}
+	 */
+	void requireSecondFactorOfOperator() {
+		var caller = SecurityContextHolder.getContext().getAuthentication();
+		if (caller != null && caller.getPrincipal() instanceof TokenPrincipal token
+				&& token.claims().kind() == TokenKind.ACCOUNT
+				&& accounts.find(UUID.fromString(token.claims().subject())).filter(Account::hasTwoFactor).isEmpty()) {
+			throw new PlangateException(ErrorCode.TWO_FACTOR_REQUIRED,
+					"Turn on two-factor authentication (POST /v1/me/two-factor) before using the back office");
+		}
+	}
+
 	private static boolean callerIsAdminButNotSuperadmin() {
 		var caller = SecurityContextHolder.getContext().getAuthentication();
 		return caller != null && caller.getPrincipal() instanceof TokenPrincipal

@@ -49,12 +49,14 @@ class AdminAccountController {
 	@Operation(summary = "Find the account with an email address",
 			description = "Answers a list of at most one account (none when no account has the address).")
 	List<AccountView> find(@RequestParam @NotBlank @Size(max = 320) String email) {
+		administration.requireSecondFactorOfOperator();
 		return administration.findByEmail(email).map(AccountView::of).stream().toList();
 	}
 
 	@GetMapping("/{accountId}")
 	@Operation(summary = "An account with its active sessions")
 	AccountOverview get(@PathVariable UUID accountId) {
+		administration.requireSecondFactorOfOperator();
 		return AccountOverview.of(administration.overview(accountId));
 	}
 
@@ -64,6 +66,7 @@ class AdminAccountController {
 					+ "once, on every node. Its personal API keys are not touched: suspend the customer to stop "
 					+ "them too. An admin's token may not do this to a superadmin (403).")
 	SessionsRevoked revokeSessions(@PathVariable UUID accountId) {
+		administration.requireSecondFactorOfOperator();
 		return new SessionsRevoked(accountId, administration.revokeSessions(accountId).size());
 	}
 

@@ -88,6 +88,7 @@ public enum ErrorCode {
 	PASSWORD_CHANGE_REQUIRED(HttpStatus.FORBIDDEN, "The password must be changed first"),
 	SESSION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such session"),
 	ACCOUNT_NOT_FOUND(HttpStatus.NOT_FOUND, "No such account"),
+	TWO_FACTOR_REQUIRED(HttpStatus.FORBIDDEN, "Two-factor authentication must be on for this"),
 
 	// two-factor authentication
 	INVALID_SECOND_FACTOR(HttpStatus.UNAUTHORIZED, "The code is wrong, expired or used already"),

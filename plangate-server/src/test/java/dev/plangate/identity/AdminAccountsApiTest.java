@@ -175,12 +175,44 @@ class AdminAccountsApiTest extends ServerTest {
 
 	/** An account given a role by the operator, signed in afterwards. */
 	private JsonNode signInWithRole(String prefix, String role) {
+		var signIn = signInWithRoleOnly(prefix, role);
+		// as if enrolled (TwoFactorTest covers enrolment): operators need a second factor
+		jdbc.sql("update account set totp_enabled_at = created_at where id = :id")
+			.param("id", UUID.fromString(signIn.path("account").path("id").asString()))
+			.update();
+		return signIn;
+	}
+
+	/** An account given a role by the operator, signed in, without a second factor. */
+	private JsonNode signInWithRoleOnly(String prefix, String role) {
 		var email = AccountCalls.verifiedAccount(anonymous, prefix);
 		jdbc.sql("update account set role = :role where email = :email")
 			.param("role", role)
 			.param("email", email)
 			.update();
 		return AccountCalls.signIn(anonymous, email);
+	}
+
+	@Test
+	void anOperatorWithoutASecondFactorIsRefused() {
+		// given
+		var admin = AccountCalls.as(anonymous, signInWithRoleOnly("adm-no2fa", "superadmin"));
+		var targetId = AccountCalls
+			.as(anonymous, AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "adm-no2fa-target")))
+			.get("/v1/me/account")
+			.body()
+			.path("id")
+			.asString();
+
+		// when
+		var looks = admin.get("/v1/admin/accounts/" + targetId);
+		var revokes = admin.delete("/v1/admin/accounts/" + targetId + "/sessions");
+
+		// then
+		assertThat(looks.status()).isEqualTo(403);
+		assertThat(looks.code()).isEqualTo("two_factor_required");
+		assertThat(revokes.code()).isEqualTo("two_factor_required");
+		assertThat(api.get("/v1/admin/accounts/" + targetId).body().get("sessions").size()).isEqualTo(1);
 	}
 
 }
