@@ -1,17 +1,10 @@
 package dev.plangate.identity;
 
-import java.io.IOException;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.web.filter.OncePerRequestFilter;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Authenticates {@code Authorization: Bearer <access token>}: a bearer shaped as a
@@ -20,7 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * unauthenticated and marked, so that an endpoint needing a credential answers 401
  * {@code invalid_token}, while public ones (login, refresh) still work.
  */
-class AccessTokenAuthenticationFilter extends OncePerRequestFilter {
+class AccessTokenAuthenticationFilter extends BearerAuthenticationFilter {
 
 	/** Set on a request that carried a token that is not valid. */
 	static final String INVALID_TOKEN = AccessTokenAuthenticationFilter.class.getName() + ".invalid";
@@ -34,25 +27,18 @@ class AccessTokenAuthenticationFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
-		var header = request.getHeader("Authorization");
-		if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-				&& SecurityContextHolder.getContext().getAuthentication() == null) {
-			var token = header.substring(7).strip();
-			if (JWS_SHAPE.matcher(token).matches()) {
-				var claims = tokens.authenticate(token);
-				if (claims.isPresent()) {
-					var context = SecurityContextHolder.createEmptyContext();
-					context.setAuthentication(new TokenAuthentication(new TokenPrincipal(claims.get())));
-					SecurityContextHolder.setContext(context);
-				}
-				else {
-					request.setAttribute(INVALID_TOKEN, Boolean.TRUE);
-				}
-			}
-		}
-		chain.doFilter(request, response);
+	boolean handles(String presented) {
+		return JWS_SHAPE.matcher(presented).matches();
+	}
+
+	@Override
+	Optional<TokenAuthentication> authenticate(String presented) {
+		return tokens.authenticate(presented).map(claims -> new TokenAuthentication(new TokenPrincipal(claims)));
+	}
+
+	@Override
+	String invalidAttribute() {
+		return INVALID_TOKEN;
 	}
 
 	static final class TokenAuthentication extends AbstractAuthenticationToken {

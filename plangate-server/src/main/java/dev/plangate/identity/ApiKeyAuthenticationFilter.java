@@ -1,24 +1,20 @@
 package dev.plangate.identity;
 
-import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.plangate.platform.Actor;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Authenticates {@code Authorization: Bearer pg_sk_…}. Requests without it go on
  * unauthenticated.
  */
-class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+class ApiKeyAuthenticationFilter extends BearerAuthenticationFilter {
 
 	private final ApiKeyService keys;
 
@@ -27,17 +23,18 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
-		var header = request.getHeader("Authorization");
-		if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-			keys.authenticate(header.substring(7).strip()).ifPresent(key -> {
-				var context = SecurityContextHolder.createEmptyContext();
-				context.setAuthentication(new ServerKeyAuthentication(new ServerKeyPrincipal(key)));
-				SecurityContextHolder.setContext(context);
-			});
-		}
-		chain.doFilter(request, response);
+	boolean handles(String presented) {
+		return true;
+	}
+
+	@Override
+	Optional<ServerKeyAuthentication> authenticate(String presented) {
+		return keys.authenticate(presented).map(key -> new ServerKeyAuthentication(new ServerKeyPrincipal(key)));
+	}
+
+	@Override
+	@Nullable String invalidAttribute() {
+		return null;
 	}
 
 	/** The caller is the product's backend (a server key) or one of its workers. */

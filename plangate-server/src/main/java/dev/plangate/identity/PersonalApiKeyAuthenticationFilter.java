@@ -1,19 +1,12 @@
 package dev.plangate.identity;
 
-import java.io.IOException;
+import java.util.Optional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.UUID;
 
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.web.filter.OncePerRequestFilter;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Authenticates {@code Authorization: Bearer pg_pk_…}: the caller acts as the key's
@@ -22,7 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * lets through on {@code /v1/me/**} only. A personal key that is not valid (unknown,
  * revoked, expired, its account suspended) leaves the request unauthenticated and marked.
  */
-class PersonalApiKeyAuthenticationFilter extends OncePerRequestFilter {
+class PersonalApiKeyAuthenticationFilter extends BearerAuthenticationFilter {
 
 	/** Set on a request that carried a personal key that is not valid. */
 	static final String INVALID_KEY = PersonalApiKeyAuthenticationFilter.class.getName() + ".invalid";
@@ -39,25 +32,18 @@ class PersonalApiKeyAuthenticationFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
-		var header = request.getHeader("Authorization");
-		if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-				&& SecurityContextHolder.getContext().getAuthentication() == null) {
-			var presented = header.substring(7).strip();
-			if (presented.startsWith(ApiKeyKind.PERSONAL.prefix())) {
-				var owned = keys.authenticate(presented);
-				if (owned.isPresent()) {
-					var context = SecurityContextHolder.createEmptyContext();
-					context.setAuthentication(new PersonalKeyAuthentication(owned.get()));
-					SecurityContextHolder.setContext(context);
-				}
-				else {
-					request.setAttribute(INVALID_KEY, Boolean.TRUE);
-				}
-			}
-		}
-		chain.doFilter(request, response);
+	boolean handles(String presented) {
+		return presented.startsWith(ApiKeyKind.PERSONAL.prefix());
+	}
+
+	@Override
+	Optional<PersonalKeyAuthentication> authenticate(String presented) {
+		return keys.authenticate(presented).map(PersonalKeyAuthentication::new);
+	}
+
+	@Override
+	String invalidAttribute() {
+		return INVALID_KEY;
 	}
 
 	/**
