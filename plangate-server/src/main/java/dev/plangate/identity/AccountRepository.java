@@ -119,10 +119,17 @@ class AccountRepository {
 			.update();
 	}
 
-	void clearFailures(UUID id) {
-		jdbc.sql("update account set failed_logins = 0, locked_until = null where id = :id and failed_logins > 0")
-			.param("id", id)
-			.update();
+	/**
+	 * Forgets the failures counted up to and including a successful attempt, which saw
+	 * {@code upTo} of them; failures of attempts reserved since stay counted, and so does
+	 * the lock they set.
+	 */
+	void clearFailures(UUID id, int upTo) {
+		jdbc.sql("""
+				update account
+				   set failed_logins = case when failed_logins > :upTo then failed_logins - :upTo else 0 end,
+				       locked_until = case when failed_logins > :upTo then locked_until else null end
+				 where id = :id and failed_logins > 0""").param("upTo", upTo).param("id", id).update();
 	}
 
 	void setPassword(UUID id, String hash, boolean mustChange, Instant at) {

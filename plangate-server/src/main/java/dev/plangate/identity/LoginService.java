@@ -134,7 +134,7 @@ public class LoginService {
 					&& !twoFactor.verifyAtSignIn(account.id(), Objects.requireNonNull(secondFactor))) {
 				throw TwoFactorService.invalidSecondFactor();
 			}
-			accounts.clearFailures(account.id());
+			accounts.clearFailures(account.id(), credentials.failedLogins() + 1);
 			if (current.equals(credentials.passwordHash()) && hasher.needsRehash(current)) {
 				accounts.rehash(account.id(), current, hasher.hash(password));
 			}

@@ -4,8 +4,11 @@ import static dev.plangate.identity.AccountCalls.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.plangate.support.Api;
 import dev.plangate.support.Race;
@@ -13,6 +16,12 @@ import dev.plangate.support.ServerTest;
 import dev.plangate.support.TestMail;
 
 class AccountsApiTest extends ServerTest {
+
+	@Autowired
+	private AccountRepository accountRepository;
+
+	@Autowired
+	private JdbcClient jdbc;
 
 	@Test
 	void signUpConfirmSignInAndReadMyAccountAndPlan() {
@@ -394,6 +403,33 @@ class AccountsApiTest extends ServerTest {
 		assertThat(second.header("Idempotent-Replayed")).isNull();
 		assertThat(second.body().get("refreshToken").asString())
 			.isNotEqualTo(first.body().get("refreshToken").asString());
+	}
+
+	@Test
+	void aSuccessForgetsOnlyTheFailuresCountedBeforeIt() {
+		// given: an attempt that saw 2 failures succeeds while 4 more were counted
+		// meanwhile
+		var email = AccountCalls.verifiedAccount(anonymous, "in-flight");
+		var id = UUID.fromString(AccountCalls.signIn(anonymous, email).path("account").path("id").asString());
+		var lockedUntil = java.time.Instant.now().plusSeconds(60);
+		jdbc.sql("update account set failed_logins = 7, locked_until = :until where id = :id")
+			.param("until", dev.plangate.platform.Timestamps.sql(lockedUntil))
+			.param("id", id)
+			.update();
+
+		// when
+		accountRepository.clearFailures(id, 3);
+		var afterMine = jdbc.sql("select failed_logins from account where id = :id")
+			.param("id", id)
+			.query(Integer.class)
+			.single();
+		var stillLocked = AccountCalls.login(anonymous, email, PASSWORD);
+		accountRepository.clearFailures(id, 4);
+
+		// then
+		assertThat(afterMine).isEqualTo(4);
+		assertThat(stillLocked.code()).isEqualTo("too_many_attempts");
+		assertThat(AccountCalls.login(anonymous, email, PASSWORD).status()).isEqualTo(200);
 	}
 
 	@Test
