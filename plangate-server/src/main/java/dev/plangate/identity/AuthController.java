@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.plangate.identity.AccountViews.AccountView;
 import dev.plangate.identity.AccountViews.Accepted;
 import dev.plangate.identity.AccountViews.SignInView;
+import dev.plangate.platform.Idempotency;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -100,6 +101,7 @@ class AuthController {
 					+ "per IP, per account (the plan's `login_rate`), and repeated failures lock the account for "
 					+ "a while (`too_many_attempts` with `Retry-After`).")
 	SignInView login(@Valid @RequestBody Login request, HttpServletRequest http) {
+		Idempotency.neverKeep();
 		var signedIn = logins.login(request.login(), request.password(), request.code(), request.newPassword(),
 				Device.of(http));
 		return SignInView.of(signedIn, clock.instant());
@@ -113,6 +115,7 @@ class AuthController {
 			description = "The refresh token is used up. Presenting a used one again (after a grace of a few "
 					+ "seconds for tabs refreshing at once) is taken for theft: its whole session is revoked.")
 	SignInView refresh(@Valid @RequestBody Refresh request, HttpServletRequest http) {
+		Idempotency.neverKeep();
 		return SignInView.of(logins.refresh(request.refreshToken(), Device.of(http)), clock.instant());
 	}
 

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.Idempotency;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -198,6 +199,7 @@ class OrganizationController {
 					+ "It ends with my session, and when I leave, am removed or change role, or the organization "
 					+ "is suspended or deleted.")
 	OrganizationToken token(@PathVariable @CustomerId String orgId) {
+		Idempotency.neverKeep();
 		var me = SignedInAccount.current();
 		var issued = organizations.token(me.accountId(), me.sessionId(), orgId);
 		var claims = issued.claims();

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.plangate.platform.Idempotency;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -68,6 +69,7 @@ class TwoFactorController {
 					+ "(`POST /v1/me/two-factor/confirm`). Needs the password and a confirmed email address; "
 					+ "`two_factor_enabled` while it is on.")
 	EnrolmentView enrol(@Valid @RequestBody Enrol request, HttpServletRequest http) {
+		Idempotency.neverKeep();
 		var enrolment = twoFactor.enrol(SignedInAccount.current().accountId(), request.password(),
 				Device.of(http).ip());
 		return new EnrolmentView(enrolment.secret(), enrolment.provisioningUri());
@@ -78,6 +80,7 @@ class TwoFactorController {
 			description = "Answers 10 single-use recovery codes, shown this once; a notice is mailed. "
 					+ "A wrong code gets `invalid_second_factor`.")
 	RecoveryCodesView confirm(@Valid @RequestBody Code request, HttpServletRequest http) {
+		Idempotency.neverKeep();
 		return new RecoveryCodesView(
 				twoFactor.confirm(SignedInAccount.current().accountId(), request.code(), Device.of(http).ip()));
 	}
@@ -87,6 +90,7 @@ class TwoFactorController {
 			description = "Needs a current code (of the app, or an unused recovery code); the old codes stop "
 					+ "working and 10 new ones are answered, shown this once.")
 	RecoveryCodesView regenerate(@Valid @RequestBody Code request, HttpServletRequest http) {
+		Idempotency.neverKeep();
 		return new RecoveryCodesView(twoFactor.regenerateRecoveryCodes(SignedInAccount.current().accountId(),
 				request.code(), Device.of(http).ip()));
 	}

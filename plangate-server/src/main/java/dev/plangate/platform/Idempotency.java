@@ -8,6 +8,8 @@ public final class Idempotency {
 
 	static final String REDACTED = Idempotency.class.getName() + ".redacted";
 
+	static final String NEVER_KEPT = Idempotency.class.getName() + ".neverKept";
+
 	private Idempotency() {
 	}
 
@@ -19,6 +21,18 @@ public final class Idempotency {
 		var attributes = RequestContextHolder.getRequestAttributes();
 		if (attributes != null) {
 			attributes.setAttribute(REDACTED, redacted, RequestAttributes.SCOPE_REQUEST);
+		}
+	}
+
+	/**
+	 * Keeps nothing of this answer: for answers whose secret is made for the request and
+	 * has no redacted form worth replaying (sign-in tokens, a second factor's secret). A
+	 * repeat of the request is handled again and makes a new one.
+	 */
+	public static void neverKeep() {
+		var attributes = RequestContextHolder.getRequestAttributes();
+		if (attributes != null) {
+			attributes.setAttribute(NEVER_KEPT, Boolean.TRUE, RequestAttributes.SCOPE_REQUEST);
 		}
 	}
 

@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * on any node. The same key with a different request is refused (422
  * {@code idempotency_key_reused}), and while the first is still being handled a repeat
  * gets 409 {@code idempotency_key_in_use}. Keys are per caller. Server errors are not
- * kept, so they can be retried.
+ * kept, so they can be retried, and neither are answers a handler marks
+ * {@link Idempotency#neverKeep()}.
  */
 class IdempotencyFilter extends OncePerRequestFilter {
 
@@ -63,19 +64,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
 		this.ttl = ttl;
 	}
 
-	/**
-	 * Answers that carry a secret made for the request (sign-in tokens, a second factor's
-	 * secret and recovery codes, an organization's access token) are never kept, so never
-	 * stored nor shown twice: a repeat makes a new one.
-	 */
-	private static final Pattern SECRET_ANSWERS = Pattern
-		.compile("/v1/auth/.*|/v1/me/two-factor(/.*)?|/v1/me/organizations/[^/]+/token");
-
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		return request.getHeader(HEADER) == null
-				|| !("POST".equals(request.getMethod()) || "DELETE".equals(request.getMethod()))
-				|| SECRET_ANSWERS.matcher(request.getRequestURI()).matches();
+				|| !("POST".equals(request.getMethod()) || "DELETE".equals(request.getMethod()));
 	}
 
 	@Override
@@ -126,7 +118,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
 		boolean kept = false;
 		try {
 			chain.doFilter(new Replaying(request, body), captured);
-			if (captured.getStatus() < 500) {
+			if (captured.getStatus() < 500 && request.getAttribute(Idempotency.NEVER_KEPT) == null) {
 				jdbc.sql("""
 						update idempotency_record set status = :status, content_type = :type, body = :body
 						where caller = :caller and idem_key = :key""")

@@ -137,6 +137,29 @@ class TwoFactorTest extends ServerTest {
 	}
 
 	@Test
+	void aSecondFactorsSecretIsNeverKeptForReplay() {
+		// given
+		var me = AccountCalls.as(anonymous,
+				AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "tf-replay")));
+		var body = Api.json(Map.of("password", PASSWORD));
+		var headers = Map.of("Idempotency-Key", "enrol-" + UUID.randomUUID());
+
+		// when
+		var first = me.send("POST", "/v1/me/two-factor", body, headers);
+		var second = me.send("POST", "/v1/me/two-factor", body, headers);
+
+		// then
+		assertThat(first.status()).isEqualTo(200);
+		assertThat(second.status()).isEqualTo(200);
+		assertThat(second.header("Idempotent-Replayed")).isNull();
+		assertThat(second.body().get("secret").asString()).isNotEqualTo(first.body().get("secret").asString());
+		assertThat(jdbc.sql("select count(*) from idempotency_record where body like :secret")
+			.param("secret", "%" + first.body().get("secret").asString() + "%")
+			.query(Long.class)
+			.single()).isZero();
+	}
+
+	@Test
 	void enrolConfirmAndSignInWithACodeWhichIsAcceptedOnce() {
 		// given
 		var email = AccountCalls.verifiedAccount(anonymous, "tfa-flow");
