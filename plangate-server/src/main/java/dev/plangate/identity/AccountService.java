@@ -1,6 +1,5 @@
 package dev.plangate.identity;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -49,10 +48,6 @@ public class AccountService implements DisposableBean {
 	static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
 
 	static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{2,31}");
-
-	private static final String CUSTOMER_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
-
-	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final AccountRepository accounts;
 
@@ -170,7 +165,7 @@ public class AccountService implements DisposableBean {
 	Account create(String email, @Nullable String username, String passwordHash, AccountRole role,
 			@Nullable Instant verifiedAt, boolean mustChangePassword) {
 		var now = clock.instant();
-		var customerId = newCustomerId();
+		var customerId = GeneratedIds.customerId("usr_");
 		var customer = customers
 			.upsert(customerId,
 					new CustomerService.Changes("user", username == null ? abbreviate(email) : username, email, null,
@@ -187,14 +182,6 @@ public class AccountService implements DisposableBean {
 	/** Customer names have at most 200 characters; addresses up to 320. */
 	private static String abbreviate(String email) {
 		return email.length() <= 200 ? email : email.substring(0, 200);
-	}
-
-	private static String newCustomerId() {
-		var id = new StringBuilder("usr_");
-		for (int i = 0; i < 20; i++) {
-			id.append(CUSTOMER_ALPHABET.charAt(RANDOM.nextInt(CUSTOMER_ALPHABET.length())));
-		}
-		return id.toString();
 	}
 
 	private void sendVerification(Account account) {

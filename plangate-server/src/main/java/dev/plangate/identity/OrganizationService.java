@@ -1,6 +1,5 @@
 package dev.plangate.identity;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,10 +38,6 @@ import dev.plangate.subscription.SubscriptionService;
 class OrganizationService {
 
 	static final Duration INVITATION_LIFETIME = Duration.ofDays(7);
-
-	private static final String ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
-
-	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final OrganizationRepository repository;
 
@@ -105,7 +100,7 @@ class OrganizationService {
 	public Membership.OfAccount create(UUID accountId, String name) {
 		var account = accounts.get(accountId);
 		accounts.requireVerifiedEmail(account, SensitiveAction.ORGANIZATIONS);
-		var id = newOrganizationId();
+		var id = GeneratedIds.customerId("org_");
 		var customer = customers.upsert(id, new CustomerService.Changes("organization", name, null, null, null))
 			.customer();
 		var owner = new Membership(id, accountId, OrganizationRole.OWNER, clock.instant());
@@ -484,14 +479,6 @@ class OrganizationService {
 	private static PlangateException invalid() {
 		return new PlangateException(ErrorCode.INVALID_INVITATION,
 				"The invitation is invalid, was used or revoked, or has expired: ask for a new one");
-	}
-
-	private static String newOrganizationId() {
-		var id = new StringBuilder("org_");
-		for (int i = 0; i < 20; i++) {
-			id.append(ID_ALPHABET.charAt(RANDOM.nextInt(ID_ALPHABET.length())));
-		}
-		return id.toString();
 	}
 
 }
