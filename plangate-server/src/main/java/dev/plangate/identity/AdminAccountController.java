@@ -20,7 +20,7 @@ import jakarta.validation.constraints.Size;
 
 /**
  * Support staff's view of accounts: a server key, or the access token of an admin or
- * superadmin.
+ * superadmin who has turned on two-factor authentication.
  */
 @RestController
 @RequestMapping("/v1/admin/accounts")
@@ -54,7 +54,9 @@ class AdminAccountController {
 	}
 
 	@GetMapping("/{accountId}")
-	@Operation(summary = "An account with its active sessions")
+	@Operation(summary = "An account with its active sessions",
+			description = "With a server key, or an admin's or superadmin's access token; an operator without "
+					+ "two-factor authentication on gets 403 `two_factor_required`.")
 	AccountOverview get(@PathVariable UUID accountId) {
 		administration.requireSecondFactorOfOperator();
 		return AccountOverview.of(administration.overview(accountId));
@@ -64,7 +66,8 @@ class AdminAccountController {
 	@Operation(summary = "End every session of an account",
 			description = "Every session ends and every access token issued to the account so far stops working at "
 					+ "once, on every node. Its personal API keys are not touched: suspend the customer to stop "
-					+ "them too. An admin's token may not do this to a superadmin (403).")
+					+ "them too. An admin's token may not do this to a superadmin (403); an operator without "
+					+ "two-factor authentication on gets 403 `two_factor_required`.")
 	SessionsRevoked revokeSessions(@PathVariable UUID accountId) {
 		administration.requireSecondFactorOfOperator();
 		return new SessionsRevoked(accountId, administration.revokeSessions(accountId).size());
