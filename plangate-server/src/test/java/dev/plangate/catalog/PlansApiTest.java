@@ -24,4 +24,14 @@ class PlansApiTest extends ServerTest {
 		assertThat(pro.path("entitlements").path("seats").path("limit").asLong()).isEqualTo(10);
 	}
 
+	@Test
+	void decimalsAreWrittenPlainly() {
+		// when
+		var response = anonymous.get("/v1/plans/enterprise");
+
+		// then: 10, as the catalog says, not 1E+1
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.text()).contains("\"rateMultiplier\":10,").doesNotContain("E+");
+	}
+
 }
