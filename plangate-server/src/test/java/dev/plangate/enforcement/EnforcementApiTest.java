@@ -57,6 +57,10 @@ class EnforcementApiTest extends ServerTest {
 		return Api.json(body);
 	}
 
+	private static String keylessConsumeBody(String customerId, long amount) {
+		return Api.json(Map.of("customerId", customerId, "feature", "api_calls", "amount", amount));
+	}
+
 	private Api.Response check(String customerId, String feature) {
 		return check(customerId, feature, 1);
 	}
@@ -420,6 +424,42 @@ class EnforcementApiTest extends ServerTest {
 		}
 
 		@Test
+		void headerKeyMakesARepeatADuplicateWhicheverServerKeySendsIt() {
+			// given: a consume keyed by the Idempotency-Key header alone
+			var customer = newCustomer("idem-header");
+			override(customer, "api_calls", "5");
+			var first = api.send("POST", CONSUME, keylessConsumeBody(customer, 1), Map.of("Idempotency-Key", "hdr-1"));
+
+			// when: repeated through another server key, whose answers are kept apart, so
+			// that only the ledger can know the key
+			var repeat = api.withKey(apiKeys.create("another backend").secret())
+				.send("POST", CONSUME, keylessConsumeBody(customer, 1), Map.of("Idempotency-Key", "hdr-1"));
+
+			// then
+			assertThat(first.status()).as(first.toString()).isEqualTo(200);
+			assertThat(first.body().path("duplicate").asBoolean()).isFalse();
+			assertThat(repeat.status()).as(repeat.toString()).isEqualTo(200);
+			assertThat(repeat.body().path("duplicate").asBoolean()).isTrue();
+			assertThat(used(customer, "api_calls")).isEqualTo(1);
+		}
+
+		@Test
+		void consumeWithoutAnyKeyCountsEachTime() {
+			// given
+			var customer = newCustomer("idem-none");
+
+			// when
+			var first = api.post(CONSUME, keylessConsumeBody(customer, 2));
+			var second = api.post(CONSUME, keylessConsumeBody(customer, 2));
+
+			// then
+			assertThat(first.status()).as(first.toString()).isEqualTo(200);
+			assertThat(second.status()).as(second.toString()).isEqualTo(200);
+			assertThat(second.body().path("duplicate").asBoolean()).isFalse();
+			assertThat(used(customer, "api_calls")).isEqualTo(4);
+		}
+
+		@Test
 		void repeatedKeyOfAnAdmittedConsumeIsStillAdmittedOnceTheQuotaIsUsedUp() {
 			// given: the whole quota taken under one key
 			var customer = newCustomer("idem-full");
@@ -776,16 +816,30 @@ class EnforcementApiTest extends ServerTest {
 		}
 
 		@Test
-		void consumeWithoutIdempotencyKeyIsRefusedNamingIt() {
+		void bodyKeyDifferingFromTheHeaderIsRefusedNamingIt() {
 			// given
-			var customer = newCustomer("bad-nokey");
+			var customer = newCustomer("bad-twokeys");
 
 			// when
-			var response = api.post(CONSUME,
-					"{\"customerId\":\"" + customer + "\",\"feature\":\"api_calls\",\"amount\":1}");
+			var response = api.send("POST", CONSUME, consumeBody(customer, "api_calls", 1, "in-the-body"),
+					Map.of("Idempotency-Key", "in-the-header"));
 
 			// then
 			assertInvalidRequest(response, "idempotencyKey");
+			assertNothingRecorded(customer, "in-the-header");
+		}
+
+		@Test
+		void headerKeyLongerThanAUsageEventIdIsRefusedNamingIt() {
+			// given
+			var customer = newCustomer("bad-longkey");
+
+			// when
+			var response = api.send("POST", CONSUME, keylessConsumeBody(customer, 1),
+					Map.of("Idempotency-Key", "k".repeat(201)));
+
+			// then
+			assertInvalidRequest(response, "Idempotency-Key");
 			assertThat(used(customer, "api_calls")).isZero();
 		}
 
