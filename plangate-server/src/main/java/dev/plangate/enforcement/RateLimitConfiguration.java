@@ -5,6 +5,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.plangate.platform.RedisLocation;
+
 /**
  * Redis when {@code PLANGATE_REDIS_URL} is set (any number of nodes), else this process
  * (one node).
@@ -14,12 +16,15 @@ class RateLimitConfiguration {
 
 	@Bean
 	RateLimitStore rateLimitStore(@Value("${plangate.redis-url:}") String redisUrl,
-			@Value("${plangate.redis-prefix:plangate:rl:}") String prefix) {
+			@Value("${plangate.redis-prefix:${plangate.redis-namespace:plangate}:rl:}") String prefix) {
 		if (redisUrl.isBlank()) {
 			LoggerFactory.getLogger(RateLimitConfiguration.class)
 				.info("Rate limits are kept in this process; set PLANGATE_REDIS_URL to share them between nodes");
 			return new InMemoryRateLimitStore();
 		}
+		LoggerFactory.getLogger(RateLimitConfiguration.class)
+			.info("Rate limits are shared by every node through Redis at {}, under keys {}*",
+					RedisLocation.describe(redisUrl), prefix);
 		return new RedisRateLimitStore(redisUrl, prefix);
 	}
 

@@ -14,12 +14,15 @@ class EventBusConfiguration {
 
 	@Bean
 	EventBus eventBus(@Value("${plangate.redis-url:}") String redisUrl,
-			@Value("${plangate.event-bus.namespace:plangate}") String namespace) {
+			@Value("${plangate.event-bus.namespace:${plangate.redis-namespace:plangate}}") String namespace) {
 		if (redisUrl.isBlank()) {
 			LoggerFactory.getLogger(EventBusConfiguration.class)
 				.info("Events are passed within this process; set PLANGATE_REDIS_URL to pass them between nodes");
 			return new LocalEventBus();
 		}
+		LoggerFactory.getLogger(EventBusConfiguration.class)
+			.info("Events are passed between nodes through Redis at {}, on channels {}:*",
+					RedisLocation.describe(redisUrl), namespace);
 		return new RedisEventBus(redisUrl, namespace);
 	}
 
