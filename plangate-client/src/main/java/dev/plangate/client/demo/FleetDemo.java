@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Run it against a running server with its server key:
  * {@code PLANGATE_API_KEY=pg_sk_… ./mvnw -q -pl plangate-client compile exec:java}
- * ({@code PLANGATE_URL} defaults to {@code http://localhost:8080}).
+ * ({@code PLANGATE_URL} names a server elsewhere than {@code http://localhost:8080}). The
+ * worker key it makes for its worker is revoked when it ends.
  */
 public final class FleetDemo {
 
@@ -65,9 +66,17 @@ public final class FleetDemo {
 	private void run() throws Exception {
 		var customer = "fleet-demo";
 		call("PUT", "/v1/customers/" + customer, "{\"name\":\"Fleet demo\"}");
-		var workerKey = call("POST", "/v1/api-keys", "{\"name\":\"fleet demo worker\",\"kind\":\"worker\"}")
-			.path("secret")
-			.asString();
+		var created = call("POST", "/v1/api-keys", "{\"name\":\"fleet demo worker\",\"kind\":\"worker\"}");
+		try {
+			runWith(customer, created.path("secret").asString());
+		}
+		finally {
+			call("DELETE", "/v1/api-keys/" + created.path("id").asString(), null);
+		}
+		System.out.println("\nDone. The fleet now holds " + fleet.size() + " agents.");
+	}
+
+	private void runWith(String customer, String workerKey) throws Exception {
 		var follower = new Thread(() -> follow(customer), "demo-events");
 		follower.setDaemon(true);
 		follower.start();
@@ -87,7 +96,6 @@ public final class FleetDemo {
 			runBatch(customer, "check every agent", operations("health_check", null));
 			runBatch(customer, "terminate the fleet", operations("terminate_agent", null));
 		}
-		System.out.println("\nDone. The fleet now holds " + fleet.size() + " agents.");
 	}
 
 	private static String operations(String type, String compensation) {
