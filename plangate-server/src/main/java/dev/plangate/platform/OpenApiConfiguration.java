@@ -18,8 +18,11 @@ class OpenApiConfiguration {
 
 	@Bean
 	OpenAPI plangateOpenApi() {
-		return new OpenAPI().info(
-				new Info().title("Plangate API").version("v1").license(new License().name("Apache-2.0")).description("""
+		return new OpenAPI()
+			.info(new Info().title("Plangate API")
+				.version("v1")
+				.license(new License().name("Apache-2.0").url("https://www.apache.org/licenses/LICENSE-2.0"))
+				.description("""
 						Plans, entitlements and limits for SaaS products.
 
 						Authenticate with a server key: `Authorization: Bearer pg_sk_…`. Only the plan list is public.
