@@ -384,11 +384,12 @@ class AcceptanceTest {
 			assertThat(response.status()).as(response.toString()).isEqualTo(200);
 			var prices = new LinkedHashMap<String, Long>();
 			response.body()
+				.path("data")
 				.valueStream()
 				.forEach(plan -> prices.put(plan.path("key").asString(), plan.path("price").path("amount").asLong()));
 			assertThat(prices).containsOnly(Map.entry("free", 0L), Map.entry("pro", 1999L),
 					Map.entry("enterprise", 9999L));
-			assertThat(response.body().findValuesAsString("currency")).containsOnly("USD");
+			assertThat(response.body().path("data").findValuesAsString("currency")).containsOnly("USD");
 		}
 
 		@Test

@@ -57,7 +57,7 @@ class EmbeddedModeTest {
 			assertThat(subscription.status()).as(subscription.toString()).isEqualTo(200);
 			var keys = api.get("/v1/api-keys");
 			assertThat(keys.status()).as("the key created before the restart authenticates").isEqualTo(200);
-			assertThat(keys.body().valueStream().map(k -> k.path("id").asString())).contains(createdKeyId);
+			assertThat(keys.body().path("data").valueStream().map(k -> k.path("id").asString())).contains(createdKeyId);
 		}
 	}
 

@@ -23,7 +23,7 @@ class RaceTest extends ServerTest {
 
 		assertThat(statuses).containsOnly(200, 201);
 		assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
-		var history = api.get("/v1/customers/" + id + "/subscription/history").body();
+		var history = api.get("/v1/customers/" + id + "/subscription/history").body().path("data");
 		assertThat(history.valueStream().filter(c -> c.path("action").asString().equals("created")).count())
 			.isEqualTo(1);
 		assertThat(api.get("/v1/customers/" + id + "/subscription").body().path("plan").path("key").asString())
@@ -42,7 +42,7 @@ class RaceTest extends ServerTest {
 		var responses = Race.run(tasks);
 
 		assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
-		var history = api.get("/v1/customers/" + id + "/subscription/history").body();
+		var history = api.get("/v1/customers/" + id + "/subscription/history").body().path("data");
 		var last = history.get(history.size() - 1);
 		var current = api.get("/v1/customers/" + id + "/subscription").body();
 		assertThat(current.path("plan").path("key").asString()).isEqualTo(last.path("toPlan").asString());
@@ -65,7 +65,7 @@ class RaceTest extends ServerTest {
 		var responses = Race.run(tasks);
 
 		assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
-		var overrides = api.get("/v1/customers/" + id + "/overrides").body();
+		var overrides = api.get("/v1/customers/" + id + "/overrides").body().path("data");
 		assertThat(overrides.size()).isEqualTo(1);
 		assertThat(overrides.get(0).path("value").path("limit").asLong()).isBetween(100L, 800L);
 	}

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
@@ -55,22 +56,29 @@ class BatchEventsController {
 	@Operation(summary = "A batch's events, in order",
 			description = "batch.queued, batch.processing, operation.started / progress / completed / failed, "
 					+ "batch.failing / cancelling / rolling_back, and how it ended (batch.completed, "
-					+ "completed_with_errors, failed, cancelled, rolled_back, rollback_failed). Pass the last `seq` "
-					+ "seen as `after` to read on. Pages show an event once it is 2 s old (numbers can commit out of "
+					+ "completed_with_errors, failed, cancelled, rolled_back, rollback_failed). Pass `nextCursor` (the last "
+					+ "`seq` of a full page) as `after` to read on. Pages show an event once it is 2 s old (numbers can commit out of "
 					+ "order; this way a reader resuming after the last one misses none); ask for "
 					+ "`text/event-stream` to follow live.")
-	List<EventView> events(@PathVariable UUID id, @RequestParam @CustomerId String customerId,
+	Page<EventView> events(@PathVariable UUID id, @RequestParam @CustomerId String customerId,
 			@RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
-		return batches.events(customerId, id, after, limit).stream().map(EventView::of).toList();
+		return page(batches.events(customerId, id, after, limit), limit);
 	}
 
 	@GetMapping(path = "/v1/batches/events", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "The events of all of a customer's batches, in order")
-	List<EventView> customerEvents(@RequestParam @CustomerId String customerId,
+	@Operation(summary = "The events of all of a customer's batches, in order",
+			description = "Pass `nextCursor` (the last `seq` of a full page) as `after` to read on.")
+	Page<EventView> customerEvents(@RequestParam @CustomerId String customerId,
 			@RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
-		return batches.events(customerId, null, after, limit).stream().map(EventView::of).toList();
+		return page(batches.events(customerId, null, after, limit), limit);
+	}
+
+	/** A page of events: a full one names its last {@code seq} to read on from. */
+	private static Page<EventView> page(List<BatchEvent> events, int limit) {
+		var views = events.stream().map(EventView::of).toList();
+		return new Page<>(views, views.size() < limit ? null : String.valueOf(views.get(views.size() - 1).seq()));
 	}
 
 	@GetMapping(path = "/v1/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -91,7 +99,7 @@ class BatchEventsController {
 
 	@GetMapping(path = "/v1/me/batches/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "My batch's events, in order (an end user's access token)")
-	List<EventView> myEvents(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
+	Page<EventView> myEvents(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
 		return events(id, MyCustomer.id(), after, limit);
 	}
@@ -105,7 +113,7 @@ class BatchEventsController {
 
 	@GetMapping(path = "/v1/me/batches/events", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "The events of all my batches, in order")
-	List<EventView> allMyEvents(@RequestParam(defaultValue = "0") @Min(0) long after,
+	Page<EventView> allMyEvents(@RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
 		return customerEvents(MyCustomer.id(), after, limit);
 	}

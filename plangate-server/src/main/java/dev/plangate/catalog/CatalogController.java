@@ -1,7 +1,5 @@
 package dev.plangate.catalog;
 
-import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -10,6 +8,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.Key;
+import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -32,9 +31,9 @@ class CatalogController {
 	@Operation(summary = "List active plans (public, no key)",
 			description = "The current version of every plan new customers can choose, cheapest first, each with its "
 					+ "entitlements. This is what a pricing page calls.")
-	List<PlanView> plans() {
+	Page<PlanView> plans() {
 		var features = catalog.featuresByKey();
-		return catalog.plans().stream().filter(Plan::isActive).map(p -> PlanView.of(p, features)).toList();
+		return Page.of(catalog.plans().stream().filter(Plan::isActive).map(p -> PlanView.of(p, features)).toList());
 	}
 
 	@GetMapping("/plans/{key}")
@@ -48,8 +47,8 @@ class CatalogController {
 
 	@GetMapping("/features")
 	@Operation(summary = "List features")
-	List<FeatureView> features() {
-		return catalog.features().stream().map(FeatureView::of).toList();
+	Page<FeatureView> features() {
+		return Page.of(catalog.features().stream().map(FeatureView::of).toList());
 	}
 
 	@GetMapping("/features/{key}")

@@ -1,7 +1,5 @@
 package dev.plangate.catalog;
 
-import java.util.List;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -13,6 +11,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.Key;
+import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
@@ -31,9 +30,9 @@ class PlanAdminController {
 
 	@GetMapping
 	@Operation(summary = "List every plan, archived ones included")
-	List<PlanView> plans() {
+	Page<PlanView> plans() {
 		var features = catalog.featuresByKey();
-		return catalog.plans().stream().map(p -> PlanView.of(p, features)).toList();
+		return Page.of(catalog.plans().stream().map(p -> PlanView.of(p, features)).toList());
 	}
 
 	@PostMapping
@@ -55,9 +54,9 @@ class PlanAdminController {
 
 	@GetMapping("/{key}/versions")
 	@Operation(summary = "List every version of a plan")
-	List<PlanView> versions(@PathVariable @Key String key) {
+	Page<PlanView> versions(@PathVariable @Key String key) {
 		var features = catalog.featuresByKey();
-		return catalog.planVersions(key).stream().map(p -> PlanView.of(p, features)).toList();
+		return Page.of(catalog.planVersions(key).stream().map(p -> PlanView.of(p, features)).toList());
 	}
 
 	@PostMapping("/{key}/archive")

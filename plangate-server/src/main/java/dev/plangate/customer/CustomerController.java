@@ -1,7 +1,6 @@
 package dev.plangate.customer;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -127,8 +126,8 @@ class CustomerController {
 
 	@GetMapping("/{id}/overrides")
 	@Operation(summary = "List a customer's overrides")
-	List<OverrideView> overrides(@PathVariable @CustomerId String id) {
-		return customers.overrides(id).stream().map(this::view).toList();
+	Page<OverrideView> overrides(@PathVariable @CustomerId String id) {
+		return Page.of(customers.overrides(id).stream().map(this::view).toList());
 	}
 
 	@PutMapping("/{id}/overrides/{feature}")

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.identity.AccountViews.AccountView;
 import dev.plangate.identity.AccountViews.SessionView;
+import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.NotBlank;
@@ -48,9 +49,9 @@ class AdminAccountController {
 	@GetMapping
 	@Operation(summary = "Find the account with an email address",
 			description = "Answers a list of at most one account (none when no account has the address).")
-	List<AccountView> find(@RequestParam @NotBlank @Size(max = 320) String email) {
+	Page<AccountView> find(@RequestParam @NotBlank @Size(max = 320) String email) {
 		administration.requireSecondFactorOfOperator();
-		return administration.findByEmail(email).map(AccountView::of).stream().toList();
+		return Page.of(administration.findByEmail(email).map(AccountView::of).stream().toList());
 	}
 
 	@GetMapping("/{accountId}")

@@ -1,7 +1,6 @@
 package dev.plangate.identity;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -16,6 +15,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.Idempotency;
+import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -54,8 +54,8 @@ class ApiKeyController {
 
 	@GetMapping
 	@Operation(summary = "List API keys (prefixes only)")
-	List<KeyView> list() {
-		return keys.list().stream().map(k -> KeyView.of(k, null)).toList();
+	Page<KeyView> list() {
+		return Page.of(keys.list().stream().map(k -> KeyView.of(k, null)).toList());
 	}
 
 	@PostMapping

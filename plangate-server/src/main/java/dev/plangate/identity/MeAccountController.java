@@ -1,6 +1,5 @@
 package dev.plangate.identity;
 
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,9 +14,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.plangate.identity.AccountViews.AccountView;
 import dev.plangate.identity.AccountViews.Accepted;
+import dev.plangate.identity.AccountViews.AccountView;
 import dev.plangate.identity.AccountViews.SessionView;
+import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -90,9 +90,9 @@ class MeAccountController {
 
 	@GetMapping("/sessions")
 	@Operation(summary = "My active sessions, newest first; `current` marks the caller's")
-	List<SessionView> sessions() {
+	Page<SessionView> sessions() {
 		var me = SignedInAccount.current();
-		return sessions.active(me.accountId()).stream().map(s -> SessionView.of(s, me.sessionId())).toList();
+		return Page.of(sessions.active(me.accountId()).stream().map(s -> SessionView.of(s, me.sessionId())).toList());
 	}
 
 	@DeleteMapping("/sessions/{id}")

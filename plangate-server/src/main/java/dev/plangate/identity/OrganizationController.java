@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.Idempotency;
+import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -124,11 +125,11 @@ class OrganizationController {
 
 	@GetMapping("/v1/me/organizations")
 	@Operation(summary = "My organizations, with my role in each")
-	List<OrganizationView> mine() {
-		return organizations.organizationsOf(SignedInAccount.current().accountId())
+	Page<OrganizationView> mine() {
+		return Page.of(organizations.organizationsOf(SignedInAccount.current().accountId())
 			.stream()
 			.map(OrganizationView::of)
-			.toList();
+			.toList());
 	}
 
 	@GetMapping("/v1/me/organizations/{orgId}")

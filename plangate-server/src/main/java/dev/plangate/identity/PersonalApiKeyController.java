@@ -22,6 +22,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Idempotency;
+import dev.plangate.platform.Page;
 import dev.plangate.platform.PlangateException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -109,9 +110,9 @@ class PersonalApiKeyController {
 
 	@GetMapping
 	@Operation(summary = "List my personal API keys (prefixes only)")
-	List<KeyView> list() {
+	Page<KeyView> list() {
 		var now = clock.instant();
-		return keys.list(accessTokenHolder().accountId()).stream().map(k -> KeyView.of(k, now, null)).toList();
+		return Page.of(keys.list(accessTokenHolder().accountId()).stream().map(k -> KeyView.of(k, now, null)).toList());
 	}
 
 	@DeleteMapping("/{id}")

@@ -1,7 +1,6 @@
 package dev.plangate.metering;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -18,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.Key;
+import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -76,10 +76,10 @@ class GrantController {
 	@GetMapping
 	@Operation(summary = "List a customer's grants, newest first",
 			description = "Every grant, whatever its status; `feature` keeps one feature's.")
-	List<GrantView> list(@PathVariable @CustomerId String id,
+	Page<GrantView> list(@PathVariable @CustomerId String id,
 			@RequestParam(required = false) @Nullable @Key String feature) {
 		var now = clock.instant();
-		return grants.list(id, feature).stream().map(g -> GrantView.of(g, now)).toList();
+		return Page.of(grants.list(id, feature).stream().map(g -> GrantView.of(g, now)).toList());
 	}
 
 	@GetMapping("/{grantId}")

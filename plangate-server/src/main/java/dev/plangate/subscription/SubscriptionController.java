@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.Key;
+import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -76,8 +77,8 @@ class SubscriptionController {
 
 	@GetMapping("/v1/customers/{id}/subscription/history")
 	@Operation(summary = "Every change of a customer's subscription, oldest first")
-	List<SubscriptionChange> history(@PathVariable @CustomerId String id) {
-		return subscriptions.history(id);
+	Page<SubscriptionChange> history(@PathVariable @CustomerId String id) {
+		return Page.of(subscriptions.history(id));
 	}
 
 	@GetMapping("/v1/customers/{id}/entitlements")

@@ -97,6 +97,7 @@ class BatchFlowTest extends ServerTest {
 			types.clear();
 			api.get("/v1/batches/" + submitted.path("id").asString() + "/events?customerId=" + Api.encode(customer))
 				.body()
+				.path("data")
 				.forEach(e -> types.add(e.path("type").asString()));
 			return types.contains("batch.completed");
 		});

@@ -129,8 +129,10 @@ class BatchLiveEventsTest extends ServerTest {
 		var batch = submit(customer, "live-2");
 		work("live-2");
 		var path = "/v1/batches/" + batch.path("id").asString() + "/events?customerId=" + Api.encode(customer);
-		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> api.get(path).body().size() >= 2);
-		var all = api.get(path).body();
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> api.get(path).body().path("data").size() >= 2);
+		var all = api.get(path).body().path("data");
 		long second = all.get(1).path("seq").asLong();
 
 		// when

@@ -203,7 +203,7 @@ abstract class BatchTestSupport extends ServerTest {
 		var response = api.get(eventsPath(batch));
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
 		var events = new ArrayList<JsonNode>();
-		response.body().forEach(events::add);
+		response.body().path("data").forEach(events::add);
 		return events;
 	}
 

@@ -607,7 +607,7 @@ class BatchWorkerTest extends BatchTestSupport {
 		// and reading on from a seq gives the rest
 		var after = api.get(eventsPath(submitted) + "&after=" + events.get(6).path("seq").asLong());
 		assertThat(after.status()).isEqualTo(200);
-		assertThat(after.body().valueStream().map(e -> e.path("type").asString()).toList())
+		assertThat(after.body().path("data").valueStream().map(e -> e.path("type").asString()).toList())
 			.containsExactly("operation.started", "operation.completed", "batch.completed");
 	}
 

@@ -106,7 +106,7 @@ class CatalogCacheTest extends ServerTest {
 	}
 
 	private String statusInList(String plan) {
-		for (var p : api.get("/v1/admin/plans").body()) {
+		for (var p : api.get("/v1/admin/plans").body().path("data")) {
 			if (p.path("key").asString().equals(plan)) {
 				return p.path("status").asString();
 			}

@@ -160,7 +160,7 @@ class CatalogLoadingTest extends ServerTest {
 		assertThat(legacy.status()).isEqualTo(200);
 		assertThat(legacy.body().path("status").asString()).isEqualTo("archived");
 		assertThat(legacy.body().path("version").asInt()).isEqualTo(1);
-		assertThat(planKeys(anonymous.get("/v1/plans").body())).doesNotContain("legacy_" + id);
+		assertThat(planKeys(anonymous.get("/v1/plans").body().path("data"))).doesNotContain("legacy_" + id);
 		var subscription = api.get("/v1/customers/" + customer + "/subscription").body();
 		assertThat(subscription.path("plan").path("key").asString()).isEqualTo("legacy_" + id);
 		assertThat(subscription.path("plan").path("version").asInt()).isEqualTo(1);
@@ -183,7 +183,8 @@ class CatalogLoadingTest extends ServerTest {
 		var premium = anonymous.get("/v1/plans/premium_" + id).body();
 		assertThat(premium.path("version").asInt()).isEqualTo(1);
 		assertThat(premium.path("status").asString()).isEqualTo("active");
-		assertThat(planKeys(anonymous.get("/v1/plans").body())).contains("free_" + id, "basic_" + id, "premium_" + id);
+		assertThat(planKeys(anonymous.get("/v1/plans").body().path("data"))).contains("free_" + id, "basic_" + id,
+				"premium_" + id);
 	}
 
 	@Test
@@ -377,8 +378,8 @@ class CatalogLoadingTest extends ServerTest {
 			assertThat(api.get("/v1/plans/basic_" + id).body().path("version").asInt()).isEqualTo(2);
 			assertThat(api.get("/v1/plans/free_" + id).body().path("version").asInt()).isEqualTo(1);
 			assertThat(api.get("/v1/plans/legacy_" + id).body().path("status").asString()).isEqualTo("archived");
-			assertThat(planKeys(api.get("/v1/plans").body())).containsExactlyInAnyOrder("free_" + id, "basic_" + id,
-					"premium_" + id);
+			assertThat(planKeys(api.get("/v1/plans").body().path("data"))).containsExactlyInAnyOrder("free_" + id,
+					"basic_" + id, "premium_" + id);
 			var subscription = api.get("/v1/customers/" + customer + "/subscription").body();
 			assertThat(subscription.path("plan").path("version").asInt()).isEqualTo(1);
 		}
@@ -429,8 +430,9 @@ class CatalogLoadingTest extends ServerTest {
 
 			// then
 			assertThat(response.status()).isEqualTo(200);
-			assertThat(planKeys(response.body())).containsExactlyInAnyOrderElementsOf(expected);
-			assertThat(response.body().valueStream().filter(p -> p.path("isDefault").asBoolean())).singleElement()
+			assertThat(planKeys(response.body().path("data"))).containsExactlyInAnyOrderElementsOf(expected);
+			assertThat(response.body().path("data").valueStream().filter(p -> p.path("isDefault").asBoolean()))
+				.singleElement()
 				.satisfies(p -> assertThat(p.path("key").asString()).isEqualTo("free"));
 		}
 	}

@@ -68,7 +68,7 @@ class PlanAdminApiTest extends ServerTest {
 		assertThat(one.status()).isEqualTo(200);
 		assertThat(one.body().path("entitlements").path("seats").path("limit").asLong()).isEqualTo(3);
 		assertThat(list.status()).isEqualTo(200);
-		assertThat(keysOf(list.body())).contains(key, "free", "pro", "enterprise");
+		assertThat(keysOf(list.body().path("data"))).contains(key, "free", "pro", "enterprise");
 	}
 
 	@Test
@@ -330,7 +330,7 @@ class PlanAdminApiTest extends ServerTest {
 
 		// then
 		assertThat(response.status()).isEqualTo(200);
-		var versions = response.body();
+		var versions = response.body().path("data");
 		assertThat(versions.valueStream().map(v -> v.path("version").asInt())).containsExactly(1, 2, 3);
 		assertThat(versions.valueStream().map(v -> v.path("price").path("amount").asLong())).containsExactly(1900L,
 				2400L, 2900L);
@@ -559,11 +559,11 @@ class PlanAdminApiTest extends ServerTest {
 		// then
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
 		assertThat(response.body().path("status").asString()).isEqualTo("archived");
-		assertThat(keysOf(anonymous.get("/v1/plans").body())).doesNotContain(key).contains("free");
+		assertThat(keysOf(anonymous.get("/v1/plans").body().path("data"))).doesNotContain(key).contains("free");
 		var byKey = anonymous.get("/v1/plans/" + key);
 		assertThat(byKey.status()).isEqualTo(200);
 		assertThat(byKey.body().path("status").asString()).isEqualTo("archived");
-		var admin = api.get("/v1/admin/plans").body();
+		var admin = api.get("/v1/admin/plans").body().path("data");
 		assertThat(admin.valueStream().filter(p -> p.path("key").asString().equals(key))).singleElement()
 			.satisfies(p -> assertThat(p.path("status").asString()).isEqualTo("archived"));
 	}
@@ -621,7 +621,7 @@ class PlanAdminApiTest extends ServerTest {
 		// then
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.body().path("status").asString()).isEqualTo("active");
-		assertThat(keysOf(anonymous.get("/v1/plans").body())).contains(key);
+		assertThat(keysOf(anonymous.get("/v1/plans").body().path("data"))).contains(key);
 		var moved = api.post("/v1/customers/" + customer + "/subscription", "{\"plan\": \"" + key + "\"}");
 		assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
 		assertThat(subscriptionOf(customer).path("plan").path("key").asString()).isEqualTo(key);
@@ -638,7 +638,7 @@ class PlanAdminApiTest extends ServerTest {
 		var free = anonymous.get("/v1/plans/free").body();
 		assertThat(free.path("status").asString()).isEqualTo("active");
 		assertThat(free.path("isDefault").asBoolean()).isTrue();
-		assertThat(keysOf(anonymous.get("/v1/plans").body())).contains("free");
+		assertThat(keysOf(anonymous.get("/v1/plans").body().path("data"))).contains("free");
 		assertThat(auditActionsOf("free")).doesNotContain("plan.archived");
 	}
 
@@ -996,7 +996,7 @@ class PlanAdminApiTest extends ServerTest {
 	private List<Integer> versionsOf(String key) {
 		var response = api.get("/v1/admin/plans/" + key + "/versions");
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
-		return response.body().valueStream().map(v -> v.path("version").asInt()).toList();
+		return response.body().path("data").valueStream().map(v -> v.path("version").asInt()).toList();
 	}
 
 	private List<String> auditActionsOf(String key) {
@@ -1009,7 +1009,7 @@ class PlanAdminApiTest extends ServerTest {
 		var response = anonymous.get("/v1/plans/" + key);
 		assertThat(response.status()).as("plan %s should not exist: %s", key, response).isEqualTo(404);
 		assertThat(response.code()).isEqualTo("plan_not_found");
-		assertThat(keysOf(api.get("/v1/admin/plans").body())).doesNotContain(key);
+		assertThat(keysOf(api.get("/v1/admin/plans").body().path("data"))).doesNotContain(key);
 		assertThat(auditActionsOf(key)).isEmpty();
 	}
 

@@ -13,9 +13,10 @@ class PlansApiTest extends ServerTest {
 		var response = anonymous.get("/v1/plans");
 
 		assertThat(response.status()).isEqualTo(200);
-		var free = response.body().findValues("key").stream().map(n -> n.asString()).toList();
+		var free = response.body().path("data").findValues("key").stream().map(n -> n.asString()).toList();
 		assertThat(free).contains("free", "pro", "enterprise");
 		var pro = response.body()
+			.path("data")
 			.valueStream()
 			.filter(p -> p.path("key").asString().equals("pro"))
 			.findFirst()

@@ -933,7 +933,7 @@ class CustomersApiTest extends ServerTest {
 			assertThat(subscription.status()).isEqualTo(200);
 			assertThat(subscription.body().path("status").asString()).isEqualTo("canceled");
 			assertThat(subscription.body().path("endedAt").isString()).isTrue();
-			var history = api.get(path(id) + "/subscription/history").body();
+			var history = api.get(path(id) + "/subscription/history").body().path("data");
 			assertThat(history.get(history.size() - 1).path("action").asString()).isEqualTo("ended");
 		}
 

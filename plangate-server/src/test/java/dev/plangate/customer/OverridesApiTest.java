@@ -27,7 +27,7 @@ class OverridesApiTest extends ServerTest {
 	private JsonNode overrides(String customerId) {
 		var response = api.get("/v1/customers/" + Api.encode(customerId) + "/overrides");
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
-		return response.body();
+		return response.body().path("data");
 	}
 
 	private static void assertRefusedValue(Api.Response response) {

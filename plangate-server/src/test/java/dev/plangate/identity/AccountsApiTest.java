@@ -314,7 +314,7 @@ class AccountsApiTest extends ServerTest {
 		assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
 		assertThat(here.get("/v1/me/account").status()).isEqualTo(200);
 		assertThat(elsewhere.get("/v1/me/account").status()).isEqualTo(401);
-		assertThat(here.get("/v1/me/sessions").body()).hasSize(1);
+		assertThat(here.get("/v1/me/sessions").body().path("data")).hasSize(1);
 		assertThat(AccountCalls.login(anonymous, email, "a brand new passphrase").status()).isEqualTo(200);
 	}
 
@@ -355,13 +355,14 @@ class AccountsApiTest extends ServerTest {
 		var ended = me.delete("/v1/me/sessions/" + second.get("sessionId").asString());
 
 		// then
-		assertThat(listed.body()).hasSize(2);
-		assertThat(listed.body().findValues("current").stream().filter(c -> c.asBoolean()).count()).isEqualTo(1);
+		assertThat(listed.body().path("data")).hasSize(2);
+		assertThat(listed.body().path("data").findValues("current").stream().filter(c -> c.asBoolean()).count())
+			.isEqualTo(1);
 		assertThat(foreign.status()).isEqualTo(404);
 		assertThat(foreign.code()).isEqualTo("session_not_found");
 		assertThat(ended.status()).isEqualTo(204);
 		assertThat(AccountCalls.as(anonymous, second).get("/v1/me/account").status()).isEqualTo(401);
-		assertThat(me.get("/v1/me/sessions").body()).hasSize(1);
+		assertThat(me.get("/v1/me/sessions").body().path("data")).hasSize(1);
 		assertThat(me.delete("/v1/me/sessions/not-a-uuid").status()).isEqualTo(400);
 	}
 

@@ -40,10 +40,10 @@ class AdminAccountsApiTest extends ServerTest {
 		assertThat(view.text()).doesNotContain(signIn.get("refreshToken").asString())
 			.doesNotContain(signIn.get("accessToken").asString());
 		assertThat(found.status()).isEqualTo(200);
-		assertThat(found.body().size()).isEqualTo(1);
-		assertThat(found.body().get(0).get("id").asString()).isEqualTo(accountId);
+		assertThat(found.body().path("data").size()).isEqualTo(1);
+		assertThat(found.body().path("data").get(0).get("id").asString()).isEqualTo(accountId);
 		assertThat(none.status()).isEqualTo(200);
-		assertThat(none.body().size()).isZero();
+		assertThat(none.body().path("data").size()).isZero();
 	}
 
 	@Test

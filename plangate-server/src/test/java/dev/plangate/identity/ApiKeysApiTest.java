@@ -77,7 +77,7 @@ class ApiKeysApiTest extends ServerTest {
 		assertThat(list.text()).doesNotContain(secret)
 			.doesNotContain(secret.substring(12))
 			.doesNotContainIgnoringCase("secret");
-		var listed = find(list.body(), created.path("id").asString());
+		var listed = find(list.body().path("data"), created.path("id").asString());
 		assertThat(listed.path("name").asString()).isEqualTo("ci");
 		assertThat(listed.path("prefix").asString()).isEqualTo(secret.substring(0, 12));
 		assertThat(listed.path("status").asString()).isEqualTo("active");
@@ -104,6 +104,7 @@ class ApiKeysApiTest extends ServerTest {
 			.doesNotContainIgnoringCase("\"secret\"");
 		var named = api.get("/v1/api-keys")
 			.body()
+			.path("data")
 			.valueStream()
 			.filter(k -> k.path("name").asString().equals("replayed-" + idempotencyKey));
 		assertThat(named).as("keys created").hasSize(1);
@@ -168,7 +169,7 @@ class ApiKeysApiTest extends ServerTest {
 		api.delete("/v1/api-keys/" + id);
 
 		// then
-		var listed = find(api.get("/v1/api-keys").body(), id);
+		var listed = find(api.get("/v1/api-keys").body().path("data"), id);
 		assertThat(listed.path("status").asString()).isEqualTo("revoked");
 		assertThat(listed.path("revokedAt").asString()).isNotBlank();
 	}
@@ -188,8 +189,8 @@ class ApiKeysApiTest extends ServerTest {
 		// then
 		assertThat(create.status()).isEqualTo(401);
 		assertThat(revoke.status()).isEqualTo(401);
-		assertThat(find(api.get("/v1/api-keys").body(), victim.path("id").asString()).path("status").asString())
-			.isEqualTo("active");
+		assertThat(find(api.get("/v1/api-keys").body().path("data"), victim.path("id").asString()).path("status")
+			.asString()).isEqualTo("active");
 	}
 
 	@Test
@@ -373,13 +374,13 @@ class ApiKeysApiTest extends ServerTest {
 		// given
 		var created = createKey("ci");
 		var id = created.path("id").asString();
-		assertThat(find(api.get("/v1/api-keys").body(), id).has("lastUsedAt")).isFalse();
+		assertThat(find(api.get("/v1/api-keys").body().path("data"), id).has("lastUsedAt")).isFalse();
 
 		// when
 		api.withKey(created.path("secret").asString()).get("/v1/features");
 
 		// then
-		var listed = find(api.get("/v1/api-keys").body(), id);
+		var listed = find(api.get("/v1/api-keys").body().path("data"), id);
 		var lastUsedAt = Instant.parse(listed.path("lastUsedAt").asString());
 		assertThat(lastUsedAt).isAfterOrEqualTo(Instant.parse(listed.path("createdAt").asString()))
 			.isBeforeOrEqualTo(Instant.now().plusSeconds(5));
@@ -397,7 +398,7 @@ class ApiKeysApiTest extends ServerTest {
 		api.withKey(wrongChecksum).get("/v1/features");
 
 		// then
-		assertThat(find(api.get("/v1/api-keys").body(), id).has("lastUsedAt")).isFalse();
+		assertThat(find(api.get("/v1/api-keys").body().path("data"), id).has("lastUsedAt")).isFalse();
 	}
 
 	@Test
@@ -455,8 +456,8 @@ class ApiKeysApiTest extends ServerTest {
 			assertThat(response.status()).isEqualTo(401);
 			assertThat(response.code()).isEqualTo("unauthenticated");
 		}
-		assertThat(find(api.get("/v1/api-keys").body(), created.path("id").asString()).path("status").asString())
-			.isEqualTo("active");
+		assertThat(find(api.get("/v1/api-keys").body().path("data"), created.path("id").asString()).path("status")
+			.asString()).isEqualTo("active");
 	}
 
 	private JsonNode createKey(String name) {
@@ -466,7 +467,7 @@ class ApiKeysApiTest extends ServerTest {
 	}
 
 	private int keyCount() {
-		return api.get("/v1/api-keys").body().size();
+		return api.get("/v1/api-keys").body().path("data").size();
 	}
 
 	private static JsonNode find(JsonNode list, String id) {

@@ -125,7 +125,11 @@ class ApiKeysLastKeyTest extends ServerTest {
 	private static List<JsonNode> activeKeys(Api client) {
 		var response = client.get("/v1/api-keys");
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
-		return response.body().valueStream().filter(k -> k.path("status").asString().equals("active")).toList();
+		return response.body()
+			.path("data")
+			.valueStream()
+			.filter(k -> k.path("status").asString().equals("active"))
+			.toList();
 	}
 
 }

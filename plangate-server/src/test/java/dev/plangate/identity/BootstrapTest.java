@@ -97,7 +97,7 @@ class BootstrapTest {
 
 		// then
 		assertThat(response.status()).isEqualTo(200);
-		assertThat(response.body().valueStream().map(k -> k.path("prefix").asString())).contains(prefix);
+		assertThat(response.body().path("data").valueStream().map(k -> k.path("prefix").asString())).contains(prefix);
 	}
 
 	@Test
@@ -155,7 +155,7 @@ class BootstrapTest {
 
 			// then
 			assertThat(list.status()).as(list.toString()).isEqualTo(200);
-			var keys = list.body().valueStream().toList();
+			var keys = list.body().path("data").valueStream().toList();
 			assertThat(keys).hasSize(1);
 			assertThat(keys.get(0).path("name").asString()).isEqualTo("bootstrap");
 			assertThat(keys.get(0).path("prefix").asString()).isEqualTo(secret.substring(0, 12));
@@ -180,7 +180,7 @@ class BootstrapTest {
 
 			// then
 			assertThat(list.status()).isEqualTo(200);
-			assertThat(list.body().valueStream().toList()).hasSize(1);
+			assertThat(list.body().path("data").valueStream().toList()).hasSize(1);
 		}
 		assertThat(printedKeys(output.getAll().substring(mark))).isEmpty();
 	}
@@ -203,7 +203,7 @@ class BootstrapTest {
 			assertThat(new Api(port, late).get("/v1/api-keys").status()).isEqualTo(401);
 			var list = new Api(port, first.get(0)).get("/v1/api-keys");
 			assertThat(list.status()).isEqualTo(200);
-			assertThat(list.body().valueStream().toList()).hasSize(1);
+			assertThat(list.body().path("data").valueStream().toList()).hasSize(1);
 		}
 	}
 
@@ -228,7 +228,7 @@ class BootstrapTest {
 			assertThat(secondOutput).doesNotContain(BANNER);
 			var list = new Api(port(context), printed.get(0)).get("/v1/api-keys");
 			assertThat(list.status()).as("the first key still works").isEqualTo(200);
-			assertThat(list.body().valueStream().toList()).hasSize(1);
+			assertThat(list.body().path("data").valueStream().toList()).hasSize(1);
 		}
 	}
 

@@ -78,7 +78,7 @@ class OrganizationsApiTest extends ServerTest {
 		assertThat(seenByMember.path("invitations").isNull() || seenByMember.path("invitations").isMissingNode())
 			.isTrue();
 		assertThat(details(owner, org).path("invitations")).isEmpty();
-		var mine = member.api().get("/v1/me/organizations").body();
+		var mine = member.api().get("/v1/me/organizations").body().path("data");
 		assertThat(mine).hasSize(1);
 		assertThat(mine.get(0).path("id").asString()).isEqualTo(org);
 		assertThat(mine.get(0).path("role").asString()).isEqualTo("member");
@@ -114,7 +114,7 @@ class OrganizationsApiTest extends ServerTest {
 		assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
 		assertThat(asAdmin.get("/v1/me/subscription").status()).isEqualTo(401);
 		assertThat(member.api().get("/v1/me/organizations/" + org).code()).isEqualTo("organization_not_found");
-		assertThat(member.api().get("/v1/me/organizations").body()).isEmpty();
+		assertThat(member.api().get("/v1/me/organizations").body().path("data")).isEmpty();
 		assertThat(awaitMail(member.email(), "You were removed from Acme Inc.", 1).text()).contains("Acme Inc.");
 		assertThat(details(owner, org).path("members")).hasSize(1);
 		assertThat(auditActions(org)).contains("organization.created", "organization.invitation_created",
@@ -146,7 +146,7 @@ class OrganizationsApiTest extends ServerTest {
 		// then
 		assertThat(refused.status()).isEqualTo(403);
 		assertThat(refused.code()).isEqualTo("email_not_verified");
-		assertThat(unverified.get("/v1/me/organizations").body()).isEmpty();
+		assertThat(unverified.get("/v1/me/organizations").body().path("data")).isEmpty();
 		for (int i = 0; i < cases.size(); i++) {
 			var c = cases.get(i);
 			var answer = answers.get(i);
@@ -157,7 +157,7 @@ class OrganizationsApiTest extends ServerTest {
 					.isEqualTo(c.field());
 			}
 		}
-		assertThat(owner.api().get("/v1/me/organizations").body()).isEmpty();
+		assertThat(owner.api().get("/v1/me/organizations").body().path("data")).isEmpty();
 	}
 
 	@Test
@@ -316,7 +316,7 @@ class OrganizationsApiTest extends ServerTest {
 		// then: refused, and the invitation still works for its address
 		assertThat(byOther.status()).isEqualTo(403);
 		assertThat(byOther.code()).isEqualTo("invitation_email_mismatch");
-		assertThat(other.api().get("/v1/me/organizations").body()).isEmpty();
+		assertThat(other.api().get("/v1/me/organizations").body().path("data")).isEmpty();
 		assertThat(accept(invitee, token).status()).isEqualTo(200);
 
 		// when: it is presented again, or a made-up one
@@ -482,7 +482,7 @@ class OrganizationsApiTest extends ServerTest {
 
 		// then
 		assertThat(again.get("/v1/me/subscription").status()).isEqualTo(401);
-		assertThat(member.api().get("/v1/me/organizations").body()).isEmpty();
+		assertThat(member.api().get("/v1/me/organizations").body().path("data")).isEmpty();
 		assertThat(owner.api().get("/v1/me/organizations/" + org).code()).isEqualTo("organization_not_found");
 		assertThat(member.api().get("/v1/me/account").status()).isEqualTo(200);
 		assertThat(auditActions(org)).contains("organization.memberships_ended");

@@ -56,7 +56,7 @@ class PersonalApiKeysApiTest extends ServerTest {
 		assertThat(subscription.status()).as(subscription.toString()).isEqualTo(200);
 		assertThat(listed.status()).isEqualTo(200);
 		assertThat(listed.text()).doesNotContain(secret).doesNotContain(secret.substring(12));
-		var key = listed.body().get(0);
+		var key = listed.body().path("data").get(0);
 		assertThat(key.get("id")).isEqualTo(created.body().get("id"));
 		assertThat(key.has("secret")).isFalse();
 		assertThat(key.has("lastUsedAt")).as("last use recorded").isTrue();
@@ -106,7 +106,7 @@ class PersonalApiKeysApiTest extends ServerTest {
 		assertThat(read.status()).as(read.toString()).isEqualTo(200);
 		assertThat(write.status()).as(write.toString()).isEqualTo(403);
 		assertThat(write.code()).isEqualTo("forbidden");
-		assertThat(me.get("/v1/me/organizations").body().size()).as("nothing was created").isZero();
+		assertThat(me.get("/v1/me/organizations").body().path("data").size()).as("nothing was created").isZero();
 	}
 
 	@Test
@@ -128,7 +128,7 @@ class PersonalApiKeysApiTest extends ServerTest {
 			assertThat(response.status()).as(response.toString()).isEqualTo(403);
 			assertThat(response.code()).isEqualTo("forbidden");
 		});
-		assertThat(me.get("/v1/me/sessions").body().size()).as("the session survives").isEqualTo(1);
+		assertThat(me.get("/v1/me/sessions").body().path("data").size()).as("the session survives").isEqualTo(1);
 	}
 
 	@Test
@@ -148,7 +148,8 @@ class PersonalApiKeysApiTest extends ServerTest {
 		assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
 		assertThat(viaKey.get("/v1/me/account").status()).isEqualTo(401);
 		var owner = AccountCalls.as(anonymous, AccountCalls.login(anonymous, email, "a brand new passphrase").body());
-		assertThat(owner.get("/v1/me/api-keys").body().findValuesAsString("status")).containsOnly("revoked");
+		assertThat(owner.get("/v1/me/api-keys").body().path("data").findValuesAsString("status"))
+			.containsOnly("revoked");
 	}
 
 	@Test
@@ -168,7 +169,7 @@ class PersonalApiKeysApiTest extends ServerTest {
 			assertThat(response.status()).as(response.toString()).isEqualTo(403);
 			assertThat(response.code()).isEqualTo("forbidden");
 		}
-		assertThat(me.get("/v1/me/api-keys").body().size()).isEqualTo(1);
+		assertThat(me.get("/v1/me/api-keys").body().path("data").size()).isEqualTo(1);
 		assertThat(viaKey.get("/v1/me/account").status()).isEqualTo(200);
 	}
 
@@ -225,7 +226,7 @@ class PersonalApiKeysApiTest extends ServerTest {
 		// then
 		assertThat(created.status()).isEqualTo(403);
 		assertThat(created.code()).isEqualTo("email_not_verified");
-		assertThat(me.get("/v1/me/api-keys").body().size()).isZero();
+		assertThat(me.get("/v1/me/api-keys").body().path("data").size()).isZero();
 	}
 
 	@Test
@@ -261,7 +262,7 @@ class PersonalApiKeysApiTest extends ServerTest {
 			}
 		}
 		assertThat(failures).isEmpty();
-		assertThat(me.get("/v1/me/api-keys").body().size()).isZero();
+		assertThat(me.get("/v1/me/api-keys").body().path("data").size()).isZero();
 	}
 
 	@Test
@@ -283,7 +284,7 @@ class PersonalApiKeysApiTest extends ServerTest {
 		assertThat(unknown.status()).isEqualTo(404);
 		assertThat(unknown.code()).isEqualTo("personal_api_key_not_found");
 		assertThat(notAnId.status()).isEqualTo(400);
-		assertThat(other.get("/v1/me/api-keys").body().size()).isZero();
+		assertThat(other.get("/v1/me/api-keys").body().path("data").size()).isZero();
 		assertThat(owner.withKey(created.get("secret").asString()).get("/v1/me/account").status()).isEqualTo(200);
 	}
 
@@ -302,7 +303,7 @@ class PersonalApiKeysApiTest extends ServerTest {
 
 		// then
 		assertThat(use.status()).isEqualTo(401);
-		assertThat(me.get("/v1/me/api-keys").body().get(0).get("status").asString()).isEqualTo("expired");
+		assertThat(me.get("/v1/me/api-keys").body().path("data").get(0).get("status").asString()).isEqualTo("expired");
 	}
 
 	@Test
@@ -359,7 +360,7 @@ class PersonalApiKeysApiTest extends ServerTest {
 		assertThat(replay.body().get("id")).isEqualTo(first.body().get("id"));
 		assertThat(replay.body().has("secret")).isFalse();
 		assertThat(replay.text()).doesNotContain(first.body().get("secret").asString());
-		assertThat(me.get("/v1/me/api-keys").body().size()).isEqualTo(1);
+		assertThat(me.get("/v1/me/api-keys").body().path("data").size()).isEqualTo(1);
 	}
 
 	@Test

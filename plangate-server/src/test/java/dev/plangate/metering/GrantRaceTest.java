@@ -264,7 +264,7 @@ class GrantRaceTest extends ServerTest {
 		assertThat(statuses(responses)).isSubsetOf(201, 409).contains(201);
 		assertThat(responses).filteredOn(r -> r.status() == 409)
 			.allSatisfy(r -> assertThat(r.code()).isEqualTo("idempotency_key_in_use"));
-		var grants = api.get("/v1/customers/" + customer + "/grants").body();
+		var grants = api.get("/v1/customers/" + customer + "/grants").body().path("data");
 		assertThat(grants.size()).as(grants.toString()).isEqualTo(1);
 		assertThat(responses).filteredOn(r -> r.status() == 201)
 			.allSatisfy(r -> assertThat(r.body().path("id")).isEqualTo(grants.get(0).path("id")));

@@ -160,7 +160,7 @@ class GrantsApiTest extends ServerTest {
 		assertThat(ids(all)).containsExactly(second.path("id").asString(), first.path("id").asString());
 		assertThat(ids(ofApiCalls)).containsExactly(second.path("id").asString(), first.path("id").asString());
 		assertThat(ofSeats.status()).isEqualTo(200);
-		assertThat(ofSeats.body().isEmpty()).as(ofSeats.toString()).isTrue();
+		assertThat(ofSeats.body().path("data").isEmpty()).as(ofSeats.toString()).isTrue();
 	}
 
 	@Test
@@ -404,7 +404,7 @@ class GrantsApiTest extends ServerTest {
 
 	private static List<String> ids(Api.Response response) {
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
-		return response.body().valueStream().map(g -> g.path("id").asString()).toList();
+		return response.body().path("data").valueStream().map(g -> g.path("id").asString()).toList();
 	}
 
 	private long remaining(String customer, JsonNode grant) {

@@ -407,7 +407,7 @@ class GrantsTimeTest extends ServerTest {
 		assertThat(response.status()).as(response.toString()).isEqualTo(422);
 		assertThat(response.code()).isEqualTo("invalid_grant");
 		assertThat(response.body().path("errors").findValuesAsString("field")).containsExactly("expiresAt");
-		assertThat(api.get("/v1/customers/" + customer + "/grants").body().isEmpty()).isTrue();
+		assertThat(api.get("/v1/customers/" + customer + "/grants").body().path("data").isEmpty()).isTrue();
 	}
 
 }

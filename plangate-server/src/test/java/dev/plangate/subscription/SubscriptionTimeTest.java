@@ -73,7 +73,7 @@ class SubscriptionTimeTest extends ServerTest {
 	private JsonNode history(String customerId) {
 		var response = api.get(subscription(customerId) + "/history");
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
-		return response.body();
+		return response.body().path("data");
 	}
 
 	private JsonNode entitlements(String customerId) {

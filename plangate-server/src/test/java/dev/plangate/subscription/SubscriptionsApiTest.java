@@ -37,7 +37,7 @@ class SubscriptionsApiTest extends ServerTest {
 	private JsonNode history(String customerId) {
 		var response = api.get(subscription(customerId) + "/history");
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
-		return response.body();
+		return response.body().path("data");
 	}
 
 	private JsonNode entitlements(String customerId) {
@@ -513,7 +513,7 @@ class SubscriptionsApiTest extends ServerTest {
 		void everyFeatureOfTheCatalogIsListedWithItsSource() {
 			// given
 			var id = newCustomer("ent-free");
-			var features = api.get("/v1/features").body().findValuesAsString("key");
+			var features = api.get("/v1/features").body().path("data").findValuesAsString("key");
 
 			// when
 			var body = entitlements(id);
