@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -17,6 +18,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import com.nimbusds.jwt.SignedJWT;
 
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
@@ -56,10 +59,18 @@ class AccountTimeTest extends ServerTest {
 		registry.add("plangate.accounts.ip-limits.register", () -> "12/1h");
 		registry.add("plangate.accounts.verified-email-required-for", () -> "api_keys");
 		registry.add("plangate.accounts.mail-limit", () -> "3/1h");
+		// the strictest verifier: a token must be valid the moment it is handed out
+		registry.add("plangate.tokens.clock-skew", () -> "0s");
 	}
 
 	@Autowired
 	private MovableClock clock;
+
+	@Autowired
+	private AccessTokens accessTokens;
+
+	@Autowired
+	private TokenRevocations revocations;
 
 	@BeforeEach
 	void later() {
@@ -139,6 +150,49 @@ class AccountTimeTest extends ServerTest {
 		// then
 		assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
 		assertThat(AccountCalls.login(anonymous, email, "a brand new passphrase").status()).isEqualTo(200);
+	}
+
+	@Test
+	void aTokenIssuedRightAfterARevocationIsValidAtOnceWithNoClockSkew() throws Exception {
+		// given: a password reset revokes every token of the account, 400 ms into a
+		// second
+		var email = AccountCalls.verifiedAccount(anonymous, "revoked-then-new");
+		clock.advance(Duration.ofMillis(400));
+		var old = AccountCalls.signIn(anonymous, email);
+		anonymous.post("/v1/auth/password/forgot", Api.json(Map.of("email", email)));
+		var reset = anonymous.post("/v1/auth/password/reset",
+				Api.json(Map.of("token", AccountCalls.tokenOfMail(email, 2), "password", "a brand new passphrase")));
+		assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
+
+		// when: signed in again in the same instant
+		var fresh = AccountCalls.login(anonymous, email, "a brand new passphrase");
+
+		// then
+		assertThat(fresh.status()).as(fresh.toString()).isEqualTo(200);
+		var claims = SignedJWT.parse(fresh.body().get("accessToken").asString()).getJWTClaimsSet();
+		assertThat(claims.getIssueTime().toInstant()).isBeforeOrEqualTo(clock.instant());
+		assertThat(claims.getNotBeforeTime().toInstant()).isBeforeOrEqualTo(clock.instant());
+		assertThat(AccountCalls.as(anonymous, fresh.body()).get("/v1/me/account").status()).isEqualTo(200);
+		assertThat(AccountCalls.as(anonymous, old).get("/v1/me/account").status()).isEqualTo(401);
+	}
+
+	@Test
+	void aRevocationInTheMillisecondOfAnotherCoversTheTokensIssuedBetweenThem() {
+		// given: a token issued right after a revocation, in its millisecond
+		var subject = UUID.randomUUID().toString();
+		var before = accessTokens.issueAccountToken(subject, null, List.of("user"), null, UUID.randomUUID());
+		revocations.revokeSubject(subject, clock.instant());
+		var between = accessTokens.issueAccountToken(subject, null, List.of("user"), null, UUID.randomUUID());
+		assertThat(accessTokens.authenticate(between.token())).isPresent();
+
+		// when: another revocation in that millisecond
+		revocations.revokeSubject(subject, clock.instant());
+		var after = accessTokens.issueAccountToken(subject, null, List.of("user"), null, UUID.randomUUID());
+
+		// then
+		assertThat(accessTokens.authenticate(before.token())).isEmpty();
+		assertThat(accessTokens.authenticate(between.token())).isEmpty();
+		assertThat(accessTokens.authenticate(after.token())).isPresent();
 	}
 
 	@Test
