@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,11 +18,13 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.nimbusds.jwt.SignedJWT;
 
+import dev.plangate.platform.Timestamps;
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
@@ -71,6 +75,12 @@ class AccountTimeTest extends ServerTest {
 
 	@Autowired
 	private TokenRevocations revocations;
+
+	@Autowired
+	private LoginLockouts lockouts;
+
+	@Autowired
+	private JdbcClient jdbc;
 
 	@BeforeEach
 	void later() {
@@ -132,6 +142,65 @@ class AccountTimeTest extends ServerTest {
 		assertThat(stillLocked.code()).isEqualTo("too_many_attempts");
 		assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
 		assertThat(AccountCalls.login(anonymous, email, "a wrong guess 123").code()).isEqualTo("invalid_credentials");
+	}
+
+	@Test
+	void aLoginWithoutAnAccountIsLockedOnTheSameScheduleAsAnAccount() {
+		// given
+		var known = AccountCalls.verifiedAccount(anonymous, "schedule");
+		var unknown = TestMail.uniqueAddress("no-account");
+
+		// when
+		var ofKnown = lockoutSchedule(known);
+		var ofUnknown = lockoutSchedule(unknown);
+
+		// then: 5 failures, then locks doubling from 1 minute up to 15, a lock's
+		// remaining time, and after a day without failures 5 failures again
+		var expected = new ArrayList<String>();
+		expected.addAll(Collections.nCopies(5, "invalid_credentials"));
+		expected.add("too_many_attempts 60");
+		for (var lock : List.of(120, 240, 480, 900, 900)) {
+			expected.addAll(List.of("invalid_credentials", "too_many_attempts " + lock));
+		}
+		expected.add("too_many_attempts 450");
+		expected.addAll(Collections.nCopies(5, "invalid_credentials"));
+		expected.add("too_many_attempts 60");
+		assertThat(ofKnown).containsExactlyElementsOf(expected);
+		assertThat(ofUnknown).containsExactlyElementsOf(ofKnown);
+	}
+
+	/**
+	 * Guesses wrong at {@code login} as fast as the lockout lets, moving the clock: what
+	 * each guess got, with its {@code Retry-After}.
+	 */
+	private List<String> lockoutSchedule(String login) {
+		var answers = new ArrayList<String>();
+		Runnable guess = () -> {
+			var answer = AccountCalls.login(anonymous, login, "a wrong guess 123");
+			answers.add(answer.header("Retry-After") == null ? answer.code()
+					: answer.code() + " " + answer.header("Retry-After"));
+		};
+		for (int i = 0; i < 6; i++) {
+			guess.run();
+		}
+		for (int round = 0; round < 5; round++) {
+			var last = answers.get(answers.size() - 1);
+			clock.advance(Duration.ofSeconds(Long.parseLong(last.substring(last.indexOf(' ') + 1))));
+			guess.run();
+			guess.run();
+		}
+		clock.advance(Duration.ofSeconds(450));
+		guess.run();
+		clock.advance(Duration.ofDays(1));
+		lockouts.purgeForgotten();
+		assertThat(jdbc.sql("select count(*) from login_lockout where last_failure_at <= :idle")
+			.param("idle", Timestamps.sql(clock.instant().minus(Duration.ofDays(1))))
+			.query(Long.class)
+			.single()).as("forgotten failures are purged").isZero();
+		for (int i = 0; i < 6; i++) {
+			guess.run();
+		}
+		return answers;
 	}
 
 	@Test

@@ -18,7 +18,7 @@ import dev.plangate.support.TestMail;
 class AccountsApiTest extends ServerTest {
 
 	@Autowired
-	private AccountRepository accountRepository;
+	private LoginLockouts lockouts;
 
 	@Autowired
 	private JdbcClient jdbc;
@@ -411,20 +411,24 @@ class AccountsApiTest extends ServerTest {
 		// meanwhile
 		var email = AccountCalls.verifiedAccount(anonymous, "in-flight");
 		var id = UUID.fromString(AccountCalls.signIn(anonymous, email).path("account").path("id").asString());
+		var subject = LoginLockouts.account(id);
 		var lockedUntil = java.time.Instant.now().plusSeconds(60);
-		jdbc.sql("update account set failed_logins = 7, locked_until = :until where id = :id")
+		jdbc.sql("""
+				update login_lockout set failed_logins = 7, locked_until = :until, last_failure_at = :now
+				 where subject = :subject""")
+			.param("subject", subject)
 			.param("until", dev.plangate.platform.Timestamps.sql(lockedUntil))
-			.param("id", id)
+			.param("now", dev.plangate.platform.Timestamps.sql(java.time.Instant.now()))
 			.update();
 
 		// when
-		accountRepository.clearFailures(id, 3);
-		var afterMine = jdbc.sql("select failed_logins from account where id = :id")
-			.param("id", id)
+		lockouts.succeeded(subject, 3);
+		var afterMine = jdbc.sql("select failed_logins from login_lockout where subject = :subject")
+			.param("subject", subject)
 			.query(Integer.class)
 			.single();
 		var stillLocked = AccountCalls.login(anonymous, email, PASSWORD);
-		accountRepository.clearFailures(id, 4);
+		lockouts.succeeded(subject, 4);
 
 		// then
 		assertThat(afterMine).isEqualTo(4);
