@@ -143,7 +143,7 @@ public class LoginService {
 					"This account's password must be changed: sign in again with 'newPassword' too");
 		}
 		PasswordPolicy.check("newPassword", newPassword, account.email(), account.username());
-		if (newPassword.equals(password)) {
+		if (PasswordPolicy.normalize(newPassword).equals(PasswordPolicy.normalize(password))) {
 			throw new PlangateException(ErrorCode.WEAK_PASSWORD, "The new password must differ from the current one",
 					List.of(new FieldError("newPassword", "must differ from the current password")));
 		}
