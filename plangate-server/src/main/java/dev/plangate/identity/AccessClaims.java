@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param plan the customer's plan key when the token was issued, if known
  * @param sessionId the login session of an account token
  * @param tokenId the token's {@code jti}
+ * @param issuedAt the token's stamp ({@code iat_ms}): its issue time to the millisecond,
+ * ordered after the revocations made before it; a token issued before tokens carried a
+ * stamp has its {@code iat} here
  */
 public record AccessClaims(String subject, @Nullable String customerId, List<String> roles, @Nullable String plan,
 		@Nullable UUID sessionId, String tokenId, Instant issuedAt, Instant expiresAt, TokenKind kind) {

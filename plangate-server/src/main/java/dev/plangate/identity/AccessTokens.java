@@ -4,6 +4,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -26,14 +27,18 @@ import com.nimbusds.jwt.SignedJWT;
  * Signs and verifies Plangate's access tokens: compact JWS, ES256, keys published at
  * {@code /.well-known/jwks.json}. Claims: {@code iss}, {@code sub}, {@code aud},
  * {@code iat}, {@code nbf}, {@code exp}, {@code jti}, {@code kind}, {@code cid}
- * (customer), {@code roles}, {@code plan} (if known) and {@code sid} (account tokens'
- * session); the JOSE {@code typ} tells an account's token ({@code at+jwt}) from a
- * customer-scoped one ({@code customer+jwt}).
+ * (customer), {@code roles}, {@code plan} (if known), {@code sid} (account tokens'
+ * session) and {@code iat_ms} (the stamp revocations are ordered by, see
+ * {@link TokenRevocations}); the JOSE {@code typ} tells an account's token
+ * ({@code at+jwt}) from a customer-scoped one ({@code customer+jwt}).
  */
 @Service
 public class AccessTokens {
 
 	private static final JWSAlgorithm ALGORITHM = JWSAlgorithm.ES256;
+
+	/** The issue time to the millisecond, ordered against revocation markers. */
+	private static final String STAMP = "iat_ms";
 
 	private final SigningKeys keys;
 
@@ -72,9 +77,9 @@ public class AccessTokens {
 	}
 
 	/**
-	 * Signs a token with the current key. Its issue time is whole seconds, moved past a
-	 * revocation of the subject (or, for a token acting for an organization, of the
-	 * membership) made in the same second, which would otherwise cover it.
+	 * Signs a token with the current key. Its {@code iat} and {@code nbf} are the issue
+	 * time rounded down to whole seconds, so the token is valid as soon as it is handed
+	 * out, with no clock skew; its stamp escapes the revocations already made.
 	 */
 	public IssuedToken issue(TokenKind kind, String subject, @Nullable String customerId, List<String> roles,
 			@Nullable String plan, @Nullable UUID sessionId, Duration ttl) {
@@ -89,7 +94,9 @@ public class AccessTokens {
 			throw new IllegalArgumentException("A token lives more than 0 and at most 1 day, not " + ttl);
 		}
 		var key = keys.current();
-		var issuedAt = revocations.issuedAtFor(subject, customerId, roles, clock.instant());
+		var now = clock.instant();
+		var issuedAt = now.truncatedTo(ChronoUnit.SECONDS);
+		var stamp = revocations.stampFor(subject, customerId, roles, now);
 		var expiresAt = issuedAt.plus(ttl);
 		var tokenId = UUID.randomUUID().toString();
 		var claims = new JWTClaimsSet.Builder().issuer(settings.issuer())
@@ -100,7 +107,8 @@ public class AccessTokens {
 			.expirationTime(Date.from(expiresAt))
 			.jwtID(tokenId)
 			.claim("kind", kind.id())
-			.claim("roles", List.copyOf(roles));
+			.claim("roles", List.copyOf(roles))
+			.claim(STAMP, stamp.toEpochMilli());
 		if (customerId != null) {
 			claims.claim("cid", customerId);
 		}
@@ -120,7 +128,7 @@ public class AccessTokens {
 			throw new IllegalStateException("Cannot sign with key " + key.kid(), ex);
 		}
 		return new IssuedToken(jwt.serialize(),
-				new AccessClaims(subject, customerId, roles, plan, sessionId, tokenId, issuedAt, expiresAt, kind));
+				new AccessClaims(subject, customerId, roles, plan, sessionId, tokenId, stamp, expiresAt, kind));
 	}
 
 	/**
@@ -164,6 +172,7 @@ public class AccessTokens {
 		var roles = set.getStringListClaim("roles");
 		var customerId = set.getStringClaim("cid");
 		var session = set.getStringClaim("sid");
+		var stamp = set.getLongClaim(STAMP);
 		if (!settings.issuer().equals(set.getIssuer()) || set.getAudience() == null
 				|| !set.getAudience().contains(settings.audience()) || issuedAt == null || expiresAt == null
 				|| subject == null || subject.isBlank() || tokenId == null || roles == null
@@ -176,8 +185,8 @@ public class AccessTokens {
 			return Optional.empty();
 		}
 		return Optional.of(new AccessClaims(subject, customerId, roles, set.getStringClaim("plan"),
-				session == null ? null : UUID.fromString(session), tokenId, issuedAt.toInstant(), expiresAt.toInstant(),
-				kind));
+				session == null ? null : UUID.fromString(session), tokenId,
+				stamp == null ? issuedAt.toInstant() : Instant.ofEpochMilli(stamp), expiresAt.toInstant(), kind));
 	}
 
 }

@@ -29,8 +29,7 @@ class AccountRepository {
 	}
 
 	/** An account with what a login is checked against. */
-	record Credentials(Account account, String passwordHash, int failedLogins, @Nullable Instant lockedUntil,
-			@Nullable String totpSecret, @Nullable Long totpLastStep) {
+	record Credentials(Account account, String passwordHash, @Nullable String totpSecret, @Nullable Long totpLastStep) {
 	}
 
 	void insert(Account account, String passwordHash) {
@@ -73,7 +72,11 @@ class AccountRepository {
 			.optional();
 	}
 
-	/** Locks the account's row: attempts on one account are counted one at a time. */
+	Optional<Credentials> credentials(UUID id) {
+		return jdbc.sql(SELECT + "where a.id = :id").param("id", id).query(this::credentialsRow).optional();
+	}
+
+	/** Locks the account's row. */
 	Optional<Credentials> lockCredentials(UUID id) {
 		jdbc.sql("select id from account where id = :id for update").param("id", id).query(UUID.class).optional();
 		return jdbc.sql(SELECT + "where a.id = :id").param("id", id).query(this::credentialsRow).optional();
@@ -111,31 +114,9 @@ class AccountRepository {
 			.single() > 0;
 	}
 
-	void recordFailure(UUID id, int failedLogins, @Nullable Instant lockedUntil) {
-		jdbc.sql("update account set failed_logins = :failed, locked_until = :until where id = :id")
-			.param("failed", failedLogins)
-			.param("until", Timestamps.sql(lockedUntil))
-			.param("id", id)
-			.update();
-	}
-
-	/**
-	 * Forgets the failures counted up to and including a successful attempt, which saw
-	 * {@code upTo} of them; failures of attempts reserved since stay counted, and so does
-	 * the lock they set.
-	 */
-	void clearFailures(UUID id, int upTo) {
-		jdbc.sql("""
-				update account
-				   set failed_logins = case when failed_logins > :upTo then failed_logins - :upTo else 0 end,
-				       locked_until = case when failed_logins > :upTo then locked_until else null end
-				 where id = :id and failed_logins > 0""").param("upTo", upTo).param("id", id).update();
-	}
-
 	void setPassword(UUID id, String hash, boolean mustChange, Instant at) {
 		jdbc.sql("""
-				update account set password_hash = :hash, must_change_password = :mustChange,
-				    failed_logins = 0, locked_until = null, updated_at = :at
+				update account set password_hash = :hash, must_change_password = :mustChange, updated_at = :at
 				where id = :id""")
 			.param("hash", hash)
 			.param("mustChange", mustChange)
@@ -309,8 +290,7 @@ class AccountRepository {
 	private Credentials credentialsRow(ResultSet rs, int n) throws SQLException {
 		long step = rs.getLong("totp_last_step");
 		Long lastStep = rs.wasNull() ? null : step;
-		return new Credentials(account(rs, n), rs.getString("password_hash"), rs.getInt("failed_logins"),
-				Timestamps.read(rs, "locked_until"), rs.getString("totp_secret"), lastStep);
+		return new Credentials(account(rs, n), rs.getString("password_hash"), rs.getString("totp_secret"), lastStep);
 	}
 
 }

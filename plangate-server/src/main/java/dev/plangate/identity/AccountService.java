@@ -63,6 +63,8 @@ public class AccountService implements DisposableBean {
 
 	private final AuthThrottle throttle;
 
+	private final LoginLockouts lockouts;
+
 	private final ApplicationEventPublisher events;
 
 	private final AuditLog auditLog;
@@ -86,7 +88,8 @@ public class AccountService implements DisposableBean {
 
 	AccountService(AccountRepository accounts, CustomerService customers, SessionService sessions,
 			TokenRevocations revocations, PasswordHasher hasher, AccountMails mails, AuthThrottle throttle,
-			ApplicationEventPublisher events, AuditLog auditLog, TransactionTemplate transactions, Clock clock,
+			LoginLockouts lockouts, ApplicationEventPublisher events, AuditLog auditLog,
+			TransactionTemplate transactions, Clock clock,
 			@Value("${plangate.accounts.verified-email-required-for:two_factor,api_keys,organizations}") Set<String> verifiedEmailRequiredFor) {
 		this.accounts = accounts;
 		this.customers = customers;
@@ -95,6 +98,7 @@ public class AccountService implements DisposableBean {
 		this.hasher = hasher;
 		this.mails = mails;
 		this.throttle = throttle;
+		this.lockouts = lockouts;
 		this.events = events;
 		this.auditLog = auditLog;
 		this.transactions = transactions;
@@ -275,6 +279,7 @@ public class AccountService implements DisposableBean {
 		}
 		PasswordPolicy.check("password", password, account.email(), account.username());
 		accounts.setPassword(account.id(), hasher.hash(password), false, now);
+		lockouts.forget(LoginLockouts.account(account.id()));
 		accounts.burnTokens(account.id(), AccountTokenPurpose.RESET_PASSWORD, now);
 		endEverySession(account, null, "password_reset");
 		events.publishEvent(new AccountEvents.PasswordReset(account.id()));
@@ -307,6 +312,7 @@ public class AccountService implements DisposableBean {
 		}
 		var now = clock.instant();
 		accounts.setPassword(accountId, hasher.hash(newPassword), false, now);
+		lockouts.forget(LoginLockouts.account(accountId));
 		endEverySession(account, currentSession, "password_changed");
 		auditLog.record("account.password_changed", "account", accountId.toString(), null, null);
 		if (account.email() != null) {

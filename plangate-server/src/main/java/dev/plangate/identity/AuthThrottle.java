@@ -19,7 +19,6 @@ import dev.plangate.enforcement.RateLimit;
 import dev.plangate.enforcement.RateLimitStore;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.PlangateException;
-import dev.plangate.platform.StoredJson;
 
 /**
  * Rate limits on the account flows, by scope: per client IP (configured, the same for
@@ -131,19 +130,6 @@ class AuthThrottle {
 			if (!decision.allowed()) {
 				throw tooMany(decision.retryAfter());
 			}
-		}
-	}
-
-	/**
-	 * Counts a sign-in attempt on a login no account has: the first {@code threshold} go
-	 * through at once, then one each {@code interval}, as an account's lockout allows.
-	 * @throws PlangateException {@code too_many_attempts} with {@code Retry-After}
-	 */
-	void unknownLogin(String login, int threshold, Duration interval) {
-		var decision = store.acquire("auth:unknown-login:" + StoredJson.sha256(login),
-				new RateLimit(threshold, interval.multipliedBy(threshold)), 1, clock.instant());
-		if (!decision.allowed()) {
-			throw tooMany(decision.retryAfter());
 		}
 	}
 

@@ -1,7 +1,6 @@
 package dev.plangate.identity;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -25,11 +23,8 @@ import dev.plangate.subscription.SubscriptionService;
  *
  * <p>
  * Guessing is slowed three ways: per client IP, per account by its plan's
- * {@code login_rate}, and by a lockout. Each attempt on an account is counted as a
- * failure <em>before</em> its password is checked, in one locked step, and forgotten when
- * it succeeds: parallel guesses cannot check more passwords than the threshold allows.
- * From the threshold on, the account is locked for a time that doubles with each further
- * failure, up to a cap; it is never locked for good, and a password reset unlocks it.
+ * {@code login_rate}, and by a lockout ({@link LoginLockouts}), the same for a login no
+ * account has as for an account; a password reset unlocks an account.
  */
 @Service
 public class LoginService {
@@ -50,22 +45,15 @@ public class LoginService {
 
 	private final TwoFactorService twoFactor;
 
+	private final LoginLockouts lockouts;
+
 	private final TransactionTemplate transactions;
 
 	private final Clock clock;
 
-	private final int lockoutThreshold;
-
-	private final Duration lockoutBase;
-
-	private final Duration lockoutMax;
-
 	LoginService(AccountRepository accounts, SessionService sessions, PasswordHasher hasher, AccessTokens tokens,
 			SubscriptionService subscriptions, AuthThrottle throttle, AuditLog auditLog, TwoFactorService twoFactor,
-			TransactionTemplate transactions, Clock clock,
-			@Value("${plangate.accounts.lockout.threshold:5}") int lockoutThreshold,
-			@Value("${plangate.accounts.lockout.base:1m}") Duration lockoutBase,
-			@Value("${plangate.accounts.lockout.max:15m}") Duration lockoutMax) {
+			LoginLockouts lockouts, TransactionTemplate transactions, Clock clock) {
 		this.accounts = accounts;
 		this.sessions = sessions;
 		this.hasher = hasher;
@@ -74,11 +62,9 @@ public class LoginService {
 		this.throttle = throttle;
 		this.auditLog = auditLog;
 		this.twoFactor = twoFactor;
+		this.lockouts = lockouts;
 		this.transactions = transactions;
 		this.clock = clock;
-		this.lockoutThreshold = lockoutThreshold;
-		this.lockoutBase = lockoutBase;
-		this.lockoutMax = lockoutMax;
 	}
 
 	/** What a sign-in or a refresh answers. */
@@ -98,15 +84,18 @@ public class LoginService {
 		var login = rawLogin.strip().toLowerCase(Locale.ROOT);
 		var found = accounts.credentials(login);
 		if (found.isEmpty()) {
-			// counted like the failures of an account, so that a lockout does not tell
-			// which logins have one
-			throttle.unknownLogin(login, lockoutThreshold, lockoutBase);
+			// counted as an account's failures are, so that a lockout does not tell which
+			// logins have one
+			lockouts.reserve(LoginLockouts.unknownLogin(login));
 			hasher.verifyDecoy(password);
 			throw invalidCredentials();
 		}
 		var account = found.get().account();
 		throttle.forAccount(AuthThrottle.Scope.LOGIN, account.customerId());
-		var credentials = reserveAttempt(account);
+		var subject = LoginLockouts.account(account.id());
+		var reserved = transactions.execute(status -> new Reserved(lockouts.reserve(subject),
+				accounts.credentials(account.id()).orElseThrow(LoginService::invalidCredentials)));
+		var credentials = reserved.credentials();
 		if (!hasher.matches(password, credentials.passwordHash())) {
 			throw invalidCredentials();
 		}
@@ -134,7 +123,7 @@ public class LoginService {
 					&& !twoFactor.verifyAtSignIn(account.id(), Objects.requireNonNull(secondFactor))) {
 				throw TwoFactorService.invalidSecondFactor();
 			}
-			accounts.clearFailures(account.id(), credentials.failedLogins() + 1);
+			lockouts.succeeded(subject, reserved.counted());
 			if (current.equals(credentials.passwordHash()) && hasher.needsRehash(current)) {
 				accounts.rehash(account.id(), current, hasher.hash(password));
 			}
@@ -154,40 +143,22 @@ public class LoginService {
 					"This account's password must be changed: sign in again with 'newPassword' too");
 		}
 		PasswordPolicy.check("newPassword", newPassword, account.email(), account.username());
-		if (newPassword.equals(password)) {
+		if (PasswordPolicy.normalize(newPassword).equals(PasswordPolicy.normalize(password))) {
 			throw new PlangateException(ErrorCode.WEAK_PASSWORD, "The new password must differ from the current one",
 					List.of(new FieldError("newPassword", "must differ from the current password")));
 		}
 		var hash = hasher.hash(newPassword);
 		transactions.executeWithoutResult(status -> {
 			accounts.setPassword(account.id(), hash, false, clock.instant());
+			lockouts.forget(LoginLockouts.account(account.id()));
 			auditLog.record("account.password_changed", "account", account.id().toString(), null,
 					Map.of("reason", "required at sign-in"));
 		});
 		return hash;
 	}
 
-	/**
-	 * Counts the attempt as failed until it succeeds; refuses it while the account is
-	 * locked.
-	 */
-	private AccountRepository.Credentials reserveAttempt(Account account) {
-		return transactions.execute(status -> {
-			var credentials = accounts.lockCredentials(account.id()).orElseThrow(LoginService::invalidCredentials);
-			var now = clock.instant();
-			if (credentials.lockedUntil() != null && credentials.lockedUntil().isAfter(now)) {
-				throw AuthThrottle.tooMany(Duration.between(now, credentials.lockedUntil()));
-			}
-			int failed = credentials.failedLogins() + 1;
-			accounts.recordFailure(account.id(), failed, failed >= lockoutThreshold ? now.plus(lockout(failed)) : null);
-			return credentials;
-		});
-	}
-
-	private Duration lockout(int failed) {
-		int doublings = Math.min(failed - lockoutThreshold, 20);
-		var duration = lockoutBase.multipliedBy(1L << doublings);
-		return duration.compareTo(lockoutMax) > 0 ? lockoutMax : duration;
+	/** An attempt counted as failed until it succeeds, and the credentials read since. */
+	private record Reserved(int counted, AccountRepository.Credentials credentials) {
 	}
 
 	/**

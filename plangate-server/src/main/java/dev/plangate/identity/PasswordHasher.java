@@ -6,8 +6,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Argon2id in the PHC string format ({@code $argon2id$v=19$m=…,t=…,p=…$salt$hash}), with
- * parameters at or above OWASP's minimum (m=19 MiB, t=2, p=1). A hash made with weaker
- * parameters than the current ones is replaced at the next successful login.
+ * parameters at or above OWASP's minimum (m=19 MiB, t=2, p=1), of the password in NFKC
+ * ({@link PasswordPolicy#normalize}); such a hash is marked {@value #NORMALIZED}. A hash
+ * without the mark, made before passwords were normalised, is of the password as it was
+ * typed: it is verified with the normalised form, then the typed one. A hash without the
+ * mark or made with weaker parameters than the current ones is replaced at the next
+ * successful login.
  */
 @Component
 class PasswordHasher {
@@ -15,6 +19,9 @@ class PasswordHasher {
 	static final int MIN_MEMORY_KIB = 19 * 1024;
 
 	static final int MIN_ITERATIONS = 2;
+
+	/** The prefix of a hash of the normalised password. */
+	static final String NORMALIZED = "{nfkc}";
 
 	private final Argon2PasswordEncoder encoder;
 
@@ -37,20 +44,24 @@ class PasswordHasher {
 	}
 
 	String hash(String password) {
-		return encoder.encode(password);
+		return NORMALIZED + encoder.encode(PasswordPolicy.normalize(password));
 	}
 
 	boolean matches(String password, String hash) {
-		return encoder.matches(password, hash);
+		var normalized = PasswordPolicy.normalize(password);
+		if (hash.startsWith(NORMALIZED)) {
+			return encoder.matches(normalized, hash.substring(NORMALIZED.length()));
+		}
+		return encoder.matches(normalized, hash) || (!normalized.equals(password) && encoder.matches(password, hash));
 	}
 
 	/** Spends the time of one verification, for a login that names no account. */
 	void verifyDecoy(String password) {
-		encoder.matches(password, decoy);
+		encoder.matches(PasswordPolicy.normalize(password), decoy);
 	}
 
 	boolean needsRehash(String hash) {
-		return encoder.upgradeEncoding(hash);
+		return !hash.startsWith(NORMALIZED) || encoder.upgradeEncoding(hash.substring(NORMALIZED.length()));
 	}
 
 }

@@ -1,8 +1,8 @@
 package dev.plangate.identity;
 
+import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +13,13 @@ import dev.plangate.platform.PlangateException;
 /**
  * What a password must be (OWASP ASVS 5.0, V6.2): 8 to 128 characters of any kind, no
  * composition rules, not the account's own email or username, not one of the passwords
- * tried first by every guesser.
+ * tried first by every guesser ({@link CommonPasswords}), not one or two characters
+ * repeated.
+ *
+ * <p>
+ * A password is checked, hashed and verified in Unicode normalisation form NFKC (NIST SP
+ * 800-63B 5.1.1.2), so that the same password typed composed or decomposed, or with
+ * full-width or other compatibility characters, is the same password.
  */
 final class PasswordPolicy {
 
@@ -21,21 +27,12 @@ final class PasswordPolicy {
 
 	static final int MAX_LENGTH = 128;
 
-	/**
-	 * The most common passwords of public breach corpora, long enough to pass the length
-	 * rule.
-	 */
-	private static final Set<String> COMMON = Set.of("password", "password1", "password12", "password123",
-			"password1234", "12345678", "123456789", "1234567890", "12345678910", "qwertyuiop", "qwerty123",
-			"qwerty1234", "iloveyou", "iloveyou1", "sunshine", "princess", "football", "baseball", "welcome1",
-			"welcome123", "abc12345", "abcd1234", "11111111", "00000000", "88888888", "87654321", "1q2w3e4r",
-			"1q2w3e4r5t", "zaq12wsx", "trustno1", "superman", "starwars", "letmein1", "passw0rd", "p@ssw0rd",
-			"p@ssword", "admin123", "administrator", "changeme", "whatever", "dragon12", "monkey123", "master12",
-			"liverpool", "computer", "internet", "qwertyui", "asdfghjk", "asdfghjkl", "1qaz2wsx", "123qweasd",
-			"q1w2e3r4", "q1w2e3r4t5", "aaaaaaaa", "123123123", "987654321", "michelle", "jennifer", "jordan23",
-			"shadow12", "basketball", "charlie1", "samsung1", "pokemon1", "plangate", "plangate1");
-
 	private PasswordPolicy() {
+	}
+
+	/** The form a password is checked and hashed in: NFKC. */
+	static String normalize(String password) {
+		return Normalizer.normalize(password, Normalizer.Form.NFKC);
 	}
 
 	/**
@@ -49,7 +46,8 @@ final class PasswordPolicy {
 		}
 	}
 
-	private static @Nullable String weakness(String password, @Nullable String email, @Nullable String username) {
+	private static @Nullable String weakness(String raw, @Nullable String email, @Nullable String username) {
+		var password = normalize(raw);
 		int length = password.codePointCount(0, password.length());
 		if (length < MIN_LENGTH) {
 			return "must have at least " + MIN_LENGTH + " characters";
@@ -58,10 +56,11 @@ final class PasswordPolicy {
 			return "must have at most " + MAX_LENGTH + " characters";
 		}
 		var lower = password.toLowerCase(Locale.ROOT);
-		if (COMMON.contains(lower)) {
+		if (CommonPasswords.contains(lower)) {
 			return "is one of the most common passwords";
 		}
-		if (lower.chars().distinct().count() < 3) {
+		// the most guessable of all, whatever the length: one or two characters repeated
+		if (lower.codePoints().distinct().count() < 3) {
 			return "must use more than two different characters";
 		}
 		if (email != null && (lower.equals(email) || lower.equals(email.substring(0, email.indexOf('@'))))) {

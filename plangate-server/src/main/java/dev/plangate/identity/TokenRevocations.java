@@ -29,8 +29,11 @@ import dev.plangate.platform.EventBus;
  * Redis) delays it by the cache's life at most ({@link #CACHE_TTL}).
  *
  * <p>
- * Tokens carry their issue time in whole seconds, so a marker covers every token issued
- * in the second of its time or before.
+ * A marker covers the tokens stamped at or before its time. The stamp is the token's
+ * issue time to the millisecond ({@code iat_ms}); a token issued once a marker is in
+ * force is stamped after it, even in the marker's millisecond, so it escapes it without
+ * its {@code iat} moving into the future. A token without a stamp (issued before tokens
+ * carried one) is ordered by its {@code iat}, whole seconds.
  */
 @Service
 public class TokenRevocations implements DisposableBean {
@@ -73,8 +76,8 @@ public class TokenRevocations implements DisposableBean {
 	}
 
 	/**
-	 * Every token of {@code subject} issued before {@code before} (in its second or
-	 * earlier) stops working, on every node.
+	 * Every token of {@code subject} stamped at or before {@code before} (at the latest
+	 * now) stops working, on every node.
 	 */
 	@Transactional
 	public void revokeSubject(String subject, Instant before) {
@@ -89,21 +92,12 @@ public class TokenRevocations implements DisposableBean {
 
 	/**
 	 * Every token an account holds for acting for an organization (its {@code cid} the
-	 * organization, an {@code org_*} role), issued before now, stops working on every
+	 * organization, an {@code org_*} role), issued until now, stops working on every
 	 * node; the account's other tokens keep working.
 	 */
 	@Transactional
 	public void revokeMembership(String organizationId, String accountId) {
-		var target = membershipTarget(organizationId, accountId);
-		var now = clock.instant();
-		var before = now;
-		// a token issued since an earlier marker of this second was moved into the next
-		// second to escape it: this marker must reach that second to cover it
-		var earlier = repository.revokedBefore(MEMBERSHIP, target, now);
-		if (earlier.isPresent() && !earlier.get().isBefore(now.truncatedTo(ChronoUnit.SECONDS))) {
-			before = nextSecond(earlier.get());
-		}
-		revoke(MEMBERSHIP, target, before);
+		revoke(MEMBERSHIP, membershipTarget(organizationId, accountId), clock.instant());
 	}
 
 	/** Whether a marker covers the token. */
@@ -129,37 +123,33 @@ public class TokenRevocations implements DisposableBean {
 	}
 
 	/**
-	 * The earliest issue time (whole seconds) a new token of {@code subject} needs to
-	 * escape the subject's marker: a token issued in the second of a revocation would be
-	 * covered by it.
+	 * The stamp ({@code iat_ms}) of a token of {@code subject} issued {@code now}: now to
+	 * the millisecond, or the millisecond after a marker of the subject (or, for a token
+	 * acting for an organization, of the membership) at or after it, which would
+	 * otherwise cover it.
 	 */
-	Instant issuedAtFor(String subject, Instant now) {
-		var issuedAt = now.truncatedTo(ChronoUnit.SECONDS);
-		var marker = marker(SUBJECT, subject);
-		if (marker.isPresent() && covers(marker, issuedAt)) {
-			return nextSecond(marker.get());
-		}
-		return issuedAt;
-	}
-
-	/**
-	 * As {@link #issuedAtFor(String, Instant)}, also escaping the membership marker of a
-	 * token for acting for an organization.
-	 */
-	Instant issuedAtFor(String subject, @Nullable String customerId, List<String> roles, Instant now) {
-		var issuedAt = issuedAtFor(subject, now);
+	Instant stampFor(String subject, @Nullable String customerId, List<String> roles, Instant now) {
+		var stamp = after(marker(SUBJECT, subject), now.truncatedTo(ChronoUnit.MILLIS));
 		if (customerId != null && roles.stream().anyMatch(role -> role.startsWith("org_"))) {
-			var marker = marker(MEMBERSHIP, membershipTarget(customerId, subject));
-			if (marker.isPresent() && covers(marker, issuedAt)) {
-				return nextSecond(marker.get());
-			}
+			stamp = after(marker(MEMBERSHIP, membershipTarget(customerId, subject)), stamp);
 		}
-		return issuedAt;
+		return stamp;
 	}
 
-	private void revoke(String kind, String target, Instant before) {
-		var expiresAt = nextSecond(before).plus(settings.longestTokenLife());
+	private static Instant after(Optional<Instant> marker, Instant stamp) {
+		return covers(marker, stamp) ? marker.get().truncatedTo(ChronoUnit.MILLIS).plusMillis(1) : stamp;
+	}
+
+	private void revoke(String kind, String target, Instant at) {
 		var now = clock.instant();
+		var before = at.truncatedTo(ChronoUnit.MILLIS);
+		// a token issued since an earlier marker at or after this time was stamped just
+		// after that marker to escape it: this one must reach that stamp to cover it
+		var earlier = repository.revokedBefore(kind, target, now);
+		if (earlier.isPresent() && !earlier.get().isBefore(before)) {
+			before = earlier.get().plusMillis(1);
+		}
+		var expiresAt = before.plus(settings.longestTokenLife());
 		repository.deleteExpired(now);
 		repository.revoke(kind, target, before, expiresAt);
 		var key = key(kind, target);
@@ -190,13 +180,12 @@ public class TokenRevocations implements DisposableBean {
 		return markers.get(key(kind, target), k -> repository.revokedBefore(kind, target, clock.instant()));
 	}
 
-	private static boolean covers(Optional<Instant> marker, @Nullable Instant issuedAt) {
-		return marker.isPresent() && (issuedAt == null || issuedAt.isBefore(nextSecond(marker.get())));
-	}
-
-	/** The first whole second after the one {@code instant} is in. */
-	private static Instant nextSecond(Instant instant) {
-		return instant.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+	/**
+	 * A token without a stamp has its whole-second {@code iat} here: at or before the
+	 * marker exactly when its second is the marker's or earlier.
+	 */
+	private static boolean covers(Optional<Instant> marker, Instant stamp) {
+		return marker.isPresent() && !stamp.isAfter(marker.get());
 	}
 
 	private static String key(String kind, String target) {

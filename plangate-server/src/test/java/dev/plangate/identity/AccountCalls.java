@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class AccountCalls {
 
-	static final String PASSWORD = "correct horse battery staple";
+	static final String PASSWORD = "violet kestrel lantern";
 
 	private static final Pattern TOKEN = Pattern.compile("token=([A-Za-z0-9_-]+)");
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,9 +18,13 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import com.nimbusds.jwt.SignedJWT;
+
+import dev.plangate.platform.Timestamps;
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
@@ -56,10 +63,24 @@ class AccountTimeTest extends ServerTest {
 		registry.add("plangate.accounts.ip-limits.register", () -> "12/1h");
 		registry.add("plangate.accounts.verified-email-required-for", () -> "api_keys");
 		registry.add("plangate.accounts.mail-limit", () -> "3/1h");
+		// the strictest verifier: a token must be valid the moment it is handed out
+		registry.add("plangate.tokens.clock-skew", () -> "0s");
 	}
 
 	@Autowired
 	private MovableClock clock;
+
+	@Autowired
+	private AccessTokens accessTokens;
+
+	@Autowired
+	private TokenRevocations revocations;
+
+	@Autowired
+	private LoginLockouts lockouts;
+
+	@Autowired
+	private JdbcClient jdbc;
 
 	@BeforeEach
 	void later() {
@@ -124,6 +145,65 @@ class AccountTimeTest extends ServerTest {
 	}
 
 	@Test
+	void aLoginWithoutAnAccountIsLockedOnTheSameScheduleAsAnAccount() {
+		// given
+		var known = AccountCalls.verifiedAccount(anonymous, "schedule");
+		var unknown = TestMail.uniqueAddress("no-account");
+
+		// when
+		var ofKnown = lockoutSchedule(known);
+		var ofUnknown = lockoutSchedule(unknown);
+
+		// then: 5 failures, then locks doubling from 1 minute up to 15, a lock's
+		// remaining time, and after a day without failures 5 failures again
+		var expected = new ArrayList<String>();
+		expected.addAll(Collections.nCopies(5, "invalid_credentials"));
+		expected.add("too_many_attempts 60");
+		for (var lock : List.of(120, 240, 480, 900, 900)) {
+			expected.addAll(List.of("invalid_credentials", "too_many_attempts " + lock));
+		}
+		expected.add("too_many_attempts 450");
+		expected.addAll(Collections.nCopies(5, "invalid_credentials"));
+		expected.add("too_many_attempts 60");
+		assertThat(ofKnown).containsExactlyElementsOf(expected);
+		assertThat(ofUnknown).containsExactlyElementsOf(ofKnown);
+	}
+
+	/**
+	 * Guesses wrong at {@code login} as fast as the lockout lets, moving the clock: what
+	 * each guess got, with its {@code Retry-After}.
+	 */
+	private List<String> lockoutSchedule(String login) {
+		var answers = new ArrayList<String>();
+		Runnable guess = () -> {
+			var answer = AccountCalls.login(anonymous, login, "a wrong guess 123");
+			answers.add(answer.header("Retry-After") == null ? answer.code()
+					: answer.code() + " " + answer.header("Retry-After"));
+		};
+		for (int i = 0; i < 6; i++) {
+			guess.run();
+		}
+		for (int round = 0; round < 5; round++) {
+			var last = answers.get(answers.size() - 1);
+			clock.advance(Duration.ofSeconds(Long.parseLong(last.substring(last.indexOf(' ') + 1))));
+			guess.run();
+			guess.run();
+		}
+		clock.advance(Duration.ofSeconds(450));
+		guess.run();
+		clock.advance(Duration.ofDays(1));
+		lockouts.purgeForgotten();
+		assertThat(jdbc.sql("select count(*) from login_lockout where last_failure_at <= :idle")
+			.param("idle", Timestamps.sql(clock.instant().minus(Duration.ofDays(1))))
+			.query(Long.class)
+			.single()).as("forgotten failures are purged").isZero();
+		for (int i = 0; i < 6; i++) {
+			guess.run();
+		}
+		return answers;
+	}
+
+	@Test
 	void aPasswordResetUnlocksALockedAccount() {
 		// given
 		var email = AccountCalls.verifiedAccount(anonymous, "unlock");
@@ -139,6 +219,49 @@ class AccountTimeTest extends ServerTest {
 		// then
 		assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
 		assertThat(AccountCalls.login(anonymous, email, "a brand new passphrase").status()).isEqualTo(200);
+	}
+
+	@Test
+	void aTokenIssuedRightAfterARevocationIsValidAtOnceWithNoClockSkew() throws Exception {
+		// given: a password reset revokes every token of the account, 400 ms into a
+		// second
+		var email = AccountCalls.verifiedAccount(anonymous, "revoked-then-new");
+		clock.advance(Duration.ofMillis(400));
+		var old = AccountCalls.signIn(anonymous, email);
+		anonymous.post("/v1/auth/password/forgot", Api.json(Map.of("email", email)));
+		var reset = anonymous.post("/v1/auth/password/reset",
+				Api.json(Map.of("token", AccountCalls.tokenOfMail(email, 2), "password", "a brand new passphrase")));
+		assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
+
+		// when: signed in again in the same instant
+		var fresh = AccountCalls.login(anonymous, email, "a brand new passphrase");
+
+		// then
+		assertThat(fresh.status()).as(fresh.toString()).isEqualTo(200);
+		var claims = SignedJWT.parse(fresh.body().get("accessToken").asString()).getJWTClaimsSet();
+		assertThat(claims.getIssueTime().toInstant()).isBeforeOrEqualTo(clock.instant());
+		assertThat(claims.getNotBeforeTime().toInstant()).isBeforeOrEqualTo(clock.instant());
+		assertThat(AccountCalls.as(anonymous, fresh.body()).get("/v1/me/account").status()).isEqualTo(200);
+		assertThat(AccountCalls.as(anonymous, old).get("/v1/me/account").status()).isEqualTo(401);
+	}
+
+	@Test
+	void aRevocationInTheMillisecondOfAnotherCoversTheTokensIssuedBetweenThem() {
+		// given: a token issued right after a revocation, in its millisecond
+		var subject = UUID.randomUUID().toString();
+		var before = accessTokens.issueAccountToken(subject, null, List.of("user"), null, UUID.randomUUID());
+		revocations.revokeSubject(subject, clock.instant());
+		var between = accessTokens.issueAccountToken(subject, null, List.of("user"), null, UUID.randomUUID());
+		assertThat(accessTokens.authenticate(between.token())).isPresent();
+
+		// when: another revocation in that millisecond
+		revocations.revokeSubject(subject, clock.instant());
+		var after = accessTokens.issueAccountToken(subject, null, List.of("user"), null, UUID.randomUUID());
+
+		// then
+		assertThat(accessTokens.authenticate(before.token())).isEmpty();
+		assertThat(accessTokens.authenticate(between.token())).isEmpty();
+		assertThat(accessTokens.authenticate(after.token())).isPresent();
 	}
 
 	@Test

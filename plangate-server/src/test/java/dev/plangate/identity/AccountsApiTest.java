@@ -3,12 +3,14 @@ package dev.plangate.identity;
 import static dev.plangate.identity.AccountCalls.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.text.Normalizer;
 import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 
 import dev.plangate.support.Api;
 import dev.plangate.support.Race;
@@ -18,7 +20,7 @@ import dev.plangate.support.TestMail;
 class AccountsApiTest extends ServerTest {
 
 	@Autowired
-	private AccountRepository accountRepository;
+	private LoginLockouts lockouts;
 
 	@Autowired
 	private JdbcClient jdbc;
@@ -124,6 +126,51 @@ class AccountsApiTest extends ServerTest {
 		}
 		assertThat(AccountCalls.login(anonymous, email, PASSWORD).code()).isEqualTo("invalid_credentials");
 		assertThat(TestMail.messagesTo(email)).isEmpty();
+	}
+
+	@Test
+	void aPasswordTypedComposedOrDecomposedSignsInBothWays() {
+		// given: registered with the decomposed form ("e" then a combining accent)
+		var composed = Normalizer.normalize("Crème brûlée à Zoë", Normalizer.Form.NFC);
+		var decomposed = Normalizer.normalize(composed, Normalizer.Form.NFD);
+		var email = TestMail.uniqueAddress("composed");
+		assertThat(AccountCalls.register(anonymous, email, decomposed).status()).isEqualTo(202);
+
+		// when
+		var asComposed = AccountCalls.login(anonymous, email, composed);
+		var asDecomposed = AccountCalls.login(anonymous, email, decomposed);
+
+		// then
+		assertThat(asComposed.status()).as(asComposed.toString()).isEqualTo(200);
+		assertThat(asDecomposed.status()).as(asDecomposed.toString()).isEqualTo(200);
+	}
+
+	@Test
+	void aHashOfThePasswordAsTypedBeforeNormalisationSignsInAndIsUpgraded() {
+		// given: an account whose hash is of the decomposed form as it was typed
+		var composed = Normalizer.normalize("Crème brûlée à Zoë", Normalizer.Form.NFC);
+		var decomposed = Normalizer.normalize(composed, Normalizer.Form.NFD);
+		var email = TestMail.uniqueAddress("old-hash");
+		assertThat(AccountCalls.register(anonymous, email, PASSWORD).status()).isEqualTo(202);
+		var old = new Argon2PasswordEncoder(16, 32, 1, PasswordHasher.MIN_MEMORY_KIB, PasswordHasher.MIN_ITERATIONS)
+			.encode(decomposed);
+		jdbc.sql("update account set password_hash = :hash where email = :email")
+			.param("hash", old)
+			.param("email", email)
+			.update();
+
+		// when
+		var signedIn = AccountCalls.login(anonymous, email, decomposed);
+
+		// then: the hash is of the normalised form now, so either form signs in
+		assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+		var hash = jdbc.sql("select password_hash from account where email = :email")
+			.param("email", email)
+			.query(String.class)
+			.single();
+		assertThat(hash).startsWith(PasswordHasher.NORMALIZED).isNotEqualTo(old);
+		assertThat(AccountCalls.login(anonymous, email, composed).status()).isEqualTo(200);
+		assertThat(AccountCalls.login(anonymous, email, decomposed).status()).isEqualTo(200);
 	}
 
 	@Test
@@ -412,20 +459,24 @@ class AccountsApiTest extends ServerTest {
 		// meanwhile
 		var email = AccountCalls.verifiedAccount(anonymous, "in-flight");
 		var id = UUID.fromString(AccountCalls.signIn(anonymous, email).path("account").path("id").asString());
+		var subject = LoginLockouts.account(id);
 		var lockedUntil = java.time.Instant.now().plusSeconds(60);
-		jdbc.sql("update account set failed_logins = 7, locked_until = :until where id = :id")
+		jdbc.sql("""
+				update login_lockout set failed_logins = 7, locked_until = :until, last_failure_at = :now
+				 where subject = :subject""")
+			.param("subject", subject)
 			.param("until", dev.plangate.platform.Timestamps.sql(lockedUntil))
-			.param("id", id)
+			.param("now", dev.plangate.platform.Timestamps.sql(java.time.Instant.now()))
 			.update();
 
 		// when
-		accountRepository.clearFailures(id, 3);
-		var afterMine = jdbc.sql("select failed_logins from account where id = :id")
-			.param("id", id)
+		lockouts.succeeded(subject, 3);
+		var afterMine = jdbc.sql("select failed_logins from login_lockout where subject = :subject")
+			.param("subject", subject)
 			.query(Integer.class)
 			.single();
 		var stillLocked = AccountCalls.login(anonymous, email, PASSWORD);
-		accountRepository.clearFailures(id, 4);
+		lockouts.succeeded(subject, 4);
 
 		// then
 		assertThat(afterMine).isEqualTo(4);
