@@ -291,6 +291,37 @@ class AcceptanceTest {
 		}
 
 		@Test
+		void guessesAtALoginWithoutAnAccountAreAnsweredAsGuessesAtAFreeAccount() {
+			// given: a free account (login 10/hour, and the lockout), and a login nobody
+			// has
+			clock.set(Instant.parse("2027-03-16T09:00:00Z"));
+			var email = TestMail.uniqueAddress("ad-guessed");
+			var registered = anonymous.post("/v1/auth/register",
+					Api.json(Map.of("email", email, "password", "a long enough pass phrase")));
+			assertThat(registered.status()).as(registered.toString()).isEqualTo(202);
+			var known = Api.json(Map.of("login", email, "password", "not the pass phrase"));
+			var unknown = Api.json(Map.of("login", TestMail.uniqueAddress("ad-nobody"), "password", "not it either"));
+
+			// when: the same wrong guesses at both, waiting out each refusal's
+			// Retry-After
+			var atKnown = new java.util.ArrayList<String>();
+			var atUnknown = new java.util.ArrayList<String>();
+			for (int i = 1; i <= 16; i++) {
+				var k = anonymous.post("/v1/auth/login", known);
+				var u = anonymous.post("/v1/auth/login", unknown);
+				atKnown.add(k.status() + " " + k.code() + " " + k.header("Retry-After"));
+				atUnknown.add(u.status() + " " + u.code() + " " + u.header("Retry-After"));
+				var wait = k.header("Retry-After");
+				clock.advance(java.time.Duration.ofSeconds(wait == null ? 30 : Long.parseLong(wait)));
+			}
+
+			// then: answer for answer the same, the plan's limit reached on the way
+			assertThat(atUnknown).isEqualTo(atKnown);
+			assertThat(atKnown).anyMatch(answer -> answer.startsWith("429 too_many_attempts"));
+			assertThat(atKnown).anyMatch(answer -> answer.startsWith("401 invalid_credentials"));
+		}
+
+		@Test
 		void eleventhFreeJobInAMonthIsRefusedWithQuotaExceeded() {
 			// given: a free user that created 10 jobs in March
 			clock.set(Instant.parse("2027-03-15T12:00:00Z"));

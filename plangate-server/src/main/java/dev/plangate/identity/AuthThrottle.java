@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,8 @@ import dev.plangate.enforcement.RateLimit;
 import dev.plangate.enforcement.RateLimitStore;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.StoredJson;
+import dev.plangate.subscription.SubscriptionService;
 
 /**
  * Rate limits on the account flows, by scope: per client IP (configured, the same for
@@ -114,6 +117,29 @@ class AuthThrottle {
 		var verdict = enforcement.consume(customerId, feature.get().key(), 1, "auth-" + UUID.randomUUID(), Map.of());
 		if (!verdict.allowed() && ErrorCode.RATE_LIMITED.code().equals(verdict.code())) {
 			throw tooMany(Duration.ofSeconds(verdict.retryAfter() == null ? 1 : verdict.retryAfter()));
+		}
+	}
+
+	/**
+	 * Counts one attempt at a login without an account as one on an account of the
+	 * default plan (where a new account starts), so that the plan's limit does not tell
+	 * which logins have accounts.
+	 */
+	void forUnknownLogin(Scope scope, String login) {
+		var feature = catalog.findFeature(scope.feature()).filter(f -> f.kind() == FeatureKind.RATE);
+		if (feature.isEmpty()) {
+			return;
+		}
+		var value = SubscriptionService.effective(feature.get(), null, catalog.defaultPlan());
+		if (!value.enabled() || value.unlimited()) {
+			return;
+		}
+		var limit = new RateLimit(value.limit() == null ? 0 : value.limit(),
+				Duration.ofSeconds(Objects.requireNonNull(feature.get().windowSeconds())));
+		var decision = store.acquire("auth:" + scope.id() + ":unknown:" + StoredJson.sha256(login), limit, 1,
+				clock.instant());
+		if (!decision.allowed()) {
+			throw tooMany(decision.retryAfter());
 		}
 	}
 

@@ -84,8 +84,10 @@ public class LoginService {
 		var login = rawLogin.strip().toLowerCase(Locale.ROOT);
 		var found = accounts.credentials(login);
 		if (found.isEmpty()) {
-			// counted as an account's failures are, so that a lockout does not tell which
-			// logins have one
+			// counted as an account's attempts and failures are, so that neither the
+			// plan's
+			// limit nor a lockout tells which logins have one
+			throttle.forUnknownLogin(AuthThrottle.Scope.LOGIN, login);
 			lockouts.reserve(LoginLockouts.unknownLogin(login));
 			hasher.verifyDecoy(password);
 			throw invalidCredentials();
