@@ -101,7 +101,7 @@ class EmbeddedModeTest {
 		var args = new ArrayList<>(List.of("--server.port=0", "--plangate.data-dir=" + dataDir));
 		if (System.getenv("PLANGATE_DB_URL") != null) {
 			args.add("--spring.datasource.url=jdbc:h2:file:" + dataDir
-					+ "/plangate;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+					+ "/plangate;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
 			args.add("--spring.datasource.username=");
 			args.add("--spring.datasource.password=");
 		}
