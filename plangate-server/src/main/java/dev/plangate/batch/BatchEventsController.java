@@ -1,6 +1,7 @@
 package dev.plangate.batch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * {@code id}, so a client that reconnects with {@code Last-Event-ID} misses nothing. A
  * client that falls too far behind gets a last event {@code stream.too_slow} (code
  * {@code subscriber_too_slow}, with the {@code lastSeq} to resume after) and the stream
- * ends.
+ * ends. Every stream starts with a comment line ({@code :connected}), sent at once with
+ * the headers.
  */
 @RestController
 @Tag(name = "Batches")
@@ -127,6 +129,14 @@ class BatchEventsController {
 
 	private SseEmitter stream(String customerId, @Nullable UUID batchId, long after) {
 		var emitter = new SseEmitter(STREAM_LIFETIME.toMillis());
+		// the response (its headers) goes out with the first bytes: a comment at once, so
+		// that the client knows it is connected before there is any event to send
+		try {
+			emitter.send(SseEmitter.event().comment("connected"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 		batches.follow(customerId, batchId, after, new BatchEventStream.Sink() {
 			@Override
 			public boolean send(BatchEvent event) {

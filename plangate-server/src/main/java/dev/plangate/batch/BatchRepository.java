@@ -164,6 +164,61 @@ class BatchRepository {
 		return counts;
 	}
 
+	/**
+	 * Processing batches of these customers none of whose operations has begun, the
+	 * latest admitted first: those that can give their slot back.
+	 */
+	List<Batch> notBegun(Collection<String> customerIds, int limit) {
+		if (customerIds.isEmpty()) {
+			return List.of();
+		}
+		return jdbc.sql("""
+				select * from batch b where status = 'processing' and customer_id in (:customers)
+				  and not exists (select 1 from batch_operation o where o.batch_id = b.id
+				                  and (o.status not in ('pending', 'ready') or o.attempts > 0))
+				order by started_at desc, id desc limit :limit""")
+			.param("customers", customerIds)
+			.param("limit", limit)
+			.query(this::batch)
+			.list();
+	}
+
+	/**
+	 * Puts a processing batch none of whose operations has begun back in the queue,
+	 * without waiting for a lock: it and every one of its operations are locked first,
+	 * skipping rows another transaction holds (a worker taking one of them). Answers the
+	 * dispatch rank its first operation had, or nothing (and changes nothing) when any of
+	 * them was held, has begun, or the batch is no longer processing.
+	 */
+	Optional<Long> requeueNotBegun(UUID id, int operationCount) {
+		var batch = jdbc.sql("select id from batch where id = :id and status = 'processing' for update skip locked")
+			.param("id", id)
+			.query(UUID.class)
+			.optional();
+		if (batch.isEmpty()) {
+			return Optional.empty();
+		}
+		record Row(String status, int attempts, long rank) {
+		}
+		var operations = jdbc.sql("""
+				select status, attempts, coalesce(fair_rank, 0) as fair_rank from batch_operation
+				where batch_id = :id for update skip locked""")
+			.param("id", id)
+			.query((rs, n) -> new Row(rs.getString("status"), rs.getInt("attempts"), rs.getLong("fair_rank")))
+			.list();
+		if (operations.isEmpty() || operations.size() != operationCount || operations.stream()
+			.anyMatch(o -> o.attempts() > 0 || !(o.status().equals("pending") || o.status().equals("ready")))) {
+			return Optional.empty();
+		}
+		jdbc.sql("""
+				update batch_operation set status = 'pending', fair_rank = null, available_at = null
+				where batch_id = :id""").param("id", id).update();
+		jdbc.sql("update batch set status = 'queued', started_at = null, deadline_at = null where id = :id")
+			.param("id", id)
+			.update();
+		return operations.stream().map(Row::rank).min(Long::compare);
+	}
+
 	/** Holds a customer's queued batches (not admitted), or lets them go. */
 	int holdQueued(String customerId, boolean held) {
 		return jdbc.sql("update batch set held = :held where customer_id = :customer and status = 'queued'")

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -20,11 +21,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * takes one database lock, so caps hold across nodes.
  *
  * <p>
- * <b>Admission order.</b> A free slot goes to the batch of the highest effective priority
- * level: the plan's priority, plus one for every {@code agingPerLevel} the batch has
- * waited, so a waiting low-tier batch is never starved. Among equal levels it goes to the
- * customer with the fewest batches processing (fairness between customers), then to the
- * batch submitted first.
+ * <b>Admission order.</b> The system's slots are shared fairly: each customer holding a
+ * slot or waiting with a batch that may start has a fair share of them (the cap divided
+ * among those customers, at least one). A customer may hold more only while nobody below
+ * its share waits: a free slot goes first to a customer below its share, and when every
+ * slot is taken, a customer below its share takes one back from a customer above it,
+ * whose latest admitted batch that has not begun any operation returns to the queue. A
+ * batch whose operations have begun keeps its slot; the waiting customer then gets the
+ * next one that frees. Within that, a slot goes to the batch of the highest effective
+ * priority level: the plan's priority, plus one for every {@code agingPerLevel} the batch
+ * has waited, so a waiting low-tier batch is never starved; among equal levels to the
+ * customer with the fewest batches processing, then to the batch submitted first.
  *
  * <p>
  * <b>Dispatch order.</b> Weighted fair queueing per region: an admitted batch's
@@ -83,23 +90,26 @@ class BatchScheduler implements SmartLifecycle {
 			repository.lockAdmission();
 			var processing = new HashMap<>(repository.processingByCustomer());
 			int total = processing.values().stream().mapToInt(Integer::intValue).sum();
-			if (total >= settings.systemConcurrency()) {
-				return 0;
-			}
 			var candidates = new ArrayList<>(repository.queued(settings.systemConcurrency(), 1000));
 			var now = clock.instant();
 			int count = 0;
-			while (total < settings.systemConcurrency()) {
-				var next = candidates.stream()
-					.filter(b -> mayStart(b, processing))
-					.min(admissionOrder(processing, now));
-				if (next.isEmpty()) {
+			while (true) {
+				var startable = candidates.stream().filter(b -> mayStart(b, processing)).toList();
+				if (startable.isEmpty()) {
 					break;
 				}
-				var batch = next.get();
-				candidates.remove(batch);
-				if (start(batch)) {
-					processing.merge(batch.customerId(), 1, Integer::sum);
+				int share = fairShare(processing, startable);
+				var next = startable.stream().min(admissionOrder(processing, share, now)).orElseThrow();
+				if (total >= settings.systemConcurrency()) {
+					// every slot is taken: one below its fair share takes one back
+					if (processing.getOrDefault(next.customerId(), 0) >= share || !takeBackSlot(processing, share)) {
+						break;
+					}
+					total--;
+				}
+				candidates.remove(next);
+				if (start(next)) {
+					processing.merge(next.customerId(), 1, Integer::sum);
 					total++;
 					count++;
 				}
@@ -110,14 +120,61 @@ class BatchScheduler implements SmartLifecycle {
 	}
 
 	/**
+	 * A customer's fair share of the system's slots: an equal part of the cap for each
+	 * customer holding a slot or waiting with a batch that may start, at least one.
+	 */
+	private int fairShare(Map<String, Integer> processing, List<Batch> startable) {
+		var customers = new HashSet<String>();
+		processing.forEach((customer, n) -> {
+			if (n > 0) {
+				customers.add(customer);
+			}
+		});
+		startable.forEach(b -> customers.add(b.customerId()));
+		return Math.max(1, settings.systemConcurrency() / Math.max(1, customers.size()));
+	}
+
+	/**
+	 * Takes a slot back from a customer holding more than its fair share: the latest
+	 * admitted of its batches none of whose operations has begun goes back to the queue
+	 * (it keeps its place: its submission time). The customer furthest over its share
+	 * gives first. False when no such batch can give its slot back now.
+	 */
+	private boolean takeBackSlot(Map<String, Integer> processing, int share) {
+		var over = processing.entrySet().stream().filter(e -> e.getValue() > share).map(Map.Entry::getKey).toList();
+		var givers = new ArrayList<>(repository.notBegun(over, 50));
+		// stable: the latest admitted first within a customer
+		givers.sort(Comparator.comparingInt((Batch b) -> -processing.getOrDefault(b.customerId(), 0)));
+		for (var batch : givers) {
+			var firstRank = repository.requeueNotBegun(batch.id(), batch.operationCount());
+			if (firstRank.isEmpty()) {
+				continue;
+			}
+			// the customer's virtual time goes back to before this batch when it was the
+			// last one tagged, so that the work it did not get is not counted against it
+			long step = TAG_STEP / (1 + batch.priority());
+			long lastRank = firstRank.get() + step * (batch.operationCount() - 1);
+			if (repository.lastTag(batch.region(), batch.customerId()) == lastRank) {
+				repository.setLastTag(batch.region(), batch.customerId(), firstRank.get() - step);
+			}
+			lifecycle.event(batch, "batch.queued", Map.of("operations", batch.operationCount(), "region",
+					batch.region(), "priority", batch.priority(), "reason", "fair_share"));
+			processing.merge(batch.customerId(), -1, Integer::sum);
+			return true;
+		}
+		return false;
+	}
+
+	/**
 	 * A queued batch's place in the admission order (1: next), as things stand: batches
 	 * whose customers are at their cap wait behind all others.
 	 */
 	int position(Batch batch) {
 		var processing = repository.processingByCustomer();
 		var now = clock.instant();
-		var order = admissionOrder(processing, now);
 		var queued = repository.queued(settings.systemConcurrency(), 1000);
+		var startable = queued.stream().filter(b -> mayStart(b, processing)).toList();
+		var order = admissionOrder(processing, fairShare(processing, startable), now);
 		var ahead = queued.stream()
 			.filter(b -> !b.id().equals(batch.id()))
 			.filter(b -> mayStart(b, processing) && (!mayStart(batch, processing) || order.compare(b, batch) < 0))
@@ -129,8 +186,13 @@ class BatchScheduler implements SmartLifecycle {
 		return batch.maxConcurrent() == null || processing.getOrDefault(batch.customerId(), 0) < batch.maxConcurrent();
 	}
 
-	private Comparator<Batch> admissionOrder(Map<String, Integer> processing, Instant now) {
-		return Comparator.comparingLong((Batch b) -> -effectiveLevel(b, now))
+	/**
+	 * Customers below their fair share of the slots first, then the highest effective
+	 * level, the customer with the fewest batches processing, the batch submitted first.
+	 */
+	private Comparator<Batch> admissionOrder(Map<String, Integer> processing, int share, Instant now) {
+		return Comparator.comparing((Batch b) -> processing.getOrDefault(b.customerId(), 0) >= share)
+			.thenComparingLong(b -> -effectiveLevel(b, now))
 			.thenComparingInt(b -> processing.getOrDefault(b.customerId(), 0))
 			.thenComparing(Batch::submittedAt)
 			.thenComparing(Batch::id);

@@ -12,6 +12,7 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.ProblemResponses;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,7 +41,12 @@ class SecurityConfiguration {
 			.addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
 			.addFilterBefore(new AccessTokenAuthenticationFilter(tokens), AnonymousAuthenticationFilter.class)
 			.addFilterBefore(new PersonalApiKeyAuthenticationFilter(personalKeys), AnonymousAuthenticationFilter.class)
-			.authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/v1/plans", "/v1/plans/*")
+			// an async dispatch (a live stream ending) and an error dispatch continue a
+			// request whose caller was authorized when it came in: checking them again,
+			// without the credential, would refuse a response already under way
+			.authorizeHttpRequests(auth -> auth.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/v1/plans", "/v1/plans/*")
 				.permitAll()
 				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 				.permitAll()
