@@ -52,7 +52,7 @@ class BadInputFuzzTest extends ServerTest {
 
 	private static final long SEED = 0x5EED_2026_1203L;
 
-	private static final int CASES_PER_OPERATION = 14;
+	private static final int CASES_PER_OPERATION = 12;
 
 	private static final Pattern CLASS_NAMES = Pattern
 		.compile("dev\\.plangate\\.|tools\\.jackson|com\\.fasterxml|java\\.lang|org\\.springframework|org\\.apache");
