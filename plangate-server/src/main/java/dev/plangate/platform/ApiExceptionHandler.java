@@ -1,7 +1,13 @@
 package dev.plangate.platform;
 
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.temporal.Temporal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,6 +33,7 @@ import jakarta.validation.ConstraintViolationException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -39,6 +46,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	/** A qualified Java type name, as Jackson quotes them in its messages. */
+	private static final Pattern CLASS_NAME = Pattern.compile("`?\\b(?:[a-z_][\\w]*\\.)+[A-Za-z_][\\w$]*`?");
 
 	@ExceptionHandler(PlangateException.class)
 	ResponseEntity<Object> plangate(PlangateException ex, WebRequest request) {
@@ -159,29 +169,29 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (type == String.class || type == Character.class || type == char.class || type.isEnum()) {
 			return "a string";
 		}
-		if (type == java.util.UUID.class) {
+		if (type == UUID.class) {
 			return "a string holding a UUID";
 		}
-		if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+		if (Temporal.class.isAssignableFrom(type)) {
 			return "a string holding an ISO 8601 time";
 		}
-		if (type == java.time.Duration.class) {
+		if (type == Duration.class) {
 			return "a string holding an ISO 8601 duration";
 		}
 		if (type == Boolean.class || type == boolean.class) {
 			return "true or false";
 		}
 		if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-				|| type == Short.class || type == short.class || type == java.math.BigInteger.class) {
+				|| type == Short.class || type == short.class || type == BigInteger.class) {
 			return "a whole number";
 		}
 		if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
 			return "a number";
 		}
-		if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+		if (type.isArray() || Collection.class.isAssignableFrom(type)) {
 			return "an array";
 		}
-		if (type == Object.class || tools.jackson.databind.JsonNode.class.isAssignableFrom(type)) {
+		if (type == Object.class || JsonNode.class.isAssignableFrom(type)) {
 			return "a JSON value";
 		}
 		return "an object";
@@ -191,9 +201,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	private static String withoutClassNames(String message) {
 		return CLASS_NAME.matcher(message).replaceAll("value");
 	}
-
-	private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern
-		.compile("`?\\b(?:[a-z_][\\w]*\\.)+[A-Za-z_][\\w$]*`?");
 
 	@Override
 	protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,

@@ -19,6 +19,7 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 
@@ -89,8 +90,7 @@ class OpenApiConfiguration {
 		};
 	}
 
-	private static void addIfAbsent(io.swagger.v3.oas.models.responses.ApiResponses responses, String status,
-			String description) {
+	private static void addIfAbsent(ApiResponses responses, String status, String description) {
 		if (responses != null && !responses.containsKey(status)) {
 			Schema<?> problem = new Schema<>().$ref("#/components/schemas/" + PROBLEM);
 			responses.addApiResponse(status, new ApiResponse().description(description)
