@@ -1,13 +1,20 @@
 package dev.plangate.platform;
 
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.temporal.Temporal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -19,12 +26,15 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import jakarta.validation.ConstraintViolationException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
@@ -36,6 +46,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	/** A qualified Java type name, as Jackson quotes them in its messages. */
+	private static final Pattern CLASS_NAME = Pattern.compile("`?\\b(?:[a-z_][\\w]*\\.)+[A-Za-z_][\\w$]*`?");
 
 	@ExceptionHandler(PlangateException.class)
 	ResponseEntity<Object> plangate(PlangateException ex, WebRequest request) {
@@ -62,6 +75,23 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				request);
 	}
 
+	/**
+	 * No operation takes a multipart body; one that is not even well-formed (no boundary)
+	 * fails before any handler is chosen.
+	 */
+	@ExceptionHandler(MultipartException.class)
+	ResponseEntity<Object> multipart(MultipartException ex, WebRequest request) {
+		return respond(Problems.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+				"No operation takes a multipart body; send application/json", List.of()), request);
+	}
+
+	/** A media-type header that does not parse, met while choosing a converter. */
+	@ExceptionHandler(InvalidMediaTypeException.class)
+	ResponseEntity<Object> invalidMediaType(InvalidMediaTypeException ex, WebRequest request) {
+		return respond(Problems.of(ErrorCode.INVALID_REQUEST, "A media type in the request does not parse", List.of()),
+				request);
+	}
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
 		log.error("Unexpected failure on {}", describe(request), ex);
@@ -85,6 +115,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				break;
 			}
 		}
+		if (cause instanceof TextModule.RefusedCharacterException refused) {
+			String field = path(refused, refused.where());
+			return respond(Problems.of(ErrorCode.INVALID_REQUEST, "Invalid field '" + field + "'",
+					List.of(new FieldError(field, refused.reason()))), request);
+		}
 		if (cause instanceof UnrecognizedPropertyException unknown) {
 			var field = new FieldError(path(unknown), "unknown field");
 			return respond(
@@ -95,14 +130,76 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (cause instanceof JacksonException json
 				&& (!(cause instanceof StreamReadException) || cause instanceof InputCoercionException)
 				&& !json.getPath().isEmpty()) {
-			var field = new FieldError(path(json),
-					cause instanceof InputCoercionException ? "is out of range" : "has the wrong type or format");
+			var field = new FieldError(path(json), cause instanceof InputCoercionException ? "is out of range"
+					: "has the wrong type or format" + expected(json));
 			return respond(Problems.of(ErrorCode.INVALID_REQUEST,
 					"Field '" + path(json) + "' has the wrong type or format", List.of(field)), request);
 		}
-		String detail = cause instanceof JacksonException json ? json.getOriginalMessage() : "Request body is missing";
-		return respond(Problems.of(ErrorCode.MALFORMED_JSON, "Malformed JSON: " + firstLine(detail), List.of()),
-				request);
+		String detail = cause instanceof JacksonException json ? describe(json) : "Request body is missing";
+		return respond(Problems.of(ErrorCode.MALFORMED_JSON, "Malformed JSON: " + detail, List.of()), request);
+	}
+
+	/**
+	 * What is wrong with a body that is not JSON or not the JSON asked for, in the
+	 * caller's terms: what was expected and where, never the server's class names.
+	 */
+	private static String describe(JacksonException json) {
+		String what;
+		if (json instanceof StreamReadException && !(json instanceof MismatchedInputException)) {
+			what = withoutClassNames(firstLine(String.valueOf(json.getOriginalMessage())));
+		}
+		else if (json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+			what = "the body must be " + shape(mismatch.getTargetType());
+		}
+		else {
+			what = "the body is not the JSON this operation takes";
+		}
+		var at = json.getLocation();
+		return at != null && at.getLineNr() > 0
+				? what + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : what;
+	}
+
+	/** ": expected a string", say, when Jackson knows the type the field wanted. */
+	private static String expected(JacksonException json) {
+		return json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+				? ": expected " + shape(mismatch.getTargetType()) : "";
+	}
+
+	private static String shape(Class<?> type) {
+		if (type == String.class || type == Character.class || type == char.class || type.isEnum()) {
+			return "a string";
+		}
+		if (type == UUID.class) {
+			return "a string holding a UUID";
+		}
+		if (Temporal.class.isAssignableFrom(type)) {
+			return "a string holding an ISO 8601 time";
+		}
+		if (type == Duration.class) {
+			return "a string holding an ISO 8601 duration";
+		}
+		if (type == Boolean.class || type == boolean.class) {
+			return "true or false";
+		}
+		if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+				|| type == Short.class || type == short.class || type == BigInteger.class) {
+			return "a whole number";
+		}
+		if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+			return "a number";
+		}
+		if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+			return "an array";
+		}
+		if (type == Object.class || JsonNode.class.isAssignableFrom(type)) {
+			return "a JSON value";
+		}
+		return "an object";
+	}
+
+	/** Jackson quotes types in its messages; the caller gets none of Plangate's. */
+	private static String withoutClassNames(String message) {
+		return CLASS_NAME.matcher(message).replaceAll("value");
 	}
 
 	@Override
@@ -185,6 +282,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			Problems.at(problem, servlet.getRequest().getRequestURI());
 		}
 		return problem;
+	}
+
+	private static String path(JacksonException ex, String below) {
+		String path = path(ex);
+		return path.equals("(body)") ? (below.isEmpty() ? path : below.substring(below.startsWith(".") ? 1 : 0))
+				: path + below;
 	}
 
 	private static String path(JacksonException ex) {

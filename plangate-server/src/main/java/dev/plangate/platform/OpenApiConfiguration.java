@@ -3,10 +3,23 @@ package dev.plangate.platform;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.util.List;
+
+import org.springdoc.core.customizers.OpenApiCustomizer;
+
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 
@@ -15,6 +28,8 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 class OpenApiConfiguration {
 
 	static final String SERVER_KEY = "serverKey";
+
+	static final String PROBLEM = "Problem";
 
 	@Bean
 	OpenAPI plangateOpenApi() {
@@ -35,6 +50,55 @@ class OpenApiConfiguration {
 						.bearerFormat("pg_sk_…")
 						.description("A server API key")))
 			.addSecurityItem(new SecurityRequirement().addList(SERVER_KEY));
+	}
+
+	/**
+	 * The refusals every operation may answer, so that generated clients know their
+	 * shape: 400 for bad input wherever a request carries any, 415 wherever it carries a
+	 * body.
+	 */
+	@Bean
+	OpenApiCustomizer badInputAnswers() {
+		return openApi -> {
+			var field = new ObjectSchema().addProperty("field", new StringSchema())
+				.addProperty("message", new StringSchema());
+			openApi.getComponents()
+				.addSchemas(PROBLEM,
+						new ObjectSchema().description("RFC 9457 problem details with Plangate's stable `code`")
+							.addProperty("type", new StringSchema().format("uri"))
+							.addProperty("title", new StringSchema())
+							.addProperty("status", new IntegerSchema())
+							.addProperty("detail", new StringSchema())
+							.addProperty("instance", new StringSchema().format("uri-reference"))
+							.addProperty("code", new StringSchema())
+							.addProperty("errors", new ArraySchema().items(field))
+							.required(List.of("type", "title", "status", "code")));
+			if (openApi.getPaths() == null) {
+				return;
+			}
+			openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+				boolean body = operation.getRequestBody() != null;
+				boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
+				if (body || parameters) {
+					addIfAbsent(operation.getResponses(), "400",
+							"Bad input (`invalid_request`, `malformed_json`): "
+									+ "a malformed or wrongly typed body, an invalid parameter, a control character, "
+									+ "percent-encoding that is not UTF-8; `errors` names each bad field");
+				}
+				if (body) {
+					addIfAbsent(operation.getResponses(), "415",
+							"The body is not `application/json` (`unsupported_media_type`)");
+				}
+			}));
+		};
+	}
+
+	private static void addIfAbsent(ApiResponses responses, String status, String description) {
+		if (responses != null && !responses.containsKey(status)) {
+			Schema<?> problem = new Schema<>().$ref("#/components/schemas/" + PROBLEM);
+			responses.addApiResponse(status, new ApiResponse().description(description)
+				.content(new Content().addMediaType("application/problem+json", new MediaType().schema(problem))));
+		}
 	}
 
 }

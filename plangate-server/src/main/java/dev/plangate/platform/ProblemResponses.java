@@ -20,7 +20,13 @@ public final class ProblemResponses {
 
 	public static void write(HttpServletRequest request, HttpServletResponse response, JsonMapper json, ErrorCode code,
 			String detail) throws IOException {
-		var problem = Problems.at(Problems.of(code, detail, List.of()), request.getRequestURI());
+		write(request, response, json, code, detail, List.of());
+	}
+
+	/** A problem naming the bad fields. */
+	public static void write(HttpServletRequest request, HttpServletResponse response, JsonMapper json, ErrorCode code,
+			String detail, List<FieldError> errors) throws IOException {
+		var problem = Problems.at(Problems.of(code, detail, errors), request.getRequestURI());
 		SecurityHeadersFilter.write(request, response);
 		response.setStatus(code.status().value());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

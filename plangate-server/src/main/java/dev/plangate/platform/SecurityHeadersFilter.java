@@ -2,6 +2,7 @@ package dev.plangate.platform;
 
 import java.io.IOException;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -39,13 +40,17 @@ class SecurityHeadersFilter extends OncePerRequestFilter {
 		return false;
 	}
 
+	/** A request line the container could not parse has no URI. */
+	private static boolean isSwaggerUi(@Nullable String uri) {
+		return uri != null && uri.startsWith("/swagger-ui");
+	}
+
 	static void write(HttpServletRequest request, HttpServletResponse response) {
 		response.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 		response.setHeader("X-Content-Type-Options", "nosniff");
 		response.setHeader("X-Frame-Options", "DENY");
 		response.setHeader("Referrer-Policy", "no-referrer");
-		response.setHeader("Content-Security-Policy",
-				request.getRequestURI().startsWith("/swagger-ui") ? UI_POLICY : API_POLICY);
+		response.setHeader("Content-Security-Policy", isSwaggerUi(request.getRequestURI()) ? UI_POLICY : API_POLICY);
 	}
 
 }

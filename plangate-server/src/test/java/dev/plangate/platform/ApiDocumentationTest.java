@@ -111,6 +111,31 @@ class ApiDocumentationTest extends ServerTest {
 	}
 
 	@Test
+	void everyOperationTakingInputDocumentsItsBadInputAnswers() {
+		// given
+		var docs = anonymous.get("/v3/api-docs").body();
+
+		// when
+		var undocumented = new ArrayList<String>();
+		docs.path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
+			var spec = operation.getValue();
+			var responses = spec.path("responses");
+			String name = operation.getKey().toUpperCase() + " " + path.getKey();
+			if ((spec.has("requestBody") || !spec.path("parameters").isEmpty())
+					&& !responses.path("400").path("content").has("application/problem+json")) {
+				undocumented.add(name + " 400");
+			}
+			if (spec.has("requestBody") && !responses.path("415").path("content").has("application/problem+json")) {
+				undocumented.add(name + " 415");
+			}
+		}));
+
+		// then
+		assertThat(undocumented).as("operations without their bad-input answers").isEmpty();
+		assertThat(docs.path("components").path("schemas").path("Problem").path("properties").has("code")).isTrue();
+	}
+
+	@Test
 	void swaggerUiIsServedAsHtmlWithAPolicyAllowingItsOwnScripts() {
 		// when
 		var response = anonymous.get("/swagger-ui/index.html");
