@@ -55,7 +55,7 @@ class GrantsApiFailureTest extends ServerTest {
 	private JsonNode grants(String customer) {
 		var response = api.get(grantsPath(customer));
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
-		return response.body();
+		return response.body().path("data");
 	}
 
 	/** The customer's audit events about grants, newest first. */

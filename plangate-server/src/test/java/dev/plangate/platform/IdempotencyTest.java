@@ -20,6 +20,7 @@ class IdempotencyTest extends ServerTest {
 	private long planChanges(String customer) {
 		return api.get("/v1/customers/" + customer + "/subscription/history")
 			.body()
+			.path("data")
 			.valueStream()
 			.filter(c -> c.path("action").asString().equals("plan_changed"))
 			.count();
