@@ -165,7 +165,7 @@ class BatchRaceTest extends BatchTestSupport {
 			while (following.get() || !ended) {
 				var page = api.get(eventsPath(submitted) + "&limit=1000&after=" + last);
 				assertThat(page.status()).as(page.toString()).isEqualTo(200);
-				for (var event : page.body()) {
+				for (var event : page.body().path("data")) {
 					last = event.path("seq").asLong();
 					followed.add(last);
 					ended = ended || event.path("type").asString().equals("batch.completed");
