@@ -73,6 +73,8 @@ public final class EmbeddedDatabaseCompaction implements AutoCloseable {
 
 	private volatile boolean applies = true;
 
+	private volatile @Nullable MVStore store;
+
 	public EmbeddedDatabaseCompaction(DataSource dataSource) {
 		this.dataSource = dataSource;
 	}
@@ -88,27 +90,40 @@ public final class EmbeddedDatabaseCompaction implements AutoCloseable {
 		if (!applies) {
 			return;
 		}
-		MVStore store = null;
-		try (Connection connection = dataSource.getConnection()) {
-			store = fileStore(connection);
-			if (store == null) {
-				applies = false;
-				runner.shutdown();
-				return;
+		MVStore current = store;
+		try {
+			if (current == null || current.isClosed()) {
+				current = openStore();
+				if (current == null) {
+					return;
+				}
 			}
-			if (store.isClosed()) {
-				return;
-			}
-			store.sync();
-			store.setRetentionTime((int) RETENTION.toMillis());
-			store.compact(TARGET_FILL_RATE, WORK_PER_RUN);
-			if (store.getFileStore() instanceof RandomAccessStore file) {
-				file.compactMoveChunks(TARGET_FILL_RATE, WORK_PER_RUN, store);
+			current.sync();
+			current.setRetentionTime((int) RETENTION.toMillis());
+			current.compact(TARGET_FILL_RATE, WORK_PER_RUN);
+			if (current.getFileStore() instanceof RandomAccessStore file) {
+				file.compactMoveChunks(TARGET_FILL_RATE, WORK_PER_RUN, current);
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
 			log.warn("Compacting the embedded database failed: {}", ex.toString());
-			restoreRetention(store);
+			restoreRetention(current);
+		}
+	}
+
+	/**
+	 * Finds the store once and keeps it, so that syncing needs no connection from a pool
+	 * that may be busy; stops for good when the database is not an H2 file.
+	 */
+	private @Nullable MVStore openStore() throws SQLException {
+		try (Connection connection = dataSource.getConnection()) {
+			MVStore found = fileStore(connection);
+			if (found == null) {
+				applies = false;
+				runner.shutdown();
+			}
+			store = found;
+			return found;
 		}
 	}
 
@@ -117,16 +132,7 @@ public final class EmbeddedDatabaseCompaction implements AutoCloseable {
 	public void close() throws InterruptedException {
 		runner.shutdownNow();
 		runner.awaitTermination(10, TimeUnit.SECONDS);
-		if (!applies) {
-			return;
-		}
-		try (Connection connection = dataSource.getConnection()) {
-			restoreRetention(fileStore(connection));
-		}
-		catch (SQLException | RuntimeException ex) {
-			// closing: the retention is not stored in the file, the next open starts with
-			// H2's
-		}
+		restoreRetention(store);
 	}
 
 	private static void restoreRetention(@Nullable MVStore store) {
