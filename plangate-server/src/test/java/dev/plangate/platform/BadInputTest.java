@@ -137,7 +137,8 @@ class BadInputTest extends ServerTest {
 		assertThat(overrideValue.body().path("errors").get(0).path("field").asString()).isEqualTo("value.note");
 		assertProblem(batch, 400, "invalid_request");
 		assertThat(batch.body().path("errors").get(0).path("field").asString()).isEqualTo("operations[0].payload.k");
-		assertThat(api.get("/v1/customers/" + customer + "/overrides").body().size()).as("no override").isZero();
+		assertThat(api.get("/v1/customers/" + customer + "/overrides").body().path("data").size()).as("no override")
+			.isZero();
 	}
 
 	@Test
@@ -192,14 +193,14 @@ class BadInputTest extends ServerTest {
 	@Test
 	void unacceptableAcceptIsRefusedBeforeAnythingIsDone() {
 		// given
-		int before = api.get("/v1/api-keys").body().size();
+		int before = api.get("/v1/api-keys").body().path("data").size();
 
 		// when
 		var response = api.send("POST", "/v1/api-keys", "{\"name\":\"csv\"}", Map.of("Accept", "text/csv"));
 
 		// then
 		assertProblem(response, 406, "not_acceptable");
-		assertThat(api.get("/v1/api-keys").body().size()).as("no key created").isEqualTo(before);
+		assertThat(api.get("/v1/api-keys").body().path("data").size()).as("no key created").isEqualTo(before);
 	}
 
 	@Test
