@@ -125,10 +125,12 @@ public class LoginService {
 					&& !twoFactor.verifyAtSignIn(account.id(), Objects.requireNonNull(secondFactor))) {
 				throw TwoFactorService.invalidSecondFactor();
 			}
-			lockouts.succeeded(subject, reserved.counted());
+			// the account's row before its lockout's, in the order a password change or
+			// reset takes them, so that the two cannot deadlock
 			if (current.equals(credentials.passwordHash()) && hasher.needsRehash(current)) {
 				accounts.rehash(account.id(), current, hasher.hash(password));
 			}
+			lockouts.succeeded(subject, reserved.counted());
 			var signedIn = account.mustChangePassword() ? accounts.find(account.id()).orElseThrow() : account;
 			return signedIn(signedIn, sessions.start(signedIn, device));
 		});
