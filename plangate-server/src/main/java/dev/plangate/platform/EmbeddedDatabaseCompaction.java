@@ -109,6 +109,12 @@ public final class EmbeddedDatabaseCompaction implements AutoCloseable {
 			log.warn("Compacting the embedded database failed: {}", ex.toString());
 			restoreRetention(current);
 		}
+		catch (Error error) {
+			// the executor runs no further task after this: the short retention is safe
+			// only while the file is synced every second
+			restoreRetention(current);
+			throw error;
+		}
 	}
 
 	/**
