@@ -76,8 +76,9 @@ public class TokenRevocations implements DisposableBean {
 	}
 
 	/**
-	 * Every token of {@code subject} stamped at or before {@code before} (at the latest
-	 * now) stops working, on every node.
+	 * Every token of {@code subject} stamped at or before {@code before} stops working,
+	 * on every node. Callers pass the present: a time ahead would also revoke tokens
+	 * issued until then.
 	 */
 	@Transactional
 	public void revokeSubject(String subject, Instant before) {
