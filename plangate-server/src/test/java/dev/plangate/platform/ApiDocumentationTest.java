@@ -3,15 +3,15 @@ package dev.plangate.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
+
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -461,23 +461,9 @@ class ApiDocumentationTest extends ServerTest {
 	 */
 	private Api.Response raw(String method, String path, String contentType, BodyPublisher body,
 			Map<String, String> headers) {
-		var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.method(method, body)
-			.header("Content-Type", contentType)
-			.header("Authorization", "Bearer " + apiKeys.create("raw client").secret());
-		headers.forEach(request::header);
-		var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		try {
-			var response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			return new Api.Response(response.statusCode(), response.body(), response.headers().map());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(method + " " + path + " failed", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		var all = new LinkedHashMap<String, String>(headers);
+		all.put("Content-Type", contentType);
+		return api.withKey(apiKeys.create("raw client").secret()).sendRaw(method, path, body, all);
 	}
 
 	private static String abbreviated(Api.Response response) {

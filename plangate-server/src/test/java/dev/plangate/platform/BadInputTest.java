@@ -7,11 +7,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
+
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -256,26 +256,11 @@ class BadInputTest extends ServerTest {
 	/** A request whose Content-Type is exactly as given (or absent). */
 	private Api.Response raw(String method, String path, String contentType, String body, boolean withKey,
 			Map<String, String> headers) {
-		var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.method(method, BodyPublishers.ofString(body));
+		var all = new LinkedHashMap<String, String>(headers);
 		if (contentType != null) {
-			request.header("Content-Type", contentType);
+			all.put("Content-Type", contentType);
 		}
-		if (withKey) {
-			request.header("Authorization", "Bearer " + api.key());
-		}
-		headers.forEach(request::header);
-		try {
-			var response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-			return new Api.Response(response.statusCode(), response.body(), response.headers().map());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(method + " " + path + " failed", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return (withKey ? api : anonymous).sendRaw(method, path, BodyPublishers.ofString(body), all);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -23,7 +24,7 @@ public final class Api {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final HttpClient http = HttpClient.newHttpClient();
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	private final String base;
 
@@ -61,12 +62,22 @@ public final class Api {
 	}
 
 	public Response send(String method, String path, @Nullable String body, Map<String, String> headers) {
-		var request = HttpRequest.newBuilder(URI.create(base + path))
-			.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-					: HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-		if (body != null) {
-			request.header("Content-Type", "application/json");
+		if (body == null) {
+			return sendRaw(method, path, HttpRequest.BodyPublishers.noBody(), headers);
 		}
+		var withType = new LinkedHashMap<String, String>();
+		withType.put("Content-Type", "application/json");
+		withType.putAll(headers);
+		return sendRaw(method, path, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), withType);
+	}
+
+	/**
+	 * A request whose body and headers are exactly as given: no Content-Type of its own,
+	 * and the body as published (chunked when its length is not known), with this
+	 * client's key.
+	 */
+	public Response sendRaw(String method, String path, HttpRequest.BodyPublisher body, Map<String, String> headers) {
+		var request = HttpRequest.newBuilder(URI.create(base + path)).method(method, body);
 		if (key != null) {
 			request.header("Authorization", "Bearer " + key);
 		}
