@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.plangate.identity.ApiKeyService;
+import dev.plangate.identity.apikey.ApiKeyService;
 import dev.plangate.support.Api;
 
 /**

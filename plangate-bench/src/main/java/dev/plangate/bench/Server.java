@@ -14,7 +14,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.plangate.PlangateApplication;
-import dev.plangate.identity.ServerKeys;
+import dev.plangate.identity.apikey.ServerKeys;
 
 /**
  * A Plangate server started in this process on a free port, with the default catalog, a

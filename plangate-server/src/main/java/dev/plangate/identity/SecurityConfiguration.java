@@ -10,6 +10,13 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
+import dev.plangate.identity.apikey.ApiKeyAuthenticationFilter;
+import dev.plangate.identity.apikey.ApiKeyService;
+import dev.plangate.identity.apikey.PersonalApiKeyAuthenticationFilter;
+import dev.plangate.identity.apikey.PersonalApiKeyService;
+import dev.plangate.identity.token.AccessTokenAuthenticationFilter;
+import dev.plangate.identity.token.AccessTokens;
+import dev.plangate.identity.token.TokenPrincipal;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.ProblemResponses;
 import jakarta.servlet.DispatcherType;

@@ -1,6 +1,7 @@
 /**
- * Server API keys, access tokens (signing keys, JWKS, revocation, customer-scoped tokens)
- * and how a request is authenticated.
+ * Who is calling: API keys, accounts, sessions and tokens, two-factor sign-in and
+ * organizations, each a nested module, and the web security configuration where their
+ * filters meet.
  */
 @org.jspecify.annotations.NullMarked
 package dev.plangate.identity;

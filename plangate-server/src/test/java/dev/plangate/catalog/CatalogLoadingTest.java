@@ -22,7 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plangate.PlangateApplication;
-import dev.plangate.identity.ApiKeyService;
+import dev.plangate.identity.apikey.ApiKeyService;
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;

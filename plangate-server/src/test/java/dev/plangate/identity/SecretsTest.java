@@ -1,6 +1,6 @@
 package dev.plangate.identity;
 
-import static dev.plangate.identity.AccountCalls.PASSWORD;
+import static dev.plangate.identity.account.AccountCalls.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import dev.plangate.identity.account.AccountCalls;
 import dev.plangate.support.Api;
 import dev.plangate.support.ServerTest;
 import dev.plangate.support.TestMail;

@@ -17,6 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.util.unit.DataSize;
 
+import dev.plangate.identity.account.AccountCalls;
+import dev.plangate.identity.apikey.ApiKeyKind;
+import dev.plangate.identity.apikey.ApiKeySecret;
 import dev.plangate.support.Api;
 import dev.plangate.support.ServerTest;
 

@@ -10,7 +10,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.plangate.identity.ApiKeyService;
+import dev.plangate.identity.apikey.ApiKeyService;
 
 /**
  * A test against the whole server on a random port, over real HTTP, on the test database

@@ -1,5 +1,0 @@
-package dev.plangate.identity;
-
-/** A key just created: the only time its secret is ever shown. */
-public record CreatedApiKey(ApiKey key, String secret) {
-}

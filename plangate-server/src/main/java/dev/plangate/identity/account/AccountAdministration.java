@@ -1,0 +1,110 @@
+package dev.plangate.identity.account;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.plangate.audit.AuditLog;
+import dev.plangate.identity.token.TokenKind;
+import dev.plangate.identity.token.TokenPrincipal;
+import dev.plangate.identity.token.TokenRevocations;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.PlangateException;
+
+/**
+ * What support staff do to an account: look it up, see its sessions, end them all. Called
+ * with a server key or the access token of an admin; an admin's token may not act on a
+ * superadmin.
+ */
+@Service
+class AccountAdministration {
+
+	private final AccountRepository accounts;
+
+	private final SessionService sessions;
+
+	private final TokenRevocations revocations;
+
+	private final AuditLog auditLog;
+
+	private final Clock clock;
+
+	AccountAdministration(AccountRepository accounts, SessionService sessions, TokenRevocations revocations,
+			AuditLog auditLog, Clock clock) {
+		this.accounts = accounts;
+		this.sessions = sessions;
+		this.revocations = revocations;
+		this.auditLog = auditLog;
+		this.clock = clock;
+	}
+
+	/** An account with its active sessions. */
+	record Overview(Account account, List<Session> sessions) {
+	}
+
+	/**
+	 * @throws PlangateException {@code account_not_found}
+	 */
+	Overview overview(UUID accountId) {
+		var account = find(accountId);
+		return new Overview(account, sessions.active(account.id()));
+	}
+
+	Optional<Account> findByEmail(String email) {
+		return accounts.findByEmail(AccountService.normalizeEmail(email));
+	}
+
+	/**
+	 * Ends every session of the account and makes every access token issued to it so far
+	 * stop working, on every node.
+	 * @return the sessions ended
+	 * @throws PlangateException {@code account_not_found}; {@code forbidden} for an admin
+	 * acting on a superadmin
+	 */
+	@Transactional
+	List<UUID> revokeSessions(UUID accountId) {
+		var account = find(accountId);
+		if (account.role() == AccountRole.SUPERADMIN && callerIsAdminButNotSuperadmin()) {
+			throw new PlangateException(ErrorCode.FORBIDDEN, "Only a superadmin may end a superadmin's sessions");
+		}
+		var ended = sessions.revokeAll(account.id(), null, "revoked_by_admin");
+		revocations.revokeSubject(account.id().toString(), clock.instant());
+		auditLog.record("account.sessions_revoked", "account", account.id().toString(), null,
+				Map.of("sessions", ended.size()));
+		return ended;
+	}
+
+	private Account find(UUID accountId) {
+		return accounts.find(accountId)
+			.orElseThrow(
+					() -> PlangateException.notFound(ErrorCode.ACCOUNT_NOT_FOUND, "Account", accountId.toString()));
+	}
+
+	/**
+	 * An operator acting with an account's access token must have turned on two-factor
+	 * authentication first (a server key needs nothing more).
+	 * @throws PlangateException {@code two_factor_required}
+	 */
+	void requireSecondFactorOfOperator() {
+		var caller = SecurityContextHolder.getContext().getAuthentication();
+		if (caller != null && caller.getPrincipal() instanceof TokenPrincipal token
+				&& token.claims().kind() == TokenKind.ACCOUNT
+				&& accounts.find(UUID.fromString(token.claims().subject())).filter(Account::hasTwoFactor).isEmpty()) {
+			throw new PlangateException(ErrorCode.TWO_FACTOR_REQUIRED,
+					"Turn on two-factor authentication (POST /v1/me/two-factor) before using the back office");
+		}
+	}
+
+	private static boolean callerIsAdminButNotSuperadmin() {
+		var caller = SecurityContextHolder.getContext().getAuthentication();
+		return caller != null && caller.getPrincipal() instanceof TokenPrincipal
+				&& caller.getAuthorities().stream().noneMatch(a -> "ROLE_SUPERADMIN".equals(a.getAuthority()));
+	}
+
+}

@@ -1,0 +1,30 @@
+package dev.plangate.identity.account;
+
+import java.util.List;
+import java.util.Locale;
+
+/** What an account may do: its own things, the back office, or everything. */
+public enum AccountRole {
+
+	USER, ADMIN, SUPERADMIN;
+
+	public String id() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * This role's id and the ids of the roles it includes, as access tokens carry them.
+	 */
+	public List<String> ids() {
+		return switch (this) {
+			case USER -> List.of("user");
+			case ADMIN -> List.of("admin", "user");
+			case SUPERADMIN -> List.of("superadmin", "admin", "user");
+		};
+	}
+
+	public static AccountRole of(String id) {
+		return valueOf(id.toUpperCase(Locale.ROOT));
+	}
+
+}

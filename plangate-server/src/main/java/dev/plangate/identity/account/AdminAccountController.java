@@ -1,0 +1,77 @@
+package dev.plangate.identity.account;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.plangate.identity.account.AccountViews.AccountView;
+import dev.plangate.identity.account.AccountViews.SessionView;
+import dev.plangate.platform.Page;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Support staff's view of accounts: a server key, or the access token of an admin or
+ * superadmin who has turned on two-factor authentication.
+ */
+@RestController
+@RequestMapping("/v1/admin/accounts")
+@Tag(name = "Accounts")
+@Validated
+class AdminAccountController {
+
+	private final AccountAdministration administration;
+
+	AdminAccountController(AccountAdministration administration) {
+		this.administration = administration;
+	}
+
+	record AccountOverview(AccountView account, List<SessionView> sessions) {
+
+		static AccountOverview of(AccountAdministration.Overview overview) {
+			return new AccountOverview(AccountView.of(overview.account()),
+					overview.sessions().stream().map(s -> SessionView.of(s, null)).toList());
+		}
+	}
+
+	record SessionsRevoked(UUID accountId, int revoked) {
+	}
+
+	@GetMapping
+	@Operation(summary = "Find the account with an email address",
+			description = "Answers a list of at most one account (none when no account has the address).")
+	Page<AccountView> find(@RequestParam @NotBlank @Size(max = 320) String email) {
+		administration.requireSecondFactorOfOperator();
+		return Page.of(administration.findByEmail(email).map(AccountView::of).stream().toList());
+	}
+
+	@GetMapping("/{accountId}")
+	@Operation(summary = "An account with its active sessions",
+			description = "With a server key, or an admin's or superadmin's access token; an operator without "
+					+ "two-factor authentication on gets 403 `two_factor_required`.")
+	AccountOverview get(@PathVariable UUID accountId) {
+		administration.requireSecondFactorOfOperator();
+		return AccountOverview.of(administration.overview(accountId));
+	}
+
+	@DeleteMapping("/{accountId}/sessions")
+	@Operation(summary = "End every session of an account",
+			description = "Every session ends and every access token issued to the account so far stops working at "
+					+ "once, on every node. Its personal API keys are not touched: suspend the customer to stop "
+					+ "them too. An admin's token may not do this to a superadmin (403); an operator without "
+					+ "two-factor authentication on gets 403 `two_factor_required`.")
+	SessionsRevoked revokeSessions(@PathVariable UUID accountId) {
+		administration.requireSecondFactorOfOperator();
+		return new SessionsRevoked(accountId, administration.revokeSessions(accountId).size());
+	}
+
+}

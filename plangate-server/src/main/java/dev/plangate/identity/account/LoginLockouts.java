@@ -1,0 +1,111 @@
+package dev.plangate.identity.account;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.plangate.platform.StoredJson;
+
+/**
+ * The lockout of sign-in attempts: one state machine, one table, for an account and for a
+ * login no account has alike, so that a lockout cannot tell which logins have an account.
+ *
+ * <p>
+ * Each attempt is counted as a failure <em>before</em> its password is checked, under a
+ * lock on the subject's row, and forgotten when it succeeds: parallel guesses cannot
+ * check more passwords than the threshold allows. From the threshold on, the subject is
+ * locked for a time that doubles with each further failure, up to a cap; it is never
+ * locked for good. Failures are forgotten once none came for {@code forget-after}.
+ */
+@Component
+public class LoginLockouts {
+
+	private final LoginLockoutRepository repository;
+
+	private final Clock clock;
+
+	private final int threshold;
+
+	private final Duration base;
+
+	private final Duration max;
+
+	private final Duration forgetAfter;
+
+	LoginLockouts(LoginLockoutRepository repository, Clock clock,
+			@Value("${plangate.accounts.lockout.threshold:5}") int threshold,
+			@Value("${plangate.accounts.lockout.base:1m}") Duration base,
+			@Value("${plangate.accounts.lockout.max:15m}") Duration max,
+			@Value("${plangate.accounts.lockout.forget-after:1d}") Duration forgetAfter) {
+		if (threshold < 1 || base.isNegative() || base.isZero() || max.compareTo(base) < 0
+				|| forgetAfter.compareTo(max) <= 0) {
+			throw new IllegalStateException("plangate.accounts.lockout needs threshold >= 1 and 0 < base <= max"
+					+ " < forget-after, not " + threshold + ", " + base + ", " + max + ", " + forgetAfter);
+		}
+		this.repository = repository;
+		this.clock = clock;
+		this.threshold = threshold;
+		this.base = base;
+		this.max = max;
+		this.forgetAfter = forgetAfter;
+	}
+
+	public static String account(UUID accountId) {
+		return "account:" + accountId;
+	}
+
+	/** A login no account has, lower-cased; kept as its SHA-256 only. */
+	public static String unknownLogin(String login) {
+		return "login:" + StoredJson.sha256(login);
+	}
+
+	/**
+	 * Counts the attempt as failed until it succeeds; refuses it while the subject is
+	 * locked.
+	 * @return the failures counted, this one included: what {@link #succeeded} forgets
+	 * @throws dev.plangate.platform.PlangateException {@code too_many_attempts} with
+	 * {@code Retry-After} while locked
+	 */
+	@Transactional
+	public int reserve(String subject) {
+		var now = clock.instant();
+		var state = repository.lock(subject, now);
+		if (state.lockedUntil() != null && state.lockedUntil().isAfter(now)) {
+			throw AuthThrottle.tooMany(Duration.between(now, state.lockedUntil()));
+		}
+		boolean forgotten = !state.lastFailureAt().plus(forgetAfter).isAfter(now);
+		int failed = (forgotten ? 0 : state.failedLogins()) + 1;
+		repository.recordFailure(subject, failed, failed >= threshold ? now.plus(lockout(failed)) : null, now);
+		return failed;
+	}
+
+	/** Forgets the failures a successful attempt counted ({@link #reserve}'s answer). */
+	@Transactional
+	public void succeeded(String subject, int counted) {
+		repository.clearFailures(subject, counted);
+	}
+
+	/** Unlocks at once and forgets every failure: a new password. */
+	@Transactional
+	public void forget(String subject) {
+		repository.delete(subject);
+	}
+
+	private Duration lockout(int failed) {
+		int doublings = Math.min(failed - threshold, 20);
+		var duration = base.multipliedBy(1L << doublings);
+		return duration.compareTo(max) > 0 ? max : duration;
+	}
+
+	@Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT2M")
+	void purgeForgotten() {
+		var now = clock.instant();
+		repository.deleteIdle(now.minus(forgetAfter), now);
+	}
+
+}

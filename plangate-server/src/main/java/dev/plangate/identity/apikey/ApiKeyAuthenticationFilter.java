@@ -1,0 +1,71 @@
+package dev.plangate.identity.apikey;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+import dev.plangate.identity.token.BearerAuthenticationFilter;
+import dev.plangate.platform.Actor;
+
+/**
+ * Authenticates {@code Authorization: Bearer pg_sk_…}. Requests without it go on
+ * unauthenticated.
+ */
+public class ApiKeyAuthenticationFilter extends BearerAuthenticationFilter {
+
+	private final ApiKeyService keys;
+
+	public ApiKeyAuthenticationFilter(ApiKeyService keys) {
+		this.keys = keys;
+	}
+
+	@Override
+	protected boolean handles(String presented) {
+		return true;
+	}
+
+	@Override
+	protected Optional<ServerKeyAuthentication> authenticate(String presented) {
+		return keys.authenticate(presented).map(key -> new ServerKeyAuthentication(new ServerKeyPrincipal(key)));
+	}
+
+	@Override
+	protected @Nullable String invalidAttribute() {
+		return null;
+	}
+
+	/** The caller is the product's backend (a server key) or one of its workers. */
+	record ServerKeyPrincipal(ApiKey key) implements Actor.Principal {
+
+		@Override
+		public String actorName() {
+			return "api_key:" + key.prefix();
+		}
+	}
+
+	static final class ServerKeyAuthentication extends AbstractAuthenticationToken {
+
+		private final ServerKeyPrincipal principal;
+
+		ServerKeyAuthentication(ServerKeyPrincipal principal) {
+			super(List.of(new SimpleGrantedAuthority(principal.key().kind().role())));
+			this.principal = principal;
+			setAuthenticated(true);
+		}
+
+		@Override
+		public Object getCredentials() {
+			return "";
+		}
+
+		@Override
+		public ServerKeyPrincipal getPrincipal() {
+			return principal;
+		}
+
+	}
+
+}

@@ -1,0 +1,219 @@
+package dev.plangate.identity.account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.plangate.identity.apikey.ApiKeyKind;
+import dev.plangate.support.Api;
+import dev.plangate.support.ServerTest;
+import tools.jackson.databind.JsonNode;
+
+class AdminAccountsApiTest extends ServerTest {
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	@Test
+	void serverKeySeesAnAccountWithItsSessionsAndFindsItByEmail() {
+		// given
+		var email = AccountCalls.verifiedAccount(anonymous, "adm-view");
+		var signIn = AccountCalls.signIn(anonymous, email);
+		AccountCalls.signIn(anonymous, email);
+		var accountId = signIn.get("account").get("id").asString();
+
+		// when
+		var view = api.get("/v1/admin/accounts/" + accountId);
+		var found = api.get("/v1/admin/accounts?email=" + Api.encode(email.toUpperCase()));
+		var none = api.get("/v1/admin/accounts?email=" + Api.encode("nobody-" + UUID.randomUUID() + "@example.com"));
+
+		// then
+		assertThat(view.status()).as(view.toString()).isEqualTo(200);
+		assertThat(view.body().get("account").get("email").asString()).isEqualTo(email);
+		assertThat(view.body().get("sessions").size()).isEqualTo(2);
+		assertThat(view.text()).doesNotContain(signIn.get("refreshToken").asString())
+			.doesNotContain(signIn.get("accessToken").asString());
+		assertThat(found.status()).isEqualTo(200);
+		assertThat(found.body().path("data").size()).isEqualTo(1);
+		assertThat(found.body().path("data").get(0).get("id").asString()).isEqualTo(accountId);
+		assertThat(none.status()).isEqualTo(200);
+		assertThat(none.body().path("data").size()).isZero();
+	}
+
+	@Test
+	void revokingEndsEverySessionAndEveryAccessTokenAtOnceAndIsAudited() {
+		// given
+		var email = AccountCalls.verifiedAccount(anonymous, "adm-revoke");
+		var first = AccountCalls.signIn(anonymous, email);
+		var second = AccountCalls.signIn(anonymous, email);
+		var accountId = first.get("account").get("id").asString();
+		assertThat(AccountCalls.as(anonymous, first).get("/v1/me/account").status()).isEqualTo(200);
+
+		// when
+		var revoked = api.delete("/v1/admin/accounts/" + accountId + "/sessions");
+
+		// then
+		assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+		assertThat(revoked.body().get("revoked").asInt()).isEqualTo(2);
+		for (var signIn : List.of(first, second)) {
+			var me = AccountCalls.as(anonymous, signIn).get("/v1/me/account");
+			assertThat(me.status()).isEqualTo(401);
+			var refresh = anonymous.post("/v1/auth/refresh",
+					Api.json(Map.of("refreshToken", signIn.get("refreshToken").asString())));
+			assertThat(refresh.code()).isEqualTo("invalid_refresh_token");
+		}
+		assertThat(api.get("/v1/admin/accounts/" + accountId).body().get("sessions").size()).isZero();
+		var events = api.get("/v1/admin/audit-events?targetType=account&targetId=" + accountId);
+		var actions = new ArrayList<String>();
+		events.body().get("data").forEach(e -> actions.add(e.get("action").asString()));
+		assertThat(actions).contains("account.sessions_revoked");
+		var again = AccountCalls.signIn(anonymous, email);
+		assertThat(AccountCalls.as(anonymous, again).get("/v1/me/account").status()).as("a new sign-in works")
+			.isEqualTo(200);
+	}
+
+	@Test
+	void unknownOrMalformedIdsAndMissingEmailAreRefusedWithAProblem() {
+		// given
+		var unknown = UUID.randomUUID();
+
+		// when
+		var get = api.get("/v1/admin/accounts/" + unknown);
+		var revoke = api.delete("/v1/admin/accounts/" + unknown + "/sessions");
+		var malformed = api.get("/v1/admin/accounts/not-an-id");
+		var malformedRevoke = api.delete("/v1/admin/accounts/not-an-id/sessions");
+		var noEmail = api.get("/v1/admin/accounts");
+		var blankEmail = api.get("/v1/admin/accounts?email=%20");
+
+		// then
+		assertThat(get.status()).isEqualTo(404);
+		assertThat(get.code()).isEqualTo("account_not_found");
+		assertThat(revoke.status()).isEqualTo(404);
+		assertThat(revoke.code()).isEqualTo("account_not_found");
+		for (var response : List.of(malformed, malformedRevoke, noEmail, blankEmail)) {
+			assertThat(response.status()).as(response.toString()).isEqualTo(400);
+			assertThat(response.code()).isEqualTo("invalid_request");
+		}
+	}
+
+	@Test
+	void anAdminsAccessTokenMayButAUsersMayNot() {
+		// given
+		var target = AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "adm-target"));
+		var targetId = target.get("account").get("id").asString();
+		var user = AccountCalls.as(anonymous,
+				AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "adm-user")));
+		var admin = withRole("adm-admin", "admin");
+
+		// when
+		var byUser = user.delete("/v1/admin/accounts/" + targetId + "/sessions");
+		var userLooks = user.get("/v1/admin/accounts/" + targetId);
+		var adminLooks = admin.get("/v1/admin/accounts/" + targetId);
+		var byAdmin = admin.delete("/v1/admin/accounts/" + targetId + "/sessions");
+
+		// then
+		assertThat(byUser.status()).isEqualTo(403);
+		assertThat(userLooks.status()).isEqualTo(403);
+		assertThat(adminLooks.status()).as(adminLooks.toString()).isEqualTo(200);
+		assertThat(byAdmin.status()).as(byAdmin.toString()).isEqualTo(200);
+		assertThat(byAdmin.body().get("revoked").asInt()).isEqualTo(1);
+	}
+
+	@Test
+	void anAdminMayNotEndASuperadminsSessionsButASuperadminMay() {
+		// given
+		var superadminSignIn = signInWithRole("adm-super", "superadmin");
+		var superadmin = AccountCalls.as(anonymous, superadminSignIn);
+		var superadminId = superadminSignIn.get("account").get("id").asString();
+		var admin = withRole("adm-admin2", "admin");
+		var adminId = admin.get("/v1/me/account").body().get("id").asString();
+
+		// when
+		var byAdmin = admin.delete("/v1/admin/accounts/" + superadminId + "/sessions");
+		var stillIn = superadmin.get("/v1/me/account");
+		var bySuperadmin = superadmin.delete("/v1/admin/accounts/" + adminId + "/sessions");
+
+		// then
+		assertThat(byAdmin.status()).isEqualTo(403);
+		assertThat(byAdmin.code()).isEqualTo("forbidden");
+		assertThat(stillIn.status()).isEqualTo(200);
+		assertThat(bySuperadmin.status()).as(bySuperadmin.toString()).isEqualTo(200);
+		assertThat(admin.get("/v1/me/account").status()).isEqualTo(401);
+	}
+
+	@Test
+	void otherCredentialsAreRefused() {
+		// given
+		var customer = newCustomer("adm-cust");
+		var token = api.post("/v1/customer-tokens", Api.json(Map.of("customerId", customer)))
+			.body()
+			.get("token")
+			.asString();
+		var worker = apiKeys.create("adm-worker", ApiKeyKind.WORKER).secret();
+		var path = "/v1/admin/accounts/" + UUID.randomUUID();
+
+		// when
+		var none = anonymous.get(path);
+		var customerToken = api.withKey(token).get(path);
+		var workerKey = api.withKey(worker).delete(path + "/sessions");
+
+		// then
+		assertThat(none.status()).isEqualTo(401);
+		assertThat(customerToken.status()).isEqualTo(403);
+		assertThat(workerKey.status()).isEqualTo(403);
+	}
+
+	private Api withRole(String prefix, String role) {
+		return AccountCalls.as(anonymous, signInWithRole(prefix, role));
+	}
+
+	/** An account given a role by the operator, signed in afterwards. */
+	private JsonNode signInWithRole(String prefix, String role) {
+		var signIn = signInWithRoleOnly(prefix, role);
+		// as if enrolled (TwoFactorTest covers enrolment): operators need a second factor
+		jdbc.sql("update account set totp_enabled_at = created_at where id = :id")
+			.param("id", UUID.fromString(signIn.path("account").path("id").asString()))
+			.update();
+		return signIn;
+	}
+
+	/** An account given a role by the operator, signed in, without a second factor. */
+	private JsonNode signInWithRoleOnly(String prefix, String role) {
+		var email = AccountCalls.verifiedAccount(anonymous, prefix);
+		jdbc.sql("update account set role = :role where email = :email")
+			.param("role", role)
+			.param("email", email)
+			.update();
+		return AccountCalls.signIn(anonymous, email);
+	}
+
+	@Test
+	void anOperatorWithoutASecondFactorIsRefused() {
+		// given
+		var admin = AccountCalls.as(anonymous, signInWithRoleOnly("adm-no2fa", "superadmin"));
+		var targetId = AccountCalls
+			.as(anonymous, AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "adm-no2fa-target")))
+			.get("/v1/me/account")
+			.body()
+			.path("id")
+			.asString();
+
+		// when
+		var looks = admin.get("/v1/admin/accounts/" + targetId);
+		var revokes = admin.delete("/v1/admin/accounts/" + targetId + "/sessions");
+
+		// then
+		assertThat(looks.status()).isEqualTo(403);
+		assertThat(looks.code()).isEqualTo("two_factor_required");
+		assertThat(revokes.code()).isEqualTo("two_factor_required");
+		assertThat(api.get("/v1/admin/accounts/" + targetId).body().get("sessions").size()).isEqualTo(1);
+	}
+
+}
