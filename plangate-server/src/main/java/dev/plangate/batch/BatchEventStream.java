@@ -2,17 +2,10 @@ package dev.plangate.batch;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -28,7 +21,7 @@ import dev.plangate.platform.EventBus;
  * every node. It reads at once when the {@link EventBus} brings notice that some node
  * wrote events ({@link EventNotices}), and on a slow timer besides, so a notice the bus
  * loses only delays. A subscriber first gets the events it missed from the table, then
- * live ones.
+ * live ones ({@link EventSubscribers}).
  *
  * <p>
  * Event numbers are given out when a transaction writes them, but transactions commit in
@@ -36,12 +29,6 @@ import dev.plangate.platform.EventBus;
  * sends events in number order only, waiting up to {@link #GAP_TIMEOUT} for a missing
  * number before it gives it up as rolled back, so a subscriber resuming after the last
  * number it got misses nothing.
- *
- * <p>
- * Each subscriber has a bounded queue of its own, sent from by a thread of its own while
- * it has something to send: a slow client holds up nobody else, and one that falls
- * {@code subscriberQueue} events behind is disconnected with a reason, and resumes after
- * the last event it got.
  */
 @Component
 class BatchEventStream implements SmartLifecycle {
@@ -55,7 +42,7 @@ class BatchEventStream implements SmartLifecycle {
 	private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
 	/** Events read from the table at a time, live or catching up. */
-	private static final int PAGE = 500;
+	static final int PAGE = 500;
 
 	/** The code a subscriber is disconnected with when it falls too far behind. */
 	static final String TOO_SLOW = "subscriber_too_slow";
@@ -80,231 +67,13 @@ class BatchEventStream implements SmartLifecycle {
 
 	}
 
-	private enum Ending {
+	private final BatchEventRepository eventLog;
 
-		CLOSED, TOO_SLOW, GONE
-
-	}
-
-	/**
-	 * One subscriber: what it wants, the live events waiting to be sent to it, and how
-	 * far it has got. Events reach it in number order, first from the table (the ones it
-	 * missed) then from its queue, each once.
-	 */
-	private final class Subscription implements Runnable {
-
-		private final String customerId;
-
-		private final @Nullable UUID batchId;
-
-		private final Sink sink;
-
-		/** It has every event up to here: the last one sent, or where it resumed. */
-		private volatile long delivered;
-
-		/** Where its catching up from the table ends and its queue takes over. */
-		private long catchUpTo = -1;
-
-		private final ArrayDeque<BatchEvent> queue = new ArrayDeque<>();
-
-		/** Whether a thread is sending to it. */
-		private boolean sending;
-
-		private boolean keepAliveDue;
-
-		private @Nullable Ending ending;
-
-		Subscription(String customerId, @Nullable UUID batchId, Sink sink, long after) {
-			this.customerId = customerId;
-			this.batchId = batchId;
-			this.sink = sink;
-			this.delivered = after;
-		}
-
-		boolean wants(String customer, @Nullable UUID batch) {
-			return customer.equals(customerId) && (batchId == null || batchId.equals(batch));
-		}
-
-		/** Queues a live event; false once the subscriber is gone or too far behind. */
-		synchronized boolean offer(BatchEvent event) {
-			if (ending != null) {
-				return false;
-			}
-			if (event.seq() <= delivered || !wants(event.customerId(), event.batchId())) {
-				return true;
-			}
-			if (queue.size() >= queueLimit) {
-				// what is queued will not be sent: the subscriber reads it from the table
-				// when it resumes
-				queue.clear();
-				end(Ending.TOO_SLOW);
-				return false;
-			}
-			queue.add(event);
-			startSending();
-			return true;
-		}
-
-		/** Asks for a keep-alive; false once the subscriber is gone. */
-		synchronized boolean keepAlive() {
-			if (ending != null) {
-				return false;
-			}
-			if (!sending) {
-				keepAliveDue = true;
-				startSending();
-			}
-			return true;
-		}
-
-		/** Starts catching up, from the table, to where the live reader has come. */
-		synchronized void start(long upTo) {
-			catchUpTo = upTo;
-			startSending();
-		}
-
-		private void startSending() {
-			if (!sending) {
-				sending = true;
-				try {
-					senders.execute(this);
-				}
-				catch (RuntimeException ex) {
-					sending = false;
-					end(Ending.CLOSED);
-				}
-			}
-		}
-
-		synchronized void end(Ending why) {
-			if (ending == null) {
-				ending = why;
-				startSending();
-			}
-		}
-
-		/** Sends what there is to send, then stops until there is more. */
-		@Override
-		public void run() {
-			try {
-				catchUp();
-				while (true) {
-					BatchEvent next;
-					boolean ping;
-					Ending end;
-					synchronized (this) {
-						end = ending;
-						next = end == null ? queue.poll() : null;
-						ping = end == null && next == null && keepAliveDue;
-						keepAliveDue = false;
-						if (end == null && next == null && !ping) {
-							sending = false;
-							return;
-						}
-					}
-					if (end != null) {
-						finish(end);
-						return;
-					}
-					if (next != null && next.seq() > delivered) {
-						if (!sink.send(next)) {
-							finish(Ending.GONE);
-							return;
-						}
-						delivered = next.seq();
-					}
-					else if (ping && !sink.keepAlive()) {
-						finish(Ending.GONE);
-						return;
-					}
-				}
-			}
-			catch (RuntimeException ex) {
-				log.warn("Sending batch events to a subscriber failed; disconnecting it", ex);
-				finish(Ending.CLOSED);
-			}
-		}
-
-		/** Sends the events it missed, from the table, up to {@link #catchUpTo}. */
-		private void catchUp() {
-			long upTo;
-			synchronized (this) {
-				upTo = catchUpTo;
-				catchUpTo = -1;
-			}
-			while (upTo > delivered) {
-				synchronized (this) {
-					if (ending != null) {
-						return;
-					}
-				}
-				var missed = repository.events(customerId, batchId, delivered, PAGE);
-				for (var event : missed) {
-					if (event.seq() > upTo) {
-						return;
-					}
-					if (!sink.send(event)) {
-						end(Ending.GONE);
-						return;
-					}
-					delivered = event.seq();
-				}
-				if (missed.size() < PAGE) {
-					return;
-				}
-			}
-		}
-
-		/** Ends the connection from the calling thread: the server is stopping. */
-		void closeNow() {
-			synchronized (this) {
-				if (ending != null && !sending) {
-					return;
-				}
-				ending = Ending.CLOSED;
-				queue.clear();
-			}
-			try {
-				sink.close();
-			}
-			catch (RuntimeException ex) {
-				log.debug("Closing a batch events subscriber failed", ex);
-			}
-		}
-
-		private void finish(Ending why) {
-			synchronized (this) {
-				ending = why;
-				queue.clear();
-			}
-			subscriptions.remove(this);
-			try {
-				switch (why) {
-					case TOO_SLOW -> sink.tooSlow(delivered);
-					case CLOSED -> sink.close();
-					case GONE -> {
-					}
-				}
-			}
-			catch (RuntimeException ex) {
-				log.debug("Ending a batch events subscriber failed", ex);
-			}
-		}
-
-	}
-
-	private final BatchRepository repository;
+	private final EventSubscribers subscribers;
 
 	private final EventBus bus;
 
 	private final Duration poll;
-
-	private final int queueLimit;
-
-	private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-
-	/** Sends to subscribers: a thread for each one with something to send. */
-	private final ExecutorService senders;
 
 	/** Every event up to here has been sent (or given up as rolled back). */
 	private volatile long cursor;
@@ -326,18 +95,12 @@ class BatchEventStream implements SmartLifecycle {
 
 	private EventBus.@Nullable Subscription notices;
 
-	BatchEventStream(BatchRepository repository, EventBus bus, BatchSettings settings) {
-		this.repository = repository;
+	BatchEventStream(BatchEventRepository eventLog, EventSubscribers subscribers, EventBus bus,
+			BatchSettings settings) {
+		this.eventLog = eventLog;
+		this.subscribers = subscribers;
 		this.bus = bus;
 		this.poll = settings.eventsPoll();
-		this.queueLimit = Math.max(1, settings.subscriberQueue());
-		var threads = new AtomicInteger();
-		this.senders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-				task -> {
-					var sender = new Thread(task, "plangate-batch-events-send-" + threads.incrementAndGet());
-					sender.setDaemon(true);
-					return sender;
-				});
 	}
 
 	/**
@@ -345,16 +108,15 @@ class BatchEventStream implements SmartLifecycle {
 	 * ones already written from the table, then every new one, until the sink is gone.
 	 */
 	void subscribe(String customerId, @Nullable UUID batchId, long afterSeq, Sink sink) {
-		var subscription = new Subscription(customerId, batchId, sink, afterSeq);
 		// listening before reading where the live reader is, so that nothing falls
 		// between what is read from the table and what comes live
-		subscriptions.add(subscription);
+		var subscription = subscribers.add(customerId, batchId, afterSeq, sink);
 		subscription.start(cursor);
 		wakeUp();
 	}
 
 	int subscribers() {
-		return subscriptions.size();
+		return subscribers.size();
 	}
 
 	/** A node wrote events: reads them now, if anyone here wants them. */
@@ -364,8 +126,7 @@ class BatchEventStream implements SmartLifecycle {
 			log.debug("Ignoring a batch events notice that is not one: {}", message);
 			return;
 		}
-		if (notice.seq() > cursor
-				&& subscriptions.stream().anyMatch(s -> s.wants(notice.customerId(), notice.batchId()))) {
+		if (notice.seq() > cursor && subscribers.anyWants(notice.customerId(), notice.batchId())) {
 			wakeUp();
 		}
 	}
@@ -387,7 +148,7 @@ class BatchEventStream implements SmartLifecycle {
 		var wallNow = Instant.now();
 		while (true) {
 			long from = cursor;
-			var read = repository.eventsAfter(from, PAGE);
+			var read = eventLog.eventsAfter(from, PAGE);
 			for (var event : read) {
 				if (event.seq() > cursor) {
 					waiting.putIfAbsent(event.seq(), event);
@@ -422,7 +183,7 @@ class BatchEventStream implements SmartLifecycle {
 			if (event != null) {
 				cursor = next;
 				missingSince.remove(next);
-				send(event);
+				subscribers.send(event);
 			}
 			else if (missing != null && now - missing > GAP_TIMEOUT.toNanos()) {
 				missingSince.remove(next);
@@ -434,26 +195,18 @@ class BatchEventStream implements SmartLifecycle {
 		}
 	}
 
-	private void send(BatchEvent event) {
-		for (var subscription : subscriptions) {
-			if (!subscription.offer(event)) {
-				subscriptions.remove(subscription);
-			}
-		}
-	}
-
 	private void run() {
 		long lastKeepAlive = System.nanoTime();
 		while (running) {
 			try {
-				if (!subscriptions.isEmpty()) {
+				if (!subscribers.isEmpty()) {
 					pump();
 				}
 				else {
 					skipToEnd();
 				}
 				if (System.nanoTime() - lastKeepAlive > KEEP_ALIVE.toNanos()) {
-					subscriptions.removeIf(s -> !s.keepAlive());
+					subscribers.keepAlive();
 					lastKeepAlive = System.nanoTime();
 				}
 			}
@@ -480,7 +233,7 @@ class BatchEventStream implements SmartLifecycle {
 	 * missed from the table.
 	 */
 	private void skipToEnd() {
-		cursor = Math.max(cursor, repository.lastEventSeq() - PAGE);
+		cursor = Math.max(cursor, eventLog.lastEventSeq() - PAGE);
 		waiting.clear();
 		missingSince.clear();
 	}
@@ -508,11 +261,7 @@ class BatchEventStream implements SmartLifecycle {
 		if (thread != null) {
 			thread.interrupt();
 		}
-		// closed from here: a sender blocked on a client that does not read is not waited
-		// for
-		subscriptions.forEach(Subscription::closeNow);
-		subscriptions.clear();
-		senders.shutdown();
+		subscribers.closeAll();
 	}
 
 	@Override

@@ -22,12 +22,22 @@ class BatchLifecycle {
 
 	private final BatchRepository repository;
 
+	private final OperationRepository operationRepository;
+
+	private final FairQueueRepository fairQueue;
+
+	private final BatchEventRepository eventLog;
+
 	private final Clock clock;
 
 	private final ReadySignal ready;
 
-	BatchLifecycle(BatchRepository repository, Clock clock, ReadySignal ready) {
+	BatchLifecycle(BatchRepository repository, OperationRepository operationRepository, FairQueueRepository fairQueue,
+			BatchEventRepository eventLog, Clock clock, ReadySignal ready) {
 		this.repository = repository;
+		this.operationRepository = operationRepository;
+		this.fairQueue = fairQueue;
+		this.eventLog = eventLog;
 		this.clock = clock;
 		this.ready = ready;
 	}
@@ -39,9 +49,9 @@ class BatchLifecycle {
 	void settle(Batch batch) {
 		switch (batch.status()) {
 			case PROCESSING -> {
-				var counts = repository.countByStatus(batch.id(), false);
+				var counts = operationRepository.countByStatus(batch.id(), false);
 				var failed = counts.get(OperationStatus.FAILED) > 0 && !batch.continueOnError()
-						? repository.firstFailed(batch.id(), false).orElse(null) : null;
+						? operationRepository.firstFailed(batch.id(), false).orElse(null) : null;
 				if (failed != null) {
 					fail(batch, "operation " + failed.seq() + " (" + failed.type() + ") failed: "
 							+ message(failed.error()));
@@ -57,7 +67,7 @@ class BatchLifecycle {
 			}
 			case FAILING -> {
 				if (running(batch) == 0) {
-					rollBack(batch, repository.operations(batch.id()));
+					rollBack(batch, operationRepository.operations(batch.id()));
 				}
 			}
 			case CANCELLING -> {
@@ -66,11 +76,11 @@ class BatchLifecycle {
 				}
 			}
 			case ROLLING_BACK -> {
-				var counts = repository.countByStatus(batch.id(), true);
+				var counts = operationRepository.countByStatus(batch.id(), true);
 				var failed = counts.get(OperationStatus.FAILED) > 0
-						? repository.firstFailed(batch.id(), true).orElse(null) : null;
+						? operationRepository.firstFailed(batch.id(), true).orElse(null) : null;
 				if (failed != null) {
-					repository.cancelWaiting(batch.id(), clock.instant());
+					operationRepository.cancelWaiting(batch.id(), clock.instant());
 					end(batch, BatchStatus.ROLLBACK_FAILED, "compensation of operation " + failed.compensates()
 							+ " failed: " + message(failed.error()));
 				}
@@ -87,8 +97,8 @@ class BatchLifecycle {
 	}
 
 	private int running(Batch batch) {
-		return repository.countByStatus(batch.id(), false).get(OperationStatus.RUNNING)
-				+ repository.countByStatus(batch.id(), true).get(OperationStatus.RUNNING);
+		return operationRepository.countByStatus(batch.id(), false).get(OperationStatus.RUNNING)
+				+ operationRepository.countByStatus(batch.id(), true).get(OperationStatus.RUNNING);
 	}
 
 	private static int unfinished(java.util.Map<OperationStatus, Integer> counts) {
@@ -101,7 +111,7 @@ class BatchLifecycle {
 	 * told to stop at their next heartbeat, and once none runs the batch rolls back.
 	 */
 	void fail(Batch batch, String reason) {
-		repository.cancelWaiting(batch.id(), clock.instant());
+		operationRepository.cancelWaiting(batch.id(), clock.instant());
 		repository.setStatus(batch.id(), BatchStatus.FAILING, reason, null);
 		event(batch, "batch.failing", Map.of("error", reason));
 		settle(batch.with(BatchStatus.FAILING));
@@ -109,7 +119,7 @@ class BatchLifecycle {
 
 	/** Cancels a batch that has not finished. */
 	void cancel(Batch batch) {
-		int dropped = repository.cancelWaiting(batch.id(), clock.instant());
+		int dropped = operationRepository.cancelWaiting(batch.id(), clock.instant());
 		repository.setStatus(batch.id(), BatchStatus.CANCELLING, null, null);
 		event(batch, "batch.cancelling", Map.of("dropped", dropped));
 		settle(batch.with(BatchStatus.CANCELLING));
@@ -142,10 +152,10 @@ class BatchLifecycle {
 					OperationStatus.PENDING, 0, null, null, null, null, null, null, null, null, null, null,
 					batch.operationTimeout()));
 		}
-		repository.insertOperations(compensations);
+		operationRepository.insertOperations(compensations);
 		// compensations go to the head of the queue: they undo what is done
-		long rank = repository.lowestReadyRank(batch.region()).orElse(repository.clock(batch.region()));
-		repository.rank(batch.id(), true, batch.operationCount(), rank, 0);
+		long rank = fairQueue.lowestReadyRank(batch.region()).orElse(fairQueue.clock(batch.region()));
+		fairQueue.rank(batch.id(), true, batch.operationCount(), rank, 0);
 		repository.setStatus(batch.id(), BatchStatus.ROLLING_BACK, null, null);
 		// the rollback has a batch timeout of its own, so it cannot hold a slot for ever
 		repository.setDeadline(batch.id(), clock.instant().plus(batch.batchTimeout()));
@@ -155,13 +165,13 @@ class BatchLifecycle {
 
 	/** A rollback that ran out of time: what did not run is dropped. */
 	void rollbackTimedOut(Batch batch) {
-		repository.cancelWaiting(batch.id(), clock.instant());
+		operationRepository.cancelWaiting(batch.id(), clock.instant());
 		end(batch, BatchStatus.ROLLBACK_FAILED,
 				"the compensations ran out of time (" + batch.batchTimeout().toSeconds() + " s)");
 	}
 
 	private void release(Batch batch, boolean compensations) {
-		if (repository.release(batch.id(), compensations, false) > 0) {
+		if (operationRepository.release(batch.id(), compensations, false) > 0) {
 			ready.signal();
 		}
 	}
@@ -178,7 +188,7 @@ class BatchLifecycle {
 	}
 
 	void event(Batch batch, String type, Map<String, Object> data) {
-		repository.insertEvent(batch.id(), batch.customerId(), type, data, clock.instant());
+		eventLog.insertEvent(batch.id(), batch.customerId(), type, data, clock.instant());
 	}
 
 	private static String message(@Nullable JsonNode error) {

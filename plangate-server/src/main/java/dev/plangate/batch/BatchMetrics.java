@@ -34,11 +34,13 @@ class BatchMetrics {
 
 	private final BatchRepository repository;
 
+	private final OperationRepository operationRepository;
+
 	private final Clock clock;
 
 	private final Map<BatchStatus, Long> byStatus = new EnumMap<>(BatchStatus.class);
 
-	private volatile List<BatchRepository.Depth> depth = List.of();
+	private volatile List<OperationRepository.Depth> depth = List.of();
 
 	private final Map<String, Instant> workersSeen = new ConcurrentHashMap<>();
 
@@ -52,8 +54,10 @@ class BatchMetrics {
 
 	private final MeterRegistry registry;
 
-	BatchMetrics(BatchRepository repository, Clock clock, MeterRegistry registry) {
+	BatchMetrics(BatchRepository repository, OperationRepository operationRepository, Clock clock,
+			MeterRegistry registry) {
 		this.repository = repository;
+		this.operationRepository = operationRepository;
 		this.clock = clock;
 		this.registry = registry;
 		for (var status : BatchStatus.values()) {
@@ -87,7 +91,7 @@ class BatchMetrics {
 		for (var status : BatchStatus.values()) {
 			byStatus.put(status, counts.getOrDefault(status.id(), 0L));
 		}
-		depth = repository.readyDepth();
+		depth = operationRepository.readyDepth();
 		depthGauge.register(depth.stream()
 			.map(d -> MultiGauge.Row.of(Tags.of("region", d.region(), "priority", String.valueOf(d.priority())),
 					d.ready()))

@@ -54,6 +54,14 @@ class BatchScheduler implements SmartLifecycle {
 
 	private final BatchRepository repository;
 
+	private final AdmissionRepository admission;
+
+	private final OperationRepository operationRepository;
+
+	private final FairQueueRepository fairQueue;
+
+	private final SweepRepository sweeps;
+
 	private final BatchLifecycle lifecycle;
 
 	private final WorkerService workers;
@@ -72,9 +80,15 @@ class BatchScheduler implements SmartLifecycle {
 
 	private Thread thread;
 
-	BatchScheduler(BatchRepository repository, BatchLifecycle lifecycle, WorkerService workers, BatchSettings settings,
-			TransactionTemplate transactions, Clock clock, ReadySignal ready, BatchMetrics metrics) {
+	BatchScheduler(BatchRepository repository, AdmissionRepository admission, OperationRepository operationRepository,
+			FairQueueRepository fairQueue, SweepRepository sweeps, BatchLifecycle lifecycle, WorkerService workers,
+			BatchSettings settings, TransactionTemplate transactions, Clock clock, ReadySignal ready,
+			BatchMetrics metrics) {
 		this.repository = repository;
+		this.admission = admission;
+		this.operationRepository = operationRepository;
+		this.fairQueue = fairQueue;
+		this.sweeps = sweeps;
 		this.lifecycle = lifecycle;
 		this.workers = workers;
 		this.settings = settings;
@@ -87,10 +101,10 @@ class BatchScheduler implements SmartLifecycle {
 	/** Admits as many queued batches as the caps allow; answers how many. */
 	int admit() {
 		Integer admitted = transactions.execute(status -> {
-			repository.lockAdmission();
-			var processing = new HashMap<>(repository.processingByCustomer());
+			admission.lockAdmission();
+			var processing = new HashMap<>(admission.processingByCustomer());
 			int total = processing.values().stream().mapToInt(Integer::intValue).sum();
-			var candidates = new ArrayList<>(repository.queued(settings.systemConcurrency(), 1000));
+			var candidates = new ArrayList<>(admission.queued(settings.systemConcurrency(), 1000));
 			var now = clock.instant();
 			int count = 0;
 			while (true) {
@@ -142,11 +156,11 @@ class BatchScheduler implements SmartLifecycle {
 	 */
 	private boolean takeBackSlot(Map<String, Integer> processing, int share) {
 		var over = processing.entrySet().stream().filter(e -> e.getValue() > share).map(Map.Entry::getKey).toList();
-		var givers = new ArrayList<>(repository.notBegun(over, 50));
+		var givers = new ArrayList<>(admission.notBegun(over, 50));
 		// stable: the latest admitted first within a customer
 		givers.sort(Comparator.comparingInt((Batch b) -> -processing.getOrDefault(b.customerId(), 0)));
 		for (var batch : givers) {
-			var firstRank = repository.requeueNotBegun(batch.id(), batch.operationCount());
+			var firstRank = admission.requeueNotBegun(batch.id(), batch.operationCount());
 			if (firstRank.isEmpty()) {
 				continue;
 			}
@@ -154,8 +168,8 @@ class BatchScheduler implements SmartLifecycle {
 			// last one tagged, so that the work it did not get is not counted against it
 			long step = TAG_STEP / (1 + batch.priority());
 			long lastRank = firstRank.get() + step * (batch.operationCount() - 1);
-			if (repository.lastTag(batch.region(), batch.customerId()) == lastRank) {
-				repository.setLastTag(batch.region(), batch.customerId(), firstRank.get() - step);
+			if (fairQueue.lastTag(batch.region(), batch.customerId()) == lastRank) {
+				fairQueue.setLastTag(batch.region(), batch.customerId(), firstRank.get() - step);
 			}
 			lifecycle.event(batch, "batch.queued", Map.of("operations", batch.operationCount(), "region",
 					batch.region(), "priority", batch.priority(), "reason", "fair_share"));
@@ -170,9 +184,9 @@ class BatchScheduler implements SmartLifecycle {
 	 * whose customers are at their cap wait behind all others.
 	 */
 	int position(Batch batch) {
-		var processing = repository.processingByCustomer();
+		var processing = admission.processingByCustomer();
 		var now = clock.instant();
-		var queued = repository.queued(settings.systemConcurrency(), 1000);
+		var queued = admission.queued(settings.systemConcurrency(), 1000);
 		var startable = queued.stream().filter(b -> mayStart(b, processing)).toList();
 		var order = admissionOrder(processing, fairShare(processing, startable), now);
 		var ahead = queued.stream()
@@ -206,20 +220,20 @@ class BatchScheduler implements SmartLifecycle {
 
 	private boolean start(Batch batch) {
 		var now = clock.instant();
-		if (!repository.start(batch.id(), now, now.plus(batch.batchTimeout()))) {
+		if (!admission.start(batch.id(), now, now.plus(batch.batchTimeout()))) {
 			return false;
 		}
 		// the queue's virtual time: the lowest tag waiting, or, with none waiting, the
 		// highest tag given out, so that an idle queue starts everyone afresh
-		long highest = repository.clock(batch.region());
-		long vtime = repository.lowestReadyRank(batch.region()).orElse(highest);
-		long tag = Math.max(vtime, repository.lastTag(batch.region(), batch.customerId()));
+		long highest = fairQueue.clock(batch.region());
+		long vtime = fairQueue.lowestReadyRank(batch.region()).orElse(highest);
+		long tag = Math.max(vtime, fairQueue.lastTag(batch.region(), batch.customerId()));
 		long step = TAG_STEP / (1 + batch.priority());
-		repository.rank(batch.id(), false, 0, tag + step, step);
+		fairQueue.rank(batch.id(), false, 0, tag + step, step);
 		tag += step * batch.operationCount();
-		repository.setLastTag(batch.region(), batch.customerId(), tag);
-		repository.setClock(batch.region(), Math.max(highest, tag));
-		repository.release(batch.id(), false, batch.parallel());
+		fairQueue.setLastTag(batch.region(), batch.customerId(), tag);
+		fairQueue.setClock(batch.region(), Math.max(highest, tag));
+		operationRepository.release(batch.id(), false, batch.parallel());
 		lifecycle.event(batch, "batch.processing", Map.of("startedAt", now.toString()));
 		metrics.admitted(batch, now);
 		ready.signal();
@@ -232,7 +246,7 @@ class BatchScheduler implements SmartLifecycle {
 	 */
 	void sweep() {
 		var now = clock.instant();
-		for (var id : repository.expiredLeases(now, 500)) {
+		for (var id : sweeps.expiredLeases(now, 500)) {
 			try {
 				workers.leaseExpired(id);
 			}
@@ -240,7 +254,7 @@ class BatchScheduler implements SmartLifecycle {
 				log.warn("Could not end the expired lease of operation {}", id, ex);
 			}
 		}
-		for (var id : repository.unsettled(100)) {
+		for (var id : sweeps.unsettled(100)) {
 			try {
 				workers.settleIfDue(id);
 			}
@@ -248,7 +262,7 @@ class BatchScheduler implements SmartLifecycle {
 				log.warn("Could not settle batch {}", id, ex);
 			}
 		}
-		for (var id : repository.overdue(now, 100)) {
+		for (var id : sweeps.overdue(now, 100)) {
 			try {
 				transactions.executeWithoutResult(status -> repository.lock(id).ifPresent(this::overdue));
 			}

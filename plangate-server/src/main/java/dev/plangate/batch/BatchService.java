@@ -40,6 +40,12 @@ public class BatchService {
 
 	private final BatchRepository repository;
 
+	private final AdmissionRepository admission;
+
+	private final OperationRepository operationRepository;
+
+	private final BatchEventRepository eventLog;
+
 	private final BatchPolicy policy;
 
 	private final BatchLifecycle lifecycle;
@@ -56,10 +62,14 @@ public class BatchService {
 
 	private final Clock clock;
 
-	BatchService(BatchRepository repository, BatchPolicy policy, BatchLifecycle lifecycle, BatchScheduler scheduler,
+	BatchService(BatchRepository repository, AdmissionRepository admission, OperationRepository operationRepository,
+			BatchEventRepository eventLog, BatchPolicy policy, BatchLifecycle lifecycle, BatchScheduler scheduler,
 			BatchEventStream stream, BatchSettings settings, CustomerService customers,
 			TransactionTemplate transactions, Clock clock) {
 		this.repository = repository;
+		this.admission = admission;
+		this.operationRepository = operationRepository;
+		this.eventLog = eventLog;
 		this.policy = policy;
 		this.lifecycle = lifecycle;
 		this.scheduler = scheduler;
@@ -130,9 +140,9 @@ public class BatchService {
 		}
 		transactions.executeWithoutResult(status -> {
 			if (request.failFast() && limits.maxConcurrent() != null) {
-				repository.lockAdmission();
-				int held = repository.processingByCustomer().getOrDefault(batch.customerId(), 0)
-						+ repository.queuedOf(batch.customerId());
+				admission.lockAdmission();
+				int held = admission.processingByCustomer().getOrDefault(batch.customerId(), 0)
+						+ admission.queuedOf(batch.customerId());
 				if (held >= limits.maxConcurrent()) {
 					throw new PlangateException(ErrorCode.CONCURRENCY_LIMIT_REACHED,
 							"Customer '" + batch.customerId() + "' has " + held + " batches queued or processing; its "
@@ -143,7 +153,7 @@ public class BatchService {
 				}
 			}
 			repository.insert(batch);
-			repository.insertOperations(operations);
+			operationRepository.insertOperations(operations);
 			lifecycle.event(batch, "batch.queued",
 					Map.of("operations", size, "region", region, "priority", batch.priority()));
 		});
@@ -164,7 +174,7 @@ public class BatchService {
 	private Details summary(UUID id) {
 		var batch = repository.find(id).orElseThrow();
 		Integer position = batch.status() == BatchStatus.QUEUED ? scheduler.position(batch) : null;
-		return new Details(batch, List.of(), repository.countByStatus(id, false), position);
+		return new Details(batch, List.of(), operationRepository.countByStatus(id, false), position);
 	}
 
 	private void validate(NewBatch request) {
@@ -198,7 +208,7 @@ public class BatchService {
 	public Details get(String customerId, UUID id) {
 		var batch = find(customerId, id);
 		Integer position = batch.status() == BatchStatus.QUEUED ? scheduler.position(batch) : null;
-		var operations = repository.operations(id);
+		var operations = operationRepository.operations(id);
 		var counts = new java.util.EnumMap<OperationStatus, Integer>(OperationStatus.class);
 		for (var status : OperationStatus.values()) {
 			counts.put(status, 0);
@@ -243,7 +253,7 @@ public class BatchService {
 				.encodeToString(
 						(last.submittedAt() + " " + last.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		}
-		var counts = repository.countsOf(batches.stream().map(Batch::id).toList());
+		var counts = operationRepository.countsOf(batches.stream().map(Batch::id).toList());
 		return new Page<>(batches.stream()
 			.map(b -> new Details(b, List.of(), counts.get(b.id()),
 					b.status() == BatchStatus.QUEUED ? scheduler.position(b) : null))
@@ -281,7 +291,7 @@ public class BatchService {
 	 */
 	public List<BatchEvent> events(String customerId, @Nullable UUID batchId, long afterSeq, int limit) {
 		checkOwner(customerId, batchId);
-		return repository.settledEvents(customerId, batchId, afterSeq, clock.instant().minus(SETTLED), limit);
+		return eventLog.settledEvents(customerId, batchId, afterSeq, clock.instant().minus(SETTLED), limit);
 	}
 
 	/**

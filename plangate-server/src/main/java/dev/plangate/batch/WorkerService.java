@@ -39,6 +39,12 @@ public class WorkerService {
 
 	private final BatchRepository repository;
 
+	private final OperationRepository operationRepository;
+
+	private final DispatchRepository dispatch;
+
+	private final BatchEventRepository eventLog;
+
 	private final BatchLifecycle lifecycle;
 
 	private final BatchSettings settings;
@@ -51,9 +57,13 @@ public class WorkerService {
 
 	private final BatchMetrics metrics;
 
-	WorkerService(BatchRepository repository, BatchLifecycle lifecycle, BatchSettings settings,
+	WorkerService(BatchRepository repository, OperationRepository operationRepository, DispatchRepository dispatch,
+			BatchEventRepository eventLog, BatchLifecycle lifecycle, BatchSettings settings,
 			TransactionTemplate transactions, Clock clock, ReadySignal ready, BatchMetrics metrics) {
 		this.repository = repository;
+		this.operationRepository = operationRepository;
+		this.dispatch = dispatch;
+		this.eventLog = eventLog;
 		this.lifecycle = lifecycle;
 		this.settings = settings;
 		this.transactions = transactions;
@@ -98,19 +108,19 @@ public class WorkerService {
 	private List<Dispatched> take(String workerId, List<String> regions, List<String> types, int max) {
 		var now = clock.instant();
 		var taken = new ArrayList<Dispatched>();
-		var dispatches = new ArrayList<BatchRepository.Dispatch>();
-		var events = new ArrayList<BatchRepository.NewEvent>();
-		for (var o : repository.lockReady(regions, types, now, max)) {
+		var dispatches = new ArrayList<DispatchRepository.Dispatch>();
+		var events = new ArrayList<BatchEventRepository.NewEvent>();
+		for (var o : dispatch.lockReady(regions, types, now, max)) {
 			var deadline = now.plus(o.timeout());
 			var lease = earlier(now.plus(settings.leaseTtl()), deadline);
-			dispatches.add(new BatchRepository.Dispatch(o.id(), lease, deadline));
+			dispatches.add(new DispatchRepository.Dispatch(o.id(), lease, deadline));
 			taken.add(new Dispatched(o, o.attempts() + 1, lease, deadline));
-			events.add(new BatchRepository.NewEvent(o.batchId(), o.customerId(), "operation.started",
+			events.add(new BatchEventRepository.NewEvent(o.batchId(), o.customerId(), "operation.started",
 					operationData(o, Map.of("attempt", o.attempts() + 1, "workerId", workerId))));
 		}
 		if (!dispatches.isEmpty()) {
-			repository.dispatchAll(dispatches, workerId, now);
-			repository.insertEvents(events, now);
+			dispatch.dispatchAll(dispatches, workerId, now);
+			eventLog.insertEvents(events, now);
 		}
 		return taken;
 	}
@@ -132,7 +142,7 @@ public class WorkerService {
 			if (!held.operation().leaseExpiresAt().isAfter(now)) {
 				throw leaseLost(operationId);
 			}
-			repository.heartbeat(operationId, leaseExpires, progress, message);
+			dispatch.heartbeat(operationId, leaseExpires, progress, message);
 			if (progress != null && !progress.equals(held.operation().progress())) {
 				var data = new LinkedHashMap<String, Object>();
 				data.put("progress", progress);
@@ -207,7 +217,7 @@ public class WorkerService {
 		completions.forEach(c -> results.put(c.operationId(), c.result()));
 		var succeeded = new LinkedHashMap<UUID, @Nullable JsonNode>();
 		var done = new ArrayList<Operation>();
-		for (var o : repository.lockOperations(results.keySet())) {
+		for (var o : operationRepository.lockOperations(results.keySet())) {
 			if (o.status() != OperationStatus.RUNNING || !workerId.equals(o.workerId())) {
 				refusals.put(o.id(), leaseLost(o.id()));
 			}
@@ -225,10 +235,10 @@ public class WorkerService {
 			return done;
 		}
 		var now = clock.instant();
-		repository.succeedAll(succeeded, now);
+		dispatch.succeedAll(succeeded, now);
 		done.forEach(o -> metrics.attemptEnded("succeeded", o, now));
-		repository.insertEvents(done.stream()
-			.map(o -> new BatchRepository.NewEvent(o.batchId(), o.customerId(), "operation.completed",
+		eventLog.insertEvents(done.stream()
+			.map(o -> new BatchEventRepository.NewEvent(o.batchId(), o.customerId(), "operation.completed",
 					operationData(o, Map.of("attempt", o.attempts()))))
 			.toList(), now);
 		return done;
@@ -264,12 +274,12 @@ public class WorkerService {
 	/** The sweep's part: an operation whose lease ran out. */
 	void leaseExpired(UUID operationId) {
 		transactions.executeWithoutResult(status -> {
-			var operation = repository.operation(operationId).orElse(null);
+			var operation = operationRepository.operation(operationId).orElse(null);
 			if (operation == null) {
 				return;
 			}
 			var batch = repository.lock(operation.batchId()).orElseThrow();
-			var locked = repository.lockOperation(operationId).orElseThrow();
+			var locked = operationRepository.lockOperation(operationId).orElseThrow();
 			var now = clock.instant();
 			if (locked.status() != OperationStatus.RUNNING || locked.leaseExpiresAt() == null
 					|| locked.leaseExpiresAt().isAfter(now)) {
@@ -299,13 +309,13 @@ public class WorkerService {
 		metrics.attemptEnded(!retry ? "failed" : "lease_expired".equals(code) ? "lease_expired" : "retried", o, now);
 		if (retry) {
 			var next = now.plus(backoff(o.attempts()));
-			repository.finish(o.id(), OperationStatus.READY, null, error, next, null);
+			dispatch.finish(o.id(), OperationStatus.READY, null, error, next, null);
 			data.put("nextAttemptAt", next.toString());
 			lifecycle.event(batch, "operation.failed", operationData(o, data));
 			ready.signal();
 		}
 		else {
-			repository.finish(o.id(), OperationStatus.FAILED, null, error, null, now);
+			dispatch.finish(o.id(), OperationStatus.FAILED, null, error, null, now);
 			lifecycle.event(batch, "operation.failed", operationData(o, data));
 			lifecycle.settle(batch);
 		}
@@ -329,11 +339,11 @@ public class WorkerService {
 	 * writer follows).
 	 */
 	private Held held(UUID operationId, String workerId) {
-		var operation = repository.operation(operationId)
+		var operation = operationRepository.operation(operationId)
 			.orElseThrow(() -> PlangateException.notFound(ErrorCode.OPERATION_NOT_FOUND, "Operation",
 					operationId.toString()));
 		var batch = repository.lock(operation.batchId()).orElseThrow();
-		var locked = repository.lockOperation(operationId).orElseThrow();
+		var locked = operationRepository.lockOperation(operationId).orElseThrow();
 		if (locked.status() != OperationStatus.RUNNING || !workerId.equals(locked.workerId())) {
 			throw leaseLost(operationId);
 		}

@@ -1,0 +1,93 @@
+package dev.plangate.batch;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The dispatch order: each region's virtual time, each customer's last tag, the
+ * operations' ranks.
+ */
+@Repository
+class FairQueueRepository {
+
+	private final JdbcClient jdbc;
+
+	FairQueueRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * Sets the dispatch order of a batch's operations (or compensations): {@code first}
+	 * for {@code firstSeq}, then {@code step} apart.
+	 */
+	void rank(UUID batchId, boolean compensations, int firstSeq, long first, long step) {
+		jdbc.sql("""
+				update batch_operation set fair_rank = :first + cast(seq - :firstSeq as bigint) * :step
+				where batch_id = :batch and kind = :kind""")
+			.param("batch", batchId)
+			.param("kind", compensations ? "compensation" : "operation")
+			.param("firstSeq", firstSeq)
+			.param("first", first)
+			.param("step", step)
+			.update();
+	}
+
+	/** The lowest rank waiting in a region's queue. */
+	Optional<Long> lowestReadyRank(String region) {
+		return jdbc.sql("""
+				select min(fair_rank) as lowest from batch_operation
+				where status in ('pending', 'ready') and region = :region and fair_rank is not null""")
+			.param("region", region)
+			.query((rs, n) -> {
+				long lowest = rs.getLong("lowest");
+				return rs.wasNull() ? Optional.<Long>empty() : Optional.of(lowest);
+			})
+			.single();
+	}
+
+	long clock(String region) {
+		jdbc.sql("""
+				insert into batch_queue_clock (region, vtime) select :region, 0
+				where not exists (select 1 from batch_queue_clock where region = :region)""")
+			.param("region", region)
+			.update();
+		return jdbc.sql("select vtime from batch_queue_clock where region = :region")
+			.param("region", region)
+			.query(Long.class)
+			.single();
+	}
+
+	void setClock(String region, long vtime) {
+		jdbc.sql("update batch_queue_clock set vtime = :vtime where region = :region")
+			.param("region", region)
+			.param("vtime", vtime)
+			.update();
+	}
+
+	long lastTag(String region, String customerId) {
+		return jdbc.sql("select last_tag from batch_queue_tag where region = :region and customer_id = :customer")
+			.param("region", region)
+			.param("customer", customerId)
+			.query(Long.class)
+			.optional()
+			.orElse(0L);
+	}
+
+	void setLastTag(String region, String customerId, long tag) {
+		if (jdbc.sql("update batch_queue_tag set last_tag = :tag where region = :region and customer_id = :customer")
+			.param("region", region)
+			.param("customer", customerId)
+			.param("tag", tag)
+			.update() == 0) {
+			jdbc.sql("insert into batch_queue_tag (region, customer_id, last_tag) values (:region, :customer, :tag)")
+				.param("region", region)
+				.param("customer", customerId)
+				.param("tag", tag)
+				.update();
+		}
+	}
+
+}

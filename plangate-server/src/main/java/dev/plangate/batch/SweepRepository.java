@@ -1,0 +1,60 @@
+package dev.plangate.batch;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import dev.plangate.platform.Timestamps;
+
+/**
+ * What the scheduler's sweeps look for: leases run out, batches unsettled or past their
+ * deadline.
+ */
+@Repository
+class SweepRepository {
+
+	private final JdbcClient jdbc;
+
+	SweepRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** Running operations whose lease ran out. */
+	List<UUID> expiredLeases(Instant now, int limit) {
+		return jdbc.sql("""
+				select id from batch_operation where status = 'running' and lease_expires_at <= :now
+				order by lease_expires_at limit :limit""")
+			.param("now", Timestamps.sql(now))
+			.param("limit", limit)
+			.query(UUID.class)
+			.list();
+	}
+
+	/**
+	 * Batches holding a processing slot with no operation ready or running: each has
+	 * something to settle (its end, its next operation, its rollback), left undone if the
+	 * node that finished their last operation stopped before settling them.
+	 */
+	List<UUID> unsettled(int limit) {
+		return jdbc.sql("""
+				select id from batch b where status in ('processing', 'failing', 'cancelling', 'rolling_back')
+				  and not exists (select 1 from batch_operation o where o.batch_id = b.id
+				                  and o.status in ('ready', 'running'))
+				order by submitted_at limit :limit""").param("limit", limit).query(UUID.class).list();
+	}
+
+	/** Processing batches past their deadline. */
+	List<UUID> overdue(Instant now, int limit) {
+		return jdbc.sql("""
+					select id from batch where status in ('processing', 'rolling_back') and deadline_at <= :now
+				order by deadline_at limit :limit""")
+			.param("now", Timestamps.sql(now))
+			.param("limit", limit)
+			.query(UUID.class)
+			.list();
+	}
+
+}
