@@ -4,8 +4,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +19,7 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 import dev.plangate.platform.StoredJson;
@@ -339,7 +343,7 @@ class BatchRepository {
 
 	/** How many of a batch's operations (or compensations) are in each state. */
 	Map<OperationStatus, Integer> countByStatus(UUID batchId, boolean compensations) {
-		var counts = new java.util.EnumMap<OperationStatus, Integer>(OperationStatus.class);
+		var counts = new EnumMap<OperationStatus, Integer>(OperationStatus.class);
 		for (var status : OperationStatus.values()) {
 			counts.put(status, 0);
 		}
@@ -358,7 +362,7 @@ class BatchRepository {
 	Map<UUID, Map<OperationStatus, Integer>> countsOf(List<UUID> batchIds) {
 		var counts = new HashMap<UUID, Map<OperationStatus, Integer>>();
 		for (var id : batchIds) {
-			var empty = new java.util.EnumMap<OperationStatus, Integer>(OperationStatus.class);
+			var empty = new EnumMap<OperationStatus, Integer>(OperationStatus.class);
 			for (var status : OperationStatus.values()) {
 				empty.put(status, 0);
 			}
@@ -634,7 +638,7 @@ class BatchRepository {
 	// --- events
 
 	void insertEvent(UUID batchId, String customerId, String type, Map<String, Object> data, Instant at) {
-		var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+		var keys = new GeneratedKeyHolder();
 		jdbc.sql("""
 				insert into batch_event (batch_id, customer_id, type, data, at)
 				values (:batch, :customer, :type, :data, :at)""")
@@ -676,7 +680,7 @@ class BatchRepository {
 				values (:batch, :customer, :type, :data, :at)""", params);
 		// a JDBC batch does not answer the numbers given: the notices say "newer than
 		// any", which wakes every stream following these batches
-		var batches = new java.util.LinkedHashMap<UUID, String>();
+		var batches = new LinkedHashMap<UUID, String>();
 		events.forEach(e -> batches.putIfAbsent(e.batchId(), e.customerId()));
 		batches.forEach((batchId, customerId) -> notices.written(batchId, customerId, Long.MAX_VALUE));
 	}
@@ -700,7 +704,7 @@ class BatchRepository {
 	 */
 	List<BatchEvent> settledEvents(String customerId, @Nullable UUID batchId, long afterSeq, Instant settledBefore,
 			int limit) {
-		var page = new java.util.ArrayList<BatchEvent>();
+		var page = new ArrayList<BatchEvent>();
 		for (var event : events(customerId, batchId, afterSeq, limit)) {
 			if (!event.at().isBefore(settledBefore)) {
 				break;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -173,7 +174,7 @@ class MailFaultsTest extends ServerTest {
 		BlackHole(int port) throws IOException {
 			socket = new ServerSocket();
 			socket.setReuseAddress(true);
-			socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
 			var thread = new Thread(() -> {
 				while (!socket.isClosed()) {
 					try {
