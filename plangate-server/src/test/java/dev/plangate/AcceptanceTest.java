@@ -2,9 +2,11 @@ package dev.plangate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -87,7 +89,7 @@ class AcceptanceTest {
 		throw new AssertionError("no quota '" + feature + "' in " + response);
 	}
 
-	static java.util.List<String> alerts(JsonNode quota) {
+	static List<String> alerts(JsonNode quota) {
 		return quota.path("alerts").valueStream().map(JsonNode::asString).toList();
 	}
 
@@ -286,7 +288,7 @@ class AcceptanceTest {
 			// then
 			assertProblem(eleventh, 429, "too_many_attempts");
 			assertThat(eleventh.header("Retry-After")).isNotNull();
-			clock.advance(java.time.Duration.ofMinutes(7));
+			clock.advance(Duration.ofMinutes(7));
 			assertThat(anonymous.post("/v1/auth/login", login).status()).as("one sign-in's worth back").isEqualTo(200);
 		}
 
@@ -304,15 +306,15 @@ class AcceptanceTest {
 
 			// when: the same wrong guesses at both, waiting out each refusal's
 			// Retry-After
-			var atKnown = new java.util.ArrayList<String>();
-			var atUnknown = new java.util.ArrayList<String>();
+			var atKnown = new ArrayList<String>();
+			var atUnknown = new ArrayList<String>();
 			for (int i = 1; i <= 16; i++) {
 				var k = anonymous.post("/v1/auth/login", known);
 				var u = anonymous.post("/v1/auth/login", unknown);
 				atKnown.add(k.status() + " " + k.code() + " " + k.header("Retry-After"));
 				atUnknown.add(u.status() + " " + u.code() + " " + u.header("Retry-After"));
 				var wait = k.header("Retry-After");
-				clock.advance(java.time.Duration.ofSeconds(wait == null ? 30 : Long.parseLong(wait)));
+				clock.advance(Duration.ofSeconds(wait == null ? 30 : Long.parseLong(wait)));
 			}
 
 			// then: answer for answer the same, the plan's limit reached on the way

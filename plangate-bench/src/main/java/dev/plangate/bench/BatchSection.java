@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -263,7 +264,7 @@ final class BatchSection {
 		long start = System.nanoTime() + 10_000_000;
 		long measureFrom = start + options.warmup().toNanos();
 		long end = measureFrom + options.duration().toNanos();
-		var stop = new java.util.concurrent.atomic.AtomicBoolean();
+		var stop = new AtomicBoolean();
 		var outstanding = new ConcurrentHashMap<String, AtomicLong>();
 		backlog.forEach(c -> outstanding.put(c, new AtomicLong()));
 		outstanding.put(PROBE_CUSTOMER, new AtomicLong());

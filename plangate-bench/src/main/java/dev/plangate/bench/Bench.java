@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.plangate.bench.Options.Section;
 
 /**
@@ -66,8 +67,7 @@ public final class Bench {
 		var runtime = Runtime.getRuntime();
 		out.println("Plangate bench, " + OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS));
 		out.printf("machine: %s, %d cores, %,d MiB memory, %s %s (%s)%n", cpuModel(), runtime.availableProcessors(),
-				((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-					.getTotalMemorySize() >> 20,
+				((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() >> 20,
 				System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"));
 		out.printf("JVM: %s %s, heap up to %,d MiB, %s%n", System.getProperty("java.vm.name"),
 				System.getProperty("java.runtime.version"), runtime.maxMemory() >> 20,

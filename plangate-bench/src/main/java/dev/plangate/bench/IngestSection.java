@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -117,7 +118,7 @@ final class IngestSection {
 				this.connection = DriverManager.getConnection(server.jdbcUrl, server.jdbcUser, "");
 				connection.setAutoCommit(false);
 				this.insert = connection.prepareStatement(multiRow
-						? COLUMNS + String.join(", ", java.util.Collections.nCopies(batch, ROW))
+						? COLUMNS + String.join(", ", Collections.nCopies(batch, ROW))
 								+ " on conflict do nothing returning customer_id, event_id"
 						: COLUMNS + ROW + " on conflict do nothing");
 			}

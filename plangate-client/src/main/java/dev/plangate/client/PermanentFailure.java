@@ -1,9 +1,11 @@
 package dev.plangate.client;
 
+import java.util.regex.Pattern;
+
 /** An operation failed in a way that retrying cannot fix. */
 public class PermanentFailure extends RuntimeException {
 
-	private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+	private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
 	private final String code;
 

@@ -14,11 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -145,7 +147,7 @@ public final class PlangateWorker implements AutoCloseable {
 					try {
 						operations.execute(() -> run(operation));
 					}
-					catch (java.util.concurrent.RejectedExecutionException ex) {
+					catch (RejectedExecutionException ex) {
 						// closing: hand it back at once rather than let its lease run out
 						running.remove(operation.id());
 						slots.release();
@@ -279,7 +281,7 @@ public final class PlangateWorker implements AutoCloseable {
 	 * trouble and server errors; a refusal (4xx) is not retried but handed to
 	 * {@code refused}.
 	 */
-	private void retrying(String what, Report report, java.util.function.Consumer<WorkerApi.ApiError> refused) {
+	private void retrying(String what, Report report, Consumer<WorkerApi.ApiError> refused) {
 		long backoff = 250;
 		for (int attempt = 1; attempt <= 5; attempt++) {
 			try {

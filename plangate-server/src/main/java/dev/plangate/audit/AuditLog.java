@@ -1,6 +1,7 @@
 package dev.plangate.audit;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -54,7 +55,7 @@ public class AuditLog {
 	public Page<AuditEvent> list(@Nullable String targetType, @Nullable String targetId, @Nullable Long before,
 			int limit) {
 		var sql = new StringBuilder("select * from audit_event where 1 = 1");
-		var params = new java.util.LinkedHashMap<String, Object>();
+		var params = new LinkedHashMap<String, Object>();
 		if (targetType != null) {
 			sql.append(" and target_type = :type");
 			params.put("type", targetType);

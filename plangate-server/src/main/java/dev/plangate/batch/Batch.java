@@ -2,6 +2,8 @@ package dev.plangate.batch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -23,7 +25,7 @@ public record Batch(UUID id, String customerId, String region, BatchStatus statu
 
 	public Batch {
 		// JSON metadata may hold nulls, which Map.copyOf refuses
-		metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+		metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
 	}
 
 	Batch with(BatchStatus newStatus) {

@@ -3,6 +3,8 @@ package dev.plangate.batch;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,6 +14,7 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 import dev.plangate.platform.StoredJson;
@@ -35,7 +38,7 @@ class BatchEventRepository {
 	}
 
 	void insertEvent(UUID batchId, String customerId, String type, Map<String, Object> data, Instant at) {
-		var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+		var keys = new GeneratedKeyHolder();
 		jdbc.sql("""
 				insert into batch_event (batch_id, customer_id, type, data, at)
 				values (:batch, :customer, :type, :data, :at)""")
@@ -77,7 +80,7 @@ class BatchEventRepository {
 				values (:batch, :customer, :type, :data, :at)""", params);
 		// a JDBC batch does not answer the numbers given: the notices say "newer than
 		// any", which wakes every stream following these batches
-		var batches = new java.util.LinkedHashMap<UUID, String>();
+		var batches = new LinkedHashMap<UUID, String>();
 		events.forEach(e -> batches.putIfAbsent(e.batchId(), e.customerId()));
 		batches.forEach((batchId, customerId) -> notices.written(batchId, customerId, Long.MAX_VALUE));
 	}
@@ -101,7 +104,7 @@ class BatchEventRepository {
 	 */
 	List<BatchEvent> settledEvents(String customerId, @Nullable UUID batchId, long afterSeq, Instant settledBefore,
 			int limit) {
-		var page = new java.util.ArrayList<BatchEvent>();
+		var page = new ArrayList<BatchEvent>();
 		for (var event : events(customerId, batchId, afterSeq, limit)) {
 			if (!event.at().isBefore(settledBefore)) {
 				break;

@@ -1,10 +1,13 @@
 package dev.plangate.batch;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -101,7 +104,7 @@ class BatchLifecycle {
 				+ operationRepository.countByStatus(batch.id(), true).get(OperationStatus.RUNNING);
 	}
 
-	private static int unfinished(java.util.Map<OperationStatus, Integer> counts) {
+	private static int unfinished(Map<OperationStatus, Integer> counts) {
 		return counts.get(OperationStatus.PENDING) + counts.get(OperationStatus.READY)
 				+ counts.get(OperationStatus.RUNNING);
 	}
@@ -138,14 +141,13 @@ class BatchLifecycle {
 			return;
 		}
 		// the last completed is undone first
-		done.sort(java.util.Comparator
-			.comparing((Operation o) -> o.finishedAt() == null ? java.time.Instant.MIN : o.finishedAt())
+		done.sort(Comparator.comparing((Operation o) -> o.finishedAt() == null ? Instant.MIN : o.finishedAt())
 			.thenComparingInt(Operation::seq)
 			.reversed());
 		var compensations = new ArrayList<Operation>();
 		int seq = batch.operationCount();
 		for (var o : done) {
-			var compensation = java.util.Objects.requireNonNull(o.compensation());
+			var compensation = Objects.requireNonNull(o.compensation());
 			compensations.add(new Operation(UUID.randomUUID(), batch.id(), batch.customerId(), seq++, true, o.seq(),
 					batch.region(), compensation.path("type").asString(), compensation.get("payload"),
 					o.idempotencyKey() == null ? null : o.idempotencyKey() + ":compensation", null,

@@ -1,6 +1,8 @@
 package dev.plangate.batch;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -131,7 +133,7 @@ class BatchPolicy {
 		});
 	}
 
-	private @Nullable String cheapestPlan(java.util.function.Predicate<Plan> allows) {
+	private @Nullable String cheapestPlan(Predicate<Plan> allows) {
 		return catalog.cheapestActivePlan(allows).map(Plan::key).orElse(null);
 	}
 
@@ -147,7 +149,7 @@ class BatchPolicy {
 			return value.limit();
 		}
 		try {
-			return value.value() == null ? 0 : new java.math.BigDecimal(value.value()).longValue();
+			return value.value() == null ? 0 : new BigDecimal(value.value()).longValue();
 		}
 		catch (NumberFormatException ex) {
 			return 0;

@@ -1,6 +1,7 @@
 package dev.plangate.batch;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,7 +49,7 @@ class BatchScheduler implements SmartLifecycle {
 	static final long TAG_STEP = 1_000_000;
 
 	/** How often the counts shared by every node are read for the metrics. */
-	private static final java.time.Duration METRICS_REFRESH = java.time.Duration.ofSeconds(5);
+	private static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
 
 	private static final Logger log = LoggerFactory.getLogger(BatchScheduler.class);
 
@@ -214,7 +215,7 @@ class BatchScheduler implements SmartLifecycle {
 
 	/** The plan's priority, raised one level for every {@code agingPerLevel} waited. */
 	private long effectiveLevel(Batch batch, Instant now) {
-		long waited = Math.max(0, java.time.Duration.between(batch.submittedAt(), now).toMillis());
+		long waited = Math.max(0, Duration.between(batch.submittedAt(), now).toMillis());
 		return batch.priority() + waited / Math.max(1, settings.agingPerLevel().toMillis());
 	}
 

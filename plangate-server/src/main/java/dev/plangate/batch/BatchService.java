@@ -1,16 +1,20 @@
 package dev.plangate.batch;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -28,7 +32,7 @@ import tools.jackson.databind.JsonNode;
 @Service
 public class BatchService {
 
-	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatchService.class);
+	private static final Logger log = LoggerFactory.getLogger(BatchService.class);
 
 	/**
 	 * How old an event must be before pages show it. Event numbers are given out as
@@ -209,7 +213,7 @@ public class BatchService {
 		var batch = find(customerId, id);
 		Integer position = batch.status() == BatchStatus.QUEUED ? scheduler.position(batch) : null;
 		var operations = operationRepository.operations(id);
-		var counts = new java.util.EnumMap<OperationStatus, Integer>(OperationStatus.class);
+		var counts = new EnumMap<OperationStatus, Integer>(OperationStatus.class);
 		for (var status : OperationStatus.values()) {
 			counts.put(status, 0);
 		}
@@ -233,8 +237,7 @@ public class BatchService {
 		UUID beforeId = null;
 		if (cursor != null) {
 			try {
-				var parts = new String(Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8)
-					.split(" ");
+				var parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(" ");
 				before = Instant.parse(parts[0]);
 				beforeId = UUID.fromString(parts[1]);
 			}
@@ -250,8 +253,7 @@ public class BatchService {
 			var last = batches.get(limit - 1);
 			next = Base64.getUrlEncoder()
 				.withoutPadding()
-				.encodeToString(
-						(last.submittedAt() + " " + last.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				.encodeToString((last.submittedAt() + " " + last.id()).getBytes(StandardCharsets.UTF_8));
 		}
 		var counts = operationRepository.countsOf(batches.stream().map(Batch::id).toList());
 		return new Page<>(batches.stream()

@@ -1,6 +1,7 @@
 package dev.plangate.batch;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.springframework.context.annotation.Configuration;
@@ -46,9 +47,7 @@ class BatchWebSocketHandler extends TextWebSocketHandler implements WebSocketCon
 	@Override
 	public void afterConnectionEstablished(WebSocketSession raw) throws IOException {
 		var session = new ConcurrentWebSocketSessionDecorator(raw, 10_000, 1024 * 1024);
-		var params = UriComponentsBuilder.fromUri(java.util.Objects.requireNonNull(raw.getUri()))
-			.build()
-			.getQueryParams();
+		var params = UriComponentsBuilder.fromUri(Objects.requireNonNull(raw.getUri())).build().getQueryParams();
 		String customerId = params.getFirst("customerId");
 		UUID batchId;
 		long after;

@@ -3,6 +3,7 @@ package dev.plangate.batch;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,7 @@ class OperationRepository {
 
 	/** How many of a batch's operations (or compensations) are in each state. */
 	Map<OperationStatus, Integer> countByStatus(UUID batchId, boolean compensations) {
-		var counts = new java.util.EnumMap<OperationStatus, Integer>(OperationStatus.class);
+		var counts = new EnumMap<OperationStatus, Integer>(OperationStatus.class);
 		for (var status : OperationStatus.values()) {
 			counts.put(status, 0);
 		}
@@ -122,7 +123,7 @@ class OperationRepository {
 	Map<UUID, Map<OperationStatus, Integer>> countsOf(List<UUID> batchIds) {
 		var counts = new HashMap<UUID, Map<OperationStatus, Integer>>();
 		for (var id : batchIds) {
-			var empty = new java.util.EnumMap<OperationStatus, Integer>(OperationStatus.class);
+			var empty = new EnumMap<OperationStatus, Integer>(OperationStatus.class);
 			for (var status : OperationStatus.values()) {
 				empty.put(status, 0);
 			}

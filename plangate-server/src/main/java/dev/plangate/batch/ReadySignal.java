@@ -2,6 +2,7 @@ package dev.plangate.batch;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -26,7 +27,7 @@ class ReadySignal implements SmartLifecycle {
 
 	private final EventBus bus;
 
-	private EventBus.@org.jspecify.annotations.Nullable Subscription subscription;
+	private EventBus.@Nullable Subscription subscription;
 
 	private final Object operations = new Object();
 

@@ -2,6 +2,8 @@ package dev.plangate.batch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
 
@@ -123,8 +125,8 @@ class WorkerController {
 					+ "it ran since its last report saves a round trip, and the server several statements, an "
 					+ "operation.")
 	CompleteAllAnswer completeAll(@Valid @RequestBody CompleteAllRequest request) {
-		var seen = new java.util.HashSet<UUID>();
-		var errors = new java.util.ArrayList<FieldError>();
+		var seen = new HashSet<UUID>();
+		var errors = new ArrayList<FieldError>();
 		for (int i = 0; i < request.operations().size(); i++) {
 			if (!seen.add(request.operations().get(i).id())) {
 				errors.add(new FieldError("operations[" + i + "].id", "appears more than once"));

@@ -4,13 +4,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -28,7 +33,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 @Service
 public class WorkerService {
 
-	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerService.class);
+	private static final Logger log = LoggerFactory.getLogger(WorkerService.class);
 
 	/**
 	 * How often a waiting poll looks at the queue again without being woken: every node
@@ -134,11 +139,11 @@ public class WorkerService {
 
 	public Beat heartbeat(UUID operationId, String workerId, @Nullable Integer progress, @Nullable String message) {
 		metrics.workerSeen(workerId);
-		return java.util.Objects.requireNonNull(transactions.execute(status -> {
+		return Objects.requireNonNull(transactions.execute(status -> {
 			var held = held(operationId, workerId);
 			var now = clock.instant();
 			var leaseExpires = earlier(now.plus(settings.leaseTtl()),
-					java.util.Objects.requireNonNull(held.operation().deadlineAt()));
+					Objects.requireNonNull(held.operation().deadlineAt()));
 			if (!held.operation().leaseExpiresAt().isAfter(now)) {
 				throw leaseLost(operationId);
 			}
@@ -191,8 +196,8 @@ public class WorkerService {
 	 */
 	public List<Outcome> completeAll(String workerId, List<Completion> completions) {
 		metrics.workerSeen(workerId);
-		var refusals = new java.util.HashMap<UUID, PlangateException>();
-		var batches = new java.util.TreeSet<UUID>();
+		var refusals = new HashMap<UUID, PlangateException>();
+		var batches = new TreeSet<UUID>();
 		var ended = transactions.execute(status -> end(workerId, completions, refusals));
 		if (ended != null) {
 			ended.forEach(o -> batches.add(o.batchId()));
@@ -213,7 +218,7 @@ public class WorkerService {
 
 	/** Locks and ends the operations this worker holds; answers them. */
 	private List<Operation> end(String workerId, List<Completion> completions, Map<UUID, PlangateException> refusals) {
-		var results = new java.util.HashMap<UUID, @Nullable JsonNode>();
+		var results = new HashMap<UUID, @Nullable JsonNode>();
 		completions.forEach(c -> results.put(c.operationId(), c.result()));
 		var succeeded = new LinkedHashMap<UUID, @Nullable JsonNode>();
 		var done = new ArrayList<Operation>();

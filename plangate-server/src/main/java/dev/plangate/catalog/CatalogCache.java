@@ -2,9 +2,11 @@ package dev.plangate.catalog;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -102,7 +104,7 @@ class CatalogCache {
 
 	private Snapshot load() {
 		long loading = generation.get();
-		var loaded = java.util.Objects.requireNonNull(transactions.execute(status -> {
+		var loaded = Objects.requireNonNull(transactions.execute(status -> {
 			long revision = repository.revision();
 			var features = new LinkedHashMap<String, Feature>();
 			repository.features().forEach(f -> features.put(f.key(), f));
@@ -114,7 +116,7 @@ class CatalogCache {
 				.stream()
 				.flatMap(v -> v.values().stream())
 				.filter(Plan::current)
-				.sorted(java.util.Comparator.comparingLong((Plan p) -> p.definition().price()).thenComparing(Plan::key))
+				.sorted(Comparator.comparingLong((Plan p) -> p.definition().price()).thenComparing(Plan::key))
 				.toList();
 			return new Snapshot(revision, loading, System.nanoTime(), Collections.unmodifiableMap(features), current,
 					Collections.unmodifiableMap(versions));

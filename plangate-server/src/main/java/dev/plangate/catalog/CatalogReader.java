@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Currency;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -479,7 +480,7 @@ public final class CatalogReader {
 				return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				var allowed = java.util.Arrays.stream(type.getEnumConstants())
+				var allowed = Arrays.stream(type.getEnumConstants())
 					.map(e -> e.name().toLowerCase(Locale.ROOT))
 					.toList();
 				problems.add(where + ": " + field + " '" + value + "' is not one of " + allowed);

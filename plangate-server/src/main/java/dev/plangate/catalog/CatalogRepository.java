@@ -3,6 +3,7 @@ package dev.plangate.catalog;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,7 +100,7 @@ class CatalogRepository {
 	}
 
 	private static Map<String, @Nullable Object> featureParams(Feature f, String source, Instant at) {
-		var params = new java.util.HashMap<String, @Nullable Object>();
+		var params = new HashMap<String, @Nullable Object>();
 		params.put("key", f.key());
 		params.put("name", f.name());
 		params.put("description", f.description());

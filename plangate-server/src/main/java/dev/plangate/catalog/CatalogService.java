@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -27,6 +30,7 @@ import dev.plangate.platform.Actor;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.StoredJson;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -109,7 +113,7 @@ public class CatalogService implements InitializingBean {
 				created++;
 				continue;
 			}
-			if (!repository.currentHash(plan.key()).orElse("").equals(dev.plangate.platform.StoredJson.hash(plan))) {
+			if (!repository.currentHash(plan.key()).orElse("").equals(StoredJson.hash(plan))) {
 				int version = repository.insertVersion(plan, row.get().currentVersion() + 1, Actor.SYSTEM.name(), now);
 				log.info("Plan '{}' changed in {}: now at version {}; existing subscribers keep theirs", plan.key(),
 						source, version);
@@ -192,10 +196,10 @@ public class CatalogService implements InitializingBean {
 	 * The cheapest active plan (then by key) that {@code allows}: what a refusal suggests
 	 * upgrading to.
 	 */
-	public Optional<Plan> cheapestActivePlan(java.util.function.Predicate<Plan> allows) {
+	public Optional<Plan> cheapestActivePlan(Predicate<Plan> allows) {
 		return plans().stream()
 			.filter(Plan::isActive)
-			.sorted(java.util.Comparator.comparingLong((Plan p) -> p.definition().price()).thenComparing(Plan::key))
+			.sorted(Comparator.comparingLong((Plan p) -> p.definition().price()).thenComparing(Plan::key))
 			.filter(allows)
 			.findFirst();
 	}
@@ -349,11 +353,11 @@ public class CatalogService implements InitializingBean {
 	 */
 	private static String fieldOf(String problem) {
 		var rest = problem.replaceFirst("^plan [^:]*: ", "");
-		var entitlement = java.util.regex.Pattern.compile("^entitlement '([^']+)'").matcher(rest);
+		var entitlement = Pattern.compile("^entitlement '([^']+)'").matcher(rest);
 		if (entitlement.find()) {
 			return "entitlements." + entitlement.group(1);
 		}
-		var unknown = java.util.regex.Pattern.compile("^unknown field '([^']+)'").matcher(rest);
+		var unknown = Pattern.compile("^unknown field '([^']+)'").matcher(rest);
 		if (unknown.find()) {
 			return unknown.group(1);
 		}

@@ -1,6 +1,7 @@
 package dev.plangate.catalog;
 
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,7 +21,7 @@ public record PlanDefinition(String key, String name, @Nullable String descripti
 		Map<String, Entitlement> entitlements) {
 
 	public PlanDefinition {
-		entitlements = java.util.Collections.unmodifiableMap(new TreeMap<>(entitlements));
+		entitlements = Collections.unmodifiableMap(new TreeMap<>(entitlements));
 		rateMultiplier = rateMultiplier.stripTrailingZeros();
 	}
 }

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -98,10 +99,8 @@ class CustomerRepository {
 			sql.append(" and (lower(c.customer_id) like :search escape '\\' or lower(c.name) like :search escape '\\'"
 					+ " or lower(c.email) like :search escape '\\')");
 			params.put("search",
-					"%" + search.toLowerCase(java.util.Locale.ROOT)
-						.replace("\\", "\\\\")
-						.replace("%", "\\%")
-						.replace("_", "\\_") + "%");
+					"%" + search.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+							+ "%");
 		}
 		if (after != null) {
 			sql.append(" and c.customer_id > :after");

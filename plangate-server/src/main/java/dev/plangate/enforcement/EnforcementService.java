@@ -1,12 +1,22 @@
 package dev.plangate.enforcement;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
+import dev.plangate.audit.AuditLog;
 import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.Entitlement;
 import dev.plangate.catalog.EntitlementView;
@@ -43,18 +53,17 @@ public class EnforcementService {
 
 	private final RateLimitStore rateLimits;
 
-	private final dev.plangate.audit.AuditLog auditLog;
+	private final AuditLog auditLog;
 
-	private final java.time.Clock clock;
+	private final Clock clock;
 
 	private final boolean failClosed;
 
-	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EnforcementService.class);
+	private static final Logger log = LoggerFactory.getLogger(EnforcementService.class);
 
 	EnforcementService(CustomerService customers, CatalogService catalog, SubscriptionService subscriptions,
-			MeteringService metering, GrantService grants, RateLimitStore rateLimits,
-			dev.plangate.audit.AuditLog auditLog, java.time.Clock clock,
-			@org.springframework.beans.factory.annotation.Value("${plangate.rate-limits.on-store-failure:open}") String onStoreFailure) {
+			MeteringService metering, GrantService grants, RateLimitStore rateLimits, AuditLog auditLog, Clock clock,
+			@Value("${plangate.rate-limits.on-store-failure:open}") String onStoreFailure) {
 		this.rateLimits = rateLimits;
 		this.auditLog = auditLog;
 		this.clock = clock;
@@ -121,7 +130,7 @@ public class EnforcementService {
 			return gate.refusal();
 		}
 		var feature = gate.feature();
-		var entitlement = java.util.Objects.requireNonNull(gate.entitlement());
+		var entitlement = Objects.requireNonNull(gate.entitlement());
 		var value = entitlement.value();
 		if (feature.kind() == FeatureKind.RATE) {
 			return rate(customerId, feature, value, amount, consumeKey != null, entitlement.plan().key());
@@ -169,7 +178,7 @@ public class EnforcementService {
 	 * opened it) is answered as it was, even once they are spent.
 	 */
 	private boolean openedByGrants(Gate gate, String customerId, @Nullable String consumeKey) {
-		var refusal = java.util.Objects.requireNonNull(gate.refusal());
+		var refusal = Objects.requireNonNull(gate.refusal());
 		return ErrorCode.FEATURE_NOT_IN_PLAN.code().equals(refusal.code()) && gate.feature().kind() == FeatureKind.QUOTA
 				&& (grants.left(customerId, gate.feature().key()) != null
 						|| (consumeKey != null && metering.decided(customerId, consumeKey)));
@@ -183,13 +192,13 @@ public class EnforcementService {
 	 */
 	private Verdict rate(String customerId, Feature feature, EntitlementView value, long amount, boolean take,
 			String currentPlan) {
-		long windowSeconds = java.util.Objects.requireNonNull(feature.windowSeconds());
+		long windowSeconds = Objects.requireNonNull(feature.windowSeconds());
 		if (value.unlimited()) {
 			return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, null, true, null,
 					null, null, null, false, windowSeconds, null, null, null);
 		}
 		long limitValue = value.limit() == null ? 0 : value.limit();
-		var limit = new RateLimit(limitValue, java.time.Duration.ofSeconds(windowSeconds));
+		var limit = new RateLimit(limitValue, Duration.ofSeconds(windowSeconds));
 		var now = clock.instant();
 		String key = customerId + ":" + feature.key();
 		RateDecision decision;
@@ -224,9 +233,9 @@ public class EnforcementService {
 		if (v.windowSeconds() == null || v.limit() == null) {
 			return Map.of();
 		}
-		var headers = new java.util.LinkedHashMap<String, String>();
-		long reset = v.resetsAt() == null ? 0 : Math.max(0,
-				(long) Math.ceil(java.time.Duration.between(clock.instant(), v.resetsAt()).toMillis() / 1000.0));
+		var headers = new LinkedHashMap<String, String>();
+		long reset = v.resetsAt() == null ? 0
+				: Math.max(0, (long) Math.ceil(Duration.between(clock.instant(), v.resetsAt()).toMillis() / 1000.0));
 		headers.put("RateLimit-Policy", "\"" + v.feature() + "\";q=" + v.limit() + ";w=" + v.windowSeconds());
 		headers.put("RateLimit",
 				"\"" + v.feature() + "\";r=" + (v.remaining() == null ? 0 : v.remaining()) + ";t=" + reset);
@@ -248,7 +257,7 @@ public class EnforcementService {
 			.filter(f -> f.kind() == FeatureKind.RATE)
 			.map(Feature::key)
 			.toList();
-		var errors = new java.util.ArrayList<FieldError>();
+		var errors = new ArrayList<FieldError>();
 		for (var key : featureKeys) {
 			if (!rateFeatures.contains(key)) {
 				errors.add(new FieldError("features", "'" + key + "' is not a rate feature"));
@@ -293,7 +302,7 @@ public class EnforcementService {
 
 	/** A refusal as the problem an HTTP caller gets, carrying the verdict's members. */
 	PlangateException problem(Verdict v) {
-		var code = ErrorCode.valueOf(java.util.Objects.requireNonNull(v.code()).toUpperCase(java.util.Locale.ROOT));
+		var code = ErrorCode.valueOf(Objects.requireNonNull(v.code()).toUpperCase(Locale.ROOT));
 		String detail = switch (code) {
 			case QUOTA_EXCEEDED -> "Customer '" + v.customerId() + "' has used " + v.used() + " of " + v.limit() + " '"
 					+ v.feature() + "'; " + v.amount() + " more would exceed the limit"

@@ -1,5 +1,6 @@
 package dev.plangate.metering;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -33,9 +34,9 @@ class GrantController {
 
 	private final GrantService grants;
 
-	private final java.time.Clock clock;
+	private final Clock clock;
 
-	GrantController(GrantService grants, java.time.Clock clock) {
+	GrantController(GrantService grants, Clock clock) {
 		this.grants = grants;
 		this.clock = clock;
 	}

@@ -1,5 +1,6 @@
 package dev.plangate.metering;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -7,10 +8,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
@@ -110,7 +114,7 @@ class LedgerRepository {
 		return inserted;
 	}
 
-	private static void setLong(java.sql.PreparedStatement ps, int index, @Nullable Long value) throws SQLException {
+	private static void setLong(PreparedStatement ps, int index, @Nullable Long value) throws SQLException {
 		if (value == null) {
 			ps.setNull(index, Types.BIGINT);
 		}
@@ -178,10 +182,10 @@ class LedgerRepository {
 	 * key (OR-ed pairs make H2 scan the table), and the pairs not asked for are dropped.
 	 */
 	private <T> List<T> among(String table, Collection<EventRef> refs, RowMapper<T> mapper,
-			java.util.function.Function<T, EventRef> refOf) {
+			Function<T, EventRef> refOf) {
 		var rows = new ArrayList<T>();
-		var list = List.copyOf(new java.util.LinkedHashSet<>(refs));
-		var wanted = new java.util.HashSet<>(list);
+		var list = List.copyOf(new LinkedHashSet<>(refs));
+		var wanted = new HashSet<>(list);
 		for (int from = 0; from < list.size(); from += ROWS_A_STATEMENT) {
 			var chunk = list.subList(from, Math.min(list.size(), from + ROWS_A_STATEMENT));
 			var found = jdbc
@@ -267,7 +271,7 @@ class LedgerRepository {
 				insert into usage_total (customer_id, feature_key, period_start, used, updated_at)
 				values (:customer, :feature, :period, 0, :at) on conflict do nothing""",
 				sorted.stream().map(k -> totalParams(k, 0, at)).toArray(SqlParameterSource[]::new));
-		var groups = new java.util.LinkedHashMap<TotalKey, List<String>>();
+		var groups = new LinkedHashMap<TotalKey, List<String>>();
 		for (var key : sorted) {
 			groups.computeIfAbsent(new TotalKey("", key.feature(), key.periodStart()), g -> new ArrayList<>())
 				.add(key.customerId());

@@ -1,6 +1,7 @@
 package dev.plangate.metering;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -267,7 +268,7 @@ class LedgerWriter implements SmartLifecycle {
 		return new LedgerRepository.TotalKey(event.customerId(), event.feature(), event.periodStart());
 	}
 
-	private static Recorded recorded(UsageEvent event, java.time.Instant at) {
+	private static Recorded recorded(UsageEvent event, Instant at) {
 		return new Recorded(event.eventId(), event.customerId(), event.feature(), event.amount(), event.occurredAt(),
 				at, false);
 	}

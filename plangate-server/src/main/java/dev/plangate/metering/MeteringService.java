@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -178,7 +179,7 @@ public class MeteringService {
 		return ledger.used(customerId, feature, period.start());
 	}
 
-	private static <T> T await(java.util.concurrent.CompletableFuture<T> answer) {
+	private static <T> T await(CompletableFuture<T> answer) {
 		try {
 			return answer.get(30, TimeUnit.SECONDS);
 		}

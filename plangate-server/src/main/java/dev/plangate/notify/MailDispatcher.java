@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -72,7 +73,7 @@ class MailDispatcher implements SmartLifecycle {
 		this.transactions = transactions;
 		this.clock = clock;
 		this.metrics = metrics;
-		this.secrets = java.util.stream.Stream
+		this.secrets = Stream
 			.of(environment.getProperty("spring.mail.password"), environment.getProperty("spring.mail.username"))
 			.filter(s -> s != null && s.length() >= 3)
 			.toList();

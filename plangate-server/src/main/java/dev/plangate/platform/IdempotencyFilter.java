@@ -14,6 +14,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -239,7 +240,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
 	/** Registers the filter after Spring Security's chain, so the caller is known. */
 	@Configuration(proxyBeanMethods = false)
-	@org.springframework.scheduling.annotation.EnableScheduling
+	@EnableScheduling
 	static class Registration {
 
 		@Bean

@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
-
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -104,7 +104,7 @@ public final class SecretBox {
 			cipher.updateAAD(associatedData(sealed[0], purpose));
 			return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
 		}
-		catch (javax.crypto.AEADBadTagException ex) {
+		catch (AEADBadTagException ex) {
 			throw new CannotOpen(
 					"The sealed secret does not open: another master key, another purpose, or altered bytes");
 		}

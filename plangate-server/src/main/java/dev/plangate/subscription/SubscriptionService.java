@@ -1,6 +1,8 @@
 package dev.plangate.subscription;
 
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +73,7 @@ public class SubscriptionService {
 	 * Stores a changed subscription and tells other modules, in the same transaction, so
 	 * that what depends on the plan (queued batches) follows it.
 	 */
-	private void save(Subscription changed, java.time.Instant readPeriodEnd, java.time.Instant now) {
+	private void save(Subscription changed, Instant readPeriodEnd, Instant now) {
 		repository.update(changed, readPeriodEnd, now);
 		events.publishEvent(new SubscriptionEvents.Changed(changed.customerId()));
 	}
@@ -302,10 +304,7 @@ public class SubscriptionService {
 		if (feature.kind() != FeatureKind.RATE || entitlement.limit() == null) {
 			return entitlement;
 		}
-		long scaled = plan.definition()
-			.rateMultiplier()
-			.multiply(java.math.BigDecimal.valueOf(entitlement.limit()))
-			.longValue();
+		long scaled = plan.definition().rateMultiplier().multiply(BigDecimal.valueOf(entitlement.limit())).longValue();
 		return Entitlement.ofLimit(scaled);
 	}
 

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
@@ -48,7 +49,7 @@ class BatchLiveConnectionTest extends ServerTest {
 
 	private String submitBatch(String customer, String region) {
 		var response = api.post("/v1/batches", Api.json(Map.of("customerId", customer, "region", region, "operations",
-				java.util.List.of(Map.of("type", "health_check")))));
+				List.of(Map.of("type", "health_check")))));
 		assertThat(response.status()).as(response.toString()).isEqualTo(202);
 		return response.body().path("id").asString();
 	}

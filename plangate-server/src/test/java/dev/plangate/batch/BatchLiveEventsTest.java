@@ -13,11 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -100,7 +103,7 @@ class BatchLiveEventsTest extends ServerTest {
 		var seqs = new ArrayList<Long>();
 
 		// when
-		var reader = new java.util.concurrent.CompletableFuture<List<String>>();
+		var reader = new CompletableFuture<List<String>>();
 		var thread = new Thread(() -> {
 			try {
 				reader.complete(followSse(
@@ -129,9 +132,7 @@ class BatchLiveEventsTest extends ServerTest {
 		var batch = submit(customer, "live-2");
 		work("live-2");
 		var path = "/v1/batches/" + batch.path("id").asString() + "/events?customerId=" + Api.encode(customer);
-		org.awaitility.Awaitility.await()
-			.atMost(Duration.ofSeconds(10))
-			.until(() -> api.get(path).body().path("data").size() >= 2);
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> api.get(path).body().path("data").size() >= 2);
 		var all = api.get(path).body().path("data");
 		long second = all.get(1).path("seq").asLong();
 
@@ -155,7 +156,7 @@ class BatchLiveEventsTest extends ServerTest {
 		// when
 		var response = api.send("GET",
 				"/v1/batches/" + batch.path("id").asString() + "/events?customerId=" + Api.encode(other), null,
-				java.util.Map.of("Accept", "text/event-stream"));
+				Map.of("Accept", "text/event-stream"));
 
 		// then
 		assertThat(response.status()).isEqualTo(404);

@@ -13,6 +13,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.ServerTest;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The catalog this node keeps in memory follows changes made by other nodes. Another
@@ -118,7 +119,7 @@ class CatalogCacheTest extends ServerTest {
 		jdbc.sql("update catalog_state set revision = revision + 1 where id = 1").update();
 	}
 
-	private tools.jackson.databind.JsonNode check(String customer) {
+	private JsonNode check(String customer) {
 		var response = api.post("/v1/check", checkBody(customer, "api_calls"));
 		assertThat(response.status()).as("%s", response).isEqualTo(200);
 		return response.body();

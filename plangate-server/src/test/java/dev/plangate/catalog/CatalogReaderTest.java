@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -506,7 +507,7 @@ class CatalogReaderTest {
 			String text;
 			try (var in = getClass().getResourceAsStream("/catalogs/default.yaml")) {
 				assertThat(in).as("classpath:catalogs/default.yaml").isNotNull();
-				text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+				text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 			}
 
 			// when

@@ -2,6 +2,8 @@ package dev.plangate.customer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import dev.plangate.support.Api;
@@ -258,8 +260,7 @@ class OverridesApiTest extends ServerTest {
 		var id = newCustomer("ovr-reason");
 
 		// when
-		var response = api.put(override(id, "api_calls"),
-				Api.json(java.util.Map.of("value", 5, "reason", "r".repeat(501))));
+		var response = api.put(override(id, "api_calls"), Api.json(Map.of("value", 5, "reason", "r".repeat(501))));
 
 		// then
 		assertThat(response.status()).as(response.toString()).isEqualTo(400);

@@ -8,10 +8,10 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -1003,7 +1003,7 @@ class EnforcementApiTest extends ServerTest {
 
 		@Test
 		void clearingAnUnknownCustomersRateLimitsIsNotFound() {
-			var response = api.delete("/v1/customers/nobody-" + java.util.UUID.randomUUID() + "/rate-limits");
+			var response = api.delete("/v1/customers/nobody-" + UUID.randomUUID() + "/rate-limits");
 
 			assertProblem(response, 404, "customer_not_found");
 		}

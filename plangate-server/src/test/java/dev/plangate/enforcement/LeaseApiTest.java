@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Nested;
@@ -514,7 +515,7 @@ class LeaseApiTest extends ServerTest {
 
 			// then
 			assertThat(leases).extracting(lease -> lease.path("held").asInt())
-				.containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 30).boxed().toList());
+				.containsExactlyElementsOf(IntStream.rangeClosed(1, 30).boxed().toList());
 			assertThat(leases).allSatisfy(lease -> assertThat(lease.has("limit")).as(lease.toString()).isFalse());
 		}
 

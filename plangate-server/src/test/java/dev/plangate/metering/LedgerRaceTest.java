@@ -6,11 +6,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plangate.support.Api;
 import dev.plangate.support.Race;
@@ -74,7 +78,7 @@ class LedgerRaceTest extends ServerTest {
 		var customer = newCustomer("ledger-durable");
 
 		// when: 16 requests at once, each with its own 20 ids
-		var responses = Race.run(java.util.stream.IntStream.range(0, 16)
+		var responses = Race.run(IntStream.range(0, 16)
 			.mapToObj(n -> (Callable<Api.Response>) () -> api.post("/v1/usage-events",
 					events(customer, n * 20, n * 20 + 20)))
 			.toList());
@@ -98,7 +102,7 @@ class LedgerRaceTest extends ServerTest {
 		var customer = newCustomer("ledger-group");
 
 		// when: 40 single-event requests at once
-		var responses = Race.run(java.util.stream.IntStream.range(0, 40)
+		var responses = Race.run(IntStream.range(0, 40)
 			.mapToObj(n -> (Callable<Api.Response>) () -> api.post("/v1/usage-events", events(customer, n, n + 1)))
 			.toList());
 
@@ -160,7 +164,7 @@ class LedgerRaceTest extends ServerTest {
 	LedgerWriter writer;
 
 	@Autowired
-	org.springframework.transaction.support.TransactionTemplate transactions;
+	TransactionTemplate transactions;
 
 	@Test
 	void usageRecordedEarlierInABatchCountsForTheConsumesAfterIt() {
@@ -169,13 +173,13 @@ class LedgerRaceTest extends ServerTest {
 		var customer = newCustomer("ledger-batch");
 		var period = periodStart(customer);
 		var now = Instant.now();
-		transactions.executeWithoutResult(status -> writer.writeTogether(List
-			.of(pending(new UsageEvent(customer, "base", "api_calls", 45, now, period, java.util.Map.of()), null))));
+		transactions.executeWithoutResult(status -> writer.writeTogether(
+				List.of(pending(new UsageEvent(customer, "base", "api_calls", 45, now, period, Map.of()), null))));
 
 		// when
-		var answers = transactions.execute(status -> writer.writeTogether(List.of(
-				pending(new UsageEvent(customer, "late-usage", "api_calls", 5, now, period, java.util.Map.of()), null),
-				pending(new UsageEvent(customer, "consume", "api_calls", 1, now, period, java.util.Map.of()), 50L))));
+		var answers = transactions.execute(status -> writer.writeTogether(
+				List.of(pending(new UsageEvent(customer, "late-usage", "api_calls", 5, now, period, Map.of()), null),
+						pending(new UsageEvent(customer, "consume", "api_calls", 1, now, period, Map.of()), 50L))));
 
 		// then: the consume is decided on 50, not on the 45 committed before the batch
 		var consume = answers.get(1).get(0);
@@ -185,7 +189,7 @@ class LedgerRaceTest extends ServerTest {
 	}
 
 	private static LedgerWriter.Pending pending(UsageEvent event, Long limit) {
-		return new LedgerWriter.Pending(List.of(event), limit, new java.util.concurrent.CompletableFuture<>());
+		return new LedgerWriter.Pending(List.of(event), limit, new CompletableFuture<>());
 	}
 
 	private Instant periodStart(String customer) {

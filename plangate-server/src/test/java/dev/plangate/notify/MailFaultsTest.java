@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.ServerTest;
@@ -173,7 +173,7 @@ class MailFaultsTest extends ServerTest {
 		BlackHole(int port) throws IOException {
 			socket = new ServerSocket();
 			socket.setReuseAddress(true);
-			socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
 			var thread = new Thread(() -> {
 				while (!socket.isClosed()) {
 					try {

@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -214,9 +216,8 @@ class BadInputFuzzTest extends ServerTest {
 
 	private List<Operation> operations() {
 		var operations = new ArrayList<Operation>();
-		new TreeMap<>(docs.path("paths")
-			.propertyStream()
-			.collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
+		new TreeMap<>(
+				docs.path("paths").propertyStream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
 			.forEach((path, item) -> item.properties().forEach(op -> {
 				if (List.of("get", "put", "post", "delete", "patch").contains(op.getKey())) {
 					operations.add(new Operation(op.getKey().toUpperCase(), path, op.getValue()));
@@ -527,7 +528,7 @@ class BadInputFuzzTest extends ServerTest {
 	}
 
 	/** A copy of {@code body} with one leaf (or the body itself) replaced. */
-	private static JsonNode replaceLeaf(JsonNode body, Random random, java.util.function.UnaryOperator<JsonNode> how) {
+	private static JsonNode replaceLeaf(JsonNode body, Random random, UnaryOperator<JsonNode> how) {
 		var copy = body.deepCopy();
 		var containers = new ArrayList<JsonNode>();
 		collect(copy, containers);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,7 +25,7 @@ class ContainerRejectionTest extends ServerTest {
 		assertRefusedAsProblem(response);
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void oversizedHeaderIsAProblemWithTheSecurityHeaders() {
 		var response = anonymous.send("GET", "/v1/plans", null, Map.of("X-Padding", "a".repeat(20_000)));
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -70,8 +71,8 @@ abstract class EventBusContract {
 			settle(topic, received);
 
 			// then
-			assertThat(received).containsExactly(
-					java.util.stream.IntStream.range(0, 50).mapToObj(String::valueOf).toArray(String[]::new));
+			assertThat(received)
+				.containsExactly(IntStream.range(0, 50).mapToObj(String::valueOf).toArray(String[]::new));
 		}
 	}
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -76,7 +77,7 @@ class SubscriptionsApiTest extends ServerTest {
 			assertThat(s.has("trialEnd")).isFalse();
 			var start = instant(s.path("currentPeriodStart"));
 			var end = instant(s.path("currentPeriodEnd"));
-			assertThat(end).isEqualTo(start.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant());
+			assertThat(end).isEqualTo(start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
 			assertThat(history(id).findValuesAsString("action")).containsExactly("created");
 		}
 

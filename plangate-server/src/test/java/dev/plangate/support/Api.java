@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -105,7 +106,7 @@ public final class Api {
 		return JSON.writeValueAsString(value);
 	}
 
-	public record Response(int status, String text, Map<String, java.util.List<String>> headers) {
+	public record Response(int status, String text, Map<String, List<String>> headers) {
 
 		public JsonNode body() {
 			return text.isEmpty() ? JSON.missingNode() : JSON.readTree(text);

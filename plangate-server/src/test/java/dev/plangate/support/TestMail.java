@@ -1,16 +1,17 @@
 package dev.plangate.support;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -58,7 +59,7 @@ public final class TestMail {
 
 	/** An address no other test uses. */
 	public static String uniqueAddress(String prefix) {
-		return prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
 	}
 
 	/** A mail as it arrived. */
@@ -107,7 +108,7 @@ public final class TestMail {
 			var ids = message.getHeader("X-Plangate-Mail-Id");
 			return new Received(from, to, message.getSubject(), text, ids == null ? null : ids[0]);
 		}
-		catch (MessagingException | java.io.IOException ex) {
+		catch (MessagingException | IOException ex) {
 			throw new IllegalStateException("Reading a received mail failed", ex);
 		}
 	}

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -36,8 +37,8 @@ public final class FleetDemo {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final java.util.Set<String> FINAL = java.util.Set.of("completed", "completed_with_errors", "failed",
-			"cancelled", "rolled_back", "rollback_failed");
+	private static final Set<String> FINAL = Set.of("completed", "completed_with_errors", "failed", "cancelled",
+			"rolled_back", "rollback_failed");
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
