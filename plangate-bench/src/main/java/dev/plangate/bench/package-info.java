@@ -2,5 +2,7 @@
  * The benchmark: the server's paths against baselines measured in the same process and
  * run.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.bench;
+
+import org.jspecify.annotations.NullMarked;

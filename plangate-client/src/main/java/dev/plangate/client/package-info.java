@@ -3,5 +3,7 @@
  * product's batch operations: it polls the worker API, runs the handler registered for
  * each operation's type, heartbeats while it runs, and reports the outcome.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.client;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,3 +1,5 @@
 /** The audit log: who changed what, when and from where. */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.audit;
+
+import org.jspecify.annotations.NullMarked;

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.plangate.platform.Actor;
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
@@ -153,7 +154,7 @@ class BatchController {
 			description = "For the end user holding an access token (an account's, or a customer-scoped token): the "
 					+ "batches of the token's customer. Another customer's batch answers 404 `batch_not_found`.")
 	BatchView myBatch(@PathVariable UUID id) {
-		return get(id, MyCustomer.id());
+		return get(id, Actor.currentCustomer());
 	}
 
 	@GetMapping("/v1/me/batches")
@@ -162,7 +163,7 @@ class BatchController {
 			regexp = "queued|processing|failing|cancelling|rolling_back|completed|completed_with_errors|failed|cancelled|rolled_back|rollback_failed",
 			message = "must be a batch status") String status, @RequestParam(required = false) @Nullable String cursor,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
-		return list(MyCustomer.id(), status, cursor, limit);
+		return list(Actor.currentCustomer(), status, cursor, limit);
 	}
 
 	@DeleteMapping("/v1/batches/{id}")

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.plangate.platform.Actor;
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
@@ -103,28 +104,28 @@ class BatchEventsController {
 	@Operation(summary = "My batch's events, in order (an end user's access token)")
 	Page<EventView> myEvents(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
-		return events(id, MyCustomer.id(), after, limit);
+		return events(id, Actor.currentCustomer(), after, limit);
 	}
 
 	@GetMapping(path = "/v1/me/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(summary = "Follow my batch's events live (Server-Sent Events)")
 	SseEmitter followMine(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId) {
-		return follow(id, MyCustomer.id(), after, lastEventId);
+		return follow(id, Actor.currentCustomer(), after, lastEventId);
 	}
 
 	@GetMapping(path = "/v1/me/batches/events", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "The events of all my batches, in order")
 	Page<EventView> allMyEvents(@RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
-		return customerEvents(MyCustomer.id(), after, limit);
+		return customerEvents(Actor.currentCustomer(), after, limit);
 	}
 
 	@GetMapping(path = "/v1/me/batches/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(summary = "Follow the events of all my batches live (Server-Sent Events)")
 	SseEmitter followAllMine(@RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId) {
-		return followCustomer(MyCustomer.id(), after, lastEventId);
+		return followCustomer(Actor.currentCustomer(), after, lastEventId);
 	}
 
 	private SseEmitter stream(String customerId, @Nullable UUID batchId, long after) {

@@ -4,5 +4,7 @@
  * caps, dispatches fairly by priority, retries, times out, rolls back and reports
  * progress.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.batch;
+
+import org.jspecify.annotations.NullMarked;

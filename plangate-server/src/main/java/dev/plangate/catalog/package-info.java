@@ -2,5 +2,7 @@
  * Features and plans as code: the catalog file, plan versions, the public plan list and
  * the admin plan API.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.catalog;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,3 +1,5 @@
 /** Customers (users and organizations), their status and their per-customer overrides. */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.customer;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,5 +2,7 @@
  * Enforcement decisions: may this customer do this, now? Check (changes nothing) and
  * consume (atomic, recorded).
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.enforcement;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,5 +3,7 @@
  * organizations, each a nested module, and the web security configuration where their
  * filters meet.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.identity;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,5 +2,7 @@
  * Usage metering: the append-only usage ledger, its group-committed ingestion, period
  * windows and usage totals.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.metering;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,5 +3,7 @@
  * background through a {@link dev.plangate.notify.Mailer} (the log, or SMTP), retried
  * with backoff.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.notify;
+
+import org.jspecify.annotations.NullMarked;

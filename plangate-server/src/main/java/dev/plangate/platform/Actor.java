@@ -1,7 +1,5 @@
 package dev.plangate.platform;
 
-import java.util.Optional;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -29,16 +27,29 @@ public record Actor(String name, String ip) {
 	}
 
 	/**
-	 * The customer whose own views the caller may read: that of an end user's access
-	 * token (an account's, or a customer-scoped one minted by the product), or empty.
+	 * The customer the caller acts for on the {@code /v1/me/…} endpoints: that of an end
+	 * user's access token (an account's, or a customer-scoped one minted by the product)
+	 * or personal key. This is how a controller of any module learns the customer of the
+	 * end user calling it; identity's own controllers learn the account the same way,
+	 * from {@code SignedInAccount.current()}.
+	 * @throws PlangateException {@code forbidden} for a credential that acts for no end
+	 * user (a server key), {@code customer_not_found} for an account that has no plan of
+	 * its own
 	 */
-	public static Optional<String> currentCustomer() {
+	public static String currentCustomer() {
 		var authentication = SecurityContextHolder.getContext().getAuthentication();
-		if (authentication != null && authentication.isAuthenticated()
-				&& authentication.getPrincipal() instanceof CustomerScoped scoped) {
-			return Optional.ofNullable(scoped.customerId());
+		if (authentication == null || !authentication.isAuthenticated()
+				|| !(authentication.getPrincipal() instanceof CustomerScoped scoped)) {
+			throw new PlangateException(ErrorCode.FORBIDDEN,
+					"/v1/me/… answers for the customer of an end user's access token; with a server key, "
+							+ "use the /v1/customers/{id}/… and /v1/batches?customerId=… forms");
 		}
-		return Optional.empty();
+		var customerId = scoped.customerId();
+		if (customerId == null) {
+			throw new PlangateException(ErrorCode.CUSTOMER_NOT_FOUND,
+					"The access token names no customer: this account has no plan of its own");
+		}
+		return customerId;
 	}
 
 	/**

@@ -2,6 +2,9 @@
  * Shared ground for every module: the error vocabulary, problem details, the clock and
  * the caller's identity.
  */
-@org.springframework.modulith.ApplicationModule(type = org.springframework.modulith.ApplicationModule.Type.OPEN)
-@org.jspecify.annotations.NullMarked
+@ApplicationModule(type = ApplicationModule.Type.OPEN)
+@NullMarked
 package dev.plangate.platform;
+
+import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

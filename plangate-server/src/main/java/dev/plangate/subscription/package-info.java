@@ -2,5 +2,7 @@
  * Which plan version each customer is on, its periods, plan changes, cancellation and the
  * entitlements view.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.plangate.subscription;
+
+import org.jspecify.annotations.NullMarked;

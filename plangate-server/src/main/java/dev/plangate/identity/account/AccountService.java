@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -198,7 +199,7 @@ public class AccountService implements DisposableBean {
 		var token = OpaqueToken.generate("");
 		accounts.insertToken(token.hash(), account.id(), AccountTokenPurpose.VERIFY_EMAIL, null, now,
 				now.plus(AccountTokenPurpose.VERIFY_EMAIL.lifetime()));
-		mails.verifyEmail(java.util.Objects.requireNonNull(account.email()), token.text());
+		mails.verifyEmail(Objects.requireNonNull(account.email()), token.text());
 	}
 
 	/** Sends a new verification mail, unless the address is verified already. */
@@ -362,7 +363,7 @@ public class AccountService implements DisposableBean {
 		var sent = accounts.useToken(OpaqueToken.hash(token), AccountTokenPurpose.CHANGE_EMAIL, now)
 			.orElseThrow(AccountService::invalidToken);
 		var account = get(sent.accountId());
-		var email = java.util.Objects.requireNonNull(sent.newEmail());
+		var email = Objects.requireNonNull(sent.newEmail());
 		if (!account.isActive() || accounts.emailTaken(email)) {
 			throw invalidToken();
 		}

@@ -3,6 +3,7 @@ package dev.plangate.identity.account;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -151,7 +152,7 @@ public class AuthThrottle {
 	public void mail(UUID accountId, String ip) {
 		var now = clock.instant();
 		var limit = perIp.get(Scope.MAIL);
-		for (var key : java.util.List.of("auth:mail:account:" + accountId, "auth:mail:ip:" + ip)) {
+		for (var key : List.of("auth:mail:account:" + accountId, "auth:mail:ip:" + ip)) {
 			var decision = store.acquire(key, limit, 1, now);
 			if (!decision.allowed()) {
 				throw tooMany(decision.retryAfter());

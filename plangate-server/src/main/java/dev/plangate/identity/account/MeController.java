@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -12,8 +11,7 @@ import dev.plangate.identity.token.TokenKind;
 import dev.plangate.identity.token.TokenPrincipal;
 import dev.plangate.metering.UsageView;
 import dev.plangate.metering.UsageViews;
-import dev.plangate.platform.ErrorCode;
-import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.Actor;
 import dev.plangate.subscription.SubscriptionService;
 import dev.plangate.subscription.SubscriptionView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -52,9 +50,9 @@ class MeController {
 			description = "`kind` is `account` for an account's access token or personal key (then `account` is "
 					+ "set) and `customer` for a customer-scoped token. Acting for an organization, `customerId` is "
 					+ "the organization's.")
-	MeView me(@AuthenticationPrincipal TokenPrincipal caller) {
-		var claims = caller.claims();
-		var customerId = customerOf(caller);
+	MeView me() {
+		var claims = TokenPrincipal.current().claims();
+		var customerId = Actor.currentCustomer();
 		var account = claims.kind() == TokenKind.ACCOUNT
 				? AccountViews.AccountView.of(accounts.get(UUID.fromString(claims.subject()))) : null;
 		return new MeView(claims.kind().id(), customerId, account, claims.roles(), subscriptions.view(customerId));
@@ -64,25 +62,16 @@ class MeController {
 	@Operation(summary = "The token's customer's subscription with its plan",
 			description = "As `GET /v1/customers/{id}/subscription`, for the customer of the access token "
 					+ "(account or customer-scoped). A server key is refused (403).")
-	SubscriptionView subscription(@AuthenticationPrincipal TokenPrincipal caller) {
-		return subscriptions.view(customerOf(caller));
+	SubscriptionView subscription() {
+		return subscriptions.view(Actor.currentCustomer());
 	}
 
 	@GetMapping("/v1/me/usage")
 	@Operation(summary = "The token's customer's usage of every quota in its current period",
 			description = "As `GET /v1/customers/{id}/usage`, for the customer of the access token (account or "
 					+ "customer-scoped). A server key is refused (403).")
-	UsageView usage(@AuthenticationPrincipal TokenPrincipal caller) {
-		return usage.of(customerOf(caller));
-	}
-
-	private static String customerOf(TokenPrincipal caller) {
-		var customerId = caller.claims().customerId();
-		if (customerId == null) {
-			throw new PlangateException(ErrorCode.CUSTOMER_NOT_FOUND,
-					"The access token names no customer: this account has no plan of its own");
-		}
-		return customerId;
+	UsageView usage() {
+		return usage.of(Actor.currentCustomer());
 	}
 
 }

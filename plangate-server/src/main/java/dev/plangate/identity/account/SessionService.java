@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -119,7 +120,7 @@ public class SessionService {
 		if (token.usedAt() != null && token.usedAt().plus(reuseGrace).isBefore(now)) {
 			end(session.id(), "refresh_token_reused", now);
 			auditLog.record("session.refresh_token_reused", "account", account.id().toString(), null,
-					java.util.Map.of("session", session.id().toString(), "ip", device.ip()));
+					Map.of("session", session.id().toString(), "ip", device.ip()));
 			log.warn("A used refresh token of session {} was presented again from {}: the session is revoked",
 					session.id(), device.ip());
 			return new Outcome(null);

@@ -20,6 +20,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 @RestController
@@ -37,8 +38,7 @@ class ApiKeyController {
 	 * @param kind {@code server} (the default) or {@code worker}
 	 */
 	record CreateKey(@NotBlank @Size(max = 200) String name,
-			@Nullable @jakarta.validation.constraints.Pattern(regexp = "server|worker",
-					message = "must be 'server' or 'worker'") String kind) {
+			@Nullable @Pattern(regexp = "server|worker", message = "must be 'server' or 'worker'") String kind) {
 	}
 
 	/** A key as listed: the prefix tells keys apart, the secret is never shown again. */

@@ -159,7 +159,7 @@ public class PersonalApiKeyService {
 		if (revoked > 0) {
 			afterCommit(byHash::invalidateAll);
 			auditLog.record("personal_api_key.revoked_all", "account", reset.accountId().toString(), null,
-					java.util.Map.of("keys", revoked, "reason", "password_reset"));
+					Map.of("keys", revoked, "reason", "password_reset"));
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,7 +35,7 @@ class JwksController {
 	ResponseEntity<Map<String, Object>> jwks() {
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.maxAge(MAX_AGE).cachePublic())
-			.contentType(org.springframework.http.MediaType.parseMediaType("application/jwk-set+json"))
+			.contentType(MediaType.parseMediaType("application/jwk-set+json"))
 			.body(keys.publicKeys().toJSONObject(true));
 	}
 

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -133,10 +135,10 @@ class SigningKeys implements InitializingBean {
 		if (signingAt(keys, now).isEmpty() || !hasSuccessorIfDue(keys, signingAt(keys, now).get(), now)) {
 			current();
 		}
-		return new JWKSet(published(keys, now).map(k -> (com.nimbusds.jose.jwk.JWK) k.jwk().toPublicJWK()).toList());
+		return new JWKSet(published(keys, now).map(k -> (JWK) k.jwk().toPublicJWK()).toList());
 	}
 
-	private java.util.stream.Stream<Key> published(List<Key> from, Instant now) {
+	private Stream<Key> published(List<Key> from, Instant now) {
 		return from.stream().filter(k -> now.isBefore(k.signsUntil().plus(settings.longestTokenLife())));
 	}
 

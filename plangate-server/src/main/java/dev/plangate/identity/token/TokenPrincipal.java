@@ -5,13 +5,29 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 import dev.plangate.platform.Actor;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.PlangateException;
 
 /** The caller is an end user holding an access token. */
 public record TokenPrincipal(AccessClaims claims) implements Actor.CustomerScoped {
 
 	private static final Set<String> ACCOUNT_ROLES = Set.of("user", "admin", "superadmin");
+
+	/**
+	 * The access token (or personal key) that authenticated the current request.
+	 * @throws PlangateException {@code forbidden} for any other credential
+	 */
+	public static TokenPrincipal current() {
+		var authentication = SecurityContextHolder.getContext().getAuthentication();
+		if (authentication != null && authentication.getPrincipal() instanceof TokenPrincipal principal) {
+			return principal;
+		}
+		throw new PlangateException(ErrorCode.FORBIDDEN,
+				"/v1/me/… answers for the end user holding an access token, not for this credential");
+	}
 
 	@Override
 	public @Nullable String customerId() {

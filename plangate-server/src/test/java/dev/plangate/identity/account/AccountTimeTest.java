@@ -322,7 +322,7 @@ class AccountTimeTest extends ServerTest {
 		var me = AccountCalls.as(anonymous, AccountCalls.signIn(anonymous, email));
 
 		// when
-		var key = me.post("/v1/me/api-keys", Api.json(Map.of("name", "script", "scopes", java.util.List.of("read"))));
+		var key = me.post("/v1/me/api-keys", Api.json(Map.of("name", "script", "scopes", List.of("read"))));
 		var organization = me.post("/v1/me/organizations", Api.json(Map.of("name", "Unconfirmed Inc")));
 
 		// then
@@ -339,7 +339,7 @@ class AccountTimeTest extends ServerTest {
 		var me = AccountCalls.as(anonymous, AccountCalls.signIn(anonymous, email));
 
 		// when
-		var answers = new java.util.ArrayList<Integer>();
+		var answers = new ArrayList<Integer>();
 		for (int i = 0; i < 4; i++) {
 			answers.add(me.post("/v1/me/email/verification", null).status());
 		}
@@ -356,7 +356,7 @@ class AccountTimeTest extends ServerTest {
 	@Test
 	void signUpsFromOneAddressAreLimited() {
 		// given
-		var answers = new java.util.ArrayList<Api.Response>();
+		var answers = new ArrayList<Api.Response>();
 
 		// when
 		for (int i = 0; i < 13; i++) {

@@ -4,6 +4,8 @@ import static dev.plangate.identity.account.AccountCalls.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.text.Normalizer;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,6 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 
 import dev.plangate.identity.password.PasswordHasher;
+import dev.plangate.platform.Timestamps;
 import dev.plangate.support.Api;
 import dev.plangate.support.Race;
 import dev.plangate.support.ServerTest;
@@ -100,8 +103,7 @@ class AccountsApiTest extends ServerTest {
 		var email = TestMail.uniqueAddress("bad");
 		record Case(String body, int status, String code) {
 		}
-		var cases = java.util.List.of(new Case("{\"email\":", 400, "malformed_json"),
-				new Case("{}", 400, "invalid_request"),
+		var cases = List.of(new Case("{\"email\":", 400, "malformed_json"), new Case("{}", 400, "invalid_request"),
 				new Case("{\"email\":\"" + email + "\"}", 400, "invalid_request"),
 				new Case("{\"email\":42,\"password\":\"" + PASSWORD + "\"}", 400, "invalid_request"),
 				new Case("{\"email\":\"not-an-address\",\"password\":\"" + PASSWORD + "\"}", 400, "invalid_request"),
@@ -461,13 +463,13 @@ class AccountsApiTest extends ServerTest {
 		var email = AccountCalls.verifiedAccount(anonymous, "in-flight");
 		var id = UUID.fromString(AccountCalls.signIn(anonymous, email).path("account").path("id").asString());
 		var subject = LoginLockouts.account(id);
-		var lockedUntil = java.time.Instant.now().plusSeconds(60);
+		var lockedUntil = Instant.now().plusSeconds(60);
 		jdbc.sql("""
 				update login_lockout set failed_logins = 7, locked_until = :until, last_failure_at = :now
 				 where subject = :subject""")
 			.param("subject", subject)
-			.param("until", dev.plangate.platform.Timestamps.sql(lockedUntil))
-			.param("now", dev.plangate.platform.Timestamps.sql(java.time.Instant.now()))
+			.param("until", Timestamps.sql(lockedUntil))
+			.param("now", Timestamps.sql(Instant.now()))
 			.update();
 
 		// when

@@ -7,12 +7,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.plangate.identity.account.AccountCalls;
+import dev.plangate.platform.StoredJson;
 import dev.plangate.platform.Timestamps;
 import dev.plangate.support.Api;
 import dev.plangate.support.ServerTest;
@@ -62,9 +64,9 @@ class PersonalApiKeysApiTest extends ServerTest {
 		assertThat(key.has("secret")).isFalse();
 		assertThat(key.has("lastUsedAt")).as("last use recorded").isTrue();
 		assertThat(jdbc.sql("select secret_hash from personal_api_key where id = :id")
-			.param("id", java.util.UUID.fromString(key.get("id").asString()))
+			.param("id", UUID.fromString(key.get("id").asString()))
 			.query(String.class)
-			.single()).isEqualTo(dev.plangate.platform.StoredJson.sha256(secret));
+			.single()).isEqualTo(StoredJson.sha256(secret));
 	}
 
 	@Test
@@ -296,7 +298,7 @@ class PersonalApiKeysApiTest extends ServerTest {
 		var created = createKey(me, "read");
 		jdbc.sql("update personal_api_key set expires_at = :past where id = :id")
 			.param("past", Timestamps.sql(Instant.now().minusSeconds(1)))
-			.param("id", java.util.UUID.fromString(created.get("id").asString()))
+			.param("id", UUID.fromString(created.get("id").asString()))
 			.update();
 
 		// when

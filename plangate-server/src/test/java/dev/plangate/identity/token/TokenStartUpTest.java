@@ -3,6 +3,7 @@ package dev.plangate.identity.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,9 +97,7 @@ class TokenStartUpTest {
 			var second = new Api(port(nodes.get(1)), null).get("/.well-known/jwks.json").body();
 			assertThat(first.path("keys").size()).isEqualTo(1);
 			assertThat(second).isEqualTo(first);
-			var token = nodes.get(0)
-				.getBean(AccessTokens.class)
-				.issueCustomerToken("c", null, java.time.Duration.ofMinutes(1));
+			var token = nodes.get(0).getBean(AccessTokens.class).issueCustomerToken("c", null, Duration.ofMinutes(1));
 			assertThat(nodes.get(1).getBean(AccessTokens.class).verify(token.token())).isPresent();
 		}
 		finally {

@@ -3,6 +3,7 @@ package dev.plangate.identity.twofactor;
 import static dev.plangate.identity.account.AccountCalls.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.security.InvalidKeyException;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,7 +114,7 @@ class TwoFactorTest extends ServerTest {
 	/** RFC 4648 base32, decoded here rather than by the server's own code. */
 	private static byte[] fromBase32(String text) {
 		var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-		var out = new java.io.ByteArrayOutputStream();
+		var out = new ByteArrayOutputStream();
 		int buffer = 0;
 		int bits = 0;
 		for (char c : text.toCharArray()) {
