@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,9 +25,17 @@ import org.springframework.modulith.docs.Documenter.DiagramOptions;
 import org.springframework.modulith.docs.Documenter.DiagramOptions.DiagramStyle;
 import org.springframework.modulith.docs.Documenter.Options;
 
+import net.sourceforge.plantuml.FileFormat;
+import net.sourceforge.plantuml.FileFormatOption;
+import net.sourceforge.plantuml.SourceStringReader;
+
 class ModularityTests {
 
 	private static final ApplicationModules MODULES = ApplicationModules.of(PlangateApplication.class);
+
+	private static final String OVERVIEW = "overview.puml";
+
+	private static final String OVERVIEW_IMAGE = "overview.svg";
 
 	@Test
 	void modulesOnlyUseEachOthersPublicTypesAndFormNoCycles() {
@@ -45,6 +54,7 @@ class ModularityTests {
 		new Documenter(MODULES, Options.defaults().withOutputFolder(scratch.toString()))
 			.writeModulesAsPlantUml(diagrams)
 			.writeIndividualModulesAsPlantUml(diagrams);
+		Files.writeString(scratch.resolve(OVERVIEW), overview(), StandardCharsets.UTF_8);
 		Map<String, String> drawn = read(scratch);
 		Map<String, String> normalized = new TreeMap<>();
 		drawn.forEach((name, text) -> normalized.put(name, inStableOrder(text)));
@@ -52,19 +62,78 @@ class ModularityTests {
 		Path committed = repositoryRoot().resolve("docs").resolve("modules");
 		Map<String, String> current = Files.isDirectory(committed) ? read(committed) : Map.of();
 
-		if (!normalized.equals(current)) {
+		if (!normalized.equals(current) || !Files.isRegularFile(committed.resolve(OVERVIEW_IMAGE))) {
 			var stale = new TreeSet<>(current.keySet());
 			stale.addAll(normalized.keySet());
 			stale.removeIf((name) -> Objects.equals(current.get(name), normalized.get(name)));
 			rewrite(committed, normalized);
+			render(committed.resolve(OVERVIEW), committed.resolve(OVERVIEW_IMAGE));
 			fail("docs/modules was out of date and has been rewritten; commit it (changed: %s)", stale);
+		}
+	}
+
+	/**
+	 * Every module, the nested ones inside their parent, with an arrow to each module it
+	 * depends on: the one picture of the layout, which Documenter's component diagram
+	 * (top-level modules only) is not.
+	 */
+	private static String overview() {
+		var lines = new ArrayList<String>();
+		lines.add("@startuml");
+		lines.add("!pragma layout smetana");
+		lines.add("title Plangate's modules: an arrow points from a module to one it uses (to audit in grey)");
+		lines.add("skinparam componentStyle rectangle");
+		var all = MODULES.stream().sorted(Comparator.comparing(m -> m.getIdentifier().toString())).toList();
+		for (var module : all) {
+			var id = module.getIdentifier().toString();
+			if (id.contains(".")) {
+				continue;
+			}
+			var nested = all.stream().filter(m -> m.getIdentifier().toString().startsWith(id + ".")).toList();
+			if (nested.isEmpty()) {
+				lines.add("component \"%s\" as %s".formatted(id, alias(id)));
+			}
+			else {
+				lines.add("package \"%s\" as group_%s {".formatted(id, id));
+				lines.add("  component \"%s (root)\" as %s".formatted(id, alias(id)));
+				nested.forEach(n -> lines.add("  component \"%s\" as %s".formatted(
+						n.getIdentifier().toString().substring(id.length() + 1), alias(n.getIdentifier().toString()))));
+				lines.add("}");
+			}
+		}
+		for (var module : all) {
+			module.getDirectDependencies(MODULES)
+				.uniqueModules()
+				.map(d -> d.getIdentifier().toString())
+				.filter(d -> !d.equals("platform"))
+				.sorted()
+				.forEach(d -> lines.add("%s %s %s".formatted(alias(module.getIdentifier().toString()),
+						d.equals("audit") ? "-[#bbbbbb]->" : "-->", alias(d))));
+		}
+		lines.add("note bottom of %s : errors, JSON, time, the caller: used by every module"
+			.formatted(alias("platform")));
+		lines.add("@enduml");
+		return String.join("\n", lines) + "\n";
+	}
+
+	private static String alias(String identifier) {
+		return "module_" + identifier.replace('.', '_');
+	}
+
+	/** The overview as an image GitHub shows in the README, drawn by PlantUML. */
+	private static void render(Path plantUml, Path svg) throws IOException {
+		var reader = new SourceStringReader(Files.readString(plantUml, StandardCharsets.UTF_8));
+		try (var out = Files.newOutputStream(svg)) {
+			reader.outputImage(out, new FileFormatOption(FileFormat.SVG));
 		}
 	}
 
 	private static Map<String, String> read(Path folder) throws IOException {
 		Map<String, String> files = new TreeMap<>();
 		try (Stream<Path> listing = Files.list(folder)) {
-			for (Path file : listing.filter(Files::isRegularFile).toList()) {
+			for (Path file : listing.filter(Files::isRegularFile)
+				.filter(f -> f.toString().endsWith(".puml"))
+				.toList()) {
 				files.put(file.getFileName().toString(),
 						Files.readString(file, StandardCharsets.UTF_8).replace("\r\n", "\n"));
 			}
@@ -75,7 +144,9 @@ class ModularityTests {
 	private static void rewrite(Path folder, Map<String, String> files) throws IOException {
 		Files.createDirectories(folder);
 		try (Stream<Path> listing = Files.list(folder)) {
-			for (Path file : listing.filter(Files::isRegularFile).toList()) {
+			for (Path file : listing.filter(Files::isRegularFile)
+				.filter(f -> f.toString().endsWith(".puml"))
+				.toList()) {
 				if (!files.containsKey(file.getFileName().toString())) {
 					Files.delete(file);
 				}
