@@ -24,7 +24,7 @@ class AuditController {
 	}
 
 	@GetMapping
-	@Operation(summary = "List audit events, newest first",
+	@Operation(operationId = "listAuditEvents", summary = "List audit events, newest first",
 			description = "Filter by target (`targetType` such as customer, plan, api_key, and `targetId`). "
 					+ "Pass `nextCursor` of a page as `cursor` to read older events.")
 	Page<AuditEvent> list(@RequestParam(required = false) @Nullable String targetType,

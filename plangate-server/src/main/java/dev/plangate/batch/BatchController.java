@@ -45,7 +45,7 @@ class BatchController {
 	}
 
 	@GetMapping("/v1/admin/batches/stats")
-	@Operation(summary = "The batch queue at a glance",
+	@Operation(operationId = "getBatchStats", summary = "The batch queue at a glance",
 			description = "Batches by state and ready operations by region and priority (whole system, refreshed "
 					+ "every few seconds); active workers, attempts by outcome, queue wait and operation time "
 					+ "percentiles (this node). The same figures are Prometheus metrics `plangate_batch*`.")
@@ -112,7 +112,7 @@ class BatchController {
 	}
 
 	@PostMapping("/v1/batches")
-	@Operation(summary = "Submit a batch of operations for a customer",
+	@Operation(operationId = "submitBatch", summary = "Submit a batch of operations for a customer",
 			description = "Answers 202 with the batch `queued` (and its `position`) or already `processing`. The "
 					+ "customer's plan limits its size (402 `batch_size_exceeded`) and how many of its batches "
 					+ "process at once (further ones wait, or with `failFast` are refused: 429 "
@@ -131,14 +131,14 @@ class BatchController {
 	}
 
 	@GetMapping("/v1/batches/{id}")
-	@Operation(summary = "Read one of a customer's batches, with its operations",
+	@Operation(operationId = "getBatch", summary = "Read one of a customer's batches, with its operations",
 			description = "Another customer's batch answers 404 `batch_not_found`.")
 	BatchView get(@PathVariable UUID id, @RequestParam @CustomerId String customerId) {
 		return BatchView.of(batches.get(customerId, id), true);
 	}
 
 	@GetMapping("/v1/batches")
-	@Operation(summary = "List a customer's batches, newest first")
+	@Operation(operationId = "listBatches", summary = "List a customer's batches, newest first")
 	Page<BatchView> list(@RequestParam @CustomerId String customerId,
 			@RequestParam(required = false) @Nullable @Pattern(
 					regexp = "queued|processing|failing|cancelling|rolling_back|completed|completed_with_errors|failed|cancelled|rolled_back|rollback_failed",
@@ -150,7 +150,7 @@ class BatchController {
 	}
 
 	@GetMapping("/v1/me/batches/{id}")
-	@Operation(summary = "Read one of my batches, with its operations",
+	@Operation(operationId = "getMyBatch", summary = "Read one of my batches, with its operations",
 			description = "For the end user holding an access token (an account's, or a customer-scoped token): the "
 					+ "batches of the token's customer. Another customer's batch answers 404 `batch_not_found`.")
 	BatchView myBatch(@PathVariable UUID id) {
@@ -158,7 +158,7 @@ class BatchController {
 	}
 
 	@GetMapping("/v1/me/batches")
-	@Operation(summary = "List my batches, newest first")
+	@Operation(operationId = "listMyBatches", summary = "List my batches, newest first")
 	Page<BatchView> myBatches(@RequestParam(required = false) @Nullable @Pattern(
 			regexp = "queued|processing|failing|cancelling|rolling_back|completed|completed_with_errors|failed|cancelled|rolled_back|rollback_failed",
 			message = "must be a batch status") String status, @RequestParam(required = false) @Nullable String cursor,
@@ -167,7 +167,7 @@ class BatchController {
 	}
 
 	@DeleteMapping("/v1/batches/{id}")
-	@Operation(summary = "Cancel a batch",
+	@Operation(operationId = "cancelBatch", summary = "Cancel a batch",
 			description = "Operations not started are dropped; running ones are told to stop at their next "
 					+ "heartbeat; the batch ends `cancelled` once none runs. 409 `batch_finished` when it has ended.")
 	BatchView cancel(@PathVariable UUID id, @RequestParam @CustomerId String customerId) {

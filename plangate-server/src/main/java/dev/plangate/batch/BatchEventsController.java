@@ -56,7 +56,7 @@ class BatchEventsController {
 	}
 
 	@GetMapping(path = "/v1/batches/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "A batch's events, in order",
+	@Operation(operationId = "listBatchEvents", summary = "A batch's events, in order",
 			description = "batch.queued, batch.processing, operation.started / progress / completed / failed, "
 					+ "batch.failing / cancelling / rolling_back, and how it ended (batch.completed, "
 					+ "completed_with_errors, failed, cancelled, rolled_back, rollback_failed). Pass `nextCursor` (the last "
@@ -70,7 +70,7 @@ class BatchEventsController {
 	}
 
 	@GetMapping(path = "/v1/batches/events", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "The events of all of a customer's batches, in order",
+	@Operation(operationId = "listCustomerBatchEvents", summary = "The events of all of a customer's batches, in order",
 			description = "Pass `nextCursor` (the last `seq` of a full page) as `after` to read on.")
 	Page<EventView> customerEvents(@RequestParam @CustomerId String customerId,
 			@RequestParam(defaultValue = "0") @Min(0) long after,
@@ -85,7 +85,7 @@ class BatchEventsController {
 	}
 
 	@GetMapping(path = "/v1/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	@Operation(summary = "Follow a batch's events live (Server-Sent Events)")
+	@Operation(operationId = "listBatchEvents", summary = "Follow a batch's events live (Server-Sent Events)")
 	SseEmitter follow(@PathVariable UUID id, @RequestParam @CustomerId String customerId,
 			@RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId) {
@@ -93,7 +93,8 @@ class BatchEventsController {
 	}
 
 	@GetMapping(path = "/v1/batches/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	@Operation(summary = "Follow the events of all of a customer's batches live (Server-Sent Events)")
+	@Operation(operationId = "listCustomerBatchEvents",
+			summary = "Follow the events of all of a customer's batches live (Server-Sent Events)")
 	SseEmitter followCustomer(@RequestParam @CustomerId String customerId,
 			@RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId) {
@@ -101,28 +102,29 @@ class BatchEventsController {
 	}
 
 	@GetMapping(path = "/v1/me/batches/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "My batch's events, in order (an end user's access token)")
+	@Operation(operationId = "listMyBatchEvents", summary = "My batch's events, in order (an end user's access token)")
 	Page<EventView> myEvents(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
 		return events(id, Actor.currentCustomer(), after, limit);
 	}
 
 	@GetMapping(path = "/v1/me/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	@Operation(summary = "Follow my batch's events live (Server-Sent Events)")
+	@Operation(operationId = "listMyBatchEvents", summary = "Follow my batch's events live (Server-Sent Events)")
 	SseEmitter followMine(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId) {
 		return follow(id, Actor.currentCustomer(), after, lastEventId);
 	}
 
 	@GetMapping(path = "/v1/me/batches/events", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "The events of all my batches, in order")
+	@Operation(operationId = "listAllMyBatchEvents", summary = "The events of all my batches, in order")
 	Page<EventView> allMyEvents(@RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestParam(defaultValue = "500") @Min(1) @Max(1000) int limit) {
 		return customerEvents(Actor.currentCustomer(), after, limit);
 	}
 
 	@GetMapping(path = "/v1/me/batches/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	@Operation(summary = "Follow the events of all my batches live (Server-Sent Events)")
+	@Operation(operationId = "listAllMyBatchEvents",
+			summary = "Follow the events of all my batches live (Server-Sent Events)")
 	SseEmitter followAllMine(@RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId) {
 		return followCustomer(Actor.currentCustomer(), after, lastEventId);

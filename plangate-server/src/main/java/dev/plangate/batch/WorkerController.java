@@ -58,7 +58,7 @@ class WorkerController {
 	}
 
 	@PostMapping("/v1/worker/poll")
-	@Operation(summary = "Take operations to run",
+	@Operation(operationId = "pollOperations", summary = "Take operations to run",
 			description = "Up to `max` (default 1) ready operations of the named regions (and `types`, when given), "
 					+ "waiting up to `waitSeconds` (default 0) for some. Each is held under a lease: heartbeat "
 					+ "before `leaseExpiresAt`, finish before `deadlineAt`, or it goes to another worker. Delivery is "
@@ -75,15 +75,15 @@ class WorkerController {
 		}).toList());
 	}
 
-	record HeartbeatRequest(@NotNull @Pattern(regexp = WORKER_ID, message = "must be a worker name") String workerId,
+	record OperationHeartbeat(@NotNull @Pattern(regexp = WORKER_ID, message = "must be a worker name") String workerId,
 			@Nullable @Min(0) @Max(100) Integer progress, @Nullable @Size(max = 500) String message) {
 	}
 
 	@PostMapping("/v1/worker/operations/{id}/heartbeat")
-	@Operation(summary = "Extend a lease, report progress, learn of cancellation",
+	@Operation(operationId = "heartbeatOperation", summary = "Extend a lease, report progress, learn of cancellation",
 			description = "`cancel: true` when the batch was cancelled or failed: stop and report. 409 "
 					+ "`operation_lease_lost` once the lease has run out.")
-	WorkerService.Beat heartbeat(@PathVariable UUID id, @Valid @RequestBody HeartbeatRequest request) {
+	WorkerService.Beat heartbeat(@PathVariable UUID id, @Valid @RequestBody OperationHeartbeat request) {
 		return workers.heartbeat(id, request.workerId(), request.progress(), request.message());
 	}
 
@@ -93,7 +93,7 @@ class WorkerController {
 
 	@PostMapping("/v1/worker/operations/{id}/complete")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Report an operation done, with its result")
+	@Operation(operationId = "completeOperation", summary = "Report an operation done, with its result")
 	void complete(@PathVariable UUID id, @Valid @RequestBody CompleteRequest request) {
 		workers.complete(id, request.workerId(), request.result());
 	}
@@ -117,7 +117,7 @@ class WorkerController {
 	}
 
 	@PostMapping("/v1/worker/operations/complete")
-	@Operation(summary = "Report many operations done, each with its result",
+	@Operation(operationId = "completeOperations", summary = "Report many operations done, each with its result",
 			description = "Up to 100 operations, each answered on its own, in the order sent: `completed`, or "
 					+ "`refused` with the `code` its own `…/{id}/complete` would have answered (404 "
 					+ "`operation_not_found`, 409 `operation_lease_lost`); a refused one changes nothing and does not "
@@ -157,7 +157,7 @@ class WorkerController {
 
 	@PostMapping("/v1/worker/operations/{id}/fail")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Report an attempt failed",
+	@Operation(operationId = "failOperation", summary = "Report an attempt failed",
 			description = "Retried after a backoff while `retryable` (the default) and attempts are left; otherwise "
 					+ "the operation fails for good, which fails the batch unless it continues on error.")
 	void fail(@PathVariable UUID id, @Valid @RequestBody FailRequest request) {

@@ -28,7 +28,7 @@ class CatalogController {
 
 	@GetMapping("/plans")
 	@SecurityRequirements
-	@Operation(summary = "List active plans (public, no key)",
+	@Operation(operationId = "listPlans", summary = "List active plans (public, no key)",
 			description = "The current version of every plan new customers can choose, cheapest first, each with its "
 					+ "entitlements. This is what a pricing page calls.")
 	Page<PlanView> plans() {
@@ -38,7 +38,7 @@ class CatalogController {
 
 	@GetMapping("/plans/{key}")
 	@SecurityRequirements
-	@Operation(summary = "Read one plan (public, no key)",
+	@Operation(operationId = "getPlan", summary = "Read one plan (public, no key)",
 			description = "The current version, or the version given. Archived plans are readable too.")
 	PlanView plan(@PathVariable @Key String key, @RequestParam(required = false) @Nullable @Min(1) Integer version) {
 		var plan = version == null ? catalog.plan(key) : catalog.planVersion(key, version);
@@ -46,13 +46,13 @@ class CatalogController {
 	}
 
 	@GetMapping("/features")
-	@Operation(summary = "List features")
+	@Operation(operationId = "listFeatures", summary = "List features")
 	Page<FeatureView> features() {
 		return Page.of(catalog.features().stream().map(FeatureView::of).toList());
 	}
 
 	@GetMapping("/features/{key}")
-	@Operation(summary = "Read one feature")
+	@Operation(operationId = "getFeature", summary = "Read one feature")
 	FeatureView feature(@PathVariable @Key String key) {
 		return FeatureView.of(catalog.feature(key));
 	}

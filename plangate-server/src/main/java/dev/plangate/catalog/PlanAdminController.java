@@ -29,7 +29,7 @@ class PlanAdminController {
 	}
 
 	@GetMapping
-	@Operation(summary = "List every plan, archived ones included")
+	@Operation(operationId = "listAdminPlans", summary = "List every plan, archived ones included")
 	Page<PlanView> plans() {
 		var features = catalog.featuresByKey();
 		return Page.of(catalog.plans().stream().map(p -> PlanView.of(p, features)).toList());
@@ -37,7 +37,7 @@ class PlanAdminController {
 
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
-	@Operation(summary = "Create a plan",
+	@Operation(operationId = "createPlan", summary = "Create a plan",
 			description = "The body is a plan in the catalog file's form (docs/catalog.md), as JSON. "
 					+ "Answers 422 `invalid_plan` naming every problem, 409 `plan_exists` for a taken key.")
 	PlanView create(@RequestBody JsonNode body) {
@@ -45,7 +45,7 @@ class PlanAdminController {
 	}
 
 	@PutMapping("/{key}")
-	@Operation(summary = "Change a plan: creates a new version",
+	@Operation(operationId = "updatePlan", summary = "Change a plan: creates a new version",
 			description = "Existing subscribers stay on their version until migrated. A body equal to the current "
 					+ "version changes nothing.")
 	PlanView update(@PathVariable @Key String key, @RequestBody JsonNode body) {
@@ -53,20 +53,21 @@ class PlanAdminController {
 	}
 
 	@GetMapping("/{key}/versions")
-	@Operation(summary = "List every version of a plan")
+	@Operation(operationId = "listPlanVersions", summary = "List every version of a plan")
 	Page<PlanView> versions(@PathVariable @Key String key) {
 		var features = catalog.featuresByKey();
 		return Page.of(catalog.planVersions(key).stream().map(p -> PlanView.of(p, features)).toList());
 	}
 
 	@PostMapping("/{key}/archive")
-	@Operation(summary = "Archive a plan", description = "Subscribers keep it; nobody new can choose it.")
+	@Operation(operationId = "archivePlan", summary = "Archive a plan",
+			description = "Subscribers keep it; nobody new can choose it.")
 	PlanView archive(@PathVariable @Key String key) {
 		return PlanView.of(catalog.setStatus(key, PlanStatus.ARCHIVED), catalog.featuresByKey());
 	}
 
 	@PostMapping("/{key}/activate")
-	@Operation(summary = "Make an archived plan choosable again")
+	@Operation(operationId = "activatePlan", summary = "Make an archived plan choosable again")
 	PlanView activate(@PathVariable @Key String key) {
 		return PlanView.of(catalog.setStatus(key, PlanStatus.ACTIVE), catalog.featuresByKey());
 	}

@@ -74,7 +74,7 @@ class CustomerController {
 	}
 
 	@PutMapping("/{id}")
-	@Operation(summary = "Create or update a customer by the product's own id",
+	@Operation(operationId = "upsertCustomer", summary = "Create or update a customer by the product's own id",
 			description = "Answers 201 when created (on the catalog's default plan at once), 200 when updated. "
 					+ "Absent fields keep their value; `kind` cannot change; a deleted customer answers 409.")
 	ResponseEntity<CustomerView> upsert(@PathVariable @CustomerId String id,
@@ -86,13 +86,13 @@ class CustomerController {
 	}
 
 	@GetMapping("/{id}")
-	@Operation(summary = "Read a customer (deleted ones too)")
+	@Operation(operationId = "getCustomer", summary = "Read a customer (deleted ones too)")
 	CustomerView get(@PathVariable @CustomerId String id) {
 		return CustomerView.of(customers.get(id));
 	}
 
 	@GetMapping
-	@Operation(summary = "List customers",
+	@Operation(operationId = "listCustomers", summary = "List customers",
 			description = "In id order. `q` searches id, name and email; `status` filters (deleted customers are "
 					+ "listed only with status=deleted); `plan` filters by plan key. Pass `nextCursor` as `cursor`.")
 	Page<CustomerView> list(@RequestParam(required = false) @Nullable @Size(min = 1, max = 200) String q,
@@ -106,32 +106,33 @@ class CustomerController {
 	}
 
 	@PostMapping("/{id}/suspend")
-	@Operation(summary = "Suspend a customer", description = "A suspended customer is refused everything it asks.")
+	@Operation(operationId = "suspendCustomer", summary = "Suspend a customer",
+			description = "A suspended customer is refused everything it asks.")
 	CustomerView suspend(@PathVariable @CustomerId String id) {
 		return CustomerView.of(customers.setStatus(id, CustomerStatus.SUSPENDED));
 	}
 
 	@PostMapping("/{id}/activate")
-	@Operation(summary = "Activate a suspended customer")
+	@Operation(operationId = "activateCustomer", summary = "Activate a suspended customer")
 	CustomerView activate(@PathVariable @CustomerId String id) {
 		return CustomerView.of(customers.setStatus(id, CustomerStatus.ACTIVE));
 	}
 
 	@DeleteMapping("/{id}")
-	@Operation(summary = "Soft-delete a customer",
+	@Operation(operationId = "deleteCustomer", summary = "Soft-delete a customer",
 			description = "The id stays taken and readable with status `deleted`; its subscription ends.")
 	CustomerView delete(@PathVariable @CustomerId String id) {
 		return CustomerView.of(customers.delete(id));
 	}
 
 	@GetMapping("/{id}/overrides")
-	@Operation(summary = "List a customer's overrides")
+	@Operation(operationId = "listOverrides", summary = "List a customer's overrides")
 	Page<OverrideView> overrides(@PathVariable @CustomerId String id) {
 		return Page.of(customers.overrides(id).stream().map(this::view).toList());
 	}
 
 	@PutMapping("/{id}/overrides/{feature}")
-	@Operation(summary = "Override one feature for a customer",
+	@Operation(operationId = "setOverride", summary = "Override one feature for a customer",
 			description = "`value` takes the catalog file's forms: `true`, `500`, `\"unlimited\"`, `\"dedicated\"`, "
 					+ "or `{\"limit\": 500}`. It beats the plan's entitlement until removed.")
 	OverrideView setOverride(@PathVariable @CustomerId String id, @PathVariable @Key String feature,
@@ -141,7 +142,7 @@ class CustomerController {
 
 	@DeleteMapping("/{id}/overrides/{feature}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Remove a customer's override of one feature")
+	@Operation(operationId = "removeOverride", summary = "Remove a customer's override of one feature")
 	void removeOverride(@PathVariable @CustomerId String id, @PathVariable @Key String feature) {
 		customers.removeOverride(id, feature);
 	}

@@ -53,7 +53,7 @@ class EnforcementController {
 	}
 
 	@PostMapping("/v1/check")
-	@Operation(summary = "Would this be allowed now? Changes nothing",
+	@Operation(operationId = "check", summary = "Would this be allowed now? Changes nothing",
 			description = "Always 200: `allowed`, and when refused a `code` (`feature_not_in_plan`, "
 					+ "`quota_exceeded`, `rate_limited`, `subscription_inactive`, `customer_suspended`) with the "
 					+ "limit, usage, remaining, reset time and the cheapest plan that would allow it. Decides "
@@ -64,7 +64,7 @@ class EnforcementController {
 	}
 
 	@PostMapping("/v1/consume")
-	@Operation(summary = "Check and record atomically",
+	@Operation(operationId = "consume", summary = "Check and record atomically",
 			description = "For a quota, `amount` is admitted only if the period's usage stays within the limit, "
 					+ "decided under a lock shared by every node and recorded in the ledger before the answer. "
 					+ "For a rate feature, `amount` requests' worth is taken from the customer's allowance (GCRA: "

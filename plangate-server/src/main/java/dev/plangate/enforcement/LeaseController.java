@@ -36,7 +36,7 @@ class LeaseController {
 			@Nullable @Min(1) @Max(86_400) Integer ttlSeconds) {
 	}
 
-	record HeartbeatRequest(@Nullable @Min(1) @Max(86_400) Integer ttlSeconds) {
+	record LeaseHeartbeat(@Nullable @Min(1) @Max(86_400) Integer ttlSeconds) {
 	}
 
 	record LeaseView(UUID id, String customerId, String feature, Instant acquiredAt, Instant expiresAt,
@@ -50,7 +50,7 @@ class LeaseController {
 
 	@PostMapping("/v1/leases")
 	@ResponseStatus(HttpStatus.CREATED)
-	@Operation(summary = "Take a concurrency slot",
+	@Operation(operationId = "acquireLease", summary = "Take a concurrency slot",
 			description = "For a concurrency feature (say, concurrent jobs): admitted while the customer holds fewer "
 					+ "leases than its limit, across every node. Full: 429 `concurrency_limit_reached` with "
 					+ "`Retry-After` (when the soonest lease expires) and `RateLimit`/`RateLimit-Policy` headers. "
@@ -62,15 +62,15 @@ class LeaseController {
 	}
 
 	@PostMapping("/v1/leases/{id}/heartbeat")
-	@Operation(summary = "Extend a lease still held", description = "404 `lease_not_found` once it has expired.")
-	LeaseView heartbeat(@PathVariable UUID id,
-			@Valid @RequestBody(required = false) @Nullable HeartbeatRequest request) {
+	@Operation(operationId = "heartbeatLease", summary = "Extend a lease still held",
+			description = "404 `lease_not_found` once it has expired.")
+	LeaseView heartbeat(@PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable LeaseHeartbeat request) {
 		return LeaseView.of(leases.heartbeat(id, ttl(request == null ? null : request.ttlSeconds())), null, null);
 	}
 
 	@DeleteMapping("/v1/leases/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Release a lease, freeing its slot")
+	@Operation(operationId = "releaseLease", summary = "Release a lease, freeing its slot")
 	void release(@PathVariable UUID id) {
 		leases.release(id);
 	}

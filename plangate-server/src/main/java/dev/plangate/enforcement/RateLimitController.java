@@ -27,7 +27,7 @@ class RateLimitController {
 	}
 
 	@DeleteMapping("/v1/customers/{id}/rate-limits")
-	@Operation(summary = "Clear a customer's rate-limit state",
+	@Operation(operationId = "resetRateLimits", summary = "Clear a customer's rate-limit state",
 			description = "For the rate features named in `features` (all of them when absent): the customer's full "
 					+ "burst is available again at once. Audited.")
 	Cleared reset(@PathVariable @CustomerId String id,

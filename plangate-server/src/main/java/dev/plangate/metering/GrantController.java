@@ -63,7 +63,7 @@ class GrantController {
 
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
-	@Operation(summary = "Give a customer an extra amount of a quota",
+	@Operation(operationId = "createGrant", summary = "Give a customer an extra amount of a quota",
 			description = "Credits or an emergency pool: drawn by `consume` only once the plan's allowance for the "
 					+ "period is spent, soonest-expiring grant first. What is drawn is gone for good; what remains "
 					+ "at `expiresAt` is forfeited. Per-period quotas only (a lifetime quota's limit is raised with "
@@ -75,7 +75,7 @@ class GrantController {
 	}
 
 	@GetMapping
-	@Operation(summary = "List a customer's grants, newest first",
+	@Operation(operationId = "listGrants", summary = "List a customer's grants, newest first",
 			description = "Every grant, whatever its status; `feature` keeps one feature's.")
 	Page<GrantView> list(@PathVariable @CustomerId String id,
 			@RequestParam(required = false) @Nullable @Key String feature) {
@@ -84,14 +84,15 @@ class GrantController {
 	}
 
 	@GetMapping("/{grantId}")
-	@Operation(summary = "Read one grant")
+	@Operation(operationId = "getGrant", summary = "Read one grant")
 	GrantView get(@PathVariable @CustomerId String id, @PathVariable UUID grantId) {
 		return GrantView.of(grants.get(id, grantId), clock.instant());
 	}
 
 	@DeleteMapping("/{grantId}")
-	@Operation(summary = "Revoke a grant", description = "What remains of it can no longer be drawn; what was drawn "
-			+ "stays counted. 409 `grant_revoked` when it was revoked before.")
+	@Operation(operationId = "revokeGrant", summary = "Revoke a grant",
+			description = "What remains of it can no longer be drawn; what was drawn "
+					+ "stays counted. 409 `grant_revoked` when it was revoked before.")
 	GrantView revoke(@PathVariable @CustomerId String id, @PathVariable UUID grantId) {
 		return GrantView.of(grants.revoke(id, grantId), clock.instant());
 	}

@@ -52,7 +52,7 @@ class MeteringController {
 	}
 
 	@PostMapping("/v1/usage-events")
-	@Operation(summary = "Record usage events (1 to 10,000 per request)",
+	@Operation(operationId = "recordUsageEvents", summary = "Record usage events (1 to 10,000 per request)",
 			description = "Each event's `id` makes it idempotent per customer: a repeated id is not counted again "
 					+ "and is answered with what was recorded first (`duplicate: true`). Events are validated "
 					+ "together: one bad event refuses the request (422 `invalid_usage_events` naming each) and "
@@ -69,7 +69,7 @@ class MeteringController {
 	}
 
 	@GetMapping("/v1/customers/{id}/usage")
-	@Operation(summary = "A customer's usage of every quota in its current period",
+	@Operation(operationId = "getUsage", summary = "A customer's usage of every quota in its current period",
 			description = "Used, limit, remaining and percent; the period and days remaining; a projection of "
 					+ "end-of-period usage, linear on the period so far (left out until a tenth of the period "
 					+ "has passed); alerts `approaching` from 80 % and `reached` once the limit is used up. Grants "

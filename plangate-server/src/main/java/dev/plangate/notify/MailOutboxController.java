@@ -50,7 +50,7 @@ class MailOutboxController {
 	}
 
 	@GetMapping
-	@Operation(summary = "List the mail outbox, newest first",
+	@Operation(operationId = "listOutboxMails", summary = "List the mail outbox, newest first",
 			description = "Mails waiting, sent and failed, kept for `plangate.mail.outbox-retention`. `to` filters "
 					+ "by recipient. Texts are not listed: read one mail. Pass `nextCursor` as `cursor`.")
 	Page<MailView> list(@RequestParam(required = false) @Nullable @Size(min = 1, max = 320) String to,
@@ -61,7 +61,7 @@ class MailOutboxController {
 	}
 
 	@GetMapping("/{id}")
-	@Operation(summary = "Read one mail of the outbox",
+	@Operation(operationId = "getOutboxMail", summary = "Read one mail of the outbox",
 			description = "With its text when the transport is `log` (the embedded default: mail goes nowhere "
 					+ "else), so a verification or reset link can be followed. Over SMTP the text is erased once "
 					+ "the mail is sent or has failed, and never shown. Reading a text is audited.")

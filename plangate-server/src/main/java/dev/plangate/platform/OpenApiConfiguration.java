@@ -1,11 +1,12 @@
 package dev.plangate.platform;
 
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import java.util.List;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -55,10 +56,13 @@ class OpenApiConfiguration {
 	/**
 	 * The refusals every operation may answer, so that generated clients know their
 	 * shape: 400 for bad input wherever a request carries any, 415 wherever it carries a
-	 * body.
+	 * body, 401 and 403 wherever a credential is needed, 404 wherever the path names
+	 * something, and problem details for any other error. Runs after the customizers that
+	 * set each operation's credentials.
 	 */
 	@Bean
-	OpenApiCustomizer badInputAnswers() {
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	OpenApiCustomizer errorAnswers() {
 		return openApi -> {
 			var field = new ObjectSchema().addProperty("field", new StringSchema())
 				.addProperty("message", new StringSchema());
@@ -76,19 +80,39 @@ class OpenApiConfiguration {
 			if (openApi.getPaths() == null) {
 				return;
 			}
-			openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+			var everyOperationSecured = openApi.getSecurity() != null && !openApi.getSecurity().isEmpty();
+			openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
 				boolean body = operation.getRequestBody() != null;
 				boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
+				boolean secured = operation.getSecurity() == null ? everyOperationSecured
+						: !operation.getSecurity().isEmpty();
 				if (body || parameters) {
 					addIfAbsent(operation.getResponses(), "400",
 							"Bad input (`invalid_request`, `malformed_json`): "
 									+ "a malformed or wrongly typed body, an invalid parameter, a control character, "
 									+ "percent-encoding that is not UTF-8; `errors` names each bad field");
 				}
+				if (secured) {
+					addIfAbsent(operation.getResponses(), "401",
+							"No credential, or one that is not valid (`unauthenticated`): unknown, expired or revoked");
+					addIfAbsent(operation.getResponses(), "403",
+							"The credential may not do this (`forbidden`), or acts for a customer that is "
+									+ "suspended (`customer_suspended`)");
+				}
+				if (path.contains("{")) {
+					addIfAbsent(operation.getResponses(), "404",
+							"The path names nothing that exists, or nothing this credential may see "
+									+ "(`customer_not_found`, `batch_not_found`, … : `<what>_not_found`)");
+				}
 				if (body) {
 					addIfAbsent(operation.getResponses(), "415",
 							"The body is not `application/json` (`unsupported_media_type`)");
 				}
+				addIfAbsent(operation.getResponses(), "default",
+						"Any other refusal or failure, with its stable `code`: for example 402 when the plan "
+								+ "does not allow it (`quota_exceeded`, `feature_not_in_plan`), 409 when the state "
+								+ "forbids it (`plan_exists`, `batch_finished`, …), 413 `payload_too_large`, 429 "
+								+ "`rate_limited` with `Retry-After`, 503 `ledger_busy`");
 			}));
 		};
 	}

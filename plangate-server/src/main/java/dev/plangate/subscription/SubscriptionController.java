@@ -43,13 +43,13 @@ class SubscriptionController {
 	}
 
 	@GetMapping("/v1/customers/{id}/subscription")
-	@Operation(summary = "Read a customer's subscription with its plan")
+	@Operation(operationId = "getSubscription", summary = "Read a customer's subscription with its plan")
 	SubscriptionView get(@PathVariable @CustomerId String id) {
 		return subscriptions.view(id);
 	}
 
 	@PostMapping("/v1/customers/{id}/subscription")
-	@Operation(summary = "Change plan, at once",
+	@Operation(operationId = "changeSubscription", summary = "Change plan, at once",
 			description = "Moves the customer to the current version of `plan`; naming its own plan moves it to the "
 					+ "plan's newest version. A first subscription to a plan with trial days starts a trial. "
 					+ "Unknown plan: 422 `unknown_plan`; archived plan: 409 `plan_archived`.")
@@ -59,7 +59,7 @@ class SubscriptionController {
 	}
 
 	@DeleteMapping("/v1/customers/{id}/subscription")
-	@Operation(summary = "Cancel",
+	@Operation(operationId = "cancelSubscription", summary = "Cancel",
 			description = "At the end of the current period (default) or `immediately=true`. Either way the customer "
 					+ "returns to the default plan. On the default plan: 409 `subscription_not_cancelable`.")
 	SubscriptionView cancel(@PathVariable @CustomerId String id,
@@ -69,20 +69,21 @@ class SubscriptionController {
 	}
 
 	@PostMapping("/v1/customers/{id}/subscription/resume")
-	@Operation(summary = "Take back a cancellation scheduled for the period's end")
+	@Operation(operationId = "resumeSubscription", summary = "Take back a cancellation scheduled for the period's end")
 	SubscriptionView resume(@PathVariable @CustomerId String id) {
 		var s = subscriptions.resume(id);
 		return SubscriptionView.of(s, subscriptions.planOf(s));
 	}
 
 	@GetMapping("/v1/customers/{id}/subscription/history")
-	@Operation(summary = "Every change of a customer's subscription, oldest first")
+	@Operation(operationId = "listSubscriptionHistory",
+			summary = "Every change of a customer's subscription, oldest first")
 	Page<SubscriptionChange> history(@PathVariable @CustomerId String id) {
 		return Page.of(subscriptions.history(id));
 	}
 
 	@GetMapping("/v1/customers/{id}/entitlements")
-	@Operation(summary = "Every feature's effective value for a customer",
+	@Operation(operationId = "getEntitlements", summary = "Every feature's effective value for a customer",
 			description = "Override, else the subscribed plan version, else the feature's default (for rate "
 					+ "features scaled by the plan's multiplier). `source` says which. The one call a client caches.")
 	SubscriptionService.CustomerEntitlements entitlements(@PathVariable @CustomerId String id) {
@@ -90,7 +91,8 @@ class SubscriptionController {
 	}
 
 	@PostMapping("/v1/admin/plans/{key}/migrations")
-	@Operation(summary = "Move subscribers of older plan versions to one version",
+	@Operation(operationId = "migratePlanSubscriptions",
+			summary = "Move subscribers of older plan versions to one version",
 			description = "All live subscribers of other versions (or of `fromVersion`), or only `customerIds`, move "
 					+ "to `toVersion` (default: the current version). Periods are kept.")
 	MigrationResult migrate(@PathVariable @Key String key, @Valid @RequestBody Migration request) {

@@ -47,7 +47,7 @@ class AdminAccountController {
 	}
 
 	@GetMapping
-	@Operation(summary = "Find the account with an email address",
+	@Operation(operationId = "listAccounts", summary = "Find the account with an email address",
 			description = "Answers a list of at most one account (none when no account has the address).")
 	Page<AccountView> find(@RequestParam @NotBlank @Size(max = 320) String email) {
 		administration.requireSecondFactorOfOperator();
@@ -55,7 +55,7 @@ class AdminAccountController {
 	}
 
 	@GetMapping("/{accountId}")
-	@Operation(summary = "An account with its active sessions",
+	@Operation(operationId = "getAccount", summary = "An account with its active sessions",
 			description = "With a server key, or an admin's or superadmin's access token; an operator without "
 					+ "two-factor authentication on gets 403 `two_factor_required`.")
 	AccountOverview get(@PathVariable UUID accountId) {
@@ -64,7 +64,7 @@ class AdminAccountController {
 	}
 
 	@DeleteMapping("/{accountId}/sessions")
-	@Operation(summary = "End every session of an account",
+	@Operation(operationId = "revokeAccountSessions", summary = "End every session of an account",
 			description = "Every session ends and every access token issued to the account so far stops working at "
 					+ "once, on every node. Its personal API keys are not touched: suspend the customer to stop "
 					+ "them too. An admin's token may not do this to a superadmin (403); an operator without "

@@ -48,7 +48,7 @@ class MeAccountController {
 	}
 
 	@GetMapping("/account")
-	@Operation(summary = "My account")
+	@Operation(operationId = "getMyAccount", summary = "My account")
 	AccountView account() {
 		return AccountView.of(accounts.get(SignedInAccount.current().accountId()));
 	}
@@ -58,7 +58,8 @@ class MeAccountController {
 	}
 
 	@PostMapping("/password")
-	@Operation(summary = "Change my password", description = "Every other session of the account ends.")
+	@Operation(operationId = "changeMyPassword", summary = "Change my password",
+			description = "Every other session of the account ends.")
 	AccountView changePassword(@Valid @RequestBody ChangePassword request) {
 		var me = SignedInAccount.current();
 		return AccountView.of(accounts.changePassword(me.accountId(), me.sessionId(), request.currentPassword(),
@@ -70,7 +71,7 @@ class MeAccountController {
 
 	@PostMapping("/email")
 	@ResponseStatus(HttpStatus.ACCEPTED)
-	@Operation(summary = "Change my email address",
+	@Operation(operationId = "changeMyEmail", summary = "Change my email address",
 			description = "A link goes to the new address; the change takes effect when it is opened "
 					+ "(`POST /v1/auth/email/confirm`).")
 	Accepted changeEmail(@Valid @RequestBody ChangeEmail request, HttpServletRequest http) {
@@ -81,7 +82,7 @@ class MeAccountController {
 
 	@PostMapping("/email/verification")
 	@ResponseStatus(HttpStatus.ACCEPTED)
-	@Operation(summary = "Mail a new link to confirm my address")
+	@Operation(operationId = "resendMyEmailVerification", summary = "Mail a new link to confirm my address")
 	Accepted resendVerification(HttpServletRequest http) {
 		throttle.mail(SignedInAccount.current().accountId(), Device.of(http).ip());
 		accounts.resendVerification(SignedInAccount.current().accountId());
@@ -89,7 +90,8 @@ class MeAccountController {
 	}
 
 	@GetMapping("/sessions")
-	@Operation(summary = "My active sessions, newest first; `current` marks the caller's")
+	@Operation(operationId = "listMySessions",
+			summary = "My active sessions, newest first; `current` marks the caller's")
 	Page<SessionView> sessions() {
 		var me = SignedInAccount.current();
 		return Page.of(sessions.active(me.accountId()).stream().map(s -> SessionView.of(s, me.sessionId())).toList());
@@ -97,13 +99,14 @@ class MeAccountController {
 
 	@DeleteMapping("/sessions/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "End one of my sessions", description = "Its access tokens stop working at once.")
+	@Operation(operationId = "revokeMySession", summary = "End one of my sessions",
+			description = "Its access tokens stop working at once.")
 	void revoke(@PathVariable UUID id) {
 		sessions.revoke(SignedInAccount.current().accountId(), id, "revoked_by_user");
 	}
 
 	@PostMapping("/sessions/revoke-others")
-	@Operation(summary = "End every session but the caller's")
+	@Operation(operationId = "revokeMyOtherSessions", summary = "End every session but the caller's")
 	Map<String, Integer> revokeOthers() {
 		var me = SignedInAccount.current();
 		var ended = transactions

@@ -46,7 +46,8 @@ class MeController {
 	}
 
 	@GetMapping("/v1/me")
-	@Operation(summary = "Who I am: my account, the customer whose plan applies, and its subscription",
+	@Operation(operationId = "getMe",
+			summary = "Who I am: my account, the customer whose plan applies, and its subscription",
 			description = "`kind` is `account` for an account's access token or personal key (then `account` is "
 					+ "set) and `customer` for a customer-scoped token. Acting for an organization, `customerId` is "
 					+ "the organization's.")
@@ -59,7 +60,7 @@ class MeController {
 	}
 
 	@GetMapping("/v1/me/subscription")
-	@Operation(summary = "The token's customer's subscription with its plan",
+	@Operation(operationId = "getMySubscription", summary = "The token's customer's subscription with its plan",
 			description = "As `GET /v1/customers/{id}/subscription`, for the customer of the access token "
 					+ "(account or customer-scoped). A server key is refused (403).")
 	SubscriptionView subscription() {
@@ -67,7 +68,8 @@ class MeController {
 	}
 
 	@GetMapping("/v1/me/usage")
-	@Operation(summary = "The token's customer's usage of every quota in its current period",
+	@Operation(operationId = "getMyUsage",
+			summary = "The token's customer's usage of every quota in its current period",
 			description = "As `GET /v1/customers/{id}/usage`, for the customer of the access token (account or "
 					+ "customer-scoped). A server key is refused (403).")
 	UsageView usage() {

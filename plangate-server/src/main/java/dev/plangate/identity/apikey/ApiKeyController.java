@@ -37,47 +37,47 @@ class ApiKeyController {
 	/**
 	 * @param kind {@code server} (the default) or {@code worker}
 	 */
-	record CreateKey(@NotBlank @Size(max = 200) String name,
+	record CreateApiKey(@NotBlank @Size(max = 200) String name,
 			@Nullable @Pattern(regexp = "server|worker", message = "must be 'server' or 'worker'") String kind) {
 	}
 
 	/** A key as listed: the prefix tells keys apart, the secret is never shown again. */
-	record KeyView(UUID id, String name, String kind, String prefix, String status, Instant createdAt, String createdBy,
-			@Nullable Instant lastUsedAt, @Nullable Instant revokedAt, @Nullable String secret) {
+	record ApiKeyView(UUID id, String name, String kind, String prefix, String status, Instant createdAt,
+			String createdBy, @Nullable Instant lastUsedAt, @Nullable Instant revokedAt, @Nullable String secret) {
 
-		static KeyView of(ApiKey key, @Nullable String secret) {
-			return new KeyView(key.id(), key.name(), key.kind().id(), key.prefix(),
+		static ApiKeyView of(ApiKey key, @Nullable String secret) {
+			return new ApiKeyView(key.id(), key.name(), key.kind().id(), key.prefix(),
 					key.isActive() ? "active" : "revoked", key.createdAt(), key.createdBy(), key.lastUsedAt(),
 					key.revokedAt(), secret);
 		}
 	}
 
 	@GetMapping
-	@Operation(summary = "List API keys (prefixes only)")
-	Page<KeyView> list() {
-		return Page.of(keys.list().stream().map(k -> KeyView.of(k, null)).toList());
+	@Operation(operationId = "listApiKeys", summary = "List API keys (prefixes only)")
+	Page<ApiKeyView> list() {
+		return Page.of(keys.list().stream().map(k -> ApiKeyView.of(k, null)).toList());
 	}
 
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
-	@Operation(summary = "Create an API key",
+	@Operation(operationId = "createApiKey", summary = "Create an API key",
 			description = "A `server` key (`pg_sk_…`, the default) may call everything; a `worker` key (`pg_wk_…`) "
 					+ "only the worker API, for the processes that run batch operations. The answer holds `secret`, "
 					+ "shown this once only: a replay of the request with the same Idempotency-Key answers the same "
 					+ "key without its secret.")
-	KeyView create(@Valid @RequestBody CreateKey request) {
+	ApiKeyView create(@Valid @RequestBody CreateApiKey request) {
 		var created = keys.create(request.name().strip(),
 				request.kind() == null ? ApiKeyKind.SERVER : ApiKeyKind.of(request.kind()));
-		Idempotency.replayInstead(KeyView.of(created.key(), null));
-		return KeyView.of(created.key(), created.secret());
+		Idempotency.replayInstead(ApiKeyView.of(created.key(), null));
+		return ApiKeyView.of(created.key(), created.secret());
 	}
 
 	@DeleteMapping("/{id}")
-	@Operation(summary = "Revoke an API key",
+	@Operation(operationId = "revokeApiKey", summary = "Revoke an API key",
 			description = "Takes effect at once on this node and within the key cache TTL on others. "
 					+ "The last active server key cannot be revoked (409 `last_api_key`).")
-	KeyView revoke(@PathVariable UUID id) {
-		return KeyView.of(keys.revoke(id), null);
+	ApiKeyView revoke(@PathVariable UUID id) {
+		return ApiKeyView.of(keys.revoke(id), null);
 	}
 
 }

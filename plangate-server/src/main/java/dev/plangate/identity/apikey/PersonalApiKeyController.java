@@ -58,19 +58,19 @@ class PersonalApiKeyController {
 	 * method on /v1/me/**)
 	 * @param expiresInDays 1 to 365; none: the key does not expire
 	 */
-	record CreateKey(@NotBlank @Size(max = 200) String name,
+	record CreatePersonalApiKey(@NotBlank @Size(max = 200) String name,
 			@NotEmpty @Size(max = 2) List<@NotNull @Pattern(regexp = "read|write",
 					message = "must be 'read' or 'write'") String> scopes,
 			@Nullable @Min(1) @Max(PersonalApiKeyService.MAX_DAYS) Integer expiresInDays) {
 	}
 
 	/** A key as listed: the prefix tells keys apart, the secret is never shown again. */
-	record KeyView(UUID id, String name, String prefix, List<String> scopes, String status, Instant createdAt,
-			@Nullable Instant expiresAt, @Nullable Instant lastUsedAt, @Nullable Instant revokedAt,
+	record PersonalApiKeyView(UUID id, String name, String prefix, List<String> scopes, String status,
+			Instant createdAt, @Nullable Instant expiresAt, @Nullable Instant lastUsedAt, @Nullable Instant revokedAt,
 			@Nullable String secret) {
 
-		static KeyView of(PersonalApiKey key, Instant now, @Nullable String secret) {
-			return new KeyView(key.id(), key.name(), key.prefix(),
+		static PersonalApiKeyView of(PersonalApiKey key, Instant now, @Nullable String secret) {
+			return new PersonalApiKeyView(key.id(), key.name(), key.prefix(),
 					key.scopes().stream().sorted().map(PersonalKeyScope::id).toList(), key.status(now), key.createdAt(),
 					key.expiresAt(), key.lastUsedAt(), key.revokedAt(), secret);
 		}
@@ -91,12 +91,12 @@ class PersonalApiKeyController {
 
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
-	@Operation(summary = "Create a personal API key",
+	@Operation(operationId = "createMyApiKey", summary = "Create a personal API key",
 			description = "A personal key (`pg_pk_…`) acts as the account on `/v1/me/…`: scope `read` for GET only, "
 					+ "`write` for everything there. It never works on server endpoints. The address must be "
 					+ "confirmed (403 `email_not_verified`). The answer holds `secret`, shown this once only: a "
 					+ "replay with the same Idempotency-Key answers the same key without its secret.")
-	KeyView create(@Valid @RequestBody CreateKey request) {
+	PersonalApiKeyView create(@Valid @RequestBody CreatePersonalApiKey request) {
 		var me = accessTokenHolder();
 		Set<PersonalKeyScope> scopes = request.scopes()
 			.stream()
@@ -104,23 +104,26 @@ class PersonalApiKeyController {
 			.collect(Collectors.toSet());
 		var created = keys.create(me.accountId(), request.name().strip(), scopes, request.expiresInDays());
 		var now = clock.instant();
-		Idempotency.replayInstead(KeyView.of(created.key(), now, null));
-		return KeyView.of(created.key(), now, created.secret());
+		Idempotency.replayInstead(PersonalApiKeyView.of(created.key(), now, null));
+		return PersonalApiKeyView.of(created.key(), now, created.secret());
 	}
 
 	@GetMapping
-	@Operation(summary = "List my personal API keys (prefixes only)")
-	Page<KeyView> list() {
+	@Operation(operationId = "listMyApiKeys", summary = "List my personal API keys (prefixes only)")
+	Page<PersonalApiKeyView> list() {
 		var now = clock.instant();
-		return Page.of(keys.list(accessTokenHolder().accountId()).stream().map(k -> KeyView.of(k, now, null)).toList());
+		return Page.of(keys.list(accessTokenHolder().accountId())
+			.stream()
+			.map(k -> PersonalApiKeyView.of(k, now, null))
+			.toList());
 	}
 
 	@DeleteMapping("/{id}")
-	@Operation(summary = "Revoke one of my personal API keys",
+	@Operation(operationId = "revokeMyApiKey", summary = "Revoke one of my personal API keys",
 			description = "It stops working at once on this node and within seconds on others. Another account's "
 					+ "key id answers 404 `personal_api_key_not_found`.")
-	KeyView revoke(@PathVariable UUID id) {
-		return KeyView.of(keys.revoke(accessTokenHolder().accountId(), id), clock.instant(), null);
+	PersonalApiKeyView revoke(@PathVariable UUID id) {
+		return PersonalApiKeyView.of(keys.revoke(accessTokenHolder().accountId(), id), clock.instant(), null);
 	}
 
 }

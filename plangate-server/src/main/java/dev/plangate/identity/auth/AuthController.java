@@ -62,7 +62,7 @@ class AuthController {
 
 	@PostMapping("/register")
 	@ResponseStatus(HttpStatus.ACCEPTED)
-	@Operation(summary = "Sign up",
+	@Operation(operationId = "register", summary = "Sign up",
 			description = "Creates an account (a customer of kind `user` on the default plan) and mails a link to "
 					+ "confirm the address. The answer is the same when the address has an account already (its "
 					+ "owner is told by mail), so sign-up cannot reveal who has an account. Sign in next.")
@@ -83,7 +83,7 @@ class AuthController {
 	}
 
 	@PostMapping("/verify-email")
-	@Operation(summary = "Confirm an email address with the token of the mailed link")
+	@Operation(operationId = "verifyEmail", summary = "Confirm an email address with the token of the mailed link")
 	AccountView verifyEmail(@Valid @RequestBody TokenBody request) {
 		return AccountView.of(accounts.verifyEmail(request.token()));
 	}
@@ -97,7 +97,7 @@ class AuthController {
 	}
 
 	@PostMapping("/login")
-	@Operation(summary = "Sign in with email or username and password",
+	@Operation(operationId = "login", summary = "Sign in with email or username and password",
 			description = "Answers an access token (a JWT, short-lived) and a refresh token (opaque, single-use). "
 					+ "A wrong password and an unknown login get the same `invalid_credentials`. With two-factor "
 					+ "authentication on, send `code` too: an authenticator code or a recovery code (else `second_factor_required`; a wrong or used one is `invalid_second_factor`); when the password must "
@@ -115,7 +115,7 @@ class AuthController {
 	}
 
 	@PostMapping("/refresh")
-	@Operation(summary = "Trade a refresh token for new access and refresh tokens",
+	@Operation(operationId = "refresh", summary = "Trade a refresh token for new access and refresh tokens",
 			description = "The refresh token is used up. Presenting a used one again (after a grace of a few "
 					+ "seconds for tabs refreshing at once) is taken for theft: its whole session is revoked.")
 	SignInView refresh(@Valid @RequestBody Refresh request, HttpServletRequest http) {
@@ -125,7 +125,7 @@ class AuthController {
 
 	@PostMapping("/logout")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Sign out: end the session of the access token")
+	@Operation(operationId = "logout", summary = "Sign out: end the session of the access token")
 	void logout() {
 		var me = SignedInAccount.current();
 		if (me.sessionId() != null) {
@@ -138,7 +138,7 @@ class AuthController {
 
 	@PostMapping("/password/forgot")
 	@ResponseStatus(HttpStatus.ACCEPTED)
-	@Operation(summary = "Ask for a password reset link",
+	@Operation(operationId = "forgotPassword", summary = "Ask for a password reset link",
 			description = "Always the same answer, at once: a link valid for 30 minutes is mailed only if the "
 					+ "address has an active account.")
 	Accepted forgotPassword(@Valid @RequestBody ForgotPassword request, HttpServletRequest http) {
@@ -151,7 +151,7 @@ class AuthController {
 	}
 
 	@PostMapping("/password/reset")
-	@Operation(summary = "Set a new password with the token of a reset link",
+	@Operation(operationId = "resetPassword", summary = "Set a new password with the token of a reset link",
 			description = "Ends every session of the account and notifies it by mail.")
 	AccountView resetPassword(@Valid @RequestBody ResetPassword request, HttpServletRequest http) {
 		throttle.fromIp(AuthThrottle.Scope.PASSWORD_RESET, Device.of(http).ip());
@@ -159,7 +159,7 @@ class AuthController {
 	}
 
 	@PostMapping("/email/confirm")
-	@Operation(summary = "Confirm a new email address with the token of the mailed link")
+	@Operation(operationId = "confirmEmail", summary = "Confirm a new email address with the token of the mailed link")
 	AccountView confirmEmail(@Valid @RequestBody TokenBody request) {
 		try {
 			return AccountView.of(accounts.confirmEmailChange(request.token()));

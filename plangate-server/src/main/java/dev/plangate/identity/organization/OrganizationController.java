@@ -117,7 +117,7 @@ class OrganizationController {
 	}
 
 	@PostMapping("/v1/me/organizations")
-	@Operation(summary = "Create an organization",
+	@Operation(operationId = "createOrganization", summary = "Create an organization",
 			description = "A customer of kind `organization` (id `org_…`) on the default plan, with the caller as "
 					+ "its owner. The caller's email address must be verified.")
 	ResponseEntity<OrganizationView> create(@Valid @RequestBody CreateOrganization request) {
@@ -127,7 +127,7 @@ class OrganizationController {
 	}
 
 	@GetMapping("/v1/me/organizations")
-	@Operation(summary = "My organizations, with my role in each")
+	@Operation(operationId = "listMyOrganizations", summary = "My organizations, with my role in each")
 	Page<OrganizationView> mine() {
 		return Page.of(organizations.organizationsOf(SignedInAccount.current().accountId())
 			.stream()
@@ -136,7 +136,7 @@ class OrganizationController {
 	}
 
 	@GetMapping("/v1/me/organizations/{orgId}")
-	@Operation(summary = "One of my organizations with its members",
+	@Operation(operationId = "getOrganization", summary = "One of my organizations with its members",
 			description = "Owners and admins also see the pending invitations. An organization the caller is not a "
 					+ "member of is not found (404), whether it exists or not.")
 	DetailsView get(@PathVariable @CustomerId String orgId) {
@@ -145,7 +145,7 @@ class OrganizationController {
 
 	@PostMapping("/v1/me/organizations/{orgId}/invitations")
 	@ResponseStatus(HttpStatus.CREATED)
-	@Operation(summary = "Invite someone by email (owner or admin)",
+	@Operation(operationId = "inviteMember", summary = "Invite someone by email (owner or admin)",
 			description = "Mails a single-use link valid for 7 days; a pending invitation to the same address is "
 					+ "replaced. Admins cannot invite owners. Members plus pending invitations may not exceed the "
 					+ "plan's team-member limit (402 `member_limit_reached`).")
@@ -158,13 +158,13 @@ class OrganizationController {
 
 	@DeleteMapping("/v1/me/organizations/{orgId}/invitations/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Revoke a pending invitation (owner or admin)")
+	@Operation(operationId = "revokeInvitation", summary = "Revoke a pending invitation (owner or admin)")
 	void revokeInvitation(@PathVariable @CustomerId String orgId, @PathVariable UUID id) {
 		organizations.revokeInvitation(SignedInAccount.current().accountId(), orgId, id);
 	}
 
 	@PostMapping("/v1/me/invitations/accept")
-	@Operation(summary = "Accept an invitation",
+	@Operation(operationId = "acceptInvitation", summary = "Accept an invitation",
 			description = "The token from the mailed link; the caller's verified email address must be the invited "
 					+ "one. The invitation is used up.")
 	OrganizationView accept(@Valid @RequestBody Accept request) {
@@ -172,7 +172,7 @@ class OrganizationController {
 	}
 
 	@PutMapping("/v1/me/organizations/{orgId}/members/{accountId}")
-	@Operation(summary = "Change a member's role (owner only)",
+	@Operation(operationId = "changeMemberRole", summary = "Change a member's role (owner only)",
 			description = "The last owner cannot be demoted. The member's tokens for the organization stop working.")
 	MemberView changeRole(@PathVariable @CustomerId String orgId, @PathVariable UUID accountId,
 			@Valid @RequestBody ChangeRole request) {
@@ -182,7 +182,7 @@ class OrganizationController {
 
 	@DeleteMapping("/v1/me/organizations/{orgId}/members/{accountId}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Remove a member (owner or admin)",
+	@Operation(operationId = "removeMember", summary = "Remove a member (owner or admin)",
 			description = "Admins cannot remove owners; the last owner cannot be removed. The member is told by mail "
 					+ "and its tokens for the organization stop working.")
 	void remove(@PathVariable @CustomerId String orgId, @PathVariable UUID accountId) {
@@ -191,13 +191,14 @@ class OrganizationController {
 
 	@PostMapping("/v1/me/organizations/{orgId}/leave")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Leave an organization", description = "The last owner cannot leave.")
+	@Operation(operationId = "leaveOrganization", summary = "Leave an organization",
+			description = "The last owner cannot leave.")
 	void leave(@PathVariable @CustomerId String orgId) {
 		organizations.leave(SignedInAccount.current().accountId(), orgId);
 	}
 
 	@PostMapping("/v1/me/organizations/{orgId}/token")
-	@Operation(summary = "An access token for acting for the organization",
+	@Operation(operationId = "mintOrganizationToken", summary = "An access token for acting for the organization",
 			description = "Its `cid` is the organization, so `/v1/me/subscription` and `/v1/me/usage` answer the "
 					+ "organization's shared plan; its roles name mine (`org_owner`, `org_admin`, `org_member`). "
 					+ "It ends with my session, and when I leave, am removed or change role, or the organization "

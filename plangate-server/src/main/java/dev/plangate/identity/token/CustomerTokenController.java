@@ -61,7 +61,8 @@ class CustomerTokenController {
 
 	@PostMapping("/v1/customer-tokens")
 	@ResponseStatus(HttpStatus.CREATED)
-	@Operation(summary = "Mint a customer-scoped token for one of the product's own users",
+	@Operation(operationId = "mintCustomerToken",
+			summary = "Mint a customer-scoped token for one of the product's own users",
 			description = "Server key only. The token lets the product's frontend read that customer's own views "
 					+ "(`/v1/me/subscription`, `/v1/me/usage`) directly: `Authorization: Bearer <token>`. It lives "
 					+ "`ttlSeconds` (60 to 86400, default 900) and stops working at once when the customer is "

@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 @RestController
@@ -29,7 +30,8 @@ class JwksController {
 	}
 
 	@GetMapping("/.well-known/jwks.json")
-	@Operation(summary = "The public keys that verify Plangate's access tokens (JWKS)",
+	@SecurityRequirements
+	@Operation(operationId = "getJwks", summary = "The public keys that verify Plangate's access tokens (JWKS)",
 			description = "Public, cacheable. Every key that signed a token still valid, and the next key a while "
 					+ "before it starts to sign; each with its `kid`, ES256 on P-256.")
 	ResponseEntity<Map<String, Object>> jwks() {

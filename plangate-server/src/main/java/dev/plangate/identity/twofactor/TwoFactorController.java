@@ -59,13 +59,14 @@ class TwoFactorController {
 	}
 
 	@GetMapping
-	@Operation(summary = "Whether two-factor authentication is on, and the recovery codes left")
+	@Operation(operationId = "getTwoFactor",
+			summary = "Whether two-factor authentication is on, and the recovery codes left")
 	StatusView status() {
 		return StatusView.of(twoFactor.status(SignedInAccount.current().accountId()));
 	}
 
 	@PostMapping
-	@Operation(summary = "Start turning on two-factor authentication",
+	@Operation(operationId = "enrolTwoFactor", summary = "Start turning on two-factor authentication",
 			description = "Answers a fresh secret, as base32 text and as an `otpauth://` URI for a QR code, shown "
 					+ "this once. Two-factor stays off until a code of it is confirmed "
 					+ "(`POST /v1/me/two-factor/confirm`). Needs the password and a confirmed email address; "
@@ -78,7 +79,8 @@ class TwoFactorController {
 	}
 
 	@PostMapping("/confirm")
-	@Operation(summary = "Turn on two-factor authentication with a code of the new secret",
+	@Operation(operationId = "confirmTwoFactor",
+			summary = "Turn on two-factor authentication with a code of the new secret",
 			description = "Answers 10 single-use recovery codes, shown this once; a notice is mailed. "
 					+ "A wrong code gets `invalid_second_factor`.")
 	RecoveryCodesView confirm(@Valid @RequestBody Code request, HttpServletRequest http) {
@@ -88,7 +90,7 @@ class TwoFactorController {
 	}
 
 	@PostMapping("/recovery-codes")
-	@Operation(summary = "Replace my recovery codes",
+	@Operation(operationId = "regenerateRecoveryCodes", summary = "Replace my recovery codes",
 			description = "Needs a current code (of the app, or an unused recovery code); the old codes stop "
 					+ "working and 10 new ones are answered, shown this once.")
 	RecoveryCodesView regenerate(@Valid @RequestBody Code request, HttpServletRequest http) {
@@ -99,7 +101,7 @@ class TwoFactorController {
 
 	@DeleteMapping
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Turn off two-factor authentication",
+	@Operation(operationId = "disableTwoFactor", summary = "Turn off two-factor authentication",
 			description = "Needs the password and a current code (of the app, or an unused recovery code); the "
 					+ "secret and the recovery codes are deleted and a notice is mailed.")
 	void disable(@Valid @RequestBody Disable request, HttpServletRequest http) {

@@ -1,0 +1,205 @@
+package dev.plangate.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+import dev.plangate.support.ServerTest;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The API document is a contract that generated clients rely on: each operation has a
+ * name of its own, says which credential it takes and how it refuses, and each schema
+ * stands for one type.
+ */
+class OpenApiContractTest extends ServerTest {
+
+	/** The operations anyone may call, without a credential. */
+	private static final Set<String> PUBLIC = Set.of("GET /v1/plans", "GET /v1/plans/{key}",
+			"GET /.well-known/jwks.json", "POST /v1/auth/register", "POST /v1/auth/verify-email", "POST /v1/auth/login",
+			"POST /v1/auth/refresh", "POST /v1/auth/password/forgot", "POST /v1/auth/password/reset",
+			"POST /v1/auth/email/confirm");
+
+	@Autowired
+	@Qualifier("requestMappingHandlerMapping")
+	RequestMappingHandlerMapping mappings;
+
+	private JsonNode docs;
+
+	private final Map<String, JsonNode> operations = new TreeMap<>();
+
+	@BeforeEach
+	void readTheDocument() {
+		docs = anonymous.get("/v3/api-docs").body();
+		docs.path("paths")
+			.properties()
+			.forEach(path -> path.getValue()
+				.properties()
+				.forEach(operation -> operations.put(operation.getKey().toUpperCase() + " " + path.getKey(),
+						operation.getValue())));
+		assertThat(operations).hasSizeGreaterThan(50);
+	}
+
+	@Test
+	void everyOperationHasANameOfItsOwn() {
+		// when
+		var names = new TreeMap<String, List<String>>();
+		operations.forEach((operation, spec) -> names
+			.computeIfAbsent(spec.path("operationId").asString(""), name -> new ArrayList<>())
+			.add(operation));
+
+		// then: a name a generated client can use as a method, never `get_3`
+		assertThat(names.keySet()).allMatch(name -> name.matches("[a-z][A-Za-z]+"), "camelCase names");
+		assertThat(names).allSatisfy((name, named) -> assertThat(named).as(name).hasSize(1));
+	}
+
+	@Test
+	void everyOperationSaysWhichCredentialItTakes() {
+		// when
+		var publicOperations = new TreeSet<String>();
+		var undeclared = new TreeSet<String>();
+		operations.forEach((operation, spec) -> {
+			if (!spec.has("security")) {
+				undeclared.add(operation);
+			}
+			else if (spec.path("security").isEmpty()) {
+				publicOperations.add(operation);
+			}
+		});
+
+		// then
+		assertThat(undeclared).as("operations relying on the document's default").isEmpty();
+		assertThat(publicOperations).isEqualTo(new TreeSet<>(PUBLIC));
+		assertThat(schemes("GET /v1/customers/{id}")).containsExactly("serverKey");
+		assertThat(schemes("POST /v1/worker/poll")).containsExactly("workerKey", "serverKey");
+		assertThat(schemes("GET /v1/me/subscription")).containsExactly("accessToken", "personalKey");
+		assertThat(schemes("POST /v1/me/password")).containsExactly("accessToken");
+		assertThat(schemes("GET /v1/admin/accounts")).containsExactly("serverKey", "accessToken");
+		assertThat(docs.path("components").path("securitySchemes").propertyNames()).contains("serverKey", "workerKey",
+				"accessToken", "personalKey");
+	}
+
+	@Test
+	void everyOperationSaysHowItRefuses() {
+		// when
+		var undocumented = new TreeSet<String>();
+		operations.forEach((operation, spec) -> {
+			var expected = new ArrayList<>(List.of("default"));
+			if (!PUBLIC.contains(operation)) {
+				expected.addAll(List.of("401", "403"));
+			}
+			if (operation.contains("{")) {
+				expected.add("404");
+			}
+			for (var status : expected) {
+				var schema = spec.path("responses")
+					.path(status)
+					.path("content")
+					.path("application/problem+json")
+					.path("schema")
+					.path("$ref")
+					.asString("");
+				if (!schema.equals("#/components/schemas/Problem")) {
+					undocumented.add(operation + " " + status);
+				}
+			}
+		});
+
+		// then
+		assertThat(undocumented).as("refusals a generated client would not know the shape of").isEmpty();
+	}
+
+	@Test
+	void everySchemaStandsForOneType() {
+		// given: every type Plangate's controllers take as a body or answer, and the
+		// types
+		// within them
+		var types = new HashSet<Class<?>>();
+		mappings.getHandlerMethods().forEach((info, method) -> {
+			if (method.getBeanType().getPackageName().startsWith("dev.plangate")) {
+				collect(method.getMethod().getGenericReturnType(), types);
+				for (var parameter : method.getMethodParameters()) {
+					if (parameter.hasParameterAnnotation(RequestBody.class)) {
+						collect(parameter.getGenericParameterType(), types);
+					}
+				}
+			}
+		});
+		assertThat(types).hasSizeGreaterThan(30);
+
+		// when: the document names a schema by the type's simple name
+		var byName = new TreeMap<String, Set<String>>();
+		types
+			.forEach(type -> byName.computeIfAbsent(type.getSimpleName(), name -> new TreeSet<>()).add(type.getName()));
+
+		// then
+		assertThat(byName).allSatisfy((name, named) -> assertThat(named).as(name).hasSize(1));
+	}
+
+	@Test
+	void everyReferenceLeadsToASchema() {
+		// when
+		var references = new TreeSet<String>();
+		collectReferences(docs, references);
+
+		// then
+		var schemas = docs.path("components").path("schemas");
+		assertThat(references).isNotEmpty()
+			.allSatisfy(reference -> assertThat(schemas.has(reference.substring("#/components/schemas/".length())))
+				.as(reference)
+				.isTrue());
+	}
+
+	private List<String> schemes(String operation) {
+		var names = new ArrayList<String>();
+		operations.get(operation).path("security").forEach(requirement -> names.addAll(requirement.propertyNames()));
+		return names;
+	}
+
+	private static void collect(Type type, Set<Class<?>> into) {
+		if (type instanceof ParameterizedType parameterized) {
+			collect(parameterized.getRawType(), into);
+			for (var argument : parameterized.getActualTypeArguments()) {
+				collect(argument, into);
+			}
+		}
+		else if (type instanceof Class<?> cls && cls.getName().startsWith("dev.plangate") && !cls.isEnum()
+				&& into.add(cls) && cls.isRecord()) {
+			for (var component : cls.getRecordComponents()) {
+				collect(component.getGenericType(), into);
+			}
+		}
+	}
+
+	private static void collectReferences(JsonNode node, Set<String> into) {
+		if (node.isObject()) {
+			node.properties().forEach(property -> {
+				if (property.getKey().equals("$ref") && property.getValue().isString()) {
+					into.add(property.getValue().asString());
+				}
+				else {
+					collectReferences(property.getValue(), into);
+				}
+			});
+		}
+		else if (node.isArray()) {
+			node.forEach(element -> collectReferences(element, into));
+		}
+	}
+
+}
