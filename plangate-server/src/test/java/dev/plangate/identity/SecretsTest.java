@@ -30,7 +30,7 @@ class SecretsTest extends ServerTest {
 		for (var kind : List.of("server", "worker")) {
 			// given
 			var headers = Map.of("Idempotency-Key", uniqueKey("secret-" + kind));
-			var body = Api.json(Map.of("name", "secret " + kind, "kind", kind));
+			var body = Api.json(Map.of("name", "shown-once " + kind, "kind", kind));
 
 			// when
 			var created = api.send("POST", "/v1/api-keys", body, headers);
