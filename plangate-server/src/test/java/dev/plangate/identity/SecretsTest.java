@@ -53,7 +53,7 @@ class SecretsTest extends ServerTest {
 		var me = AccountCalls.as(anonymous,
 				AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "secret-pk")));
 		var headers = Map.of("Idempotency-Key", uniqueKey("secret-pk"));
-		var body = Api.json(Map.of("name", "secret", "scopes", List.of("write")));
+		var body = Api.json(Map.of("name", "shown-once", "scopes", List.of("write")));
 
 		// when
 		var created = me.send("POST", "/v1/me/api-keys", body, headers);
