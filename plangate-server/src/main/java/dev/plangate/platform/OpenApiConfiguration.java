@@ -106,7 +106,7 @@ class OpenApiConfiguration {
 				}
 				if (body) {
 					addIfAbsent(operation.getResponses(), "415",
-							"The body is not `application/json` (`unsupported_media_type`)");
+							"The body is not `application/json` in UTF-8 (`unsupported_media_type`)");
 				}
 				addIfAbsent(operation.getResponses(), "default",
 						"Any other refusal or failure, with its stable `code`: for example 402 when the plan "

@@ -8,6 +8,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
@@ -29,8 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * a request line and the media-type headers that Plangate cannot read: a path segment or
  * query parameter that is not percent-encoded UTF-8 or that holds a control character
  * (see {@link ControlCharacters}) is a 400 naming it; a {@code Content-Type} that is no
- * concrete media type is a 415; an {@code Accept} that does not parse is a 400. Answered
- * here, in one place, they never reach code that would fail on them with a 500.
+ * concrete media type, or that names another charset than UTF-8, is a 415; an
+ * {@code Accept} that does not parse is a 400. Answered here, in one place, they never
+ * reach code that would fail on them with a 500.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -41,6 +44,9 @@ class RequestTextFilter extends OncePerRequestFilter {
 
 	/** The field named for a refused query parameter name. */
 	static final String QUERY = "(query)";
+
+	/** The charsets a JSON body may name: UTF-8, and ASCII, which is a part of it. */
+	private static final Set<String> UTF_8_NAMES = Set.of("utf-8", "utf8", "us-ascii");
 
 	private final JsonMapper json;
 
@@ -76,6 +82,12 @@ class RequestTextFilter extends OncePerRequestFilter {
 			return new Refusal(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
 					"Content-Type '" + printable(contentType) + "' is not a media type; send application/json",
 					List.of(new FieldError(HttpHeaders.CONTENT_TYPE, "must be a media type such as application/json")));
+		}
+		var charset = contentType == null ? null : MediaType.parseMediaType(contentType).getParameter("charset");
+		if (charset != null && !UTF_8_NAMES.contains(unquoted(charset).toLowerCase(Locale.ROOT))) {
+			return new Refusal(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+					"JSON is UTF-8 (RFC 8259): a body in charset '" + printable(charset) + "' is not read; send UTF-8",
+					List.of(new FieldError(HttpHeaders.CONTENT_TYPE, "must be UTF-8, or name no charset")));
 		}
 		var accept = Collections.list(request.getHeaders(HttpHeaders.ACCEPT));
 		if (!accept.isEmpty()) {
@@ -181,6 +193,11 @@ class RequestTextFilter extends OncePerRequestFilter {
 		catch (InvalidMediaTypeException ex) {
 			return false;
 		}
+	}
+
+	private static String unquoted(String value) {
+		return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+				? value.substring(1, value.length() - 1) : value;
 	}
 
 	private static Refusal invalid(String field, String message) {

@@ -48,6 +48,37 @@ class BadInputTest extends ServerTest {
 	}
 
 	@ParameterizedTest
+	@ValueSource(strings = { "application/json; charset=latin1", "application/json;charset=ISO-8859-1",
+			"application/json; charset=utf-16", "application/json; charset=\"windows-1252\"",
+			"application/json; charset=no-such-charset" })
+	void bodyInAnotherCharsetThanUtf8IsRefusedWith415(String contentType) {
+		// given
+		var id = uniqueId("charset");
+
+		// when
+		var response = raw("PUT", "/v1/customers/" + id, contentType, "{\"name\":\"caf\u00e9\"}", true);
+
+		// then
+		assertProblem(response, 415, "unsupported_media_type");
+		assertThat(response.body().path("errors").get(0).path("field").asString()).isEqualTo("Content-Type");
+		assertThat(api.get("/v1/customers/" + id).status()).as("nothing created").isEqualTo(404);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "application/json; charset=UTF-8", "application/json;charset=utf-8",
+			"application/json; charset=\"utf-8\"", "application/json; charset=US-ASCII" })
+	void bodyInUtf8IsRead(String contentType) {
+		// given
+		var id = uniqueId("utf8");
+
+		// when
+		var response = raw("PUT", "/v1/customers/" + id, contentType, "{\"name\":\"x\"}", true);
+
+		// then
+		assertThat(response.status()).as(response.toString()).isIn(200, 201);
+	}
+
+	@ParameterizedTest
 	@CsvSource({ "/v1/customers?q=%ff, q", "/v1/admin/audit-events?targetId=%c3%28, targetId",
 			"/v1/batches?customerId=%ff, customerId", "/v1/admin/mail-outbox?to=%e2%82, to",
 			"/v1/customers?%ff=1, (query)" })
