@@ -109,6 +109,8 @@ public enum ErrorCode {
 	LAST_OWNER(HttpStatus.CONFLICT, "An organization keeps at least one owner"),
 	MEMBER_LIMIT_REACHED(HttpStatus.PAYMENT_REQUIRED, "The organization's plan allows no more members"),
 
+	HTTP_VERSION_NOT_SUPPORTED(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "The HTTP version is not supported"),
+
 	INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	private final HttpStatus status;
@@ -144,6 +146,7 @@ public enum ErrorCode {
 			case 406 -> NOT_ACCEPTABLE;
 			case 413 -> PAYLOAD_TOO_LARGE;
 			case 415 -> UNSUPPORTED_MEDIA_TYPE;
+			case 505 -> HTTP_VERSION_NOT_SUPPORTED;
 			default -> status >= 500 ? INTERNAL : INVALID_REQUEST;
 		};
 	}

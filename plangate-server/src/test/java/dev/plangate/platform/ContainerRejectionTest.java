@@ -2,6 +2,9 @@ package dev.plangate.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,24 @@ class ContainerRejectionTest extends ServerTest {
 		var response = anonymous.send("GET", "/v1/plans", null, Map.of("X-Padding", "a".repeat(20_000)));
 
 		assertRefusedAsProblem(response);
+	}
+
+	@Test
+	void unsupportedHttpVersionIsAProblemSayingSo() throws IOException {
+		// when: a request line the HTTP/1.1 connector cannot speak
+		String answer;
+		try (var socket = new Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write("GET /v1/plans HTTP/3.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		}
+
+		// then
+		assertThat(answer).startsWith("HTTP/1.1 505")
+			.containsIgnoringCase("Content-Type: application/problem+json")
+			.contains("\"code\":\"http_version_not_supported\"")
+			.doesNotContain("\"code\":\"internal\"");
 	}
 
 	private static void assertRefusedAsProblem(Api.Response response) {
