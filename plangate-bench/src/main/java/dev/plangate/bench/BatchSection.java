@@ -20,6 +20,7 @@ import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.plangate.bench.Options.Section;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -84,11 +85,14 @@ final class BatchSection {
 		var backlog = new ArrayList<String>(PRIORITY_CUSTOMERS);
 		backlog.addAll(STANDARD_CUSTOMERS);
 		// an unmeasured round first, for the JIT and PostgreSQL's caches
-		drive("warm-up", () -> new HttpQueue(server, workerKey, true), backlog, false);
-		var runs = Rounds.interleave(options.rounds(), List.<Supplier<Run>>of(
-				() -> drive("Plangate: submit, poll, complete what a poll took in one call",
-						() -> new HttpQueue(server, workerKey, true), backlog, true),
-				() -> drive("JDBC: insert, claim (SKIP LOCKED), update", () -> new JdbcQueue(server), backlog, false)));
+		drive("warm-up", () -> new HttpQueue(server, workerKey, true), backlog, false, Profiler.OFF);
+		var profiler = Profiler.of(options, Section.BATCH, server.stack, out);
+		var runs = Rounds.interleave(options.rounds(),
+				List.<Supplier<Run>>of(
+						() -> drive("Plangate: submit, poll, complete what a poll took in one call",
+								() -> new HttpQueue(server, workerKey, true), backlog, true, profiler),
+						() -> drive("JDBC: insert, claim (SKIP LOCKED), update", () -> new JdbcQueue(server), backlog,
+								false, profiler)));
 		var plangate = runs.get(0).stream().max(Comparator.comparingDouble(Run::throughput)).orElseThrow();
 		var jdbc = runs.get(1).stream().max(Comparator.comparingDouble(Run::throughput)).orElseThrow();
 
@@ -259,7 +263,8 @@ final class BatchSection {
 	 * operations, and counts what completes in the measured window; afterwards the queue
 	 * is drained (unmeasured) so that the next run starts empty.
 	 */
-	private Run drive(String name, Supplier<QueueClient> clients, List<String> backlog, boolean probes) {
+	private Run drive(String name, Supplier<QueueClient> clients, List<String> backlog, boolean probes,
+			Profiler profiler) {
 		var run = new Run(name);
 		long start = System.nanoTime() + 10_000_000;
 		long measureFrom = start + options.warmup().toNanos();
@@ -390,8 +395,10 @@ final class BatchSection {
 		threads.forEach(Thread::start);
 		LockSupport.parkNanos(measureFrom - System.nanoTime());
 		long cpuFrom = OS.getProcessCpuTime();
+		var profile = profiler.start(name);
 		LockSupport.parkNanos(end - System.nanoTime());
 		run.cpuNanos = OS.getProcessCpuTime() - cpuFrom;
+		profile.stop();
 		run.seconds = options.duration().toNanos() / 1e9;
 		stop.set(true);
 		for (var thread : threads) {
@@ -406,6 +413,7 @@ final class BatchSection {
 		if (outstandingTotal(outstanding) > 0) {
 			run.failed(outstandingTotal(outstanding) + " operations still outstanding a minute after the run");
 		}
+		profile.print();
 		return run;
 	}
 

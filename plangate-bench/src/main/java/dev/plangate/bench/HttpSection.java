@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.plangate.bench.Options.Section;
+
 /**
  * {@code check} and {@code consume} over HTTP against the same server's most trivial
  * endpoint, the liveness probe (public, no database, no business logic): the ceiling of
@@ -34,6 +36,7 @@ final class HttpSection {
 
 	void run(PrintStream out) {
 		var cpu = new CpuShare();
+		var profiler = Profiler.of(options, Section.HTTP, server.stack, out);
 		byte[] liveness = server.anonymous("GET", "/actuator/health/liveness");
 		var ceilingPath = new Path("GET /actuator/health/liveness", n -> liveness);
 		var checkQuotaPath = new Path("POST /v1/check (quota)", n -> check(n, "api_calls"));
@@ -45,15 +48,16 @@ final class HttpSection {
 		// an unmeasured round first: otherwise the JIT would still be compiling the stack
 		// while the first path, the ceiling, is measured
 		paths.forEach(path -> Load.closed(path.name(), options.connections(), options.duration(), Duration.ZERO,
-				() -> new HttpCaller(server, path.request())));
+				() -> new HttpCaller(server, path.request()), Profiler.OFF));
 		var peakRuns = Rounds.interleave(options.rounds(),
-				paths.stream().map(p -> (Supplier<Result>) () -> peak(p)).toList());
+				paths.stream().map(p -> (Supplier<Result>) () -> peak(p, profiler)).toList());
 		var peaks = peakRuns.stream().map(Rounds::fastest).toList();
 		var ceiling = peaks.get(0);
 		var checkQuota = peaks.get(2);
 		var consumeQuota = peaks.get(3);
-		var halfRuns = Rounds.interleave(options.rounds(), List.<Supplier<Result>>of(
-				() -> halfPeak(checkQuotaPath, checkQuota), () -> halfPeak(consumeQuotaPath, consumeQuota)));
+		var halfRuns = Rounds.interleave(options.rounds(),
+				List.<Supplier<Result>>of(() -> halfPeak(checkQuotaPath, checkQuota, profiler),
+						() -> halfPeak(consumeQuotaPath, consumeQuota, profiler)));
 		var halves = halfRuns.stream()
 			.map(runs -> runs.stream().min(Comparator.comparingDouble(Result::p99Millis)).orElseThrow())
 			.toList();
@@ -94,15 +98,15 @@ final class HttpSection {
 				+ "\",\"amount\":1,\"idempotencyKey\":\"bench-" + n + "\"}");
 	}
 
-	private Result peak(Path path) {
+	private Result peak(Path path, Profiler profiler) {
 		return Load.closed(path.name(), options.connections(), options.warmup(), options.duration(),
-				() -> new HttpCaller(server, path.request()));
+				() -> new HttpCaller(server, path.request()), profiler);
 	}
 
-	private Result halfPeak(Path path, Result peak) {
+	private Result halfPeak(Path path, Result peak, Profiler profiler) {
 		double rate = peak.throughput() / 2;
 		return Load.open(path.name() + " at " + Table.count(rate) + "/s", options.connections(), rate, options.warmup(),
-				options.duration(), () -> new HttpCaller(server, path.request()));
+				options.duration(), () -> new HttpCaller(server, path.request()), profiler);
 	}
 
 	private String ratioTarget(String target, Result path, Result ceiling, double minimum) {

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.plangate.bench.Options.Section;
+
 /**
  * Batched usage ingestion, acknowledged only once committed. The baseline is the same
  * rows inserted straight into the same ledger table over JDBC, in the same batches, from
@@ -37,13 +39,15 @@ final class IngestSection {
 
 	void run(PrintStream out) {
 		var cpu = new CpuShare();
+		var profiler = Profiler.of(options, Section.INGEST, server.stack, out);
 		int batch = options.batchEvents();
 		var runs = Rounds.interleave(options.rounds(), List.<Supplier<Result>>of(
 				() -> Load.closed("POST /v1/usage-events", options.senders(), options.warmup(), options.duration(),
 						() -> new HttpSection.HttpCaller(server,
-								n -> server.request("POST", "/v1/usage-events", body(n)))),
+								n -> server.request("POST", "/v1/usage-events", body(n))),
+						profiler),
 				() -> Load.closed("JDBC insert into usage_event", options.senders(), options.warmup(),
-						options.duration(), () -> new JdbcCaller(server, batch))));
+						options.duration(), () -> new JdbcCaller(server, batch), profiler)));
 		var viaServer = Rounds.fastest(runs.get(0));
 		var viaJdbc = Rounds.fastest(runs.get(1));
 		out.printf(

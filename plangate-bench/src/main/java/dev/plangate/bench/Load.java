@@ -52,18 +52,19 @@ final class Load {
 	}
 
 	/** As many calls as the threads can make. */
-	static Result closed(String name, int threads, Duration warmup, Duration duration, Supplier<Caller> callers) {
-		return run(name, threads, warmup, duration, callers, 0);
+	static Result closed(String name, int threads, Duration warmup, Duration duration, Supplier<Caller> callers,
+			Profiler profiler) {
+		return run(name, threads, warmup, duration, callers, 0, profiler);
 	}
 
 	/** Calls due at {@code perSecond}, spread over the threads. */
 	static Result open(String name, int threads, double perSecond, Duration warmup, Duration duration,
-			Supplier<Caller> callers) {
-		return run(name, threads, warmup, duration, callers, (long) (1e9 / perSecond));
+			Supplier<Caller> callers, Profiler profiler) {
+		return run(name, threads, warmup, duration, callers, (long) (1e9 / perSecond), profiler);
 	}
 
 	private static Result run(String name, int threads, Duration warmup, Duration duration, Supplier<Caller> callers,
-			long intervalNanos) {
+			long intervalNanos, Profiler profiler) {
 		long start = System.nanoTime() + 10_000_000;
 		long measureFrom = start + warmup.toNanos();
 		long end = measureFrom + duration.toNanos();
@@ -75,8 +76,12 @@ final class Load {
 			worker.thread.start();
 		}
 		long cpuFrom = processCpuAt(measureFrom);
+		var profile = profiler.start(name);
 		long cpuTo = processCpuAt(end);
-		return Result.of(name, duration, join(workers), cpuTo - cpuFrom);
+		profile.stop();
+		var result = Result.of(name, duration, join(workers), cpuTo - cpuFrom);
+		profile.print();
+		return result;
 	}
 
 	/**

@@ -12,7 +12,7 @@ import org.springframework.boot.convert.DurationStyle;
 /** The command line. */
 record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration warmup, Duration duration,
 		int connections, int batchEvents, int senders, int workers, int batchOperations, String postgresUrl,
-		String postgresUser, String redisUrl, String database) {
+		String postgresUser, String redisUrl, String database, Profiler.Settings profile) {
 
 	enum Section {
 
@@ -36,6 +36,9 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			  --postgres-user postgres
 			  --redis-url redis://127.0.0.1:6379
 			  --database plangate_bench         the database made and dropped, and the prefix of the Redis keys
+			  --profile [cpu,alloc,DIR]         record each measured run with JFR and print where the server's CPU time
+			                                    (cpu) and allocations (alloc) go (both), the .jfr files in DIR
+			                                    (plangate-bench/target/bench-profiles)
 			""";
 
 	static Options parse(String[] args) {
@@ -53,10 +56,16 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 		String postgresUser = "postgres";
 		String redisUrl = "redis://127.0.0.1:6379";
 		String database = Stack.DATABASE;
+		var profile = Profiler.Settings.OFF;
 		for (int i = 0; i < args.length; i++) {
 			String name = args[i];
 			if (name.equals("--help")) {
 				throw new IllegalArgumentException("Usage:");
+			}
+			if (name.equals("--profile")) {
+				boolean valued = i + 1 < args.length && !args[i + 1].startsWith("--");
+				profile = Profiler.Settings.parse(valued ? args[++i] : "");
+				continue;
 			}
 			if (i + 1 >= args.length) {
 				throw new IllegalArgumentException(name + " needs a value");
@@ -87,7 +96,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			}
 		}
 		return new Options(stacks, sections, rounds, warmup, duration, connections, batch, senders, workers,
-				batchOperations, postgresUrl, postgresUser, redisUrl, database);
+				batchOperations, postgresUrl, postgresUser, redisUrl, database, profile);
 	}
 
 	private static Set<Section> sections(String list) {

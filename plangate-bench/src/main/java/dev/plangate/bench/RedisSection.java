@@ -99,12 +99,12 @@ final class RedisSection {
 	/** Warms up on one customer's key, then measures on another's, fresh. */
 	private Measured measure(String name, Limiter limiter) {
 		Load.closed(name, options.connections(), Duration.ZERO, options.warmup(),
-				() -> new DecidingCaller(limiter, WARM_UP_KEY, new ArrayList<>(), new LongAdder()));
+				() -> new DecidingCaller(limiter, WARM_UP_KEY, new ArrayList<>(), new LongAdder()), Profiler.OFF);
 		limiter.reset(HOT_KEY);
 		var callers = new ArrayList<DecidingCaller>();
 		var admitted = new LongAdder();
 		var result = Load.closed(name, options.connections(), Duration.ZERO, options.duration(),
-				() -> new DecidingCaller(limiter, HOT_KEY, callers, admitted));
+				() -> new DecidingCaller(limiter, HOT_KEY, callers, admitted), Profiler.OFF);
 		return new Measured(result, admitted.sum(), allowedAtMost(callers));
 	}
 
