@@ -78,16 +78,21 @@ class RequestTextFilter extends OncePerRequestFilter {
 			return query;
 		}
 		String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
-		if (contentType != null && !isConcrete(contentType)) {
-			return new Refusal(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-					"Content-Type '" + printable(contentType) + "' is not a media type; send application/json",
-					List.of(new FieldError(HttpHeaders.CONTENT_TYPE, "must be a media type such as application/json")));
-		}
-		var charset = contentType == null ? null : MediaType.parseMediaType(contentType).getParameter("charset");
-		if (charset != null && !UTF_8_NAMES.contains(unquoted(charset).toLowerCase(Locale.ROOT))) {
-			return new Refusal(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-					"JSON is UTF-8 (RFC 8259): a body in charset '" + printable(charset) + "' is not read; send UTF-8",
-					List.of(new FieldError(HttpHeaders.CONTENT_TYPE, "must be UTF-8, or name no charset")));
+		if (contentType != null) {
+			var type = concrete(contentType);
+			if (type == null) {
+				return new Refusal(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+						"Content-Type '" + printable(contentType) + "' is not a media type; send application/json",
+						List.of(new FieldError(HttpHeaders.CONTENT_TYPE,
+								"must be a media type such as application/json")));
+			}
+			var charset = type.getParameter("charset");
+			if (charset != null && !UTF_8_NAMES.contains(unquoted(charset).toLowerCase(Locale.ROOT))) {
+				return new Refusal(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+						"JSON is UTF-8 (RFC 8259): a body in charset '" + printable(charset)
+								+ "' is not read; send UTF-8",
+						List.of(new FieldError(HttpHeaders.CONTENT_TYPE, "must be UTF-8, or name no charset")));
+			}
 		}
 		var accept = Collections.list(request.getHeaders(HttpHeaders.ACCEPT));
 		if (!accept.isEmpty()) {
@@ -185,13 +190,16 @@ class RequestTextFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private static boolean isConcrete(String contentType) {
+	/**
+	 * The media type {@code contentType} names, or null when it names no concrete one.
+	 */
+	private static @Nullable MediaType concrete(String contentType) {
 		try {
 			var type = MediaType.parseMediaType(contentType);
-			return !type.isWildcardType() && !type.isWildcardSubtype();
+			return type.isWildcardType() || type.isWildcardSubtype() ? null : type;
 		}
 		catch (InvalidMediaTypeException ex) {
-			return false;
+			return null;
 		}
 	}
 
