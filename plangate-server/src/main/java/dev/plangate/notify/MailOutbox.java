@@ -58,7 +58,7 @@ public class MailOutbox {
 		return id;
 	}
 
-	/** A mail of the outbox; its text only where the transport keeps it. */
+	/** A mail of the outbox; its texts only where the transport keeps them. */
 	OutboxMail get(UUID id) {
 		return repository.find(id)
 			.map(this::shown)
@@ -79,8 +79,9 @@ public class MailOutbox {
 
 	private OutboxMail shown(OutboxMail mail) {
 		return showsText() ? mail
-				: new OutboxMail(mail.id(), mail.seq(), mail.to(), mail.subject(), null, mail.status(), mail.attempts(),
-						mail.nextAttemptAt(), mail.lastError(), mail.createdAt(), mail.sentAt(), mail.failedAt());
+				: new OutboxMail(mail.id(), mail.seq(), mail.to(), mail.subject(), null, null, mail.status(),
+						mail.attempts(), mail.nextAttemptAt(), mail.lastError(), mail.createdAt(), mail.sentAt(),
+						mail.failedAt());
 	}
 
 }
