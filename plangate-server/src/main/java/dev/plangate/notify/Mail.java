@@ -1,17 +1,21 @@
 package dev.plangate.notify;
 
+import org.jspecify.annotations.Nullable;
+
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
 /**
- * A plain-text email to one recipient. The text may carry single-use tokens: it is never
- * logged, and never named in an error.
+ * An email to one recipient: plain text, and the same in HTML where there is one. The
+ * texts may carry single-use tokens: they are never logged, and never named in an error.
  *
  * @param to a bare address such as {@code ada@example.com}
  * @param subject one line
  * @param text the body, plain text
+ * @param html the body as an HTML document, sent beside the text
+ * ({@code multipart/alternative}); null for a plain-text mail
  */
-public record Mail(String to, String subject, String text) {
+public record Mail(String to, String subject, String text, @Nullable String html) {
 
 	/** Longest address SMTP carries (RFC 5321: 64 + 1 + 255). */
 	static final int MAX_ADDRESS = 320;
@@ -41,6 +45,17 @@ public record Mail(String to, String subject, String text) {
 			// the text is not quoted: it may hold a token
 			throw new IllegalArgumentException("Mail text has " + text.length() + " characters, more than " + MAX_TEXT);
 		}
+		if (html != null && html.isBlank()) {
+			throw new IllegalArgumentException("Mail html, when given, must not be blank");
+		}
+		if (html != null && html.length() > MAX_TEXT) {
+			throw new IllegalArgumentException("Mail html has " + html.length() + " characters, more than " + MAX_TEXT);
+		}
+	}
+
+	/** A plain-text mail. */
+	public Mail(String to, String subject, String text) {
+		this(to, subject, text, null);
 	}
 
 	/**

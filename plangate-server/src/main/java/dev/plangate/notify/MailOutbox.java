@@ -2,6 +2,7 @@ package dev.plangate.notify;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -27,13 +28,28 @@ public class MailOutbox {
 
 	private final Mailer mailer;
 
+	private final MailTemplates templates;
+
 	private final Clock clock;
 
-	MailOutbox(MailRepository repository, MailDispatcher dispatcher, Mailer mailer, Clock clock) {
+	MailOutbox(MailRepository repository, MailDispatcher dispatcher, Mailer mailer, MailTemplates templates,
+			Clock clock) {
 		this.repository = repository;
 		this.dispatcher = dispatcher;
 		this.mailer = mailer;
+		this.templates = templates;
 		this.clock = clock;
+	}
+
+	/**
+	 * Queues the mail of the templates {@code template}.txt and .html (docs/mail.md),
+	 * rendered for {@code to} with {@code variables}, as {@link #send(Mail)} does.
+	 * @throws IllegalStateException when a built-in template cannot be rendered: nothing
+	 * is queued (one of {@code plangate.mail.templates} that fails is replaced by the
+	 * built-in one)
+	 */
+	public UUID send(String to, String template, Map<String, ?> variables) {
+		return send(templates.render(to, template, variables));
 	}
 
 	/**
@@ -58,7 +74,7 @@ public class MailOutbox {
 		return id;
 	}
 
-	/** A mail of the outbox; its text only where the transport keeps it. */
+	/** A mail of the outbox; its texts only where the transport keeps them. */
 	OutboxMail get(UUID id) {
 		return repository.find(id)
 			.map(this::shown)
@@ -79,8 +95,9 @@ public class MailOutbox {
 
 	private OutboxMail shown(OutboxMail mail) {
 		return showsText() ? mail
-				: new OutboxMail(mail.id(), mail.seq(), mail.to(), mail.subject(), null, mail.status(), mail.attempts(),
-						mail.nextAttemptAt(), mail.lastError(), mail.createdAt(), mail.sentAt(), mail.failedAt());
+				: new OutboxMail(mail.id(), mail.seq(), mail.to(), mail.subject(), null, null, mail.status(),
+						mail.attempts(), mail.nextAttemptAt(), mail.lastError(), mail.createdAt(), mail.sentAt(),
+						mail.failedAt());
 	}
 
 }

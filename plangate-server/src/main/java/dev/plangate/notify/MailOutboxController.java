@@ -36,16 +36,17 @@ class MailOutboxController {
 	/**
 	 * @param text only with transport {@code log}, until the retention ends; never in a
 	 * list
+	 * @param html the HTML part, where the mail has one: shown like the text
 	 * @param nextAttemptAt while pending: when it is tried next
 	 */
-	record MailView(UUID id, String to, String subject, @Nullable String text, String status, int attempts,
-			@Nullable String lastError, Instant createdAt, @Nullable Instant nextAttemptAt, @Nullable Instant sentAt,
-			@Nullable Instant failedAt) {
+	record MailView(UUID id, String to, String subject, @Nullable String text, @Nullable String html, String status,
+			int attempts, @Nullable String lastError, Instant createdAt, @Nullable Instant nextAttemptAt,
+			@Nullable Instant sentAt, @Nullable Instant failedAt) {
 
 		static MailView of(OutboxMail m, boolean withText) {
-			return new MailView(m.id(), m.to(), m.subject(), withText ? m.text() : null, m.status(), m.attempts(),
-					m.lastError(), m.createdAt(), OutboxMail.PENDING.equals(m.status()) ? m.nextAttemptAt() : null,
-					m.sentAt(), m.failedAt());
+			return new MailView(m.id(), m.to(), m.subject(), withText ? m.text() : null, withText ? m.html() : null,
+					m.status(), m.attempts(), m.lastError(), m.createdAt(),
+					OutboxMail.PENDING.equals(m.status()) ? m.nextAttemptAt() : null, m.sentAt(), m.failedAt());
 		}
 	}
 
@@ -67,7 +68,7 @@ class MailOutboxController {
 					+ "the mail is sent or has failed, and never shown. Reading a text is audited.")
 	MailView get(@PathVariable UUID id) {
 		var mail = outbox.get(id);
-		if (mail.text() != null) {
+		if (mail.text() != null || mail.html() != null) {
 			auditLog.record("mail.text_read", "mail", id.toString(), null, Map.of("to", mail.to()));
 		}
 		return MailView.of(mail, true);

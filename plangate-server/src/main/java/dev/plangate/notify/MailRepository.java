@@ -28,13 +28,15 @@ class MailRepository {
 	}
 
 	void insert(UUID id, Mail mail, Instant at) {
-		jdbc.sql("""
-				insert into mail_outbox (id, recipient, subject, body, status, attempts, next_attempt_at, created_at)
-				values (:id, :to, :subject, :body, 'pending', 0, :at, :at)""")
+		jdbc.sql(
+				"""
+						insert into mail_outbox (id, recipient, subject, body, html, status, attempts, next_attempt_at, created_at)
+						values (:id, :to, :subject, :body, :html, 'pending', 0, :at, :at)""")
 			.param("id", id)
 			.param("to", mail.to())
 			.param("subject", mail.subject())
 			.param("body", mail.text())
+			.param("html", mail.html())
 			.param("at", Timestamps.sql(at))
 			.update();
 	}
@@ -46,13 +48,14 @@ class MailRepository {
 	 */
 	List<Claimed> claim(Instant now, Instant until, int max) {
 		var due = jdbc.sql("""
-				select id, recipient, subject, body, attempts from mail_outbox
+				select id, recipient, subject, body, html, attempts from mail_outbox
 				where status in ('pending', 'sending') and next_attempt_at <= :now
 				order by next_attempt_at limit :max for update skip locked""")
 			.param("now", Timestamps.sql(now))
 			.param("max", max)
 			.query((rs, n) -> new Claimed(rs.getObject("id", UUID.class),
-					new Mail(rs.getString("recipient"), rs.getString("subject"), text(rs)), rs.getInt("attempts") + 1))
+					new Mail(rs.getString("recipient"), rs.getString("subject"), text(rs), rs.getString("html")),
+					rs.getInt("attempts") + 1))
 			.list();
 		for (var mail : due) {
 			jdbc.sql("""
@@ -77,7 +80,8 @@ class MailRepository {
 	boolean markSent(Claimed mail, Instant at, boolean eraseText) {
 		return jdbc.sql("""
 				update mail_outbox set status = 'sent', sent_at = :at,
-				  body = case when :erase then null else body end
+				  body = case when :erase then null else body end,
+				  html = case when :erase then null else html end
 				where id = :id and status = 'sending' and attempts = :attempt""")
 			.param("id", mail.id())
 			.param("attempt", mail.attempt())
@@ -100,7 +104,8 @@ class MailRepository {
 	boolean markFailed(Claimed mail, Instant at, String error, boolean eraseText) {
 		return jdbc.sql("""
 				update mail_outbox set status = 'failed', failed_at = :at, last_error = :error,
-				  body = case when :erase then null else body end
+				  body = case when :erase then null else body end,
+				  html = case when :erase then null else html end
 				where id = :id and status = 'sending' and attempts = :attempt""")
 			.param("id", mail.id())
 			.param("attempt", mail.attempt())
@@ -147,8 +152,8 @@ class MailRepository {
 
 	private OutboxMail row(ResultSet rs, int n) throws SQLException {
 		return new OutboxMail(rs.getObject("id", UUID.class), rs.getLong("seq"), rs.getString("recipient"),
-				rs.getString("subject"), rs.getString("body"), rs.getString("status"), rs.getInt("attempts"),
-				Timestamps.readRequired(rs, "next_attempt_at"), rs.getString("last_error"),
+				rs.getString("subject"), rs.getString("body"), rs.getString("html"), rs.getString("status"),
+				rs.getInt("attempts"), Timestamps.readRequired(rs, "next_attempt_at"), rs.getString("last_error"),
 				Timestamps.readRequired(rs, "created_at"), Timestamps.read(rs, "sent_at"),
 				Timestamps.read(rs, "failed_at"));
 	}

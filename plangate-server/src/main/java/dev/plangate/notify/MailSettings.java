@@ -1,7 +1,10 @@
 package dev.plangate.notify;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -26,13 +29,17 @@ import jakarta.mail.internet.InternetAddress;
  * @param outboxRetention how long a sent or failed mail stays in the outbox (with its
  * text, in log mode)
  * @param shutdownTimeout how long stopping waits for the mails being sent
+ * @param templates a folder of mail templates replacing the built-in ones of the same
+ * name ({@code verify-email.txt}, {@code verify-email.html}, …; docs/mail.md); empty for
+ * the built-in ones only. It must exist at start-up.
  */
 @ConfigurationProperties("plangate.mail")
 record MailSettings(@DefaultValue("log") String transport, @DefaultValue("Plangate <no-reply@localhost>") String from,
 		@DefaultValue("8") int maxAttempts, @DefaultValue("5s") Duration retryBase,
 		@DefaultValue("30m") Duration retryMax, @DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("2") int concurrency, @DefaultValue("2m") Duration claimTimeout,
-		@DefaultValue("24h") Duration outboxRetention, @DefaultValue("30s") Duration shutdownTimeout) {
+		@DefaultValue("24h") Duration outboxRetention, @DefaultValue("30s") Duration shutdownTimeout,
+		@DefaultValue("") String templates) {
 
 	MailSettings {
 		transport = transport.trim().toLowerCase(Locale.ROOT);
@@ -52,6 +59,16 @@ record MailSettings(@DefaultValue("log") String transport, @DefaultValue("Planga
 		positive("poll-interval", pollInterval);
 		positive("claim-timeout", claimTimeout);
 		positive("outbox-retention", outboxRetention);
+		templates = templates.trim();
+		if (!templates.isEmpty() && !Files.isDirectory(Path.of(templates))) {
+			throw new IllegalArgumentException("plangate.mail.templates names '" + templates
+					+ "', which is no folder: create it, or leave the setting empty for the built-in templates");
+		}
+	}
+
+	/** The folder of templates that replace built-in ones, if one is set. */
+	Optional<Path> templatesFolder() {
+		return templates.isEmpty() ? Optional.empty() : Optional.of(Path.of(templates));
 	}
 
 	boolean smtp() {

@@ -6,9 +6,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /** A row of the outbox. */
-record OutboxMail(UUID id, long seq, String to, String subject, @Nullable String text, String status, int attempts,
-		Instant nextAttemptAt, @Nullable String lastError, Instant createdAt, @Nullable Instant sentAt,
-		@Nullable Instant failedAt) {
+record OutboxMail(UUID id, long seq, String to, String subject, @Nullable String text, @Nullable String html,
+		String status, int attempts, Instant nextAttemptAt, @Nullable String lastError, Instant createdAt,
+		@Nullable Instant sentAt, @Nullable Instant failedAt) {
 
 	static final String PENDING = "pending";
 

@@ -23,6 +23,7 @@ import dev.plangate.support.SecondNode;
 import dev.plangate.support.ServerTest;
 import dev.plangate.support.TestMail;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.mail.Multipart;
 
 /** Mail through the shared test server, over SMTP to {@link TestMail}. */
 class MailDeliveryTest extends ServerTest {
@@ -80,6 +81,45 @@ class MailDeliveryTest extends ServerTest {
 		assertThat(view.path("text").isMissingNode()).isTrue();
 		assertThat(storedText(id)).isNull();
 		assertThat(meters.counter("plangate.mail.sent").count()).isGreaterThan(sentBefore);
+	}
+
+	@Test
+	void mailWithHtmlArrivesAsMultipartAlternativeOfTextThenHtmlAndBothAreErased() throws Exception {
+		// given
+		var to = TestMail.uniqueAddress("rich");
+		var html = "<!DOCTYPE html><html><body><p>Open <a href=\"https://example.com/v/tok-2\">this</a></p></body></html>";
+
+		// when
+		var id = outbox.send(new Mail(to, "Verify your email", "Open https://example.com/v/tok-2", html));
+
+		// then
+		var received = TestMail.awaitMessageTo(to, WAIT);
+		assertThat(received.contentType()).startsWith("multipart/alternative");
+		assertThat(received.text()).isEqualTo("Open https://example.com/v/tok-2");
+		assertThat(received.html()).isEqualTo(html);
+		var parts = (Multipart) TestMail.server().getReceivedMessagesForDomain(to)[0].getContent();
+		assertThat(parts.getCount()).isEqualTo(2);
+		assertThat(parts.getBodyPart(0).getContentType()).startsWith("text/plain").containsIgnoringCase("UTF-8");
+		assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html").containsIgnoringCase("UTF-8");
+		Awaitility.await()
+			.atMost(WAIT)
+			.until(() -> "sent".equals(api.get("/v1/admin/mail-outbox/" + id).body().path("status").asString()));
+		assertThat(api.get("/v1/admin/mail-outbox/" + id).body().path("html").isMissingNode()).isTrue();
+		assertThat(storedHtml(id)).isNull();
+	}
+
+	@Test
+	void plainTextMailArrivesAsTextPlain() {
+		// given
+		var to = TestMail.uniqueAddress("plain");
+
+		// when
+		outbox.send(new Mail(to, "Plain", "Only text"));
+
+		// then
+		var received = TestMail.awaitMessageTo(to, WAIT);
+		assertThat(received.contentType()).startsWith("text/plain");
+		assertThat(received.html()).isNull();
 	}
 
 	@Test
@@ -199,6 +239,14 @@ class MailDeliveryTest extends ServerTest {
 			sent += dispatcher.sendDue();
 		}
 		return sent;
+	}
+
+	private @Nullable String storedHtml(UUID id) {
+		return jdbc.sql("select html from mail_outbox where id = :id")
+			.param("id", id)
+			.query((rs, n) -> rs.getString("html"))
+			.list()
+			.get(0);
 	}
 
 	private @Nullable String storedText(UUID id) {

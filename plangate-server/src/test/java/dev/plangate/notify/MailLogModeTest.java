@@ -75,6 +75,38 @@ class MailLogModeTest extends ServerTest {
 	}
 
 	@Test
+	void outboxShowsTheHtmlOfAMailBesideItsText() {
+		// given
+		var html = "<!DOCTYPE html><html><body><p>Your code: <b>424243</b></p></body></html>";
+		var id = outbox.send(new Mail("rich-reader@example.com", "Your code", "Your code: 424243", html));
+		Awaitility.await()
+			.atMost(WAIT)
+			.until(() -> "sent".equals(api.get("/v1/admin/mail-outbox/" + id).body().path("status").asString()));
+
+		// when
+		var view = api.get("/v1/admin/mail-outbox/" + id);
+		var list = api.get("/v1/admin/mail-outbox?to=rich-reader@example.com");
+
+		// then
+		assertThat(view.body().path("text").asString()).isEqualTo("Your code: 424243");
+		assertThat(view.body().path("html").asString()).isEqualTo(html);
+		assertThat(list.body().path("data").get(0).path("html").isMissingNode()).isTrue();
+	}
+
+	@Test
+	void plainTextMailHasNoHtmlInTheOutbox() {
+		// given
+		var id = outbox.send(new Mail("plain-reader@example.com", "Plain", "Only text"));
+
+		// when
+		var view = api.get("/v1/admin/mail-outbox/" + id);
+
+		// then
+		assertThat(view.body().path("text").asString()).isEqualTo("Only text");
+		assertThat(view.body().path("html").isMissingNode()).isTrue();
+	}
+
+	@Test
 	void mailOlderThanTheRetentionIsPurged() {
 		// given
 		var id = outbox.send(new Mail("old@example.com", "Old", "old text"));

@@ -32,6 +32,19 @@ class MailTest {
 	}
 
 	@Test
+	void carriesAnHtmlPartOrNone() {
+		// when
+		var rich = new Mail("ada@example.com", "Welcome", "Hello", "<p>Hello</p>");
+		var plain = new Mail("ada@example.com", "Welcome", "Hello");
+
+		// then
+		assertThat(rich.html()).isEqualTo("<p>Hello</p>");
+		assertThat(plain.html()).isNull();
+		assertThatIllegalArgumentException().isThrownBy(() -> new Mail("ada@example.com", "Welcome", "Hello", " "))
+			.withMessageContaining("html");
+	}
+
+	@Test
 	void neverShowsItsTextInMessagesOrToString() {
 		// given
 		var token = "secret-token-123";
@@ -42,6 +55,9 @@ class MailTest {
 		// then
 		assertThat(mail.toString()).doesNotContain(token);
 		assertThatIllegalArgumentException().isThrownBy(() -> new Mail("ada@example.com", "Reset", token.repeat(9000)))
+			.withMessageNotContaining(token);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Mail("ada@example.com", "Reset", token, token.repeat(9000)))
 			.withMessageNotContaining(token);
 	}
 

@@ -14,6 +14,8 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 
 /**
@@ -62,8 +64,17 @@ public final class TestMail {
 		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
 	}
 
-	/** A mail as it arrived. */
-	public record Received(String from, List<String> to, String subject, String text, @Nullable String mailId) {
+	/**
+	 * A mail as it arrived.
+	 *
+	 * @param contentType the message's, such as {@code text/plain; charset=UTF-8} or
+	 * {@code multipart/alternative; boundary=…}
+	 * @param text the plain text: the body, or the {@code text/plain} part of a multipart
+	 * one
+	 * @param html the {@code text/html} part, if any
+	 */
+	public record Received(String from, List<String> to, String subject, String contentType, String text,
+			@Nullable String html, @Nullable String mailId) {
 	}
 
 	/** Every mail that arrived for {@code address}, oldest first. */
@@ -103,14 +114,33 @@ public final class TestMail {
 		try {
 			var from = Arrays.stream(message.getFrom()).map(Object::toString).findFirst().orElse("");
 			var to = Arrays.stream(message.getRecipients(Message.RecipientType.TO)).map(Object::toString).toList();
-			var content = message.getContent();
-			var text = (content instanceof String s ? s : String.valueOf(content)).replace("\r\n", "\n");
 			var ids = message.getHeader("X-Plangate-Mail-Id");
-			return new Received(from, to, message.getSubject(), text, ids == null ? null : ids[0]);
+			var text = part(message, "text/plain");
+			if (text == null && message.getContent() instanceof String plain) {
+				text = plain.replace("\r\n", "\n");
+			}
+			return new Received(from, to, message.getSubject(), message.getContentType(), String.valueOf(text),
+					part(message, "text/html"), ids == null ? null : ids[0]);
 		}
 		catch (MessagingException | IOException ex) {
 			throw new IllegalStateException("Reading a received mail failed", ex);
 		}
+	}
+
+	/** The first part of the type in the message, looking into multiparts. */
+	private static @Nullable String part(Part part, String type) throws MessagingException, IOException {
+		if (part.isMimeType(type) && part.getContent() instanceof String content) {
+			return content.replace("\r\n", "\n");
+		}
+		if (part.getContent() instanceof Multipart multipart) {
+			for (int i = 0; i < multipart.getCount(); i++) {
+				var found = part(multipart.getBodyPart(i), type);
+				if (found != null) {
+					return found;
+				}
+			}
+		}
+		return null;
 	}
 
 }

@@ -1,16 +1,17 @@
 package dev.plangate.identity.organization;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-import dev.plangate.notify.Mail;
 import dev.plangate.notify.MailOutbox;
 
 /**
- * The mails of organizations. The invitation link points at the product's own page, which
- * posts the token to {@code /v1/me/invitations/accept} for the signed-in account.
+ * The mails of organizations, each the templates of its name (docs/mail.md). The
+ * invitation link points at the product's own page, which posts the token to
+ * {@code /v1/me/invitations/accept} for the signed-in account.
  */
 @Component
 class OrganizationMails {
@@ -27,24 +28,13 @@ class OrganizationMails {
 
 	void invitation(String to, String organization, String invitedBy, OrganizationRole role, String token,
 			Instant expiresAt) {
-		outbox.send(new Mail(to, "You are invited to join " + organization, """
-				%s invited you to join %s as %s.
-
-				Sign in (or sign up) with this email address, then accept the invitation by opening this link before %s:
-
-				%s
-
-				If you do not want to join, ignore this mail: nothing happens without the link.
-				""".formatted(invitedBy, organization, article(role), expiresAt,
-				acceptLink.replace("{token}", token))));
+		outbox.send(to, "organization-invitation",
+				Map.of("organization", organization, "invitedBy", invitedBy, "role", role.id(), "roleWithArticle",
+						article(role), "link", acceptLink.replace("{token}", token), "expiresAt", expiresAt));
 	}
 
 	void removed(String to, String organization) {
-		outbox.send(new Mail(to, "You were removed from " + organization, """
-				You are no longer a member of %s, and your access to it has ended.
-
-				If you think this is a mistake, ask one of its owners to invite you again.
-				""".formatted(organization)));
+		outbox.send(to, "organization-removed", Map.of("organization", organization));
 	}
 
 	private static String article(OrganizationRole role) {

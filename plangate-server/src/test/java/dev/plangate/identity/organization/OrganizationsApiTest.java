@@ -36,6 +36,27 @@ class OrganizationsApiTest extends ServerTest {
 	JdbcClient jdbc;
 
 	@Test
+	void invitationArrivesAsTextAndHtmlWithTheOrganizationNameEscapedInTheHtmlOnly() {
+		// given
+		var owner = person(anonymous, "markup-owner");
+		var invitee = TestMail.uniqueAddress("markup-invitee");
+		var org = organization(owner, "<b>Bold</b> & Co");
+		subscribe(api, org, planWithSeats(api, uniqueKey("markup"), 3));
+
+		// when
+		assertThat(invite(owner, org, invitee, "admin").status()).isEqualTo(201);
+		var mail = awaitMail(invitee, "You are invited to join", 1);
+
+		// then
+		assertThat(mail.contentType()).startsWith("multipart/alternative");
+		assertThat(mail.subject()).isEqualTo("You are invited to join <b>Bold</b> & Co");
+		assertThat(mail.text()).contains(owner.email() + " invited you to join <b>Bold</b> & Co as an admin.");
+		assertThat(mail.html()).contains("<title>You are invited to join &lt;b&gt;Bold&lt;/b&gt; &amp; Co</title>")
+			.contains("join <b>&lt;b&gt;Bold&lt;/b&gt; &amp; Co</b> as an admin.")
+			.contains("<a href=\"http://localhost:8080/accept-invitation?token=" + invitationToken(invitee) + "\">");
+	}
+
+	@Test
 	void createInviteAcceptActForTheOrganizationChangeRoleAndRemove() {
 		// given
 		var owner = person(anonymous, "owner");
