@@ -43,6 +43,8 @@ public enum ErrorCode {
 	// subscriptions
 	SUBSCRIPTION_NOT_CANCELABLE(HttpStatus.CONFLICT, "The subscription cannot be canceled"),
 	NO_PENDING_CANCELLATION(HttpStatus.CONFLICT, "The subscription has no pending cancellation"),
+	NO_PENDING_CHANGE(HttpStatus.CONFLICT, "The subscription has no plan change scheduled"),
+	DOWNGRADE_BLOCKED(HttpStatus.CONFLICT, "The customer holds more than the plan allows"),
 
 	// enforcement decisions
 	FEATURE_NOT_IN_PLAN(HttpStatus.PAYMENT_REQUIRED, "The customer's plan does not include this feature"),
