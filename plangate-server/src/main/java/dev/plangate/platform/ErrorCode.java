@@ -46,6 +46,10 @@ public enum ErrorCode {
 	NO_PENDING_CHANGE(HttpStatus.CONFLICT, "The subscription has no plan change scheduled"),
 	DOWNGRADE_BLOCKED(HttpStatus.CONFLICT, "The customer holds more than the plan allows"),
 
+	// billing
+	BILLING_PROVIDER_DISABLED(HttpStatus.NOT_FOUND, "This server takes no payments through this provider"),
+	INVALID_SIGNATURE(HttpStatus.BAD_REQUEST, "The webhook's signature does not verify"),
+
 	// enforcement decisions
 	FEATURE_NOT_IN_PLAN(HttpStatus.PAYMENT_REQUIRED, "The customer's plan does not include this feature"),
 	QUOTA_EXCEEDED(HttpStatus.PAYMENT_REQUIRED, "The customer's quota is used up"),

@@ -234,6 +234,72 @@ public class SubscriptionService {
 				new ChangePreview.NextInvoice(nextAt, target.currency(), nextAmount));
 	}
 
+	/**
+	 * What a payment provider says a customer's subscription is: its plan version, status
+	 * and period, which Plangate follows.
+	 *
+	 * @param periodAnchor the instant the provider counts periods from
+	 */
+	public record ProviderState(Plan plan, SubscriptionStatus status, Instant periodAnchor, Instant periodStart,
+			Instant periodEnd, @Nullable Instant trialEnd, boolean cancelAtPeriodEnd) {
+	}
+
+	/**
+	 * Makes a customer's subscription what its payment provider says it is, recorded as
+	 * done by the current actor (the provider). A change scheduled in Plangate is
+	 * dropped: the provider now decides. Nothing changes when it already matches.
+	 */
+	@Transactional
+	public Subscription follow(String customerId, ProviderState state) {
+		var s = lockLive(customerId);
+		var now = clock.instant();
+		var plan = state.plan();
+		var canceledAt = state.cancelAtPeriodEnd() ? (s.canceledAt() != null ? s.canceledAt() : now) : null;
+		var next = new Subscription(s.id(), customerId, plan.key(), plan.version(), state.status(), s.startedAt(),
+				state.periodAnchor(), state.periodStart(), state.periodEnd(), state.trialEnd(),
+				state.cancelAtPeriodEnd(), canceledAt, null, null);
+		if (next.equals(s)) {
+			return s;
+		}
+		save(next, s.currentPeriodEnd(), now);
+		String action;
+		if (!s.planKey().equals(plan.key()) || s.planVersion() != plan.version()) {
+			action = "plan_changed";
+		}
+		else if (s.status() != next.status()) {
+			action = "status_changed";
+		}
+		else {
+			action = "synced";
+		}
+		repository.recordChange(next, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription." + action, "customer", customerId, s, next);
+		return next;
+	}
+
+	/**
+	 * Ends a subscription its payment provider ended: the customer is on the default plan
+	 * from now. Nothing changes when it is on the default plan already.
+	 */
+	@Transactional
+	public Subscription endedByProvider(String customerId) {
+		var s = lockLive(customerId);
+		var defaultPlan = catalog.defaultPlan();
+		if (s.planKey().equals(defaultPlan.key()) && s.pending() == null && !s.cancelAtPeriodEnd()
+				&& s.status() == SubscriptionStatus.ACTIVE) {
+			return s;
+		}
+		var now = clock.instant();
+		var started = Lifecycle.start(s.id(), customerId, defaultPlan, false, now);
+		var ended = new Subscription(s.id(), customerId, started.planKey(), started.planVersion(), started.status(),
+				s.startedAt(), started.periodAnchor(), started.currentPeriodStart(), started.currentPeriodEnd(),
+				s.trialEnd(), false, null, null, null);
+		save(ended, s.currentPeriodEnd(), now);
+		repository.recordChange(ended, "canceled", s.planKey(), s.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription.canceled", "customer", customerId, s, ended);
+		return ended;
+	}
+
 	/** Takes back a plan change scheduled for the period's end. */
 	@Transactional
 	public Subscription cancelPendingChange(String customerId) {

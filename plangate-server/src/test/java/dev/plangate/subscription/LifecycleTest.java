@@ -43,7 +43,7 @@ class LifecycleTest {
 
 	private static Plan plan(String key, int version, BillingInterval interval, int trialDays, boolean isDefault) {
 		var definition = new PlanDefinition(key, key, null, isDefault ? 0 : 1000, "USD", interval, trialDays, 0,
-				BigDecimal.ONE, Map.of("seats", Entitlement.ofLimit(1)));
+				BigDecimal.ONE, Map.of("seats", Entitlement.ofLimit(1)), null);
 		return new Plan(key, version, PlanStatus.ACTIVE, isDefault, true, definition, CATALOG_TIME);
 	}
 

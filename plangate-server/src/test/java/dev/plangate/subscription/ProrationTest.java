@@ -27,7 +27,7 @@ class ProrationTest {
 
 	private static Plan plan(String key, long price, BillingInterval interval, int trialDays) {
 		var definition = new PlanDefinition(key, key, null, price, "USD", interval, trialDays, 0, BigDecimal.ONE,
-				Map.of());
+				Map.of(), null);
 		return new Plan(key, 1, PlanStatus.ACTIVE, false, true, definition, Instant.parse("2020-01-01T00:00:00Z"));
 	}
 

@@ -1,0 +1,18 @@
+package dev.plangate.billing;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({ BillingSettings.class, StripeSettings.class })
+class BillingConfiguration {
+
+	BillingConfiguration(BillingSettings billing, StripeSettings stripe) {
+		if (billing.stripe() && stripe.webhookSecret().isEmpty()) {
+			throw new IllegalStateException("plangate.stripe.webhook-secret (PLANGATE_STRIPE_WEBHOOK_SECRET) is "
+					+ "required with provider stripe: the signing secret of the webhook endpoint, from Stripe's "
+					+ "dashboard (Developers, Webhooks) or `stripe listen`");
+		}
+	}
+
+}
