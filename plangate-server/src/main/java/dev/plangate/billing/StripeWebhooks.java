@@ -62,9 +62,7 @@ class StripeWebhooks {
 	 */
 	Receipt receive(String payload, @Nullable String signature) {
 		if (!billing.stripe()) {
-			throw new PlangateException(ErrorCode.BILLING_PROVIDER_DISABLED,
-					"Stripe does not take this server's payments (PLANGATE_BILLING_PROVIDER is '" + billing.provider()
-							+ "'): its webhooks are not accepted");
+			throw StripeApi.disabled(billing);
 		}
 		var event = verify(payload, signature);
 		var now = clock.instant();

@@ -300,6 +300,14 @@ public class SubscriptionService {
 		return ended;
 	}
 
+	/**
+	 * Whether a customer moving to a plan would start its trial: the plan has trial days
+	 * and the customer never trialed it.
+	 */
+	public boolean wouldTrial(String customerId, Plan plan) {
+		return plan.definition().trialDays() > 0 && !repository.hasTrialed(customerId, plan.key());
+	}
+
 	/** Takes back a plan change scheduled for the period's end. */
 	@Transactional
 	public Subscription cancelPendingChange(String customerId) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,18 +42,35 @@ class BillingDisabledTest extends ServerTest {
 	void badBillingSettingsNameTheirVariable() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new BillingSettings("paypal"))
 			.withMessageContaining("PLANGATE_BILLING_PROVIDER");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new StripeSettings(List.of("sk_test_not_a_webhook_secret"), Duration.ofMinutes(5)))
+		assertThatIllegalArgumentException().isThrownBy(() -> stripe("pk_test_a_publishable_key", WEBHOOK_SECRET))
+			.withMessageContaining("PLANGATE_STRIPE_SECRET_KEY");
+		assertThatIllegalArgumentException().isThrownBy(() -> stripe(SECRET_KEY, "sk_test_not_a_webhook_secret"))
 			.withMessageContaining("PLANGATE_STRIPE_WEBHOOK_SECRET");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new StripeSettings(List.of("whsec_0123456789abcdef"), Duration.ZERO))
+			.isThrownBy(() -> new StripeSettings(SECRET_KEY, List.of(WEBHOOK_SECRET), Duration.ZERO,
+					URI.create("https://api.stripe.com"), Duration.ofSeconds(20), 2))
 			.withMessageContaining("PLANGATE_STRIPE_WEBHOOK_TOLERANCE");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new StripeSettings(SECRET_KEY, List.of(WEBHOOK_SECRET), Duration.ofMinutes(5),
+					URI.create("https://api.stripe.com/v1"), Duration.ofSeconds(20), 2))
+			.withMessageContaining("PLANGATE_STRIPE_API_BASE");
 		assertThatIllegalStateException()
-			.isThrownBy(() -> new BillingConfiguration(new BillingSettings("stripe"),
-					new StripeSettings(List.of(" ", ""), Duration.ofMinutes(5))))
+			.isThrownBy(() -> new BillingConfiguration(new BillingSettings("stripe"), stripe(SECRET_KEY, " ")))
 			.withMessageContaining("PLANGATE_STRIPE_WEBHOOK_SECRET");
-		assertThat(new StripeSettings(List.of(" whsec_0123456789abcdef "), Duration.ofMinutes(5)).webhookSecret())
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new BillingConfiguration(new BillingSettings("stripe"), stripe("", WEBHOOK_SECRET)))
+			.withMessageContaining("PLANGATE_STRIPE_SECRET_KEY");
+		assertThat(stripe(SECRET_KEY, " whsec_0123456789abcdef ,").webhookSecret())
 			.containsExactly("whsec_0123456789abcdef");
+	}
+
+	private static final String SECRET_KEY = "sk_test_0123456789abcdef";
+
+	private static final String WEBHOOK_SECRET = "whsec_0123456789abcdef";
+
+	private static StripeSettings stripe(String secretKey, String webhookSecrets) {
+		return new StripeSettings(secretKey, List.of(webhookSecrets.split(",")), Duration.ofMinutes(5),
+				URI.create("https://api.stripe.com"), Duration.ofSeconds(20), 2);
 	}
 
 	@Test

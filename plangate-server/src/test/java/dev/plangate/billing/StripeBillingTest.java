@@ -18,6 +18,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.http.Fault;
+
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
@@ -27,12 +32,13 @@ import dev.plangate.support.ServerTest;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Stripe's webhooks on a server where Stripe takes the payments, selling the AI
- * assistant's example catalog: signed events, delivered once, twice, late, at once to two
- * nodes, or forged.
+ * A server where Stripe takes the payments, selling the AI assistant's example catalog:
+ * checkouts and portal sessions against a stand-in for Stripe's API that checks what
+ * Stripe would receive, and Stripe's webhooks, signed, delivered once, twice, late, at
+ * once to two nodes, or forged.
  */
 @FreshSchema
-class StripeWebhookTest extends ServerTest {
+class StripeBillingTest extends ServerTest {
 
 	private static final String OLD_SECRET = "whsec_old_secret_0123456789";
 
@@ -40,9 +46,21 @@ class StripeWebhookTest extends ServerTest {
 
 	private static final String WEBHOOK = "/v1/billing/stripe/webhook";
 
+	/** Stripe's API, as far as Plangate calls it. */
+	private static final WireMockServer stripeApi = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+	private static final String SECRET_KEY = "sk_test_plangate_0123456789";
+
+	static {
+		stripeApi.start();
+	}
+
 	@DynamicPropertySource
 	static void stripe(DynamicPropertyRegistry registry) {
-		FreshDatabase.register(registry, "stripe_webhooks");
+		FreshDatabase.register(registry, "stripe_billing");
+		registry.add("plangate.stripe.secret-key", () -> SECRET_KEY);
+		registry.add("plangate.stripe.api-base", () -> "http://localhost:" + stripeApi.port());
+		registry.add("plangate.stripe.retries", () -> "0");
 		String dir = System.getenv("PLANGATE_EXAMPLES_DIR");
 		registry.add("plangate.catalog",
 				() -> (dir == null || dir.isBlank() ? "../examples" : dir) + "/ai-assistant.yaml");
@@ -53,8 +71,9 @@ class StripeWebhookTest extends ServerTest {
 	private static final SecondNode secondNode = new SecondNode();
 
 	@AfterAll
-	static void stopSecondNode() {
+	static void stopSecondNodeAndStripe() {
 		secondNode.stop();
+		stripeApi.stop();
 	}
 
 	@Autowired
@@ -330,6 +349,142 @@ class StripeWebhookTest extends ServerTest {
 		assertThat(badPrice.status()).as(badPrice.toString()).isEqualTo(422);
 		assertThat(sellable.status()).as(sellable.toString()).isEqualTo(201);
 		assertThat(sellable.body().path("stripePrice").asString()).isEqualTo("price_sellable_monthly");
+	}
+
+	// checkout and the customer portal
+
+	private static String json(Map<String, Object> object) {
+		return Api.json(object);
+	}
+
+	private static void stripeAnswers(String path, Map<String, Object> object) {
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo(path))
+			.willReturn(WireMock.okJson(json(object)).withHeader("Request-Id", "req_test")));
+	}
+
+	private Api.Response checkout(String customerId, String body) {
+		return api.post("/v1/customers/" + Api.encode(customerId) + "/checkout", body);
+	}
+
+	private static String checkoutBody(String plan) {
+		return Api
+			.json(Map.of("plan", plan, "successUrl", "https://app.example.com/billing/done?s={CHECKOUT_SESSION_ID}",
+					"cancelUrl", "https://app.example.com/pricing", "allowPromotionCodes", true));
+	}
+
+	@Test
+	void aCheckoutMakesTheStripeCustomerOnceAndAPageForThePlansPriceAndChangesNothingYet() {
+		// given
+		stripeApi.resetAll();
+		var id = newCustomer("stripe-checkout");
+		stripeAnswers("/v1/customers", Map.of("id", "cus_checkout_1", "object", "customer"));
+		stripeAnswers("/v1/checkout/sessions",
+				Map.of("id", "cs_test_checkout_1", "object", "checkout.session", "url",
+						"https://checkout.stripe.com/c/pay/cs_test_checkout_1", "expires_at", 1893456000L, "mode",
+						"subscription"));
+
+		// when
+		var first = checkout(id, checkoutBody("pro"));
+		var second = checkout(id, checkoutBody("business"));
+
+		// then
+		assertThat(first.status()).as(first.toString()).isEqualTo(201);
+		assertThat(first.body().path("url").asString())
+			.isEqualTo("https://checkout.stripe.com/c/pay/cs_test_checkout_1");
+		assertThat(first.body().path("id").asString()).isEqualTo("cs_test_checkout_1");
+		assertThat(second.status()).as(second.toString()).isEqualTo(201);
+		stripeApi.verify(1,
+				WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/customers"))
+					.withHeader("Authorization", WireMock.equalTo("Bearer " + SECRET_KEY))
+					.withHeader("Idempotency-Key", WireMock.equalTo("plangate-customer-" + id))
+					.withRequestBody(WireMock.containing("metadata[plangate_customer_id]=" + id)));
+		stripeApi.verify(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/checkout/sessions"))
+			.withRequestBody(WireMock.containing("mode=subscription"))
+			.withRequestBody(WireMock.containing("line_items[0][price]=price_assistant_pro_monthly"))
+			.withRequestBody(WireMock.containing("line_items[0][quantity]=1"))
+			.withRequestBody(WireMock.containing("customer=cus_checkout_1"))
+			.withRequestBody(WireMock.containing("client_reference_id=" + id))
+			.withRequestBody(WireMock.containing("subscription_data[metadata][plangate_customer_id]=" + id))
+			.withRequestBody(WireMock.containing("allow_promotion_codes=true"))
+			.withRequestBody(WireMock.notContaining("trial_period_days")));
+		assertThat(plan(subscription(id))).as("the plan changes when Stripe says it is paid").isEqualTo("free");
+	}
+
+	@Test
+	void thePortalOpensForACustomerWithAStripeCustomerOnly() {
+		// given
+		stripeApi.resetAll();
+		var id = newCustomer("stripe-portal-page");
+		var body = Api.json(Map.of("returnUrl", "https://app.example.com/account"));
+		var before = api.post("/v1/customers/" + Api.encode(id) + "/billing-portal", body);
+		delivered(StripeEvents.event("evt_portal_page_checkout", "checkout.session.completed", Instant.now(),
+				StripeEvents.checkoutSession("cs_portal_page", id, "cus_portal_page", "sub_portal_page")));
+		stripeAnswers("/v1/billing_portal/sessions", Map.of("id", "bps_1", "object", "billing_portal.session", "url",
+				"https://billing.stripe.com/p/session/test_1", "customer", "cus_portal_page"));
+
+		// when
+		var after = api.post("/v1/customers/" + Api.encode(id) + "/billing-portal", body);
+
+		// then
+		assertThat(before.status()).as(before.toString()).isEqualTo(409);
+		assertThat(before.code()).isEqualTo("no_billing_customer");
+		assertThat(after.status()).as(after.toString()).isEqualTo(201);
+		assertThat(after.body().path("url").asString()).isEqualTo("https://billing.stripe.com/p/session/test_1");
+		stripeApi.verify(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/billing_portal/sessions"))
+			.withRequestBody(WireMock.containing("customer=cus_portal_page"))
+			.withRequestBody(WireMock.containing("return_url=")));
+	}
+
+	@Test
+	void badCheckoutsAreClearProblemsAndReachNoStripe() {
+		// given
+		stripeApi.resetAll();
+		var id = newCustomer("stripe-bad-checkout");
+
+		// when
+		var free = checkout(id, checkoutBody("free"));
+		var unknown = checkout(id, checkoutBody("platinum"));
+		var badUrl = checkout(id, Api
+			.json(Map.of("plan", "pro", "successUrl", "javascript:alert(1)", "cancelUrl", "https://app.example.com")));
+		var missing = checkout(id, "{\"plan\":\"pro\"}");
+		var nobody = checkout("nobody-here", checkoutBody("pro"));
+
+		// then
+		assertThat(free.status()).as(free.toString()).isEqualTo(422);
+		assertThat(free.code()).isEqualTo("plan_not_for_sale");
+		assertThat(unknown.code()).as(unknown.toString()).isEqualTo("unknown_plan");
+		assertThat(badUrl.status()).as(badUrl.toString()).isEqualTo(400);
+		assertThat(missing.status()).as(missing.toString()).isEqualTo(400);
+		assertThat(nobody.status()).as(nobody.toString()).isEqualTo(404);
+		assertThat(stripeApi.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void stripeRefusingOrUnreachableIsSaidAsSuch() {
+		// given
+		stripeApi.resetAll();
+		var id = newCustomer("stripe-refuses");
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/customers"))
+			.willReturn(WireMock.aResponse()
+				.withStatus(400)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"email_invalid\","
+						+ "\"message\":\"Invalid email address\"}}")));
+
+		// when
+		var refused = checkout(id, checkoutBody("pro"));
+		stripeApi.resetAll();
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/customers"))
+			.willReturn(WireMock.aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		var unreachable = checkout(id, checkoutBody("pro"));
+
+		// then
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(502);
+		assertThat(refused.code()).isEqualTo("payment_provider_refused");
+		assertThat(refused.body().path("detail").asString()).contains("Invalid email address");
+		assertThat(refused.body().path("providerCode").asString()).isEqualTo("email_invalid");
+		assertThat(unreachable.status()).as(unreachable.toString()).isEqualTo(503);
+		assertThat(unreachable.code()).isEqualTo("payment_provider_unavailable");
 	}
 
 }
