@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 
 import com.stripe.exception.EventDataObjectDeserializationException;
 import com.stripe.model.Event;
+import com.stripe.model.Invoice;
 import com.stripe.model.StripeObject;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
@@ -22,9 +23,10 @@ import dev.plangate.subscription.SubscriptionStatus;
 
 /**
  * What Stripe's events do to Plangate's customers: a completed checkout links a customer
- * to its Stripe customer, and a Stripe subscription created, changed or deleted (by a
+ * to its Stripe customer, a Stripe subscription created, changed or deleted (by a
  * checkout, the customer portal or the Stripe dashboard) moves the customer's
- * subscription to the plan, status and period Stripe says.
+ * subscription to the plan, status and period Stripe says, and invoice events mirror the
+ * invoice.
  */
 @Component
 class StripeSubscriptions {
@@ -40,11 +42,14 @@ class StripeSubscriptions {
 
 	private final SubscriptionService subscriptions;
 
+	private final StripeInvoices invoices;
+
 	private final Clock clock;
 
 	StripeSubscriptions(BillingCustomerRepository links, CatalogService catalog, CustomerService customers,
-			SubscriptionService subscriptions, Clock clock) {
+			SubscriptionService subscriptions, StripeInvoices invoices, Clock clock) {
 		this.links = links;
+		this.invoices = invoices;
 		this.clock = clock;
 		this.catalog = catalog;
 		this.customers = customers;
@@ -72,6 +77,9 @@ class StripeSubscriptions {
 						: unreadable(event);
 			case "customer.subscription.deleted" -> object(event) instanceof Subscription subscription
 					? subscriptionChanged(subscription, event, true) : unreadable(event);
+			case "invoice.created", "invoice.finalized", "invoice.updated", "invoice.paid", "invoice.payment_failed",
+					"invoice.payment_succeeded", "invoice.voided", "invoice.marked_uncollectible" ->
+				object(event) instanceof Invoice invoice ? invoices.apply(event, invoice) : unreadable(event);
 			default -> Outcome.ignored("Plangate does not act on " + event.getType() + " events");
 		};
 	}

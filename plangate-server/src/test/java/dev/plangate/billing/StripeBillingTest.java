@@ -487,4 +487,51 @@ class StripeBillingTest extends ServerTest {
 		assertThat(unreachable.code()).isEqualTo("payment_provider_unavailable");
 	}
 
+	// invoices
+
+	@Test
+	void invoicesAreMirroredNewestFirstKeptCurrentAndShownToTheCustomersOwnToken() {
+		// given: a linked customer, two invoices, the older paid after it was finalized
+		var id = newCustomer("stripe-invoices");
+		delivered(StripeEvents.event("evt_invoices_checkout", "checkout.session.completed", Instant.now(),
+				StripeEvents.checkoutSession("cs_invoices", id, "cus_invoices", "sub_invoices")));
+		var earlier = PERIOD_START.minus(Duration.ofDays(30));
+		delivered(StripeEvents.event("evt_invoice_a1", "invoice.finalized", Instant.now().minusSeconds(20),
+				StripeEvents.invoice("in_invoices_a", "cus_invoices", "open", 9900, 0, earlier, PERIOD_START)));
+		delivered(StripeEvents.event("evt_invoice_a2", "invoice.paid", Instant.now().minusSeconds(10),
+				StripeEvents.invoice("in_invoices_a", "cus_invoices", "paid", 9900, 9900, earlier, PERIOD_START)));
+		delivered(StripeEvents.event("evt_invoice_b1", "invoice.payment_failed", Instant.now(),
+				StripeEvents.invoice("in_invoices_b", "cus_invoices", "open", 9900, 0, PERIOD_START, PERIOD_END)));
+
+		// when: the finalized state of the first arrives again, late, under another event
+		var late = delivered(StripeEvents.event("evt_invoice_a0", "invoice.finalized", Instant.now().minusSeconds(30),
+				StripeEvents.invoice("in_invoices_a", "cus_invoices", "open", 9900, 0, earlier, PERIOD_START)));
+		var page = api.get("/v1/customers/" + Api.encode(id) + "/invoices?limit=1").body();
+		var next = api
+			.get("/v1/customers/" + Api.encode(id) + "/invoices?limit=1&cursor=" + page.path("nextCursor").asString())
+			.body();
+		var token = api.post("/v1/customer-tokens", Api.json(Map.of("customerId", id))).body().path("token").asString();
+		var mine = anonymous.withKey(token).get("/v1/me/invoices");
+		var otherCustomer = newCustomer("stripe-no-invoices");
+
+		// then
+		assertThat(late.path("outcome").asString()).isEqualTo("ignored");
+		var newest = page.path("data").get(0);
+		assertThat(newest.path("id").asString()).isEqualTo("in_invoices_b");
+		assertThat(newest.path("status").asString()).isEqualTo("open");
+		assertThat(newest.path("amountRemaining").asLong()).isEqualTo(9900);
+		assertThat(newest.path("currency").asString()).isEqualTo("USD");
+		assertThat(newest.path("hostedUrl").asString()).isEqualTo("https://invoice.stripe.com/i/in_invoices_b");
+		assertThat(next.path("data")).as(page + " then " + next).hasSize(1);
+		var older = next.path("data").get(0);
+		assertThat(older.path("id").asString()).isEqualTo("in_invoices_a");
+		assertThat(older.path("status").asString()).isEqualTo("paid");
+		assertThat(older.path("amountPaid").asLong()).isEqualTo(9900);
+		assertThat(next.has("nextCursor")).isFalse();
+		assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
+		assertThat(mine.body().path("data").findValuesAsString("id")).containsExactly("in_invoices_b", "in_invoices_a");
+		assertThat(api.get("/v1/customers/" + Api.encode(otherCustomer) + "/invoices").body().path("data")).isEmpty();
+		assertThat(api.get("/v1/customers/nobody-here/invoices").status()).isEqualTo(404);
+	}
+
 }

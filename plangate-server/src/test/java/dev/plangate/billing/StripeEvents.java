@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import javax.crypto.Mac;
@@ -111,6 +112,29 @@ final class StripeEvents {
 		session.put("subscription", subscription);
 		session.put("metadata", Map.of());
 		return session;
+	}
+
+	/** An invoice of a subscription's period. */
+	static Map<String, Object> invoice(String id, String customer, String status, long total, long paid,
+			Instant periodStart, Instant periodEnd) {
+		var invoice = new LinkedHashMap<String, Object>();
+		invoice.put("id", id);
+		invoice.put("object", "invoice");
+		invoice.put("number", "PLG-" + id.substring(3).toUpperCase(Locale.ROOT));
+		invoice.put("status", status);
+		invoice.put("currency", "usd");
+		invoice.put("customer", customer);
+		invoice.put("total", total);
+		invoice.put("amount_due", total);
+		invoice.put("amount_paid", paid);
+		invoice.put("amount_remaining", total - paid);
+		invoice.put("billing_reason", "subscription_cycle");
+		invoice.put("created", periodStart.getEpochSecond());
+		invoice.put("period_start", periodStart.getEpochSecond());
+		invoice.put("period_end", periodEnd.getEpochSecond());
+		invoice.put("hosted_invoice_url", "https://invoice.stripe.com/i/" + id);
+		invoice.put("invoice_pdf", "https://pay.stripe.com/invoice/" + id + "/pdf");
+		return invoice;
 	}
 
 }
