@@ -588,6 +588,55 @@ class AcceptanceTest {
 			assertThat(alerts(quota(api, business, "queries"))).containsExactly("reached");
 		}
 
+		@Test
+		void downgradeFromTwelveLocationsToAFiveLocationPlanIsRefusedWithTheViolationListed() {
+			// given: a business with 12 locations
+			var business = newCustomer("ai-locations");
+			changePlan(api, business, "business");
+			consumed(api, business, "locations", 12, "ai-locations-12");
+
+			// when
+			var preview = api.get(customerPath(business) + "/subscription/preview?plan=pro");
+			var downgrade = api.post(customerPath(business) + "/subscription", "{\"plan\":\"pro\"}");
+
+			// then
+			assertThat(preview.status()).as(preview.toString()).isEqualTo(200);
+			assertThat(preview.body().path("allowed").asBoolean()).isFalse();
+			var problem = assertProblem(downgrade, 409, "downgrade_blocked");
+			var violation = problem.path("violations").get(0);
+			assertThat(problem.path("violations")).hasSize(1);
+			assertThat(violation.path("feature").asString()).isEqualTo("locations");
+			assertThat(violation.path("used").asLong()).isEqualTo(12);
+			assertThat(violation.path("targetLimit").asLong()).isEqualTo(5);
+			var subscription = api.get(customerPath(business) + "/subscription").body();
+			assertThat(subscription.path("plan").path("key").asString()).isEqualTo("business");
+			assertThat(subscription.has("pendingChange")).isFalse();
+		}
+
+		@Test
+		void downgradeWaitsForThePeriodsEndAndAnUpgradeIsProrated() {
+			// given
+			var business = newCustomer("ai-down");
+			changePlan(api, business, "business");
+
+			// when
+			var upgrade = api.get(customerPath(business) + "/subscription/preview?plan=enterprise").body();
+			var downgrade = api.post(customerPath(business) + "/subscription", "{\"plan\":\"pro\"}");
+
+			// then: business on its first day, 29,900 a month, enterprise 99,900
+			assertThat(upgrade.path("direction").asString()).isEqualTo("upgrade");
+			assertThat(upgrade.path("when").asString()).isEqualTo("now");
+			var proration = upgrade.path("proration");
+			assertThat(proration.path("credit").asLong()).isEqualTo(29_900);
+			assertThat(proration.path("charge").asLong()).isEqualTo(99_900);
+			assertThat(proration.path("net").asLong()).isEqualTo(70_000);
+			assertThat(downgrade.status()).as(downgrade.toString()).isEqualTo(200);
+			var body = downgrade.body();
+			assertThat(body.path("plan").path("key").asString()).isEqualTo("business");
+			assertThat(body.path("pendingChange").path("plan").path("key").asString()).isEqualTo("pro");
+			assertThat(body.path("pendingChange").path("effectiveAt")).isEqualTo(body.path("currentPeriodEnd"));
+		}
+
 	}
 
 }

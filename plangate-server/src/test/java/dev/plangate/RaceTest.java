@@ -36,7 +36,8 @@ class RaceTest extends ServerTest {
 		var plans = List.of("pro", "enterprise", "free", "pro", "enterprise", "free", "pro", "enterprise");
 		var tasks = new ArrayList<Callable<Api.Response>>();
 		for (var plan : plans) {
-			tasks.add(() -> api.post("/v1/customers/" + id + "/subscription", "{\"plan\":\"" + plan + "\"}"));
+			tasks.add(() -> api.post("/v1/customers/" + id + "/subscription",
+					"{\"plan\":\"" + plan + "\",\"when\":\"now\"}"));
 		}
 
 		var responses = Race.run(tasks);

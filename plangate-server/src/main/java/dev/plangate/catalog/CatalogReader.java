@@ -37,7 +37,10 @@ public final class CatalogReader {
 			"window", "type", "values", "default");
 
 	private static final Set<String> PLAN_FIELDS = Set.of("key", "name", "description", "price", "currency", "interval",
-			"trialDays", "priority", "rateMultiplier", "entitlements");
+			"trialDays", "priority", "rateMultiplier", "entitlements", "stripePrice");
+
+	/** A Stripe price id, as Stripe makes them. */
+	private static final Pattern STRIPE_PRICE = Pattern.compile("price_[A-Za-z0-9_]{1,100}");
 
 	/** Fields stored as a 64-bit number; every other whole number must fit 32 bits. */
 	private static final Set<String> WIDE_NUMBERS = Set.of("price", "per");
@@ -251,6 +254,11 @@ public final class CatalogReader {
 			Long trialDays = wholeNumber(node, "trialDays", where, false);
 			Long priority = wholeNumber(node, "priority", where, false);
 			BigDecimal multiplier = multiplier(node, where);
+			String stripePrice = text(node, "stripePrice", where, false);
+			if (stripePrice != null && !STRIPE_PRICE.matcher(stripePrice).matches()) {
+				problems.add(where + ": stripePrice must be a Stripe price id such as 'price_1PqR2s', not '"
+						+ stripePrice + "'");
+			}
 			var entitlements = new LinkedHashMap<String, Entitlement>();
 			var entitlementNodes = node.path("entitlements");
 			if (node.has("entitlements") && !entitlementNodes.isObject()) {
@@ -277,7 +285,7 @@ public final class CatalogReader {
 			}
 			return new PlanDefinition(key, name == null ? key : name, description, price, currency,
 					interval == null ? BillingInterval.MONTH : interval, trialDays == null ? 0 : trialDays.intValue(),
-					priority == null ? 0 : priority.intValue(), multiplier, entitlements);
+					priority == null ? 0 : priority.intValue(), multiplier, entitlements, stripePrice);
 		}
 
 		/**

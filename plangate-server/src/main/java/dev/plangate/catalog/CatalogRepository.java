@@ -29,7 +29,7 @@ class CatalogRepository {
 	private static final String PLAN_COLUMNS = """
 			select p.plan_key, p.status, p.is_default, p.current_version, v.version, v.name, v.description,
 			       v.price_minor, v.currency, v.billing_interval, v.trial_days, v.queue_priority, v.rate_multiplier,
-			       v.entitlements, v.created_at
+			       v.entitlements, v.stripe_price, v.created_at
 			from plan p join plan_version v on v.plan_key = p.plan_key
 			""";
 
@@ -159,6 +159,17 @@ class CatalogRepository {
 			.optional();
 	}
 
+	/**
+	 * The plan version sold at a Stripe price: a current version before an older one, a
+	 * newer version before an older one.
+	 */
+	Optional<Plan> planVersionByStripePrice(String price) {
+		return jdbc.sql(PLAN_COLUMNS + """
+				 where v.stripe_price = :price
+				order by case when v.version = p.current_version then 0 else 1 end, v.version desc
+				fetch first 1 rows only""").param("price", price).query(this::plan).optional();
+	}
+
 	List<Plan> planVersions(String key) {
 		return jdbc.sql(PLAN_COLUMNS + " where p.plan_key = :key order by v.version")
 			.param("key", key)
@@ -204,9 +215,10 @@ class CatalogRepository {
 	int insertVersion(PlanDefinition definition, int version, String actor, Instant at) {
 		jdbc.sql("""
 				insert into plan_version (plan_key, version, name, description, price_minor, currency, billing_interval,
-				  trial_days, queue_priority, rate_multiplier, entitlements, content_hash, created_at, created_by)
+				  trial_days, queue_priority, rate_multiplier, entitlements, stripe_price, content_hash, created_at,
+				  created_by)
 				values (:key, :version, :name, :description, :price, :currency, :interval, :trial, :priority,
-				  :multiplier, :entitlements, :hash, :at, :actor)""")
+				  :multiplier, :entitlements, :stripePrice, :hash, :at, :actor)""")
 			.param("key", definition.key())
 			.param("version", version)
 			.param("name", definition.name())
@@ -218,6 +230,7 @@ class CatalogRepository {
 			.param("priority", definition.queuePriority())
 			.param("multiplier", definition.rateMultiplier())
 			.param("entitlements", StoredJson.write(definition.entitlements()))
+			.param("stripePrice", definition.stripePrice())
 			.param("hash", StoredJson.hash(definition))
 			.param("at", Timestamps.sql(at))
 			.param("actor", actor)
@@ -248,7 +261,7 @@ class CatalogRepository {
 				rs.getLong("price_minor"), rs.getString("currency"),
 				BillingInterval.valueOf(upper(rs.getString("billing_interval"))), rs.getInt("trial_days"),
 				rs.getInt("queue_priority"), rs.getBigDecimal("rate_multiplier"),
-				StoredJson.read(rs.getString("entitlements"), ENTITLEMENTS));
+				StoredJson.read(rs.getString("entitlements"), ENTITLEMENTS), rs.getString("stripe_price"));
 		int version = rs.getInt("version");
 		return new Plan(definition.key(), version, PlanStatus.valueOf(upper(rs.getString("status"))),
 				rs.getBoolean("is_default"), version == rs.getInt("current_version"), definition,

@@ -57,9 +57,13 @@ public class CatalogService implements InitializingBean {
 
 	private final CatalogReader reader = new CatalogReader();
 
+	private final List<PlanRule> rules;
+
 	CatalogService(CatalogRepository repository, CatalogCache cache, AuditLog auditLog,
-			TransactionTemplate transactions, Clock clock, @Value("${plangate.catalog}") String location) {
+			TransactionTemplate transactions, Clock clock, @Value("${plangate.catalog}") String location,
+			List<PlanRule> rules) {
 		this.repository = repository;
+		this.rules = rules;
 		this.cache = cache;
 		this.auditLog = auditLog;
 		this.transactions = transactions;
@@ -89,6 +93,9 @@ public class CatalogService implements InitializingBean {
 				problems.add("feature '" + feature.key() + "': kind cannot change from " + existing.kind().id() + " to "
 						+ feature.kind().id() + " (stored plan versions use it); give the new feature a new key");
 			}
+		}
+		for (var plan : catalog.plans()) {
+			problems.addAll(ruleProblems(plan));
 		}
 		if (!problems.isEmpty()) {
 			throw new CatalogException(source, problems);
@@ -232,6 +239,14 @@ public class CatalogService implements InitializingBean {
 				.with("version", version));
 	}
 
+	/**
+	 * The plan version a Stripe price sells (the current one when several versions share
+	 * the price).
+	 */
+	public Optional<Plan> planVersionByStripePrice(String price) {
+		return repository.planVersionByStripePrice(price);
+	}
+
 	public List<Plan> planVersions(String key) {
 		var versions = repository.planVersions(key);
 		if (versions.isEmpty()) {
@@ -337,14 +352,30 @@ public class CatalogService implements InitializingBean {
 						List.of(new FieldError("key", "must be '" + pathKey + "' or absent")));
 			}
 		}
+		PlanDefinition definition;
+		List<String> problems;
 		try {
-			return reader.readPlan(object, repository.currency(), featuresByKey());
+			definition = reader.readPlan(object, repository.currency(), featuresByKey());
+			problems = ruleProblems(definition);
 		}
 		catch (CatalogException ex) {
-			var errors = ex.problems().stream().map(p -> new FieldError(fieldOf(p), p)).toList();
+			problems = ex.problems();
+			definition = null;
+		}
+		if (definition == null || !problems.isEmpty()) {
+			var errors = problems.stream().map(p -> new FieldError(fieldOf(p), p)).toList();
 			throw new PlangateException(ErrorCode.INVALID_PLAN,
 					"The plan has " + errors.size() + " problem" + (errors.size() == 1 ? "" : "s"), errors);
 		}
+		return definition;
+	}
+
+	private List<String> ruleProblems(PlanDefinition plan) {
+		var problems = new ArrayList<String>();
+		for (var rule : rules) {
+			problems.addAll(rule.problems(plan));
+		}
+		return problems;
 	}
 
 	/**

@@ -63,6 +63,9 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers(HttpMethod.GET, "/.well-known/jwks.json")
 				.permitAll()
+				// Stripe signs its events: the signature is the credential
+				.requestMatchers(HttpMethod.POST, "/v1/billing/stripe/webhook")
+				.permitAll()
 				// signing out ends the session of an account's access token: no other
 				// credential has one
 				.requestMatchers("/v1/auth/logout")

@@ -1,5 +1,7 @@
 package dev.plangate.platform;
 
+import java.util.function.Supplier;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -14,8 +16,38 @@ public record Actor(String name, String ip) {
 
 	public static final Actor SYSTEM = new Actor("system", "");
 
-	/** The caller of the request on this thread, or {@link #SYSTEM}. */
+	private static final ThreadLocal<@Nullable Actor> ACTING = new ThreadLocal<>();
+
+	/**
+	 * Does {@code work} on this thread as {@code actor}: for changes made on behalf of
+	 * another system (a payment provider's webhook, say), so that histories and the audit
+	 * log name it rather than an anonymous caller.
+	 */
+	public static <T> T as(Actor actor, Supplier<T> work) {
+		var before = ACTING.get();
+		ACTING.set(actor);
+		try {
+			return work.get();
+		}
+		finally {
+			if (before == null) {
+				ACTING.remove();
+			}
+			else {
+				ACTING.set(before);
+			}
+		}
+	}
+
+	/**
+	 * The caller of the request on this thread, or the actor set by {@link #as}, or
+	 * {@link #SYSTEM}.
+	 */
 	public static Actor current() {
+		var acting = ACTING.get();
+		if (acting != null) {
+			return acting;
+		}
 		var authentication = SecurityContextHolder.getContext().getAuthentication();
 		if (authentication == null || !authentication.isAuthenticated()
 				|| !(authentication.getPrincipal() instanceof Principal principal)) {

@@ -43,6 +43,16 @@ public enum ErrorCode {
 	// subscriptions
 	SUBSCRIPTION_NOT_CANCELABLE(HttpStatus.CONFLICT, "The subscription cannot be canceled"),
 	NO_PENDING_CANCELLATION(HttpStatus.CONFLICT, "The subscription has no pending cancellation"),
+	NO_PENDING_CHANGE(HttpStatus.CONFLICT, "The subscription has no plan change scheduled"),
+	DOWNGRADE_BLOCKED(HttpStatus.CONFLICT, "The customer holds more than the plan allows"),
+
+	// billing
+	BILLING_PROVIDER_DISABLED(HttpStatus.NOT_FOUND, "This server takes no payments through this provider"),
+	INVALID_SIGNATURE(HttpStatus.BAD_REQUEST, "The webhook's signature does not verify"),
+	PLAN_NOT_FOR_SALE(HttpStatus.UNPROCESSABLE_CONTENT, "The plan is not sold through the payment provider"),
+	NO_BILLING_CUSTOMER(HttpStatus.CONFLICT, "The customer has never paid through the payment provider"),
+	PAYMENT_PROVIDER_REFUSED(HttpStatus.BAD_GATEWAY, "The payment provider refused the request"),
+	PAYMENT_PROVIDER_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The payment provider cannot be reached"),
 
 	// enforcement decisions
 	FEATURE_NOT_IN_PLAN(HttpStatus.PAYMENT_REQUIRED, "The customer's plan does not include this feature"),

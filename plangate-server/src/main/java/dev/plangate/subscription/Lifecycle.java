@@ -53,7 +53,7 @@ final class Lifecycle {
 		if (keepPeriod) {
 			return new Subscription(s.id(), s.customerId(), plan.key(), plan.version(), SubscriptionStatus.ACTIVE,
 					s.startedAt(), s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(), false,
-					null, null);
+					null, null, null);
 		}
 		return onPlan(s.id(), s.customerId(), plan, trial, s.startedAt(), now);
 	}
@@ -64,21 +64,24 @@ final class Lifecycle {
 		if (trial && trialDays > 0) {
 			var trialEnd = now.plus(Duration.ofDays(trialDays));
 			return new Subscription(id, customerId, plan.key(), plan.version(), SubscriptionStatus.TRIALING, startedAt,
-					now, now, trialEnd, trialEnd, false, null, null);
+					now, now, trialEnd, trialEnd, false, null, null, null);
 		}
 		var interval = plan.definition().interval();
 		return new Subscription(id, customerId, plan.key(), plan.version(), SubscriptionStatus.ACTIVE, startedAt, now,
-				now, periodStart(interval, now, 1), null, false, null, null);
+				now, periodStart(interval, now, 1), null, false, null, null, null);
 	}
 
 	/**
 	 * Moves a subscription on to {@code now}: a trial that ended becomes active, a
-	 * cancellation due at a period's end returns the customer to the default plan, and
-	 * the current period becomes the one holding {@code now}. The default plan is looked
-	 * up only when a cancellation falls due.
+	 * cancellation due at a period's end returns the customer to the default plan, a
+	 * pending change due moves it to the pending plan, and the current period becomes the
+	 * one holding {@code now}. The default plan is looked up only when a cancellation
+	 * falls due.
+	 * @param pendingPlan the plan version a pending change moves to when it falls due, or
+	 * null when the change may no longer happen (the subscription then stays on its plan)
 	 */
 	static Advanced advance(Subscription start, Instant now, Function<Subscription, BillingInterval> intervalOf,
-			Supplier<Plan> defaultPlan) {
+			Supplier<Plan> defaultPlan, Function<Subscription, @Nullable Plan> pendingPlan) {
 		var s = start;
 		var transitions = new ArrayList<Transition>();
 		while (s.status().isLive() && !now.isBefore(s.currentPeriodEnd())) {
@@ -89,14 +92,26 @@ final class Lifecycle {
 				var interval = plan.definition().interval();
 				s = new Subscription(s.id(), s.customerId(), plan.key(), plan.version(), SubscriptionStatus.ACTIVE,
 						s.startedAt(), boundary, boundary, periodStart(interval, boundary, 1), s.trialEnd(), false,
-						null, null);
+						null, null, null);
 				transitions.add(new Transition("canceled", from.planKey(), from.planVersion(), s));
+			}
+			else if (s.pending() != null) {
+				var from = s;
+				var plan = pendingPlan.apply(s);
+				if (plan == null) {
+					s = s.withPending(null);
+					transitions.add(new Transition("scheduled_change_dropped", from.planKey(), from.planVersion(), s));
+				}
+				else {
+					s = onPlanFrom(s, intervalOf.apply(s), plan, boundary);
+					transitions.add(new Transition("scheduled_change_applied", from.planKey(), from.planVersion(), s));
+				}
 			}
 			else if (s.status() == SubscriptionStatus.TRIALING) {
 				var interval = intervalOf.apply(s);
 				s = new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), SubscriptionStatus.ACTIVE,
 						s.startedAt(), boundary, boundary, periodStart(interval, boundary, 1), s.trialEnd(),
-						s.cancelAtPeriodEnd(), s.canceledAt(), null);
+						s.cancelAtPeriodEnd(), s.canceledAt(), null, s.pending());
 				transitions.add(new Transition("trial_ended", s.planKey(), s.planVersion(), s));
 			}
 			else {
@@ -104,10 +119,37 @@ final class Lifecycle {
 				long n = periodsBefore(interval, s.periodAnchor(), now);
 				s = new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), s.status(), s.startedAt(),
 						s.periodAnchor(), periodStart(interval, s.periodAnchor(), n),
-						periodStart(interval, s.periodAnchor(), n + 1), s.trialEnd(), false, s.canceledAt(), null);
+						periodStart(interval, s.periodAnchor(), n + 1), s.trialEnd(), false, s.canceledAt(), null,
+						null);
 			}
 		}
 		return new Advanced(s, transitions, !s.equals(start));
+	}
+
+	/**
+	 * A subscription moved to another plan at a period boundary: with the same billing
+	 * interval the periods keep their anchor, otherwise (or at a trial's end) they are
+	 * counted from the boundary.
+	 */
+	private static Subscription onPlanFrom(Subscription s, BillingInterval currentInterval, Plan plan,
+			Instant boundary) {
+		var interval = plan.definition().interval();
+		boolean keepAnchor = interval == currentInterval && s.status() == SubscriptionStatus.ACTIVE;
+		var anchor = keepAnchor ? s.periodAnchor() : boundary;
+		long n = periodsBefore(interval, anchor, boundary);
+		return new Subscription(s.id(), s.customerId(), plan.key(), plan.version(), SubscriptionStatus.ACTIVE,
+				s.startedAt(), anchor, periodStart(interval, anchor, n), periodStart(interval, anchor, n + 1),
+				s.trialEnd(), false, null, null, null);
+	}
+
+	/**
+	 * Asks for a change to take effect at the end of the current period, replacing one
+	 * asked before and a cancellation scheduled for then.
+	 */
+	static Subscription schedule(Subscription s, Plan plan, boolean forced, Instant now) {
+		return new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), s.status(), s.startedAt(),
+				s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(), false, null, null,
+				new Subscription.PendingChange(plan.key(), plan.version(), now, forced));
 	}
 
 	static Instant periodStart(BillingInterval interval, Instant anchor, long n) {
@@ -131,13 +173,13 @@ final class Lifecycle {
 	static Subscription end(Subscription s, Instant now) {
 		return new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), SubscriptionStatus.CANCELED,
 				s.startedAt(), s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(), false,
-				s.canceledAt() == null ? now : s.canceledAt(), now);
+				s.canceledAt() == null ? now : s.canceledAt(), now, null);
 	}
 
 	static Subscription scheduleCancel(Subscription s, @Nullable Instant canceledAt) {
 		return new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), s.status(), s.startedAt(),
 				s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(), canceledAt != null,
-				canceledAt, null);
+				canceledAt, null, canceledAt != null ? null : s.pending());
 	}
 
 }

@@ -20,6 +20,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 @RestController
@@ -32,7 +33,14 @@ class SubscriptionController {
 		this.subscriptions = subscriptions;
 	}
 
-	record ChangePlan(@NotNull @Key String plan) {
+	/**
+	 * @param when {@code now} or {@code period_end}; by default a downgrade of a paid
+	 * period waits for its end and anything else happens now
+	 * @param force change although the customer holds more than the plan allows (audited)
+	 */
+	record ChangePlan(@NotNull @Key String plan,
+			@Nullable @Pattern(regexp = "now|period_end", message = "must be 'now' or 'period_end'") String when,
+			@Nullable Boolean force) {
 	}
 
 	record Migration(@Nullable @Min(1) Integer fromVersion, @Nullable @Min(1) Integer toVersion,
@@ -48,14 +56,41 @@ class SubscriptionController {
 		return subscriptions.view(id);
 	}
 
-	@PostMapping("/v1/customers/{id}/subscription")
-	@Operation(operationId = "changeSubscription", summary = "Change plan, at once",
-			description = "Moves the customer to the current version of `plan`; naming its own plan moves it to the "
-					+ "plan's newest version. A first subscription to a plan with trial days starts a trial. "
+	@GetMapping("/v1/customers/{id}/subscription/preview")
+	@Operation(operationId = "previewSubscriptionChange",
+			summary = "What a plan change would do: when, at what cost, and what it would break",
+			description = "Changes nothing. `when` as for a change (by default a downgrade of a paid period waits "
+					+ "for its end). Amounts are Plangate's daily proration, in minor units: the unused days of the "
+					+ "current plan credited, the days the new plan covers charged. `violations` lists what the "
+					+ "customer holds above the new plan's limits; with any, the change is refused unless forced. "
 					+ "Unknown plan: 422 `unknown_plan`; archived plan: 409 `plan_archived`.")
+	ChangePreview preview(@PathVariable @CustomerId String id, @RequestParam @Key String plan,
+			@RequestParam(required = false) @Nullable @Pattern(regexp = "now|period_end",
+					message = "must be 'now' or 'period_end'") String when) {
+		return subscriptions.preview(id, plan, SubscriptionService.When.of(when));
+	}
+
+	@PostMapping("/v1/customers/{id}/subscription")
+	@Operation(operationId = "changeSubscription", summary = "Change plan, now or at the period's end",
+			description = "Moves the customer to the current version of `plan`; naming its own plan moves it to the "
+					+ "plan's newest version and takes back a scheduled change or cancellation. An upgrade (a higher "
+					+ "price per year) happens now; a downgrade of a paid period waits for its end and shows as "
+					+ "`pendingChange` until then, unless `when` is `now`. A first subscription to a plan with trial "
+					+ "days starts a trial. When the customer holds more than the plan allows (items counted by a "
+					+ "lifetime quota, leases, members): 409 `downgrade_blocked` with every violation, unless "
+					+ "`force` is true. Unknown plan: 422 `unknown_plan`; archived plan: 409 `plan_archived`.")
 	SubscriptionView change(@PathVariable @CustomerId String id, @Valid @RequestBody ChangePlan request) {
-		var s = subscriptions.changePlan(id, request.plan());
-		return SubscriptionView.of(s, subscriptions.planOf(s));
+		var s = subscriptions.changePlan(id, request.plan(), SubscriptionService.When.of(request.when()),
+				Boolean.TRUE.equals(request.force()));
+		return subscriptions.view(s);
+	}
+
+	@DeleteMapping("/v1/customers/{id}/subscription/pending-change")
+	@Operation(operationId = "cancelScheduledSubscriptionChange",
+			summary = "Take back a plan change scheduled for the period's end",
+			description = "Without one: 409 `no_pending_change`.")
+	SubscriptionView cancelPendingChange(@PathVariable @CustomerId String id) {
+		return subscriptions.view(subscriptions.cancelPendingChange(id));
 	}
 
 	@DeleteMapping("/v1/customers/{id}/subscription")
@@ -64,15 +99,13 @@ class SubscriptionController {
 					+ "returns to the default plan. On the default plan: 409 `subscription_not_cancelable`.")
 	SubscriptionView cancel(@PathVariable @CustomerId String id,
 			@RequestParam(defaultValue = "false") boolean immediately) {
-		var s = subscriptions.cancel(id, immediately);
-		return SubscriptionView.of(s, subscriptions.planOf(s));
+		return subscriptions.view(subscriptions.cancel(id, immediately));
 	}
 
 	@PostMapping("/v1/customers/{id}/subscription/resume")
 	@Operation(operationId = "resumeSubscription", summary = "Take back a cancellation scheduled for the period's end")
 	SubscriptionView resume(@PathVariable @CustomerId String id) {
-		var s = subscriptions.resume(id);
-		return SubscriptionView.of(s, subscriptions.planOf(s));
+		return subscriptions.view(subscriptions.resume(id));
 	}
 
 	@GetMapping("/v1/customers/{id}/subscription/history")

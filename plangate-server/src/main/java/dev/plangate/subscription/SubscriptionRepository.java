@@ -42,9 +42,11 @@ class SubscriptionRepository {
 		jdbc.sql("""
 				insert into subscription (id, customer_id, plan_key, plan_version, status, started_at, period_anchor,
 				  current_period_start, current_period_end, trial_end, cancel_at_period_end, canceled_at, ended_at,
-				  updated_at)
+				  pending_plan_key, pending_plan_version, pending_requested_at, pending_forced, updated_at)
 				values (:id, :customer, :plan, :version, :status, :started, :anchor, :start, :end, :trial, :cancel,
-				  :canceled, :ended, :at)""").paramSource(params(s, at)).update();
+				  :canceled, :ended, :pendingPlan, :pendingVersion, :pendingAt, :pendingForced, :at)""")
+			.paramSource(params(s, at))
+			.update();
 	}
 
 	/**
@@ -58,7 +60,8 @@ class SubscriptionRepository {
 				update subscription set plan_key = :plan, plan_version = :version, status = :status,
 				  period_anchor = :anchor, current_period_start = :start, current_period_end = :end,
 				  trial_end = :trial, cancel_at_period_end = :cancel, canceled_at = :canceled, ended_at = :ended,
-				  updated_at = :at
+				  pending_plan_key = :pendingPlan, pending_plan_version = :pendingVersion,
+				  pending_requested_at = :pendingAt, pending_forced = :pendingForced, updated_at = :at
 				where id = :id and current_period_end = :readEnd""").paramSource(params).update() == 1;
 	}
 
@@ -77,12 +80,26 @@ class SubscriptionRepository {
 		params.put("cancel", s.cancelAtPeriodEnd());
 		params.put("canceled", Timestamps.sql(s.canceledAt()));
 		params.put("ended", Timestamps.sql(s.endedAt()));
+		var pending = s.pending();
+		params.put("pendingPlan", pending == null ? null : pending.planKey());
+		params.put("pendingVersion", pending == null ? null : pending.planVersion());
+		params.put("pendingAt", pending == null ? null : Timestamps.sql(pending.requestedAt()));
+		params.put("pendingForced", pending != null && pending.forced());
 		params.put("at", Timestamps.sql(at));
 		return params;
 	}
 
 	void recordChange(Subscription s, String action, @Nullable String fromPlan, @Nullable Integer fromVersion,
 			String actor, Instant at) {
+		recordChange(s, action, fromPlan, fromVersion, s.planKey(), s.planVersion(), actor, at);
+	}
+
+	/**
+	 * Records a change whose plan is not the subscription's own, such as one scheduled
+	 * for later.
+	 */
+	void recordChange(Subscription s, String action, @Nullable String fromPlan, @Nullable Integer fromVersion,
+			String toPlan, int toVersion, String actor, Instant at) {
 		jdbc.sql("""
 				insert into subscription_change (subscription_id, customer_id, changed_at, action, from_plan_key,
 				  from_version, to_plan_key, to_version, status, actor)
@@ -93,8 +110,8 @@ class SubscriptionRepository {
 			.param("action", action)
 			.param("fromPlan", fromPlan)
 			.param("fromVersion", fromVersion)
-			.param("toPlan", s.planKey())
-			.param("toVersion", s.planVersion())
+			.param("toPlan", toPlan)
+			.param("toVersion", toVersion)
 			.param("status", s.status().id())
 			.param("actor", actor)
 			.update();
@@ -150,7 +167,16 @@ class SubscriptionRepository {
 				Timestamps.readRequired(rs, "started_at"), Timestamps.readRequired(rs, "period_anchor"),
 				Timestamps.readRequired(rs, "current_period_start"), Timestamps.readRequired(rs, "current_period_end"),
 				Timestamps.read(rs, "trial_end"), rs.getBoolean("cancel_at_period_end"),
-				Timestamps.read(rs, "canceled_at"), Timestamps.read(rs, "ended_at"));
+				Timestamps.read(rs, "canceled_at"), Timestamps.read(rs, "ended_at"), pending(rs));
+	}
+
+	private static Subscription.@Nullable PendingChange pending(ResultSet rs) throws SQLException {
+		var plan = rs.getString("pending_plan_key");
+		if (plan == null) {
+			return null;
+		}
+		return new Subscription.PendingChange(plan, rs.getInt("pending_plan_version"),
+				Timestamps.readRequired(rs, "pending_requested_at"), rs.getBoolean("pending_forced"));
 	}
 
 }

@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -58,9 +60,16 @@ public class SubscriptionService {
 
 	private final ApplicationEventPublisher events;
 
+	private final List<Holdings> holdings;
+
+	private final SubscriptionSettings settings;
+
 	SubscriptionService(SubscriptionRepository repository, CatalogService catalog, CustomerService customers,
-			AuditLog auditLog, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
+			AuditLog auditLog, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events,
+			List<Holdings> holdings, SubscriptionSettings settings) {
 		this.repository = repository;
+		this.holdings = holdings;
+		this.settings = settings;
 		this.catalog = catalog;
 		this.customers = customers;
 		this.auditLog = auditLog;
@@ -104,8 +113,14 @@ public class SubscriptionService {
 
 	/** The customer's subscription as of now, as the API shows it. */
 	public SubscriptionView view(String customerId) {
-		var s = current(customerId);
-		return SubscriptionView.of(s, planOf(s));
+		return view(current(customerId));
+	}
+
+	/** A subscription as the API shows it. */
+	SubscriptionView view(Subscription s) {
+		var pending = s.pending();
+		return SubscriptionView.of(s, planOf(s),
+				pending == null ? null : catalog.planVersion(pending.planKey(), pending.planVersion()));
 	}
 
 	/** The subscription as of now of a customer just read. */
@@ -119,7 +134,7 @@ public class SubscriptionService {
 		}
 		return transactions.execute(status -> {
 			var locked = repository.lock(customerId).orElseThrow();
-			var again = advance(locked);
+			var again = advanceChecked(locked);
 			if (again.changed()) {
 				persist(locked, again);
 			}
@@ -127,25 +142,240 @@ public class SubscriptionService {
 		});
 	}
 
+	/** When a plan change takes effect. */
+	public enum When {
+
+		NOW, PERIOD_END;
+
+		public String id() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		public static @Nullable When of(@Nullable String id) {
+			return id == null ? null : valueOf(id.toUpperCase(Locale.ROOT));
+		}
+
+	}
+
 	/**
-	 * Moves the customer to the current version of a plan at once; the same plan and
-	 * version changes nothing.
+	 * Moves the customer to the current version of a plan: at once, or at the end of the
+	 * current period. Unless {@code when} says otherwise, a downgrade (a lower price per
+	 * year) of a paid period waits for its end, and anything else happens now. Naming the
+	 * subscribed plan and version changes nothing but takes back a scheduled change or
+	 * cancellation.
+	 * @param force move although the customer holds more than the plan allows
+	 * @throws PlangateException {@code downgrade_blocked} listing what the customer holds
+	 * above the plan's limits, unless forced
 	 */
 	@Transactional
-	public Subscription changePlan(String customerId, String planKey) {
+	public Subscription changePlan(String customerId, String planKey, @Nullable When when, boolean force) {
 		var s = lockLive(customerId);
 		var plan = catalog.choosablePlan(planKey, "plan");
-		if (s.planKey().equals(plan.key()) && s.planVersion() == plan.version() && !s.cancelAtPeriodEnd()) {
+		var now = clock.instant();
+		boolean samePlan = s.planKey().equals(plan.key()) && s.planVersion() == plan.version();
+		if (samePlan && !s.cancelAtPeriodEnd() && s.pending() == null) {
 			return s;
 		}
-		var now = clock.instant();
+		var violations = samePlan ? List.<Holdings.Violation>of() : violations(customerId, plan);
+		if (!violations.isEmpty() && !force) {
+			throw blocked(customerId, plan, violations);
+		}
+		if (!samePlan && effectiveWhen(s, plan, when) == When.PERIOD_END) {
+			var scheduled = Lifecycle.schedule(s, plan, !violations.isEmpty(), now);
+			save(scheduled, s.currentPeriodEnd(), now);
+			repository.recordChange(scheduled, "change_scheduled", s.planKey(), s.planVersion(), plan.key(),
+					plan.version(), Actor.current().name(), now);
+			auditLog.record("subscription.change_scheduled", "customer", customerId, s,
+					auditedChange(scheduled, violations));
+			return scheduled;
+		}
 		boolean trial = !s.planKey().equals(plan.key()) && !repository.hasTrialed(customerId, plan.key());
 		var changed = Lifecycle.change(s, intervalOf(s), plan, trial, now);
 		save(changed, s.currentPeriodEnd(), now);
 		String action = s.planKey().equals(plan.key()) ? "migrated" : "plan_changed";
 		repository.recordChange(changed, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
-		auditLog.record("subscription." + action, "customer", customerId, s, changed);
+		auditLog.record("subscription." + action, "customer", customerId, s, auditedChange(changed, violations));
 		return changed;
+	}
+
+	/**
+	 * What moving to a plan would do: when, at what cost, and what the customer holds
+	 * above its limits.
+	 */
+	public ChangePreview preview(String customerId, String planKey, @Nullable When when) {
+		var s = current(customerId);
+		var from = planOf(s);
+		var plan = catalog.choosablePlan(planKey, "plan");
+		var now = clock.instant();
+		boolean samePlan = s.planKey().equals(plan.key()) && s.planVersion() == plan.version();
+		var effective = samePlan ? When.NOW : effectiveWhen(s, plan, when);
+		var violations = samePlan ? List.<Holdings.Violation>of() : violations(customerId, plan);
+		int direction = Proration.direction(from.definition(), plan.definition());
+		var target = plan.definition();
+		ChangePreview.Proration proration;
+		Instant effectiveAt;
+		Instant nextAt;
+		if (effective == When.NOW && !samePlan) {
+			boolean trial = !s.planKey().equals(plan.key()) && !repository.hasTrialed(customerId, plan.key());
+			var after = Lifecycle.change(s, intervalOf(s), plan, trial, now);
+			proration = Proration.now(s, from, after, plan, now);
+			effectiveAt = now;
+			nextAt = after.currentPeriodEnd();
+		}
+		else {
+			proration = Proration.none(s, plan, now);
+			effectiveAt = samePlan ? now : s.currentPeriodEnd();
+			nextAt = s.currentPeriodEnd();
+		}
+		long nextAmount = Math.max(0, target.price() + Math.min(0, proration.net()));
+		return new ChangePreview(customerId, SubscriptionView.PlanRef.of(from), SubscriptionView.PlanRef.of(plan),
+				direction > 0 ? "upgrade" : direction < 0 ? "downgrade" : "same", effective.id(), effectiveAt,
+				violations.isEmpty(), violations, proration,
+				new ChangePreview.NextInvoice(nextAt, target.currency(), nextAmount));
+	}
+
+	/**
+	 * What a payment provider says a customer's subscription is: its plan version, status
+	 * and period, which Plangate follows.
+	 *
+	 * @param periodAnchor the instant the provider counts periods from
+	 */
+	public record ProviderState(Plan plan, SubscriptionStatus status, Instant periodAnchor, Instant periodStart,
+			Instant periodEnd, @Nullable Instant trialEnd, boolean cancelAtPeriodEnd) {
+	}
+
+	/**
+	 * Makes a customer's subscription what its payment provider says it is, recorded as
+	 * done by the current actor (the provider). A change scheduled in Plangate is
+	 * dropped: the provider now decides. Nothing changes when it already matches.
+	 */
+	@Transactional
+	public Subscription follow(String customerId, ProviderState state) {
+		var s = lockLive(customerId);
+		var now = clock.instant();
+		var plan = state.plan();
+		var canceledAt = state.cancelAtPeriodEnd() ? (s.canceledAt() != null ? s.canceledAt() : now) : null;
+		var next = new Subscription(s.id(), customerId, plan.key(), plan.version(), state.status(), s.startedAt(),
+				state.periodAnchor(), state.periodStart(), state.periodEnd(), state.trialEnd(),
+				state.cancelAtPeriodEnd(), canceledAt, null, null);
+		if (next.equals(s)) {
+			return s;
+		}
+		save(next, s.currentPeriodEnd(), now);
+		String action;
+		if (!s.planKey().equals(plan.key()) || s.planVersion() != plan.version()) {
+			action = "plan_changed";
+		}
+		else if (s.status() != next.status()) {
+			action = "status_changed";
+		}
+		else {
+			action = "synced";
+		}
+		repository.recordChange(next, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription." + action, "customer", customerId, s, next);
+		return next;
+	}
+
+	/**
+	 * Ends a subscription its payment provider ended: the customer is on the default plan
+	 * from now. Nothing changes when it is on the default plan already.
+	 */
+	@Transactional
+	public Subscription endedByProvider(String customerId) {
+		var s = lockLive(customerId);
+		var defaultPlan = catalog.defaultPlan();
+		if (s.planKey().equals(defaultPlan.key()) && s.pending() == null && !s.cancelAtPeriodEnd()
+				&& s.status() == SubscriptionStatus.ACTIVE) {
+			return s;
+		}
+		var now = clock.instant();
+		var started = Lifecycle.start(s.id(), customerId, defaultPlan, false, now);
+		var ended = new Subscription(s.id(), customerId, started.planKey(), started.planVersion(), started.status(),
+				s.startedAt(), started.periodAnchor(), started.currentPeriodStart(), started.currentPeriodEnd(),
+				s.trialEnd(), false, null, null, null);
+		save(ended, s.currentPeriodEnd(), now);
+		repository.recordChange(ended, "canceled", s.planKey(), s.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription.canceled", "customer", customerId, s, ended);
+		return ended;
+	}
+
+	/**
+	 * Whether a customer moving to a plan would start its trial: the plan has trial days
+	 * and the customer never trialed it.
+	 */
+	public boolean wouldTrial(String customerId, Plan plan) {
+		return plan.definition().trialDays() > 0 && !repository.hasTrialed(customerId, plan.key());
+	}
+
+	/** Takes back a plan change scheduled for the period's end. */
+	@Transactional
+	public Subscription cancelPendingChange(String customerId) {
+		var s = lockLive(customerId);
+		var pending = s.pending();
+		if (pending == null) {
+			throw new PlangateException(ErrorCode.NO_PENDING_CHANGE,
+					"Customer '" + customerId + "' has no plan change scheduled")
+				.with("status", s.status().id());
+		}
+		var now = clock.instant();
+		var kept = s.withPending(null);
+		save(kept, s.currentPeriodEnd(), now);
+		repository.recordChange(kept, "scheduled_change_canceled", s.planKey(), s.planVersion(), pending.planKey(),
+				pending.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription.scheduled_change_canceled", "customer", customerId, s, kept);
+		return kept;
+	}
+
+	/**
+	 * Downgrades of a paid period wait for its end; upgrades, changes at the same price
+	 * and changes in a trial (nothing was paid for it) happen now.
+	 */
+	private When effectiveWhen(Subscription s, Plan plan, @Nullable When asked) {
+		if (asked != null) {
+			return asked;
+		}
+		boolean paid = s.status() == SubscriptionStatus.ACTIVE || s.status() == SubscriptionStatus.PAST_DUE;
+		return paid && Proration.direction(planOf(s).definition(), plan.definition()) < 0 ? When.PERIOD_END : When.NOW;
+	}
+
+	/**
+	 * What the customer holds above the limits it would have on {@code plan} (its
+	 * overrides stay), one entry a feature, by feature key.
+	 */
+	List<Holdings.Violation> violations(String customerId, Plan plan) {
+		var overrides = customers.overrides(customerId)
+			.stream()
+			.collect(Collectors.toMap(Override::feature, Function.identity()));
+		var values = new LinkedHashMap<String, EntitlementView>();
+		for (var feature : catalog.features()) {
+			values.put(feature.key(), effective(feature, overrides.get(feature.key()), plan));
+		}
+		var byFeature = new TreeMap<String, Holdings.Violation>();
+		for (var source : holdings) {
+			for (var violation : source.exceeding(customerId, values)) {
+				byFeature.merge(violation.feature(), violation, (a, b) -> a.used() >= b.used() ? a : b);
+			}
+		}
+		return List.copyOf(byFeature.values());
+	}
+
+	private static PlangateException blocked(String customerId, Plan plan, List<Holdings.Violation> violations) {
+		var names = violations.stream()
+			.map(v -> v.feature() + " " + v.used() + " > " + v.targetLimit())
+			.collect(Collectors.joining(", "));
+		return new PlangateException(ErrorCode.DOWNGRADE_BLOCKED,
+				"Customer '" + customerId + "' holds more than plan '" + plan.key() + "' allows (" + names
+						+ "): reduce what it holds, or pass force to change anyway")
+			.with("plan", plan.key())
+			.with("violations", violations);
+	}
+
+	private static Object auditedChange(Subscription changed, List<Holdings.Violation> violations) {
+		if (violations.isEmpty()) {
+			return changed;
+		}
+		return Map.of("subscription", changed, "forced", true, "violations", violations);
 	}
 
 	/**
@@ -169,7 +399,7 @@ public class SubscriptionService {
 			changed = Lifecycle.start(s.id(), customerId, defaultPlan, false, now);
 			changed = new Subscription(changed.id(), customerId, changed.planKey(), changed.planVersion(),
 					changed.status(), s.startedAt(), changed.periodAnchor(), changed.currentPeriodStart(),
-					changed.currentPeriodEnd(), s.trialEnd(), false, null, null);
+					changed.currentPeriodEnd(), s.trialEnd(), false, null, null, null);
 			action = "canceled";
 		}
 		else {
@@ -251,8 +481,7 @@ public class SubscriptionService {
 			features.put(feature.key(), effective(feature, overrides.get(feature.key()), plan));
 		}
 		boolean usable = customer.status() == CustomerStatus.ACTIVE && s.status().isLive();
-		return new CustomerEntitlements(customer.id(), customer.status().id(), usable, SubscriptionView.of(s, plan),
-				features);
+		return new CustomerEntitlements(customer.id(), customer.status().id(), usable, view(s), features);
 	}
 
 	/**
@@ -325,15 +554,56 @@ public class SubscriptionService {
 	private Subscription lockLive(String customerId) {
 		customers.getUndeleted(customerId);
 		var locked = repository.lock(customerId).orElseThrow();
-		var advanced = advance(locked);
+		var advanced = advanceChecked(locked);
 		if (advanced.changed()) {
 			persist(locked, advanced);
 		}
 		return advanced.subscription();
 	}
 
+	/**
+	 * The subscription moved on to now, taking a pending change as asked: enough to know
+	 * whether anything changed, without the checks a change at the boundary makes.
+	 */
 	private Lifecycle.Advanced advance(Subscription s) {
-		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog::defaultPlan);
+		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog::defaultPlan,
+				due -> pendingPlanOf(due.pending()));
+	}
+
+	/**
+	 * The subscription moved on to now, under its lock: a pending change due is checked
+	 * against what the customer holds then.
+	 */
+	private Lifecycle.Advanced advanceChecked(Subscription s) {
+		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog::defaultPlan, this::pendingPlan);
+	}
+
+	private Plan pendingPlanOf(Subscription.@Nullable PendingChange pending) {
+		if (pending == null) {
+			throw new IllegalStateException("No pending change");
+		}
+		return catalog.planVersion(pending.planKey(), pending.planVersion());
+	}
+
+	/**
+	 * The plan a pending change moves to when it falls due, or null when the customer
+	 * holds more than it allows and the settings keep such a customer on its plan.
+	 */
+	private @Nullable Plan pendingPlan(Subscription due) {
+		var pending = due.pending();
+		var plan = pendingPlanOf(pending);
+		if (pending.forced()) {
+			return plan;
+		}
+		var violations = violations(due.customerId(), plan);
+		if (violations.isEmpty()) {
+			return plan;
+		}
+		boolean keep = settings.keepOverLimits();
+		auditLog.record(keep ? "subscription.scheduled_change_dropped" : "subscription.scheduled_change_over_limits",
+				"customer", due.customerId(), due,
+				Map.of("plan", plan.key(), "version", plan.version(), "applied", !keep, "violations", violations));
+		return keep ? null : plan;
 	}
 
 	private void persist(Subscription read, Lifecycle.Advanced advanced) {

@@ -4,7 +4,12 @@ import java.util.Locale;
 
 public enum SubscriptionStatus {
 
-	TRIALING, ACTIVE, PAST_DUE, CANCELED, EXPIRED;
+	TRIALING, ACTIVE, PAST_DUE,
+	/**
+	 * The payment provider gave up collecting a renewal: the customer keeps the plan but
+	 * may not use it.
+	 */
+	UNPAID, CANCELED, EXPIRED;
 
 	public String id() {
 		return name().toLowerCase(Locale.ROOT);

@@ -42,8 +42,10 @@ class BatchCustomerChangesTest extends BatchTestSupport {
 		Thread.sleep(1500);
 	}
 
+	/** Changes the plan at once, a downgrade too. */
 	private void changePlan(String customer, String plan) {
-		var response = api.post(customerPath(customer) + "/subscription", "{\"plan\":\"" + plan + "\"}");
+		var response = api.post(customerPath(customer) + "/subscription",
+				"{\"plan\":\"" + plan + "\",\"when\":\"now\"}");
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
 	}
 

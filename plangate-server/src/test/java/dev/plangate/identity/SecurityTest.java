@@ -26,12 +26,13 @@ import dev.plangate.support.ServerTest;
 class SecurityTest extends ServerTest {
 
 	/**
-	 * Operations callable without a key: the public plan catalog, and signing up and in
-	 * (each limited per client IP).
+	 * Operations callable without a key: the public plan catalog, signing up and in (each
+	 * limited per client IP), and Stripe's signed events.
 	 */
 	private static final Set<String> PUBLIC_OPERATIONS = Set.of("GET /v1/plans", "GET /v1/plans/{key}",
 			"POST /v1/auth/register", "POST /v1/auth/verify-email", "POST /v1/auth/login", "POST /v1/auth/refresh",
-			"POST /v1/auth/password/forgot", "POST /v1/auth/password/reset", "POST /v1/auth/email/confirm");
+			"POST /v1/auth/password/forgot", "POST /v1/auth/password/reset", "POST /v1/auth/email/confirm",
+			"POST /v1/billing/stripe/webhook");
 
 	private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([^}]+)}");
 

@@ -33,7 +33,7 @@ class OpenApiContractTest extends ServerTest {
 	private static final Set<String> PUBLIC = Set.of("GET /v1/plans", "GET /v1/plans/{key}",
 			"GET /.well-known/jwks.json", "POST /v1/auth/register", "POST /v1/auth/verify-email", "POST /v1/auth/login",
 			"POST /v1/auth/refresh", "POST /v1/auth/password/forgot", "POST /v1/auth/password/reset",
-			"POST /v1/auth/email/confirm");
+			"POST /v1/auth/email/confirm", "POST /v1/billing/stripe/webhook");
 
 	@Autowired
 	@Qualifier("requestMappingHandlerMapping")

@@ -43,7 +43,7 @@ class LifecycleTest {
 
 	private static Plan plan(String key, int version, BillingInterval interval, int trialDays, boolean isDefault) {
 		var definition = new PlanDefinition(key, key, null, isDefault ? 0 : 1000, "USD", interval, trialDays, 0,
-				BigDecimal.ONE, Map.of("seats", Entitlement.ofLimit(1)));
+				BigDecimal.ONE, Map.of("seats", Entitlement.ofLimit(1)), null);
 		return new Plan(key, version, PlanStatus.ACTIVE, isDefault, true, definition, CATALOG_TIME);
 	}
 
@@ -56,7 +56,7 @@ class LifecycleTest {
 	}
 
 	private static Lifecycle.Advanced advance(Subscription s, Instant now) {
-		return Lifecycle.advance(s, now, INTERVAL_OF, () -> FREE);
+		return Lifecycle.advance(s, now, INTERVAL_OF, () -> FREE, due -> PLANS.get(due.pending().planKey()));
 	}
 
 	@Nested
@@ -574,6 +574,113 @@ class LifecycleTest {
 			assertThat(changed.planVersion()).isEqualTo(2);
 			assertThat(changed.currentPeriodStart()).isEqualTo(s.currentPeriodStart());
 			assertThat(changed.currentPeriodEnd()).isEqualTo(s.currentPeriodEnd());
+		}
+
+	}
+
+	@Nested
+	class ScheduledChanges {
+
+		@Test
+		void aChangeScheduledForThePeriodEndTakesEffectAtItKeepingTheAnchor() {
+			// given: enterprise from January 31st, a move to pro asked on February 10th
+			var s = startOn(ENTERPRISE, false, at("2027-01-31T10:00:00Z"));
+			var scheduled = Lifecycle.schedule(s, PRO, false, at("2027-02-10T00:00:00Z"));
+
+			// when: one second before the end, then at it
+			var before = advance(scheduled, at("2027-02-28T09:59:59Z"));
+			var after = advance(scheduled, at("2027-02-28T10:00:00Z"));
+
+			// then
+			assertThat(before.changed()).isFalse();
+			assertThat(after.subscription().planKey()).isEqualTo("pro");
+			assertThat(after.subscription().status()).isEqualTo(SubscriptionStatus.ACTIVE);
+			assertThat(after.subscription().pending()).isNull();
+			assertThat(after.subscription().currentPeriodStart()).isEqualTo(at("2027-02-28T10:00:00Z"));
+			assertThat(after.subscription().currentPeriodEnd()).isEqualTo(at("2027-03-31T10:00:00Z"));
+			assertThat(after.transitions()).extracting(Lifecycle.Transition::action)
+				.containsExactly("scheduled_change_applied");
+			assertThat(after.transitions().get(0).fromPlan()).isEqualTo("enterprise");
+		}
+
+		@Test
+		void aChangeToAnotherIntervalCountsPeriodsFromTheBoundary() {
+			// given
+			var s = startOn(ENTERPRISE, false, at("2027-01-31T10:00:00Z"));
+			var scheduled = Lifecycle.schedule(s, YEARLY, false, at("2027-02-01T00:00:00Z"));
+
+			// when
+			var after = advance(scheduled, at("2027-03-01T00:00:00Z")).subscription();
+
+			// then
+			assertThat(after.planKey()).isEqualTo("yearly");
+			assertThat(after.periodAnchor()).isEqualTo(at("2027-02-28T10:00:00Z"));
+			assertThat(after.currentPeriodEnd()).isEqualTo(at("2028-02-28T10:00:00Z"));
+		}
+
+		@Test
+		void aChangeDueLongAgoTakesEffectAtTheFirstBoundaryAndTheNewPlanRenewsAfter() {
+			// given
+			var s = startOn(ENTERPRISE, false, at("2027-01-15T00:00:00Z"));
+			var scheduled = Lifecycle.schedule(s, PRO, false, at("2027-01-20T00:00:00Z"));
+
+			// when: read three months later
+			var after = advance(scheduled, at("2027-04-20T00:00:00Z"));
+
+			// then
+			assertThat(after.subscription().planKey()).isEqualTo("pro");
+			assertThat(after.subscription().currentPeriodStart()).isEqualTo(at("2027-04-15T00:00:00Z"));
+			assertThat(after.transitions()).hasSize(1);
+			assertThat(after.transitions().get(0).after().currentPeriodStart()).isEqualTo(at("2027-02-15T00:00:00Z"));
+		}
+
+		@Test
+		void aChangeThatMayNoLongerHappenIsDroppedAndThePlanRenews() {
+			// given
+			var s = startOn(ENTERPRISE, false, at("2027-01-15T00:00:00Z"));
+			var scheduled = Lifecycle.schedule(s, PRO, false, at("2027-01-20T00:00:00Z"));
+
+			// when
+			var after = Lifecycle.advance(scheduled, at("2027-02-16T00:00:00Z"), INTERVAL_OF, () -> FREE, due -> null);
+
+			// then
+			assertThat(after.subscription().planKey()).isEqualTo("enterprise");
+			assertThat(after.subscription().pending()).isNull();
+			assertThat(after.subscription().currentPeriodStart()).isEqualTo(at("2027-02-15T00:00:00Z"));
+			assertThat(after.transitions()).extracting(Lifecycle.Transition::action)
+				.containsExactly("scheduled_change_dropped");
+		}
+
+		@Test
+		void aCancellationReplacesAScheduledChangeAndAChangeNowClearsIt() {
+			// given
+			var s = startOn(ENTERPRISE, false, at("2027-01-15T00:00:00Z"));
+			var scheduled = Lifecycle.schedule(s, PRO, false, at("2027-01-20T00:00:00Z"));
+
+			// when
+			var canceled = Lifecycle.scheduleCancel(scheduled, at("2027-01-21T00:00:00Z"));
+			var changed = Lifecycle.change(scheduled, BillingInterval.MONTH, YEARLY, false, at("2027-01-21T00:00:00Z"));
+
+			// then
+			assertThat(canceled.pending()).isNull();
+			assertThat(advance(canceled, at("2027-02-15T00:00:00Z")).subscription().planKey()).isEqualTo("free");
+			assertThat(changed.pending()).isNull();
+			assertThat(changed.planKey()).isEqualTo("yearly");
+		}
+
+		@Test
+		void schedulingAChangeTakesBackAScheduledCancellation() {
+			// given
+			var s = startOn(ENTERPRISE, false, at("2027-01-15T00:00:00Z"));
+			var canceled = Lifecycle.scheduleCancel(s, at("2027-01-16T00:00:00Z"));
+
+			// when
+			var scheduled = Lifecycle.schedule(canceled, PRO, false, at("2027-01-20T00:00:00Z"));
+
+			// then
+			assertThat(scheduled.cancelAtPeriodEnd()).isFalse();
+			assertThat(scheduled.canceledAt()).isNull();
+			assertThat(advance(scheduled, at("2027-02-15T00:00:00Z")).subscription().planKey()).isEqualTo("pro");
 		}
 
 	}

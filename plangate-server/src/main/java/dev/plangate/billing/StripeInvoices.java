@@ -1,0 +1,82 @@
+package dev.plangate.billing;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+import com.stripe.model.Event;
+import com.stripe.model.Invoice;
+
+import dev.plangate.customer.CustomerService;
+import dev.plangate.platform.Page;
+
+/**
+ * Invoices mirrored from Stripe: each invoice event writes the invoice as Stripe
+ * describes it, unless a newer state of it came first.
+ */
+@Component
+class StripeInvoices {
+
+	private final InvoiceRepository invoices;
+
+	private final BillingCustomerRepository links;
+
+	private final CustomerService customers;
+
+	private final Clock clock;
+
+	StripeInvoices(InvoiceRepository invoices, BillingCustomerRepository links, CustomerService customers,
+			Clock clock) {
+		this.invoices = invoices;
+		this.links = links;
+		this.customers = customers;
+		this.clock = clock;
+	}
+
+	/** Mirrors the invoice of an invoice event, inside the caller's transaction. */
+	StripeSubscriptions.Outcome apply(Event event, Invoice invoice) {
+		if (invoice.getId() == null || invoice.getCustomer() == null || invoice.getCreated() == null) {
+			return StripeSubscriptions.Outcome.ignored("The invoice has no id, customer or creation time yet");
+		}
+		var customerId = links.customerOf(invoice.getCustomer()).orElse(null);
+		if (customerId == null) {
+			return StripeSubscriptions.Outcome
+				.ignored("Stripe customer " + invoice.getCustomer() + " is no Plangate customer");
+		}
+		var view = new InvoiceView(invoice.getId(), customerId, invoice.getNumber(),
+				invoice.getStatus() == null ? "draft" : invoice.getStatus(),
+				invoice.getCurrency() == null ? "" : invoice.getCurrency().toUpperCase(Locale.ROOT),
+				orZero(invoice.getTotal()), orZero(invoice.getAmountDue()), orZero(invoice.getAmountPaid()),
+				orZero(invoice.getAmountRemaining()), invoice.getBillingReason(), instant(invoice.getPeriodStart()),
+				instant(invoice.getPeriodEnd()), instant(invoice.getDueDate()), invoice.getHostedInvoiceUrl(),
+				invoice.getInvoicePdf(), Instant.ofEpochSecond(invoice.getCreated()), clock.instant());
+		if (!invoices.upsert(view, Instant.ofEpochSecond(event.getCreated()))) {
+			return StripeSubscriptions.Outcome.ignored("A newer state of invoice " + invoice.getId() + " came first");
+		}
+		return new StripeSubscriptions.Outcome(true,
+				"Invoice " + invoice.getId() + " of customer '" + customerId + "' is " + view.status());
+	}
+
+	/** A customer's invoices, newest first. */
+	Page<InvoiceView> list(String customerId, @Nullable String cursor, int limit) {
+		customers.get(customerId);
+		var page = invoices.list(customerId, cursor, limit + 1);
+		if (page.size() <= limit) {
+			return Page.of(page);
+		}
+		var shown = page.subList(0, limit);
+		return new Page<>(shown, shown.get(limit - 1).id());
+	}
+
+	private static long orZero(@Nullable Long value) {
+		return value == null ? 0 : value;
+	}
+
+	private static @Nullable Instant instant(@Nullable Long epochSecond) {
+		return epochSecond == null ? null : Instant.ofEpochSecond(epochSecond);
+	}
+
+}
