@@ -253,17 +253,31 @@ public class SubscriptionService {
 	public Subscription follow(String customerId, ProviderState state) {
 		var s = lockLive(customerId);
 		var now = clock.instant();
+		if (state.status() == SubscriptionStatus.UNPAID && settings.dunning().toDefaultPlan()) {
+			return toDefaultPlan(customerId, s, "grace_ended", now);
+		}
 		var plan = state.plan();
 		var canceledAt = state.cancelAtPeriodEnd() ? (s.canceledAt() != null ? s.canceledAt() : now) : null;
+		boolean stillOwing = s.pastDueSince() != null
+				&& (s.status() == SubscriptionStatus.PAST_DUE || s.status() == SubscriptionStatus.UNPAID);
+		var pastDueSince = switch (state.status()) {
+			case PAST_DUE, UNPAID -> stillOwing ? s.pastDueSince() : now;
+			default -> null;
+		};
 		var next = new Subscription(s.id(), customerId, plan.key(), plan.version(), state.status(), s.startedAt(),
 				state.periodAnchor(), state.periodStart(), state.periodEnd(), state.trialEnd(),
-				state.cancelAtPeriodEnd(), canceledAt, null, null);
+				state.cancelAtPeriodEnd(), canceledAt, null, null, pastDueSince);
+		if (next.status() == SubscriptionStatus.PAST_DUE) {
+			// a grace that ended already ends now
+			var advanced = advanceChecked(next);
+			next = advanced.subscription();
+		}
 		if (next.equals(s)) {
 			return s;
 		}
 		save(next, s.currentPeriodEnd(), now);
 		String action;
-		if (!s.planKey().equals(plan.key()) || s.planVersion() != plan.version()) {
+		if (!s.planKey().equals(next.planKey()) || s.planVersion() != next.planVersion()) {
 			action = "plan_changed";
 		}
 		else if (s.status() != next.status()) {
@@ -289,15 +303,15 @@ public class SubscriptionService {
 				&& s.status() == SubscriptionStatus.ACTIVE) {
 			return s;
 		}
-		var now = clock.instant();
-		var started = Lifecycle.start(s.id(), customerId, defaultPlan, false, now);
-		var ended = new Subscription(s.id(), customerId, started.planKey(), started.planVersion(), started.status(),
-				s.startedAt(), started.periodAnchor(), started.currentPeriodStart(), started.currentPeriodEnd(),
-				s.trialEnd(), false, null, null, null);
-		save(ended, s.currentPeriodEnd(), now);
-		repository.recordChange(ended, "canceled", s.planKey(), s.planVersion(), Actor.current().name(), now);
-		auditLog.record("subscription.canceled", "customer", customerId, s, ended);
-		return ended;
+		return toDefaultPlan(customerId, s, "canceled", clock.instant());
+	}
+
+	private Subscription toDefaultPlan(String customerId, Subscription s, String action, Instant now) {
+		var moved = Lifecycle.onDefaultPlan(s, catalog.defaultPlan(), now);
+		save(moved, s.currentPeriodEnd(), now);
+		repository.recordChange(moved, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription." + action, "customer", customerId, s, moved);
+		return moved;
 	}
 
 	/**
@@ -399,7 +413,7 @@ public class SubscriptionService {
 			changed = Lifecycle.start(s.id(), customerId, defaultPlan, false, now);
 			changed = new Subscription(changed.id(), customerId, changed.planKey(), changed.planVersion(),
 					changed.status(), s.startedAt(), changed.periodAnchor(), changed.currentPeriodStart(),
-					changed.currentPeriodEnd(), s.trialEnd(), false, null, null, null);
+					changed.currentPeriodEnd(), s.trialEnd(), false, null, null, null, null);
 			action = "canceled";
 		}
 		else {
@@ -567,7 +581,7 @@ public class SubscriptionService {
 	 */
 	private Lifecycle.Advanced advance(Subscription s) {
 		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog::defaultPlan,
-				due -> pendingPlanOf(due.pending()));
+				due -> pendingPlanOf(due.pending()), settings.dunning());
 	}
 
 	/**
@@ -575,7 +589,8 @@ public class SubscriptionService {
 	 * against what the customer holds then.
 	 */
 	private Lifecycle.Advanced advanceChecked(Subscription s) {
-		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog::defaultPlan, this::pendingPlan);
+		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog::defaultPlan, this::pendingPlan,
+				settings.dunning());
 	}
 
 	private Plan pendingPlanOf(Subscription.@Nullable PendingChange pending) {
