@@ -120,7 +120,8 @@ public class SubscriptionService {
 	SubscriptionView view(Subscription s) {
 		var pending = s.pending();
 		return SubscriptionView.of(s, planOf(s),
-				pending == null ? null : catalog.planVersion(pending.planKey(), pending.planVersion()));
+				pending == null ? null : catalog.planVersion(pending.planKey(), pending.planVersion()),
+				Lifecycle.graceEnd(s, settings.dunning()));
 	}
 
 	/** The subscription as of now of a customer just read. */

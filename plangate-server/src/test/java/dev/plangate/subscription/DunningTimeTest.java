@@ -89,6 +89,9 @@ class DunningTimeTest extends ServerTest {
 		// when / then: through the grace, enterprise's features work
 		clock.set(Instant.parse("2027-03-16T23:59:59Z"));
 		assertThat(status(id)).isEqualTo("past_due");
+		var pastDue = api.get("/v1/customers/" + Api.encode(id) + "/subscription").body();
+		assertThat(pastDue.path("pastDueSince").asString()).isEqualTo("2027-03-03T00:00:00Z");
+		assertThat(pastDue.path("graceEndsAt").asString()).isEqualTo("2027-03-17T00:00:00Z");
 		assertThat(allowed(id)).isTrue();
 
 		// when / then: the grace over, the subscription is unpaid, done by the system
