@@ -64,10 +64,13 @@ public class SubscriptionService {
 
 	private final SubscriptionSettings settings;
 
+	private final List<PaymentProvider> providers;
+
 	SubscriptionService(SubscriptionRepository repository, CatalogService catalog, CustomerService customers,
 			AuditLog auditLog, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events,
-			List<Holdings> holdings, SubscriptionSettings settings) {
+			List<Holdings> holdings, SubscriptionSettings settings, List<PaymentProvider> providers) {
 		this.repository = repository;
+		this.providers = providers;
 		this.holdings = holdings;
 		this.settings = settings;
 		this.catalog = catalog;
@@ -170,6 +173,7 @@ public class SubscriptionService {
 	 */
 	@Transactional
 	public Subscription changePlan(String customerId, String planKey, @Nullable When when, boolean force) {
+		refuseWhenProviderOwns(customerId);
 		var s = lockLive(customerId);
 		var plan = catalog.choosablePlan(planKey, "plan");
 		var now = clock.instant();
@@ -326,6 +330,7 @@ public class SubscriptionService {
 	/** Takes back a plan change scheduled for the period's end. */
 	@Transactional
 	public Subscription cancelPendingChange(String customerId) {
+		refuseWhenProviderOwns(customerId);
 		var s = lockLive(customerId);
 		var pending = s.pending();
 		if (pending == null) {
@@ -400,6 +405,7 @@ public class SubscriptionService {
 	 */
 	@Transactional
 	public Subscription cancel(String customerId, boolean immediately) {
+		refuseWhenProviderOwns(customerId);
 		var s = lockLive(customerId);
 		var defaultPlan = catalog.defaultPlan();
 		if (s.planKey().equals(defaultPlan.key())) {
@@ -433,6 +439,7 @@ public class SubscriptionService {
 	/** Takes back a cancellation scheduled for the period's end. */
 	@Transactional
 	public Subscription resume(String customerId) {
+		refuseWhenProviderOwns(customerId);
 		var s = lockLive(customerId);
 		if (!s.cancelAtPeriodEnd()) {
 			throw new PlangateException(ErrorCode.NO_PENDING_CANCELLATION,
@@ -563,6 +570,24 @@ public class SubscriptionService {
 
 	Plan planOf(Subscription s) {
 		return catalog.planVersion(s.planKey(), s.planVersion());
+	}
+
+	/**
+	 * Refuses a change through the API of a subscription a payment provider bills: it is
+	 * changed there, and Plangate follows.
+	 * @throws PlangateException {@code subscription_managed_by_provider}
+	 */
+	private void refuseWhenProviderOwns(String customerId) {
+		for (var provider : providers) {
+			var owner = provider.owns(customerId);
+			if (owner.isPresent() && !Actor.current().name().equals(provider.actorName())) {
+				throw new PlangateException(ErrorCode.SUBSCRIPTION_MANAGED_BY_PROVIDER,
+						"Customer '" + customerId + "' pays through " + owner.get()
+								+ ", which owns its subscription: change it there (a "
+								+ "checkout, the billing portal) and Plangate follows")
+					.with("provider", owner.get());
+			}
+		}
 	}
 
 	/** Locks the subscription of a customer that is not deleted, moved on to now. */
