@@ -70,6 +70,17 @@ class BillingCustomerRepository {
 			.optional();
 	}
 
+	/** Forgets a customer's Stripe subscription, once Stripe ended it. */
+	void subscriptionEnded(String customerId, String subscriptionId, Instant at) {
+		jdbc.sql("""
+				update billing_customer set stripe_subscription_id = null, updated_at = :at
+				where customer_id = :customer and stripe_subscription_id = :subscription""")
+			.param("customer", customerId)
+			.param("subscription", subscriptionId)
+			.param("at", Timestamps.sql(at))
+			.update();
+	}
+
 	void stateAt(String customerId, Instant at) {
 		jdbc.sql("update billing_customer set state_at = :at where customer_id = :customer")
 			.param("customer", customerId)

@@ -108,24 +108,26 @@ class StripeSubscriptions {
 			return Outcome.ignored("Stripe customer " + stripeCustomer + " is no Plangate customer: check out through "
 					+ "Plangate, or set metadata " + CUSTOMER_METADATA + " on the subscription");
 		}
-		var refused = link(customerId, stripeCustomer, subscription.getId());
-		if (refused != null) {
-			return refused;
-		}
-		var link = links.lock(customerId).orElseThrow();
 		var created = Instant.ofEpochSecond(event.getCreated());
-		if (link.stateAt() != null && created.isBefore(link.stateAt())) {
+		var existing = links.lock(customerId);
+		if (existing.isPresent() && existing.get().stateAt() != null && created.isBefore(existing.get().stateAt())) {
 			return Outcome.ignored("Stripe sent a newer state of this subscription before this event");
 		}
-		if (link.stripeSubscriptionId() != null && !link.stripeSubscriptionId().equals(subscription.getId())
-				&& deleted) {
-			return Outcome.ignored("Subscription " + subscription.getId() + " is not the customer's current one ("
-					+ link.stripeSubscriptionId() + ")");
+		var current = existing.map(BillingCustomerRepository.Link::stripeSubscriptionId).orElse(null);
+		if (deleted && current != null && !current.equals(subscription.getId())) {
+			return Outcome.ignored(
+					"Subscription " + subscription.getId() + " is not the customer's current one (" + current + ")");
+		}
+		// a deleted subscription does not become the customer's current one
+		var refused = link(customerId, stripeCustomer, deleted ? null : subscription.getId());
+		if (refused != null) {
+			return refused;
 		}
 		links.stateAt(customerId, created);
 		var status = subscription.getStatus();
 		if (deleted || "canceled".equals(status) || "incomplete_expired".equals(status)) {
 			subscriptions.endedByProvider(customerId);
+			links.subscriptionEnded(customerId, subscription.getId(), clock.instant());
 			return new Outcome(true,
 					"Customer '" + customerId + "' is on the default plan: Stripe ended " + subscription.getId());
 		}

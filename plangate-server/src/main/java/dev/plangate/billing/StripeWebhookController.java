@@ -21,7 +21,7 @@ class StripeWebhookController {
 	 * Who changes a subscription that follows a Stripe event, in histories and the audit
 	 * log.
 	 */
-	private static final String ACTOR = "stripe";
+	static final String ACTOR = "stripe";
 
 	private final StripeWebhooks webhooks;
 

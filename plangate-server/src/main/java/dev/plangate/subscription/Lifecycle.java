@@ -36,6 +36,16 @@ final class Lifecycle {
 	record Advanced(Subscription subscription, List<Transition> transitions, boolean changed) {
 	}
 
+	/**
+	 * What becomes of a past-due subscription.
+	 *
+	 * @param grace how long it keeps its plan's entitlements
+	 * @param toDefaultPlan whether it then moves to the default plan (else it becomes
+	 * unpaid)
+	 */
+	record Dunning(Duration grace, boolean toDefaultPlan) {
+	}
+
 	static Subscription start(UUID id, String customerId, Plan plan, boolean trial, Instant now) {
 		return onPlan(id, customerId, plan, trial, now, now);
 	}
@@ -53,7 +63,7 @@ final class Lifecycle {
 		if (keepPeriod) {
 			return new Subscription(s.id(), s.customerId(), plan.key(), plan.version(), SubscriptionStatus.ACTIVE,
 					s.startedAt(), s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(), false,
-					null, null, null);
+					null, null, null, null);
 		}
 		return onPlan(s.id(), s.customerId(), plan, trial, s.startedAt(), now);
 	}
@@ -64,35 +74,42 @@ final class Lifecycle {
 		if (trial && trialDays > 0) {
 			var trialEnd = now.plus(Duration.ofDays(trialDays));
 			return new Subscription(id, customerId, plan.key(), plan.version(), SubscriptionStatus.TRIALING, startedAt,
-					now, now, trialEnd, trialEnd, false, null, null, null);
+					now, now, trialEnd, trialEnd, false, null, null, null, null);
 		}
 		var interval = plan.definition().interval();
 		return new Subscription(id, customerId, plan.key(), plan.version(), SubscriptionStatus.ACTIVE, startedAt, now,
-				now, periodStart(interval, now, 1), null, false, null, null, null);
+				now, periodStart(interval, now, 1), null, false, null, null, null, null);
 	}
 
 	/**
 	 * Moves a subscription on to {@code now}: a trial that ended becomes active, a
 	 * cancellation due at a period's end returns the customer to the default plan, a
-	 * pending change due moves it to the pending plan, and the current period becomes the
-	 * one holding {@code now}. The default plan is looked up only when a cancellation
-	 * falls due.
+	 * pending change due moves it to the pending plan, a past-due subscription whose
+	 * grace ended becomes unpaid or moves to the default plan, and the current period
+	 * becomes the one holding {@code now}. The default plan is looked up only when a
+	 * cancellation falls due.
 	 * @param pendingPlan the plan version a pending change moves to when it falls due, or
 	 * null when the change may no longer happen (the subscription then stays on its plan)
 	 */
 	static Advanced advance(Subscription start, Instant now, Function<Subscription, BillingInterval> intervalOf,
-			Supplier<Plan> defaultPlan, Function<Subscription, @Nullable Plan> pendingPlan) {
+			Supplier<Plan> defaultPlan, Function<Subscription, @Nullable Plan> pendingPlan, Dunning dunning) {
 		var s = start;
 		var transitions = new ArrayList<Transition>();
-		while (s.status().isLive() && !now.isBefore(s.currentPeriodEnd())) {
+		while (s.status().isLive()) {
+			var graceEnd = graceEnd(s, dunning);
+			if (graceEnd != null && !now.isBefore(graceEnd) && !graceEnd.isAfter(s.currentPeriodEnd())) {
+				var from = s;
+				s = dunning.toDefaultPlan() ? onDefaultPlan(s, defaultPlan.get(), graceEnd) : unpaid(s);
+				transitions.add(new Transition("grace_ended", from.planKey(), from.planVersion(), s));
+				continue;
+			}
+			if (now.isBefore(s.currentPeriodEnd())) {
+				break;
+			}
 			var boundary = s.currentPeriodEnd();
 			if (s.cancelAtPeriodEnd()) {
 				var from = s;
-				var plan = defaultPlan.get();
-				var interval = plan.definition().interval();
-				s = new Subscription(s.id(), s.customerId(), plan.key(), plan.version(), SubscriptionStatus.ACTIVE,
-						s.startedAt(), boundary, boundary, periodStart(interval, boundary, 1), s.trialEnd(), false,
-						null, null, null);
+				s = onDefaultPlan(s, defaultPlan.get(), boundary);
 				transitions.add(new Transition("canceled", from.planKey(), from.planVersion(), s));
 			}
 			else if (s.pending() != null) {
@@ -111,7 +128,7 @@ final class Lifecycle {
 				var interval = intervalOf.apply(s);
 				s = new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), SubscriptionStatus.ACTIVE,
 						s.startedAt(), boundary, boundary, periodStart(interval, boundary, 1), s.trialEnd(),
-						s.cancelAtPeriodEnd(), s.canceledAt(), null, s.pending());
+						s.cancelAtPeriodEnd(), s.canceledAt(), null, s.pending(), null);
 				transitions.add(new Transition("trial_ended", s.planKey(), s.planVersion(), s));
 			}
 			else {
@@ -119,11 +136,36 @@ final class Lifecycle {
 				long n = periodsBefore(interval, s.periodAnchor(), now);
 				s = new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), s.status(), s.startedAt(),
 						s.periodAnchor(), periodStart(interval, s.periodAnchor(), n),
-						periodStart(interval, s.periodAnchor(), n + 1), s.trialEnd(), false, s.canceledAt(), null,
-						null);
+						periodStart(interval, s.periodAnchor(), n + 1), s.trialEnd(), false, s.canceledAt(), null, null,
+						s.pastDueSince());
 			}
 		}
 		return new Advanced(s, transitions, !s.equals(start));
+	}
+
+	/** When a past-due subscription's grace ends; none for any other. */
+	static @Nullable Instant graceEnd(Subscription s, Dunning dunning) {
+		var since = s.pastDueSince();
+		return s.status() == SubscriptionStatus.PAST_DUE && since != null ? since.plus(dunning.grace()) : null;
+	}
+
+	/**
+	 * A subscription whose payment could not be collected: it keeps its plan, not the use
+	 * of it.
+	 */
+	static Subscription unpaid(Subscription s) {
+		return new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), SubscriptionStatus.UNPAID,
+				s.startedAt(), s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(),
+				s.cancelAtPeriodEnd(), s.canceledAt(), null, null, s.pastDueSince());
+	}
+
+	/**
+	 * A subscription moved to the default plan from {@code at}, its periods from then.
+	 */
+	static Subscription onDefaultPlan(Subscription s, Plan plan, Instant at) {
+		var interval = plan.definition().interval();
+		return new Subscription(s.id(), s.customerId(), plan.key(), plan.version(), SubscriptionStatus.ACTIVE,
+				s.startedAt(), at, at, periodStart(interval, at, 1), s.trialEnd(), false, null, null, null, null);
 	}
 
 	/**
@@ -139,7 +181,7 @@ final class Lifecycle {
 		long n = periodsBefore(interval, anchor, boundary);
 		return new Subscription(s.id(), s.customerId(), plan.key(), plan.version(), SubscriptionStatus.ACTIVE,
 				s.startedAt(), anchor, periodStart(interval, anchor, n), periodStart(interval, anchor, n + 1),
-				s.trialEnd(), false, null, null, null);
+				s.trialEnd(), false, null, null, null, null);
 	}
 
 	/**
@@ -149,7 +191,7 @@ final class Lifecycle {
 	static Subscription schedule(Subscription s, Plan plan, boolean forced, Instant now) {
 		return new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), s.status(), s.startedAt(),
 				s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(), false, null, null,
-				new Subscription.PendingChange(plan.key(), plan.version(), now, forced));
+				new Subscription.PendingChange(plan.key(), plan.version(), now, forced), s.pastDueSince());
 	}
 
 	static Instant periodStart(BillingInterval interval, Instant anchor, long n) {
@@ -173,13 +215,13 @@ final class Lifecycle {
 	static Subscription end(Subscription s, Instant now) {
 		return new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), SubscriptionStatus.CANCELED,
 				s.startedAt(), s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(), false,
-				s.canceledAt() == null ? now : s.canceledAt(), now, null);
+				s.canceledAt() == null ? now : s.canceledAt(), now, null, null);
 	}
 
 	static Subscription scheduleCancel(Subscription s, @Nullable Instant canceledAt) {
 		return new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), s.status(), s.startedAt(),
 				s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(), canceledAt != null,
-				canceledAt, null, canceledAt != null ? null : s.pending());
+				canceledAt, null, canceledAt != null ? null : s.pending(), s.pastDueSince());
 	}
 
 }

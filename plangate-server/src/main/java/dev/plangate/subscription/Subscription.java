@@ -13,11 +13,13 @@ import org.jspecify.annotations.Nullable;
  * @param periodAnchor the instant periods are counted from: period n starts at anchor + n
  * intervals
  * @param pending a plan change waiting for the end of the current period
+ * @param pastDueSince when the subscription became past due, while it is past due or
+ * unpaid
  */
 public record Subscription(UUID id, String customerId, String planKey, int planVersion, SubscriptionStatus status,
 		Instant startedAt, Instant periodAnchor, Instant currentPeriodStart, Instant currentPeriodEnd,
 		@Nullable Instant trialEnd, boolean cancelAtPeriodEnd, @Nullable Instant canceledAt, @Nullable Instant endedAt,
-		@Nullable PendingChange pending) {
+		@Nullable PendingChange pending, @Nullable Instant pastDueSince) {
 
 	/**
 	 * A change to another plan version that takes effect at the end of the current
@@ -32,7 +34,8 @@ public record Subscription(UUID id, String customerId, String planKey, int planV
 	/** The same subscription with another pending change, or none. */
 	Subscription withPending(@Nullable PendingChange change) {
 		return new Subscription(id, customerId, planKey, planVersion, status, startedAt, periodAnchor,
-				currentPeriodStart, currentPeriodEnd, trialEnd, cancelAtPeriodEnd, canceledAt, endedAt, change);
+				currentPeriodStart, currentPeriodEnd, trialEnd, cancelAtPeriodEnd, canceledAt, endedAt, change,
+				pastDueSince);
 	}
 
 }

@@ -42,9 +42,10 @@ class SubscriptionRepository {
 		jdbc.sql("""
 				insert into subscription (id, customer_id, plan_key, plan_version, status, started_at, period_anchor,
 				  current_period_start, current_period_end, trial_end, cancel_at_period_end, canceled_at, ended_at,
-				  pending_plan_key, pending_plan_version, pending_requested_at, pending_forced, updated_at)
+				  pending_plan_key, pending_plan_version, pending_requested_at, pending_forced, past_due_since,
+				  updated_at)
 				values (:id, :customer, :plan, :version, :status, :started, :anchor, :start, :end, :trial, :cancel,
-				  :canceled, :ended, :pendingPlan, :pendingVersion, :pendingAt, :pendingForced, :at)""")
+				  :canceled, :ended, :pendingPlan, :pendingVersion, :pendingAt, :pendingForced, :pastDueSince, :at)""")
 			.paramSource(params(s, at))
 			.update();
 	}
@@ -61,7 +62,8 @@ class SubscriptionRepository {
 				  period_anchor = :anchor, current_period_start = :start, current_period_end = :end,
 				  trial_end = :trial, cancel_at_period_end = :cancel, canceled_at = :canceled, ended_at = :ended,
 				  pending_plan_key = :pendingPlan, pending_plan_version = :pendingVersion,
-				  pending_requested_at = :pendingAt, pending_forced = :pendingForced, updated_at = :at
+				  pending_requested_at = :pendingAt, pending_forced = :pendingForced, past_due_since = :pastDueSince,
+				  updated_at = :at
 				where id = :id and current_period_end = :readEnd""").paramSource(params).update() == 1;
 	}
 
@@ -85,6 +87,7 @@ class SubscriptionRepository {
 		params.put("pendingVersion", pending == null ? null : pending.planVersion());
 		params.put("pendingAt", pending == null ? null : Timestamps.sql(pending.requestedAt()));
 		params.put("pendingForced", pending != null && pending.forced());
+		params.put("pastDueSince", Timestamps.sql(s.pastDueSince()));
 		params.put("at", Timestamps.sql(at));
 		return params;
 	}
@@ -167,7 +170,8 @@ class SubscriptionRepository {
 				Timestamps.readRequired(rs, "started_at"), Timestamps.readRequired(rs, "period_anchor"),
 				Timestamps.readRequired(rs, "current_period_start"), Timestamps.readRequired(rs, "current_period_end"),
 				Timestamps.read(rs, "trial_end"), rs.getBoolean("cancel_at_period_end"),
-				Timestamps.read(rs, "canceled_at"), Timestamps.read(rs, "ended_at"), pending(rs));
+				Timestamps.read(rs, "canceled_at"), Timestamps.read(rs, "ended_at"), pending(rs),
+				Timestamps.read(rs, "past_due_since"));
 	}
 
 	private static Subscription.@Nullable PendingChange pending(ResultSet rs) throws SQLException {

@@ -64,10 +64,13 @@ public class SubscriptionService {
 
 	private final SubscriptionSettings settings;
 
+	private final List<PaymentProvider> providers;
+
 	SubscriptionService(SubscriptionRepository repository, CatalogService catalog, CustomerService customers,
 			AuditLog auditLog, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events,
-			List<Holdings> holdings, SubscriptionSettings settings) {
+			List<Holdings> holdings, SubscriptionSettings settings, List<PaymentProvider> providers) {
 		this.repository = repository;
+		this.providers = providers;
 		this.holdings = holdings;
 		this.settings = settings;
 		this.catalog = catalog;
@@ -120,7 +123,8 @@ public class SubscriptionService {
 	SubscriptionView view(Subscription s) {
 		var pending = s.pending();
 		return SubscriptionView.of(s, planOf(s),
-				pending == null ? null : catalog.planVersion(pending.planKey(), pending.planVersion()));
+				pending == null ? null : catalog.planVersion(pending.planKey(), pending.planVersion()),
+				Lifecycle.graceEnd(s, settings.dunning()));
 	}
 
 	/** The subscription as of now of a customer just read. */
@@ -169,6 +173,7 @@ public class SubscriptionService {
 	 */
 	@Transactional
 	public Subscription changePlan(String customerId, String planKey, @Nullable When when, boolean force) {
+		refuseWhenProviderOwns(customerId);
 		var s = lockLive(customerId);
 		var plan = catalog.choosablePlan(planKey, "plan");
 		var now = clock.instant();
@@ -253,17 +258,31 @@ public class SubscriptionService {
 	public Subscription follow(String customerId, ProviderState state) {
 		var s = lockLive(customerId);
 		var now = clock.instant();
+		if (state.status() == SubscriptionStatus.UNPAID && settings.dunning().toDefaultPlan()) {
+			return toDefaultPlan(customerId, s, "grace_ended", now);
+		}
 		var plan = state.plan();
 		var canceledAt = state.cancelAtPeriodEnd() ? (s.canceledAt() != null ? s.canceledAt() : now) : null;
+		boolean stillOwing = s.pastDueSince() != null
+				&& (s.status() == SubscriptionStatus.PAST_DUE || s.status() == SubscriptionStatus.UNPAID);
+		var pastDueSince = switch (state.status()) {
+			case PAST_DUE, UNPAID -> stillOwing ? s.pastDueSince() : now;
+			default -> null;
+		};
 		var next = new Subscription(s.id(), customerId, plan.key(), plan.version(), state.status(), s.startedAt(),
 				state.periodAnchor(), state.periodStart(), state.periodEnd(), state.trialEnd(),
-				state.cancelAtPeriodEnd(), canceledAt, null, null);
+				state.cancelAtPeriodEnd(), canceledAt, null, null, pastDueSince);
+		if (next.status() == SubscriptionStatus.PAST_DUE) {
+			// a grace that ended already ends now
+			var advanced = advanceChecked(next);
+			next = advanced.subscription();
+		}
 		if (next.equals(s)) {
 			return s;
 		}
 		save(next, s.currentPeriodEnd(), now);
 		String action;
-		if (!s.planKey().equals(plan.key()) || s.planVersion() != plan.version()) {
+		if (!s.planKey().equals(next.planKey()) || s.planVersion() != next.planVersion()) {
 			action = "plan_changed";
 		}
 		else if (s.status() != next.status()) {
@@ -289,15 +308,15 @@ public class SubscriptionService {
 				&& s.status() == SubscriptionStatus.ACTIVE) {
 			return s;
 		}
-		var now = clock.instant();
-		var started = Lifecycle.start(s.id(), customerId, defaultPlan, false, now);
-		var ended = new Subscription(s.id(), customerId, started.planKey(), started.planVersion(), started.status(),
-				s.startedAt(), started.periodAnchor(), started.currentPeriodStart(), started.currentPeriodEnd(),
-				s.trialEnd(), false, null, null, null);
-		save(ended, s.currentPeriodEnd(), now);
-		repository.recordChange(ended, "canceled", s.planKey(), s.planVersion(), Actor.current().name(), now);
-		auditLog.record("subscription.canceled", "customer", customerId, s, ended);
-		return ended;
+		return toDefaultPlan(customerId, s, "canceled", clock.instant());
+	}
+
+	private Subscription toDefaultPlan(String customerId, Subscription s, String action, Instant now) {
+		var moved = Lifecycle.onDefaultPlan(s, catalog.defaultPlan(), now);
+		save(moved, s.currentPeriodEnd(), now);
+		repository.recordChange(moved, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription." + action, "customer", customerId, s, moved);
+		return moved;
 	}
 
 	/**
@@ -311,6 +330,7 @@ public class SubscriptionService {
 	/** Takes back a plan change scheduled for the period's end. */
 	@Transactional
 	public Subscription cancelPendingChange(String customerId) {
+		refuseWhenProviderOwns(customerId);
 		var s = lockLive(customerId);
 		var pending = s.pending();
 		if (pending == null) {
@@ -385,6 +405,7 @@ public class SubscriptionService {
 	 */
 	@Transactional
 	public Subscription cancel(String customerId, boolean immediately) {
+		refuseWhenProviderOwns(customerId);
 		var s = lockLive(customerId);
 		var defaultPlan = catalog.defaultPlan();
 		if (s.planKey().equals(defaultPlan.key())) {
@@ -399,7 +420,7 @@ public class SubscriptionService {
 			changed = Lifecycle.start(s.id(), customerId, defaultPlan, false, now);
 			changed = new Subscription(changed.id(), customerId, changed.planKey(), changed.planVersion(),
 					changed.status(), s.startedAt(), changed.periodAnchor(), changed.currentPeriodStart(),
-					changed.currentPeriodEnd(), s.trialEnd(), false, null, null, null);
+					changed.currentPeriodEnd(), s.trialEnd(), false, null, null, null, null);
 			action = "canceled";
 		}
 		else {
@@ -418,6 +439,7 @@ public class SubscriptionService {
 	/** Takes back a cancellation scheduled for the period's end. */
 	@Transactional
 	public Subscription resume(String customerId) {
+		refuseWhenProviderOwns(customerId);
 		var s = lockLive(customerId);
 		if (!s.cancelAtPeriodEnd()) {
 			throw new PlangateException(ErrorCode.NO_PENDING_CANCELLATION,
@@ -550,6 +572,24 @@ public class SubscriptionService {
 		return catalog.planVersion(s.planKey(), s.planVersion());
 	}
 
+	/**
+	 * Refuses a change through the API of a subscription a payment provider bills: it is
+	 * changed there, and Plangate follows.
+	 * @throws PlangateException {@code subscription_managed_by_provider}
+	 */
+	private void refuseWhenProviderOwns(String customerId) {
+		for (var provider : providers) {
+			var owner = provider.owns(customerId);
+			if (owner.isPresent() && !Actor.current().name().equals(provider.actorName())) {
+				throw new PlangateException(ErrorCode.SUBSCRIPTION_MANAGED_BY_PROVIDER,
+						"Customer '" + customerId + "' pays through " + owner.get()
+								+ ", which owns its subscription: change it there (a "
+								+ "checkout, the billing portal) and Plangate follows")
+					.with("provider", owner.get());
+			}
+		}
+	}
+
 	/** Locks the subscription of a customer that is not deleted, moved on to now. */
 	private Subscription lockLive(String customerId) {
 		customers.getUndeleted(customerId);
@@ -567,7 +607,7 @@ public class SubscriptionService {
 	 */
 	private Lifecycle.Advanced advance(Subscription s) {
 		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog::defaultPlan,
-				due -> pendingPlanOf(due.pending()));
+				due -> pendingPlanOf(due.pending()), settings.dunning());
 	}
 
 	/**
@@ -575,7 +615,8 @@ public class SubscriptionService {
 	 * against what the customer holds then.
 	 */
 	private Lifecycle.Advanced advanceChecked(Subscription s) {
-		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog::defaultPlan, this::pendingPlan);
+		return Lifecycle.advance(s, clock.instant(), this::intervalOf, catalog::defaultPlan, this::pendingPlan,
+				settings.dunning());
 	}
 
 	private Plan pendingPlanOf(Subscription.@Nullable PendingChange pending) {

@@ -351,6 +351,34 @@ class StripeBillingTest extends ServerTest {
 		assertThat(sellable.body().path("stripePrice").asString()).isEqualTo("price_sellable_monthly");
 	}
 
+	@Test
+	void aSubscriptionStripeBillsIsChangedInStripeNotThroughTheApiUntilStripeEndsIt() {
+		// given
+		var id = newCustomer("stripe-owned");
+		delivered(subscriptionEvent("evt_owned_1", "customer.subscription.created", Instant.now().minusSeconds(10),
+				"sub_owned_1", "cus_owned_1", "active", "price_assistant_pro_monthly", id));
+		var path = "/v1/customers/" + Api.encode(id) + "/subscription";
+
+		// when
+		var change = api.post(path, "{\"plan\":\"business\"}");
+		var cancel = api.delete(path);
+		var oldOne = delivered(
+				subscriptionEvent("evt_owned_2", "customer.subscription.deleted", Instant.now().minusSeconds(5),
+						"sub_owned_0", "cus_owned_1", "canceled", "price_assistant_pro_monthly", id));
+		delivered(subscriptionEvent("evt_owned_3", "customer.subscription.deleted", Instant.now(), "sub_owned_1",
+				"cus_owned_1", "canceled", "price_assistant_pro_monthly", id));
+		var afterwards = api.post(path, "{\"plan\":\"starter\"}");
+
+		// then
+		assertThat(change.status()).as(change.toString()).isEqualTo(409);
+		assertThat(change.code()).isEqualTo("subscription_managed_by_provider");
+		assertThat(change.body().path("provider").asString()).isEqualTo("stripe");
+		assertThat(cancel.code()).as(cancel.toString()).isEqualTo("subscription_managed_by_provider");
+		assertThat(oldOne.path("outcome").asString()).as(oldOne.toString()).isEqualTo("ignored");
+		assertThat(afterwards.status()).as(afterwards.toString()).isEqualTo(200);
+		assertThat(plan(afterwards.body())).isEqualTo("starter");
+	}
+
 	// checkout and the customer portal
 
 	private static String json(Map<String, Object> object) {

@@ -41,6 +41,10 @@ class LifecycleTest {
 		.definition()
 		.interval();
 
+	private static final Lifecycle.Dunning SUSPEND = new Lifecycle.Dunning(Duration.ofDays(14), false);
+
+	private static final Lifecycle.Dunning TO_DEFAULT_PLAN = new Lifecycle.Dunning(Duration.ofDays(14), true);
+
 	private static Plan plan(String key, int version, BillingInterval interval, int trialDays, boolean isDefault) {
 		var definition = new PlanDefinition(key, key, null, isDefault ? 0 : 1000, "USD", interval, trialDays, 0,
 				BigDecimal.ONE, Map.of("seats", Entitlement.ofLimit(1)), null);
@@ -56,7 +60,7 @@ class LifecycleTest {
 	}
 
 	private static Lifecycle.Advanced advance(Subscription s, Instant now) {
-		return Lifecycle.advance(s, now, INTERVAL_OF, () -> FREE, due -> PLANS.get(due.pending().planKey()));
+		return Lifecycle.advance(s, now, INTERVAL_OF, () -> FREE, due -> PLANS.get(due.pending().planKey()), SUSPEND);
 	}
 
 	@Nested
@@ -641,7 +645,8 @@ class LifecycleTest {
 			var scheduled = Lifecycle.schedule(s, PRO, false, at("2027-01-20T00:00:00Z"));
 
 			// when
-			var after = Lifecycle.advance(scheduled, at("2027-02-16T00:00:00Z"), INTERVAL_OF, () -> FREE, due -> null);
+			var after = Lifecycle.advance(scheduled, at("2027-02-16T00:00:00Z"), INTERVAL_OF, () -> FREE, due -> null,
+					SUSPEND);
 
 			// then
 			assertThat(after.subscription().planKey()).isEqualTo("enterprise");
@@ -681,6 +686,78 @@ class LifecycleTest {
 			assertThat(scheduled.cancelAtPeriodEnd()).isFalse();
 			assertThat(scheduled.canceledAt()).isNull();
 			assertThat(advance(scheduled, at("2027-02-15T00:00:00Z")).subscription().planKey()).isEqualTo("pro");
+		}
+
+	}
+
+	@Nested
+	class Dunning {
+
+		private Subscription pastDue(Instant since) {
+			var s = startOn(ENTERPRISE, false, at("2027-01-10T00:00:00Z"));
+			return new Subscription(s.id(), s.customerId(), s.planKey(), s.planVersion(), SubscriptionStatus.PAST_DUE,
+					s.startedAt(), s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), null, false, null,
+					null, null, since);
+		}
+
+		@Test
+		void aPastDueSubscriptionKeepsItsPlanThroughTheGraceThenBecomesUnpaid() {
+			// given: past due since January 12th, 14 days of grace
+			var s = pastDue(at("2027-01-12T00:00:00Z"));
+
+			// when
+			var during = advance(s, at("2027-01-25T23:59:59Z"));
+			var after = advance(s, at("2027-01-26T00:00:00Z"));
+
+			// then
+			assertThat(during.changed()).isFalse();
+			assertThat(after.subscription().status()).isEqualTo(SubscriptionStatus.UNPAID);
+			assertThat(after.subscription().planKey()).isEqualTo("enterprise");
+			assertThat(after.subscription().pastDueSince()).isEqualTo(at("2027-01-12T00:00:00Z"));
+			assertThat(after.transitions()).extracting(Lifecycle.Transition::action).containsExactly("grace_ended");
+		}
+
+		@Test
+		void aGraceThatOutlastsThePeriodEndsAfterTheRenewal() {
+			// given: past due since February 5th; the period ends February 10th
+			var s = pastDue(at("2027-02-05T00:00:00Z"));
+
+			// when
+			var renewed = advance(s, at("2027-02-12T00:00:00Z"));
+			var ended = advance(s, at("2027-02-19T00:00:00Z"));
+
+			// then
+			assertThat(renewed.subscription().status()).isEqualTo(SubscriptionStatus.PAST_DUE);
+			assertThat(renewed.subscription().currentPeriodStart()).isEqualTo(at("2027-02-10T00:00:00Z"));
+			assertThat(ended.subscription().status()).isEqualTo(SubscriptionStatus.UNPAID);
+			assertThat(ended.subscription().currentPeriodStart()).isEqualTo(at("2027-02-10T00:00:00Z"));
+		}
+
+		@Test
+		void withTheDefaultPlanOutcomeTheCustomerMovesToItWhenTheGraceEnds() {
+			// given
+			var s = pastDue(at("2027-01-12T00:00:00Z"));
+
+			// when
+			var after = Lifecycle.advance(s, at("2027-02-01T00:00:00Z"), INTERVAL_OF, () -> FREE, due -> null,
+					TO_DEFAULT_PLAN);
+
+			// then
+			var moved = after.subscription();
+			assertThat(moved.planKey()).isEqualTo("free");
+			assertThat(moved.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+			assertThat(moved.currentPeriodStart()).isEqualTo(at("2027-01-26T00:00:00Z"));
+			assertThat(moved.pastDueSince()).isNull();
+			assertThat(after.transitions()).extracting(Lifecycle.Transition::action).containsExactly("grace_ended");
+		}
+
+		@Test
+		void anUnpaidSubscriptionStaysAsItIs() {
+			// given
+			var unpaid = Lifecycle.unpaid(pastDue(at("2027-01-12T00:00:00Z")));
+
+			// then
+			assertThat(advance(unpaid, at("2028-01-01T00:00:00Z")).changed()).isFalse();
 		}
 
 	}

@@ -1,7 +1,6 @@
 package dev.plangate.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.time.Instant;
 import java.util.Map;
@@ -74,14 +73,6 @@ class ScheduledChangeKeptTest extends ServerTest {
 		var audit = api.get("/v1/admin/audit-events?targetType=customer&targetId=" + Api.encode(id)).body();
 		assertThat(audit.path("data").findValuesAsString("action")).contains("subscription.scheduled_change_dropped");
 		assertThat(audit.toString()).contains("\"feature\":\"seats\"");
-	}
-
-	@Test
-	void anUnknownOutcomeStopsTheServerNamingTheSetting() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new SubscriptionSettings("cancel"))
-			.withMessageContaining("PLANGATE_SUBSCRIPTIONS_SCHEDULED_CHANGE_OVER_LIMITS");
-		assertThat(new SubscriptionSettings(" KEEP ").keepOverLimits()).isTrue();
-		assertThat(new SubscriptionSettings("apply").keepOverLimits()).isFalse();
 	}
 
 	private void consume(String id, long seats) {
