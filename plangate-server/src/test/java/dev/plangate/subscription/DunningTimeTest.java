@@ -8,10 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -21,6 +18,7 @@ import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.MovableClock;
+import dev.plangate.support.MovableClockConfiguration;
 import dev.plangate.support.ServerTest;
 
 /**
@@ -29,19 +27,8 @@ import dev.plangate.support.ServerTest;
  * until a payment goes through.
  */
 @FreshSchema
-@Import(DunningTimeTest.Clocks.class)
+@Import(MovableClockConfiguration.class)
 class DunningTimeTest extends ServerTest {
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Clocks {
-
-		@Bean
-		@Primary
-		MovableClock movableClock() {
-			return new MovableClock(Instant.parse("2027-03-01T00:00:00Z"));
-		}
-
-	}
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {

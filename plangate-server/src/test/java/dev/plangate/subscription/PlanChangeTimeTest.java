@@ -12,10 +12,7 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -24,6 +21,7 @@ import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.MovableClock;
+import dev.plangate.support.MovableClockConfiguration;
 import dev.plangate.support.Race;
 import dev.plangate.support.SecondNode;
 import dev.plangate.support.ServerTest;
@@ -35,19 +33,8 @@ import tools.jackson.databind.JsonNode;
  * its own keeps that clock from other tests).
  */
 @FreshSchema
-@Import(PlanChangeTimeTest.Clocks.class)
+@Import(MovableClockConfiguration.class)
 class PlanChangeTimeTest extends ServerTest {
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Clocks {
-
-		@Bean
-		@Primary
-		MovableClock movableClock() {
-			return new MovableClock(Instant.parse("2027-01-01T00:00:00Z"));
-		}
-
-	}
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {

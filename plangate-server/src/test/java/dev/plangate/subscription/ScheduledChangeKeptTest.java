@@ -7,10 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -18,6 +15,7 @@ import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.MovableClock;
+import dev.plangate.support.MovableClockConfiguration;
 import dev.plangate.support.ServerTest;
 
 /**
@@ -25,19 +23,8 @@ import dev.plangate.support.ServerTest;
  * the plan it asked to move to allows.
  */
 @FreshSchema
-@Import(ScheduledChangeKeptTest.Clocks.class)
+@Import(MovableClockConfiguration.class)
 class ScheduledChangeKeptTest extends ServerTest {
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Clocks {
-
-		@Bean
-		@Primary
-		MovableClock movableClock() {
-			return new MovableClock(Instant.parse("2027-01-01T00:00:00Z"));
-		}
-
-	}
 
 	@DynamicPropertySource
 	static void settings(DynamicPropertyRegistry registry) {
