@@ -19,7 +19,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -58,13 +57,13 @@ public class CatalogService implements InitializingBean {
 	private final CatalogReader reader = new CatalogReader();
 
 	CatalogService(CatalogRepository repository, CatalogCache cache, AuditLog auditLog,
-			TransactionTemplate transactions, Clock clock, @Value("${plangate.catalog}") String location) {
+			TransactionTemplate transactions, Clock clock, CatalogSettings settings) {
 		this.repository = repository;
 		this.cache = cache;
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
-		this.location = location;
+		this.location = settings.catalog();
 	}
 
 	@Override

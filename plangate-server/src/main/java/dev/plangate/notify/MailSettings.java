@@ -1,11 +1,11 @@
 package dev.plangate.notify;
 
 import java.time.Duration;
-import java.util.Locale;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import dev.plangate.platform.Settings;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
@@ -13,11 +13,14 @@ import jakarta.mail.internet.InternetAddress;
  * How mail is sent ({@code plangate.mail.*}); the SMTP server itself is
  * {@code spring.mail.*}.
  *
- * @param transport {@code log} (the embedded default) or {@code smtp}
- * @param from the sender, with or without a display name
+ * @param transport outbound email: {@code log} writes one line per mail (never its text)
+ * and keeps the text at {@code GET /v1/admin/mail-outbox/{id}}; {@code smtp} sends
+ * through the SMTP server ({@code PLANGATE_SMTP_*}). See docs/mail.md
+ * @param from the sender of outbound email, with or without a display name
  * @param maxAttempts attempts of one mail before it is marked failed for good
  * @param retryBase the wait after a first failed attempt; it doubles with each further
- * one (with jitter), up to {@code retryMax}
+ * one (with jitter), up to {@code PLANGATE_MAIL_RETRY_MAX}
+ * @param retryMax the longest wait between two attempts of one mail
  * @param pollInterval how often a node looks for mail due that nobody woke it for
  * (written by another node, retries, left by a crash)
  * @param concurrency mails one node sends at once
@@ -35,23 +38,16 @@ record MailSettings(@DefaultValue("log") String transport, @DefaultValue("Planga
 		@DefaultValue("24h") Duration outboxRetention, @DefaultValue("30s") Duration shutdownTimeout) {
 
 	MailSettings {
-		transport = transport.trim().toLowerCase(Locale.ROOT);
-		if (!transport.equals("log") && !transport.equals("smtp")) {
-			throw new IllegalArgumentException(
-					"plangate.mail.transport must be 'log' or 'smtp', not '" + transport + "'");
-		}
+		transport = Settings.oneOf("plangate.mail.transport", transport, "log", "smtp");
 		fromAddress(from);
-		if (maxAttempts < 1 || maxAttempts > 100) {
-			throw new IllegalArgumentException("plangate.mail.max-attempts must be 1 to 100, not " + maxAttempts);
-		}
-		if (concurrency < 1 || concurrency > 16) {
-			throw new IllegalArgumentException("plangate.mail.concurrency must be 1 to 16, not " + concurrency);
-		}
-		positive("retry-base", retryBase);
-		positive("retry-max", retryMax);
-		positive("poll-interval", pollInterval);
-		positive("claim-timeout", claimTimeout);
-		positive("outbox-retention", outboxRetention);
+		Settings.between("plangate.mail.max-attempts", maxAttempts, 1, 100);
+		Settings.between("plangate.mail.concurrency", concurrency, 1, 16);
+		Settings.positive("plangate.mail.retry-base", retryBase);
+		Settings.positive("plangate.mail.retry-max", retryMax);
+		Settings.positive("plangate.mail.poll-interval", pollInterval);
+		Settings.positive("plangate.mail.claim-timeout", claimTimeout);
+		Settings.positive("plangate.mail.outbox-retention", outboxRetention);
+		Settings.notNegative("plangate.mail.shutdown-timeout", shutdownTimeout);
 	}
 
 	boolean smtp() {
@@ -69,15 +65,9 @@ record MailSettings(@DefaultValue("log") String transport, @DefaultValue("Planga
 			return address;
 		}
 		catch (AddressException ex) {
-			throw new IllegalArgumentException(
-					"plangate.mail.from must be an address such as 'Plangate <no-reply@example.com>', not '" + from
-							+ "': " + ex.getMessage());
-		}
-	}
-
-	private static void positive(String name, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException("plangate.mail." + name + " must be positive, not " + value);
+			throw Settings.invalid("plangate.mail.from",
+					"must be an address such as 'Plangate <no-reply@example.com>', not '" + from + "': "
+							+ ex.getMessage());
 		}
 	}
 
