@@ -1,6 +1,5 @@
 package dev.plangate.catalog;
 
-import java.time.Duration;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,7 +11,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -23,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * version, as of one catalog revision. The stored revision is counted up by every change
  * to features or plans. A change made on this node is seen at once, since the snapshot is
  * dropped when the change's transaction ends; a change made on another node is seen once
- * the stored revision is next compared, at most {@code plangate.catalog.refresh} (one
+ * the stored revision is next compared, at most {@code plangate.catalog-refresh} (one
  * second by default) later, or at once where a lookup misses.
  */
 @Component
@@ -42,11 +40,10 @@ class CatalogCache {
 
 	private volatile @Nullable Snapshot snapshot;
 
-	CatalogCache(CatalogRepository repository, TransactionTemplate transactions,
-			@Value("${plangate.catalog-refresh:1s}") Duration refresh) {
+	CatalogCache(CatalogRepository repository, TransactionTemplate transactions, CatalogSettings settings) {
 		this.repository = repository;
 		this.transactions = transactions;
-		this.refreshNanos = refresh.toNanos();
+		this.refreshNanos = settings.catalogRefresh().toNanos();
 	}
 
 	/**

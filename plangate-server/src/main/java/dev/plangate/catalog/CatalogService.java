@@ -19,7 +19,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -60,15 +59,14 @@ public class CatalogService implements InitializingBean {
 	private final List<PlanRule> rules;
 
 	CatalogService(CatalogRepository repository, CatalogCache cache, AuditLog auditLog,
-			TransactionTemplate transactions, Clock clock, @Value("${plangate.catalog}") String location,
-			List<PlanRule> rules) {
+			TransactionTemplate transactions, Clock clock, CatalogSettings settings, List<PlanRule> rules) {
 		this.repository = repository;
 		this.rules = rules;
 		this.cache = cache;
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
-		this.location = location;
+		this.location = settings.catalog();
 	}
 
 	@Override

@@ -13,7 +13,6 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 import dev.plangate.audit.AuditLog;
@@ -63,11 +62,11 @@ public class EnforcementService {
 
 	EnforcementService(CustomerService customers, CatalogService catalog, SubscriptionService subscriptions,
 			MeteringService metering, GrantService grants, RateLimitStore rateLimits, AuditLog auditLog, Clock clock,
-			@Value("${plangate.rate-limits.on-store-failure:open}") String onStoreFailure) {
+			EnforcementSettings settings) {
 		this.rateLimits = rateLimits;
 		this.auditLog = auditLog;
 		this.clock = clock;
-		this.failClosed = "closed".equals(onStoreFailure);
+		this.failClosed = settings.failClosed();
 		this.customers = customers;
 		this.catalog = catalog;
 		this.subscriptions = subscriptions;

@@ -1,10 +1,10 @@
 package dev.plangate.enforcement;
 
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.plangate.platform.PlatformSettings;
 import dev.plangate.platform.RedisLocation;
 
 /**
@@ -15,8 +15,9 @@ import dev.plangate.platform.RedisLocation;
 class RateLimitConfiguration {
 
 	@Bean
-	RateLimitStore rateLimitStore(@Value("${plangate.redis-url:}") String redisUrl,
-			@Value("${plangate.redis-prefix:${plangate.redis-namespace:plangate}:rl:}") String prefix) {
+	RateLimitStore rateLimitStore(PlatformSettings settings) {
+		var redisUrl = settings.redisUrl();
+		var prefix = settings.redisPrefix();
 		if (redisUrl.isBlank()) {
 			LoggerFactory.getLogger(RateLimitConfiguration.class)
 				.info("Rate limits are kept in this process; set PLANGATE_REDIS_URL to share them between nodes");

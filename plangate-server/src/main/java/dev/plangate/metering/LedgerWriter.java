@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -53,14 +52,13 @@ class LedgerWriter implements SmartLifecycle {
 	private Thread writer;
 
 	LedgerWriter(LedgerRepository repository, GrantRepository grantRepository, TransactionTemplate transactions,
-			Clock clock, @Value("${plangate.ledger.batch-events:5000}") int batchEvents,
-			@Value("${plangate.ledger.queue-requests:10000}") int queueRequests) {
+			Clock clock, LedgerSettings settings) {
 		this.repository = repository;
 		this.grantRepository = grantRepository;
 		this.transactions = transactions;
 		this.clock = clock;
-		this.batchEvents = batchEvents;
-		this.queue = new ArrayBlockingQueue<>(queueRequests);
+		this.batchEvents = settings.batchEvents();
+		this.queue = new ArrayBlockingQueue<>(settings.queueRequests());
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package dev.plangate.notify;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mail.javamail.JavaMailSender;
@@ -9,7 +8,6 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.util.StringUtils;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(MailSettings.class)
 class MailConfiguration {
 
 	@Bean

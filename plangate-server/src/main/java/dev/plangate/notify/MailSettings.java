@@ -3,12 +3,12 @@ package dev.plangate.notify;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import dev.plangate.platform.Settings;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
@@ -16,11 +16,14 @@ import jakarta.mail.internet.InternetAddress;
  * How mail is sent ({@code plangate.mail.*}); the SMTP server itself is
  * {@code spring.mail.*}.
  *
- * @param transport {@code log} (the embedded default) or {@code smtp}
- * @param from the sender, with or without a display name
+ * @param transport outbound email: {@code log} writes one line per mail (never its text)
+ * and keeps the text at {@code GET /v1/admin/mail-outbox/{id}}; {@code smtp} sends
+ * through the SMTP server ({@code PLANGATE_SMTP_*}). See docs/mail.md
+ * @param from the sender of outbound email, with or without a display name
  * @param maxAttempts attempts of one mail before it is marked failed for good
  * @param retryBase the wait after a first failed attempt; it doubles with each further
- * one (with jitter), up to {@code retryMax}
+ * one (with jitter), up to {@code PLANGATE_MAIL_RETRY_MAX}
+ * @param retryMax the longest wait between two attempts of one mail
  * @param pollInterval how often a node looks for mail due that nobody woke it for
  * (written by another node, retries, left by a crash)
  * @param concurrency mails one node sends at once
@@ -42,28 +45,20 @@ record MailSettings(@DefaultValue("log") String transport, @DefaultValue("Planga
 		@DefaultValue("") String templates) {
 
 	MailSettings {
-		transport = transport.trim().toLowerCase(Locale.ROOT);
-		if (!transport.equals("log") && !transport.equals("smtp")) {
-			throw new IllegalArgumentException(
-					"plangate.mail.transport must be 'log' or 'smtp', not '" + transport + "'");
-		}
+		transport = Settings.oneOf("plangate.mail.transport", transport, "log", "smtp");
 		fromAddress(from);
-		if (maxAttempts < 1 || maxAttempts > 100) {
-			throw new IllegalArgumentException("plangate.mail.max-attempts must be 1 to 100, not " + maxAttempts);
-		}
-		if (concurrency < 1 || concurrency > 16) {
-			throw new IllegalArgumentException("plangate.mail.concurrency must be 1 to 16, not " + concurrency);
-		}
-		positive("retry-base", retryBase);
-		positive("retry-max", retryMax);
-		positive("poll-interval", pollInterval);
-		positive("claim-timeout", claimTimeout);
-		positive("outbox-retention", outboxRetention);
-		templates = templates.trim();
-		if (!templates.isEmpty() && !Files.isDirectory(Path.of(templates))) {
-			throw new IllegalArgumentException("plangate.mail.templates names '" + templates
-					+ "', which is no folder: create it, or leave the setting empty for the built-in templates");
-		}
+		Settings.between("plangate.mail.max-attempts", maxAttempts, 1, 100);
+		Settings.between("plangate.mail.concurrency", concurrency, 1, 16);
+		Settings.positive("plangate.mail.retry-base", retryBase);
+		Settings.positive("plangate.mail.retry-max", retryMax);
+		Settings.positive("plangate.mail.poll-interval", pollInterval);
+		Settings.positive("plangate.mail.claim-timeout", claimTimeout);
+		Settings.positive("plangate.mail.outbox-retention", outboxRetention);
+		Settings.notNegative("plangate.mail.shutdown-timeout", shutdownTimeout);
+		templates = templates.strip();
+		Settings.require(templates.isEmpty() || Files.isDirectory(Path.of(templates)), "plangate.mail.templates",
+				"names '" + templates + "', which is no folder: create it, or leave the setting empty for the "
+						+ "built-in templates");
 	}
 
 	/** The folder of templates that replace built-in ones, if one is set. */
@@ -86,15 +81,9 @@ record MailSettings(@DefaultValue("log") String transport, @DefaultValue("Planga
 			return address;
 		}
 		catch (AddressException ex) {
-			throw new IllegalArgumentException(
-					"plangate.mail.from must be an address such as 'Plangate <no-reply@example.com>', not '" + from
-							+ "': " + ex.getMessage());
-		}
-	}
-
-	private static void positive(String name, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException("plangate.mail." + name + " must be positive, not " + value);
+			throw Settings.invalid("plangate.mail.from",
+					"must be an address such as 'Plangate <no-reply@example.com>', not '" + from + "': "
+							+ ex.getMessage());
 		}
 	}
 

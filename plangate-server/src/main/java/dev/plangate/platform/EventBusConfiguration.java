@@ -1,7 +1,6 @@
 package dev.plangate.platform;
 
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,8 +12,9 @@ import org.springframework.context.annotation.Configuration;
 class EventBusConfiguration {
 
 	@Bean
-	EventBus eventBus(@Value("${plangate.redis-url:}") String redisUrl,
-			@Value("${plangate.event-bus.namespace:${plangate.redis-namespace:plangate}}") String namespace) {
+	EventBus eventBus(PlatformSettings settings) {
+		var redisUrl = settings.redisUrl();
+		var namespace = settings.eventBus().namespace();
 		if (redisUrl.isBlank()) {
 			LoggerFactory.getLogger(EventBusConfiguration.class)
 				.info("Events are passed within this process; set PLANGATE_REDIS_URL to pass them between nodes");

@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -244,9 +243,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
 	static class Registration {
 
 		@Bean
-		IdempotencyFilter idempotencyFilter(JdbcClient jdbc, JsonMapper json, Clock clock,
-				@Value("${plangate.idempotency-ttl:24h}") Duration ttl) {
-			return new IdempotencyFilter(jdbc, json, clock, ttl);
+		IdempotencyFilter idempotencyFilter(JdbcClient jdbc, JsonMapper json, Clock clock, PlatformSettings settings) {
+			return new IdempotencyFilter(jdbc, json, clock, settings.idempotencyTtl());
 		}
 
 		@Bean

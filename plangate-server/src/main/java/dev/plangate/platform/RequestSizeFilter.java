@@ -2,11 +2,9 @@ package dev.plangate.platform;
 
 import java.io.IOException;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import jakarta.servlet.FilterChain;
@@ -31,8 +29,8 @@ class RequestSizeFilter extends OncePerRequestFilter {
 
 	private final JsonMapper json;
 
-	RequestSizeFilter(@Value("${plangate.max-request-size:8MB}") DataSize maxSize, JsonMapper json) {
-		this.maxBytes = maxSize.toBytes();
+	RequestSizeFilter(PlatformSettings settings, JsonMapper json) {
+		this.maxBytes = settings.maxRequestSize().toBytes();
 		this.json = json;
 	}
 

@@ -10,7 +10,6 @@ import java.time.Clock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,22 +31,12 @@ class SecretBoxConfiguration {
 	static final String CHECK_CONSTANT = "plangate master key check";
 
 	@Bean
-	SecretBox secretBox(@Value("${plangate.master-key:}") String masterKey,
-			@Value("${plangate.data-dir:./data}") String dataDir, JdbcClient jdbc, TransactionTemplate transactions,
-			Clock clock) {
-		var box = masterKey.isBlank() ? fromFile(Path.of(dataDir, "master.key")) : configured(masterKey);
+	SecretBox secretBox(PlatformSettings settings, JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+		// a configured key was checked when the settings were bound
+		var box = settings.masterKey().isEmpty() ? fromFile(Path.of(settings.dataDir(), "master.key"))
+				: SecretBox.ofBase64(settings.masterKey());
 		checkAgainstDatabase(box, jdbc, transactions, clock);
 		return box;
-	}
-
-	private static SecretBox configured(String masterKey) {
-		try {
-			return SecretBox.ofBase64(masterKey);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("PLANGATE_MASTER_KEY is refused: " + ex.getMessage()
-					+ ". Make one with 'openssl rand -base64 32'.");
-		}
 	}
 
 	/** The key in {@code file}, made (readable by this user only) if there is none. */

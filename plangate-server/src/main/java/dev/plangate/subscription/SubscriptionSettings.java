@@ -1,24 +1,23 @@
 package dev.plangate.subscription;
 
 import java.time.Duration;
-import java.util.Locale;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import dev.plangate.platform.Settings;
 
 /**
  * How subscriptions change ({@code plangate.subscriptions.*}).
  *
  * @param scheduledChangeOverLimits what a plan change scheduled for the end of the period
- * does when, at that boundary, the customer holds more than the new plan allows (it was
- * checked when it was asked for, but the customer may have added since): {@code apply}
- * (the change happens; what is held above the limits stays, and nothing more can be
- * added) or {@code keep} (the change is dropped and the customer stays on its plan).
- * Either way the history and the audit log name the features over the limits. A change
- * asked for with {@code force} always applies.
+ * does when, at that boundary, the customer holds more than the new plan allows:
+ * {@code apply} (the change happens; what is held above the limits stays, and nothing
+ * more can be added) or {@code keep} (the change is dropped and the customer stays on its
+ * plan); a forced change always applies (docs/subscriptions.md)
  * @param pastDueGrace how long a past-due subscription (a renewal the payment provider
- * could not collect yet) keeps its plan's entitlements, counted from when it became past
- * due
+ * could not collect yet) keeps its plan's entitlements, counted from when it first became
+ * past due, 0 to 365d (docs/billing.md)
  * @param pastDueOutcome what happens when the grace ends, and to a subscription the
  * payment provider marks unpaid: {@code suspend} (the subscription is unpaid: it keeps
  * its plan, whose entitlements cannot be used until a payment goes through) or
@@ -29,22 +28,11 @@ record SubscriptionSettings(@DefaultValue("apply") String scheduledChangeOverLim
 		@DefaultValue("14d") Duration pastDueGrace, @DefaultValue("suspend") String pastDueOutcome) {
 
 	SubscriptionSettings {
-		scheduledChangeOverLimits = scheduledChangeOverLimits.trim().toLowerCase(Locale.ROOT);
-		if (!scheduledChangeOverLimits.equals("apply") && !scheduledChangeOverLimits.equals("keep")) {
-			throw new IllegalArgumentException(
-					"plangate.subscriptions.scheduled-change-over-limits (PLANGATE_SUBSCRIPTIONS_SCHEDULED_CHANGE_OVER_LIMITS)"
-							+ " must be 'apply' or 'keep', not '" + scheduledChangeOverLimits + "'");
-		}
-		if (pastDueGrace.isNegative() || pastDueGrace.compareTo(Duration.ofDays(365)) > 0) {
-			throw new IllegalArgumentException("plangate.subscriptions.past-due-grace "
-					+ "(PLANGATE_SUBSCRIPTIONS_PAST_DUE_GRACE) must be 0 to 365d, not " + pastDueGrace);
-		}
-		pastDueOutcome = pastDueOutcome.trim().toLowerCase(Locale.ROOT);
-		if (!pastDueOutcome.equals("suspend") && !pastDueOutcome.equals("default_plan")) {
-			throw new IllegalArgumentException("plangate.subscriptions.past-due-outcome "
-					+ "(PLANGATE_SUBSCRIPTIONS_PAST_DUE_OUTCOME) must be 'suspend' or 'default_plan', not '"
-					+ pastDueOutcome + "'");
-		}
+		scheduledChangeOverLimits = Settings.oneOf("plangate.subscriptions.scheduled-change-over-limits",
+				scheduledChangeOverLimits, "apply", "keep");
+		Settings.between("plangate.subscriptions.past-due-grace", pastDueGrace, Duration.ZERO, Duration.ofDays(365));
+		pastDueOutcome = Settings.oneOf("plangate.subscriptions.past-due-outcome", pastDueOutcome, "suspend",
+				"default_plan");
 	}
 
 	boolean keepOverLimits() {

@@ -2,7 +2,6 @@ package dev.plangate.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -54,10 +53,10 @@ class BillingDisabledTest extends ServerTest {
 			.isThrownBy(() -> new StripeSettings(SECRET_KEY, List.of(WEBHOOK_SECRET), Duration.ofMinutes(5),
 					URI.create("https://api.stripe.com/v1"), Duration.ofSeconds(20), 2))
 			.withMessageContaining("PLANGATE_STRIPE_API_BASE");
-		assertThatIllegalStateException()
+		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new BillingConfiguration(new BillingSettings("stripe"), stripe(SECRET_KEY, " ")))
 			.withMessageContaining("PLANGATE_STRIPE_WEBHOOK_SECRET");
-		assertThatIllegalStateException()
+		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new BillingConfiguration(new BillingSettings("stripe"), stripe("", WEBHOOK_SECRET)))
 			.withMessageContaining("PLANGATE_STRIPE_SECRET_KEY");
 		assertThat(stripe(SECRET_KEY, " whsec_0123456789abcdef ,").webhookSecret())

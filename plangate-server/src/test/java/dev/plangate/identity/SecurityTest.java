@@ -14,12 +14,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.util.unit.DataSize;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.plangate.identity.account.AccountCalls;
 import dev.plangate.identity.apikey.ApiKeyKind;
 import dev.plangate.identity.apikey.ApiKeySecret;
+import dev.plangate.platform.PlatformSettings;
 import dev.plangate.support.Api;
 import dev.plangate.support.ServerTest;
 
@@ -36,8 +36,8 @@ class SecurityTest extends ServerTest {
 
 	private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([^}]+)}");
 
-	@Value("${plangate.max-request-size}")
-	DataSize maxRequestSize;
+	@Autowired
+	PlatformSettings settings;
 
 	@Test
 	void everyKindOfAnswerCarriesTheSecurityHeaders() {
@@ -67,7 +67,7 @@ class SecurityTest extends ServerTest {
 	@Test
 	void tooLargeAnswerCarriesTheSecurityHeaders() {
 		// given
-		var tooLarge = "{\"name\":\"" + "x".repeat((int) maxRequestSize.toBytes()) + "\"}";
+		var tooLarge = "{\"name\":\"" + "x".repeat((int) settings.maxRequestSize().toBytes()) + "\"}";
 
 		// when
 		var response = api.post("/v1/api-keys", tooLarge);

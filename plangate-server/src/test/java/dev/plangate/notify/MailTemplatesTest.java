@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -260,8 +261,15 @@ class MailTemplatesTest {
 			.run(context -> assertThat(context).hasNotFailed().hasSingleBean(MailTemplates.class));
 	}
 
+	/** The mail settings bound as the server binds them. */
+	@EnableConfigurationProperties(MailSettings.class)
+	static class BoundSettings {
+
+	}
+
 	private static ApplicationContextRunner context() {
-		return new ApplicationContextRunner().withUserConfiguration(MailConfiguration.class, MailTemplates.class);
+		return new ApplicationContextRunner().withUserConfiguration(BoundSettings.class, MailConfiguration.class,
+				MailTemplates.class);
 	}
 
 	private static MailTemplates templates(String folder) {

@@ -23,8 +23,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import dev.plangate.support.Api;
@@ -46,8 +44,8 @@ class ApiDocumentationTest extends ServerTest {
 	@Qualifier("requestMappingHandlerMapping")
 	RequestMappingHandlerMapping mappings;
 
-	@Value("${plangate.max-request-size}")
-	DataSize maxRequestSize;
+	@Autowired
+	PlatformSettings settings;
 
 	@Test
 	void apiDocumentIsPublicJson() {
@@ -364,7 +362,7 @@ class ApiDocumentationTest extends ServerTest {
 	@Test
 	void bodyOverTheConfiguredLimitIsRefusedAsTooLarge() {
 		// given: a valid request, padded with whitespace past the limit
-		var body = padded("{\"name\":\"padded\"}", maxRequestSize.toBytes() + 1);
+		var body = padded("{\"name\":\"padded\"}", settings.maxRequestSize().toBytes() + 1);
 		int before = api.get("/v1/api-keys").body().path("data").size();
 
 		// when
@@ -378,7 +376,7 @@ class ApiDocumentationTest extends ServerTest {
 	@Test
 	void chunkedBodyOverTheConfiguredLimitIsRefusedAsTooLarge() {
 		// given: no Content-Length, so the size is known only while reading
-		var body = padded("{\"name\":\"chunked\"}", maxRequestSize.toBytes() + 1);
+		var body = padded("{\"name\":\"chunked\"}", settings.maxRequestSize().toBytes() + 1);
 
 		// when
 		var response = raw("POST", "/v1/api-keys", "application/json", chunked(body), Map.of());
@@ -390,7 +388,7 @@ class ApiDocumentationTest extends ServerTest {
 	@Test
 	void chunkedBodyOverTheConfiguredLimitWithAnIdempotencyKeyIsRefusedAsTooLarge() {
 		// given
-		var body = padded("{\"name\":\"chunked\"}", maxRequestSize.toBytes() + 1);
+		var body = padded("{\"name\":\"chunked\"}", settings.maxRequestSize().toBytes() + 1);
 
 		// when
 		var response = raw("POST", "/v1/api-keys", "application/json", chunked(body),
@@ -403,7 +401,7 @@ class ApiDocumentationTest extends ServerTest {
 	@Test
 	void bodyJustUnderTheConfiguredLimitIsAccepted() {
 		// given
-		var body = padded("{\"name\":\"just under\"}", maxRequestSize.toBytes());
+		var body = padded("{\"name\":\"just under\"}", settings.maxRequestSize().toBytes());
 
 		// when
 		var response = api.post("/v1/api-keys", body);

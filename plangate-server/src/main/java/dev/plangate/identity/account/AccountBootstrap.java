@@ -7,13 +7,11 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plangate.identity.password.PasswordHasher;
-import dev.plangate.identity.password.PasswordPolicy;
 
 /**
  * The first superadmin, made on the first start of an empty database: with the password
@@ -44,24 +42,19 @@ class AccountBootstrap implements SmartInitializingSingleton {
 	private final String password;
 
 	AccountBootstrap(AccountService accounts, AccountRepository repository, PasswordHasher hasher, JdbcClient jdbc,
-			TransactionTemplate transactions, Clock clock,
-			@Value("${plangate.admin.email:admin@localhost}") String email,
-			@Value("${plangate.admin.password:}") String password) {
+			TransactionTemplate transactions, Clock clock, AdminSettings settings) {
 		this.accounts = accounts;
 		this.repository = repository;
 		this.hasher = hasher;
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.clock = clock;
-		this.email = AccountService.normalizeEmail(email);
-		this.password = password;
+		this.email = settings.email();
+		this.password = settings.password();
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		if (!password.isEmpty()) {
-			PasswordPolicy.check("PLANGATE_ADMIN_PASSWORD", password, email, null);
-		}
 		String printed = transactions.execute(status -> {
 			jdbc.sql("select name from startup_lock where name = 'account_bootstrap' for update")
 				.query(String.class)

@@ -2,7 +2,6 @@ package dev.plangate.identity.account;
 
 import java.util.Map;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import dev.plangate.notify.MailOutbox;
@@ -22,14 +21,11 @@ public class AccountMails {
 
 	private final String confirmEmailLink;
 
-	AccountMails(MailOutbox outbox,
-			@Value("${plangate.accounts.links.verify-email:http://localhost:8080/verify-email?token={token}}") String verifyEmailLink,
-			@Value("${plangate.accounts.links.reset-password:http://localhost:8080/reset-password?token={token}}") String resetPasswordLink,
-			@Value("${plangate.accounts.links.confirm-email:http://localhost:8080/confirm-email?token={token}}") String confirmEmailLink) {
+	AccountMails(MailOutbox outbox, AccountSettings settings) {
 		this.outbox = outbox;
-		this.verifyEmailLink = verifyEmailLink;
-		this.resetPasswordLink = resetPasswordLink;
-		this.confirmEmailLink = confirmEmailLink;
+		this.verifyEmailLink = settings.links().verifyEmail();
+		this.resetPasswordLink = settings.links().resetPassword();
+		this.confirmEmailLink = settings.links().confirmEmail();
 	}
 
 	void verifyEmail(String to, String token) {

@@ -2,7 +2,6 @@ package dev.plangate.identity.account;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,13 +13,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -94,8 +91,7 @@ public class AccountService implements DisposableBean {
 	AccountService(AccountRepository accounts, CustomerService customers, SessionService sessions,
 			TokenRevocations revocations, PasswordHasher hasher, AccountMails mails, AuthThrottle throttle,
 			LoginLockouts lockouts, ApplicationEventPublisher events, AuditLog auditLog,
-			TransactionTemplate transactions, Clock clock,
-			@Value("${plangate.accounts.verified-email-required-for:two_factor,api_keys,organizations}") Set<String> verifiedEmailRequiredFor) {
+			TransactionTemplate transactions, Clock clock, AccountSettings settings) {
 		this.accounts = accounts;
 		this.customers = customers;
 		this.sessions = sessions;
@@ -108,16 +104,7 @@ public class AccountService implements DisposableBean {
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
-		this.verifiedEmailRequiredFor = verifiedEmailRequiredFor.stream()
-			.map(String::strip)
-			.filter(action -> !action.isEmpty())
-			.collect(Collectors.toUnmodifiableSet());
-		for (var action : this.verifiedEmailRequiredFor) {
-			if (Arrays.stream(SensitiveAction.values()).noneMatch(a -> a.id().equals(action))) {
-				throw new IllegalStateException("plangate.accounts.verified-email-required-for names '" + action
-						+ "'; it may name two_factor, api_keys and organizations, or nothing");
-			}
-		}
+		this.verifiedEmailRequiredFor = settings.verifiedEmailRequiredFor();
 	}
 
 	public Account get(UUID id) {

@@ -10,8 +10,6 @@ import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Component;
 
 import dev.plangate.catalog.CatalogService;
@@ -64,34 +62,13 @@ public class AuthThrottle {
 	private final Map<Scope, RateLimit> perIp = new HashMap<>();
 
 	AuthThrottle(RateLimitStore store, EnforcementService enforcement, CatalogService catalog, Clock clock,
-			@Value("${plangate.accounts.ip-limits.login:60/1h}") String login,
-			@Value("${plangate.accounts.ip-limits.register:20/1h}") String register,
-			@Value("${plangate.accounts.ip-limits.password-reset:20/1h}") String passwordReset,
-			@Value("${plangate.accounts.ip-limits.two-factor:60/1h}") String twoFactor,
-			@Value("${plangate.accounts.mail-limit:20/1h}") String mail) {
+			AccountSettings settings) {
 		this.store = store;
 		this.enforcement = enforcement;
 		this.catalog = catalog;
 		this.clock = clock;
-		perIp.put(Scope.LOGIN, parse("login", login));
-		perIp.put(Scope.REGISTER, parse("register", register));
-		perIp.put(Scope.PASSWORD_RESET, parse("password-reset", passwordReset));
-		perIp.put(Scope.TWO_FACTOR, parse("two-factor", twoFactor));
-		perIp.put(Scope.MAIL, parse("mail", mail));
-	}
-
-	/** {@code 60/1h}: 60 attempts an hour. */
-	private static RateLimit parse(String name, String text) {
-		int slash = text.indexOf('/');
-		try {
-			return new RateLimit(Long.parseLong(text.substring(0, slash).strip()),
-					DurationStyle.detectAndParse(text.substring(slash + 1).strip()));
-		}
-		catch (RuntimeException ex) {
-			throw new IllegalStateException(
-					"plangate.accounts." + ("mail".equals(name) ? "mail-limit" : "ip-limits." + name)
-							+ " must read like '60/1h', not '" + text + "'",
-					ex);
+		for (var scope : Scope.values()) {
+			perIp.put(scope, settings.perIp(scope));
 		}
 	}
 

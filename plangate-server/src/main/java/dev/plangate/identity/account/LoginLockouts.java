@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -37,22 +36,13 @@ public class LoginLockouts {
 
 	private final Duration forgetAfter;
 
-	LoginLockouts(LoginLockoutRepository repository, Clock clock,
-			@Value("${plangate.accounts.lockout.threshold:5}") int threshold,
-			@Value("${plangate.accounts.lockout.base:1m}") Duration base,
-			@Value("${plangate.accounts.lockout.max:15m}") Duration max,
-			@Value("${plangate.accounts.lockout.forget-after:1d}") Duration forgetAfter) {
-		if (threshold < 1 || base.isNegative() || base.isZero() || max.compareTo(base) < 0
-				|| forgetAfter.compareTo(max) <= 0) {
-			throw new IllegalStateException("plangate.accounts.lockout needs threshold >= 1 and 0 < base <= max"
-					+ " < forget-after, not " + threshold + ", " + base + ", " + max + ", " + forgetAfter);
-		}
+	LoginLockouts(LoginLockoutRepository repository, Clock clock, AccountSettings settings) {
 		this.repository = repository;
 		this.clock = clock;
-		this.threshold = threshold;
-		this.base = base;
-		this.max = max;
-		this.forgetAfter = forgetAfter;
+		this.threshold = settings.lockout().threshold();
+		this.base = settings.lockout().base();
+		this.max = settings.lockout().max();
+		this.forgetAfter = settings.lockout().forgetAfter();
 	}
 
 	public static String account(UUID accountId) {

@@ -10,7 +10,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -51,19 +50,16 @@ public class SessionService {
 	private final Duration reuseGrace;
 
 	SessionService(SessionRepository sessions, AccountRepository accounts, TokenRevocations revocations,
-			AuditLog auditLog, TransactionTemplate transactions, Clock clock,
-			@Value("${plangate.accounts.session-idle-timeout:7d}") Duration idleTimeout,
-			@Value("${plangate.accounts.session-lifetime:30d}") Duration lifetime,
-			@Value("${plangate.accounts.refresh-reuse-grace:10s}") Duration reuseGrace) {
+			AuditLog auditLog, TransactionTemplate transactions, Clock clock, AccountSettings settings) {
 		this.sessions = sessions;
 		this.accounts = accounts;
 		this.revocations = revocations;
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
-		this.idleTimeout = idleTimeout;
-		this.lifetime = lifetime;
-		this.reuseGrace = reuseGrace;
+		this.idleTimeout = settings.sessionIdleTimeout();
+		this.lifetime = settings.sessionLifetime();
+		this.reuseGrace = settings.refreshReuseGrace();
 	}
 
 	/** A session and the refresh token that continues it. */

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -53,28 +52,21 @@ public class ApiKeyService implements InitializingBean {
 	private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
 
 	ApiKeyService(ApiKeyRepository repository, AuditLog auditLog, TransactionTemplate transactions, Clock clock,
-			@Value("${plangate.bootstrap-api-key:}") String bootstrapKey,
-			@Value("${plangate.api-key-cache-ttl:10s}") Duration cacheTtl) {
+			ApiKeySettings settings) {
 		this.repository = repository;
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
-		this.bootstrapKey = bootstrapKey.strip();
-		this.byHash = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(10_000).build();
+		this.bootstrapKey = settings.bootstrapApiKey();
+		this.byHash = Caffeine.newBuilder().expireAfterWrite(settings.apiKeyCacheTtl()).maximumSize(10_000).build();
 	}
 
 	/**
-	 * On the first start of an empty database: the operator's bootstrap key, or a new one
-	 * printed once.
+	 * On the first start of an empty database: the operator's bootstrap key (refused
+	 * already, if weak, by {@link ApiKeySettings}), or a new one printed once.
 	 */
 	@Override
 	public void afterPropertiesSet() {
-		if (!bootstrapKey.isEmpty()) {
-			ApiKeySecret.weakness(bootstrapKey).ifPresent(why -> {
-				throw new IllegalStateException("PLANGATE_BOOTSTRAP_API_KEY is refused: " + why
-						+ ". Use a generated key, for example this fresh one: " + ApiKeySecret.generate().text());
-			});
-		}
 		transactions.executeWithoutResult(status -> {
 			repository.lockBootstrap();
 			if (repository.any()) {

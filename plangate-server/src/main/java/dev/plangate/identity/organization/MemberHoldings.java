@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import dev.plangate.catalog.EntitlementView;
@@ -23,10 +22,9 @@ class MemberHoldings implements Holdings {
 
 	private final Clock clock;
 
-	MemberHoldings(OrganizationRepository repository, Clock clock,
-			@Value("${plangate.organizations.member-feature:seats}") String memberFeature) {
+	MemberHoldings(OrganizationRepository repository, Clock clock, OrganizationSettings settings) {
 		this.repository = repository;
-		this.memberFeature = memberFeature;
+		this.memberFeature = settings.memberFeature();
 		this.clock = clock;
 	}
 

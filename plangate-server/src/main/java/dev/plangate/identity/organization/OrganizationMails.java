@@ -3,7 +3,6 @@ package dev.plangate.identity.organization;
 import java.time.Instant;
 import java.util.Map;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import dev.plangate.notify.MailOutbox;
@@ -20,10 +19,9 @@ class OrganizationMails {
 
 	private final String acceptLink;
 
-	OrganizationMails(MailOutbox outbox,
-			@Value("${plangate.organizations.links.accept-invitation:http://localhost:8080/accept-invitation?token={token}}") String acceptLink) {
+	OrganizationMails(MailOutbox outbox, OrganizationSettings settings) {
 		this.outbox = outbox;
-		this.acceptLink = acceptLink;
+		this.acceptLink = settings.links().acceptInvitation();
 	}
 
 	void invitation(String to, String organization, String invitedBy, OrganizationRole role, String token,

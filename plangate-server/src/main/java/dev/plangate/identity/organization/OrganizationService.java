@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -72,7 +71,7 @@ class OrganizationService {
 	OrganizationService(OrganizationRepository repository, AccountService accounts, CustomerService customers,
 			SubscriptionService subscriptions, CatalogService catalog, AccessTokens tokens,
 			TokenRevocations revocations, OrganizationMails mails, AuditLog auditLog, Clock clock,
-			@Value("${plangate.organizations.member-feature:seats}") String memberFeature) {
+			OrganizationSettings settings) {
 		this.repository = repository;
 		this.accounts = accounts;
 		this.customers = customers;
@@ -83,7 +82,7 @@ class OrganizationService {
 		this.mails = mails;
 		this.auditLog = auditLog;
 		this.clock = clock;
-		this.memberFeature = memberFeature;
+		this.memberFeature = settings.memberFeature();
 	}
 
 	/** An organization as one of its members sees it. */

@@ -1,6 +1,5 @@
 package dev.plangate.identity.password;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.stereotype.Component;
 
@@ -31,15 +30,9 @@ public class PasswordHasher {
 	 */
 	private final String decoy;
 
-	PasswordHasher(@Value("${plangate.accounts.argon2.memory-kib:19456}") int memoryKib,
-			@Value("${plangate.accounts.argon2.iterations:2}") int iterations,
-			@Value("${plangate.accounts.argon2.parallelism:1}") int parallelism) {
-		if (memoryKib < MIN_MEMORY_KIB || iterations < MIN_ITERATIONS || parallelism < 1) {
-			throw new IllegalStateException("plangate.accounts.argon2 must be at least memory-kib=" + MIN_MEMORY_KIB
-					+ ", iterations=" + MIN_ITERATIONS + ", parallelism=1 (OWASP's minimum for Argon2id), not "
-					+ memoryKib + "/" + iterations + "/" + parallelism);
-		}
-		this.encoder = new Argon2PasswordEncoder(16, 32, parallelism, memoryKib, iterations);
+	PasswordHasher(PasswordSettings settings) {
+		this.encoder = new Argon2PasswordEncoder(16, 32, settings.parallelism(), settings.memoryKib(),
+				settings.iterations());
 		this.decoy = encoder.encode("decoy password for unknown logins");
 	}
 

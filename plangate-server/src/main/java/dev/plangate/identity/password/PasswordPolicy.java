@@ -46,7 +46,11 @@ public final class PasswordPolicy {
 		}
 	}
 
-	private static @Nullable String weakness(String raw, @Nullable String email, @Nullable String username) {
+	/**
+	 * Why the password is refused, to read after "it": {@code is one of the most common
+	 * passwords}; null when it is not.
+	 */
+	public static @Nullable String weakness(String raw, @Nullable String email, @Nullable String username) {
 		var password = normalize(raw);
 		int length = password.codePointCount(0, password.length());
 		if (length < MIN_LENGTH) {

@@ -2,68 +2,37 @@ package dev.plangate.identity.token;
 
 import java.time.Duration;
 
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** The {@code plangate.tokens.*} settings, checked at start. */
-@Component
-class TokenSettings {
+import dev.plangate.platform.Settings;
+
+/**
+ * Access tokens and their signing keys ({@code plangate.tokens.*}).
+ *
+ * @param issuer the {@code iss} of access tokens: set it to Plangate's public URL
+ * @param audience the {@code aud} of access tokens
+ * @param accessTtl life of an account's access token (30s to 1d); customer-scoped tokens
+ * choose theirs (60s to 1d)
+ * @param keyRotation how long one signing key signs before the next takes over (at least
+ * 1h); keys are published at {@code /.well-known/jwks.json} (docs/tokens.md)
+ * @param clockSkew leeway on token times ({@code exp}, {@code nbf}, {@code iat}), 0 to 5m
+ */
+@ConfigurationProperties("plangate.tokens")
+record TokenSettings(@DefaultValue("http://localhost:8080") String issuer, @DefaultValue("plangate") String audience,
+		@DefaultValue("15m") Duration accessTtl, @DefaultValue("30d") Duration keyRotation,
+		@DefaultValue("30s") Duration clockSkew) {
 
 	/** The longest a customer-scoped token may live. */
 	static final Duration MAX_CUSTOMER_TOKEN_TTL = Duration.ofDays(1);
 
-	private final String issuer;
-
-	private final String audience;
-
-	private final Duration accessTtl;
-
-	private final Duration keyRotation;
-
-	private final Duration clockSkew;
-
-	TokenSettings(@Value("${plangate.tokens.issuer:http://localhost:8080}") String issuer,
-			@Value("${plangate.tokens.audience:plangate}") String audience,
-			@Value("${plangate.tokens.access-ttl:15m}") Duration accessTtl,
-			@Value("${plangate.tokens.key-rotation:30d}") Duration keyRotation,
-			@Value("${plangate.tokens.clock-skew:30s}") Duration clockSkew) {
-		if (issuer.isBlank() || audience.isBlank()) {
-			throw new IllegalStateException("plangate.tokens.issuer and plangate.tokens.audience must not be blank");
-		}
-		if (accessTtl.compareTo(Duration.ofSeconds(30)) < 0 || accessTtl.compareTo(MAX_CUSTOMER_TOKEN_TTL) > 0) {
-			throw new IllegalStateException("plangate.tokens.access-ttl must be between 30s and 1d, not " + accessTtl);
-		}
-		if (keyRotation.compareTo(Duration.ofHours(1)) < 0) {
-			throw new IllegalStateException("plangate.tokens.key-rotation must be at least 1h, not " + keyRotation);
-		}
-		if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
-			throw new IllegalStateException("plangate.tokens.clock-skew must be between 0 and 5m, not " + clockSkew);
-		}
-		this.issuer = issuer;
-		this.audience = audience;
-		this.accessTtl = accessTtl;
-		this.keyRotation = keyRotation;
-		this.clockSkew = clockSkew;
-	}
-
-	String issuer() {
-		return issuer;
-	}
-
-	String audience() {
-		return audience;
-	}
-
-	Duration accessTtl() {
-		return accessTtl;
-	}
-
-	Duration keyRotation() {
-		return keyRotation;
-	}
-
-	Duration clockSkew() {
-		return clockSkew;
+	TokenSettings {
+		issuer = Settings.notBlank("plangate.tokens.issuer", issuer);
+		Settings.webUrl("plangate.tokens.issuer", issuer);
+		audience = Settings.notBlank("plangate.tokens.audience", audience);
+		Settings.between("plangate.tokens.access-ttl", accessTtl, Duration.ofSeconds(30), MAX_CUSTOMER_TOKEN_TTL);
+		Settings.atLeast("plangate.tokens.key-rotation", keyRotation, Duration.ofHours(1));
+		Settings.between("plangate.tokens.clock-skew", clockSkew, Duration.ZERO, Duration.ofMinutes(5));
 	}
 
 	/** No token lives longer than this after it was issued, skew included. */

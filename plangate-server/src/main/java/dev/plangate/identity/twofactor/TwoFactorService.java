@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -63,7 +62,7 @@ public class TwoFactorService {
 
 	TwoFactorService(AccountRepository accounts, AccountService accountService, PasswordHasher hasher, SecretBox box,
 			AuthThrottle throttle, AccountMails mails, AuditLog auditLog, TransactionTemplate transactions, Clock clock,
-			@Value("${plangate.accounts.two-factor.issuer:Plangate}") String issuer) {
+			TwoFactorSettings settings) {
 		this.accounts = accounts;
 		this.accountService = accountService;
 		this.hasher = hasher;
@@ -73,7 +72,7 @@ public class TwoFactorService {
 		this.auditLog = auditLog;
 		this.transactions = transactions;
 		this.clock = clock;
-		this.issuer = issuer;
+		this.issuer = settings.issuer();
 	}
 
 	/**

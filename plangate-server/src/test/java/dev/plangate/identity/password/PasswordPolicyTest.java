@@ -68,7 +68,8 @@ class PasswordPolicyTest {
 	@Test
 	void aPasswordHashedComposedVerifiesDecomposedAndBack() {
 		// given
-		var hasher = new PasswordHasher(PasswordHasher.MIN_MEMORY_KIB, PasswordHasher.MIN_ITERATIONS, 1);
+		var hasher = new PasswordHasher(
+				new PasswordSettings(PasswordHasher.MIN_MEMORY_KIB, PasswordHasher.MIN_ITERATIONS, 1));
 		var composed = Normalizer.normalize("Crème brûlée à Zoë", Normalizer.Form.NFC);
 		var decomposed = Normalizer.normalize(composed, Normalizer.Form.NFD);
 		assertThat(decomposed).isNotEqualTo(composed);
@@ -86,7 +87,8 @@ class PasswordPolicyTest {
 	@Test
 	void aHashOfThePasswordAsTypedBeforeNormalisationStillVerifiesAndIsToBeReplaced() {
 		// given: a hash of the decomposed form, as made before passwords were normalised
-		var hasher = new PasswordHasher(PasswordHasher.MIN_MEMORY_KIB, PasswordHasher.MIN_ITERATIONS, 1);
+		var hasher = new PasswordHasher(
+				new PasswordSettings(PasswordHasher.MIN_MEMORY_KIB, PasswordHasher.MIN_ITERATIONS, 1));
 		var typed = Normalizer.normalize("Crème brûlée à Zoë", Normalizer.Form.NFD);
 		var old = new Argon2PasswordEncoder(16, 32, 1, PasswordHasher.MIN_MEMORY_KIB, PasswordHasher.MIN_ITERATIONS)
 			.encode(typed);
