@@ -131,6 +131,9 @@ class StripeSubscriptions {
 			return new Outcome(true,
 					"Customer '" + customerId + "' is on the default plan: Stripe ended " + subscription.getId());
 		}
+		if (status == null || subscription.getItems() == null || subscription.getItems().getData() == null) {
+			return Outcome.ignored("Subscription " + subscription.getId() + " has no status or items");
+		}
 		var plangateStatus = switch (status) {
 			case "trialing" -> SubscriptionStatus.TRIALING;
 			case "active" -> SubscriptionStatus.ACTIVE;
