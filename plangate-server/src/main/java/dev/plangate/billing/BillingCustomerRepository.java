@@ -1,5 +1,7 @@
 package dev.plangate.billing;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -29,8 +31,7 @@ class BillingCustomerRepository {
 	Optional<Link> find(String customerId) {
 		return jdbc.sql("select * from billing_customer where customer_id = :customer")
 			.param("customer", customerId)
-			.query((rs, n) -> new Link(rs.getString("customer_id"), rs.getString("stripe_customer_id"),
-					rs.getString("stripe_subscription_id"), Timestamps.read(rs, "state_at")))
+			.query(BillingCustomerRepository::link)
 			.optional();
 	}
 
@@ -65,8 +66,7 @@ class BillingCustomerRepository {
 	Optional<Link> lock(String customerId) {
 		return jdbc.sql("select * from billing_customer where customer_id = :customer for update")
 			.param("customer", customerId)
-			.query((rs, n) -> new Link(rs.getString("customer_id"), rs.getString("stripe_customer_id"),
-					rs.getString("stripe_subscription_id"), Timestamps.read(rs, "state_at")))
+			.query(BillingCustomerRepository::link)
 			.optional();
 	}
 
@@ -86,6 +86,11 @@ class BillingCustomerRepository {
 			.param("customer", customerId)
 			.param("at", Timestamps.sql(at))
 			.update();
+	}
+
+	private static Link link(ResultSet rs, int n) throws SQLException {
+		return new Link(rs.getString("customer_id"), rs.getString("stripe_customer_id"),
+				rs.getString("stripe_subscription_id"), Timestamps.read(rs, "state_at"));
 	}
 
 	/**
