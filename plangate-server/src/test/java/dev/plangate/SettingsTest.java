@@ -43,7 +43,7 @@ class SettingsTest {
 			assertThat(records).containsExactlyInAnyOrder("PlatformSettings", "CatalogSettings", "EnforcementSettings",
 					"LedgerSettings", "ApiKeySettings", "AccountSettings", "AdminSettings", "TwoFactorSettings",
 					"PasswordSettings", "TokenSettings", "OrganizationSettings", "MailSettings", "BatchSettings",
-					"SubscriptionSettings", "BillingSettings", "StripeSettings");
+					"SubscriptionSettings", "BillingSettings", "StripeSettings", "StripeEventSettings");
 		});
 	}
 

@@ -37,8 +37,9 @@ class StripeWebhookController {
 					+ "tolerance (400 `invalid_signature` otherwise, and nothing is stored). Each event is recorded once "
 					+ "by its id and processed once, on whichever node receives it first; a repeated delivery answers "
 					+ "`duplicate`. `outcome` is `processed`, `ignored` (with the reason in `detail`: an event type "
-					+ "Plangate does not act on, an unknown price or customer) or `duplicate`. Without provider "
-					+ "`stripe`: 404 `billing_provider_disabled`.")
+					+ "Plangate does not act on, an unknown price or customer) or `duplicate`. When processing fails: "
+					+ "503 `billing_event_failed`; the event is kept as `failed` and processed again by Stripe's next "
+					+ "delivery or the retry job. Without provider " + "`stripe`: 404 `billing_provider_disabled`.")
 	StripeWebhooks.Receipt receive(@RequestBody String payload,
 			@RequestHeader(name = "Stripe-Signature", required = false) @Nullable String signature,
 			HttpServletRequest request) {

@@ -54,6 +54,8 @@ public enum ErrorCode {
 	NO_BILLING_CUSTOMER(HttpStatus.CONFLICT, "The customer has never paid through the payment provider"),
 	PAYMENT_PROVIDER_REFUSED(HttpStatus.BAD_GATEWAY, "The payment provider refused the request"),
 	PAYMENT_PROVIDER_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The payment provider cannot be reached"),
+	BILLING_EVENT_FAILED(HttpStatus.SERVICE_UNAVAILABLE, "Processing the payment provider's event failed"),
+	BILLING_EVENT_NOT_FOUND(HttpStatus.NOT_FOUND, "No such payment provider event"),
 
 	// enforcement decisions
 	FEATURE_NOT_IN_PLAN(HttpStatus.PAYMENT_REQUIRED, "The customer's plan does not include this feature"),

@@ -1,0 +1,199 @@
+package dev.plangate.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.Mockito.doCallRealMethod;
+import static org.mockito.Mockito.doThrow;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import dev.plangate.support.Api;
+import dev.plangate.support.FreshDatabase;
+import dev.plangate.support.FreshSchema;
+import dev.plangate.support.ServerTest;
+
+/**
+ * The operational side of Stripe billing, on a server where Stripe takes the payments:
+ * events whose processing fails are kept and retried, operators list, read and replay
+ * events.
+ */
+@FreshSchema
+class StripeOperationsTest extends ServerTest {
+
+	private static final String SECRET = "whsec_operations_0123456789";
+
+	private static final String WEBHOOK = "/v1/billing/stripe/webhook";
+
+	/** Stripe's API, as far as Plangate calls it. */
+	private static final WireMockServer stripeApi = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+	static {
+		stripeApi.start();
+	}
+
+	@DynamicPropertySource
+	static void stripe(DynamicPropertyRegistry registry) {
+		FreshDatabase.register(registry, "stripe_operations");
+		registry.add("plangate.stripe.secret-key", () -> "sk_test_operations_0123456789");
+		registry.add("plangate.stripe.api-base", () -> "http://localhost:" + stripeApi.port());
+		registry.add("plangate.stripe.retries", () -> "0");
+		String dir = System.getenv("PLANGATE_EXAMPLES_DIR");
+		registry.add("plangate.catalog",
+				() -> (dir == null || dir.isBlank() ? "../examples" : dir) + "/ai-assistant.yaml");
+		registry.add("plangate.billing.provider", () -> "stripe");
+		registry.add("plangate.stripe.webhook-secret", () -> SECRET);
+		registry.add("plangate.stripe.events.max-attempts", () -> "3");
+		// the tests run the retry job themselves
+		registry.add("plangate.stripe.events.poll-interval", () -> "1h");
+	}
+
+	@AfterAll
+	static void stopStripe() {
+		stripeApi.stop();
+	}
+
+	@MockitoSpyBean
+	private StripeSubscriptions subscriptions;
+
+	@Autowired
+	private StripeEventRetries retries;
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	private static final Instant PERIOD_START = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(3));
+
+	private static final Instant PERIOD_END = PERIOD_START.plus(Duration.ofDays(30));
+
+	private Api.Response deliver(String payload) {
+		return anonymous.sendRaw("POST", WEBHOOK, java.net.http.HttpRequest.BodyPublishers.ofString(payload),
+				Map.of("Content-Type", "application/json", "Stripe-Signature",
+						StripeEvents.sign(payload, SECRET, Instant.now())));
+	}
+
+	private static String created(String eventId, String customerId, String price) {
+		return StripeEvents.event(eventId, "customer.subscription.created", Instant.now(),
+				StripeEvents.subscription("sub_" + eventId.substring(4), "cus_" + eventId.substring(4), "active", price,
+						PERIOD_START, PERIOD_END, customerId));
+	}
+
+	/** Processing the event throws, {@code times} times, then works. */
+	private void failing(String eventId, int times) {
+		var stub = doThrow(new IllegalStateException("the database hiccuped"));
+		for (int i = 1; i < times; i++) {
+			stub = stub.doThrow(new IllegalStateException("the database hiccuped again"));
+		}
+		stub.doCallRealMethod().when(subscriptions).apply(argThat(e -> e != null && eventId.equals(e.getId())));
+	}
+
+	private Map<String, Object> row(String eventId) {
+		return jdbc.sql("select outcome, attempts, last_error, next_attempt_at from stripe_event where event_id = :id")
+			.param("id", eventId)
+			.query()
+			.singleRow();
+	}
+
+	/** Makes the event's next attempt due now. */
+	private void due(String eventId) {
+		jdbc.sql("update stripe_event set next_attempt_at = :at where event_id = :id")
+			.param("id", eventId)
+			.param("at", java.time.OffsetDateTime.now().minusSeconds(1))
+			.update();
+	}
+
+	private String plan(String customerId) {
+		return api.get("/v1/customers/" + Api.encode(customerId) + "/subscription")
+			.body()
+			.path("plan")
+			.path("key")
+			.asString();
+	}
+
+	@Test
+	void anEventWhoseProcessingFailsIsKeptAnswered503AndProcessedByTheRetryJob() {
+		// given
+		var id = newCustomer("ops-retried");
+		failing("evt_ops_retried", 1);
+
+		// when
+		var first = deliver(created("evt_ops_retried", id, "price_assistant_pro_monthly"));
+		var failed = row("evt_ops_retried");
+		var notYetDue = retries.retryDue();
+		due("evt_ops_retried");
+		int retried = retries.retryDue();
+
+		// then
+		assertThat(first.status()).as(first.toString()).isEqualTo(503);
+		assertThat(first.code()).isEqualTo("billing_event_failed");
+		assertThat(failed.get("outcome")).isEqualTo("failed");
+		assertThat(((Number) failed.get("attempts")).intValue()).isEqualTo(1);
+		assertThat((String) failed.get("last_error")).contains("the database hiccuped");
+		assertThat(failed.get("next_attempt_at")).isNotNull();
+		assertThat(notYetDue).isZero();
+		assertThat(retried).isEqualTo(1);
+		var after = row("evt_ops_retried");
+		assertThat(after.get("outcome")).isEqualTo("processed");
+		assertThat(((Number) after.get("attempts")).intValue()).isEqualTo(2);
+		assertThat(after.get("next_attempt_at")).isNull();
+		assertThat(plan(id)).isEqualTo("pro");
+		var again = deliver(created("evt_ops_retried", id, "price_assistant_pro_monthly"));
+		assertThat(again.body().path("outcome").asString()).as(again.toString()).isEqualTo("duplicate");
+	}
+
+	@Test
+	void stripesRedeliveryOfAFailedEventProcessesItAgain() {
+		// given
+		var id = newCustomer("ops-redelivered");
+		failing("evt_ops_redelivered", 1);
+		var event = created("evt_ops_redelivered", id, "price_assistant_business_monthly");
+		var first = deliver(event);
+
+		// when
+		var second = deliver(event);
+
+		// then
+		assertThat(first.status()).as(first.toString()).isEqualTo(503);
+		assertThat(plan(id)).isEqualTo("business");
+		assertThat(second.status()).as(second.toString()).isEqualTo(200);
+		assertThat(second.body().path("outcome").asString()).isEqualTo("processed");
+		assertThat(row("evt_ops_redelivered").get("outcome")).isEqualTo("processed");
+	}
+
+	@Test
+	void anEventThatKeepsFailingStaysFailedOnceItsAttemptsAreSpent() {
+		// given
+		var id = newCustomer("ops-exhausted");
+		failing("evt_ops_exhausted", 10);
+		deliver(created("evt_ops_exhausted", id, "price_assistant_pro_monthly"));
+
+		// when
+		due("evt_ops_exhausted");
+		retries.retryDue();
+		due("evt_ops_exhausted");
+		retries.retryDue();
+		var spent = row("evt_ops_exhausted");
+		int afterwards = retries.retryDue();
+
+		// then
+		assertThat(spent.get("outcome")).isEqualTo("failed");
+		assertThat(((Number) spent.get("attempts")).intValue()).isEqualTo(3);
+		assertThat(spent.get("next_attempt_at")).isNull();
+		assertThat(afterwards).isZero();
+		assertThat(plan(id)).isEqualTo("free");
+	}
+
+}
