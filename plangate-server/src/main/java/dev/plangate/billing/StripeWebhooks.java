@@ -99,9 +99,13 @@ class StripeWebhooks {
 
 	/**
 	 * Processes a stored event again now, whatever became of it before.
-	 * @throws PlangateException {@code billing_event_not_found} when no event has the id
+	 * @throws PlangateException {@code billing_event_not_found} when no event has the id,
+	 * {@code billing_provider_disabled} when Stripe does not take the payments
 	 */
 	Receipt replay(String id) {
+		if (!billing.stripe()) {
+			throw StripeApi.disabled(billing);
+		}
 		var event = stored(id).orElseThrow(() -> notFound(id));
 		return Objects.requireNonNull(attempt(event, Mode.REPLAY));
 	}

@@ -196,4 +196,104 @@ class StripeOperationsTest extends ServerTest {
 		assertThat(plan(id)).isEqualTo("free");
 	}
 
+	// the operator's view
+
+	private static final String EVENTS = "/v1/admin/billing/events";
+
+	@Test
+	void operatorsListEventsNewestFirstByStatusAndTypeAPageAtATime() {
+		// given: an ignored, a processed delivered twice, and a failed event
+		var id = newCustomer("ops-list");
+		deliver(StripeEvents.event("evt_ops_list_other", "charge.refunded", Instant.now(),
+				Map.of("id", "ch_ops_list", "object", "charge")));
+		var processed = created("evt_ops_list_ok", id, "price_assistant_starter_monthly");
+		deliver(processed);
+		deliver(processed);
+		failing("evt_ops_list_failed", 10);
+		deliver(StripeEvents.event("evt_ops_list_failed", "customer.subscription.updated", Instant.now(),
+				StripeEvents.subscription("sub_ops_list_ok", "cus_ops_list_ok", "active", "price_assistant_pro_monthly",
+						PERIOD_START, PERIOD_END, id)));
+
+		// when
+		var failed = api.get(EVENTS + "?status=failed").body().path("data");
+		var duplicates = api.get(EVENTS + "?status=duplicate").body().path("data");
+		var ignored = api.get(EVENTS + "?status=ignored&type=charge.refunded").body().path("data");
+		var first = api.get(EVENTS + "?limit=2").body();
+		var second = api.get(EVENTS + "?limit=2&cursor=" + first.path("nextCursor").asString()).body();
+
+		// then
+		assertThat(failed.findValuesAsString("id")).contains("evt_ops_list_failed")
+			.doesNotContain("evt_ops_list_ok", "evt_ops_list_other");
+		var failure = failed.get(0);
+		assertThat(failure.path("outcome").asString()).isEqualTo("failed");
+		assertThat(failure.path("attempts").asInt()).isEqualTo(1);
+		assertThat(failure.path("lastError").asString()).contains("the database hiccuped");
+		assertThat(failure.has("nextAttemptAt")).isTrue();
+		assertThat(failure.has("object")).as("a list carries no payload summary").isFalse();
+		assertThat(duplicates.findValuesAsString("id")).contains("evt_ops_list_ok")
+			.doesNotContain("evt_ops_list_other");
+		assertThat(ignored.findValuesAsString("id")).containsExactly("evt_ops_list_other");
+		assertThat(first.path("data").findValuesAsString("id")).containsExactly("evt_ops_list_failed",
+				"evt_ops_list_ok");
+		assertThat(second.path("data").get(0).path("id").asString()).isEqualTo("evt_ops_list_other");
+	}
+
+	@Test
+	void anEventIgnoredBeforeItsCustomerExistedIsReplayedOnceItDoesAndTheReplayIsAudited() {
+		// given: Stripe names a customer Plangate does not have yet
+		var id = uniqueId("ops-replayed");
+		var first = deliver(created("evt_ops_replayed", id, "price_assistant_pro_monthly"));
+		api.put("/v1/customers/" + id, "{\"name\":\"later\"}");
+
+		// when
+		var read = api.get(EVENTS + "/evt_ops_replayed").body();
+		var replayed = api.post(EVENTS + "/evt_ops_replayed/replay", "");
+		var after = api.get(EVENTS + "/evt_ops_replayed").body();
+
+		// then
+		assertThat(first.body().path("outcome").asString()).as(first.toString()).isEqualTo("ignored");
+		assertThat(read.path("outcome").asString()).isEqualTo("ignored");
+		assertThat(read.path("detail").asString()).contains(id);
+		assertThat(read.path("type").asString()).isEqualTo("customer.subscription.created");
+		var object = read.path("object");
+		assertThat(object.path("object").asString()).isEqualTo("subscription");
+		assertThat(object.path("id").asString()).isEqualTo("sub_ops_replayed");
+		assertThat(object.path("customer").asString()).isEqualTo("cus_ops_replayed");
+		assertThat(object.path("status").asString()).isEqualTo("active");
+		assertThat(object.path("plangateCustomer").asString()).isEqualTo(id);
+		assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
+		assertThat(replayed.body().path("outcome").asString()).isEqualTo("processed");
+		assertThat(after.path("outcome").asString()).isEqualTo("processed");
+		assertThat(after.path("attempts").asInt()).isEqualTo(2);
+		assertThat(plan(id)).isEqualTo("pro");
+		var audit = api.get("/v1/admin/audit-events?targetType=stripe_event&targetId=evt_ops_replayed")
+			.body()
+			.path("data");
+		assertThat(audit.findValuesAsString("action")).containsExactly("billing.event_replayed");
+		assertThat(audit.get(0).path("actor").asString()).isNotEqualTo("stripe");
+	}
+
+	@Test
+	void badQueriesAndUnknownEventsAreClearProblems() {
+		// when
+		var unknown = api.get(EVENTS + "/evt_nobody_sent");
+		var unknownReplay = api.post(EVENTS + "/evt_nobody_sent/replay", "");
+		var badStatus = api.get(EVENTS + "?status=lost");
+		var badCursor = api.get(EVENTS + "?cursor=not-a-cursor");
+		var zeroCursor = api.get(EVENTS + "?cursor=0");
+		var badLimit = api.get(EVENTS + "?limit=1000");
+		var noKey = anonymous.get(EVENTS);
+
+		// then
+		assertThat(unknown.status()).as(unknown.toString()).isEqualTo(404);
+		assertThat(unknown.code()).isEqualTo("billing_event_not_found");
+		assertThat(unknownReplay.status()).as(unknownReplay.toString()).isEqualTo(404);
+		assertThat(unknownReplay.code()).isEqualTo("billing_event_not_found");
+		for (var response : java.util.List.of(badStatus, badCursor, zeroCursor, badLimit)) {
+			assertThat(response.status()).as(response.toString()).isEqualTo(400);
+			assertThat(response.code()).as(response.toString()).isEqualTo("invalid_request");
+		}
+		assertThat(noKey.status()).as(noKey.toString()).isEqualTo(401);
+	}
+
 }
