@@ -199,7 +199,7 @@ class StripeSubscriptions {
 	 * the SDK is pinned to, read leniently otherwise (the fields Plangate reads are in
 	 * every recent version).
 	 */
-	private static @Nullable StripeObject object(Event event) {
+	static @Nullable StripeObject object(Event event) {
 		var deserializer = event.getDataObjectDeserializer();
 		var object = deserializer.getObject();
 		if (object.isPresent()) {

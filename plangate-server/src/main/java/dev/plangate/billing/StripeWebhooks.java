@@ -44,6 +44,8 @@ class StripeWebhooks {
 
 	private final StripeSubscriptions subscriptions;
 
+	private final StripeReminders reminders;
+
 	private final TransactionTemplate transactions;
 
 	private final StripeEventSettings retries;
@@ -51,13 +53,14 @@ class StripeWebhooks {
 	private final Clock clock;
 
 	StripeWebhooks(BillingSettings billing, StripeSettings settings, StripeEventSettings retries,
-			StripeEventRepository events, StripeSubscriptions subscriptions, TransactionTemplate transactions,
-			Clock clock) {
+			StripeEventRepository events, StripeSubscriptions subscriptions, StripeReminders reminders,
+			TransactionTemplate transactions, Clock clock) {
 		this.billing = billing;
 		this.settings = settings;
 		this.retries = retries;
 		this.events = events;
 		this.subscriptions = subscriptions;
+		this.reminders = reminders;
 		this.transactions = transactions;
 		this.clock = clock;
 	}
@@ -199,7 +202,7 @@ class StripeWebhooks {
 			if (!mode.processes(before)) {
 				return skipped(event, before, mode);
 			}
-			var outcome = subscriptions.apply(event);
+			var outcome = StripeReminders.handles(event) ? reminders.apply(event) : subscriptions.apply(event);
 			events.processed(event.getId(), outcome.applied() ? "processed" : "ignored", outcome.detail(),
 					clock.instant());
 			return new Receipt(event.getId(), event.getType(), outcome.applied() ? "processed" : "ignored",

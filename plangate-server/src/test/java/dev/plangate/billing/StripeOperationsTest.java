@@ -25,6 +25,7 @@ import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.ServerTest;
+import dev.plangate.support.TestMail;
 
 /**
  * The operational side of Stripe billing, on a server where Stripe takes the payments:
@@ -294,6 +295,78 @@ class StripeOperationsTest extends ServerTest {
 			assertThat(response.code()).as(response.toString()).isEqualTo("invalid_request");
 		}
 		assertThat(noKey.status()).as(noKey.toString()).isEqualTo(401);
+	}
+
+	// notices mailed ahead of a charge
+
+	private void linked(String customerId, String stripeCustomer) {
+		var receipt = deliver(StripeEvents.event("evt_link_" + stripeCustomer, "checkout.session.completed",
+				Instant.now(), StripeEvents.checkoutSession("cs_" + stripeCustomer, customerId, stripeCustomer,
+						"sub_" + stripeCustomer)));
+		assertThat(receipt.body().path("outcome").asString()).as(receipt.toString()).isEqualTo("processed");
+	}
+
+	@Test
+	void aTrialAboutToEndIsMailedToTheCustomer() {
+		// given
+		var id = newCustomer("ops-trial");
+		linked(id, "cus_ops_trial");
+		var trialEnd = Instant.parse("2031-03-14T09:00:00Z");
+		var subscription = StripeEvents.subscription("sub_cus_ops_trial", "cus_ops_trial", "trialing",
+				"price_assistant_pro_monthly", PERIOD_START, PERIOD_END, null);
+		subscription.put("trial_end", trialEnd.getEpochSecond());
+
+		// when
+		var receipt = deliver(StripeEvents.event("evt_ops_trial", "customer.subscription.trial_will_end", Instant.now(),
+				subscription));
+
+		// then
+		assertThat(receipt.body().path("outcome").asString()).as(receipt.toString()).isEqualTo("processed");
+		var mail = TestMail.awaitMessageTo(id + "@example.com", Duration.ofSeconds(10));
+		assertThat(mail.subject()).isEqualTo("Your Pro trial ends on 2031-03-14");
+		assertThat(mail.text()).contains("Hello ops-trial,").contains("Your trial of Pro ends on 2031-03-14");
+		assertThat(mail.html()).contains("<b>Pro</b>");
+		assertThat(api.get(EVENTS + "/evt_ops_trial").body().path("outcome").asString()).isEqualTo("processed");
+	}
+
+	@Test
+	void anUpcomingInvoiceIsMailedWithItsAmountAndDate() {
+		// given
+		var id = newCustomer("ops-upcoming");
+		linked(id, "cus_ops_upcoming");
+		var invoice = StripeEvents.invoice("in_ops_upcoming", "cus_ops_upcoming", "draft", 9900, 0, PERIOD_START,
+				PERIOD_END);
+		invoice.remove("id");
+		invoice.put("next_payment_attempt", Instant.parse("2031-04-01T10:00:00Z").getEpochSecond());
+
+		// when
+		var receipt = deliver(StripeEvents.event("evt_ops_upcoming", "invoice.upcoming", Instant.now(), invoice));
+
+		// then
+		assertThat(receipt.body().path("outcome").asString()).as(receipt.toString()).isEqualTo("processed");
+		var mail = TestMail.awaitMessageTo(id + "@example.com", Duration.ofSeconds(10));
+		assertThat(mail.subject()).isEqualTo("Your next invoice: 99.00 USD on 2031-04-01");
+		assertThat(mail.text()).contains("99.00 USD will be charged on 2031-04-01");
+		assertThat(api.get("/v1/customers/" + Api.encode(id) + "/invoices").body().path("data"))
+			.as("an upcoming invoice is no invoice yet")
+			.isEmpty();
+	}
+
+	@Test
+	void aNoticeForACustomerWithoutAnAddressIsIgnoredWithTheReason() {
+		// given
+		var id = uniqueId("ops-no-address");
+		api.put("/v1/customers/" + id, "{\"name\":\"nobody to write to\"}");
+		linked(id, "cus_ops_no_address");
+		var invoice = StripeEvents.invoice("in_ops_no_address", "cus_ops_no_address", "draft", 9900, 0, PERIOD_START,
+				PERIOD_END);
+
+		// when
+		var receipt = deliver(StripeEvents.event("evt_ops_no_address", "invoice.upcoming", Instant.now(), invoice));
+
+		// then
+		assertThat(receipt.body().path("outcome").asString()).as(receipt.toString()).isEqualTo("ignored");
+		assertThat(receipt.body().path("detail").asString()).contains("no email address");
 	}
 
 }

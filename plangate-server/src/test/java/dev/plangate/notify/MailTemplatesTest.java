@@ -33,17 +33,21 @@ class MailTemplatesTest {
 	private static final Instant EXPIRES = Instant.parse("2026-12-10T10:15:30Z");
 
 	/** Every built-in mail, with the variables its sender passes. */
-	static final Map<String, Map<String, Object>> MAILS = Map.of("verify-email",
-			Map.of("link", "https://app.example.com/verify-email?token=tok-verify"), "already-registered", Map.of(),
-			"reset-password", Map.of("link", "https://app.example.com/reset-password?token=tok-reset"),
-			"password-changed", Map.of(), "confirm-new-email",
-			Map.of("link", "https://app.example.com/confirm-email?token=tok-confirm"), "email-changed",
-			Map.of("newEmail", "ada.new@example.com"), "two-factor-enabled", Map.of(), "two-factor-disabled", Map.of(),
-			"organization-invitation",
-			Map.of("organization", "Acme Inc.", "invitedBy", "grace@example.com", "role", "admin", "roleWithArticle",
-					"an admin", "link", "https://app.example.com/accept-invitation?token=tok-invite", "expiresAt",
-					EXPIRES),
-			"organization-removed", Map.of("organization", "Acme Inc."));
+	static final Map<String, Map<String, Object>> MAILS = Map.ofEntries(
+			Map.entry("verify-email", Map.of("link", "https://app.example.com/verify-email?token=tok-verify")),
+			Map.entry("already-registered", Map.of()),
+			Map.entry("reset-password", Map.of("link", "https://app.example.com/reset-password?token=tok-reset")),
+			Map.entry("password-changed", Map.of()),
+			Map.entry("confirm-new-email", Map.of("link", "https://app.example.com/confirm-email?token=tok-confirm")),
+			Map.entry("email-changed", Map.of("newEmail", "ada.new@example.com")),
+			Map.entry("two-factor-enabled", Map.of()), Map.entry("two-factor-disabled", Map.of()),
+			Map.entry("organization-invitation",
+					Map.of("organization", "Acme Inc.", "invitedBy", "grace@example.com", "role", "admin",
+							"roleWithArticle", "an admin", "link",
+							"https://app.example.com/accept-invitation?token=tok-invite", "expiresAt", EXPIRES)),
+			Map.entry("organization-removed", Map.of("organization", "Acme Inc.")),
+			Map.entry("trial-will-end", Map.of("name", "Ada", "plan", "Pro", "trialEndsOn", "2026-12-10")),
+			Map.entry("invoice-upcoming", Map.of("name", "Ada", "amount", "99.00 USD", "paymentOn", "2026-12-10")));
 
 	private final MailTemplates builtIn = templates("");
 
