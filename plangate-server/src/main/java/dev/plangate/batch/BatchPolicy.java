@@ -61,7 +61,7 @@ class BatchPolicy {
 				.with("customerId", customerId);
 		}
 		var subscription = subscriptions.current(customerId);
-		if (!subscription.status().isLive()) {
+		if (!subscription.status().grantsPlan()) {
 			throw new PlangateException(ErrorCode.SUBSCRIPTION_INACTIVE,
 					"Customer '" + customerId + "' has no active subscription")
 				.with("customerId", customerId);

@@ -139,11 +139,12 @@ class StripeSubscriptions {
 			case "active" -> SubscriptionStatus.ACTIVE;
 			case "past_due" -> SubscriptionStatus.PAST_DUE;
 			case "unpaid" -> SubscriptionStatus.UNPAID;
+			case "incomplete" -> SubscriptionStatus.INCOMPLETE;
 			default -> null;
 		};
 		if (plangateStatus == null) {
 			return Outcome.ignored("Subscription " + subscription.getId() + " is " + status
-					+ ": the customer keeps its plan until Stripe says it is paid");
+					+ ": the customer keeps its plan until Stripe says it goes on");
 		}
 		SubscriptionItem item = null;
 		Plan plan = null;

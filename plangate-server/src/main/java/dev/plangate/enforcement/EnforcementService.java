@@ -113,7 +113,7 @@ public class EnforcementService {
 		var entitlement = subscriptions.entitlement(customer, feature);
 		var value = entitlement.value();
 		var code = customer.status() == CustomerStatus.SUSPENDED ? ErrorCode.CUSTOMER_SUSPENDED
-				: !entitlement.subscription().status().isLive() ? ErrorCode.SUBSCRIPTION_INACTIVE
+				: !entitlement.subscription().status().grantsPlan() ? ErrorCode.SUBSCRIPTION_INACTIVE
 						: !value.enabled() ? ErrorCode.FEATURE_NOT_IN_PLAN : null;
 		return new Gate(feature, entitlement, code == null ? null
 				: refused(code, customerId, feature, amount, value, null, null, entitlement.plan().key()));

@@ -258,6 +258,9 @@ public class SubscriptionService {
 	public Subscription follow(String customerId, ProviderState state) {
 		var s = lockLive(customerId);
 		var now = clock.instant();
+		if (state.status() == SubscriptionStatus.INCOMPLETE) {
+			return awaitingPayment(customerId, s, now);
+		}
 		if (state.status() == SubscriptionStatus.UNPAID && settings.dunning().toDefaultPlan()) {
 			return toDefaultPlan(customerId, s, "grace_ended", now);
 		}
@@ -293,6 +296,23 @@ public class SubscriptionService {
 		}
 		repository.recordChange(next, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
 		auditLog.record("subscription." + action, "customer", customerId, s, next);
+		return next;
+	}
+
+	/**
+	 * A new subscription of the provider waits for its first payment: the customer keeps
+	 * the plan, period and entitlements it had, its status says it is incomplete.
+	 */
+	private Subscription awaitingPayment(String customerId, Subscription s, Instant now) {
+		var next = new Subscription(s.id(), customerId, s.planKey(), s.planVersion(), SubscriptionStatus.INCOMPLETE,
+				s.startedAt(), s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(),
+				s.cancelAtPeriodEnd(), s.canceledAt(), null, null, null);
+		if (next.equals(s)) {
+			return s;
+		}
+		save(next, s.currentPeriodEnd(), now);
+		repository.recordChange(next, "status_changed", s.planKey(), s.planVersion(), Actor.current().name(), now);
+		auditLog.record("subscription.status_changed", "customer", customerId, s, next);
 		return next;
 	}
 
@@ -502,7 +522,7 @@ public class SubscriptionService {
 		for (var feature : catalog.features()) {
 			features.put(feature.key(), effective(feature, overrides.get(feature.key()), plan));
 		}
-		boolean usable = customer.status() == CustomerStatus.ACTIVE && s.status().isLive();
+		boolean usable = customer.status() == CustomerStatus.ACTIVE && s.status().grantsPlan();
 		return new CustomerEntitlements(customer.id(), customer.status().id(), usable, view(s), features);
 	}
 

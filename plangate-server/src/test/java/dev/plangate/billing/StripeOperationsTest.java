@@ -26,6 +26,7 @@ import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.ServerTest;
 import dev.plangate.support.TestMail;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The operational side of Stripe billing, on a server where Stripe takes the payments:
@@ -367,6 +368,64 @@ class StripeOperationsTest extends ServerTest {
 		// then
 		assertThat(receipt.body().path("outcome").asString()).as(receipt.toString()).isEqualTo("ignored");
 		assertThat(receipt.body().path("detail").asString()).contains("no email address");
+	}
+
+	// a first payment not made yet
+
+	private static String subscriptionEvent(String eventId, String type, Instant created, String subscriptionId,
+			String stripeCustomer, String status, String price, String customerId) {
+		return StripeEvents.event(eventId, type, created, StripeEvents.subscription(subscriptionId, stripeCustomer,
+				status, price, PERIOD_START, PERIOD_END, customerId));
+	}
+
+	private JsonNode check(String customerId, String feature) {
+		return api.post("/v1/check", Api.json(Map.of("customerId", customerId, "feature", feature))).body();
+	}
+
+	@Test
+	void anIncompleteSubscriptionKeepsThePlanItHadUntilTheFirstPaymentGoesThrough() {
+		// given: a customer on the free plan checks out Pro, whose first payment is
+		// pending
+		var id = newCustomer("ops-incomplete");
+		var created = deliver(subscriptionEvent("evt_ops_incomplete_1", "customer.subscription.created",
+				Instant.now().minusSeconds(10), "sub_ops_incomplete", "cus_ops_incomplete", "incomplete",
+				"price_assistant_pro_monthly", id));
+
+		// when
+		var whileIncomplete = api.get("/v1/customers/" + Api.encode(id) + "/subscription").body();
+		var proOnly = check(id, "advanced_analytics");
+		var freeToo = check(id, "basic_queries");
+		deliver(subscriptionEvent("evt_ops_incomplete_2", "customer.subscription.updated", Instant.now(),
+				"sub_ops_incomplete", "cus_ops_incomplete", "active", "price_assistant_pro_monthly", id));
+
+		// then
+		assertThat(created.body().path("outcome").asString()).as(created.toString()).isEqualTo("processed");
+		assertThat(whileIncomplete.path("plan").path("key").asString()).isEqualTo("free");
+		assertThat(whileIncomplete.path("status").asString()).isEqualTo("incomplete");
+		assertThat(proOnly.path("allowed").asBoolean()).as(proOnly.toString()).isFalse();
+		assertThat(proOnly.path("code").asString()).isEqualTo("feature_not_in_plan");
+		assertThat(freeToo.path("allowed").asBoolean()).as(freeToo.toString()).isTrue();
+		assertThat(plan(id)).isEqualTo("pro");
+		assertThat(check(id, "advanced_analytics").path("allowed").asBoolean()).isTrue();
+	}
+
+	@Test
+	void anIncompleteSubscriptionThatExpiresLeavesTheCustomerOnTheDefaultPlan() {
+		// given
+		var id = newCustomer("ops-expired");
+		deliver(subscriptionEvent("evt_ops_expired_1", "customer.subscription.created", Instant.now().minusSeconds(10),
+				"sub_ops_expired", "cus_ops_expired", "incomplete", "price_assistant_business_monthly", id));
+
+		// when
+		var expired = deliver(subscriptionEvent("evt_ops_expired_2", "customer.subscription.updated", Instant.now(),
+				"sub_ops_expired", "cus_ops_expired", "incomplete_expired", "price_assistant_business_monthly", id));
+
+		// then
+		assertThat(expired.body().path("outcome").asString()).as(expired.toString()).isEqualTo("processed");
+		var after = api.get("/v1/customers/" + Api.encode(id) + "/subscription").body();
+		assertThat(after.path("plan").path("key").asString()).isEqualTo("free");
+		assertThat(after.path("status").asString()).isEqualTo("active");
+		assertThat(check(id, "basic_queries").path("allowed").asBoolean()).isTrue();
 	}
 
 }
