@@ -38,6 +38,19 @@ class BillingDisabledTest extends ServerTest {
 	}
 
 	@Test
+	void stripesOperatorEndpointsAreRefusedWhenStripeTakesNoPayments() {
+		// when
+		var prices = api.get("/v1/admin/billing/prices");
+		var replay = api.post("/v1/admin/billing/events/evt_disabled/replay", "");
+
+		// then
+		assertThat(prices.status()).as(prices.toString()).isEqualTo(404);
+		assertThat(prices.code()).isEqualTo("billing_provider_disabled");
+		assertThat(replay.status()).as(replay.toString()).isEqualTo(404);
+		assertThat(replay.code()).isEqualTo("billing_provider_disabled");
+	}
+
+	@Test
 	void badBillingSettingsNameTheirVariable() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new BillingSettings("paypal"))
 			.withMessageContaining("PLANGATE_BILLING_PROVIDER");

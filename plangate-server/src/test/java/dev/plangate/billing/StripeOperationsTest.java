@@ -19,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.plangate.support.Api;
@@ -426,6 +427,73 @@ class StripeOperationsTest extends ServerTest {
 		assertThat(after.path("plan").path("key").asString()).isEqualTo("free");
 		assertThat(after.path("status").asString()).isEqualTo("active");
 		assertThat(check(id, "basic_queries").path("allowed").asBoolean()).isTrue();
+	}
+
+	// prices
+
+	private static void stripePrice(String id, boolean active, long amount, String currency, String interval,
+			int count) {
+		stripeApi.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v1/prices/" + id))
+			.willReturn(WireMock.okJson(Api.json(Map.of("id", id, "object", "price", "active", active, "currency",
+					currency, "unit_amount", amount, "type", "recurring", "recurring",
+					Map.of("interval", interval, "interval_count", count, "usage_type", "licensed"))))));
+	}
+
+	@Test
+	void thePlansStripePricesAreComparedWithTheCatalog() {
+		// given: the catalog sells starter at 2900, pro at 9900, business at 29900,
+		// enterprise at 99900, all USD a month
+		stripeApi.resetAll();
+		stripePrice("price_assistant_starter_monthly", true, 2900, "usd", "month", 1);
+		stripePrice("price_assistant_pro_monthly", true, 4900, "usd", "month", 1);
+		stripePrice("price_assistant_business_monthly", false, 29900, "eur", "month", 3);
+		stripeApi.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v1/prices/price_assistant_enterprise_monthly"))
+			.willReturn(WireMock.aResponse()
+				.withStatus(404)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"resource_missing\","
+						+ "\"message\":\"No such price: 'price_assistant_enterprise_monthly'\",\"param\":\"id\"}}")));
+
+		// when
+		var response = api.get("/v1/admin/billing/prices");
+
+		// then
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		var body = response.body();
+		assertThat(body.path("status").asString()).isEqualTo("mismatch");
+		var byPlan = new java.util.HashMap<String, JsonNode>();
+		body.path("plans").forEach(p -> byPlan.put(p.path("plan").asString(), p));
+		assertThat(byPlan).containsOnlyKeys("starter", "pro", "business", "enterprise");
+		assertThat(byPlan.get("starter").path("status").asString()).isEqualTo("ok");
+		assertThat(byPlan.get("starter").has("mismatches")).isFalse();
+		var pro = byPlan.get("pro").path("mismatches");
+		assertThat(pro).hasSize(1);
+		assertThat(pro.get(0).path("field").asString()).isEqualTo("amount");
+		assertThat(pro.get(0).path("expected").asString()).isEqualTo("9900");
+		assertThat(pro.get(0).path("actual").asString()).isEqualTo("4900");
+		assertThat(byPlan.get("business").path("mismatches").findValuesAsString("field"))
+			.containsExactlyInAnyOrder("active", "currency", "intervalCount");
+		var enterprise = byPlan.get("enterprise").path("mismatches");
+		assertThat(enterprise.findValuesAsString("field")).containsExactly("price");
+		assertThat(enterprise.get(0).has("actual")).isFalse();
+		stripeApi.verify(WireMock.getRequestedFor(WireMock.urlPathEqualTo("/v1/prices/price_assistant_pro_monthly"))
+			.withHeader("Authorization", WireMock.equalTo("Bearer sk_test_operations_0123456789")));
+	}
+
+	@Test
+	void aStripeThatCannotBeReachedMakesThePriceCheckUnavailable() {
+		// given
+		stripeApi.resetAll();
+		stripeApi.stubFor(WireMock.get(WireMock.urlPathMatching("/v1/prices/.*"))
+			.willReturn(WireMock.aResponse()
+				.withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+
+		// when
+		var response = api.get("/v1/admin/billing/prices");
+
+		// then
+		assertThat(response.status()).as(response.toString()).isEqualTo(503);
+		assertThat(response.code()).isEqualTo("payment_provider_unavailable");
 	}
 
 }
