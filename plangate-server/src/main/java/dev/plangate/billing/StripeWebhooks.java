@@ -92,9 +92,10 @@ class StripeWebhooks {
 				Boolean.TRUE.equals(event.getLivemode()), Instant.ofEpochSecond(event.getCreated()), now, payload));
 		var receipt = attempt(event, Mode.DELIVERY);
 		if (receipt != null && FAILED.equals(receipt.outcome())) {
+			// the error itself is for operators (GET /v1/admin/billing/events/{id}), not
+			// for the caller
 			throw new PlangateException(ErrorCode.BILLING_EVENT_FAILED, "Processing Stripe event " + event.getId()
-					+ " failed; it is kept, and processed again when Stripe delivers it again or the retry is due: "
-					+ receipt.detail())
+					+ " failed; it is kept, and processed again when Stripe delivers it again or its retry is due")
 				.withHeader("Retry-After", "60");
 		}
 		return Objects.requireNonNull(receipt);
