@@ -2,7 +2,7 @@ package dev.plangate.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.argThat;
-import static org.mockito.Mockito.doCallRealMethod;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 
 import java.time.Duration;
@@ -25,6 +25,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
+import dev.plangate.support.Race;
 import dev.plangate.support.ServerTest;
 import dev.plangate.support.TestMail;
 import tools.jackson.databind.JsonNode;
@@ -155,6 +156,48 @@ class StripeOperationsTest extends ServerTest {
 		assertThat(plan(id)).isEqualTo("pro");
 		var again = deliver(created("evt_ops_retried", id, "price_assistant_pro_monthly"));
 		assertThat(again.body().path("outcome").asString()).as(again.toString()).isEqualTo("duplicate");
+	}
+
+	@Test
+	void twoRetryJobsAtOnceProcessAFailedEventOnce() throws Exception {
+		// given: a failed event, due, whose processing then takes a while
+		var id = newCustomer("ops-two-jobs");
+		failing("evt_ops_two_jobs", 1);
+		deliver(created("evt_ops_two_jobs", id, "price_assistant_pro_monthly"));
+		doAnswer(invocation -> {
+			Thread.sleep(300);
+			return invocation.callRealMethod();
+		}).when(subscriptions).apply(argThat(e -> e != null && "evt_ops_two_jobs".equals(e.getId())));
+		due("evt_ops_two_jobs");
+
+		// when
+		var rounds = Race.run(java.util.List.<java.util.concurrent.Callable<Integer>>of(retries::retryDue,
+				retries::retryDue, retries::retryDue));
+
+		// then
+		assertThat(rounds.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1);
+		assertThat(row("evt_ops_two_jobs").get("outcome")).isEqualTo("processed");
+		assertThat(((Number) row("evt_ops_two_jobs").get("attempts")).intValue()).isEqualTo(2);
+		var changes = api.get("/v1/customers/" + Api.encode(id) + "/subscription/history").body().path("data");
+		assertThat(changes.findValuesAsString("action").stream().filter("plan_changed"::equals)).hasSize(1);
+	}
+
+	@Test
+	void retrySettingsAreCheckedAndTheBackoffDoublesUpToItsMaximum() {
+		var settings = new StripeEventSettings(8, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofSeconds(30));
+		assertThat(settings.backoff(1)).isEqualTo(Duration.ofMinutes(1));
+		assertThat(settings.backoff(2)).isEqualTo(Duration.ofMinutes(2));
+		assertThat(settings.backoff(3)).isEqualTo(Duration.ofMinutes(4));
+		assertThat(settings.backoff(4)).isEqualTo(Duration.ofMinutes(5));
+		assertThat(settings.backoff(60)).isEqualTo(Duration.ofMinutes(5));
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new StripeEventSettings(0, Duration.ofMinutes(1), Duration.ofHours(1),
+					Duration.ofSeconds(30)))
+			.withMessageContaining("PLANGATE_STRIPE_EVENTS_MAX_ATTEMPTS");
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(
+					() -> new StripeEventSettings(8, Duration.ofHours(2), Duration.ofHours(1), Duration.ofSeconds(30)))
+			.withMessageContaining("PLANGATE_STRIPE_EVENTS_RETRY_MAX");
 	}
 
 	@Test
