@@ -78,7 +78,11 @@ class SubscriptionController {
 					+ "`pendingChange` until then, unless `when` is `now`. A first subscription to a plan with trial "
 					+ "days starts a trial. When the customer holds more than the plan allows (items counted by a "
 					+ "lifetime quota, leases, members): 409 `downgrade_blocked` with every violation, unless "
-					+ "`force` is true. Unknown plan: 422 `unknown_plan`; archived plan: 409 `plan_archived`.")
+					+ "`force` is true. Unknown plan: 422 `unknown_plan`; archived plan: 409 `plan_archived`. While "
+					+ "Stripe bills the customer, the change is made in Stripe first (an upgrade charged at once, a "
+					+ "downgrade at the period's end as a subscription schedule); a free plan is then 422 "
+					+ "`plan_not_for_sale` (cancel instead), Stripe refusing 502 `payment_provider_refused`, Stripe "
+					+ "unreachable 503 `payment_provider_unavailable`, and nothing changes.")
 	SubscriptionView change(@PathVariable @CustomerId String id, @Valid @RequestBody ChangePlan request) {
 		var s = subscriptions.changePlan(id, request.plan(), SubscriptionService.When.of(request.when()),
 				Boolean.TRUE.equals(request.force()));
@@ -96,7 +100,8 @@ class SubscriptionController {
 	@DeleteMapping("/v1/customers/{id}/subscription")
 	@Operation(operationId = "cancelSubscription", summary = "Cancel",
 			description = "At the end of the current period (default) or `immediately=true`. Either way the customer "
-					+ "returns to the default plan. On the default plan: 409 `subscription_not_cancelable`.")
+					+ "returns to the default plan. On the default plan: 409 `subscription_not_cancelable`. While Stripe "
+					+ "bills the customer, its subscription is set to cancel at the period's end (or canceled) first.")
 	SubscriptionView cancel(@PathVariable @CustomerId String id,
 			@RequestParam(defaultValue = "false") boolean immediately) {
 		return subscriptions.view(subscriptions.cancel(id, immediately));
