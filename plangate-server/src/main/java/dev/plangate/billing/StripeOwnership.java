@@ -70,4 +70,9 @@ class StripeOwnership implements PaymentProvider {
 		changes.resume(change);
 	}
 
+	@Override
+	public Optional<Quote> preview(Change change, boolean now, boolean upgrade) {
+		return Optional.of(changes.preview(change, now, upgrade));
+	}
+
 }

@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import com.stripe.model.StripeObject;
 import com.stripe.model.Subscription;
 import com.stripe.net.RequestOptions;
+import com.stripe.param.InvoiceCreatePreviewParams;
 import com.stripe.param.SubscriptionCancelParams;
 import com.stripe.param.SubscriptionScheduleCreateParams;
 import com.stripe.param.SubscriptionScheduleReleaseParams;
@@ -146,6 +147,39 @@ class StripePlanChanges {
 					.update(subscriptionId, SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(false).build(),
 							key(change, "resume")));
 		changedAt(change, resumed);
+	}
+
+	/**
+	 * Stripe's preview of a change: the invoice it would make at once (an upgrade now),
+	 * or its next invoice with the change (a downgrade now credits it, a change at the
+	 * period's end prices it).
+	 */
+	PaymentProvider.Quote preview(PaymentProvider.Change change, boolean now, boolean upgrade) {
+		var subscription = retrieve(change);
+		var item = subscription.getItems().getData().get(0);
+		var behavior = !now ? InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior.NONE
+				: upgrade ? InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior.ALWAYS_INVOICE
+						: InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior.CREATE_PRORATIONS;
+		var details = InvoiceCreatePreviewParams.SubscriptionDetails.builder()
+			.addItem(InvoiceCreatePreviewParams.SubscriptionDetails.Item.builder()
+				.setId(item.getId())
+				.setPrice(price(change.to()))
+				.build())
+			.setProrationBehavior(behavior);
+		if (now) {
+			details.setProrationDate(clock.instant().getEpochSecond());
+		}
+		var params = InvoiceCreatePreviewParams.builder()
+			.setCustomer(subscription.getCustomer())
+			.setSubscription(subscription.getId())
+			.setSubscriptionDetails(details.build())
+			.build();
+		var invoice = stripe.call("preview the plan change", client -> client.v1().invoices().createPreview(params));
+		long amount = invoice.getAmountDue() == null ? 0 : invoice.getAmountDue();
+		if (now && upgrade) {
+			return new PaymentProvider.Quote(amount, change.to().definition().price());
+		}
+		return new PaymentProvider.Quote(0, amount);
 	}
 
 	private void release(PaymentProvider.Change change, String scheduleId) {

@@ -66,4 +66,21 @@ public interface PaymentProvider {
 	default void resume(Change change) {
 	}
 
+	/**
+	 * What a change would cost, as the provider reckons it.
+	 *
+	 * @param dueNow charged at once, in minor units
+	 * @param nextAmount the next invoice after the change, in minor units
+	 */
+	record Quote(long dueNow, long nextAmount) {
+	}
+
+	/**
+	 * What the provider would charge for a change, now or at the period's end; empty when
+	 * it does not say.
+	 */
+	default Optional<Quote> preview(Change change, boolean now, boolean upgrade) {
+		return Optional.empty();
+	}
+
 }

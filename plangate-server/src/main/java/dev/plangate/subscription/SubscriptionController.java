@@ -60,8 +60,10 @@ class SubscriptionController {
 	@Operation(operationId = "previewSubscriptionChange",
 			summary = "What a plan change would do: when, at what cost, and what it would break",
 			description = "Changes nothing. `when` as for a change (by default a downgrade of a paid period waits "
-					+ "for its end). Amounts are Plangate's daily proration, in minor units: the unused days of the "
-					+ "current plan credited, the days the new plan covers charged. `violations` lists what the "
+					+ "for its end). Amounts are in minor units: `dueNow` is charged at once, `nextInvoice` follows. "
+					+ "While Stripe bills the customer they are Stripe's preview of its invoices (`source: stripe`); "
+					+ "otherwise Plangate's daily proration (`source: plangate`, with `proration`: the unused days of "
+					+ "the current plan credited, the days the new plan covers charged). `violations` lists what the "
 					+ "customer holds above the new plan's limits; with any, the change is refused unless forced. "
 					+ "Unknown plan: 422 `unknown_plan`; archived plan: 409 `plan_archived`.")
 	ChangePreview preview(@PathVariable @CustomerId String id, @RequestParam @Key String plan,

@@ -238,11 +238,28 @@ public class SubscriptionService {
 			effectiveAt = samePlan ? now : s.currentPeriodEnd();
 			nextAt = s.currentPeriodEnd();
 		}
+		var directionName = direction > 0 ? "upgrade" : direction < 0 ? "downgrade" : "same";
+		if (!samePlan && target.price() > 0 && target.stripePrice() != null) {
+			for (var provider : providers) {
+				var name = provider.owns(customerId);
+				if (name.isEmpty()) {
+					continue;
+				}
+				var quote = provider.preview(providerChange(s, plan), effective == When.NOW, direction > 0);
+				if (quote.isPresent()) {
+					return new ChangePreview(customerId, SubscriptionView.PlanRef.of(from),
+							SubscriptionView.PlanRef.of(plan), directionName, effective.id(), effectiveAt,
+							violations.isEmpty(), violations, null, quote.get().dueNow(), new ChangePreview.NextInvoice(
+									s.currentPeriodEnd(), target.currency(), quote.get().nextAmount()),
+							name.get());
+				}
+			}
+		}
 		long nextAmount = Math.max(0, target.price() + Math.min(0, proration.net()));
 		return new ChangePreview(customerId, SubscriptionView.PlanRef.of(from), SubscriptionView.PlanRef.of(plan),
-				direction > 0 ? "upgrade" : direction < 0 ? "downgrade" : "same", effective.id(), effectiveAt,
-				violations.isEmpty(), violations, proration,
-				new ChangePreview.NextInvoice(nextAt, target.currency(), nextAmount));
+				directionName, effective.id(), effectiveAt, violations.isEmpty(), violations, proration,
+				Math.max(0, proration.net()), new ChangePreview.NextInvoice(nextAt, target.currency(), nextAmount),
+				"plangate");
 	}
 
 	/**

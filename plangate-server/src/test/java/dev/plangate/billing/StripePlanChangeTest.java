@@ -375,4 +375,45 @@ class StripePlanChangeTest extends ServerTest {
 		}
 	}
 
+	// previews
+
+	@Test
+	void aPreviewIsStripesUpcomingInvoiceWithTheChange() {
+		// given
+		var id = billed("plc_preview", STARTER);
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoices/create_preview"))
+			.withRequestBody(WireMock.containing("always_invoice"))
+			.willReturn(
+					WireMock.okJson(Api.json(Map.of("object", "invoice", "currency", "usd", "amount_due", 6_500)))));
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoices/create_preview"))
+			.withRequestBody(WireMock.containing("subscription_details[proration_behavior]=none"))
+			.willReturn(
+					WireMock.okJson(Api.json(Map.of("object", "invoice", "currency", "usd", "amount_due", 2_900)))));
+		int changes = history(id).size();
+
+		// when
+		var upgrade = api.get(path(id) + "/preview?plan=pro&when=now");
+		var later = api.get(path(id) + "/preview?plan=pro&when=period_end");
+
+		// then
+		assertThat(upgrade.status()).as(upgrade.toString()).isEqualTo(200);
+		assertThat(upgrade.body().path("source").asString()).isEqualTo("stripe");
+		assertThat(upgrade.body().path("dueNow").asLong()).isEqualTo(6_500);
+		assertThat(upgrade.body().path("nextInvoice").path("amount").asLong()).isEqualTo(9_900);
+		assertThat(upgrade.body().has("proration")).isFalse();
+		stripeApi.verify(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoices/create_preview"))
+			.withRequestBody(WireMock.containing("customer=cus_plc_preview"))
+			.withRequestBody(WireMock.containing("subscription=sub_plc_preview"))
+			.withRequestBody(WireMock.containing("subscription_details[items][0][id]=si_plc_preview"))
+			.withRequestBody(WireMock.containing("subscription_details[items][0][price]=" + PRO))
+			.withRequestBody(WireMock.containing("subscription_details[proration_behavior]=always_invoice"))
+			.withRequestBody(WireMock.containing("subscription_details[proration_date]=")));
+		assertThat(later.status()).as(later.toString()).isEqualTo(200);
+		assertThat(later.body().path("when").asString()).isEqualTo("period_end");
+		assertThat(later.body().path("dueNow").asLong()).isZero();
+		assertThat(later.body().path("nextInvoice").path("amount").asLong()).isEqualTo(2_900);
+		assertThat(history(id).size()).as("a preview changes nothing").isEqualTo(changes);
+		assertThat(plan(subscription(id))).isEqualTo("starter");
+	}
+
 }
