@@ -315,6 +315,30 @@ class StripePlanChangeTest extends ServerTest {
 		assertThat(plan(subscription(id))).isEqualTo("pro");
 	}
 
+	@Test
+	void aDowngradeTheCustomerHoldsTooMuchForIsRefusedBeforeStripeIsAskedUnlessForced() {
+		// given: 3 locations on business, pro allows 5 and starter 1
+		var id = billed("plc_blocked", BUSINESS);
+		var consumed = api.post("/v1/consume", Api.json(Map.of("customerId", id, "feature", "locations", "amount", 3,
+				"idempotencyKey", "plc-blocked-locations")));
+		assertThat(consumed.status()).as(consumed.toString()).isEqualTo(200);
+		stripeAnswers("/v1/subscriptions/sub_plc_blocked", stripeSubscription("plc_blocked", STARTER, id));
+
+		// when
+		var blocked = api.post(path(id), "{\"plan\":\"starter\",\"when\":\"now\"}");
+		var askedStripe = stripeApi.findAll(WireMock.postRequestedFor(WireMock.anyUrl())).size();
+		var forced = api.post(path(id), "{\"plan\":\"starter\",\"when\":\"now\",\"force\":true}");
+
+		// then
+		assertThat(blocked.status()).as(blocked.toString()).isEqualTo(409);
+		assertThat(blocked.code()).isEqualTo("downgrade_blocked");
+		assertThat(askedStripe).isZero();
+		assertThat(forced.status()).as(forced.toString()).isEqualTo(200);
+		assertThat(plan(forced.body())).isEqualTo("starter");
+		stripeApi.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/subscriptions/sub_plc_blocked"))
+			.withRequestBody(WireMock.containing("items[0][price]=" + STARTER)));
+	}
+
 	// Stripe refusing or unreachable
 
 	@Test
