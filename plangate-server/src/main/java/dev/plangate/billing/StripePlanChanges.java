@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 
 import com.stripe.model.StripeObject;
 import com.stripe.model.Subscription;
+import com.stripe.model.SubscriptionItem;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.InvoiceCreatePreviewParams;
 import com.stripe.param.SubscriptionCancelParams;
@@ -52,7 +53,7 @@ class StripePlanChanges {
 		if (schedule != null) {
 			release(change, schedule);
 		}
-		var item = subscription.getItems().getData().get(0);
+		var item = item(subscription, change.from());
 		var params = SubscriptionUpdateParams.builder()
 			.addItem(SubscriptionUpdateParams.Item.builder().setId(item.getId()).setPrice(price(change.to())).build())
 			.setProrationBehavior(upgrade ? SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE
@@ -156,7 +157,7 @@ class StripePlanChanges {
 	 */
 	PaymentProvider.Quote preview(PaymentProvider.Change change, boolean now, boolean upgrade) {
 		var subscription = retrieve(change);
-		var item = subscription.getItems().getData().get(0);
+		var item = item(subscription, change.from());
 		var behavior = !now ? InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior.NONE
 				: upgrade ? InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior.ALWAYS_INVOICE
 						: InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior.CREATE_PRORATIONS;
@@ -188,6 +189,19 @@ class StripePlanChanges {
 					.subscriptionSchedules()
 					.release(scheduleId, SubscriptionScheduleReleaseParams.builder().build(), key(change, "release")));
 		changedAt(change, released);
+	}
+
+	/**
+	 * The subscription's item billing the plan the customer is on, else its first.
+	 */
+	private static SubscriptionItem item(Subscription subscription, Plan plan) {
+		var items = subscription.getItems().getData();
+		for (var item : items) {
+			if (item.getPrice() != null && item.getPrice().getId().equals(plan.definition().stripePrice())) {
+				return item;
+			}
+		}
+		return items.get(0);
 	}
 
 	private Subscription retrieve(PaymentProvider.Change change) {
