@@ -132,6 +132,11 @@ class StripePlanChanges {
 			links.subscriptionEnded(change.customerId(), subscriptionId, clock.instant());
 			return;
 		}
+		// a scheduled plan change gives way to the cancellation, as in Plangate
+		var schedule = retrieve(change).getSchedule();
+		if (schedule != null) {
+			release(change, schedule);
+		}
 		var canceled = stripe.call("cancel the subscription at the period's end",
 				client -> client.v1()
 					.subscriptions()
