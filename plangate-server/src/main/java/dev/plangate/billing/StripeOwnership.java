@@ -7,8 +7,8 @@ import org.springframework.stereotype.Component;
 import dev.plangate.subscription.PaymentProvider;
 
 /**
- * With Stripe taking the payments, a customer with a Stripe subscription has its plan
- * changed in Stripe; Plangate's API refuses to change it behind Stripe's back.
+ * With Stripe taking the payments, a customer with a Stripe subscription is billed by
+ * Stripe: a change of its plan through Plangate's API is carried to Stripe first.
  */
 @Component
 class StripeOwnership implements PaymentProvider {
@@ -17,9 +17,12 @@ class StripeOwnership implements PaymentProvider {
 
 	private final BillingCustomerRepository links;
 
-	StripeOwnership(BillingSettings settings, BillingCustomerRepository links) {
+	private final StripePlanChanges changes;
+
+	StripeOwnership(BillingSettings settings, BillingCustomerRepository links, StripePlanChanges changes) {
 		this.settings = settings;
 		this.links = links;
+		this.changes = changes;
 	}
 
 	@Override
@@ -33,6 +36,43 @@ class StripeOwnership implements PaymentProvider {
 	@Override
 	public String actorName() {
 		return StripeWebhookController.ACTOR;
+	}
+
+	@Override
+	public void lock(String customerId) {
+		if (settings.stripe()) {
+			links.lock(customerId);
+		}
+	}
+
+	@Override
+	public void changeNow(Change change, boolean upgrade) {
+		changes.changeNow(change, upgrade);
+	}
+
+	@Override
+	public void changeAtPeriodEnd(Change change) {
+		changes.changeAtPeriodEnd(change);
+	}
+
+	@Override
+	public void releaseScheduledChange(Change change) {
+		changes.releaseScheduledChange(change);
+	}
+
+	@Override
+	public void cancel(Change change, boolean immediately) {
+		changes.cancel(change, immediately);
+	}
+
+	@Override
+	public void resume(Change change) {
+		changes.resume(change);
+	}
+
+	@Override
+	public Optional<Quote> preview(Change change, boolean now, boolean upgrade) {
+		return Optional.of(changes.preview(change, now, upgrade));
 	}
 
 }

@@ -170,7 +170,7 @@ class StripeSubscriptions {
 		boolean cancelAtPeriodEnd = Boolean.TRUE.equals(subscription.getCancelAtPeriodEnd())
 				|| (subscription.getCancelAt() != null && subscription.getCancelAt() <= item.getCurrentPeriodEnd());
 		var after = subscriptions.follow(customerId, new SubscriptionService.ProviderState(plan, plangateStatus, anchor,
-				periodStart, periodEnd, trialEnd, cancelAtPeriodEnd));
+				periodStart, periodEnd, trialEnd, cancelAtPeriodEnd, subscription.getSchedule() != null));
 		return new Outcome(true, "Customer '" + customerId + "' is on " + after.planKey() + " v" + after.planVersion()
 				+ ", " + after.status().id() + ", as Stripe subscription " + subscription.getId());
 	}

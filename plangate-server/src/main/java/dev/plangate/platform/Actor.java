@@ -1,5 +1,6 @@
 package dev.plangate.platform;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -84,6 +85,15 @@ public record Actor(String name, String ip) {
 		return customerId;
 	}
 
+	/** The roles the current end user's credential names; none for any other caller. */
+	public static List<String> currentRoles() {
+		var authentication = SecurityContextHolder.getContext().getAuthentication();
+		if (authentication != null && authentication.getPrincipal() instanceof CustomerScoped scoped) {
+			return scoped.roles();
+		}
+		return List.of();
+	}
+
 	/**
 	 * Implemented by authentication principals that can name themselves in an audit
 	 * trail.
@@ -98,6 +108,14 @@ public record Actor(String name, String ip) {
 	public interface CustomerScoped extends Principal {
 
 		@Nullable String customerId();
+
+		/**
+		 * The roles the credential names: an organization's access token names the
+		 * member's ({@code org_owner}, {@code org_admin}, {@code org_member}).
+		 */
+		default List<String> roles() {
+			return List.of();
+		}
 
 	}
 }

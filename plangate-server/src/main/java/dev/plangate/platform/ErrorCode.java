@@ -45,7 +45,6 @@ public enum ErrorCode {
 	NO_PENDING_CANCELLATION(HttpStatus.CONFLICT, "The subscription has no pending cancellation"),
 	NO_PENDING_CHANGE(HttpStatus.CONFLICT, "The subscription has no plan change scheduled"),
 	DOWNGRADE_BLOCKED(HttpStatus.CONFLICT, "The customer holds more than the plan allows"),
-	SUBSCRIPTION_MANAGED_BY_PROVIDER(HttpStatus.CONFLICT, "The payment provider owns the subscription"),
 
 	// billing
 	BILLING_PROVIDER_DISABLED(HttpStatus.NOT_FOUND, "This server takes no payments through this provider"),

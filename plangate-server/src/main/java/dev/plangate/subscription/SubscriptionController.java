@@ -60,8 +60,10 @@ class SubscriptionController {
 	@Operation(operationId = "previewSubscriptionChange",
 			summary = "What a plan change would do: when, at what cost, and what it would break",
 			description = "Changes nothing. `when` as for a change (by default a downgrade of a paid period waits "
-					+ "for its end). Amounts are Plangate's daily proration, in minor units: the unused days of the "
-					+ "current plan credited, the days the new plan covers charged. `violations` lists what the "
+					+ "for its end). Amounts are in minor units: `dueNow` is charged at once, `nextInvoice` follows. "
+					+ "While Stripe bills the customer they are Stripe's preview of its invoices (`source: stripe`); "
+					+ "otherwise Plangate's daily proration (`source: plangate`, with `proration`: the unused days of "
+					+ "the current plan credited, the days the new plan covers charged). `violations` lists what the "
 					+ "customer holds above the new plan's limits; with any, the change is refused unless forced. "
 					+ "Unknown plan: 422 `unknown_plan`; archived plan: 409 `plan_archived`.")
 	ChangePreview preview(@PathVariable @CustomerId String id, @RequestParam @Key String plan,
@@ -78,7 +80,11 @@ class SubscriptionController {
 					+ "`pendingChange` until then, unless `when` is `now`. A first subscription to a plan with trial "
 					+ "days starts a trial. When the customer holds more than the plan allows (items counted by a "
 					+ "lifetime quota, leases, members): 409 `downgrade_blocked` with every violation, unless "
-					+ "`force` is true. Unknown plan: 422 `unknown_plan`; archived plan: 409 `plan_archived`.")
+					+ "`force` is true. Unknown plan: 422 `unknown_plan`; archived plan: 409 `plan_archived`. While "
+					+ "Stripe bills the customer, the change is made in Stripe first (an upgrade charged at once, a "
+					+ "downgrade at the period's end as a subscription schedule); a free plan is then 422 "
+					+ "`plan_not_for_sale` (cancel instead), Stripe refusing 502 `payment_provider_refused`, Stripe "
+					+ "unreachable 503 `payment_provider_unavailable`, and nothing changes.")
 	SubscriptionView change(@PathVariable @CustomerId String id, @Valid @RequestBody ChangePlan request) {
 		var s = subscriptions.changePlan(id, request.plan(), SubscriptionService.When.of(request.when()),
 				Boolean.TRUE.equals(request.force()));
@@ -96,7 +102,8 @@ class SubscriptionController {
 	@DeleteMapping("/v1/customers/{id}/subscription")
 	@Operation(operationId = "cancelSubscription", summary = "Cancel",
 			description = "At the end of the current period (default) or `immediately=true`. Either way the customer "
-					+ "returns to the default plan. On the default plan: 409 `subscription_not_cancelable`.")
+					+ "returns to the default plan. On the default plan: 409 `subscription_not_cancelable`. While Stripe "
+					+ "bills the customer, its subscription is set to cancel at the period's end (or canceled) first.")
 	SubscriptionView cancel(@PathVariable @CustomerId String id,
 			@RequestParam(defaultValue = "false") boolean immediately) {
 		return subscriptions.view(subscriptions.cancel(id, immediately));

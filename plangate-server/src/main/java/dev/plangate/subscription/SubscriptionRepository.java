@@ -130,6 +130,14 @@ class SubscriptionRepository {
 			.list();
 	}
 
+	/** The id of the customer's newest history entry, 0 without any. */
+	long lastChangeId(String customerId) {
+		return jdbc.sql("select coalesce(max(id), 0) from subscription_change where customer_id = :id")
+			.param("id", customerId)
+			.query(Long.class)
+			.single();
+	}
+
 	boolean hasTrialed(String customerId, String planKey) {
 		return jdbc.sql("""
 				select count(*) from subscription_change

@@ -173,7 +173,7 @@ public class SubscriptionService {
 	 */
 	@Transactional
 	public Subscription changePlan(String customerId, String planKey, @Nullable When when, boolean force) {
-		refuseWhenProviderOwns(customerId);
+		var provider = lockProvider(customerId);
 		var s = lockLive(customerId);
 		var plan = catalog.choosablePlan(planKey, "plan");
 		var now = clock.instant();
@@ -185,7 +185,11 @@ public class SubscriptionService {
 		if (!violations.isEmpty() && !force) {
 			throw blocked(customerId, plan, violations);
 		}
-		if (!samePlan && effectiveWhen(s, plan, when) == When.PERIOD_END) {
+		var effective = samePlan ? When.NOW : effectiveWhen(s, plan, when);
+		if (provider != null) {
+			carry(provider, s, plan, effective);
+		}
+		if (!samePlan && effective == When.PERIOD_END) {
 			var scheduled = Lifecycle.schedule(s, plan, !violations.isEmpty(), now);
 			save(scheduled, s.currentPeriodEnd(), now);
 			repository.recordChange(scheduled, "change_scheduled", s.planKey(), s.planVersion(), plan.key(),
@@ -194,7 +198,9 @@ public class SubscriptionService {
 					auditedChange(scheduled, violations));
 			return scheduled;
 		}
-		boolean trial = !s.planKey().equals(plan.key()) && !repository.hasTrialed(customerId, plan.key());
+		// the provider starts no trial when its subscription changes price
+		boolean trial = provider == null && !s.planKey().equals(plan.key())
+				&& !repository.hasTrialed(customerId, plan.key());
 		var changed = Lifecycle.change(s, intervalOf(s), plan, trial, now);
 		save(changed, s.currentPeriodEnd(), now);
 		String action = s.planKey().equals(plan.key()) ? "migrated" : "plan_changed";
@@ -232,11 +238,28 @@ public class SubscriptionService {
 			effectiveAt = samePlan ? now : s.currentPeriodEnd();
 			nextAt = s.currentPeriodEnd();
 		}
+		var directionName = direction > 0 ? "upgrade" : direction < 0 ? "downgrade" : "same";
+		if (!samePlan && target.price() > 0 && target.stripePrice() != null) {
+			for (var provider : providers) {
+				var name = provider.owns(customerId);
+				if (name.isEmpty()) {
+					continue;
+				}
+				var quote = provider.preview(providerChange(s, plan), effective == When.NOW, direction > 0);
+				if (quote.isPresent()) {
+					return new ChangePreview(customerId, SubscriptionView.PlanRef.of(from),
+							SubscriptionView.PlanRef.of(plan), directionName, effective.id(), effectiveAt,
+							violations.isEmpty(), violations, null, quote.get().dueNow(), new ChangePreview.NextInvoice(
+									s.currentPeriodEnd(), target.currency(), quote.get().nextAmount()),
+							name.get());
+				}
+			}
+		}
 		long nextAmount = Math.max(0, target.price() + Math.min(0, proration.net()));
 		return new ChangePreview(customerId, SubscriptionView.PlanRef.of(from), SubscriptionView.PlanRef.of(plan),
-				direction > 0 ? "upgrade" : direction < 0 ? "downgrade" : "same", effective.id(), effectiveAt,
-				violations.isEmpty(), violations, proration,
-				new ChangePreview.NextInvoice(nextAt, target.currency(), nextAmount));
+				directionName, effective.id(), effectiveAt, violations.isEmpty(), violations, proration,
+				Math.max(0, proration.net()), new ChangePreview.NextInvoice(nextAt, target.currency(), nextAmount),
+				"plangate");
 	}
 
 	/**
@@ -244,15 +267,19 @@ public class SubscriptionService {
 	 * and period, which Plangate follows.
 	 *
 	 * @param periodAnchor the instant the provider counts periods from
+	 * @param scheduled whether the provider holds a change scheduled for later (a plan
+	 * change at the period's end asked through Plangate's API stays pending while it
+	 * does)
 	 */
 	public record ProviderState(Plan plan, SubscriptionStatus status, Instant periodAnchor, Instant periodStart,
-			Instant periodEnd, @Nullable Instant trialEnd, boolean cancelAtPeriodEnd) {
+			Instant periodEnd, @Nullable Instant trialEnd, boolean cancelAtPeriodEnd, boolean scheduled) {
 	}
 
 	/**
 	 * Makes a customer's subscription what its payment provider says it is, recorded as
-	 * done by the current actor (the provider). A change scheduled in Plangate is
-	 * dropped: the provider now decides. Nothing changes when it already matches.
+	 * done by the current actor (the provider). A change scheduled in Plangate stays
+	 * while the provider holds it scheduled on the same plan, and is dropped otherwise:
+	 * the provider decides. Nothing changes when it already matches.
 	 */
 	@Transactional
 	public Subscription follow(String customerId, ProviderState state) {
@@ -272,9 +299,11 @@ public class SubscriptionService {
 			case PAST_DUE, UNPAID -> stillOwing ? s.pastDueSince() : now;
 			default -> null;
 		};
+		boolean samePlan = s.planKey().equals(plan.key()) && s.planVersion() == plan.version();
+		var pending = state.scheduled() && samePlan ? s.pending() : null;
 		var next = new Subscription(s.id(), customerId, plan.key(), plan.version(), state.status(), s.startedAt(),
 				state.periodAnchor(), state.periodStart(), state.periodEnd(), state.trialEnd(),
-				state.cancelAtPeriodEnd(), canceledAt, null, null, pastDueSince);
+				state.cancelAtPeriodEnd(), canceledAt, null, pending, pastDueSince);
 		if (next.status() == SubscriptionStatus.PAST_DUE) {
 			// a grace that ended already ends now
 			var advanced = advanceChecked(next);
@@ -350,13 +379,16 @@ public class SubscriptionService {
 	/** Takes back a plan change scheduled for the period's end. */
 	@Transactional
 	public Subscription cancelPendingChange(String customerId) {
-		refuseWhenProviderOwns(customerId);
+		var provider = lockProvider(customerId);
 		var s = lockLive(customerId);
 		var pending = s.pending();
 		if (pending == null) {
 			throw new PlangateException(ErrorCode.NO_PENDING_CHANGE,
 					"Customer '" + customerId + "' has no plan change scheduled")
 				.with("status", s.status().id());
+		}
+		if (provider != null) {
+			provider.releaseScheduledChange(providerChange(s, planOf(s)));
 		}
 		var now = clock.instant();
 		var kept = s.withPending(null);
@@ -425,13 +457,16 @@ public class SubscriptionService {
 	 */
 	@Transactional
 	public Subscription cancel(String customerId, boolean immediately) {
-		refuseWhenProviderOwns(customerId);
+		var provider = lockProvider(customerId);
 		var s = lockLive(customerId);
 		var defaultPlan = catalog.defaultPlan();
 		if (s.planKey().equals(defaultPlan.key())) {
 			throw new PlangateException(ErrorCode.SUBSCRIPTION_NOT_CANCELABLE, "Customer '" + customerId
 					+ "' is on the default plan '" + defaultPlan.key() + "': there is nothing to cancel")
 				.with("plan", s.planKey());
+		}
+		if (provider != null && (immediately || !s.cancelAtPeriodEnd())) {
+			provider.cancel(providerChange(s, defaultPlan), immediately);
 		}
 		var now = clock.instant();
 		Subscription changed;
@@ -459,12 +494,15 @@ public class SubscriptionService {
 	/** Takes back a cancellation scheduled for the period's end. */
 	@Transactional
 	public Subscription resume(String customerId) {
-		refuseWhenProviderOwns(customerId);
+		var provider = lockProvider(customerId);
 		var s = lockLive(customerId);
 		if (!s.cancelAtPeriodEnd()) {
 			throw new PlangateException(ErrorCode.NO_PENDING_CANCELLATION,
 					"Customer '" + customerId + "' has no cancellation to take back")
 				.with("status", s.status().id());
+		}
+		if (provider != null) {
+			provider.resume(providerChange(s, planOf(s)));
 		}
 		var now = clock.instant();
 		var resumed = Lifecycle.scheduleCancel(s, null);
@@ -593,21 +631,58 @@ public class SubscriptionService {
 	}
 
 	/**
-	 * Refuses a change through the API of a subscription a payment provider bills: it is
-	 * changed there, and Plangate follows.
-	 * @throws PlangateException {@code subscription_managed_by_provider}
+	 * Locks what each payment provider keeps of the customer (before its subscription, as
+	 * the providers' webhooks do), and answers the provider that bills the customer's
+	 * subscription, to which a change through the API is carried first.
 	 */
-	private void refuseWhenProviderOwns(String customerId) {
+	private @Nullable PaymentProvider lockProvider(String customerId) {
+		PaymentProvider owner = null;
 		for (var provider : providers) {
-			var owner = provider.owns(customerId);
-			if (owner.isPresent() && !Actor.current().name().equals(provider.actorName())) {
-				throw new PlangateException(ErrorCode.SUBSCRIPTION_MANAGED_BY_PROVIDER,
-						"Customer '" + customerId + "' pays through " + owner.get()
-								+ ", which owns its subscription: change it there (a "
-								+ "checkout, the billing portal) and Plangate follows")
-					.with("provider", owner.get());
+			provider.lock(customerId);
+			if (provider.owns(customerId).isPresent() && !Actor.current().name().equals(provider.actorName())) {
+				owner = provider;
 			}
 		}
+		return owner;
+	}
+
+	/**
+	 * Carries a plan change to the provider that bills the subscription.
+	 * @throws PlangateException {@code plan_not_for_sale} for a free plan: the customer
+	 * stops paying by cancelling
+	 */
+	private void carry(PaymentProvider provider, Subscription s, Plan plan, When effective) {
+		var change = providerChange(s, plan);
+		boolean samePlan = s.planKey().equals(plan.key()) && s.planVersion() == plan.version();
+		if (samePlan) {
+			if (s.pending() != null) {
+				provider.releaseScheduledChange(change);
+			}
+			if (s.cancelAtPeriodEnd()) {
+				provider.resume(change);
+			}
+			return;
+		}
+		if (plan.definition().price() == 0 || plan.definition().stripePrice() == null) {
+			throw new PlangateException(ErrorCode.PLAN_NOT_FOR_SALE,
+					"Customer '" + s.customerId() + "' pays for its plan through "
+							+ provider.owns(s.customerId()).orElse("its payment provider") + ", and plan '" + plan.key()
+							+ "' is free: cancel instead (DELETE /v1/customers/{id}/subscription), "
+							+ "which moves the customer to the default plan at the end of the paid period",
+					List.of(new FieldError("plan", "a free plan is reached by cancelling")))
+				.with("plan", plan.key());
+		}
+		if (effective == When.PERIOD_END) {
+			provider.changeAtPeriodEnd(change);
+		}
+		else {
+			provider.changeNow(change, Proration.direction(planOf(s).definition(), plan.definition()) > 0);
+		}
+	}
+
+	private PaymentProvider.Change providerChange(Subscription s, Plan to) {
+		return new PaymentProvider.Change(s.customerId(), planOf(s), to, s.currentPeriodEnd(),
+				Long.toString(repository.lastChangeId(s.customerId())));
 	}
 
 	/** Locks the subscription of a customer that is not deleted, moved on to now. */

@@ -47,7 +47,7 @@ class DunningTimeTest extends ServerTest {
 	private SubscriptionService.ProviderState state(SubscriptionStatus status) {
 		var start = Instant.parse("2027-03-01T00:00:00Z");
 		return new SubscriptionService.ProviderState(catalog.plan("enterprise"), status, start, start,
-				Instant.parse("2027-04-01T00:00:00Z"), null, false);
+				Instant.parse("2027-04-01T00:00:00Z"), null, false, false);
 	}
 
 	private void providerSays(String customerId, SubscriptionStatus status) {

@@ -328,6 +328,8 @@ class PlanChangeTimeTest extends ServerTest {
 		assertThat(proration.path("currency").asString()).isEqualTo("USD");
 		assertThat(instant(upgrade.path("nextInvoice").path("at"))).isEqualTo(Instant.parse("2027-04-10T00:00:00Z"));
 		assertThat(upgrade.path("nextInvoice").path("amount").asLong()).isEqualTo(49_900);
+		assertThat(upgrade.path("dueNow").asLong()).isEqualTo(25_755);
+		assertThat(upgrade.path("source").asString()).isEqualTo("plangate");
 
 		// when: on enterprise, a downgrade to pro previewed
 		changePlan(id, "{\"plan\":\"enterprise\"}");

@@ -35,6 +35,11 @@ public record TokenPrincipal(AccessClaims claims) implements Actor.CustomerScope
 	}
 
 	@Override
+	public List<String> roles() {
+		return claims.roles();
+	}
+
+	@Override
 	public String actorName() {
 		return switch (claims.kind()) {
 			case ACCOUNT -> "account:" + claims.subject();
