@@ -368,6 +368,22 @@ class LedgerRepository {
 	}
 
 	/**
+	 * The overage of every customer, feature and period starting at or after
+	 * {@code since}, one row each.
+	 */
+	List<PeriodOverage> overages(Instant since) {
+		return jdbc.sql("""
+				select customer_id, feature_key, period_start, sum(overage) as units from usage_event
+				where overage > 0 and period_start >= :since
+				group by customer_id, feature_key, period_start
+				order by period_start, customer_id, feature_key""")
+			.param("since", Timestamps.sql(since))
+			.query((rs, n) -> new PeriodOverage(rs.getString("customer_id"), rs.getString("feature_key"),
+					Timestamps.readRequired(rs, "period_start"), null, rs.getLong("units")))
+			.list();
+	}
+
+	/**
 	 * The events of one feature in one period, for audits and rebuilding totals: the
 	 * ledger's own sum.
 	 */

@@ -172,6 +172,30 @@ public class MeteringService {
 		return ledger.overage(customerId, feature, period.start());
 	}
 
+	/**
+	 * The overage of periods that ended at least {@code delay} ago, among the periods
+	 * that started after {@code since}. A period has ended once the customer's current
+	 * period of the feature starts after it; that start is taken as its end.
+	 */
+	public List<PeriodOverage> endedOverage(Instant since, Duration delay) {
+		var now = clock.instant();
+		var ended = new ArrayList<PeriodOverage>();
+		for (var overage : ledger.overages(since)) {
+			var feature = catalog.featuresByKey().get(overage.feature());
+			if (feature == null || customers.find(overage.customerId())
+				.filter(c -> c.status() != CustomerStatus.DELETED)
+				.isEmpty()) {
+				continue;
+			}
+			var current = usage(overage.customerId(), feature).period();
+			if (current.start().isAfter(overage.periodStart()) && !now.isBefore(current.start().plus(delay))) {
+				ended.add(new PeriodOverage(overage.customerId(), overage.feature(), overage.periodStart(),
+						current.start(), overage.units()));
+			}
+		}
+		return ended;
+	}
+
 	/** Whether a consume under this key was decided before, admitted or refused. */
 	public boolean decided(String customerId, String eventId) {
 		return ledger.find(customerId, eventId).isPresent() || ledger.refusal(customerId, eventId).isPresent();
