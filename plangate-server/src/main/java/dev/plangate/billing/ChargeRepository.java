@@ -42,12 +42,14 @@ class ChargeRepository {
 		params.put("currency", c.currency());
 		params.put("status", c.status());
 		params.put("price", c.stripePrice());
+		params.put("item", c.stripeInvoiceItemId());
+		params.put("invoice", c.stripeInvoiceId());
 		params.put("at", Timestamps.sql(c.createdAt()));
 		return jdbc.sql("""
 				insert into charge (id, kind, customer_id, feature_key, period_start, period_end, grant_key, quantity,
-				  amount, currency, status, stripe_price, created_at, updated_at)
+				  amount, currency, status, stripe_price, stripe_item_id, stripe_invoice_id, created_at, updated_at)
 				values (:id, :kind, :customer, :feature, :start, :end, :grant, :quantity, :amount, :currency, :status,
-				  :price, :at, :at)
+				  :price, :item, :invoice, :at, :at)
 				on conflict do nothing""").params(params).update() == 1;
 	}
 

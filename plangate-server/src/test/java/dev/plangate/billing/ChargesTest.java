@@ -149,4 +149,43 @@ class ChargesTest extends ServerTest {
 		assertThat(unknown.status()).isEqualTo(404);
 	}
 
+	@Test
+	void aPricedGrantWithoutAPaymentProviderIsRecordedAsAChargeAndUsableAtOnce() {
+		// given
+		clock.set(JANUARY_10);
+		var customer = newCustomer("charges-grant");
+
+		// when
+		var created = api.post("/v1/customers/" + customer + "/grants", Api.json(Map.of("feature", "api_calls",
+				"amount", 50, "price", Map.of("amount", 1500, "currency", "EUR"), "payment", "deferred")));
+
+		// then
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		assertThat(created.body().path("status").asString()).isEqualTo("active");
+		assertThat(created.body().path("payment").asString()).isEqualTo("deferred");
+		var charge = chargesOf(customer).get(0);
+		assertThat(charge.path("kind").asString()).isEqualTo("grant");
+		assertThat(charge.path("status").asString()).isEqualTo("recorded");
+		assertThat(charge.path("amount").asLong()).isEqualTo(1500);
+		assertThat(charge.path("currency").asString()).isEqualTo("EUR");
+		assertThat(charge.path("quantity").asLong()).isEqualTo(50);
+		assertThat(charge.path("grantId").asString()).isEqualTo(created.body().path("id").asString());
+	}
+
+	@Test
+	void aPaymentWithoutAPriceOrABadPriceIsRefused() {
+		// given
+		var customer = newCustomer("charges-bad-grant");
+
+		// when
+		var noPrice = api.post("/v1/customers/" + customer + "/grants",
+				Api.json(Map.of("feature", "api_calls", "amount", 5, "payment", "deferred")));
+		var badCurrency = api.post("/v1/customers/" + customer + "/grants", Api
+			.json(Map.of("feature", "api_calls", "amount", 5, "price", Map.of("amount", 100, "currency", "euro"))));
+
+		// then
+		assertThat(noPrice.status()).as(noPrice.toString()).isEqualTo(422);
+		assertThat(badCurrency.status()).as(badCurrency.toString()).isEqualTo(400);
+	}
+
 }

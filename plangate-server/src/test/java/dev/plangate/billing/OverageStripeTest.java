@@ -178,4 +178,125 @@ class OverageStripeTest extends ServerTest {
 			.withHeader("Idempotency-Key", WireMock.equalTo("plangate-charge-" + pending.path("id").asString())));
 	}
 
+	/** A customer linked to Stripe customer {@code stripeCustomer}, allowed 5 queries. */
+	private String linkedCustomer(String stripeCustomer) {
+		clock.set(START);
+		var customer = newCustomer("grant-stripe");
+		deliver(StripeEvents.event("evt_" + stripeCustomer, "checkout.session.completed", clock.instant(), StripeEvents
+			.checkoutSession("cs_" + stripeCustomer, customer, stripeCustomer, "sub_" + stripeCustomer)));
+		var override = api.put("/v1/customers/" + customer + "/overrides/queries", "{\"value\":5}");
+		assertThat(override.status()).as(override.toString()).isEqualTo(200);
+		return customer;
+	}
+
+	private Api.Response pricedGrant(String customer, String payment) {
+		return api.post("/v1/customers/" + customer + "/grants", Api.json(Map.of("feature", "queries", "amount", 100,
+				"reason", "emergency pool", "price", Map.of("amount", 4900, "currency", "USD"), "payment", payment)));
+	}
+
+	private Api.Response consume(String customer, long amount) {
+		return api.post("/v1/consume", Api.json(Map.of("customerId", customer, "feature", "queries", "amount", amount,
+				"idempotencyKey", UUID.randomUUID().toString())));
+	}
+
+	@Test
+	void anImmediatePricedGrantIsInvoicedOnceAndDrawnOnOnlyOnceStripeSaysItIsPaid() {
+		// given
+		stripeApi.resetAll();
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoices"))
+			.willReturn(WireMock.okJson("{\"id\":\"in_grant_1\",\"object\":\"invoice\"}")));
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoiceitems"))
+			.willReturn(WireMock.okJson("{\"id\":\"ii_grant_1\",\"object\":\"invoiceitem\"}")));
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoices/in_grant_1/finalize"))
+			.willReturn(WireMock.okJson("{\"id\":\"in_grant_1\",\"object\":\"invoice\",\"status\":\"open\"}")));
+		var customer = linkedCustomer("cus_grant_1");
+		assertThat(consume(customer, 5).status()).isEqualTo(200);
+
+		// when
+		var created = pricedGrant(customer, "immediate");
+		var beforePayment = consume(customer, 1);
+		deliver(StripeEvents.event("evt_grant_paid_1", "invoice.paid", clock.instant(),
+				StripeEvents.invoice("in_grant_1", "cus_grant_1", "paid", 4900, 4900, START, START)));
+		var afterPayment = consume(customer, 1);
+
+		// then
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		assertThat(created.body().path("status").asString()).isEqualTo("awaiting_payment");
+		assertThat(created.body().path("price").path("amount").asLong()).isEqualTo(4900);
+		assertThat(beforePayment.status()).as(beforePayment.toString()).isEqualTo(402);
+		assertThat(afterPayment.status()).as(afterPayment.toString()).isEqualTo(200);
+		assertThat(afterPayment.body().path("fromGrants").asLong()).isEqualTo(1);
+		var grantId = created.body().path("id").asString();
+		var grant = api.get("/v1/customers/" + customer + "/grants/" + grantId).body();
+		assertThat(grant.path("status").asString()).isEqualTo("active");
+		var charge = chargesOf(customer).get(0);
+		assertThat(charge.path("kind").asString()).isEqualTo("grant");
+		assertThat(charge.path("grantId").asString()).isEqualTo(grantId);
+		assertThat(charge.path("status").asString()).isEqualTo("paid");
+		assertThat(charge.path("amount").asLong()).isEqualTo(4900);
+		assertThat(charge.path("stripeInvoiceId").asString()).isEqualTo("in_grant_1");
+		stripeApi.verify(1,
+				WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoices"))
+					.withHeader("Idempotency-Key", WireMock.equalTo("plangate-grant-invoice-" + grantId))
+					.withRequestBody(WireMock.containing("customer=cus_grant_1"))
+					.withRequestBody(WireMock.containing("collection_method=charge_automatically"))
+					.withRequestBody(WireMock.containing("pending_invoice_items_behavior=exclude"))
+					.withRequestBody(WireMock.containing("metadata[plangate_grant_id]=" + grantId)));
+		stripeApi.verify(1,
+				WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoiceitems"))
+					.withHeader("Idempotency-Key", WireMock.equalTo("plangate-grant-" + grantId))
+					.withRequestBody(WireMock.containing("customer=cus_grant_1"))
+					.withRequestBody(WireMock.containing("invoice=in_grant_1"))
+					.withRequestBody(WireMock.containing("amount=4900"))
+					.withRequestBody(WireMock.containing("currency=usd")));
+		stripeApi.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoices/in_grant_1/finalize"))
+			.withHeader("Idempotency-Key", WireMock.equalTo("plangate-grant-finalize-" + grantId)));
+	}
+
+	@Test
+	void aDeferredPricedGrantIsAnItemOfTheNextInvoiceAndUsableAtOnce() {
+		// given
+		stripeApi.resetAll();
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoiceitems"))
+			.willReturn(WireMock.okJson("{\"id\":\"ii_grant_2\",\"object\":\"invoiceitem\"}")));
+		var customer = linkedCustomer("cus_grant_2");
+		assertThat(consume(customer, 5).status()).isEqualTo(200);
+
+		// when
+		var created = pricedGrant(customer, "deferred");
+		var drawn = consume(customer, 3);
+
+		// then
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		assertThat(created.body().path("status").asString()).isEqualTo("active");
+		assertThat(drawn.status()).as(drawn.toString()).isEqualTo(200);
+		assertThat(drawn.body().path("fromGrants").asLong()).isEqualTo(3);
+		var charge = chargesOf(customer).get(0);
+		assertThat(charge.path("status").asString()).isEqualTo("invoiced");
+		assertThat(charge.path("stripeInvoiceItemId").asString()).isEqualTo("ii_grant_2");
+		stripeApi.verify(0, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoices")));
+		stripeApi.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoiceitems"))
+			.withHeader("Idempotency-Key", WireMock.equalTo("plangate-grant-" + created.body().path("id").asString()))
+			.withRequestBody(WireMock.containing("customer=cus_grant_2"))
+			.withRequestBody(WireMock.notContaining("invoice="))
+			.withRequestBody(WireMock.containing("amount=4900")));
+	}
+
+	@Test
+	void aPricedGrantForACustomerWithoutAStripeCustomerIsRefusedAndNotMade() {
+		// given
+		stripeApi.resetAll();
+		clock.set(START);
+		var customer = newCustomer("grant-unlinked");
+
+		// when
+		var refused = pricedGrant(customer, "immediate");
+
+		// then
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+		assertThat(refused.code()).isEqualTo("no_billing_customer");
+		assertThat(api.get("/v1/customers/" + customer + "/grants").body().path("data")).isEmpty();
+		assertThat(stripeApi.getAllServeEvents()).isEmpty();
+	}
+
 }
