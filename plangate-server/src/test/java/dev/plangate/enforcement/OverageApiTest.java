@@ -124,6 +124,27 @@ class OverageApiTest extends ServerTest {
 	}
 
 	@Test
+	void aZeroLimitWithOverageIsPayAsYouGo() {
+		// given
+		var customer = newCustomer("payg");
+		var override = api.put("/v1/customers/" + customer + "/overrides/api_calls",
+				"{\"value\":{\"limit\":0,\"overage\":{\"price\":5}}}");
+		assertThat(override.status()).as(override.toString()).isEqualTo(200);
+
+		// when
+		var checked = check(customer, 4);
+		var consumed = consume(api, customer, 4);
+
+		// then
+		assertThat(checked.body().path("allowed").asBoolean()).as(checked.toString()).isTrue();
+		assertThat(checked.body().path("overageUnits").asLong()).isEqualTo(4);
+		assertThat(consumed.status()).as(consumed.toString()).isEqualTo(200);
+		assertThat(consumed.body().path("overageUnits").asLong()).isEqualTo(4);
+		assertThat(consumed.body().has("overageCap")).isFalse();
+		assertThat(quota(customer).path("overageCost").asLong()).isEqualTo(20);
+	}
+
+	@Test
 	void grantsAreDrawnBeforeOverage() {
 		// given: an allowance of 2 and a grant of 3
 		var customer = customerWithOverage(2, 100);
