@@ -507,6 +507,50 @@ class AcceptanceTest {
 		}
 
 		@Test
+		void starterQueriesBeyondTheLimitAreAdmittedAsOverageAndPriced() {
+			// given: a starter business that asked its 2,000 queries this period
+			var business = newCustomer("ai-overage");
+			changePlan(api, business, "starter");
+			consumed(api, business, "queries", 2_000, "ai-overage-bulk");
+
+			// when
+			var beyond = consumed(api, business, "queries", 25, "ai-overage-beyond");
+
+			// then: billed at 1 cent a query once the period ends
+			assertThat(beyond.path("overage").asBoolean()).isTrue();
+			assertThat(beyond.path("overageUnits").asLong()).isEqualTo(25);
+			var queries = quota(api, business, "queries");
+			assertThat(queries.path("overageBilled").asLong()).isEqualTo(25);
+			assertThat(queries.path("overageCost").asLong()).isEqualTo(25);
+			assertThat(queries.path("currency").asString()).isEqualTo("USD");
+		}
+
+		@Test
+		void freeQueriesBeyondTheLimitHaveNoOverageButAPaidEmergencyPoolChargedOnce() {
+			// given: a free business out of queries
+			var business = newCustomer("ai-pool");
+			consumed(api, business, "queries", 100, "ai-pool-bulk");
+			var refused = query(business, "ai-pool-refused");
+
+			// when: it buys an emergency pool of 50 queries for $9
+			var pool = api.post(customerPath(business) + "/grants", Api.json(Map.of("feature", "queries", "amount", 50,
+					"reason", "emergency pool", "price", Map.of("amount", 900, "currency", "USD"))));
+			var drawn = query(business, "ai-pool-drawn");
+
+			// then
+			assertProblem(refused, 402, "quota_exceeded");
+			assertThat(pool.status()).as(pool.toString()).isEqualTo(201);
+			assertThat(drawn.status()).as(drawn.toString()).isEqualTo(200);
+			assertThat(drawn.body().path("fromGrants").asLong()).isEqualTo(1);
+			assertThat(drawn.body().path("overage").asBoolean()).isFalse();
+			var charges = api.get(customerPath(business) + "/charges").body().path("data");
+			assertThat(charges).hasSize(1);
+			assertThat(charges.get(0).path("kind").asString()).isEqualTo("grant");
+			assertThat(charges.get(0).path("amount").asLong()).isEqualTo(900);
+			assertThat(charges.get(0).path("status").asString()).isEqualTo("recorded");
+		}
+
+		@Test
 		void batchProcessingOnProIsNotInThePlanAndNamesBusiness() {
 			// given
 			var business = newCustomer("ai-batch");

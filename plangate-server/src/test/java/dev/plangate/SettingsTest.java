@@ -43,7 +43,8 @@ class SettingsTest {
 			assertThat(records).containsExactlyInAnyOrder("PlatformSettings", "CatalogSettings", "EnforcementSettings",
 					"LedgerSettings", "ApiKeySettings", "AccountSettings", "AdminSettings", "TwoFactorSettings",
 					"PasswordSettings", "TokenSettings", "OrganizationSettings", "MailSettings", "BatchSettings",
-					"SubscriptionSettings", "BillingSettings", "StripeSettings", "StripeEventSettings");
+					"SubscriptionSettings", "BillingSettings", "StripeSettings", "StripeEventSettings",
+					"ChargeSettings");
 		});
 	}
 
@@ -154,6 +155,8 @@ class SettingsTest {
 					plangate.batches.lease-ttl                      | 0s                        | PLANGATE_BATCHES_LEASE_TTL                      | must be positive
 					plangate.batches.tick                           | 0s                        | PLANGATE_BATCHES_TICK                           | must be positive
 					plangate.batches.subscriber-queue               | 0                         | PLANGATE_BATCHES_SUBSCRIBER_QUEUE               | must be at least 1, not 0
+					plangate.charges.interval                       | 0s                        | PLANGATE_CHARGES_INTERVAL                       | must be between 1s and 1d, not 0s
+					plangate.charges.delay                          | 8d                        | PLANGATE_CHARGES_DELAY                          | must be between 0s and 7d, not 8d
 					""")
 	void refusesABadValueNamingItsVariable(String property, String value, String variable, String problem) {
 		settings.withPropertyValues(property + "=" + value).run(context -> {

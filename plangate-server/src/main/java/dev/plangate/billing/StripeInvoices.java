@@ -28,8 +28,11 @@ class StripeInvoices {
 
 	private final Clock clock;
 
-	StripeInvoices(InvoiceRepository invoices, BillingCustomerRepository links, CustomerService customers,
-			Clock clock) {
+	private final GrantCharges grantCharges;
+
+	StripeInvoices(InvoiceRepository invoices, BillingCustomerRepository links, CustomerService customers, Clock clock,
+			GrantCharges grantCharges) {
+		this.grantCharges = grantCharges;
 		this.invoices = invoices;
 		this.links = links;
 		this.customers = customers;
@@ -58,6 +61,20 @@ class StripeInvoices {
 		}
 		return new StripeSubscriptions.Outcome(true,
 				"Invoice " + invoice.getId() + " of customer '" + customerId + "' is " + view.status());
+	}
+
+	/**
+	 * Mirrors a paid invoice, and lets the grant it charged (a paid emergency pool) be
+	 * drawn on, inside the caller's transaction.
+	 */
+	StripeSubscriptions.Outcome paid(Event event, Invoice invoice) {
+		var mirrored = apply(event, invoice);
+		var grant = invoice.getId() == null ? null : grantCharges.paid(invoice.getId(), clock.instant());
+		if (grant == null) {
+			return mirrored;
+		}
+		return new StripeSubscriptions.Outcome(true, (mirrored.applied() ? mirrored.detail() + "; " : "")
+				+ grant.substring(0, 1).toUpperCase(Locale.ROOT) + grant.substring(1));
 	}
 
 	/** A customer's invoices, newest first. */

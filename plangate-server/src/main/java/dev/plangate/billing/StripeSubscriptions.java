@@ -77,9 +77,11 @@ class StripeSubscriptions {
 						: unreadable(event);
 			case "customer.subscription.deleted" -> object(event) instanceof Subscription subscription
 					? subscriptionChanged(subscription, event, true) : unreadable(event);
-			case "invoice.created", "invoice.finalized", "invoice.updated", "invoice.paid", "invoice.payment_failed",
+			case "invoice.created", "invoice.finalized", "invoice.updated", "invoice.payment_failed",
 					"invoice.payment_succeeded", "invoice.voided", "invoice.marked_uncollectible" ->
 				object(event) instanceof Invoice invoice ? invoices.apply(event, invoice) : unreadable(event);
+			case "invoice.paid" ->
+				object(event) instanceof Invoice invoice ? invoices.paid(event, invoice) : unreadable(event);
 			default -> Outcome.ignored("Plangate does not act on " + event.getType() + " events");
 		};
 	}

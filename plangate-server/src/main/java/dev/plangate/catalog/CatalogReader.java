@@ -43,7 +43,7 @@ public final class CatalogReader {
 	private static final Pattern STRIPE_PRICE = Pattern.compile("price_[A-Za-z0-9_]{1,100}");
 
 	/** Fields stored as a 64-bit number; every other whole number must fit 32 bits. */
-	private static final Set<String> WIDE_NUMBERS = Set.of("price", "per");
+	private static final Set<String> WIDE_NUMBERS = Set.of("price", "per", "cap");
 
 	/**
 	 * The longest text each field may hold, as the database stores it; 200 for fields not
@@ -308,7 +308,7 @@ public final class CatalogReader {
 					case SETTING ->
 						node.has("value") ? settingValue(node.get("value"), feature, where) : missing(where, "value");
 				};
-				return base == null || overage == null ? base : overage(overage, base, where);
+				return base == null || overage == null ? base : overage(overage, base, feature, where);
 			}
 			return switch (feature.kind()) {
 				case SWITCH -> switchValue(node, where);
@@ -372,19 +372,35 @@ public final class CatalogReader {
 			return Entitlement.ofValue(node.stringValue());
 		}
 
-		private @Nullable Entitlement overage(JsonNode node, Entitlement base, String where) {
+		private @Nullable Entitlement overage(JsonNode node, Entitlement base, Feature feature, String where) {
 			if (!node.isObject()) {
 				problems.add(where + ": overage: must be a mapping with price and per");
 				return null;
 			}
-			unknownFields(node, Set.of("price", "per"), where + ": overage");
+			unknownFields(node, Set.of("price", "per", "cap", "stripePrice"), where + ": overage");
 			Long price = wholeNumber(node, "price", where + ": overage", true);
 			Long per = wholeNumber(node, "per", where + ": overage", false);
+			Long cap = wholeNumber(node, "cap", where + ": overage", false);
+			String stripePrice = text(node, "stripePrice", where + ": overage", false);
 			if (per != null && per == 0) {
 				problems.add(where + ": overage: per must be at least 1");
 				return null;
 			}
-			return price == null ? null : base.withOverage(price, per == null ? 1 : per);
+			if (stripePrice != null && !STRIPE_PRICE.matcher(stripePrice).matches()) {
+				problems.add(where + ": overage: stripePrice must be a Stripe price id such as 'price_1PqR2s', not '"
+						+ stripePrice + "'");
+				return null;
+			}
+			if (base.unlimited()) {
+				problems.add(where + ": overage: an unlimited quota has no use beyond its limit to price");
+				return null;
+			}
+			if (feature.period() == null || feature.period() == ResetPeriod.LIFETIME) {
+				problems.add(where + ": overage: a lifetime quota never resets, so it has no period to bill overage "
+						+ "for; give the feature a period or drop overage");
+				return null;
+			}
+			return price == null ? null : base.withOverage(price, per == null ? 1 : per, cap, stripePrice);
 		}
 
 		private static boolean isUnlimited(JsonNode node) {

@@ -136,38 +136,52 @@ public class EnforcementService {
 		}
 		if (feature.kind() != FeatureKind.QUOTA) {
 			return new Verdict(true, null, customerId, featureKey, feature.kind().id(), amount, value.limit(),
-					value.unlimited(), null, null, null, null, false, null, null, null, null);
+					value.unlimited(), null, null, null, null, false, null, null, null, null, false, null, null);
 		}
 		var billing = new Period(entitlement.subscription().currentPeriodStart(),
 				entitlement.subscription().currentPeriodEnd());
 		var period = metering.currentPeriod(feature, billing);
 		long limit = value.unlimited() ? Long.MAX_VALUE : value.limit() == null ? 0 : value.limit();
+		// a quota with an overage price is a soft limit: beyond the allowance and grants,
+		// use is admitted as overage up to the cap
+		var overage = value.overage();
+		Long overageCap = overage == null ? null : overage.cap() == null ? Long.MAX_VALUE : overage.cap();
+		Long shownCap = overage == null ? null : overage.cap();
 		if (consumeKey == null) {
 			long used = metering.used(customerId, featureKey, period);
 			// what the plan's allowance does not cover may be drawn from grants
 			long beyond = used + amount - Math.max(limit, used);
 			Long grantsLeft = beyond > 0 ? grants.left(customerId, featureKey) : null;
-			if (beyond <= 0 || (grantsLeft != null && beyond <= grantsLeft)) {
+			long held = grantsLeft == null ? 0 : grantsLeft;
+			if (beyond <= 0 || beyond <= held) {
 				return quota(customerId, feature, amount, value, used, period, false, beyond > 0 ? beyond : null,
-						grantsLeft);
+						grantsLeft, null, shownCap);
 			}
-			return withGrants(refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, used, period,
-					entitlement.plan().key()), grantsLeft);
+			long over = beyond - held;
+			boolean capPassed = overageCap != null
+					&& over > overageCap - metering.overage(customerId, featureKey, period);
+			if (overageCap != null && !capPassed) {
+				return quota(customerId, feature, amount, value, used, period, false, held > 0 ? held : null,
+						grantsLeft, over, shownCap);
+			}
+			return withCap(withGrants(refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, used,
+					period, entitlement.plan().key()), grantsLeft), capPassed ? overageCap : null);
 		}
-		var decision = metering.consume(customerId, consumeKey, feature, amount, limit, period, properties);
+		var decision = metering.consume(customerId, consumeKey, feature, amount, limit, overageCap, period, properties);
 		if (decision.admitted()) {
 			return quota(customerId, feature, decision.event().amount(), value, decision.used(), period,
-					decision.event().duplicate(), decision.fromGrants(), decision.grantsLeft());
+					decision.event().duplicate(), decision.fromGrants(), decision.grantsLeft(), decision.overage(),
+					shownCap);
 		}
 		// a repeat's answer is the first one: the amount, limit and total it was decided
 		// with
 		var limitThen = decision.limit() == null ? value.limit() : decision.limit();
-		var verdict = withGrants(
+		var verdict = withCap(withGrants(
 				refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, decision.event().amount(),
 						EntitlementView.of(feature, Entitlement.ofLimit(limitThen == null ? 0 : limitThen),
 								value.source()),
 						decision.used(), period, entitlement.plan().key()),
-				decision.grantsLeft());
+				decision.grantsLeft()), decision.overageCap());
 		return decision.event().duplicate() ? withDuplicate(verdict) : verdict;
 	}
 
@@ -194,7 +208,7 @@ public class EnforcementService {
 		long windowSeconds = Objects.requireNonNull(feature.windowSeconds());
 		if (value.unlimited()) {
 			return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, null, true, null,
-					null, null, null, false, windowSeconds, null, null, null);
+					null, null, null, false, windowSeconds, null, null, null, false, null, null);
 		}
 		long limitValue = value.limit() == null ? 0 : value.limit();
 		var limit = new RateLimit(limitValue, Duration.ofSeconds(windowSeconds));
@@ -209,7 +223,7 @@ public class EnforcementService {
 				log.warn("Rate-limit store unavailable; allowing '{}' for '{}' (on-store-failure: open)", feature.key(),
 						customerId, ex);
 				return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, limitValue,
-						false, null, null, null, null, false, windowSeconds, null, null, null);
+						false, null, null, null, null, false, windowSeconds, null, null, null, false, null, null);
 			}
 			throw new PlangateException(ErrorCode.RATE_LIMITER_UNAVAILABLE,
 					"Rate limits cannot be decided right now; retry shortly")
@@ -218,13 +232,14 @@ public class EnforcementService {
 		var resetsAt = now.plus(decision.resetAfter());
 		if (decision.allowed()) {
 			return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, limitValue, false,
-					null, decision.remaining(), resetsAt, null, false, windowSeconds, null, null, null);
+					null, decision.remaining(), resetsAt, null, false, windowSeconds, null, null, null, false, null,
+					null);
 		}
 		long retryAfter = Math.max(1, (long) Math.ceil(decision.retryAfter().toMillis() / 1000.0));
 		return new Verdict(false, ErrorCode.RATE_LIMITED.code(), customerId, feature.key(), feature.kind().id(), amount,
 				limitValue, false, null, decision.remaining(), resetsAt,
 				cheapestPlanAllowing(feature, limitValue + amount, currentPlan), false, windowSeconds, retryAfter, null,
-				null);
+				null, false, null, null);
 	}
 
 	/** The IETF RateLimit headers describing a rate verdict; none for other kinds. */
@@ -272,18 +287,29 @@ public class EnforcementService {
 	}
 
 	private static Verdict quota(String customerId, Feature feature, long amount, EntitlementView value, long used,
-			Period period, boolean duplicate, @Nullable Long fromGrants, @Nullable Long grantsLeft) {
+			Period period, boolean duplicate, @Nullable Long fromGrants, @Nullable Long grantsLeft,
+			@Nullable Long overageUnits, @Nullable Long overageCap) {
 		// a quota the plan leaves out, opened by grants, has an allowance of 0
 		Long limit = value.unlimited() ? null : value.limit() == null ? 0L : value.limit();
 		return new Verdict(true, null, customerId, feature.key(), feature.kind().id(), amount, limit, value.unlimited(),
 				used, limit == null ? null : Math.max(0, limit - used), period.end(), null, duplicate, null, null,
-				fromGrants, grantsLeft);
+				fromGrants, grantsLeft, overageUnits != null, overageUnits, overageCap);
+	}
+
+	/** A refusal at the overage cap says which cap it met. */
+	private static Verdict withCap(Verdict v, @Nullable Long cap) {
+		if (cap == null) {
+			return v;
+		}
+		return new Verdict(v.allowed(), v.code(), v.customerId(), v.feature(), v.kind(), v.amount(), v.limit(),
+				v.unlimited(), v.used(), v.remaining(), v.resetsAt(), v.upgradePlan(), v.duplicate(), v.windowSeconds(),
+				v.retryAfter(), v.fromGrants(), v.grantsRemaining(), false, null, cap);
 	}
 
 	private static Verdict withGrants(Verdict v, @Nullable Long grantsLeft) {
 		return new Verdict(v.allowed(), v.code(), v.customerId(), v.feature(), v.kind(), v.amount(), v.limit(),
 				v.unlimited(), v.used(), v.remaining(), v.resetsAt(), v.upgradePlan(), v.duplicate(), v.windowSeconds(),
-				v.retryAfter(), null, grantsLeft);
+				v.retryAfter(), null, grantsLeft, v.overage(), v.overageUnits(), v.overageCap());
 	}
 
 	private Verdict refused(ErrorCode code, String customerId, Feature feature, long amount,
@@ -296,7 +322,7 @@ public class EnforcementService {
 				? cheapestPlanAllowing(feature, (used == null ? 0 : used) + amount, currentPlan) : null;
 		return new Verdict(false, code.code(), customerId, feature.key(), feature.kind().id(), amount, limit,
 				value != null && value.unlimited(), used, remaining, period == null ? null : period.end(), upgrade,
-				false, null, null, null, null);
+				false, null, null, null, null, false, null, null);
 	}
 
 	/** A refusal as the problem an HTTP caller gets, carrying the verdict's members. */
@@ -305,7 +331,8 @@ public class EnforcementService {
 		String detail = switch (code) {
 			case QUOTA_EXCEEDED -> "Customer '" + v.customerId() + "' has used " + v.used() + " of " + v.limit() + " '"
 					+ v.feature() + "'; " + v.amount() + " more would exceed the limit"
-					+ (v.grantsRemaining() == null ? "" : " and the " + v.grantsRemaining() + " left in its grants");
+					+ (v.grantsRemaining() == null ? "" : " and the " + v.grantsRemaining() + " left in its grants")
+					+ (v.overageCap() == null ? "" : " and its overage cap of " + v.overageCap() + " a period");
 			case FEATURE_NOT_IN_PLAN ->
 				"The plan of customer '" + v.customerId() + "' does not include '" + v.feature() + "'";
 			case CUSTOMER_SUSPENDED -> "Customer '" + v.customerId() + "' is suspended";
@@ -323,6 +350,7 @@ public class EnforcementService {
 			.with("resetsAt", v.resetsAt())
 			.with("upgradePlan", v.upgradePlan())
 			.with("grantsRemaining", v.grantsRemaining())
+			.with("overageCap", v.overageCap())
 			.with("duplicate", v.duplicate())
 			.with("retryAfter", v.retryAfter());
 		rateLimitHeaders(v).forEach(exception::withHeader);
@@ -332,7 +360,7 @@ public class EnforcementService {
 	private static Verdict withDuplicate(Verdict v) {
 		return new Verdict(v.allowed(), v.code(), v.customerId(), v.feature(), v.kind(), v.amount(), v.limit(),
 				v.unlimited(), v.used(), v.remaining(), v.resetsAt(), v.upgradePlan(), true, v.windowSeconds(),
-				v.retryAfter(), v.fromGrants(), v.grantsRemaining());
+				v.retryAfter(), v.fromGrants(), v.grantsRemaining(), v.overage(), v.overageUnits(), v.overageCap());
 	}
 
 	/**

@@ -19,9 +19,15 @@ import org.jspecify.annotations.Nullable;
  * allowance was spent
  * @param grantsRemaining what the customer's active grants hold (after this consume);
  * present only when the allowance did not cover the amount and the customer has grants
+ * @param overage whether any of this amount was (or, for a check, would be) admitted as
+ * overage: beyond the allowance and the grants, billed per unit
+ * @param overageUnits the part of this amount admitted as overage; absent when none
+ * @param overageCap the most overage the quota admits a period; present for a quota with
+ * a capped overage price, and on a refusal at that cap
  */
 public record Verdict(boolean allowed, @Nullable String code, String customerId, String feature, String kind,
 		long amount, @Nullable Long limit, boolean unlimited, @Nullable Long used, @Nullable Long remaining,
 		@Nullable Instant resetsAt, @Nullable String upgradePlan, boolean duplicate, @Nullable Long windowSeconds,
-		@Nullable Long retryAfter, @Nullable Long fromGrants, @Nullable Long grantsRemaining) {
+		@Nullable Long retryAfter, @Nullable Long fromGrants, @Nullable Long grantsRemaining, boolean overage,
+		@Nullable Long overageUnits, @Nullable Long overageCap) {
 }

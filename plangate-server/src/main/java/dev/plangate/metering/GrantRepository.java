@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.plangate.catalog.PlanView;
 import dev.plangate.platform.Timestamps;
 
 @Repository
@@ -22,7 +23,7 @@ class GrantRepository {
 	private static final String ACTIVE = """
 			select * from usage_grant
 			where customer_id = :customer and feature_key = :feature and revoked_at is null and remaining > 0
-			  and starts_at <= :now and (expires_at is null or expires_at > :now)
+			  and not awaiting_payment and starts_at <= :now and (expires_at is null or expires_at > :now)
 			order by case when expires_at is null then 1 else 0 end, expires_at, created_at, id""";
 
 	private final JdbcClient jdbc;
@@ -38,8 +39,9 @@ class GrantRepository {
 		jdbc.sql(
 				"""
 						insert into usage_grant (id, customer_id, feature_key, amount, remaining, reason, starts_at, expires_at,
-						  created_by, created_at)
-						values (:id, :customer, :feature, :amount, :remaining, :reason, :starts, :expires, :createdBy, :createdAt)""")
+						  created_by, created_at, price_amount, price_currency, payment, awaiting_payment)
+						values (:id, :customer, :feature, :amount, :remaining, :reason, :starts, :expires, :createdBy, :createdAt,
+						  :priceAmount, :priceCurrency, :payment, :awaiting)""")
 			.param("id", grant.id())
 			.param("customer", grant.customerId())
 			.param("feature", grant.feature())
@@ -50,7 +52,22 @@ class GrantRepository {
 			.param("expires", Timestamps.sql(grant.expiresAt()))
 			.param("createdBy", grant.createdBy())
 			.param("createdAt", Timestamps.sql(grant.createdAt()))
+			.param("priceAmount", grant.price() == null ? null : grant.price().amount())
+			.param("priceCurrency", grant.price() == null ? null : grant.price().currency())
+			.param("payment", grant.payment())
+			.param("awaiting", grant.awaitingPayment())
 			.update();
+	}
+
+	/** Lets a grant awaiting its payment be drawn on; false when it was not waiting. */
+	boolean paid(UUID id) {
+		return jdbc.sql("update usage_grant set awaiting_payment = false where id = :id and awaiting_payment")
+			.param("id", id)
+			.update() == 1;
+	}
+
+	Optional<Grant> find(UUID id) {
+		return jdbc.sql("select * from usage_grant where id = :id").param("id", id).query(this::grant).optional();
 	}
 
 	Optional<Grant> find(String customerId, UUID id) {
@@ -138,7 +155,10 @@ class GrantRepository {
 		return new Grant(rs.getObject("id", UUID.class), rs.getString("customer_id"), rs.getString("feature_key"),
 				rs.getLong("amount"), rs.getLong("remaining"), rs.getString("reason"),
 				Timestamps.readRequired(rs, "starts_at"), Timestamps.read(rs, "expires_at"), rs.getString("created_by"),
-				Timestamps.readRequired(rs, "created_at"), Timestamps.read(rs, "revoked_at"));
+				Timestamps.readRequired(rs, "created_at"), Timestamps.read(rs, "revoked_at"),
+				rs.getString("price_currency") == null ? null
+						: new PlanView.Price(rs.getLong("price_amount"), rs.getString("price_currency")),
+				rs.getString("payment"), rs.getBoolean("awaiting_payment"));
 	}
 
 }

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.plangate.audit.AuditLog;
 import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.FeatureKind;
+import dev.plangate.catalog.PlanView;
 import dev.plangate.catalog.ResetPeriod;
 import dev.plangate.customer.CustomerService;
 import dev.plangate.platform.Actor;
@@ -38,8 +40,11 @@ public class GrantService {
 
 	private final Clock clock;
 
+	private final ObjectProvider<GrantPayments> payments;
+
 	GrantService(GrantRepository repository, CustomerService customers, CatalogService catalog, AuditLog auditLog,
-			Clock clock) {
+			Clock clock, ObjectProvider<GrantPayments> payments) {
+		this.payments = payments;
 		this.repository = repository;
 		this.customers = customers;
 		this.catalog = catalog;
@@ -55,6 +60,19 @@ public class GrantService {
 	@Transactional
 	public Grant create(String customerId, String featureKey, long amount, @Nullable String reason,
 			@Nullable Instant startsAt, @Nullable Instant expiresAt) {
+		return create(customerId, featureKey, amount, reason, startsAt, expiresAt, null, null);
+	}
+
+	/**
+	 * Gives a customer an extra amount of a per-period quota, for a price when one is
+	 * given: charged once through {@link GrantPayments}; an {@code immediate} payment
+	 * (the default) leaves the grant awaiting it, a {@code deferred} one bills it later
+	 * and the grant may be drawn on at once.
+	 */
+	@Transactional
+	public Grant create(String customerId, String featureKey, long amount, @Nullable String reason,
+			@Nullable Instant startsAt, @Nullable Instant expiresAt, PlanView.@Nullable Price price,
+			@Nullable String payment) {
 		customers.getUndeleted(customerId);
 		var feature = catalog.requestedFeature(featureKey);
 		if (feature.kind() != FeatureKind.QUOTA || feature.period() == ResetPeriod.LIFETIME) {
@@ -72,11 +90,42 @@ public class GrantService {
 			throw new PlangateException(ErrorCode.INVALID_GRANT, "A grant must expire after " + after,
 					List.of(new FieldError("expiresAt", "must be after " + after)));
 		}
+		if (price == null && payment != null) {
+			throw new PlangateException(ErrorCode.INVALID_GRANT, "Only a priced grant has a payment",
+					List.of(new FieldError("payment", "needs a price")));
+		}
+		String paidBy = price == null ? null : payment == null ? "immediate" : payment;
 		var grant = new Grant(UUID.randomUUID(), customerId, featureKey, amount, amount, reason, starts,
-				expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS), Actor.current().name(), now, null);
+				expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS), Actor.current().name(), now, null,
+				price, paidBy, false);
+		if (price != null) {
+			var payer = payments.getIfAvailable();
+			if (payer == null) {
+				throw new PlangateException(ErrorCode.INVALID_GRANT, "This server takes no payment for grants",
+						List.of(new FieldError("price", "cannot be charged here")));
+			}
+			boolean awaiting = payer.charge(grant);
+			grant = new Grant(grant.id(), customerId, featureKey, amount, amount, reason, grant.startsAt(),
+					grant.expiresAt(), grant.createdBy(), now, null, price, paidBy, awaiting);
+		}
 		repository.insert(grant);
 		auditLog.record("grant.created", "customer", customerId, null, grant);
 		return grant;
+	}
+
+	/**
+	 * Lets a grant that awaited its payment be drawn on, once the payment arrived.
+	 * @return false when it was not awaiting one
+	 */
+	@Transactional
+	public boolean paid(UUID id) {
+		var before = repository.find(id);
+		if (before.isEmpty() || !repository.paid(id)) {
+			return false;
+		}
+		auditLog.record("grant.paid", "customer", before.get().customerId(), before.get(),
+				repository.find(id).orElseThrow());
+		return true;
 	}
 
 	/** A customer's grants, newest first: of one feature, or of all when it is absent. */

@@ -14,7 +14,11 @@ import org.jspecify.annotations.Nullable;
  * did not cover it
  * @param grantsLeft what the customer's active grants held right after the decision;
  * absent when the decision did not need them
+ * @param overage the part of the event admitted beyond the allowance and the grants, to
+ * be billed; absent when none was
+ * @param overageCap for a refusal, the overage cap the event would have passed; absent
+ * when it was refused for want of allowance and grants alone
  */
 public record LedgerDecision(Recorded event, boolean admitted, long used, @Nullable Long limit,
-		@Nullable Long fromGrants, @Nullable Long grantsLeft) {
+		@Nullable Long fromGrants, @Nullable Long grantsLeft, @Nullable Long overage, @Nullable Long overageCap) {
 }

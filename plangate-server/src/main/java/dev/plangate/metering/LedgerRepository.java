@@ -32,14 +32,14 @@ import dev.plangate.platform.Timestamps;
 class LedgerRepository {
 
 	/**
-	 * Rows one statement carries at most: 11 parameters a row stays well below
+	 * Rows one statement carries at most: 12 parameters a row stays well below
 	 * PostgreSQL's 65,535.
 	 */
 	private static final int ROWS_A_STATEMENT = 1000;
 
 	private static final String EVENT_COLUMNS = """
 			customer_id, event_id, feature_key, amount, occurred_at, period_start, recorded_at, properties, \
-			used_after, from_grants, grants_left""";
+			used_after, from_grants, grants_left, overage""";
 
 	private static final String ADD_TO_TOTAL = """
 			update usage_total set used = used + :used, updated_at = :at
@@ -85,7 +85,7 @@ class LedgerRepository {
 			var sql = new StringBuilder("insert into usage_event (").append(EVENT_COLUMNS).append(") values ");
 			var positions = new HashMap<EventRef, Integer>();
 			for (int i = from; i < to; i++) {
-				sql.append(i == from ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+				sql.append(i == from ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 				positions.put(EventRef.of(events.get(i)), i);
 			}
 			sql.append(" on conflict do nothing returning customer_id, event_id");
@@ -106,6 +106,7 @@ class LedgerRepository {
 					setLong(ps, p++, c == null ? null : c.usedAfter());
 					setLong(ps, p++, c == null ? null : c.fromGrants());
 					setLong(ps, p++, c == null ? null : c.grantsLeft());
+					setLong(ps, p++, c == null ? null : c.overage());
 				}
 			}, rs -> {
 				inserted[positions.get(new EventRef(rs.getString(1), rs.getString(2)))] = true;
@@ -130,7 +131,7 @@ class LedgerRepository {
 		}
 		int[] counts = batch.batchUpdate("insert into usage_event (" + EVENT_COLUMNS + """
 				) values (:customer, :event, :feature, :amount, :occurred, :period, :recorded, :properties, :usedAfter,
-				  :fromGrants, :grantsLeft)
+				  :fromGrants, :grantsLeft, :overage)
 				on conflict do nothing""", params);
 		var inserted = new boolean[counts.length];
 		for (int i = 0; i < counts.length; i++) {
@@ -151,7 +152,8 @@ class LedgerRepository {
 			.addValue("properties", e.properties().isEmpty() ? null : StoredJson.write(e.properties()), Types.VARCHAR)
 			.addValue("usedAfter", c == null ? null : c.usedAfter(), Types.BIGINT)
 			.addValue("fromGrants", c == null ? null : c.fromGrants(), Types.BIGINT)
-			.addValue("grantsLeft", c == null ? null : c.grantsLeft(), Types.BIGINT);
+			.addValue("grantsLeft", c == null ? null : c.grantsLeft(), Types.BIGINT)
+			.addValue("overage", c == null ? null : c.overage(), Types.BIGINT);
 	}
 
 	/** The events recorded before under any of these ids. */
@@ -159,7 +161,7 @@ class LedgerRepository {
 		var found = new HashMap<EventRef, Stored>();
 		for (var stored : among("usage_event", refs,
 				(rs, n) -> new Stored(recorded(rs, n), nullableLong(rs, "used_after"), nullableLong(rs, "from_grants"),
-						nullableLong(rs, "grants_left")),
+						nullableLong(rs, "grants_left"), nullableLong(rs, "overage")),
 				stored -> new EventRef(stored.event().customerId(), stored.event().id()))) {
 			found.put(new EventRef(stored.event().customerId(), stored.event().id()), stored);
 		}
@@ -212,7 +214,8 @@ class LedgerRepository {
 	 * An event as recorded, and what its consume left (absent for an event recorded
 	 * without a limit).
 	 */
-	record Stored(Recorded event, @Nullable Long usedAfter, @Nullable Long fromGrants, @Nullable Long grantsLeft) {
+	record Stored(Recorded event, @Nullable Long usedAfter, @Nullable Long fromGrants, @Nullable Long grantsLeft,
+			@Nullable Long overage) {
 	}
 
 	Optional<Recorded> find(String customerId, String eventId) {
@@ -309,15 +312,17 @@ class LedgerRepository {
 				new Recorded(rs.getString("event_id"), rs.getString("customer_id"), rs.getString("feature_key"),
 						rs.getLong("amount"), Timestamps.readRequired(rs, "decided_at"),
 						Timestamps.readRequired(rs, "decided_at"), true),
-				false, rs.getLong("used"), rs.getLong("limit_value"), null, nullableLong(rs, "grants_left"));
+				false, rs.getLong("used"), rs.getLong("limit_value"), null, nullableLong(rs, "grants_left"), null,
+				nullableLong(rs, "overage_cap"));
 	}
 
-	void insertRefusal(UsageEvent event, long used, long limit, @Nullable Long grantsLeft, Instant at) {
-		jdbc.sql(
-				"""
-						insert into consume_refusal (customer_id, event_id, feature_key, amount, used, limit_value, grants_left,
-						  decided_at)
-						values (:customer, :event, :feature, :amount, :used, :limit, :grantsLeft, :at) on conflict do nothing""")
+	void insertRefusal(UsageEvent event, long used, long limit, @Nullable Long grantsLeft, @Nullable Long overageCap,
+			Instant at) {
+		jdbc.sql("""
+				insert into consume_refusal (customer_id, event_id, feature_key, amount, used, limit_value, grants_left,
+				  overage_cap, decided_at)
+				values (:customer, :event, :feature, :amount, :used, :limit, :grantsLeft, :overageCap, :at)
+				on conflict do nothing""")
 			.param("customer", event.customerId())
 			.param("event", event.eventId())
 			.param("feature", event.feature())
@@ -325,6 +330,7 @@ class LedgerRepository {
 			.param("used", used)
 			.param("limit", limit)
 			.param("grantsLeft", grantsLeft)
+			.param("overageCap", overageCap)
 			.param("at", Timestamps.sql(at))
 			.update();
 	}
@@ -343,6 +349,38 @@ class LedgerRepository {
 			.query(Long.class)
 			.optional()
 			.orElse(0L);
+	}
+
+	/**
+	 * The overage admitted for one feature in one period: what its consumes took beyond
+	 * the allowance and the grants. Read by the writer under the lock of the period's
+	 * total.
+	 */
+	long overage(String customerId, String feature, Instant periodStart) {
+		return jdbc.sql("""
+				select coalesce(sum(overage), 0) from usage_event
+				where customer_id = :customer and feature_key = :feature and period_start = :period""")
+			.param("customer", customerId)
+			.param("feature", feature)
+			.param("period", Timestamps.sql(periodStart))
+			.query(Long.class)
+			.single();
+	}
+
+	/**
+	 * The overage of every customer, feature and period starting at or after
+	 * {@code since}, one row each.
+	 */
+	List<PeriodOverage> overages(Instant since) {
+		return jdbc.sql("""
+				select customer_id, feature_key, period_start, sum(overage) as units from usage_event
+				where overage > 0 and period_start >= :since
+				group by customer_id, feature_key, period_start
+				order by period_start, customer_id, feature_key""")
+			.param("since", Timestamps.sql(since))
+			.query((rs, n) -> new PeriodOverage(rs.getString("customer_id"), rs.getString("feature_key"),
+					Timestamps.readRequired(rs, "period_start"), null, rs.getLong("units")))
+			.list();
 	}
 
 	/**
@@ -374,7 +412,7 @@ class LedgerRepository {
 	/**
 	 * What a consume left: the period's total right after it, and its draw on grants.
 	 */
-	record Consumed(long usedAfter, @Nullable Long fromGrants, @Nullable Long grantsLeft) {
+	record Consumed(long usedAfter, @Nullable Long fromGrants, @Nullable Long grantsLeft, @Nullable Long overage) {
 	}
 
 	/**

@@ -62,10 +62,12 @@ class LedgerWriter implements SmartLifecycle {
 	}
 
 	/**
-	 * One request's events, the limit a consume is decided against (absent: record), and
-	 * its answer.
+	 * One request's events, the limit a consume is decided against (absent: record), the
+	 * most overage its period may admit (absent: the limit is hard;
+	 * {@link Long#MAX_VALUE}: no cap), and its answer.
 	 */
-	record Pending(List<UsageEvent> events, @Nullable Long limit, CompletableFuture<List<LedgerDecision>> answer) {
+	record Pending(List<UsageEvent> events, @Nullable Long limit, @Nullable Long overageCap,
+			CompletableFuture<List<LedgerDecision>> answer) {
 	}
 
 	/**
@@ -75,14 +77,16 @@ class LedgerWriter implements SmartLifecycle {
 	 * should retry)
 	 */
 	CompletableFuture<List<LedgerDecision>> submit(List<UsageEvent> events) {
-		return enqueue(new Pending(List.copyOf(events), null, new CompletableFuture<>()));
+		return enqueue(new Pending(List.copyOf(events), null, null, new CompletableFuture<>()));
 	}
 
 	/**
-	 * Queues one consume, admitted only if the period's total stays within {@code limit}.
+	 * Queues one consume, admitted only if the period's total stays within {@code limit}
+	 * and the customer's grants; with an {@code overageCap}, what they do not cover is
+	 * admitted as overage while the period's overage stays within the cap.
 	 */
-	CompletableFuture<List<LedgerDecision>> consume(UsageEvent event, long limit) {
-		return enqueue(new Pending(List.of(event), limit, new CompletableFuture<>()));
+	CompletableFuture<List<LedgerDecision>> consume(UsageEvent event, long limit, @Nullable Long overageCap) {
+		return enqueue(new Pending(List.of(event), limit, overageCap, new CompletableFuture<>()));
 	}
 
 	private CompletableFuture<List<LedgerDecision>> enqueue(Pending pending) {
@@ -157,10 +161,14 @@ class LedgerWriter implements SmartLifecycle {
 		// duplicates
 		var firsts = new LinkedHashMap<String, UsageEvent>();
 		var limits = new HashMap<String, Long>();
+		var caps = new HashMap<String, Long>();
 		for (var pending : batch) {
 			for (var event : pending.events()) {
 				if (firsts.putIfAbsent(idOf(event), event) == null && pending.limit() != null) {
 					limits.put(idOf(event), pending.limit());
+					if (pending.overageCap() != null) {
+						caps.put(idOf(event), pending.overageCap());
+					}
 				}
 			}
 		}
@@ -175,6 +183,8 @@ class LedgerWriter implements SmartLifecycle {
 		var decided = new HashMap<String, LedgerDecision>();
 		var grants = new GrantDraws(grantRepository, now);
 		var drawsOf = new HashMap<String, List<GrantDraws.Draw>>();
+		// the period's overage so far, read once a total is locked and then kept here
+		var overages = new HashMap<LedgerRepository.TotalKey, Long>();
 		var toInsert = new ArrayList<UsageEvent>();
 		var consumed = new ArrayList<LedgerRepository.@Nullable Consumed>();
 		for (var event : firsts.values()) {
@@ -193,7 +203,7 @@ class LedgerWriter implements SmartLifecycle {
 				// an event recorded without a limit is answered with the total now
 				long usedAfter = before.usedAfter() == null ? totals.get(keyOf(event)) : before.usedAfter();
 				decided.put(idOf(event), new LedgerDecision(before.event(), true, usedAfter, limit, before.fromGrants(),
-						before.grantsLeft()));
+						before.grantsLeft(), before.overage(), null));
 				continue;
 			}
 			if (refusals.containsKey(ref)) {
@@ -203,23 +213,41 @@ class LedgerWriter implements SmartLifecycle {
 			long used = totals.get(keyOf(event));
 			// what the plan's allowance does not cover is drawn from grants
 			long beyond = used + event.amount() - Math.max(limit, used);
+			var cap = caps.get(idOf(event));
 			Long fromGrants = null;
 			Long grantsLeft = null;
+			Long overage = null;
 			if (beyond > 0) {
-				var draws = grants.take(event, beyond);
+				// with overage, the grants give what they hold and the rest is overage
+				long wanted = beyond;
+				long over = 0;
+				if (cap != null) {
+					var held = grants.left(event);
+					wanted = Math.min(beyond, held == null ? 0 : held);
+					over = beyond - wanted;
+				}
+				long overSoFar = over == 0 ? 0 : overages.computeIfAbsent(keyOf(event),
+						key -> repository.overage(key.customerId(), key.feature(), key.periodStart()));
+				var draws = over > cap(cap) - overSoFar ? null
+						: wanted == 0 ? List.<GrantDraws.Draw>of() : grants.take(event, wanted);
 				grantsLeft = grants.left(event);
 				if (draws == null) {
-					repository.insertRefusal(event, used, limit, grantsLeft, now);
-					decided.put(idOf(event),
-							new LedgerDecision(recorded(event, now), false, used, limit, null, grantsLeft));
+					var capPassed = over > 0 ? cap : null;
+					repository.insertRefusal(event, used, limit, grantsLeft, capPassed, now);
+					decided.put(idOf(event), new LedgerDecision(recorded(event, now), false, used, limit, null,
+							grantsLeft, null, capPassed));
 					continue;
 				}
 				drawsOf.put(idOf(event), draws);
-				fromGrants = beyond;
+				fromGrants = wanted > 0 ? wanted : null;
+				if (over > 0) {
+					overage = over;
+					overages.put(keyOf(event), overSoFar + over);
+				}
 			}
 			totals.put(keyOf(event), used + event.amount());
 			toInsert.add(event);
-			consumed.add(new LedgerRepository.Consumed(used + event.amount(), fromGrants, grantsLeft));
+			consumed.add(new LedgerRepository.Consumed(used + event.amount(), fromGrants, grantsLeft, overage));
 		}
 		boolean[] inserted = repository.insertNew(toInsert, consumed, now);
 		var added = new HashMap<LedgerRepository.TotalKey, Long>();
@@ -232,16 +260,22 @@ class LedgerWriter implements SmartLifecycle {
 				added.merge(keyOf(event), event.amount(), Long::sum);
 				draws.addAll(drawn);
 				var c = consumed.get(i);
-				decided.put(idOf(event), new LedgerDecision(recorded(event, now), true, c == null ? 0 : c.usedAfter(),
-						limit, c == null ? null : c.fromGrants(), c == null ? null : c.grantsLeft()));
+				decided.put(idOf(event),
+						new LedgerDecision(recorded(event, now), true, c == null ? 0 : c.usedAfter(), limit,
+								c == null ? null : c.fromGrants(), c == null ? null : c.grantsLeft(),
+								c == null ? null : c.overage(), null));
 			}
 			else {
 				// recorded before, or by another node a moment ago under the same id for
 				// another feature
 				totals.computeIfPresent(keyOf(event), (key, total) -> total - event.amount());
 				grants.giveBack(drawn);
+				var c = consumed.get(i);
+				if (c != null && c.overage() != null) {
+					overages.computeIfPresent(keyOf(event), (key, over) -> over - c.overage());
+				}
 				var first = repository.find(event.customerId(), event.eventId()).orElseThrow();
-				decided.put(idOf(event), new LedgerDecision(first, true, 0, limit, null, null));
+				decided.put(idOf(event), new LedgerDecision(first, true, 0, limit, null, null, null, null));
 			}
 		}
 		grantRepository.applyDraws(draws, now);
@@ -252,10 +286,15 @@ class LedgerWriter implements SmartLifecycle {
 				var decision = decided.get(idOf(event));
 				boolean repeat = decision.event().duplicate() || firsts.get(idOf(event)) != event;
 				return repeat ? new LedgerDecision(asDuplicate(decision.event()), decision.admitted(), decision.used(),
-						decision.limit(), decision.fromGrants(), decision.grantsLeft()) : decision;
+						decision.limit(), decision.fromGrants(), decision.grantsLeft(), decision.overage(),
+						decision.overageCap()) : decision;
 			}).toList());
 		}
 		return answers;
+	}
+
+	private static long cap(@Nullable Long cap) {
+		return cap == null ? 0 : cap;
 	}
 
 	private static String idOf(UsageEvent event) {

@@ -153,13 +153,47 @@ public class MeteringService {
 	/**
 	 * Consumes {@code amount} of a quota within {@code limit}, decided atomically against
 	 * the period's total and recorded before the answer. A repeated {@code eventId} gets
-	 * the first decision.
+	 * the first decision. With an {@code overageCap} ({@link Long#MAX_VALUE} for none),
+	 * what the allowance and grants do not cover is admitted as overage, decided in the
+	 * same transaction as the event.
 	 */
 	public LedgerDecision consume(String customerId, String eventId, Feature feature, long amount, long limit,
-			Period period, Map<String, Object> properties) {
+			@Nullable Long overageCap, Period period, Map<String, Object> properties) {
 		var now = clock.instant();
 		var event = new UsageEvent(customerId, eventId, feature.key(), amount, now, period.start(), properties);
-		return await(writer.consume(event, limit)).get(0);
+		return await(writer.consume(event, limit, overageCap)).get(0);
+	}
+
+	/**
+	 * The overage admitted of a quota in a period: what consumes took beyond the
+	 * allowance and the grants.
+	 */
+	public long overage(String customerId, String feature, Period period) {
+		return ledger.overage(customerId, feature, period.start());
+	}
+
+	/**
+	 * The overage of periods that ended at least {@code delay} ago, among the periods
+	 * that started after {@code since}. A period has ended once the customer's current
+	 * period of the feature starts after it; that start is taken as its end.
+	 */
+	public List<PeriodOverage> endedOverage(Instant since, Duration delay) {
+		var now = clock.instant();
+		var ended = new ArrayList<PeriodOverage>();
+		for (var overage : ledger.overages(since)) {
+			var feature = catalog.featuresByKey().get(overage.feature());
+			if (feature == null || customers.find(overage.customerId())
+				.filter(c -> c.status() != CustomerStatus.DELETED)
+				.isEmpty()) {
+				continue;
+			}
+			var current = usage(overage.customerId(), feature).period();
+			if (current.start().isAfter(overage.periodStart()) && !now.isBefore(current.start().plus(delay))) {
+				ended.add(new PeriodOverage(overage.customerId(), overage.feature(), overage.periodStart(),
+						current.start(), overage.units()));
+			}
+		}
+		return ended;
 	}
 
 	/** Whether a consume under this key was decided before, admitted or refused. */

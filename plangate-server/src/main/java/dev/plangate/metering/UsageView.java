@@ -18,11 +18,18 @@ public record UsageView(String customerId, String plan, Instant at, List<QuotaUs
 	 * @param overage what was used beyond the allowance and the grants (usage recorded
 	 * after the fact can exceed them)
 	 * @param grants the customer's grants of this feature; absent when it has none
+	 * @param overageBilled for a quota with an overage price: the units consumes took as
+	 * overage this period, which are billed (usage recorded after the fact is not)
+	 * @param overageCost what {@code overageBilled} costs, in minor units of
+	 * {@code currency}
+	 * @param currency the plan's currency, for {@code overageCost}
+	 * @param overageCap the most overage a period admits; absent when uncapped
 	 */
 	public record QuotaUsage(String feature, String name, @Nullable String unit, String period, Instant periodStart,
 			@Nullable Instant periodEnd, @Nullable Long daysRemaining, long used, @Nullable Long limit,
 			boolean unlimited, @Nullable Long remaining, @Nullable Double percent, @Nullable Long projected,
-			@Nullable Long overage, @Nullable GrantsView grants, List<String> alerts) {
+			@Nullable Long overage, @Nullable GrantsView grants, List<String> alerts, @Nullable Long overageBilled,
+			@Nullable Long overageCost, @Nullable String currency, @Nullable Long overageCap) {
 	}
 
 	/**

@@ -88,11 +88,24 @@ public class UsageViews {
 								.map(g -> new UsageView.ActiveGrant(g.id(), g.amount(), g.remaining(), g.expiresAt(),
 										g.reason()))
 								.toList());
+			var price = entitlement.overage();
+			Long billed = price == null ? null : metering.overage(customerId, feature.key(), period);
 			quotas.add(new UsageView.QuotaUsage(feature.key(), feature.name(), feature.unit(), feature.period().id(),
 					period.start(), period.end(), daysRemaining, usage.used(), limit, entitlement.unlimited(),
-					remaining, percent, projected, overage, grantsView, alerts));
+					remaining, percent, projected, overage, grantsView, alerts, billed,
+					price == null ? null : cost(billed, price.price(), price.per()),
+					price == null ? null : entitlements.subscription().plan().price().currency(),
+					price == null ? null : price.cap()));
 		}
 		return new UsageView(customerId, entitlements.subscription().plan().key(), now, quotas);
+	}
+
+	/**
+	 * What {@code units} of overage cost at {@code price} minor units per {@code per}
+	 * units, rounded up to a whole minor unit.
+	 */
+	public static long cost(long units, long price, long per) {
+		return -Math.floorDiv(-Math.multiplyExact(units, price), per);
 	}
 
 }

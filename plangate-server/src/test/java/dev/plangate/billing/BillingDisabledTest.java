@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.plangate.catalog.BillingInterval;
+import dev.plangate.catalog.Entitlement;
 import dev.plangate.catalog.PlanDefinition;
 import dev.plangate.support.ServerTest;
 
@@ -97,6 +98,24 @@ class BillingDisabledTest extends ServerTest {
 		assertThat(stripe.problems(plan("free", 0, null))).isEmpty();
 		assertThat(stripe.problems(plan("pro", 2900, "price_pro"))).isEmpty();
 		assertThat(none.problems(paid)).isEmpty();
+	}
+
+	@Test
+	void withStripeAnOverageNeedsItsOwnStripePrice() {
+		// given
+		var stripe = new StripePlanRule(new BillingSettings("stripe"));
+		var none = new StripePlanRule(new BillingSettings("none"));
+		var unpriced = new PlanDefinition("free", "free", null, 0, "USD", BillingInterval.MONTH, 0, 0, BigDecimal.ONE,
+				Map.of("queries", Entitlement.ofLimit(10).withOverage(1, 1)), null);
+		var priced = new PlanDefinition("free", "free", null, 0, "USD", BillingInterval.MONTH, 0, 0, BigDecimal.ONE,
+				Map.of("queries", Entitlement.ofLimit(10).withOverage(1, 1, null, "price_q")), null);
+
+		// then
+		assertThat(stripe.problems(unpriced)).singleElement()
+			.asString()
+			.startsWith("plan 'free': entitlement 'queries': overage: stripePrice is required");
+		assertThat(stripe.problems(priced)).isEmpty();
+		assertThat(none.problems(unpriced)).isEmpty();
 	}
 
 	private static PlanDefinition plan(String key, long price, String stripePrice) {

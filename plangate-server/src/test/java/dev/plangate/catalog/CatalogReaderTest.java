@@ -368,6 +368,53 @@ class CatalogReaderTest {
 			assertThat(calls).isEqualTo(Entitlement.ofLimit(100).withOverage(5, 1));
 		}
 
+		@Test
+		void overageReadsItsCapAndStripePrice() {
+			// given
+			String text = catalog(FEATURES, """
+					- key: free
+					  price: 0
+					  entitlements:
+					    api_calls: { limit: 100, overage: { price: 5, per: 10, cap: 500, stripePrice: price_Over1 } }
+					""");
+
+			// when
+			Entitlement calls = reader.read("overage.yaml", text)
+				.plan("free")
+				.orElseThrow()
+				.entitlements()
+				.get("api_calls");
+
+			// then
+			assertThat(calls).isEqualTo(Entitlement.ofLimit(100).withOverage(5, 10, 500L, "price_Over1"));
+			assertThat(calls.overageCap()).isEqualTo(500L);
+			assertThat(calls.overageStripePrice()).isEqualTo("price_Over1");
+		}
+
+		@Test
+		void zeroLimitWithOverageIsPayAsYouGoAndEnabled() {
+			// given
+			String text = catalog(FEATURES, """
+					- key: free
+					  price: 0
+					  entitlements:
+					    api_calls: { limit: 0, overage: { price: 3 } }
+					""");
+
+			// when
+			Entitlement calls = reader.read("payg.yaml", text)
+				.plan("free")
+				.orElseThrow()
+				.entitlements()
+				.get("api_calls");
+
+			// then
+			assertThat(calls.enabled()).isTrue();
+			assertThat(calls.limit()).isZero();
+			assertThat(calls.hasOverage()).isTrue();
+			assertThat(calls.overageCap()).isNull();
+		}
+
 		@ParameterizedTest
 		@CsvSource({ "second, 1", "minute, 60", "hour, 3600", "day, 86400", "PT15M, 900", "PT1H, 3600", "PT90S, 90",
 				"P1D, 86400" })
@@ -1670,6 +1717,48 @@ class CatalogReaderTest {
 					"plan 'free': entitlement 'a': overage: must be a mapping with price and per",
 					"plan 'free': entitlement 'b': overage: price is required",
 					"plan 'free': entitlement 'c': overage: per must be at least 1");
+		}
+
+		@Test
+		void overageOnALifetimeOrUnlimitedQuotaIsReported() {
+			// given
+			String text = catalog(FEATURES, """
+					- key: free
+					  price: 0
+					  entitlements:
+					    seats: { limit: 5, overage: { price: 100 } }
+					    api_calls: { limit: unlimited, overage: { price: 1 } }
+					""");
+
+			// when
+			var problems = problemsOf(text);
+
+			// then
+			assertThat(problems).containsExactlyInAnyOrder(
+					"plan 'free': entitlement 'seats': overage: a lifetime quota never resets, so it has no period to "
+							+ "bill overage for; give the feature a period or drop overage",
+					"plan 'free': entitlement 'api_calls': overage: an unlimited quota has no use beyond its limit to "
+							+ "price");
+		}
+
+		@Test
+		void overageWithABadCapOrStripePriceIsReported() {
+			// given
+			String text = catalog(FEATURES, """
+					- key: free
+					  price: 0
+					  entitlements:
+					    api_calls: { limit: 5, overage: { price: 1, cap: -1, stripePrice: prod_X } }
+					""");
+
+			// when
+			var problems = problemsOf(text);
+
+			// then
+			assertThat(problems).containsExactlyInAnyOrder(
+					"plan 'free': entitlement 'api_calls': overage: cap must not be negative, not -1",
+					"plan 'free': entitlement 'api_calls': overage: stripePrice must be a Stripe price id such as "
+							+ "'price_1PqR2s', not 'prod_X'");
 		}
 
 		@ParameterizedTest

@@ -569,9 +569,12 @@ class ExampleCatalogsTest {
 
 			// then
 			assertThat(grant(catalog, "free", "queries")).isEqualTo(Entitlement.ofLimit(100));
-			assertThat(grant(catalog, "starter", "queries")).isEqualTo(Entitlement.ofLimit(2_000).withOverage(1, 1));
-			assertThat(grant(catalog, "pro", "queries")).isEqualTo(Entitlement.ofLimit(10_000).withOverage(1, 1));
-			assertThat(grant(catalog, "business", "queries")).isEqualTo(Entitlement.ofLimit(50_000).withOverage(1, 1));
+			assertThat(grant(catalog, "starter", "queries"))
+				.isEqualTo(Entitlement.ofLimit(2_000).withOverage(1, 1, null, "price_assistant_queries_overage"));
+			assertThat(grant(catalog, "pro", "queries"))
+				.isEqualTo(Entitlement.ofLimit(10_000).withOverage(1, 1, null, "price_assistant_queries_overage"));
+			assertThat(grant(catalog, "business", "queries"))
+				.isEqualTo(Entitlement.ofLimit(50_000).withOverage(1, 1, null, "price_assistant_queries_overage"));
 			assertThat(grant(catalog, "enterprise", "queries")).isEqualTo(Entitlement.ofUnlimited());
 		}
 

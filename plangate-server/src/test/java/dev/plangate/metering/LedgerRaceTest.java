@@ -189,7 +189,7 @@ class LedgerRaceTest extends ServerTest {
 	}
 
 	private static LedgerWriter.Pending pending(UsageEvent event, Long limit) {
-		return new LedgerWriter.Pending(List.of(event), limit, new CompletableFuture<>());
+		return new LedgerWriter.Pending(List.of(event), limit, null, new CompletableFuture<>());
 	}
 
 	private Instant periodStart(String customer) {

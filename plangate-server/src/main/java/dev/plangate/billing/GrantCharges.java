@@ -1,0 +1,136 @@
+package dev.plangate.billing;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+import com.stripe.net.RequestOptions;
+import com.stripe.param.InvoiceCreateParams;
+import com.stripe.param.InvoiceItemCreateParams;
+
+import dev.plangate.catalog.PlanView;
+import dev.plangate.metering.Grant;
+import dev.plangate.metering.GrantPayments;
+import dev.plangate.metering.GrantService;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.PlangateException;
+
+/**
+ * The payment of priced grants (a paid emergency pool). Without a payment provider the
+ * grant is recorded as a charge and usable at once. With Stripe, a {@code deferred}
+ * payment adds an invoice item to the customer's next invoice and the grant is usable at
+ * once; an {@code immediate} one makes an invoice of its own, finalized so that Stripe
+ * collects it now, and the grant waits for Stripe's {@code invoice.paid}. Every Stripe
+ * call has an idempotency key of the grant's id, so a grant is charged once.
+ */
+@Component
+class GrantCharges implements GrantPayments {
+
+	private final ChargeRepository charges;
+
+	private final BillingCustomerRepository links;
+
+	private final StripeApi stripe;
+
+	private final BillingSettings billing;
+
+	private final GrantService grants;
+
+	GrantCharges(ChargeRepository charges, BillingCustomerRepository links, StripeApi stripe, BillingSettings billing,
+			GrantService grants) {
+		this.charges = charges;
+		this.links = links;
+		this.stripe = stripe;
+		this.billing = billing;
+		this.grants = grants;
+	}
+
+	@Override
+	public boolean charge(Grant grant) {
+		var price = grant.price();
+		if (price == null) {
+			return false;
+		}
+		if (!billing.stripe()) {
+			charges.insert(charge(grant, price, "recorded", null, null));
+			return false;
+		}
+		var link = links.find(grant.customerId())
+			.orElseThrow(() -> new PlangateException(ErrorCode.NO_BILLING_CUSTOMER, "Customer '" + grant.customerId()
+					+ "' has no Stripe customer to charge the grant to; it gets " + "one with its first checkout")
+				.with("customerId", grant.customerId()));
+		boolean immediate = !"deferred".equals(grant.payment());
+		String invoiceId = null;
+		if (immediate) {
+			var invoice = InvoiceCreateParams.builder()
+				.setCustomer(link.stripeCustomerId())
+				.setCollectionMethod(InvoiceCreateParams.CollectionMethod.CHARGE_AUTOMATICALLY)
+				.setAutoAdvance(true)
+				.setPendingInvoiceItemsBehavior(InvoiceCreateParams.PendingInvoiceItemsBehavior.EXCLUDE)
+				.setDescription(description(grant))
+				.putMetadata("plangate_grant_id", grant.id().toString())
+				.putMetadata(StripeSubscriptions.CUSTOMER_METADATA, grant.customerId())
+				.build();
+			invoiceId = stripe
+				.call("invoice a grant",
+						client -> client.v1().invoices().create(invoice, key("plangate-grant-invoice-", grant.id())))
+				.getId();
+		}
+		var item = InvoiceItemCreateParams.builder()
+			.setCustomer(link.stripeCustomerId())
+			.setAmount(price.amount())
+			.setCurrency(price.currency().toLowerCase(Locale.ROOT))
+			.setDescription(description(grant))
+			.putMetadata("plangate_grant_id", grant.id().toString())
+			.putMetadata(StripeSubscriptions.CUSTOMER_METADATA, grant.customerId());
+		if (invoiceId != null) {
+			item.setInvoice(invoiceId);
+		}
+		var itemId = stripe
+			.call("bill a grant",
+					client -> client.v1().invoiceItems().create(item.build(), key("plangate-grant-", grant.id())))
+			.getId();
+		if (invoiceId != null) {
+			String id = invoiceId;
+			stripe.call("finalize a grant's invoice",
+					client -> client.v1().invoices().finalizeInvoice(id, key("plangate-grant-finalize-", grant.id())));
+		}
+		charges.insert(charge(grant, price, immediate ? "awaiting_payment" : "invoiced", itemId, invoiceId));
+		return immediate;
+	}
+
+	/**
+	 * Stripe says an invoice is paid: the grant it charged, if any, may now be drawn on.
+	 * @return what happened, for the event's outcome; absent when the invoice charged no
+	 * grant
+	 */
+	@Nullable String paid(String stripeInvoiceId, Instant at) {
+		var charge = charges.ofInvoice(stripeInvoiceId).filter(c -> "grant".equals(c.kind())).orElse(null);
+		if (charge == null || charge.grantId() == null) {
+			return null;
+		}
+		charges.sent(charge.id(), "paid", null, null, null, at);
+		grants.paid(charge.grantId());
+		return "grant " + charge.grantId() + " of customer '" + charge.customerId() + "' is paid and may be drawn on";
+	}
+
+	private static String description(Grant grant) {
+		return grant.amount() + " more '" + grant.feature() + "'"
+				+ (grant.reason() == null ? "" : ": " + grant.reason());
+	}
+
+	private static RequestOptions key(String prefix, UUID id) {
+		return RequestOptions.builder().setIdempotencyKey(prefix + id).build();
+	}
+
+	private ChargeView charge(Grant grant, PlanView.Price price, String status, @Nullable String itemId,
+			@Nullable String invoiceId) {
+		return new ChargeView(UUID.randomUUID(), "grant", grant.customerId(), grant.feature(), grant.createdAt(), null,
+				grant.id(), grant.amount(), price.amount(), price.currency(), status, null, itemId, invoiceId, null,
+				grant.createdAt(), grant.createdAt());
+	}
+
+}
