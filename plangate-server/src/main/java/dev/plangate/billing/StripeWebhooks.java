@@ -247,9 +247,10 @@ class StripeWebhooks {
 		for (var secret : settings.webhookSecret()) {
 			try {
 				var event = Webhook.constructEvent(payload, signature, secret, tolerance, now);
-				if (event.getId() == null || event.getType() == null || event.getCreated() == null) {
+				if (event.getId() == null || event.getType() == null || event.getCreated() == null
+						|| event.getApiVersion() == null || event.getData() == null) {
 					throw new PlangateException(ErrorCode.INVALID_REQUEST,
-							"The event has no id, type or created time: it is not a Stripe event");
+							"The event has no id, type, created time, api_version or data: it is not a Stripe event");
 				}
 				return event;
 			}

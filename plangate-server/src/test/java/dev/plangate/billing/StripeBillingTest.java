@@ -227,13 +227,15 @@ class StripeBillingTest extends ServerTest {
 		var garbage = anonymous.send("POST", WEBHOOK, event, Map.of("Stripe-Signature", "this is not a signature"));
 		var notJson = deliver(anonymous, "{\"id\": \"evt_", NEW_SECRET, Instant.now());
 		var notAnEvent = deliver(anonymous, "[1, 2, 3]", NEW_SECRET, Instant.now());
+		var noApiVersion = deliver(anonymous, event.replace("\"api_version\":", "\"version\":"), NEW_SECRET,
+				Instant.now());
 
 		// then
 		for (var response : List.of(wrongSecret, stale, unsigned, tampered, garbage)) {
 			assertThat(response.status()).as(response.toString()).isEqualTo(400);
 			assertThat(response.code()).as(response.toString()).isEqualTo("invalid_signature");
 		}
-		for (var response : List.of(notJson, notAnEvent)) {
+		for (var response : List.of(notJson, notAnEvent, noApiVersion)) {
 			assertThat(response.status()).as(response.toString()).isEqualTo(400);
 			assertThat(response.code()).as(response.toString()).isEqualTo("invalid_request");
 		}
