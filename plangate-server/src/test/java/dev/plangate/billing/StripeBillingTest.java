@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import org.junit.jupiter.api.AfterAll;
@@ -476,6 +477,14 @@ class StripeBillingTest extends ServerTest {
 			.json(Map.of("plan", "pro", "successUrl", "javascript:alert(1)", "cancelUrl", "https://app.example.com")));
 		var missing = checkout(id, "{\"plan\":\"pro\"}");
 		var nobody = checkout("nobody-here", checkoutBody("pro"));
+		var archivedPlan = "legacy_" + UUID.randomUUID().toString().substring(0, 8);
+		var created = api.post("/v1/admin/plans", """
+				{"key": "%s", "name": "Legacy", "price": 4900, "interval": "month",
+				 "stripePrice": "price_legacy_monthly", "entitlements": {}}
+				""".formatted(archivedPlan));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		assertThat(api.post("/v1/admin/plans/" + archivedPlan + "/archive", "").status()).isEqualTo(200);
+		var archived = checkout(id, checkoutBody(archivedPlan));
 
 		// then
 		assertThat(free.status()).as(free.toString()).isEqualTo(422);
@@ -484,7 +493,10 @@ class StripeBillingTest extends ServerTest {
 		assertThat(badUrl.status()).as(badUrl.toString()).isEqualTo(400);
 		assertThat(missing.status()).as(missing.toString()).isEqualTo(400);
 		assertThat(nobody.status()).as(nobody.toString()).isEqualTo(404);
+		assertThat(archived.status()).as(archived.toString()).isEqualTo(409);
+		assertThat(archived.code()).isEqualTo("plan_archived");
 		assertThat(stripeApi.getAllServeEvents()).isEmpty();
+		assertThat(plan(subscription(id))).isEqualTo("free");
 	}
 
 	@Test
