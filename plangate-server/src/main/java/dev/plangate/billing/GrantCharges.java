@@ -5,10 +5,15 @@ import java.util.Locale;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import com.stripe.net.RequestOptions;
 import com.stripe.param.InvoiceCreateParams;
+import com.stripe.param.InvoiceFinalizeInvoiceParams;
 import com.stripe.param.InvoiceItemCreateParams;
 
 import dev.plangate.catalog.PlanView;
@@ -28,6 +33,8 @@ import dev.plangate.platform.PlangateException;
  */
 @Component
 class GrantCharges implements GrantPayments {
+
+	private static final Logger log = LoggerFactory.getLogger(GrantCharges.class);
 
 	private final ChargeRepository charges;
 
@@ -63,22 +70,27 @@ class GrantCharges implements GrantPayments {
 					+ "' has no Stripe customer to charge the grant to; it gets " + "one with its first checkout")
 				.with("customerId", grant.customerId()));
 		boolean immediate = !"deferred".equals(grant.payment());
-		String invoiceId = null;
+		var made = new MadeInStripe();
+		undoneIfRolledBack(made, grant);
 		if (immediate) {
+			// a draft Stripe leaves alone: only the finalize below lets Stripe collect
+			// it, so
+			// a grant that is not made (its transaction rolled back) is never charged
 			var invoice = InvoiceCreateParams.builder()
 				.setCustomer(link.stripeCustomerId())
 				.setCollectionMethod(InvoiceCreateParams.CollectionMethod.CHARGE_AUTOMATICALLY)
-				.setAutoAdvance(true)
+				.setAutoAdvance(false)
 				.setPendingInvoiceItemsBehavior(InvoiceCreateParams.PendingInvoiceItemsBehavior.EXCLUDE)
 				.setDescription(description(grant))
 				.putMetadata("plangate_grant_id", grant.id().toString())
 				.putMetadata(StripeSubscriptions.CUSTOMER_METADATA, grant.customerId())
 				.build();
-			invoiceId = stripe
+			made.invoiceId = stripe
 				.call("invoice a grant",
 						client -> client.v1().invoices().create(invoice, key("plangate-grant-invoice-", grant.id())))
 				.getId();
 		}
+		String invoiceId = made.invoiceId;
 		var item = InvoiceItemCreateParams.builder()
 			.setCustomer(link.stripeCustomerId())
 			.setAmount(price.amount())
@@ -93,10 +105,14 @@ class GrantCharges implements GrantPayments {
 			.call("bill a grant",
 					client -> client.v1().invoiceItems().create(item.build(), key("plangate-grant-", grant.id())))
 			.getId();
+		made.itemId = itemId;
 		if (invoiceId != null) {
-			String id = invoiceId;
+			var collect = InvoiceFinalizeInvoiceParams.builder().setAutoAdvance(true).build();
+			made.finalized = true;
 			stripe.call("finalize a grant's invoice",
-					client -> client.v1().invoices().finalizeInvoice(id, key("plangate-grant-finalize-", grant.id())));
+					client -> client.v1()
+						.invoices()
+						.finalizeInvoice(invoiceId, collect, key("plangate-grant-finalize-", grant.id())));
 		}
 		charges.insert(charge(grant, price, immediate ? "awaiting_payment" : "invoiced", itemId, invoiceId));
 		return immediate;
@@ -115,6 +131,67 @@ class GrantCharges implements GrantPayments {
 		charges.sent(charge.id(), "paid", null, null, null, at);
 		grants.paid(charge.grantId());
 		return "grant " + charge.grantId() + " of customer '" + charge.customerId() + "' is paid and may be drawn on";
+	}
+
+	/** What a grant's payment made in Stripe so far. */
+	private static final class MadeInStripe {
+
+		@Nullable String invoiceId;
+
+		@Nullable String itemId;
+
+		boolean finalized;
+
+	}
+
+	/**
+	 * Should the grant's transaction roll back after Stripe was called (a later call
+	 * failed, or the grant could not be stored), undoes what was made in Stripe: a
+	 * finalized invoice is voided, a draft deleted, a pending item deleted. Otherwise
+	 * Stripe would charge for a grant that does not exist, and a retry would charge
+	 * again.
+	 */
+	private void undoneIfRolledBack(MadeInStripe made, Grant grant) {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			return;
+		}
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCompletion(int status) {
+				if (status == STATUS_COMMITTED) {
+					return;
+				}
+				try {
+					undo(made);
+				}
+				catch (RuntimeException ex) {
+					log.error(
+							"Grant {} of customer '{}' was not made, but what it made in Stripe could not be undone"
+									+ " (invoice {}, item {}): void or delete it there",
+							grant.id(), grant.customerId(), made.invoiceId, made.itemId, ex);
+				}
+			}
+		});
+	}
+
+	private void undo(MadeInStripe made) {
+		String invoiceId = made.invoiceId;
+		String itemId = made.itemId;
+		if (invoiceId != null && made.finalized) {
+			// a finalize that failed on the network may or may not have happened
+			try {
+				stripe.call("void a grant's invoice", client -> client.v1().invoices().voidInvoice(invoiceId));
+			}
+			catch (PlangateException ex) {
+				stripe.call("delete a grant's draft invoice", client -> client.v1().invoices().delete(invoiceId));
+			}
+		}
+		else if (invoiceId != null) {
+			stripe.call("delete a grant's draft invoice", client -> client.v1().invoices().delete(invoiceId));
+		}
+		else if (itemId != null) {
+			stripe.call("delete a grant's invoice item", client -> client.v1().invoiceItems().delete(itemId));
+		}
 	}
 
 	private static String description(Grant grant) {

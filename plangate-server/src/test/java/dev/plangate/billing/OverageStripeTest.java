@@ -20,6 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.plangate.support.Api;
@@ -241,6 +242,7 @@ class OverageStripeTest extends ServerTest {
 					.withRequestBody(WireMock.containing("customer=cus_grant_1"))
 					.withRequestBody(WireMock.containing("collection_method=charge_automatically"))
 					.withRequestBody(WireMock.containing("pending_invoice_items_behavior=exclude"))
+					.withRequestBody(WireMock.containing("auto_advance=false"))
 					.withRequestBody(WireMock.containing("metadata[plangate_grant_id]=" + grantId)));
 		stripeApi.verify(1,
 				WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoiceitems"))
@@ -249,8 +251,41 @@ class OverageStripeTest extends ServerTest {
 					.withRequestBody(WireMock.containing("invoice=in_grant_1"))
 					.withRequestBody(WireMock.containing("amount=4900"))
 					.withRequestBody(WireMock.containing("currency=usd")));
-		stripeApi.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoices/in_grant_1/finalize"))
-			.withHeader("Idempotency-Key", WireMock.equalTo("plangate-grant-finalize-" + grantId)));
+		stripeApi.verify(1,
+				WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoices/in_grant_1/finalize"))
+					.withHeader("Idempotency-Key", WireMock.equalTo("plangate-grant-finalize-" + grantId))
+					.withRequestBody(WireMock.containing("auto_advance=true")));
+	}
+
+	@Test
+	void aPricedGrantWhoseInvoiceCannotBeFinalizedIsNotMadeAndItsDraftIsDeletedSoNothingIsCharged() {
+		// given
+		stripeApi.resetAll();
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoices"))
+			.willReturn(WireMock.okJson("{\"id\":\"in_grant_3\",\"object\":\"invoice\"}")));
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoiceitems"))
+			.willReturn(WireMock.okJson("{\"id\":\"ii_grant_3\",\"object\":\"invoiceitem\"}")));
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoices/in_grant_3/finalize"))
+			.willReturn(WireMock.aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoices/in_grant_3/void"))
+			.willReturn(WireMock.aResponse()
+				.withStatus(400)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"invoice_not_open\","
+						+ "\"message\":\"You can only pass in open invoices.\"}}")));
+		stripeApi.stubFor(WireMock.delete(WireMock.urlPathEqualTo("/v1/invoices/in_grant_3"))
+			.willReturn(WireMock.okJson("{\"id\":\"in_grant_3\",\"object\":\"invoice\",\"deleted\":true}")));
+		var customer = linkedCustomer("cus_grant_3");
+
+		// when
+		var refused = pricedGrant(customer, "immediate");
+
+		// then
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+		assertThat(refused.code()).isEqualTo("payment_provider_unavailable");
+		assertThat(api.get("/v1/customers/" + customer + "/grants").body().path("data")).isEmpty();
+		assertThat(chargesOf(customer)).isEmpty();
+		stripeApi.verify(1, WireMock.deleteRequestedFor(WireMock.urlPathEqualTo("/v1/invoices/in_grant_3")));
 	}
 
 	@Test
