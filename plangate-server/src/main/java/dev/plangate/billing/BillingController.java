@@ -59,7 +59,8 @@ class BillingController {
 					+ "Stripe customer. The plan's trial is offered when the customer never had it. The subscription "
 					+ "changes when Stripe's webhook says the payment went through (`checkout.session.completed`, "
 					+ "`customer.subscription.created`), not when the customer returns. Unknown plan: 422 "
-					+ "`unknown_plan`; archived: 409 `plan_archived`; a free plan: 422 `plan_not_for_sale`; without "
+					+ "`unknown_plan`; archived: 409 `plan_archived`; a free plan: 422 `plan_not_for_sale`; a customer Stripe bills already: 409 `already_subscribed` "
+					+ "(change its plan instead); without "
 					+ "provider `stripe`: 404 `billing_provider_disabled`; Stripe refusing: 502 "
 					+ "`payment_provider_refused`; unreachable: 503 `payment_provider_unavailable`.")
 	StripeCheckout.Redirect checkout(@PathVariable @CustomerId String id, @Valid @RequestBody StartCheckout request) {

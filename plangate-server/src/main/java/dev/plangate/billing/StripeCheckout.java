@@ -72,6 +72,14 @@ class StripeCheckout {
 					List.of(new FieldError("plan", "a free plan is not paid for")))
 				.with("plan", plan.key());
 		}
+		var paying = links.find(customerId).map(BillingCustomerRepository.Link::stripeSubscriptionId).orElse(null);
+		if (paying != null) {
+			// a second subscription would bill the customer twice
+			throw new PlangateException(ErrorCode.ALREADY_SUBSCRIBED,
+					"Customer '" + customerId + "' already pays through Stripe subscription " + paying
+							+ ": change its plan with POST /v1/customers/{id}/subscription or in the billing portal")
+				.with("customerId", customerId);
+		}
 		var stripeCustomer = stripeCustomer(customer);
 		var subscriptionData = SessionCreateParams.SubscriptionData.builder()
 			.putMetadata(StripeSubscriptions.CUSTOMER_METADATA, customerId);

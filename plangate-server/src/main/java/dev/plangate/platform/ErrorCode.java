@@ -51,6 +51,7 @@ public enum ErrorCode {
 	INVALID_SIGNATURE(HttpStatus.BAD_REQUEST, "The webhook's signature does not verify"),
 	PLAN_NOT_FOR_SALE(HttpStatus.UNPROCESSABLE_CONTENT, "The plan is not sold through the payment provider"),
 	NO_BILLING_CUSTOMER(HttpStatus.CONFLICT, "The customer has never paid through the payment provider"),
+	ALREADY_SUBSCRIBED(HttpStatus.CONFLICT, "The customer already pays through a subscription"),
 	PAYMENT_PROVIDER_REFUSED(HttpStatus.BAD_GATEWAY, "The payment provider refused the request"),
 	PAYMENT_PROVIDER_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The payment provider cannot be reached"),
 	BILLING_EVENT_FAILED(HttpStatus.SERVICE_UNAVAILABLE, "Processing the payment provider's event failed"),

@@ -298,6 +298,27 @@ class StripeBillingTest extends ServerTest {
 	}
 
 	@Test
+	void aCustomerStripeBillsAlreadyGetsNoSecondCheckoutThatWouldBillItTwice() {
+		// given
+		stripeApi.resetAll();
+		var id = newCustomer("stripe-twice");
+		delivered(StripeEvents.event("evt_twice_checkout", "checkout.session.completed", Instant.now(),
+				StripeEvents.checkoutSession("cs_twice_1", id, "cus_twice_1", "sub_twice_1")));
+		delivered(StripeEvents.event("evt_twice_created", "customer.subscription.created", Instant.now(),
+				StripeEvents.subscription("sub_twice_1", "cus_twice_1", "active", "price_assistant_starter_monthly",
+						PERIOD_START, PERIOD_END, null)));
+
+		// when
+		var again = checkout(id, checkoutBody("pro"));
+
+		// then
+		assertThat(again.status()).as(again.toString()).isEqualTo(409);
+		assertThat(again.code()).isEqualTo("already_subscribed");
+		assertThat(stripeApi.getAllServeEvents()).isEmpty();
+		assertThat(plan(subscription(id))).isEqualTo("starter");
+	}
+
+	@Test
 	void anUnpaidSubscriptionKeepsItsPlanButItsEntitlementsCannotBeUsed() {
 		// given
 		var id = newCustomer("stripe-unpaid");
