@@ -110,24 +110,32 @@ class Charges implements SchedulingConfigurer {
 	}
 
 	/**
-	 * The charge of a period's overage, at the price the customer's entitlement holds
-	 * when it is made.
+	 * The charge of a period's overage, at the overage price of the last plan version the
+	 * customer held in the period that priced it (with its override of today): overage is
+	 * only admitted under such a price, so a downgrade or cancellation during the period
+	 * or at its end does not lose the period's overage.
 	 */
 	private ChargeView overageCharge(PeriodOverage overage) {
-		var entitlements = subscriptions.entitlements(overage.customerId());
-		var value = entitlements.features().get(overage.feature());
-		var price = value == null ? null : value.overage();
+		var heldInPeriod = subscriptions.entitlementsHeld(overage.customerId(), overage.feature(),
+				overage.periodStart(), overage.periodEnd());
+		var held = heldInPeriod.get(heldInPeriod.size() - 1);
+		for (var entitlement : heldInPeriod) {
+			if (entitlement.value().overage() != null) {
+				held = entitlement;
+			}
+		}
+		var price = held.value().overage();
 		long amount = price == null ? 0 : UsageViews.cost(overage.units(), price.price(), price.per());
 		if (price == null) {
 			log.warn(
-					"Customer '{}' used {} '{}' as overage in the period from {}, but its entitlement has no overage "
-							+ "price now: charged 0",
+					"Customer '{}' used {} '{}' as overage in the period from {}, but the plan it held then has no "
+							+ "overage price now: charged 0",
 					overage.customerId(), overage.units(), overage.feature(), overage.periodStart());
 		}
 		var now = clock.instant();
 		return new ChargeView(UUID.randomUUID(), "overage", overage.customerId(), overage.feature(),
 				overage.periodStart(), overage.periodEnd(), null, overage.units(), amount,
-				entitlements.subscription().plan().price().currency(), billing.stripe() ? "pending" : "recorded",
+				held.plan().definition().currency(), billing.stripe() ? "pending" : "recorded",
 				price == null ? null : price.stripePrice(), null, null, null, now, now);
 	}
 

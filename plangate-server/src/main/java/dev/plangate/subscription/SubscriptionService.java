@@ -3,6 +3,7 @@ package dev.plangate.subscription;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -581,6 +582,40 @@ public class SubscriptionService {
 		var plan = catalog.planVersion(s.planKey(), s.planVersion());
 		var override = customers.override(customer.id(), feature.key()).orElse(null);
 		return new FeatureEntitlement(s, plan, effective(feature, override, plan));
+	}
+
+	/**
+	 * One feature's effective values for a customer over a time range, oldest first: one
+	 * for each plan version its subscription held in {@code [from, to)} (after the
+	 * subscription's history), each with the customer's override of today. Used to price
+	 * what a period used after the customer moved on, for example its overage after a
+	 * downgrade.
+	 */
+	public List<FeatureEntitlement> entitlementsHeld(String customerId, String featureKey, Instant from, Instant to) {
+		var customer = customers.get(customerId);
+		var feature = catalog.feature(featureKey);
+		var s = current(customer);
+		var override = customers.override(customerId, feature.key()).orElse(null);
+		var changes = repository.history(customerId)
+			.stream()
+			.filter(change -> change.toPlan() != null && change.toVersion() != null && change.changedAt().isBefore(to))
+			.toList();
+		int first = 0;
+		for (int i = 0; i < changes.size(); i++) {
+			if (!changes.get(i).changedAt().isAfter(from)) {
+				first = i;
+			}
+		}
+		var held = new ArrayList<FeatureEntitlement>();
+		for (var change : changes.subList(Math.min(first, changes.size()), changes.size())) {
+			var plan = catalog.planVersion(change.toPlan(), change.toVersion());
+			held.add(new FeatureEntitlement(s, plan, effective(feature, override, plan)));
+		}
+		if (held.isEmpty()) {
+			var plan = catalog.planVersion(s.planKey(), s.planVersion());
+			held.add(new FeatureEntitlement(s, plan, effective(feature, override, plan)));
+		}
+		return held;
 	}
 
 	/** One feature's effective value with the subscription it comes from. */

@@ -111,6 +111,32 @@ class ChargesTest extends ServerTest {
 	}
 
 	@Test
+	void overageIsChargedAtThePriceOfThePlanItWasUsedOnAfterADowngradeInThePeriod() {
+		// given: 7 api_calls beyond Pro's 100,000 (1 per 100), then a move to Free now
+		clock.set(JANUARY_10);
+		var customer = newCustomer("charges-downgraded");
+		assertThat(api.post("/v1/customers/" + customer + "/subscription", "{\"plan\":\"pro\"}").status())
+			.isEqualTo(200);
+		var consumed = api.post("/v1/consume", Api.json(Map.of("customerId", customer, "feature", "api_calls", "amount",
+				100_007, "idempotencyKey", UUID.randomUUID().toString())));
+		assertThat(consumed.body().path("overageUnits").asLong()).as(consumed.toString()).isEqualTo(7);
+		clock.set(JANUARY_10.plus(Duration.ofDays(10)));
+		var downgraded = api.post("/v1/customers/" + customer + "/subscription",
+				"{\"plan\":\"free\",\"when\":\"now\",\"force\":true}");
+		assertThat(downgraded.status()).as(downgraded.toString()).isEqualTo(200);
+
+		// when
+		clock.set(FEBRUARY_1.plus(Duration.ofMinutes(6)));
+		charges.run();
+
+		// then
+		var list = chargesOf(customer);
+		assertThat(list).hasSize(1);
+		assertThat(list.get(0).path("quantity").asLong()).isEqualTo(7);
+		assertThat(list.get(0).path("amount").asLong()).as("7 at 1 per 100, rounded up").isEqualTo(1);
+	}
+
+	@Test
 	void jobRunsAtOnceChargeEachPeriodOnce() throws Exception {
 		// given
 		var customer = customerWithOverage();
