@@ -122,8 +122,7 @@ class MailFaultsTest extends ServerTest {
 
 		// when: the mail server is back
 		blackHole.close();
-		var server = new GreenMail(new ServerSetup(PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-		server.start();
+		var server = startMailServerOn(PORT);
 		smtp = server;
 
 		// then
@@ -164,6 +163,28 @@ class MailFaultsTest extends ServerTest {
 	}
 
 	/** Accepts connections and says nothing, like a mail server that hangs. */
+	/**
+	 * A mail server on the port the black hole held: the port can stay taken for a moment
+	 * after the black hole closed its connections, so binding is tried again for a while.
+	 */
+	private static GreenMail startMailServerOn(int port) throws InterruptedException {
+		var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (true) {
+			var server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+			try {
+				server.start();
+				return server;
+			}
+			catch (IllegalStateException ex) {
+				server.stop();
+				if (System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(500);
+			}
+		}
+	}
+
 	private static final class BlackHole implements AutoCloseable {
 
 		private final ServerSocket socket;

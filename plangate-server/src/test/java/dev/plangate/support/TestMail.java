@@ -34,7 +34,11 @@ public final class TestMail {
 	/** The SMTP server, started. */
 	public static synchronized GreenMail server() {
 		if (server == null) {
-			var started = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+			var setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+			// a loaded machine (the whole suite on two cores) can take more than the
+			// default 2 s
+			setup.setServerStartupTimeout(15_000);
+			var started = new GreenMail(setup);
 			started.start();
 			Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "test-mail-stop"));
 			server = started;
