@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -224,6 +226,96 @@ class LedgerRepository {
 			.param("event", eventId)
 			.query(this::recorded)
 			.optional();
+	}
+
+	/**
+	 * Adds events to the hourly rollups, one upsert per customer, feature and hour (UTC)
+	 * of their occurrence, in key order so that writers on different nodes do not wait on
+	 * each other in a circle. On PostgreSQL up to {@value #ROWS_A_STATEMENT} rollups go
+	 * in one {@code insert … on conflict do update}; on H2 a JDBC batch of {@code merge}.
+	 */
+	void addToRollups(List<UsageEvent> events) {
+		var merged = new TreeMap<RollupKey, long[]>();
+		for (var e : events) {
+			var key = new RollupKey(e.customerId(), e.feature(), e.occurredAt().truncatedTo(ChronoUnit.HOURS));
+			var sums = merged.computeIfAbsent(key, k -> new long[2]);
+			sums[0] += e.amount();
+			sums[1]++;
+		}
+		var rows = List.copyOf(merged.entrySet());
+		if (!postgres) {
+			batch.getJdbcTemplate().batchUpdate("""
+					merge into usage_rollup r using (values (cast(? as varchar(200)), cast(? as varchar(64)),
+					  cast(? as timestamp with time zone), cast(? as bigint), cast(? as bigint))) v (c, f, h, a, n)
+					on r.customer_id = v.c and r.feature_key = v.f and r.hour_start = v.h
+					when matched then update set amount = r.amount + v.a, events = r.events + v.n
+					when not matched then insert (customer_id, feature_key, hour_start, amount, events)
+					  values (v.c, v.f, v.h, v.a, v.n)""", rows, rows.size(), (ps, row) -> {
+				ps.setString(1, row.getKey().customerId());
+				ps.setString(2, row.getKey().feature());
+				ps.setObject(3, Timestamps.sql(row.getKey().hourStart()));
+				ps.setLong(4, row.getValue()[0]);
+				ps.setLong(5, row.getValue()[1]);
+			});
+			return;
+		}
+		for (int from = 0; from < rows.size(); from += ROWS_A_STATEMENT) {
+			var chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_A_STATEMENT));
+			var sql = new StringBuilder(
+					"insert into usage_rollup (customer_id, feature_key, hour_start, amount, events) values ");
+			for (int i = 0; i < chunk.size(); i++) {
+				sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?)");
+			}
+			sql.append(
+					"""
+							 on conflict (customer_id, feature_key, hour_start) do update
+							set amount = usage_rollup.amount + excluded.amount, events = usage_rollup.events + excluded.events""");
+			batch.getJdbcTemplate().update(sql.toString(), ps -> {
+				int p = 1;
+				for (var row : chunk) {
+					ps.setString(p++, row.getKey().customerId());
+					ps.setString(p++, row.getKey().feature());
+					ps.setObject(p++, Timestamps.sql(row.getKey().hourStart()));
+					ps.setLong(p++, row.getValue()[0]);
+					ps.setLong(p++, row.getValue()[1]);
+				}
+			});
+		}
+	}
+
+	/**
+	 * The hourly rollups of a customer from {@code from} (inclusive) to {@code to}
+	 * (exclusive), of one feature or (absent) all, in feature and hour order.
+	 */
+	List<Rollup> rollups(String customerId, @Nullable String feature, Instant from, Instant to) {
+		return jdbc
+			.sql("select feature_key, hour_start, amount, events from usage_rollup "
+					+ "where customer_id = :customer and hour_start >= :from and hour_start < :to"
+					+ (feature == null ? "" : " and feature_key = :feature") + " order by feature_key, hour_start")
+			.param("customer", customerId)
+			.param("from", Timestamps.sql(from))
+			.param("to", Timestamps.sql(to))
+			.param("feature", feature)
+			.query((rs, n) -> new Rollup(rs.getString(1), Timestamps.readRequired(rs, "hour_start"), rs.getLong(3),
+					rs.getLong(4)))
+			.list();
+	}
+
+	/** One hour's usage of a feature: its amount and number of events. */
+	record Rollup(String feature, Instant hourStart, long amount, long events) {
+	}
+
+	/** What an hourly rollup counts, in the order rollups are written. */
+	record RollupKey(String customerId, String feature, Instant hourStart) implements Comparable<RollupKey> {
+
+		@Override
+		public int compareTo(RollupKey other) {
+			int c = customerId.compareTo(other.customerId);
+			if (c == 0) {
+				c = feature.compareTo(other.feature);
+			}
+			return c != 0 ? c : hourStart.compareTo(other.hourStart);
+		}
 	}
 
 	/**

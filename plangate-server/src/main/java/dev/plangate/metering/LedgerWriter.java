@@ -279,6 +279,7 @@ class LedgerWriter implements SmartLifecycle {
 			}
 		}
 		grantRepository.applyDraws(draws, now);
+		repository.addToRollups(newlyInserted(toInsert, inserted));
 		repository.addToTotals(List.copyOf(added.keySet()), added, now);
 		var answers = new ArrayList<List<LedgerDecision>>();
 		for (var pending : batch) {
@@ -291,6 +292,16 @@ class LedgerWriter implements SmartLifecycle {
 			}).toList());
 		}
 		return answers;
+	}
+
+	private static List<UsageEvent> newlyInserted(List<UsageEvent> events, boolean[] inserted) {
+		var fresh = new ArrayList<UsageEvent>();
+		for (int i = 0; i < events.size(); i++) {
+			if (inserted[i]) {
+				fresh.add(events.get(i));
+			}
+		}
+		return fresh;
 	}
 
 	private static long cap(@Nullable Long cap) {

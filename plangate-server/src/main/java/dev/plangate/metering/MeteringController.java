@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.catalog.CatalogService;
@@ -35,9 +36,12 @@ class MeteringController {
 
 	private final UsageViews usageViews;
 
-	MeteringController(MeteringService metering, UsageViews usageViews) {
+	private final UsageHistories histories;
+
+	MeteringController(MeteringService metering, UsageViews usageViews, UsageHistories histories) {
 		this.metering = metering;
 		this.usageViews = usageViews;
+		this.histories = histories;
 	}
 
 	record EventInput(@NotNull @EventId String id, @NotNull @CustomerId String customerId, @NotNull @Key String feature,
@@ -78,5 +82,26 @@ class MeteringController {
 	UsageView usage(@PathVariable @CustomerId String id) {
 		return usageViews.of(id);
 	}
+
+	@GetMapping("/v1/customers/{id}/usage/history")
+	@Operation(operationId = "getUsageHistory", summary = "A customer's usage per hour, day or month",
+			description = HISTORY_DESCRIPTION)
+	UsageHistory history(@PathVariable @CustomerId String id,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String feature,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String from,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String to,
+			@RequestParam(required = false) @Nullable @Size(max = 16) String granularity) {
+		return histories.of(id, feature, from, to, granularity);
+	}
+
+	/** What both usage history operations document. */
+	static final String HISTORY_DESCRIPTION = "Per quota feature (or the one `feature` names: 404 "
+			+ "`feature_not_found` if none), the amount and number of events of each bucket from `from` to `to`, "
+			+ "buckets without usage included as zeros. Buckets are UTC hours, days or months (`granularity`, "
+			+ "default `day`) of when the usage occurred; `from` is rounded down and `to` (exclusive) up to a "
+			+ "bucket's edge. Both are ISO-8601 instants with an offset or dates (UTC midnight); `to` defaults to "
+			+ "now and `from` to 24 hours, 30 days or 12 months before it. One answer holds at most 744 hours "
+			+ "(31 days), 1,096 days (3 years) or 120 months (10 years). Bad dates, an unknown granularity, `from` "
+			+ "not before `to` or a longer range answer 400 `invalid_request`.";
 
 }

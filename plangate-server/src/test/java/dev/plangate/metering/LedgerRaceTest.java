@@ -70,6 +70,11 @@ class LedgerRaceTest extends ServerTest {
 		var period = periodStart(customer);
 		assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(expected);
 		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(expected);
+		var rollups = jdbc.sql("select sum(amount), sum(events) from usage_rollup where customer_id = :c")
+			.param("c", customer)
+			.query((rs, n) -> List.of(rs.getLong(1), rs.getLong(2)))
+			.single();
+		assertThat(rollups).as("hourly rollups: amount, events").containsExactly(expected, (long) (23 * 25 + 50));
 	}
 
 	@Test

@@ -5,10 +5,13 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.identity.token.TokenKind;
 import dev.plangate.identity.token.TokenPrincipal;
+import dev.plangate.metering.UsageHistories;
+import dev.plangate.metering.UsageHistory;
 import dev.plangate.metering.UsageView;
 import dev.plangate.metering.UsageViews;
 import dev.plangate.platform.Actor;
@@ -16,6 +19,7 @@ import dev.plangate.subscription.SubscriptionService;
 import dev.plangate.subscription.SubscriptionView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Size;
 
 /**
  * The signed-in end user's own views: what the product's backend reads under
@@ -31,10 +35,14 @@ class MeController {
 
 	private final AccountService accounts;
 
-	MeController(SubscriptionService subscriptions, UsageViews usage, AccountService accounts) {
+	private final UsageHistories histories;
+
+	MeController(SubscriptionService subscriptions, UsageViews usage, AccountService accounts,
+			UsageHistories histories) {
 		this.subscriptions = subscriptions;
 		this.usage = usage;
 		this.accounts = accounts;
+		this.histories = histories;
 	}
 
 	/**
@@ -74,6 +82,17 @@ class MeController {
 					+ "customer-scoped). A server key is refused (403).")
 	UsageView usage() {
 		return usage.of(Actor.currentCustomer());
+	}
+
+	@GetMapping("/v1/me/usage/history")
+	@Operation(operationId = "getMyUsageHistory", summary = "The token's customer's usage per hour, day or month",
+			description = "As `GET /v1/customers/{id}/usage/history`, for the customer of the access token "
+					+ "(account or customer-scoped) or personal key. A server key is refused (403).")
+	UsageHistory history(@RequestParam(required = false) @Nullable @Size(max = 64) String feature,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String from,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String to,
+			@RequestParam(required = false) @Nullable @Size(max = 16) String granularity) {
+		return histories.of(Actor.currentCustomer(), feature, from, to, granularity);
 	}
 
 }

@@ -1,0 +1,227 @@
+package dev.plangate.metering;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+
+import dev.plangate.catalog.CatalogService;
+import dev.plangate.catalog.FeatureKind;
+import dev.plangate.customer.CustomerService;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.FieldError;
+import dev.plangate.platform.PlangateException;
+
+/**
+ * The usage history of a customer: what {@code /v1/customers/{id}/usage/history} and
+ * {@code /v1/me/usage/history} answer, summed from the hourly rollups the ledger writes
+ * with the events.
+ */
+@Service
+public class UsageHistories {
+
+	private final LedgerRepository ledger;
+
+	private final CatalogService catalog;
+
+	private final CustomerService customers;
+
+	private final Clock clock;
+
+	UsageHistories(LedgerRepository ledger, CatalogService catalog, CustomerService customers, Clock clock) {
+		this.ledger = ledger;
+		this.catalog = catalog;
+		this.customers = customers;
+		this.clock = clock;
+	}
+
+	/**
+	 * The size of a bucket, the most buckets one answer may hold, and how many it holds
+	 * when {@code from} is absent.
+	 */
+	enum Granularity {
+
+		HOUR(744, 24), DAY(1_096, 30), MONTH(120, 12);
+
+		final int maxBuckets;
+
+		final int defaultBuckets;
+
+		Granularity(int maxBuckets, int defaultBuckets) {
+			this.maxBuckets = maxBuckets;
+			this.defaultBuckets = defaultBuckets;
+		}
+
+		String id() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		/** The start of the bucket holding {@code at}. */
+		Instant floor(Instant at) {
+			var utc = at.atOffset(ZoneOffset.UTC);
+			return switch (this) {
+				case HOUR -> at.truncatedTo(ChronoUnit.HOURS);
+				case DAY -> at.truncatedTo(ChronoUnit.DAYS);
+				case MONTH -> utc.toLocalDate().withDayOfMonth(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+			};
+		}
+
+		Instant plus(Instant start, long buckets) {
+			return switch (this) {
+				case HOUR -> start.plus(buckets, ChronoUnit.HOURS);
+				case DAY -> start.plus(buckets, ChronoUnit.DAYS);
+				case MONTH -> start.atOffset(ZoneOffset.UTC).plusMonths(buckets).toInstant();
+			};
+		}
+
+		/** The end of the bucket holding the instant just before {@code at}. */
+		Instant ceil(Instant at) {
+			var floor = floor(at);
+			return floor.equals(at) ? at : plus(floor, 1);
+		}
+
+		long between(Instant from, Instant to) {
+			return switch (this) {
+				case HOUR -> ChronoUnit.HOURS.between(from, to);
+				case DAY -> ChronoUnit.DAYS.between(from, to);
+				case MONTH -> ChronoUnit.MONTHS.between(from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC));
+			};
+		}
+
+	}
+
+	/**
+	 * A customer's usage per bucket, of one feature or (absent) every quota feature.
+	 * @param customerId the customer
+	 * @param feature a quota feature's key; absent for all
+	 * @param from the first bucket holds it (ISO-8601 instant or UTC date); absent: as
+	 * many buckets before {@code to} as the granularity shows by default
+	 * @param to the last bucket holds the instant just before it (ISO-8601 instant or UTC
+	 * date); absent: now
+	 * @param granularity {@code hour}, {@code day} (absent) or {@code month}
+	 * @return the history
+	 * @throws PlangateException {@code invalid_request} for bad dates, an unknown
+	 * granularity, {@code from} not before {@code to} or a range of more buckets than the
+	 * granularity allows; {@code customer_not_found}; {@code feature_not_found}
+	 */
+	public UsageHistory of(String customerId, @Nullable String feature, @Nullable String from, @Nullable String to,
+			@Nullable String granularity) {
+		var errors = new ArrayList<FieldError>();
+		var unit = granularity(granularity, errors);
+		var end = instant("to", to, errors);
+		var start = instant("from", from, errors);
+		if (!errors.isEmpty()) {
+			throw invalid(errors);
+		}
+		if (start != null && end != null && !start.isBefore(end)) {
+			throw invalid(List.of(new FieldError("from", "must be before 'to'")));
+		}
+		Instant first;
+		Instant last;
+		long buckets;
+		try {
+			last = unit.ceil(end == null ? clock.instant() : end);
+			first = start == null ? unit.plus(last, -unit.defaultBuckets) : unit.floor(start);
+			buckets = unit.between(first, last);
+		}
+		catch (DateTimeException | ArithmeticException ex) {
+			throw tooLong(unit);
+		}
+		if (buckets > unit.maxBuckets) {
+			throw tooLong(unit);
+		}
+		customers.get(customerId);
+		var features = new LinkedHashMap<String, @Nullable String>();
+		if (feature != null) {
+			var known = catalog.feature(feature);
+			features.put(known.key(), known.unit());
+		}
+		else {
+			catalog.features()
+				.stream()
+				.filter(f -> f.kind() == FeatureKind.QUOTA)
+				.forEach(f -> features.put(f.key(), f.unit()));
+		}
+		var starts = new ArrayList<Instant>();
+		var index = new HashMap<Instant, Integer>();
+		for (var at = first; at.isBefore(last); at = unit.plus(at, 1)) {
+			index.put(at, starts.size());
+			starts.add(at);
+		}
+		var sums = new LinkedHashMap<String, long[][]>();
+		features.keySet().forEach(key -> sums.put(key, new long[starts.size()][2]));
+		for (var rollup : ledger.rollups(customerId, feature == null ? null : features.keySet().iterator().next(),
+				first, last)) {
+			var series = sums.computeIfAbsent(rollup.feature(), key -> new long[starts.size()][2]);
+			var bucket = series[index.get(unit.floor(rollup.hourStart()))];
+			bucket[0] += rollup.amount();
+			bucket[1] += rollup.events();
+		}
+		var series = new ArrayList<UsageHistory.Series>();
+		sums.forEach((key, values) -> {
+			var list = new ArrayList<UsageHistory.Bucket>();
+			long amount = 0;
+			long events = 0;
+			for (int i = 0; i < values.length; i++) {
+				list.add(new UsageHistory.Bucket(starts.get(i), values[i][0], values[i][1]));
+				amount += values[i][0];
+				events += values[i][1];
+			}
+			series.add(new UsageHistory.Series(key, features.get(key), amount, events, list));
+		});
+		return new UsageHistory(customerId, unit.id(), first, last, series);
+	}
+
+	private static Granularity granularity(@Nullable String value, List<FieldError> errors) {
+		if (value == null) {
+			return Granularity.DAY;
+		}
+		for (var g : Granularity.values()) {
+			if (g.id().equals(value)) {
+				return g;
+			}
+		}
+		errors.add(new FieldError("granularity", "must be hour, day or month"));
+		return Granularity.DAY;
+	}
+
+	/** An ISO-8601 instant with an offset, or a date meaning its start in UTC. */
+	private static @Nullable Instant instant(String field, @Nullable String value, List<FieldError> errors) {
+		if (value == null) {
+			return null;
+		}
+		try {
+			if (value.length() == 10) {
+				return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
+			}
+			return OffsetDateTime.parse(value).toInstant();
+		}
+		catch (DateTimeException ex) {
+			errors.add(new FieldError(field,
+					"must be an ISO-8601 date (2026-12-01) or instant with an offset (2026-12-01T10:00:00Z)"));
+			return null;
+		}
+	}
+
+	private static PlangateException tooLong(Granularity unit) {
+		return invalid(List.of(new FieldError("from", "the range holds more than " + unit.maxBuckets + " " + unit.id()
+				+ "s, the most one answer may hold; ask for a coarser granularity or a shorter range")));
+	}
+
+	private static PlangateException invalid(List<FieldError> errors) {
+		return new PlangateException(ErrorCode.INVALID_REQUEST, errors.get(0).field() + " " + errors.get(0).message(),
+				errors);
+	}
+
+}

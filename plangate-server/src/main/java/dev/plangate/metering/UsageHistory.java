@@ -1,0 +1,38 @@
+package dev.plangate.metering;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A customer's usage over time, as the API shows it: per feature, the amount and number
+ * of events of each hour, day or month (UTC) from {@code from} to {@code to}, buckets
+ * without usage included as zeros.
+ *
+ * @param granularity {@code hour}, {@code day} or {@code month}
+ * @param from the start of the first bucket
+ * @param to the end of the last bucket (exclusive)
+ */
+public record UsageHistory(String customerId, String granularity, Instant from, Instant to, List<Series> series) {
+
+	/**
+	 * One feature's usage.
+	 *
+	 * @param amount the sum of its buckets' amounts
+	 * @param events the sum of its buckets' events
+	 */
+	public record Series(String feature, @Nullable String unit, long amount, long events, List<Bucket> buckets) {
+	}
+
+	/**
+	 * One bucket's usage.
+	 *
+	 * @param start the bucket's start; it ends where the next one starts
+	 * @param amount the sum of the amounts of the events that occurred in it
+	 * @param events how many events occurred in it
+	 */
+	public record Bucket(Instant start, long amount, long events) {
+	}
+
+}
