@@ -3,6 +3,7 @@ package dev.plangate.billing;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -64,10 +65,9 @@ class StripePlanChanges {
 			// unpaid
 			params.setPaymentBehavior(SubscriptionUpdateParams.PaymentBehavior.ERROR_IF_INCOMPLETE);
 		}
-		var updated = stripe.call("change the subscription's plan",
-				client -> client.v1()
-					.subscriptions()
-					.update(subscription.getId(), params.build(), key(change, upgrade ? "upgrade" : "downgrade")));
+		var updated = stripe.call("change the subscription's plan", client -> client.v1()
+			.subscriptions()
+			.update(subscription.getId(), params.build(), attemptKey(change, upgrade ? "upgrade" : "downgrade")));
 		changedAt(change, updated);
 	}
 
@@ -247,6 +247,18 @@ class StripePlanChanges {
 			.setIdempotencyKey("plangate-" + operation + "-" + change.customerId() + "-" + change.to().key() + "-v"
 					+ change.to().version() + "-" + change.basis())
 			.build();
+	}
+
+	/**
+	 * The idempotency key of a call that charges or credits now: one of its own for each
+	 * API call. Stripe keeps a refusal under its key for a day, so with the key of
+	 * {@link #key} a customer who fixed a declined card could not upgrade until then. A
+	 * repeated call is still safe: once Plangate applied the change it makes no call, and
+	 * moving the item to the price it has already makes no proration.
+	 */
+	static RequestOptions attemptKey(PaymentProvider.Change change, String operation) {
+		var key = key(change, operation).getIdempotencyKey() + "-" + UUID.randomUUID().toString().substring(0, 8);
+		return RequestOptions.builder().setIdempotencyKey(key).build();
 	}
 
 	private static String price(Plan plan) {

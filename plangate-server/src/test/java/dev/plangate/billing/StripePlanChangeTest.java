@@ -147,7 +147,8 @@ class StripePlanChangeTest extends ServerTest {
 	}
 
 	private static String keyPattern(String operation, String id, String plan) {
-		return "plangate-" + operation + "-" + id + "-" + plan + "-v\\d+-\\d+";
+		return "plangate-" + operation + "-" + id + "-" + plan + "-v\\d+-\\d+"
+				+ (operation.equals("upgrade") || operation.equals("downgrade") ? "-[0-9a-f]{8}" : "");
 	}
 
 	// upgrades and downgrades now
