@@ -70,6 +70,16 @@ class StripeInvoices {
 	StripeSubscriptions.Outcome paid(Event event, Invoice invoice) {
 		var mirrored = apply(event, invoice);
 		var grant = invoice.getId() == null ? null : grantCharges.paid(invoice.getId(), clock.instant());
+		var grantId = invoice.getMetadata() == null ? null : invoice.getMetadata().get("plangate_grant_id");
+		if (grant == null && grantId != null) {
+			// paid while the grant's own transaction has not committed yet (Stripe can
+			// take
+			// the payment during the finalize): failing keeps the event, and its retry
+			// finds
+			// the grant; a grant that was never made leaves it failed, for an operator
+			throw new IllegalStateException("Invoice " + invoice.getId() + " charged grant " + grantId
+					+ ", which Plangate does not hold (yet)");
+		}
 		if (grant == null) {
 			return mirrored;
 		}

@@ -289,6 +289,29 @@ class OverageStripeTest extends ServerTest {
 	}
 
 	@Test
+	void aPaidInvoiceOfAGrantNotHeldYetFailsSoThatItsRetryFindsTheGrant() {
+		// given: Stripe took the payment during the finalize, before the grant was stored
+		var customer = linkedCustomer("cus_grant_4");
+		var invoice = new java.util.LinkedHashMap<>(
+				StripeEvents.invoice("in_grant_4", "cus_grant_4", "paid", 4900, 4900, START, START));
+		invoice.put("metadata",
+				Map.of("plangate_grant_id", UUID.randomUUID().toString(), "plangate_customer_id", customer));
+		var payload = StripeEvents.event("evt_grant_paid_early", "invoice.paid", clock.instant(), invoice);
+
+		// when
+		var response = anonymous.sendRaw("POST", "/v1/billing/stripe/webhook",
+				java.net.http.HttpRequest.BodyPublishers.ofString(payload), Map.of("Content-Type", "application/json",
+						"Stripe-Signature", StripeEvents.sign(payload, SECRET, clock.instant())));
+
+		// then
+		assertThat(response.status()).as(response.toString()).isEqualTo(503);
+		assertThat(response.code()).isEqualTo("billing_event_failed");
+		var stored = api.get("/v1/admin/billing/events/evt_grant_paid_early").body();
+		assertThat(stored.path("outcome").asString()).isEqualTo("failed");
+		assertThat(stored.path("lastError").asString()).contains("does not hold");
+	}
+
+	@Test
 	void aDeferredPricedGrantIsAnItemOfTheNextInvoiceAndUsableAtOnce() {
 		// given
 		stripeApi.resetAll();
