@@ -96,15 +96,29 @@ class Charges implements SchedulingConfigurer {
 		var now = clock.instant();
 		int made = 0;
 		for (var overage : metering.endedOverage(now.minus(LOOK_BACK), settings.delay())) {
-			if (!charges.exists("overage", overage.customerId(), overage.feature(), overage.periodStart(), "")) {
-				var charge = overageCharge(overage);
-				if (charges.insert(charge)) {
+			// one period that cannot be charged does not hold up the others
+			try {
+				if (!charges.exists("overage", overage.customerId(), overage.feature(), overage.periodStart(), "")
+						&& charges.insert(overageCharge(overage))) {
 					made++;
 				}
 			}
+			catch (RuntimeException ex) {
+				log.error(
+						"The overage of customer '{}' for '{}' in the period from {} could not be charged; the next "
+								+ "run tries again",
+						overage.customerId(), overage.feature(), overage.periodStart(), ex);
+			}
 		}
 		if (billing.stripe()) {
-			charges.pending(100).forEach(this::send);
+			for (var charge : charges.pending(100)) {
+				try {
+					send(charge);
+				}
+				catch (RuntimeException ex) {
+					log.error("Charge {} could not be sent to Stripe; the next run tries again", charge.id(), ex);
+				}
+			}
 		}
 		return made;
 	}
