@@ -40,10 +40,12 @@ class ChargeController {
 	@GetMapping("/v1/me/charges")
 	@Operation(operationId = "listMyCharges", summary = "The token's customer's charges, newest first",
 			description = "As `GET /v1/customers/{id}/charges`, for the customer of the access token (account or "
-					+ "customer-scoped) or personal key. A server key is refused (403).")
+					+ "customer-scoped) or personal key, without Stripe's reason for a failure. A server key is "
+					+ "refused (403).")
 	Page<ChargeView> mine(@RequestParam(required = false) @Nullable @Size(max = 255) String cursor,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit) {
-		return charges.list(Actor.currentCustomer(), cursor, limit);
+		var page = charges.list(Actor.currentCustomer(), cursor, limit);
+		return new Page<>(page.data().stream().map(ChargeView::forCustomer).toList(), page.nextCursor());
 	}
 
 }

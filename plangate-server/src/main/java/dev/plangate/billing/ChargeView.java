@@ -26,4 +26,14 @@ public record ChargeView(UUID id, String kind, String customerId, String feature
 		@Nullable Instant periodEnd, @Nullable UUID grantId, long quantity, long amount, String currency, String status,
 		@Nullable String stripePrice, @Nullable String stripeInvoiceItemId, @Nullable String stripeInvoiceId,
 		@Nullable String failure, Instant createdAt, Instant updatedAt) {
+
+	/**
+	 * The charge as its own customer sees it: Stripe's reason for a failure is for the
+	 * operators.
+	 */
+	ChargeView forCustomer() {
+		return new ChargeView(id, kind, customerId, feature, periodStart, periodEnd, grantId, quantity, amount,
+				currency, status, stripePrice, stripeInvoiceItemId, stripeInvoiceId, null, createdAt, updatedAt);
+	}
+
 }

@@ -153,6 +153,37 @@ class OverageStripeTest extends ServerTest {
 	}
 
 	@Test
+	void aChargeStripeRefusesIsFailedWithItsReasonShownToOperatorsOnly() {
+		// given
+		stripeApi.resetAll();
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoiceitems"))
+			.willReturn(WireMock.aResponse()
+				.withStatus(400)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"resource_missing\","
+						+ "\"message\":\"No such price: 'price_assistant_queries_overage'\"}}")));
+		var customer = customerWithOverage("cus_overage_refused");
+		clock.advance(Duration.ofDays(45));
+		var token = api.post("/v1/customer-tokens", Api.json(Map.of("customerId", customer)))
+			.body()
+			.path("token")
+			.asString();
+
+		// when
+		charges.run();
+
+		// then
+		var charge = chargesOf(customer).get(0);
+		assertThat(charge.path("status").asString()).isEqualTo("failed");
+		assertThat(charge.path("failure").asString()).contains("No such price");
+		var own = anonymous.send("GET", "/v1/me/charges", null, Map.of("Authorization", "Bearer " + token));
+		assertThat(own.status()).as(own.toString()).isEqualTo(200);
+		var seen = own.body().path("data").get(0);
+		assertThat(seen.path("status").asString()).isEqualTo("failed");
+		assertThat(seen.has("failure")).isFalse();
+	}
+
+	@Test
 	void aChargeStripeCouldNotBeReachedForIsSentAgainUnderTheSameKey() {
 		// given: Stripe fails the first time
 		stripeApi.resetAll();
