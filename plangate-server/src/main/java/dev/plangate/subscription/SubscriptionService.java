@@ -334,6 +334,12 @@ public class SubscriptionService {
 	 * the plan, period and entitlements it had, its status says it is incomplete.
 	 */
 	private Subscription awaitingPayment(String customerId, Subscription s, Instant now) {
+		if (s.status() == SubscriptionStatus.PAST_DUE || s.status() == SubscriptionStatus.UNPAID) {
+			// a new subscription waiting for its first payment does not lift the dunning
+			// of
+			// the one the customer owes for
+			return s;
+		}
 		var next = new Subscription(s.id(), customerId, s.planKey(), s.planVersion(), SubscriptionStatus.INCOMPLETE,
 				s.startedAt(), s.periodAnchor(), s.currentPeriodStart(), s.currentPeriodEnd(), s.trialEnd(),
 				s.cancelAtPeriodEnd(), s.canceledAt(), null, null, null);

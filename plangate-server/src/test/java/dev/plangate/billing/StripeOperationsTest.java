@@ -454,6 +454,26 @@ class StripeOperationsTest extends ServerTest {
 	}
 
 	@Test
+	void aNewSubscriptionAwaitingItsFirstPaymentDoesNotLiftThePastDueOfTheOneOwedFor() {
+		// given: a customer on Starter whose renewal failed
+		var id = newCustomer("ops-owing");
+		deliver(subscriptionEvent("evt_ops_owing_1", "customer.subscription.updated", Instant.now().minusSeconds(20),
+				"sub_ops_owing", "cus_ops_owing", "past_due", "price_assistant_starter_monthly", id));
+
+		// when: Stripe reports the subscription incomplete (a new payment not made yet)
+		var incomplete = deliver(
+				subscriptionEvent("evt_ops_owing_2", "customer.subscription.updated", Instant.now().minusSeconds(10),
+						"sub_ops_owing", "cus_ops_owing", "incomplete", "price_assistant_pro_monthly", id));
+
+		// then
+		assertThat(incomplete.status()).as(incomplete.toString()).isEqualTo(200);
+		var after = api.get("/v1/customers/" + Api.encode(id) + "/subscription").body();
+		assertThat(after.path("status").asString()).isEqualTo("past_due");
+		assertThat(after.path("plan").path("key").asString()).isEqualTo("starter");
+		assertThat(after.path("pastDueSince").isMissingNode()).isFalse();
+	}
+
+	@Test
 	void anIncompleteSubscriptionThatExpiresLeavesTheCustomerOnTheDefaultPlan() {
 		// given
 		var id = newCustomer("ops-expired");
