@@ -12,6 +12,7 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 import com.stripe.net.RequestOptions;
+import com.stripe.param.InvoiceCreateParams;
 import com.stripe.param.InvoiceItemCreateParams;
 
 import dev.plangate.customer.CustomerService;
@@ -179,7 +180,13 @@ class Charges implements SchedulingConfigurer {
 		var options = RequestOptions.builder().setIdempotencyKey("plangate-charge-" + charge.id()).build();
 		try {
 			var item = stripe.call("bill overage", client -> client.v1().invoiceItems().create(params, options));
-			charges.sent(charge.id(), "invoiced", item.getId(), null, null, clock.instant());
+			String invoiceId = null;
+			if (link.get().stripeSubscriptionId() == null) {
+				// no subscription renews to carry the item: an invoice of its own takes
+				// it
+				invoiceId = invoiceNow(charge, link.get().stripeCustomerId());
+			}
+			charges.sent(charge.id(), "invoiced", item.getId(), invoiceId, null, clock.instant());
 		}
 		catch (PlangateException ex) {
 			if (ex.code() == ErrorCode.PAYMENT_PROVIDER_REFUSED) {
@@ -188,6 +195,24 @@ class Charges implements SchedulingConfigurer {
 			// unreachable: the claim times out and a later run sends it again, under the
 			// same idempotency key
 		}
+	}
+
+	/**
+	 * An invoice of the customer's pending items, collected by Stripe: for a customer
+	 * whose Stripe subscription ended, whose next invoice would never come.
+	 */
+	private String invoiceNow(ChargeView charge, String stripeCustomer) {
+		var params = InvoiceCreateParams.builder()
+			.setCustomer(stripeCustomer)
+			.setCollectionMethod(InvoiceCreateParams.CollectionMethod.CHARGE_AUTOMATICALLY)
+			.setAutoAdvance(true)
+			.setPendingInvoiceItemsBehavior(InvoiceCreateParams.PendingInvoiceItemsBehavior.INCLUDE)
+			.setDescription("Overage of '" + charge.feature() + "' from " + charge.periodStart())
+			.putMetadata("plangate_charge_id", charge.id().toString())
+			.putMetadata(StripeSubscriptions.CUSTOMER_METADATA, charge.customerId())
+			.build();
+		var options = RequestOptions.builder().setIdempotencyKey("plangate-charge-invoice-" + charge.id()).build();
+		return stripe.call("invoice overage", client -> client.v1().invoices().create(params, options)).getId();
 	}
 
 	private static String shortened(@Nullable String text) {

@@ -153,6 +153,34 @@ class OverageStripeTest extends ServerTest {
 	}
 
 	@Test
+	void overageOfACustomerWhoseSubscriptionEndedIsInvoicedAtOnceSinceNoRenewalWouldCarryIt() {
+		// given: the overage, then the Stripe subscription ended
+		stripeApi.resetAll();
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoiceitems"))
+			.willReturn(WireMock.okJson("{\"id\":\"ii_overage_ended\",\"object\":\"invoiceitem\"}")));
+		stripeApi.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/invoices"))
+			.willReturn(WireMock.okJson("{\"id\":\"in_overage_ended\",\"object\":\"invoice\"}")));
+		var customer = customerWithOverage("cus_overage_ended");
+		deliver(StripeEvents.event("evt_overage_ended_deleted", "customer.subscription.deleted", clock.instant(),
+				StripeEvents.subscription("sub_cus_overage_ended", "cus_overage_ended", "canceled",
+						"price_assistant_starter_monthly", START, START.plus(Duration.ofDays(30)), customer)));
+		clock.advance(Duration.ofDays(45));
+
+		// when
+		charges.run();
+
+		// then
+		var charge = chargesOf(customer).get(0);
+		assertThat(charge.path("status").asString()).isEqualTo("invoiced");
+		assertThat(charge.path("stripeInvoiceId").asString()).isEqualTo("in_overage_ended");
+		stripeApi.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoices"))
+			.withHeader("Idempotency-Key", WireMock.equalTo("plangate-charge-invoice-" + charge.path("id").asString()))
+			.withRequestBody(WireMock.containing("customer=cus_overage_ended"))
+			.withRequestBody(WireMock.containing("pending_invoice_items_behavior=include"))
+			.withRequestBody(WireMock.containing("auto_advance=true")));
+	}
+
+	@Test
 	void aChargeStripeRefusesIsFailedWithItsReasonShownToOperatorsOnly() {
 		// given
 		stripeApi.resetAll();
