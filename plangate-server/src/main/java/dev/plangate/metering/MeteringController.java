@@ -20,10 +20,13 @@ import dev.plangate.catalog.FeatureKind;
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.EventId;
 import dev.plangate.platform.Key;
+import dev.plangate.platform.Page;
 import dev.plangate.subscription.SubscriptionService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -38,10 +41,14 @@ class MeteringController {
 
 	private final UsageHistories histories;
 
-	MeteringController(MeteringService metering, UsageViews usageViews, UsageHistories histories) {
+	private final UsageEventLog eventLog;
+
+	MeteringController(MeteringService metering, UsageViews usageViews, UsageHistories histories,
+			UsageEventLog eventLog) {
 		this.metering = metering;
 		this.usageViews = usageViews;
 		this.histories = histories;
+		this.eventLog = eventLog;
 	}
 
 	record EventInput(@NotNull @EventId String id, @NotNull @CustomerId String customerId, @NotNull @Key String feature,
@@ -93,6 +100,28 @@ class MeteringController {
 			@RequestParam(required = false) @Nullable @Size(max = 16) String granularity) {
 		return histories.of(id, feature, from, to, granularity);
 	}
+
+	@GetMapping("/v1/customers/{id}/usage/events")
+	@Operation(operationId = "listUsageEvents", summary = "A customer's recorded usage events, newest first",
+			description = EVENTS_DESCRIPTION)
+	Page<RecordedEvent> events(@PathVariable @CustomerId String id,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String feature,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String from,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String to,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String cursor,
+			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+		return eventLog.list(id, feature, from, to, cursor, limit);
+	}
+
+	/** What both usage event listings document. */
+	static final String EVENTS_DESCRIPTION = "The events the ledger holds, last recorded first: each with its `id` "
+			+ "(the idempotency key it was sent with), feature, amount, when it occurred and was recorded, its "
+			+ "`source` (`consume` or `usage-events`), the `overage` of a consume admitted beyond allowance and "
+			+ "grants, and its `properties`. `feature` filters by feature (404 `feature_not_found` if none); "
+			+ "`from` (inclusive) and `to` (exclusive) by when the usage occurred, as ISO-8601 instants with an "
+			+ "offset or dates (UTC midnight). Pass `nextCursor` as `cursor` to read older events; events "
+			+ "recorded meanwhile do not shift the pages. `limit` 1 to 500, default 50. Bad dates, `from` not "
+			+ "before `to`, a bad `cursor` or `limit` answer 400 `invalid_request`.";
 
 	/** What both usage history operations document. */
 	static final String HISTORY_DESCRIPTION = "Per quota feature (or the one `feature` names: 404 "
