@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.FeatureKind;
@@ -23,6 +27,8 @@ import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
 import dev.plangate.subscription.SubscriptionService;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -43,8 +49,11 @@ class MeteringController {
 
 	private final UsageEventLog eventLog;
 
+	private final UsageEventExport export;
+
 	MeteringController(MeteringService metering, UsageViews usageViews, UsageHistories histories,
-			UsageEventLog eventLog) {
+			UsageEventLog eventLog, UsageEventExport export) {
+		this.export = export;
 		this.metering = metering;
 		this.usageViews = usageViews;
 		this.histories = histories;
@@ -111,6 +120,29 @@ class MeteringController {
 			@RequestParam(required = false) @Nullable @Size(max = 64) String cursor,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
 		return eventLog.list(id, feature, from, to, cursor, limit);
+	}
+
+	@GetMapping(path = "/v1/customers/{id}/usage/events/export", produces = { "application/x-ndjson", "text/csv" })
+	@Operation(operationId = "exportUsageEvents", summary = "Export a customer's usage events of a time range",
+			description = "The events that occurred from `from` (inclusive) to `to` (exclusive), both required "
+					+ "(ISO-8601 instants with an offset or dates, UTC midnight) and at most 366 days apart, oldest "
+					+ "first, of one `feature` or all. `format=ndjson` (one JSON event a line, as the listing shows "
+					+ "them) or `format=csv` (RFC 4180, a header row, `properties` as JSON); without `format`, "
+					+ "`Accept: text/csv` chooses CSV and anything else NDJSON. Rows are written as they are read, "
+					+ "so an export of any size starts at once. Missing or bad dates, `from` not before `to`, a "
+					+ "longer range or an unknown format answer 400 `invalid_request`.",
+			responses = @ApiResponse(responseCode = "200", description = "The events, oldest first",
+					content = { @Content(mediaType = "application/x-ndjson"), @Content(mediaType = "text/csv") }))
+	ResponseEntity<StreamingResponseBody> export(@PathVariable @CustomerId String id,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String feature,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String from,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String to,
+			@RequestParam(required = false) @Nullable @Size(max = 16) String format,
+			@RequestHeader(name = "Accept", required = false) @Nullable String accept) {
+		var request = export.check(id, feature, from, to, format, accept);
+		return ResponseEntity.ok()
+			.contentType(MediaType.parseMediaType(request.format().mediaType() + ";charset=UTF-8"))
+			.body(out -> export.write(request, out));
 	}
 
 	/** What both usage event listings document. */

@@ -26,6 +26,7 @@ import dev.plangate.support.FreshSchema;
 import dev.plangate.support.MovableClock;
 import dev.plangate.support.ServerTest;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reading back recorded usage events: newest first in pages that cover every event once
@@ -35,6 +36,8 @@ import tools.jackson.databind.JsonNode;
 @FreshSchema
 @Import(UsageEventsReadTest.Clocks.class)
 class UsageEventsReadTest extends ServerTest {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Instant NOON = Instant.parse("2027-04-11T12:30:00Z");
 
@@ -242,6 +245,195 @@ class UsageEventsReadTest extends ServerTest {
 		assertThat(noCustomer.code()).isEqualTo("customer_not_found");
 		assertThat(noFeature.status()).isEqualTo(404);
 		assertThat(noFeature.code()).isEqualTo("feature_not_found");
+	}
+
+	@Autowired
+	private UsageEventExport export;
+
+	private void recordMany(String customer, int count) {
+		for (int first = 0; first < count; first += 10_000) {
+			var batch = new ArrayList<String>();
+			for (int i = first; i < Math.min(count, first + 10_000); i++) {
+				var at = Instant.parse("2027-04-11T00:00:00Z").plusSeconds(i).toString();
+				batch.add(event("e" + i, customer, "api_calls", 1 + i % 3, at,
+						i == 7 ? Map.of("note", "a,\"b\"\nc") : Map.of()));
+			}
+			record(batch);
+		}
+	}
+
+	@Test
+	void anExportOfManyEventsIsCompleteOrderedAndParseableInBothFormats() {
+		// given: 20,000 events, one second apart, one with properties that need quoting
+		clock.set(NOON);
+		var customer = newCustomer("events-export");
+		recordMany(customer, 20_000);
+		var path = "/v1/customers/" + customer + "/usage/events/export?from=2027-04-11&to=2027-04-12";
+
+		// when
+		var ndjson = api.get(path + "&format=ndjson");
+		var csv = api.send("GET", path, null, Map.of("Accept", "text/csv"));
+
+		// then: NDJSON, one event a line, oldest first
+		assertThat(ndjson.status()).as(ndjson.toString()).isEqualTo(200);
+		assertThat(ndjson.header("Content-Type")).startsWith("application/x-ndjson");
+		var lines = ndjson.text().split("\n");
+		assertThat(lines).hasSize(20_000);
+		for (int i = 0; i < lines.length; i++) {
+			var event = JSON.readTree(lines[i]);
+			assertThat(event.path("id").asString()).isEqualTo("e" + i);
+			assertThat(event.path("amount").asLong()).isEqualTo(1 + i % 3);
+		}
+		assertThat(JSON.readTree(lines[7]).path("properties").path("note").asString()).isEqualTo("a,\"b\"\nc");
+
+		// then: CSV with a header row, the same events, quoted where needed
+		assertThat(csv.status()).as(csv.toString()).isEqualTo(200);
+		assertThat(csv.header("Content-Type")).startsWith("text/csv");
+		var records = parseCsv(csv.text());
+		assertThat(records).hasSize(20_001);
+		assertThat(records.get(0)).containsExactly("id", "feature", "amount", "occurredAt", "recordedAt", "source",
+				"overage", "properties");
+		for (int i = 0; i < 20_000; i++) {
+			var record = records.get(i + 1);
+			assertThat(record).hasSize(8);
+			assertThat(record.get(0)).isEqualTo("e" + i);
+			assertThat(record.get(2)).isEqualTo(Long.toString(1 + i % 3));
+			assertThat(record.get(3)).isEqualTo(Instant.parse("2027-04-11T00:00:00Z").plusSeconds(i).toString());
+			assertThat(record.get(5)).isEqualTo("usage-events");
+		}
+		assertThat(JSON.readTree(records.get(8).get(7)).path("note").asString()).isEqualTo("a,\"b\"\nc");
+	}
+
+	@Test
+	void anExportWritesRowsWhileItReadsThem() {
+		// given
+		clock.set(NOON);
+		var customer = newCustomer("events-stream");
+		recordMany(customer, 5_000);
+		var request = export.check(customer, null, "2027-04-11", "2027-04-12", "ndjson", null);
+		var sink = new FirstWriteSink();
+
+		// when
+		export.write(request, sink);
+
+		// then: the first bytes left while the rows were still being read, long before
+		// the whole export was written
+		assertThat(sink.firstWriteInRowLoop).isTrue();
+		assertThat(sink.bytesBeforeFirstWrite).isZero();
+		assertThat(sink.text().split("\n")).hasSize(5_000);
+		assertThat(sink.firstWriteSize).isLessThan(sink.size() / 10);
+	}
+
+	/** Remembers whether its first bytes came from inside the loop over the rows. */
+	private static final class FirstWriteSink extends java.io.ByteArrayOutputStream {
+
+		boolean firstWriteInRowLoop;
+
+		int bytesBeforeFirstWrite = -1;
+
+		int firstWriteSize;
+
+		@Override
+		public synchronized void write(byte[] b, int off, int len) {
+			if (bytesBeforeFirstWrite < 0) {
+				bytesBeforeFirstWrite = size();
+				firstWriteSize = len;
+				firstWriteInRowLoop = java.util.Arrays.stream(Thread.currentThread().getStackTrace())
+					.anyMatch(frame -> frame.getMethodName().equals("processRow"));
+			}
+			super.write(b, off, len);
+		}
+
+		String text() {
+			return toString(java.nio.charset.StandardCharsets.UTF_8);
+		}
+
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			to=2027-04-12                                 | from
+			from=2027-04-11                               | to
+			from=2027-04-12&to=2027-04-11                 | from
+			from=2026-04-11&to=2027-04-13                 | from
+			from=2027-04-11&to=2027-04-12&format=xml      | format
+			from=nonsense&to=2027-04-12                   | from
+			""")
+	void badExportInputIsAClearProblem(String query, String field) {
+		// given
+		var customer = newCustomer("export-bad");
+
+		// when
+		var response = api.send("GET", "/v1/customers/" + customer + "/usage/events/export?" + query, null,
+				Map.of("Accept", "text/csv"));
+
+		// then
+		assertThat(response.status()).as(response.toString()).isEqualTo(400);
+		assertThat(response.code()).isEqualTo("invalid_request");
+		assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+		assertThat(response.body().path("errors").get(0).path("field").asString()).isEqualTo(field);
+	}
+
+	@Test
+	void anExportOfAnUnknownCustomerOrFeatureIsNotFound() {
+		// given
+		var customer = newCustomer("export-404");
+		var range = "from=2027-04-11&to=2027-04-12";
+
+		// when
+		var noCustomer = api.get("/v1/customers/nobody-" + customer + "/usage/events/export?" + range);
+		var noFeature = api.get("/v1/customers/" + customer + "/usage/events/export?feature=nope&" + range);
+
+		// then
+		assertThat(noCustomer.status()).isEqualTo(404);
+		assertThat(noCustomer.code()).isEqualTo("customer_not_found");
+		assertThat(noFeature.status()).isEqualTo(404);
+		assertThat(noFeature.code()).isEqualTo("feature_not_found");
+	}
+
+	/**
+	 * RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks.
+	 */
+	private static List<List<String>> parseCsv(String text) {
+		var records = new ArrayList<List<String>>();
+		var record = new ArrayList<String>();
+		var field = new StringBuilder();
+		boolean quoted = false;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (quoted) {
+				if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+					field.append('"');
+					i++;
+				}
+				else if (c == '"') {
+					quoted = false;
+				}
+				else {
+					field.append(c);
+				}
+			}
+			else if (c == '"') {
+				quoted = true;
+			}
+			else if (c == ',') {
+				record.add(field.toString());
+				field.setLength(0);
+			}
+			else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+				record.add(field.toString());
+				field.setLength(0);
+				records.add(record);
+				record = new ArrayList<>();
+				i++;
+			}
+			else {
+				field.append(c);
+			}
+		}
+		assertThat(field).isEmpty();
+		assertThat(record).isEmpty();
+		return records;
 	}
 
 }
