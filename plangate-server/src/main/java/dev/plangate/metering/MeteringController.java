@@ -1,5 +1,6 @@
 package dev.plangate.metering;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -17,7 +16,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.FeatureKind;
@@ -30,6 +28,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -133,16 +132,20 @@ class MeteringController {
 					+ "longer range or an unknown format answer 400 `invalid_request`.",
 			responses = @ApiResponse(responseCode = "200", description = "The events, oldest first",
 					content = { @Content(mediaType = "application/x-ndjson"), @Content(mediaType = "text/csv") }))
-	ResponseEntity<StreamingResponseBody> export(@PathVariable @CustomerId String id,
+	void export(@PathVariable @CustomerId String id,
 			@RequestParam(required = false) @Nullable @Size(max = 64) String feature,
 			@RequestParam(required = false) @Nullable @Size(max = 64) String from,
 			@RequestParam(required = false) @Nullable @Size(max = 64) String to,
 			@RequestParam(required = false) @Nullable @Size(max = 16) String format,
-			@RequestHeader(name = "Accept", required = false) @Nullable String accept) {
+			@RequestHeader(name = "Accept", required = false) @Nullable String accept, HttpServletResponse response)
+			throws IOException {
 		var request = export.check(id, feature, from, to, format, accept);
-		return ResponseEntity.ok()
-			.contentType(MediaType.parseMediaType(request.format().mediaType() + ";charset=UTF-8"))
-			.body(out -> export.write(request, out));
+		// Written on this request's thread, not as an async answer: an export takes as
+		// long as
+		// it takes, without the container's async timeout.
+		response.setContentType(request.format().mediaType() + ";charset=UTF-8");
+		export.write(request, response.getOutputStream());
+		response.flushBuffer();
 	}
 
 	/** What both usage event listings document. */
