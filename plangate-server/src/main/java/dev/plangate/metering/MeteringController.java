@@ -1,5 +1,6 @@
 package dev.plangate.metering;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -20,10 +22,16 @@ import dev.plangate.catalog.FeatureKind;
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.EventId;
 import dev.plangate.platform.Key;
+import dev.plangate.platform.Page;
 import dev.plangate.subscription.SubscriptionService;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -38,10 +46,17 @@ class MeteringController {
 
 	private final UsageHistories histories;
 
-	MeteringController(MeteringService metering, UsageViews usageViews, UsageHistories histories) {
+	private final UsageEventLog eventLog;
+
+	private final UsageEventExport export;
+
+	MeteringController(MeteringService metering, UsageViews usageViews, UsageHistories histories,
+			UsageEventLog eventLog, UsageEventExport export) {
+		this.export = export;
 		this.metering = metering;
 		this.usageViews = usageViews;
 		this.histories = histories;
+		this.eventLog = eventLog;
 	}
 
 	record EventInput(@NotNull @EventId String id, @NotNull @CustomerId String customerId, @NotNull @Key String feature,
@@ -93,6 +108,55 @@ class MeteringController {
 			@RequestParam(required = false) @Nullable @Size(max = 16) String granularity) {
 		return histories.of(id, feature, from, to, granularity);
 	}
+
+	@GetMapping("/v1/customers/{id}/usage/events")
+	@Operation(operationId = "listUsageEvents", summary = "A customer's recorded usage events, newest first",
+			description = EVENTS_DESCRIPTION)
+	Page<RecordedEvent> events(@PathVariable @CustomerId String id,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String feature,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String from,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String to,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String cursor,
+			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+		return eventLog.list(id, feature, from, to, cursor, limit);
+	}
+
+	@GetMapping(path = "/v1/customers/{id}/usage/events/export", produces = { "application/x-ndjson", "text/csv" })
+	@Operation(operationId = "exportUsageEvents", summary = "Export a customer's usage events of a time range",
+			description = "The events that occurred from `from` (inclusive) to `to` (exclusive), both required "
+					+ "(ISO-8601 instants with an offset or dates, UTC midnight) and at most 366 days apart, oldest "
+					+ "first, of one `feature` or all. `format=ndjson` (one JSON event a line, as the listing shows "
+					+ "them) or `format=csv` (RFC 4180, a header row, `properties` as JSON); without `format`, "
+					+ "`Accept: text/csv` chooses CSV and anything else NDJSON. Rows are written as they are read, "
+					+ "so an export of any size starts at once. Missing or bad dates, `from` not before `to`, a "
+					+ "longer range or an unknown format answer 400 `invalid_request`.",
+			responses = @ApiResponse(responseCode = "200", description = "The events, oldest first",
+					content = { @Content(mediaType = "application/x-ndjson"), @Content(mediaType = "text/csv") }))
+	void export(@PathVariable @CustomerId String id,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String feature,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String from,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String to,
+			@RequestParam(required = false) @Nullable @Size(max = 16) String format,
+			@RequestHeader(name = "Accept", required = false) @Nullable String accept, HttpServletResponse response)
+			throws IOException {
+		var request = export.check(id, feature, from, to, format, accept);
+		// Written on this request's thread, not as an async answer: an export takes as
+		// long as
+		// it takes, without the container's async timeout.
+		response.setContentType(request.format().mediaType() + ";charset=UTF-8");
+		export.write(request, response.getOutputStream());
+		response.flushBuffer();
+	}
+
+	/** What both usage event listings document. */
+	static final String EVENTS_DESCRIPTION = "The events the ledger holds, last recorded first: each with its `id` "
+			+ "(the idempotency key it was sent with), feature, amount, when it occurred and was recorded, its "
+			+ "`source` (`consume` or `usage-events`), the `overage` of a consume admitted beyond allowance and "
+			+ "grants, and its `properties`. `feature` filters by feature (404 `feature_not_found` if none); "
+			+ "`from` (inclusive) and `to` (exclusive) by when the usage occurred, as ISO-8601 instants with an "
+			+ "offset or dates (UTC midnight). Pass `nextCursor` as `cursor` to read older events; events "
+			+ "recorded meanwhile do not shift the pages. `limit` 1 to 500, default 50. Bad dates, `from` not "
+			+ "before `to`, a bad `cursor` or `limit` answer 400 `invalid_request`.";
 
 	/** What both usage history operations document. */
 	static final String HISTORY_DESCRIPTION = "Per quota feature (or the one `feature` names: 404 "

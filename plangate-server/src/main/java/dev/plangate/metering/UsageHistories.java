@@ -197,7 +197,7 @@ public class UsageHistories {
 	}
 
 	/** An ISO-8601 instant with an offset, or a date meaning its start in UTC. */
-	private static @Nullable Instant instant(String field, @Nullable String value, List<FieldError> errors) {
+	static @Nullable Instant instant(String field, @Nullable String value, List<FieldError> errors) {
 		if (value == null) {
 			return null;
 		}

@@ -10,15 +10,20 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.identity.token.TokenKind;
 import dev.plangate.identity.token.TokenPrincipal;
+import dev.plangate.metering.RecordedEvent;
+import dev.plangate.metering.UsageEventLog;
 import dev.plangate.metering.UsageHistories;
 import dev.plangate.metering.UsageHistory;
 import dev.plangate.metering.UsageView;
 import dev.plangate.metering.UsageViews;
 import dev.plangate.platform.Actor;
+import dev.plangate.platform.Page;
 import dev.plangate.subscription.SubscriptionService;
 import dev.plangate.subscription.SubscriptionView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 
 /**
@@ -37,12 +42,15 @@ class MeController {
 
 	private final UsageHistories histories;
 
-	MeController(SubscriptionService subscriptions, UsageViews usage, AccountService accounts,
-			UsageHistories histories) {
+	private final UsageEventLog eventLog;
+
+	MeController(SubscriptionService subscriptions, UsageViews usage, AccountService accounts, UsageHistories histories,
+			UsageEventLog eventLog) {
 		this.subscriptions = subscriptions;
 		this.usage = usage;
 		this.accounts = accounts;
 		this.histories = histories;
+		this.eventLog = eventLog;
 	}
 
 	/**
@@ -93,6 +101,19 @@ class MeController {
 			@RequestParam(required = false) @Nullable @Size(max = 64) String to,
 			@RequestParam(required = false) @Nullable @Size(max = 16) String granularity) {
 		return histories.of(Actor.currentCustomer(), feature, from, to, granularity);
+	}
+
+	@GetMapping("/v1/me/usage/events")
+	@Operation(operationId = "listMyUsageEvents",
+			summary = "The token's customer's recorded usage events, newest first",
+			description = "As `GET /v1/customers/{id}/usage/events`, for the customer of the access token "
+					+ "(account or customer-scoped) or personal key. A server key is refused (403).")
+	Page<RecordedEvent> events(@RequestParam(required = false) @Nullable @Size(max = 64) String feature,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String from,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String to,
+			@RequestParam(required = false) @Nullable @Size(max = 64) String cursor,
+			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+		return eventLog.list(Actor.currentCustomer(), feature, from, to, cursor, limit);
 	}
 
 }
