@@ -66,9 +66,9 @@ public class EventLog {
 	}
 
 	static StoredEvent row(ResultSet rs, int n) throws SQLException {
-		return new StoredEvent(rs.getObject("id", UUID.class), rs.getLong("seq"), rs.getString("type"),
-				rs.getString("customer_id"), Timestamps.readRequired(rs, "occurred_at"),
-				StoredJson.read(rs.getString("data"), Object.class));
+		return new StoredEvent(rs.getObject("id", UUID.class), rs.getString("type"),
+				Timestamps.readRequired(rs, "occurred_at"), rs.getString("customer_id"),
+				StoredJson.read(rs.getString("data"), Object.class), rs.getLong("seq"));
 	}
 
 }

@@ -3,15 +3,21 @@ package dev.plangate.webhook;
 import java.time.Instant;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An event of the log, as stored and as answered.
+ * An event of the log, in the shape that the API answers and that webhook deliveries
+ * carry as their body: {@code {"id", "type", "timestamp", "customerId", "data"}}.
  *
  * @param id unique; webhook deliveries carry it as {@code webhook-id}
- * @param seq the log's order
+ * @param timestamp when the change happened
+ * @param customerId the customer it concerns; null for events of the whole platform
  * @param data the event's object
+ * @param seq the log's order, not shown
  */
-public record StoredEvent(UUID id, long seq, String type, @Nullable String customerId, Instant occurredAt,
-		Object data) {
+@JsonPropertyOrder({ "id", "type", "timestamp", "customerId", "data" })
+public record StoredEvent(UUID id, String type, Instant timestamp, @Nullable String customerId, Object data,
+		@JsonIgnore long seq) {
 }
