@@ -54,6 +54,11 @@ public final class Bench {
 				new BatchSection(server, options, targets).run(out);
 			}
 		}
+		if (options.runs(Section.HISTORY) && options.runs(Stack.POSTGRES)) {
+			try (var server = Server.withCatalog(Stack.POSTGRES, options, "classpath:catalogs/default.yaml")) {
+				new HistorySection(server, options, targets).run(out);
+			}
+		}
 		if (options.runs(Section.REDIS) && options.runs(Stack.POSTGRES)) {
 			new RedisSection(options, targets).run(out);
 		}

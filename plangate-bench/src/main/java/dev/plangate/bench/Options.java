@@ -11,19 +11,20 @@ import org.springframework.boot.convert.DurationStyle;
 
 /** The command line. */
 record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration warmup, Duration duration,
-		int connections, int batchEvents, int senders, int workers, int batchOperations, String postgresUrl,
-		String postgresUser, String redisUrl, String database, Profiler.Settings profile) {
+		int connections, int batchEvents, int senders, int workers, int batchOperations, long historyEvents,
+		String postgresUrl, String postgresUser, String redisUrl, String database, Profiler.Settings profile) {
 
 	enum Section {
 
-		HTTP, INGEST, BATCH, REDIS, JMH
+		HTTP, INGEST, BATCH, HISTORY, REDIS, JMH
 
 	}
 
 	static final String USAGE = """
 			java -jar plangate-bench/target/plangate-bench.jar [options]
 			  --stack embedded|postgres|both    which server set-up to measure (both)
-			  --only http,ingest,batch,redis,jmh   which sections to run (all; batch and redis with the postgres stack)
+			  --only http,ingest,batch,history,redis,jmh   which sections to run (all; batch, history and redis
+			                                    with the postgres stack)
 			  --rounds 2                        runs of each path, interleaved; the best is kept
 			  --duration 5s                     each measured run
 			  --warmup 1s                       before each measured run
@@ -32,6 +33,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			  --senders 4                       concurrent ingestion requests
 			  --workers 8                       batch workers, each polling and completing on its own connection
 			  --batch-operations 500            operations in each submitted batch
+			  --history-events 10000000         usage events of the one customer whose history is read
 			  --postgres-url jdbc:postgresql://127.0.0.1:5432/   where the plangate_bench database is made
 			  --postgres-user postgres
 			  --redis-url redis://127.0.0.1:6379
@@ -52,6 +54,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 		int senders = 4;
 		int workers = 8;
 		int batchOperations = 500;
+		long historyEvents = 10_000_000;
 		String postgresUrl = "jdbc:postgresql://127.0.0.1:5432/";
 		String postgresUser = "postgres";
 		String redisUrl = "redis://127.0.0.1:6379";
@@ -83,6 +86,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 				case "--senders" -> senders = Integer.parseInt(value);
 				case "--workers" -> workers = Integer.parseInt(value);
 				case "--batch-operations" -> batchOperations = Integer.parseInt(value);
+				case "--history-events" -> historyEvents = Long.parseLong(value);
 				case "--postgres-url" -> postgresUrl = value.endsWith("/") ? value : value + "/";
 				case "--postgres-user" -> postgresUser = value;
 				case "--redis-url" -> redisUrl = value;
@@ -96,7 +100,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			}
 		}
 		return new Options(stacks, sections, rounds, warmup, duration, connections, batch, senders, workers,
-				batchOperations, postgresUrl, postgresUser, redisUrl, database, profile);
+				batchOperations, historyEvents, postgresUrl, postgresUser, redisUrl, database, profile);
 	}
 
 	private static Set<Section> sections(String list) {
