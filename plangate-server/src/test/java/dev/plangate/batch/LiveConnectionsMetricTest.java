@@ -10,7 +10,9 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -48,15 +50,30 @@ class LiveConnectionsMetricTest extends ServerTest {
 			awaitLive("sse", sse + 1);
 
 			// and when another follows them over a WebSocket, as one more WebSocket
+			var closed = new AtomicReference<String>();
 			var ws = HttpClient.newHttpClient()
 				.newWebSocketBuilder()
 				.header("Authorization", "Bearer " + api.key())
 				.buildAsync(URI
 					.create("ws://localhost:" + port + "/v1/batches/events/live?customerId=" + Api.encode(customer)),
 						new WebSocket.Listener() {
+							@Override
+							public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
+								closed.set(status + " " + reason);
+								return null;
+							}
+
+							@Override
+							public void onError(WebSocket socket, Throwable error) {
+								closed.set(error.toString());
+							}
 						})
 				.get(10, TimeUnit.SECONDS);
-			awaitLive("websocket", websocket + 1);
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(100))
+				.untilAsserted(() -> assertThat(live("websocket")).as("closed by the server: %s", closed.get())
+					.isEqualTo(websocket + 1));
 			assertThat(live("sse")).isEqualTo(sse + 1);
 			ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
 		}
