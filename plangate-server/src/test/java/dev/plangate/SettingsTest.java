@@ -44,7 +44,7 @@ class SettingsTest {
 					"LedgerSettings", "ApiKeySettings", "AccountSettings", "AdminSettings", "TwoFactorSettings",
 					"PasswordSettings", "TokenSettings", "OrganizationSettings", "MailSettings", "BatchSettings",
 					"SubscriptionSettings", "BillingSettings", "StripeSettings", "StripeEventSettings",
-					"ChargeSettings");
+					"ChargeSettings", "CustomerSettings");
 		});
 	}
 
@@ -157,6 +157,7 @@ class SettingsTest {
 					plangate.batches.subscriber-queue               | 0                         | PLANGATE_BATCHES_SUBSCRIBER_QUEUE               | must be at least 1, not 0
 					plangate.charges.interval                       | 0s                        | PLANGATE_CHARGES_INTERVAL                       | must be between 1s and 1d, not 0s
 					plangate.charges.delay                          | 8d                        | PLANGATE_CHARGES_DELAY                          | must be between 0s and 7d, not 8d
+					plangate.customers.metrics-refresh              | 500ms                     | PLANGATE_CUSTOMERS_METRICS_REFRESH              | must be between 1s and 1h, not 500ms
 					""")
 	void refusesABadValueNamingItsVariable(String property, String value, String variable, String problem) {
 		settings.withPropertyValues(property + "=" + value).run(context -> {

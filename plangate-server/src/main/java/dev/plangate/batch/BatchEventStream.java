@@ -65,6 +65,12 @@ class BatchEventStream implements SmartLifecycle {
 		 */
 		void tooSlow(long lastSeq);
 
+		/**
+		 * How the subscriber is connected, {@code sse} or {@code websocket}: the
+		 * {@code transport} tag of {@code plangate.live.connections}.
+		 */
+		String transport();
+
 	}
 
 	private final BatchEventRepository eventLog;

@@ -142,6 +142,11 @@ class BatchEventsController {
 		}
 		batches.follow(customerId, batchId, after, new BatchEventStream.Sink() {
 			@Override
+			public String transport() {
+				return "sse";
+			}
+
+			@Override
 			public boolean send(BatchEvent event) {
 				try {
 					emitter.send(SseEmitter.event()

@@ -55,7 +55,7 @@ class BatchMetrics {
 	private final MeterRegistry registry;
 
 	BatchMetrics(BatchRepository repository, OperationRepository operationRepository, Clock clock,
-			MeterRegistry registry) {
+			MeterRegistry registry, EventSubscribers subscribers) {
 		this.repository = repository;
 		this.operationRepository = operationRepository;
 		this.clock = clock;
@@ -70,6 +70,12 @@ class BatchMetrics {
 		this.depthGauge = MultiGauge.builder("plangate.batch.queue.depth")
 			.description("Operations ready to be dispatched, by region and priority")
 			.register(registry);
+		for (var transport : List.of("sse", "websocket")) {
+			Gauge.builder("plangate.live.connections", subscribers, s -> s.size(transport))
+				.description("Live batch event streams open on this node, by transport")
+				.tag("transport", transport)
+				.register(registry);
+		}
 		Gauge.builder("plangate.batch.workers.active", this, m -> m.activeWorkers())
 			.description("Workers that polled or reported to this node in the last minute")
 			.register(registry);

@@ -66,6 +66,11 @@ class BatchWebSocketHandler extends TextWebSocketHandler implements WebSocketCon
 		try {
 			batches.follow(customerId, batchId, after, new BatchEventStream.Sink() {
 				@Override
+				public String transport() {
+					return "websocket";
+				}
+
+				@Override
 				public boolean send(BatchEvent event) {
 					try {
 						session

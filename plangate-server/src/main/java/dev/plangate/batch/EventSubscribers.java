@@ -277,6 +277,20 @@ class EventSubscribers {
 		return subscriptions.size();
 	}
 
+	/**
+	 * The subscribers connected by {@code transport}
+	 * ({@link BatchEventStream.Sink#transport}).
+	 */
+	int size(String transport) {
+		int n = 0;
+		for (var subscription : subscriptions) {
+			if (subscription.sink.transport().equals(transport)) {
+				n++;
+			}
+		}
+		return n;
+	}
+
 	boolean isEmpty() {
 		return subscriptions.isEmpty();
 	}

@@ -111,6 +111,30 @@ class CustomerRepository {
 		return jdbc.sql(sql.toString()).params(params).query(this::row).list();
 	}
 
+	/**
+	 * Customers not deleted, counted by plan, subscription status and customer status.
+	 */
+	record Count(String plan, String status, String customerStatus, long customers) {
+	}
+
+	/**
+	 * One grouped read for the {@code plangate.customers} gauge; a customer without a
+	 * subscription counts under plan and status {@code none}. The plan filter of
+	 * {@link #list} reads the subscription table the same way.
+	 */
+	List<Count> countByPlanAndStatus() {
+		return jdbc.sql("""
+				select coalesce(s.plan_key, 'none') as plan, coalesce(s.status, 'none') as status,
+				       c.status as customer_status, count(*) as customers
+				from customer c left join subscription s on s.customer_id = c.customer_id
+				where c.status <> 'deleted'
+				group by coalesce(s.plan_key, 'none'), coalesce(s.status, 'none'), c.status
+				""")
+			.query((rs, n) -> new Count(rs.getString("plan"), rs.getString("status"), rs.getString("customer_status"),
+					rs.getLong("customers")))
+			.list();
+	}
+
 	private Customer row(ResultSet rs, int n) throws SQLException {
 		return new Customer(rs.getString("customer_id"), rs.getString("kind"), rs.getString("name"),
 				rs.getString("email"), CustomerStatus.of(rs.getString("status")), rs.getString("region"),

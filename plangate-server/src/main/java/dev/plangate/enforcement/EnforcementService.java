@@ -58,11 +58,14 @@ public class EnforcementService {
 
 	private final boolean failClosed;
 
+	private final DecisionMetrics metrics;
+
 	private static final Logger log = LoggerFactory.getLogger(EnforcementService.class);
 
 	EnforcementService(CustomerService customers, CatalogService catalog, SubscriptionService subscriptions,
 			MeteringService metering, GrantService grants, RateLimitStore rateLimits, AuditLog auditLog, Clock clock,
-			EnforcementSettings settings) {
+			EnforcementSettings settings, DecisionMetrics metrics) {
+		this.metrics = metrics;
 		this.rateLimits = rateLimits;
 		this.auditLog = auditLog;
 		this.clock = clock;
@@ -76,7 +79,7 @@ public class EnforcementService {
 
 	/** Would {@code amount} be allowed now? Changes nothing. */
 	public Verdict check(String customerId, String featureKey, long amount) {
-		return decide(customerId, featureKey, amount, null, Map.of());
+		return measured(false, customerId, featureKey, amount, null, Map.of());
 	}
 
 	/**
@@ -85,7 +88,22 @@ public class EnforcementService {
 	 */
 	public Verdict consume(String customerId, String featureKey, long amount, String idempotencyKey,
 			Map<String, Object> properties) {
-		return decide(customerId, featureKey, amount, idempotencyKey, properties);
+		return measured(true, customerId, featureKey, amount, idempotencyKey, properties);
+	}
+
+	private Verdict measured(boolean consume, String customerId, String featureKey, long amount,
+			@Nullable String consumeKey, Map<String, Object> properties) {
+		long start = System.nanoTime();
+		Verdict verdict;
+		try {
+			verdict = decide(customerId, featureKey, amount, consumeKey, properties);
+		}
+		catch (RuntimeException ex) {
+			metrics.failed(consume, featureKey, ex, start);
+			throw ex;
+		}
+		metrics.decided(consume, verdict, start);
+		return verdict;
 	}
 
 	/**
@@ -219,6 +237,7 @@ public class EnforcementService {
 			decision = take ? rateLimits.acquire(key, limit, amount, now) : rateLimits.peek(key, limit, amount, now);
 		}
 		catch (RuntimeException ex) {
+			metrics.storeFailed(!failClosed);
 			if (!failClosed) {
 				log.warn("Rate-limit store unavailable; allowing '{}' for '{}' (on-store-failure: open)", feature.key(),
 						customerId, ex);

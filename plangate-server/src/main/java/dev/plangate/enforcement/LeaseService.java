@@ -32,7 +32,10 @@ public class LeaseService {
 
 	private final Clock clock;
 
-	LeaseService(LeaseRepository repository, EnforcementService enforcement, Clock clock) {
+	private final DecisionMetrics metrics;
+
+	LeaseService(LeaseRepository repository, EnforcementService enforcement, Clock clock, DecisionMetrics metrics) {
+		this.metrics = metrics;
 		this.repository = repository;
 		this.enforcement = enforcement;
 		this.clock = clock;
@@ -53,6 +56,20 @@ public class LeaseService {
 	 */
 	@Transactional
 	public Acquired acquire(String customerId, String featureKey, Duration ttl) {
+		long start = System.nanoTime();
+		Acquired acquired;
+		try {
+			acquired = take(customerId, featureKey, ttl);
+		}
+		catch (RuntimeException ex) {
+			metrics.leaseFailed(featureKey, ex, start);
+			throw ex;
+		}
+		metrics.leaseTaken(featureKey, start);
+		return acquired;
+	}
+
+	private Acquired take(String customerId, String featureKey, Duration ttl) {
 		var gate = enforcement.gate(customerId, featureKey, 1, Set.of(FeatureKind.CONCURRENCY),
 				"leases are taken of concurrency features");
 		if (gate.refusal() != null) {

@@ -51,14 +51,18 @@ class LedgerWriter implements SmartLifecycle {
 
 	private Thread writer;
 
+	private final LedgerMetrics metrics;
+
 	LedgerWriter(LedgerRepository repository, GrantRepository grantRepository, TransactionTemplate transactions,
-			Clock clock, LedgerSettings settings) {
+			Clock clock, LedgerSettings settings, LedgerMetrics metrics) {
 		this.repository = repository;
 		this.grantRepository = grantRepository;
 		this.transactions = transactions;
 		this.clock = clock;
 		this.batchEvents = settings.batchEvents();
 		this.queue = new ArrayBlockingQueue<>(settings.queueRequests());
+		this.metrics = metrics;
+		metrics.queue(queue);
 	}
 
 	/**
@@ -116,7 +120,9 @@ class LedgerWriter implements SmartLifecycle {
 					batch.add(queue.poll());
 					events += next.events().size();
 				}
+				long start = System.nanoTime();
 				write(batch);
+				metrics.committed(events, start);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -43,6 +43,11 @@ class BatchSlowSubscriberTest extends BatchTestSupport {
 		final List<BatchEvent> events = new CopyOnWriteArrayList<>();
 
 		@Override
+		public String transport() {
+			return "sse";
+		}
+
+		@Override
 		public boolean send(BatchEvent event) {
 			events.add(event);
 			return true;
@@ -79,6 +84,11 @@ class BatchSlowSubscriberTest extends BatchTestSupport {
 		final List<BatchEvent> events = new CopyOnWriteArrayList<>();
 
 		final AtomicLong tooSlowAfter = new AtomicLong(-1);
+
+		@Override
+		public String transport() {
+			return "sse";
+		}
 
 		@Override
 		public boolean send(BatchEvent event) {
