@@ -11,12 +11,13 @@ import dev.plangate.catalog.PlanView;
 /**
  * A customer's usage of every quota in its current period, as the API shows it.
  *
+ * @param costProjection what the current period is projected to cost
  * @param recommendedPlan the cheapest plan whose limits fit the projected usage, when it
  * is not the current plan; absent when the current plan fits and is the cheapest that
  * does, or when no plan fits
  */
 public record UsageView(String customerId, String plan, Instant at, List<QuotaUsage> quotas,
-		@Nullable RecommendedPlan recommendedPlan) {
+		CostProjection costProjection, @Nullable RecommendedPlan recommendedPlan) {
 
 	/**
 	 * One quota's state in its current period.
@@ -55,8 +56,34 @@ public record UsageView(String customerId, String plan, Instant at, List<QuotaUs
 	 * so far as a straight line)
 	 * @param dailyRate the usage a day projected for the days left
 	 * @param basisDays how many days of usage the rate comes from
+	 * @param overage how much of {@code total} lies beyond the limit and the grants;
+	 * absent when unlimited
+	 * @param overageCost what {@code overage} would cost at the plan's overage price (up
+	 * to its cap), in minor units of the plan's currency; absent without an overage price
+	 * (a hard limit refuses it instead)
 	 */
-	public record Projection(long total, String method, double dailyRate, int basisDays) {
+	public record Projection(long total, String method, double dailyRate, int basisDays, @Nullable Long overage,
+			@Nullable Long overageCost) {
+
+		Projection(long total, String method, double dailyRate, int basisDays) {
+			this(total, method, dailyRate, basisDays, null, null);
+		}
+
+		Projection withOverage(long overage, @Nullable Long overageCost) {
+			return new Projection(total, method, dailyRate, basisDays, overage, overageCost);
+		}
+	}
+
+	/**
+	 * What the current period is projected to cost.
+	 *
+	 * @param plan the plan's price for its interval
+	 * @param overage the projected overage cost of the quotas with an overage price
+	 * @param total {@code plan} plus {@code overage}
+	 * @param currency the plan's, for all three amounts
+	 * @param interval the plan's billing interval
+	 */
+	public record CostProjection(long plan, long overage, long total, String currency, String interval) {
 	}
 
 	/**

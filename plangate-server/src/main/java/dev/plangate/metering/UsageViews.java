@@ -58,6 +58,7 @@ public class UsageViews {
 		var now = clock.instant();
 		var quotas = new ArrayList<UsageView.QuotaUsage>();
 		var needs = new ArrayList<PlanAdvice.Need>();
+		long projectedOverageCost = 0;
 		var days = UsageForecast
 			.dailyTotals(ledger.rollups(customerId, null, UsageForecast.start(now), UsageForecast.end(now)), now);
 		for (var feature : catalog.features()) {
@@ -99,6 +100,13 @@ public class UsageViews {
 								.toList());
 			var price = entitlement.overage();
 			Long billed = price == null ? null : metering.overage(customerId, feature.key(), period);
+			if (projection != null && limit != null) {
+				long over = Math.max(0, projection.total() - limit - granted.drawnThisPeriod() - granted.remaining());
+				Long overCost = price == null ? null
+						: cost(price.cap() == null ? over : Math.min(over, price.cap()), price.price(), price.per());
+				projection = projection.withOverage(over, overCost);
+				projectedOverageCost += overCost == null ? 0 : overCost;
+			}
 			quotas.add(new UsageView.QuotaUsage(feature.key(), feature.name(), feature.unit(), feature.period().id(),
 					period.start(), period.end(), daysRemaining, usage.used(), limit, entitlement.unlimited(),
 					remaining, percent, projected, projection, overage, grantsView, alerts, billed,
@@ -107,7 +115,9 @@ public class UsageViews {
 					price == null ? null : price.cap()));
 		}
 		var plan = entitlements.subscription().plan();
-		return new UsageView(customerId, plan.key(), now, quotas,
+		var costs = new UsageView.CostProjection(plan.price().amount(), projectedOverageCost,
+				plan.price().amount() + projectedOverageCost, plan.price().currency(), plan.interval());
+		return new UsageView(customerId, plan.key(), now, quotas, costs,
 				PlanAdvice.recommend(catalog.planVersion(plan.key(), plan.version()), catalog.plans(), needs));
 	}
 
