@@ -76,7 +76,7 @@ class SecurityDocumentation {
 			operation.setSecurity(accountSecurity ? List.of(requirement(ACCESS_TOKEN))
 					: List.of(requirement(ACCESS_TOKEN), requirement(PERSONAL_KEY)));
 		}
-		else if (path.startsWith("/v1/admin/accounts") || path.equals("/v1/admin/stats/usage")) {
+		else if (path.startsWith("/v1/admin/accounts")) {
 			operation.setSecurity(List.of(requirement(SERVER_KEY), requirement(ACCESS_TOKEN)));
 		}
 		else if (path.startsWith("/v1/worker/")) {

@@ -15,7 +15,7 @@ import jakarta.validation.constraints.Size;
 @Tag(name = "Usage")
 class UsageStatsController {
 
-	static final String DESCRIPTION = "Platform analytics for operators (a server key or an admin's access token), "
+	static final String DESCRIPTION = "Platform analytics for the back office (a server key), "
 			+ "summed from the hourly usage rollups over `from` to `to` (ISO-8601 instants or UTC dates; default: the "
 			+ "last 30 days; at most 366 days): per quota feature (or the one `feature` names) its `total`, the "
 			+ "number of `customers` who used it, its `growth` against the range of equal length before "
