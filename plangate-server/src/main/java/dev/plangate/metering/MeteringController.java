@@ -90,8 +90,12 @@ class MeteringController {
 	@GetMapping("/v1/customers/{id}/usage")
 	@Operation(operationId = "getUsage", summary = "A customer's usage of every quota in its current period",
 			description = "Used, limit, remaining and percent; the period and days remaining; a projection of "
-					+ "end-of-period usage, linear on the period so far (left out until a tenth of the period "
-					+ "has passed); alerts `approaching` from 80 % and `reached` once the limit is used up. Grants "
+					+ "end-of-period usage (`projected`, and `projection` with its `method`, `dailyRate` and "
+					+ "`basisDays`): `trend`, a weighted straight line through the daily totals of the last 14 days "
+					+ "once 7 of them have passed since the first usage, else `linear` on the period so far (left "
+					+ "out until a tenth of the period has passed); `recommendedPlan`, the cheapest active plan of "
+					+ "the same interval (or free) whose limits fit every projection, with the `reason`, when it is "
+					+ "not the current one (docs/usage.md); alerts `approaching` from 80 % and `reached` once the limit is used up. Grants "
 					+ "are reported apart: what they hold, what this period drew from them, and the overage beyond "
 					+ "allowance and grants.")
 	UsageView usage(@PathVariable @CustomerId String id) {
@@ -161,7 +165,8 @@ class MeteringController {
 	/** What both usage history operations document. */
 	static final String HISTORY_DESCRIPTION = "Per quota feature (or the one `feature` names: 404 "
 			+ "`feature_not_found` if none), the amount and number of events of each bucket from `from` to `to`, "
-			+ "buckets without usage included as zeros. Buckets are UTC hours, days or months (`granularity`, "
+			+ "buckets without usage included as zeros, and its `peak`: the bucket with the largest amount (the "
+			+ "earliest of equal ones; absent without usage). Buckets are UTC hours, days or months (`granularity`, "
 			+ "default `day`) of when the usage occurred; `from` is rounded down and `to` (exclusive) up to a "
 			+ "bucket's edge. Both are ISO-8601 instants with an offset or dates (UTC midnight); `to` defaults to "
 			+ "now and `from` to 24 hours, 30 days or 12 months before it. One answer holds at most 744 hours "

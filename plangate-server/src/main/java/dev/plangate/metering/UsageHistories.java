@@ -173,12 +173,17 @@ public class UsageHistories {
 			var list = new ArrayList<UsageHistory.Bucket>();
 			long amount = 0;
 			long events = 0;
+			UsageHistory.Bucket peak = null;
 			for (int i = 0; i < values.length; i++) {
-				list.add(new UsageHistory.Bucket(starts.get(i), values[i][0], values[i][1]));
+				var bucket = new UsageHistory.Bucket(starts.get(i), values[i][0], values[i][1]);
+				list.add(bucket);
 				amount += values[i][0];
 				events += values[i][1];
+				if (bucket.amount() > 0 && (peak == null || bucket.amount() > peak.amount())) {
+					peak = bucket;
+				}
 			}
-			series.add(new UsageHistory.Series(key, features.get(key), amount, events, list));
+			series.add(new UsageHistory.Series(key, features.get(key), amount, events, peak, list));
 		});
 		return new UsageHistory(customerId, unit.id(), first, last, series);
 	}

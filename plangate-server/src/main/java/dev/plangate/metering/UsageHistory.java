@@ -21,8 +21,11 @@ public record UsageHistory(String customerId, String granularity, Instant from, 
 	 *
 	 * @param amount the sum of its buckets' amounts
 	 * @param events the sum of its buckets' events
+	 * @param peak the bucket with the largest amount (the earliest of equal ones); absent
+	 * when no bucket has usage
 	 */
-	public record Series(String feature, @Nullable String unit, long amount, long events, List<Bucket> buckets) {
+	public record Series(String feature, @Nullable String unit, long amount, long events, @Nullable Bucket peak,
+			List<Bucket> buckets) {
 	}
 
 	/**

@@ -34,10 +34,13 @@ public class UsageViews {
 
 	private final GrantService grants;
 
+	private final LedgerRepository ledger;
+
 	private final Clock clock;
 
 	UsageViews(MeteringService metering, SubscriptionService subscriptions, CatalogService catalog, GrantService grants,
-			Clock clock) {
+			LedgerRepository ledger, Clock clock) {
+		this.ledger = ledger;
 		this.metering = metering;
 		this.grants = grants;
 		this.subscriptions = subscriptions;
@@ -46,13 +49,18 @@ public class UsageViews {
 	}
 
 	/**
-	 * Used, limit, remaining and percent of each quota; its period; a projection; alerts;
-	 * grants.
+	 * Used, limit, remaining and percent of each quota; its period; a projection (see
+	 * {@link UsageForecast}); alerts; grants; the plan the projections fit best (see
+	 * {@link PlanAdvice}).
 	 */
 	public UsageView of(String customerId) {
 		var entitlements = subscriptions.entitlements(customerId);
 		var now = clock.instant();
 		var quotas = new ArrayList<UsageView.QuotaUsage>();
+		var needs = new ArrayList<PlanAdvice.Need>();
+		long projectedOverageCost = 0;
+		var days = UsageForecast
+			.dailyTotals(ledger.rollups(customerId, null, UsageForecast.start(now), UsageForecast.end(now)), now);
 		for (var feature : catalog.features()) {
 			if (feature.kind() != FeatureKind.QUOTA) {
 				continue;
@@ -64,9 +72,11 @@ public class UsageViews {
 			Long remaining = limit == null ? null : Math.max(0, limit - usage.used());
 			Double percent = limit == null ? null
 					: limit == 0 ? (usage.used() > 0 ? 100.0 : 0.0) : Math.round(1000.0 * usage.used() / limit) / 10.0;
-			double elapsed = period.elapsed(now);
+			var projection = UsageForecast.project(usage.used(), period, now, days.get(feature.key()));
 			Long projected = period.end() == null ? Long.valueOf(usage.used())
-					: elapsed < MIN_ELAPSED_TO_PROJECT ? null : Long.valueOf(Math.round(usage.used() / elapsed));
+					: projection == null ? null : projection.total();
+			needs.add(new PlanAdvice.Need(feature, projected == null ? usage.used() : projected, projection != null,
+					projected != null, entitlement));
 			// alerts compare the exact share, not the rounded percent shown
 			var alerts = new ArrayList<String>();
 			if (limit != null && limit > 0) {
@@ -90,14 +100,25 @@ public class UsageViews {
 								.toList());
 			var price = entitlement.overage();
 			Long billed = price == null ? null : metering.overage(customerId, feature.key(), period);
+			if (projection != null && limit != null) {
+				long over = Math.max(0, projection.total() - limit - granted.drawnThisPeriod() - granted.remaining());
+				Long overCost = price == null ? null
+						: cost(price.cap() == null ? over : Math.min(over, price.cap()), price.price(), price.per());
+				projection = projection.withOverage(over, overCost);
+				projectedOverageCost += overCost == null ? 0 : overCost;
+			}
 			quotas.add(new UsageView.QuotaUsage(feature.key(), feature.name(), feature.unit(), feature.period().id(),
 					period.start(), period.end(), daysRemaining, usage.used(), limit, entitlement.unlimited(),
-					remaining, percent, projected, overage, grantsView, alerts, billed,
+					remaining, percent, projected, projection, overage, grantsView, alerts, billed,
 					price == null ? null : cost(billed, price.price(), price.per()),
 					price == null ? null : entitlements.subscription().plan().price().currency(),
 					price == null ? null : price.cap()));
 		}
-		return new UsageView(customerId, entitlements.subscription().plan().key(), now, quotas);
+		var plan = entitlements.subscription().plan();
+		var costs = new UsageView.CostProjection(plan.price().amount(), projectedOverageCost,
+				plan.price().amount() + projectedOverageCost, plan.price().currency(), plan.interval());
+		return new UsageView(customerId, plan.key(), now, quotas, costs,
+				PlanAdvice.recommend(catalog.planVersion(plan.key(), plan.version()), catalog.plans(), needs));
 	}
 
 	/**

@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import dev.plangate.platform.Timestamps;
+import dev.plangate.subscription.SubscriptionService.PlanStatusCount;
 
 @Repository
 class SubscriptionRepository {
@@ -189,6 +190,21 @@ class SubscriptionRepository {
 		}
 		return new Subscription.PendingChange(plan, rs.getInt("pending_plan_version"),
 				Timestamps.readRequired(rs, "pending_requested_at"), rs.getBoolean("pending_forced"));
+	}
+
+	/**
+	 * How many subscriptions each plan has in each status, as stored (a subscription is
+	 * brought up to date when it is next read), of customers not deleted.
+	 */
+	List<PlanStatusCount> countByPlanAndStatus() {
+		return jdbc.sql("""
+				select s.plan_key, s.status, count(*) from subscription s
+				join customer c on c.customer_id = s.customer_id
+				where c.status <> 'deleted'
+				group by s.plan_key, s.status
+				order by s.plan_key, s.status""")
+			.query((rs, n) -> new PlanStatusCount(rs.getString(1), rs.getString(2), rs.getLong(3)))
+			.list();
 	}
 
 }

@@ -658,6 +658,18 @@ public class SubscriptionService {
 		return Entitlement.ofLimit(scaled);
 	}
 
+	/**
+	 * How many customers (not deleted) each plan has in each subscription status, for
+	 * platform statistics.
+	 */
+	public List<PlanStatusCount> countByPlanAndStatus() {
+		return repository.countByPlanAndStatus();
+	}
+
+	/** How many subscriptions of {@code plan} are in {@code status}. */
+	public record PlanStatusCount(String plan, String status, long customers) {
+	}
+
 	/** What a customer has, as one cacheable answer. */
 	public record CustomerEntitlements(String customerId, String customerStatus, boolean active,
 			SubscriptionView subscription, Map<String, EntitlementView> features) {
