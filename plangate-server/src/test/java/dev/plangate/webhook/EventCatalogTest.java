@@ -290,6 +290,25 @@ class EventCatalogTest extends ServerTest {
 		}
 
 		@Test
+		void anAccountEndsWithItsCustomer() {
+			// given
+			var email = AccountCalls.verifiedAccount(anonymous, "ev-deleted");
+			var customerId = customerOf(AccountCalls.signIn(anonymous, email));
+
+			// when
+			var deleted = api.delete(customerPath(customerId));
+
+			// then
+			assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+			var types = types(customerId);
+			assertThat(types.subList(types.size() - 3, types.size())).as("what the customer's deletion ends")
+				.containsExactlyInAnyOrder("customer.deleted", "subscription.cancelled", "account.deleted");
+			var account = event(customerId, "account.deleted").path("data");
+			assertThat(account.path("customerId").asString()).isEqualTo(customerId);
+			assertThat(account.path("status").asString()).isEqualTo("deleted");
+		}
+
+		@Test
 		void aCorrectPasswordAtTheLastTryLocksNothingAndTellsNothing() {
 			// given
 			var email = AccountCalls.verifiedAccount(anonymous, "ev-unlocked");
