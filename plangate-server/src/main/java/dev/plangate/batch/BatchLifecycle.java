@@ -11,8 +11,10 @@ import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
+import dev.plangate.platform.OutboundEvent;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,8 +37,11 @@ class BatchLifecycle {
 
 	private final ReadySignal ready;
 
+	private final ApplicationEventPublisher events;
+
 	BatchLifecycle(BatchRepository repository, OperationRepository operationRepository, FairQueueRepository fairQueue,
-			BatchEventRepository eventLog, Clock clock, ReadySignal ready) {
+			BatchEventRepository eventLog, Clock clock, ReadySignal ready, ApplicationEventPublisher events) {
+		this.events = events;
 		this.repository = repository;
 		this.operationRepository = operationRepository;
 		this.fairQueue = fairQueue;
@@ -186,7 +191,24 @@ class BatchLifecycle {
 			data.put("error", error);
 		}
 		event(batch, "batch." + status.id(), data);
+		announce(batch.id(), status);
 		ready.batchEnded();
+	}
+
+	/**
+	 * Tells the outside world that a batch ended, in the transaction that ends it: one of
+	 * {@code batch.completed} (with or without errors), {@code batch.failed} (rolled back
+	 * or not) and {@code batch.cancelled}, carrying the batch as the API shows it.
+	 */
+	private void announce(UUID id, BatchStatus status) {
+		String type = switch (status) {
+			case COMPLETED, COMPLETED_WITH_ERRORS -> "batch.completed";
+			case CANCELLED -> "batch.cancelled";
+			default -> "batch.failed";
+		};
+		var ended = repository.find(id).orElseThrow();
+		var details = new BatchService.Details(ended, List.of(), operationRepository.countByStatus(id, false), null);
+		events.publishEvent(new OutboundEvent(type, ended.customerId(), BatchController.BatchView.of(details, false)));
 	}
 
 	void event(Batch batch, String type, Map<String, Object> data) {

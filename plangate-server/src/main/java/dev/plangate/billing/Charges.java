@@ -7,9 +7,11 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import com.stripe.net.RequestOptions;
 import com.stripe.param.InvoiceCreateParams;
@@ -20,6 +22,7 @@ import dev.plangate.metering.MeteringService;
 import dev.plangate.metering.PeriodOverage;
 import dev.plangate.metering.UsageViews;
 import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.OutboundEvent;
 import dev.plangate.platform.Page;
 import dev.plangate.platform.PlangateException;
 import dev.plangate.subscription.SubscriptionService;
@@ -60,9 +63,15 @@ class Charges implements SchedulingConfigurer {
 
 	private final Clock clock;
 
+	private final TransactionTemplate transactions;
+
+	private final ApplicationEventPublisher events;
+
 	Charges(ChargeRepository charges, MeteringService metering, SubscriptionService subscriptions,
 			CustomerService customers, BillingCustomerRepository links, StripeApi stripe, BillingSettings billing,
-			ChargeSettings settings, Clock clock) {
+			ChargeSettings settings, Clock clock, TransactionTemplate transactions, ApplicationEventPublisher events) {
+		this.transactions = transactions;
+		this.events = events;
 		this.charges = charges;
 		this.metering = metering;
 		this.subscriptions = subscriptions;
@@ -100,7 +109,7 @@ class Charges implements SchedulingConfigurer {
 			// one period that cannot be charged does not hold up the others
 			try {
 				if (!charges.exists("overage", overage.customerId(), overage.feature(), overage.periodStart(), "")
-						&& charges.insert(overageCharge(overage))) {
+						&& Boolean.TRUE.equals(transactions.execute(status -> create(overageCharge(overage))))) {
 					made++;
 				}
 			}
@@ -122,6 +131,19 @@ class Charges implements SchedulingConfigurer {
 			}
 		}
 		return made;
+	}
+
+	/**
+	 * Stores a charge and tells the outside world ({@code charge.created}) in one
+	 * transaction.
+	 * @return false when another node made it first
+	 */
+	private boolean create(ChargeView charge) {
+		if (!charges.insert(charge)) {
+			return false;
+		}
+		events.publishEvent(new OutboundEvent("charge.created", charge.customerId(), charge.forCustomer()));
+		return true;
 	}
 
 	/**

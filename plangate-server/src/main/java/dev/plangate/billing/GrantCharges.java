@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -21,6 +22,7 @@ import dev.plangate.metering.Grant;
 import dev.plangate.metering.GrantPayments;
 import dev.plangate.metering.GrantService;
 import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.OutboundEvent;
 import dev.plangate.platform.PlangateException;
 
 /**
@@ -46,13 +48,24 @@ class GrantCharges implements GrantPayments {
 
 	private final GrantService grants;
 
+	private final ApplicationEventPublisher events;
+
 	GrantCharges(ChargeRepository charges, BillingCustomerRepository links, StripeApi stripe, BillingSettings billing,
-			GrantService grants) {
+			GrantService grants, ApplicationEventPublisher events) {
+		this.events = events;
 		this.charges = charges;
 		this.links = links;
 		this.stripe = stripe;
 		this.billing = billing;
 		this.grants = grants;
+	}
+
+	/**
+	 * Stores a grant's charge and tells the outside world, in the grant's transaction.
+	 */
+	private void created(ChargeView charge) {
+		charges.insert(charge);
+		events.publishEvent(new OutboundEvent("charge.created", charge.customerId(), charge.forCustomer()));
 	}
 
 	@Override
@@ -62,7 +75,7 @@ class GrantCharges implements GrantPayments {
 			return false;
 		}
 		if (!billing.stripe()) {
-			charges.insert(charge(grant, price, "recorded", null, null));
+			created(charge(grant, price, "recorded", null, null));
 			return false;
 		}
 		var link = links.find(grant.customerId())
@@ -114,7 +127,7 @@ class GrantCharges implements GrantPayments {
 						.invoices()
 						.finalizeInvoice(invoiceId, collect, key("plangate-grant-finalize-", grant.id())));
 		}
-		charges.insert(charge(grant, price, immediate ? "awaiting_payment" : "invoiced", itemId, invoiceId));
+		created(charge(grant, price, immediate ? "awaiting_payment" : "invoiced", itemId, invoiceId));
 		return immediate;
 	}
 

@@ -3,14 +3,17 @@ package dev.plangate.billing;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import com.stripe.model.Event;
 import com.stripe.model.Invoice;
 
 import dev.plangate.customer.CustomerService;
+import dev.plangate.platform.OutboundEvent;
 import dev.plangate.platform.Page;
 
 /**
@@ -30,14 +33,25 @@ class StripeInvoices {
 
 	private final GrantCharges grantCharges;
 
+	private final ApplicationEventPublisher events;
+
 	StripeInvoices(InvoiceRepository invoices, BillingCustomerRepository links, CustomerService customers, Clock clock,
-			GrantCharges grantCharges) {
+			GrantCharges grantCharges, ApplicationEventPublisher events) {
+		this.events = events;
 		this.grantCharges = grantCharges;
 		this.invoices = invoices;
 		this.links = links;
 		this.customers = customers;
 		this.clock = clock;
 	}
+
+	/**
+	 * The invoice events of Stripe that the event catalog passes on, under the same
+	 * names, with the mirrored invoice: one each for an invoice's milestones (Stripe's
+	 * {@code invoice.payment_succeeded} comes with {@code invoice.paid}, which says it).
+	 */
+	static final Set<String> ANNOUNCED = Set.of("invoice.finalized", "invoice.paid", "invoice.payment_failed",
+			"invoice.voided", "invoice.marked_uncollectible");
 
 	/** Mirrors the invoice of an invoice event, inside the caller's transaction. */
 	StripeSubscriptions.Outcome apply(Event event, Invoice invoice) {
@@ -58,6 +72,9 @@ class StripeInvoices {
 				invoice.getInvoicePdf(), Instant.ofEpochSecond(invoice.getCreated()), clock.instant());
 		if (!invoices.upsert(view, Instant.ofEpochSecond(event.getCreated()))) {
 			return StripeSubscriptions.Outcome.ignored("A newer state of invoice " + invoice.getId() + " came first");
+		}
+		if (ANNOUNCED.contains(event.getType())) {
+			events.publishEvent(new OutboundEvent(event.getType(), customerId, view));
 		}
 		return new StripeSubscriptions.Outcome(true,
 				"Invoice " + invoice.getId() + " of customer '" + customerId + "' is " + view.status());

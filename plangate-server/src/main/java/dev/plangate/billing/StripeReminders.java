@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import com.stripe.model.Event;
@@ -18,6 +19,9 @@ import dev.plangate.catalog.CatalogService;
 import dev.plangate.customer.Customer;
 import dev.plangate.customer.CustomerService;
 import dev.plangate.notify.MailOutbox;
+import dev.plangate.platform.OutboundEvent;
+import dev.plangate.subscription.SubscriptionService;
+import dev.plangate.subscription.SubscriptionView;
 
 /**
  * Stripe's notices ahead of a charge, mailed to the customer's address through the
@@ -40,8 +44,14 @@ class StripeReminders {
 
 	private final MailOutbox mail;
 
-	StripeReminders(BillingCustomerRepository links, CustomerService customers, CatalogService catalog,
-			MailOutbox mail) {
+	private final SubscriptionService subscriptions;
+
+	private final ApplicationEventPublisher events;
+
+	StripeReminders(BillingCustomerRepository links, CustomerService customers, CatalogService catalog, MailOutbox mail,
+			SubscriptionService subscriptions, ApplicationEventPublisher events) {
+		this.subscriptions = subscriptions;
+		this.events = events;
 		this.links = links;
 		this.customers = customers;
 		this.catalog = catalog;
@@ -77,9 +87,13 @@ class StripeReminders {
 			return StripeSubscriptions.Outcome
 				.ignored("Stripe customer " + subscription.getCustomer() + " is no Plangate customer");
 		}
+		var trialEnd = Instant.ofEpochSecond(subscription.getTrialEnd());
+		events.publishEvent(new OutboundEvent("subscription.trial_ending", customer.id(),
+				new TrialEnding(subscriptions.view(customer.id()), trialEnd)));
 		var email = customer.email();
 		if (email == null || email.isBlank()) {
-			return noAddress(customer);
+			return new StripeSubscriptions.Outcome(true, "The trial of customer '" + customer.id() + "' ends at "
+					+ trialEnd + "; it has no email address to send the notice to");
 		}
 		String plan = "your plan";
 		if (subscription.getItems() != null && subscription.getItems().getData() != null) {
@@ -92,7 +106,6 @@ class StripeReminders {
 				}
 			}
 		}
-		var trialEnd = Instant.ofEpochSecond(subscription.getTrialEnd());
 		mail.send(email, "trial-will-end", Map.of("name", name(customer), "plan", plan, "trialEndsOn",
 				trialEnd.atOffset(ZoneOffset.UTC).toLocalDate().toString()));
 		return new StripeSubscriptions.Outcome(true,
@@ -122,6 +135,14 @@ class StripeReminders {
 		mail.send(email, "invoice-upcoming", Map.of("name", name(customer), "amount", amount, "paymentOn", paymentOn));
 		return new StripeSubscriptions.Outcome(true,
 				"Customer '" + customer.id() + "' was mailed that " + amount + " will be charged on " + paymentOn);
+	}
+
+	/**
+	 * What {@code subscription.trial_ending} carries.
+	 *
+	 * @param trialEndsAt when the payment provider ends the trial
+	 */
+	record TrialEnding(SubscriptionView subscription, Instant trialEndsAt) {
 	}
 
 	private static StripeSubscriptions.Outcome noAddress(Customer customer) {

@@ -21,6 +21,7 @@ import dev.plangate.catalog.Entitlement;
 import dev.plangate.platform.Actor;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
+import dev.plangate.platform.OutboundEvent;
 import dev.plangate.platform.Page;
 import dev.plangate.platform.PlangateException;
 import dev.plangate.platform.StoredJson;
@@ -77,6 +78,7 @@ public class CustomerService {
 				CustomerStatus.ACTIVE, changes.region(), changes.metadata() == null ? Map.of() : changes.metadata(),
 				now, now, null);
 		if (repository.insert(fresh)) {
+			announce("customer.created", fresh);
 			events.publishEvent(new CustomerEvents.Created(id));
 			auditLog.record("customer.created", "customer", id, null, fresh);
 			return new Upserted(fresh, true);
@@ -99,6 +101,7 @@ public class CustomerService {
 		}
 		repository.update(updated);
 		auditLog.record("customer.updated", "customer", id, existing, updated);
+		announce("customer.updated", updated);
 		return new Upserted(updated, false);
 	}
 
@@ -149,6 +152,7 @@ public class CustomerService {
 		auditLog.record(status == CustomerStatus.SUSPENDED ? "customer.suspended" : "customer.activated", "customer",
 				id, existing.status().id(), status.id());
 		events.publishEvent(new CustomerEvents.StatusChanged(id, status == CustomerStatus.ACTIVE));
+		announce(status == CustomerStatus.SUSPENDED ? "customer.suspended" : "customer.reactivated", changed);
 		return changed;
 	}
 
@@ -164,9 +168,17 @@ public class CustomerService {
 		}
 		var deleted = withStatus(existing, CustomerStatus.DELETED);
 		repository.update(deleted);
+		announce("customer.deleted", deleted);
 		events.publishEvent(new CustomerEvents.Deleted(id));
 		auditLog.record("customer.deleted", "customer", id, existing.status().id(), CustomerStatus.DELETED.id());
 		return deleted;
+	}
+
+	/**
+	 * Tells the outside world, in the change's transaction, with the customer as shown.
+	 */
+	private void announce(String type, Customer customer) {
+		events.publishEvent(new OutboundEvent(type, customer.id(), CustomerController.CustomerView.of(customer)));
 	}
 
 	private Customer withStatus(Customer c, CustomerStatus status) {

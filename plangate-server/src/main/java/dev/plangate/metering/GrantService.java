@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -20,6 +21,7 @@ import dev.plangate.customer.CustomerService;
 import dev.plangate.platform.Actor;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
+import dev.plangate.platform.OutboundEvent;
 import dev.plangate.platform.PlangateException;
 
 /**
@@ -42,9 +44,12 @@ public class GrantService {
 
 	private final ObjectProvider<GrantPayments> payments;
 
+	private final ApplicationEventPublisher events;
+
 	GrantService(GrantRepository repository, CustomerService customers, CatalogService catalog, AuditLog auditLog,
-			Clock clock, ObjectProvider<GrantPayments> payments) {
+			Clock clock, ObjectProvider<GrantPayments> payments, ApplicationEventPublisher events) {
 		this.payments = payments;
+		this.events = events;
 		this.repository = repository;
 		this.customers = customers;
 		this.catalog = catalog;
@@ -110,6 +115,7 @@ public class GrantService {
 		}
 		repository.insert(grant);
 		auditLog.record("grant.created", "customer", customerId, null, grant);
+		announce("grant.created", grant);
 		return grant;
 	}
 
@@ -123,8 +129,9 @@ public class GrantService {
 		if (before.isEmpty() || !repository.paid(id)) {
 			return false;
 		}
-		auditLog.record("grant.paid", "customer", before.get().customerId(), before.get(),
-				repository.find(id).orElseThrow());
+		var after = repository.find(id).orElseThrow();
+		auditLog.record("grant.paid", "customer", after.customerId(), before.get(), after);
+		announce("grant.paid", after);
 		return true;
 	}
 
@@ -151,6 +158,7 @@ public class GrantService {
 		}
 		var after = repository.find(customerId, id).orElseThrow();
 		auditLog.record("grant.revoked", "customer", customerId, before, after);
+		announce("grant.revoked", after);
 		return after;
 	}
 
@@ -177,6 +185,12 @@ public class GrantService {
 	 * @param active the grants that may be drawn on now, in drawing order
 	 */
 	record GrantUsage(long granted, long remaining, long drawnThisPeriod, List<Grant> active) {
+	}
+
+	/** Tells the outside world, in the change's transaction, with the grant as shown. */
+	private void announce(String type, Grant grant) {
+		events.publishEvent(
+				new OutboundEvent(type, grant.customerId(), GrantController.GrantView.of(grant, clock.instant())));
 	}
 
 	private static PlangateException notFound(String customerId, UUID id) {

@@ -122,6 +122,9 @@ public enum ErrorCode {
 	LAST_OWNER(HttpStatus.CONFLICT, "An organization keeps at least one owner"),
 	MEMBER_LIMIT_REACHED(HttpStatus.PAYMENT_REQUIRED, "The organization's plan allows no more members"),
 
+	// event log
+	EVENT_NOT_FOUND(HttpStatus.NOT_FOUND, "No such event"),
+
 	HTTP_VERSION_NOT_SUPPORTED(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "The HTTP version is not supported"),
 
 	INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");

@@ -36,6 +36,7 @@ import dev.plangate.customer.Override;
 import dev.plangate.platform.Actor;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
+import dev.plangate.platform.OutboundEvent;
 import dev.plangate.platform.PlangateException;
 
 /**
@@ -98,6 +99,7 @@ public class SubscriptionService {
 		var subscription = Lifecycle.start(UUID.randomUUID(), created.customerId(), plan, true, now);
 		repository.insert(subscription, now);
 		repository.recordChange(subscription, "created", null, null, Actor.current().name(), now);
+		announce(null, subscription, "created");
 	}
 
 	@EventListener
@@ -107,6 +109,7 @@ public class SubscriptionService {
 			var ended = Lifecycle.end(s, now);
 			save(ended, s.currentPeriodEnd(), now);
 			repository.recordChange(ended, "ended", s.planKey(), s.planVersion(), Actor.current().name(), now);
+			announce(s, ended, "ended");
 		});
 	}
 
@@ -195,6 +198,7 @@ public class SubscriptionService {
 			save(scheduled, s.currentPeriodEnd(), now);
 			repository.recordChange(scheduled, "change_scheduled", s.planKey(), s.planVersion(), plan.key(),
 					plan.version(), Actor.current().name(), now);
+			announce(s, scheduled, "change_scheduled");
 			auditLog.record("subscription.change_scheduled", "customer", customerId, s,
 					auditedChange(scheduled, violations));
 			return scheduled;
@@ -206,6 +210,7 @@ public class SubscriptionService {
 		save(changed, s.currentPeriodEnd(), now);
 		String action = s.planKey().equals(plan.key()) ? "migrated" : "plan_changed";
 		repository.recordChange(changed, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
+		announce(s, changed, action);
 		auditLog.record("subscription." + action, "customer", customerId, s, auditedChange(changed, violations));
 		return changed;
 	}
@@ -325,6 +330,7 @@ public class SubscriptionService {
 			action = "synced";
 		}
 		repository.recordChange(next, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
+		announce(s, next, action);
 		auditLog.record("subscription." + action, "customer", customerId, s, next);
 		return next;
 	}
@@ -348,6 +354,7 @@ public class SubscriptionService {
 		}
 		save(next, s.currentPeriodEnd(), now);
 		repository.recordChange(next, "status_changed", s.planKey(), s.planVersion(), Actor.current().name(), now);
+		announce(s, next, "status_changed");
 		auditLog.record("subscription.status_changed", "customer", customerId, s, next);
 		return next;
 	}
@@ -371,6 +378,7 @@ public class SubscriptionService {
 		var moved = Lifecycle.onDefaultPlan(s, catalog.defaultPlan(), now);
 		save(moved, s.currentPeriodEnd(), now);
 		repository.recordChange(moved, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
+		announce(s, moved, action);
 		auditLog.record("subscription." + action, "customer", customerId, s, moved);
 		return moved;
 	}
@@ -402,6 +410,7 @@ public class SubscriptionService {
 		save(kept, s.currentPeriodEnd(), now);
 		repository.recordChange(kept, "scheduled_change_canceled", s.planKey(), s.planVersion(), pending.planKey(),
 				pending.planVersion(), Actor.current().name(), now);
+		announce(s, kept, "scheduled_change_canceled");
 		auditLog.record("subscription.scheduled_change_canceled", "customer", customerId, s, kept);
 		return kept;
 	}
@@ -494,6 +503,7 @@ public class SubscriptionService {
 		}
 		save(changed, s.currentPeriodEnd(), now);
 		repository.recordChange(changed, action, s.planKey(), s.planVersion(), Actor.current().name(), now);
+		announce(s, changed, action);
 		auditLog.record("subscription." + action, "customer", customerId, s, changed);
 		return changed;
 	}
@@ -515,6 +525,7 @@ public class SubscriptionService {
 		var resumed = Lifecycle.scheduleCancel(s, null);
 		save(resumed, s.currentPeriodEnd(), now);
 		repository.recordChange(resumed, "resumed", s.planKey(), s.planVersion(), Actor.current().name(), now);
+		announce(s, resumed, "resumed");
 		auditLog.record("subscription.resumed", "customer", customerId, s, resumed);
 		return resumed;
 	}
@@ -545,6 +556,7 @@ public class SubscriptionService {
 			var changed = Lifecycle.change(s, intervalOf(s), target, false, now);
 			save(changed, s.currentPeriodEnd(), now);
 			repository.recordChange(changed, "migrated", s.planKey(), s.planVersion(), Actor.current().name(), now);
+			announce(s, changed, "migrated");
 		}
 		auditLog.record("plan.subscribers_migrated", "plan", planKey,
 				Map.of("fromVersion", fromVersion == null ? "any" : fromVersion),
@@ -798,9 +810,28 @@ public class SubscriptionService {
 	private void persist(Subscription read, Lifecycle.Advanced advanced) {
 		var now = clock.instant();
 		save(advanced.subscription(), read.currentPeriodEnd(), now);
+		var before = read;
 		for (var t : advanced.transitions()) {
 			repository.recordChange(t.after(), t.action(), t.fromPlan(), t.fromVersion(), Actor.SYSTEM.name(), now);
+			announce(before, t.after(), t.action());
+			before = t.after();
 		}
+	}
+
+	/**
+	 * Tells the outside world of a recorded change, in its transaction, as the event
+	 * catalog's {@code subscription.*} event it is.
+	 */
+	private void announce(@Nullable Subscription before, Subscription after, String action) {
+		SubscriptionAnnouncement.Previous previous = null;
+		if (before != null) {
+			var pending = before.pending();
+			previous = new SubscriptionAnnouncement.Previous(SubscriptionView.PlanRef.of(planOf(before)),
+					before.status().id(), before.cancelAtPeriodEnd(), pending == null ? null : SubscriptionView.PlanRef
+						.of(catalog.planVersion(pending.planKey(), pending.planVersion())));
+		}
+		events.publishEvent(new OutboundEvent(SubscriptionAnnouncement.type(before, after, action), after.customerId(),
+				new SubscriptionAnnouncement(view(after), action, previous)));
 	}
 
 	private BillingInterval intervalOf(Subscription s) {

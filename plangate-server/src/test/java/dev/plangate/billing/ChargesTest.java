@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -108,6 +109,18 @@ class ChargesTest extends ServerTest {
 		assertThat(charge.path("currency").asString()).isEqualTo("USD");
 		assertThat(charge.path("periodStart").asString()).isEqualTo("2027-01-01T00:00:00Z");
 		assertThat(charge.path("periodEnd").asString()).isEqualTo("2027-02-01T00:00:00Z");
+		var told = chargeEvents(customer);
+		assertThat(told).as("told once, as it is made once").hasSize(1);
+		assertThat(told.get(0).path("data").path("id").asString()).isEqualTo(charge.path("id").asString());
+		assertThat(told.get(0).path("data").path("amount").asLong()).isEqualTo(11);
+	}
+
+	private List<JsonNode> chargeEvents(String customer) {
+		var response = api.get("/v1/customers/" + customer + "/events?type=charge.created");
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		var events = new ArrayList<JsonNode>();
+		response.body().path("data").forEach(events::add);
+		return events;
 	}
 
 	@Test
@@ -196,6 +209,10 @@ class ChargesTest extends ServerTest {
 		assertThat(charge.path("currency").asString()).isEqualTo("EUR");
 		assertThat(charge.path("quantity").asLong()).isEqualTo(50);
 		assertThat(charge.path("grantId").asString()).isEqualTo(created.body().path("id").asString());
+		var told = chargeEvents(customer);
+		assertThat(told).hasSize(1);
+		assertThat(told.get(0).path("data").path("kind").asString()).isEqualTo("grant");
+		assertThat(told.get(0).path("data").path("grantId").asString()).isEqualTo(created.body().path("id").asString());
 	}
 
 	@Test

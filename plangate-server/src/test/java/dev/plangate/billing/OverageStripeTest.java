@@ -295,6 +295,11 @@ class OverageStripeTest extends ServerTest {
 		assertThat(charge.path("status").asString()).isEqualTo("paid");
 		assertThat(charge.path("amount").asLong()).isEqualTo(4900);
 		assertThat(charge.path("stripeInvoiceId").asString()).isEqualTo("in_grant_1");
+		var told = api.get("/v1/customers/" + customer + "/events?type=grant.*").body().path("data");
+		assertThat(told.findValuesAsString("type")).containsExactly("grant.paid", "grant.created");
+		assertThat(told.get(1).path("data").path("status").asString()).isEqualTo("awaiting_payment");
+		assertThat(told.get(0).path("data").path("status").asString()).isEqualTo("active");
+		assertThat(told.get(0).path("data").path("id").asString()).isEqualTo(grantId);
 		stripeApi.verify(1,
 				WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/invoices"))
 					.withHeader("Idempotency-Key", WireMock.equalTo("plangate-grant-invoice-" + grantId))

@@ -595,4 +595,79 @@ class StripeBillingTest extends ServerTest {
 		assertThat(api.get("/v1/customers/nobody-here/invoices").status()).isEqualTo(404);
 	}
 
+	// the event catalog
+
+	private List<JsonNode> outboundEvents(String customerId) {
+		var response = api.get("/v1/customers/" + Api.encode(customerId) + "/events?limit=500");
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		var events = new ArrayList<JsonNode>();
+		response.body().path("data").forEach(e -> events.add(0, e));
+		return events;
+	}
+
+	private JsonNode outboundEvent(String customerId, String type) {
+		var found = outboundEvents(customerId).stream().filter(e -> e.path("type").asString().equals(type)).toList();
+		assertThat(found).as(type).hasSize(1);
+		return found.get(0).path("data");
+	}
+
+	@Test
+	void whatStripeChangesIsToldInTheEventLog() {
+		// given
+		var id = newCustomer("stripe-told");
+		var now = Instant.now();
+		delivered(StripeEvents.event("evt_told_checkout", "checkout.session.completed", now.minusSeconds(60),
+				StripeEvents.checkoutSession("cs_told", id, "cus_told", "sub_told")));
+		delivered(subscriptionEvent("evt_told_1", "customer.subscription.created", now.minusSeconds(50), "sub_told",
+				"cus_told", "active", "price_assistant_pro_monthly", id));
+
+		// when
+		delivered(subscriptionEvent("evt_told_2", "customer.subscription.updated", now.minusSeconds(40), "sub_told",
+				"cus_told", "past_due", "price_assistant_pro_monthly", id));
+		delivered(subscriptionEvent("evt_told_3", "customer.subscription.updated", now.minusSeconds(30), "sub_told",
+				"cus_told", "unpaid", "price_assistant_pro_monthly", id));
+		delivered(subscriptionEvent("evt_told_4", "customer.subscription.updated", now.minusSeconds(25), "sub_told",
+				"cus_told", "active", "price_assistant_pro_monthly", id));
+		delivered(StripeEvents.event("evt_told_5", "invoice.finalized", now.minusSeconds(20),
+				StripeEvents.invoice("in_told", "cus_told", "open", 9900, 0, PERIOD_START, PERIOD_END)));
+		delivered(StripeEvents.event("evt_told_6", "invoice.payment_failed", now.minusSeconds(15),
+				StripeEvents.invoice("in_told", "cus_told", "open", 9900, 0, PERIOD_START, PERIOD_END)));
+		delivered(StripeEvents.event("evt_told_7", "invoice.payment_succeeded", now.minusSeconds(10),
+				StripeEvents.invoice("in_told", "cus_told", "paid", 9900, 9900, PERIOD_START, PERIOD_END)));
+		delivered(StripeEvents.event("evt_told_8", "invoice.paid", now.minusSeconds(10),
+				StripeEvents.invoice("in_told", "cus_told", "paid", 9900, 9900, PERIOD_START, PERIOD_END)));
+		var trialing = StripeEvents.subscription("sub_told", "cus_told", "trialing", "price_assistant_pro_monthly",
+				PERIOD_START, PERIOD_END, id);
+		var trialEnd = Instant.parse("2031-03-14T09:00:00Z");
+		trialing.put("trial_end", trialEnd.getEpochSecond());
+		delivered(StripeEvents.event("evt_told_9", "customer.subscription.trial_will_end", now, trialing));
+
+		// then
+		assertThat(outboundEvents(id).stream().map(e -> e.path("type").asString()).toList()).containsSubsequence(
+				"subscription.changed", "subscription.past_due", "subscription.unpaid", "subscription.status_changed",
+				"invoice.finalized", "invoice.payment_failed", "invoice.paid", "subscription.trial_ending");
+		var changed = outboundEvent(id, "subscription.changed");
+		assertThat(changed.path("previous").path("plan").path("key").asString()).isEqualTo("free");
+		assertThat(changed.path("subscription").path("plan").path("key").asString()).isEqualTo("pro");
+		var pastDue = outboundEvent(id, "subscription.past_due");
+		assertThat(pastDue.path("subscription").path("status").asString()).isEqualTo("past_due");
+		assertThat(pastDue.path("subscription").path("graceEndsAt").asString()).isNotBlank();
+		assertThat(pastDue.path("previous").path("status").asString()).isEqualTo("active");
+		assertThat(outboundEvent(id, "subscription.unpaid").path("previous").path("status").asString())
+			.isEqualTo("past_due");
+		var reactivated = outboundEvent(id, "subscription.status_changed");
+		assertThat(reactivated.path("previous").path("status").asString()).isEqualTo("unpaid");
+		assertThat(reactivated.path("subscription").path("status").asString()).isEqualTo("active");
+		assertThat(outboundEvent(id, "invoice.finalized").path("status").asString()).isEqualTo("open");
+		assertThat(outboundEvent(id, "invoice.payment_failed").path("amountRemaining").asLong()).isEqualTo(9900);
+		var paid = outboundEvent(id, "invoice.paid");
+		assertThat(paid.path("id").asString()).isEqualTo("in_told");
+		assertThat(paid.path("status").asString()).isEqualTo("paid");
+		assertThat(paid.path("amountPaid").asLong()).isEqualTo(9900);
+		assertThat(paid.path("customerId").asString()).isEqualTo(id);
+		var trial = outboundEvent(id, "subscription.trial_ending");
+		assertThat(Instant.parse(trial.path("trialEndsAt").asString())).isEqualTo(trialEnd);
+		assertThat(trial.path("subscription").path("customerId").asString()).isEqualTo(id);
+	}
+
 }

@@ -34,6 +34,7 @@ import dev.plangate.identity.token.TokenRevocations;
 import dev.plangate.notify.Mail;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
+import dev.plangate.platform.OutboundEvent;
 import dev.plangate.platform.PlangateException;
 
 /**
@@ -144,6 +145,7 @@ public class AccountService implements DisposableBean {
 		}
 		var account = create(email, username, hash, AccountRole.USER, null, false);
 		sendVerification(account);
+		announce("account.signed_up", account);
 		return Optional.of(account);
 	}
 
@@ -211,6 +213,7 @@ public class AccountService implements DisposableBean {
 		if (!account.isEmailVerified() && account.email() != null) {
 			accounts.setEmail(account.id(), account.email(), now, now);
 			auditLog.record("account.email_verified", "account", account.id().toString(), null, null);
+			announce("account.email_verified", get(account.id()));
 		}
 		return get(account.id());
 	}
@@ -394,7 +397,16 @@ public class AccountService implements DisposableBean {
 		accounts.findByCustomer(deleted.customerId()).ifPresent(account -> {
 			endEverySession(account, null, "account_deleted");
 			accounts.release(deleted.customerId(), clock.instant());
+			announce("account.deleted", accounts.find(account.id()).orElse(account));
 		});
+	}
+
+	/**
+	 * Tells the outside world, in the change's transaction, with the account as its owner
+	 * sees it: never a password hash, second-factor secret or token.
+	 */
+	private void announce(String type, Account account) {
+		events.publishEvent(new OutboundEvent(type, account.customerId(), AccountViews.AccountView.of(account)));
 	}
 
 	/** An address mail can be sent to, with a dotted domain. */

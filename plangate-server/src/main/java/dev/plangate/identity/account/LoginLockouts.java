@@ -2,12 +2,15 @@ package dev.plangate.identity.account;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.plangate.platform.OutboundEvent;
 import dev.plangate.platform.StoredJson;
 
 /**
@@ -24,6 +27,8 @@ import dev.plangate.platform.StoredJson;
 @Component
 public class LoginLockouts {
 
+	private static final String ACCOUNT_PREFIX = "account:";
+
 	private final LoginLockoutRepository repository;
 
 	private final Clock clock;
@@ -36,8 +41,15 @@ public class LoginLockouts {
 
 	private final Duration forgetAfter;
 
-	LoginLockouts(LoginLockoutRepository repository, Clock clock, AccountSettings settings) {
+	private final AccountRepository accounts;
+
+	private final ApplicationEventPublisher events;
+
+	LoginLockouts(LoginLockoutRepository repository, Clock clock, AccountSettings settings, AccountRepository accounts,
+			ApplicationEventPublisher events) {
 		this.repository = repository;
+		this.accounts = accounts;
+		this.events = events;
 		this.clock = clock;
 		this.threshold = settings.lockout().threshold();
 		this.base = settings.lockout().base();
@@ -46,7 +58,7 @@ public class LoginLockouts {
 	}
 
 	public static String account(UUID accountId) {
-		return "account:" + accountId;
+		return ACCOUNT_PREFIX + accountId;
 	}
 
 	/** A login no account has, lower-cased; kept as its SHA-256 only. */
@@ -74,6 +86,24 @@ public class LoginLockouts {
 		return failed;
 	}
 
+	/**
+	 * The attempt that {@link #reserve} counted as {@code counted} failed. When its
+	 * reservation locked an account, tells the outside world ({@code account.locked}): at
+	 * the reservation the attempt might still have succeeded, and then it locks nothing.
+	 */
+	@Transactional
+	public void failed(String subject, int counted) {
+		if (counted < threshold || !subject.startsWith(ACCOUNT_PREFIX)) {
+			return;
+		}
+		var now = clock.instant();
+		var state = repository.lock(subject, now);
+		var lockedUntil = state.lockedUntil();
+		if (lockedUntil != null && lockedUntil.isAfter(now)) {
+			announceLocked(subject, state.failedLogins(), lockedUntil);
+		}
+	}
+
 	/** Forgets the failures a successful attempt counted ({@link #reserve}'s answer). */
 	@Transactional
 	public void succeeded(String subject, int counted) {
@@ -84,6 +114,31 @@ public class LoginLockouts {
 	@Transactional
 	public void forget(String subject) {
 		repository.delete(subject);
+	}
+
+	/**
+	 * Tells the outside world that an account's sign-in is locked.
+	 */
+	private void announceLocked(String subject, int failed, Instant lockedUntil) {
+		UUID id;
+		try {
+			id = UUID.fromString(subject.substring(ACCOUNT_PREFIX.length()));
+		}
+		catch (IllegalArgumentException ex) {
+			return;
+		}
+		accounts.find(id)
+			.ifPresent(account -> events.publishEvent(new OutboundEvent("account.locked", account.customerId(),
+					new Locked(AccountViews.AccountView.of(account), failed, lockedUntil))));
+	}
+
+	/**
+	 * What {@code account.locked} carries.
+	 *
+	 * @param failedAttempts the failed sign-ins in a row that locked it
+	 * @param lockedUntil when sign-in is possible again
+	 */
+	record Locked(AccountViews.AccountView account, int failedAttempts, Instant lockedUntil) {
 	}
 
 	private Duration lockout(int failed) {

@@ -111,6 +111,7 @@ public class LoginService {
 				accounts.credentials(account.id()).orElseThrow(LoginService::invalidCredentials)));
 		var credentials = reserved.credentials();
 		if (!hasher.matches(password, credentials.passwordHash())) {
+			lockouts.failed(subject, reserved.counted());
 			throw invalidCredentials();
 		}
 		if (!account.isActive()) {
