@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,9 @@ public class MeteringService {
 		var features = catalog.featuresByKey();
 		var errors = new ArrayList<FieldError>();
 		var valid = new ArrayList<UsageEvent>();
+		var allowances = new ArrayList<LedgerWriter.@Nullable Allowance>();
 		var billing = new HashMap<String, Period>();
+		var limits = new HashMap<String, Optional<Long>>();
 		for (int i = 0; i < events.size(); i++) {
 			var event = events.get(i);
 			String at = "events[" + i + "].";
@@ -119,14 +122,29 @@ public class MeteringService {
 								+ "', which started " + current.start() + "; closed periods cannot change"));
 				continue;
 			}
+			var held = Period.of(feature.period(), occurred, period);
 			valid.add(new UsageEvent(event.customerId(), event.id(), feature.key(), event.amount(), occurred,
-					Period.of(feature.period(), occurred, period).start(), event.properties()));
+					held.start(), event.properties()));
+			var limit = limits.computeIfAbsent(event.customerId() + '\u0000' + feature.key(),
+					k -> allowance(event.customerId(), feature));
+			allowances.add(limit.map(l -> new LedgerWriter.Allowance(l, held.end())).orElse(null));
 		}
 		if (!errors.isEmpty()) {
 			throw new PlangateException(ErrorCode.INVALID_USAGE_EVENTS,
 					errors.size() + " of " + events.size() + " usage events cannot be recorded; none were", errors);
 		}
-		return await(writer.submit(valid)).stream().map(LedgerDecision::event).toList();
+		return await(writer.submit(valid, allowances)).stream().map(LedgerDecision::event).toList();
+	}
+
+	/**
+	 * The allowance a customer's usage of a quota is measured against for usage alerts:
+	 * the override's or plan's limit, grants not counted; empty when unlimited or not
+	 * granted.
+	 */
+	private Optional<Long> allowance(String customerId, Feature feature) {
+		var value = subscriptions.entitlement(customerId, feature).value();
+		return value.unlimited() || value.limit() == null || value.limit() <= 0 ? Optional.empty()
+				: Optional.of(value.limit());
 	}
 
 	/**
@@ -161,7 +179,7 @@ public class MeteringService {
 			@Nullable Long overageCap, Period period, Map<String, Object> properties) {
 		var now = clock.instant();
 		var event = new UsageEvent(customerId, eventId, feature.key(), amount, now, period.start(), properties);
-		return await(writer.consume(event, limit, overageCap)).get(0);
+		return await(writer.consume(event, limit, overageCap, period.end())).get(0);
 	}
 
 	/**
