@@ -92,7 +92,7 @@ public class UsageAlerts {
 		this.publisher = publisher;
 		this.auditLog = auditLog;
 		this.clock = clock;
-		this.defaultThresholds = settings.defaultThresholds();
+		this.defaultThresholds = settings.thresholds();
 	}
 
 	/**
