@@ -222,7 +222,6 @@ public class UsageAlerts {
 
 	private static Map<String, Object> variables(QuotaProgress.Step step, @Nullable Feature feature) {
 		var variables = new LinkedHashMap<String, Object>();
-		variables.put("feature", step.feature());
 		variables.put("featureName", feature == null ? step.feature() : feature.name());
 		variables.put("unit", feature == null || feature.unit() == null ? "units" : feature.unit());
 		variables.put("used", step.usedAfter());
