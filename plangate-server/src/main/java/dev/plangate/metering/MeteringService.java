@@ -26,6 +26,7 @@ import dev.plangate.customer.CustomerStatus;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.subscription.Subscription;
 import dev.plangate.subscription.SubscriptionService;
 
 /**
@@ -82,6 +83,7 @@ public class MeteringService {
 		var valid = new ArrayList<UsageEvent>();
 		var allowances = new ArrayList<LedgerWriter.@Nullable Allowance>();
 		var billing = new HashMap<String, Period>();
+		var held = new HashMap<String, Subscription>();
 		var limits = new HashMap<String, Optional<Long>>();
 		for (int i = 0; i < events.size(); i++) {
 			var event = events.get(i);
@@ -111,7 +113,7 @@ public class MeteringService {
 						"is more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future"));
 				continue;
 			}
-			var period = billingPeriod(event.customerId(), billing, errors, at);
+			var period = billingPeriod(event.customerId(), billing, held, errors, at);
 			if (period == null) {
 				continue;
 			}
@@ -122,12 +124,12 @@ public class MeteringService {
 								+ "', which started " + current.start() + "; closed periods cannot change"));
 				continue;
 			}
-			var held = Period.of(feature.period(), occurred, period);
+			var window = Period.of(feature.period(), occurred, period);
 			valid.add(new UsageEvent(event.customerId(), event.id(), feature.key(), event.amount(), occurred,
-					held.start(), event.properties()));
+					window.start(), event.properties()));
 			var limit = limits.computeIfAbsent(event.customerId() + '\u0000' + feature.key(),
-					k -> allowance(event.customerId(), feature));
-			allowances.add(limit.map(l -> new LedgerWriter.Allowance(l, held.end())).orElse(null));
+					k -> allowance(held.get(event.customerId()), feature));
+			allowances.add(limit.map(l -> new LedgerWriter.Allowance(l, window.end())).orElse(null));
 		}
 		if (!errors.isEmpty()) {
 			throw new PlangateException(ErrorCode.INVALID_USAGE_EVENTS,
@@ -141,8 +143,10 @@ public class MeteringService {
 	 * the override's or plan's limit, grants not counted; empty when unlimited or not
 	 * granted.
 	 */
-	private Optional<Long> allowance(String customerId, Feature feature) {
-		var value = subscriptions.entitlement(customerId, feature).value();
+	private Optional<Long> allowance(Subscription s, Feature feature) {
+		var value = SubscriptionService.effective(feature,
+				customers.override(s.customerId(), feature.key()).orElse(null),
+				catalog.planVersion(s.planKey(), s.planVersion()));
 		return value.unlimited() || value.limit() == null || value.limit() <= 0 ? Optional.empty()
 				: Optional.of(value.limit());
 	}
@@ -150,8 +154,8 @@ public class MeteringService {
 	/**
 	 * The billing period of a customer that may report usage, looked up once per request.
 	 */
-	private @Nullable Period billingPeriod(String customerId, Map<String, Period> cache, List<FieldError> errors,
-			String at) {
+	private @Nullable Period billingPeriod(String customerId, Map<String, Period> cache, Map<String, Subscription> held,
+			List<FieldError> errors, String at) {
 		var cached = cache.get(customerId);
 		if (cached != null) {
 			return cached;
@@ -165,6 +169,7 @@ public class MeteringService {
 		var s = subscriptions.current(customer.get());
 		var period = new Period(s.currentPeriodStart(), s.currentPeriodEnd());
 		cache.put(customerId, period);
+		held.put(customerId, s);
 		return period;
 	}
 
