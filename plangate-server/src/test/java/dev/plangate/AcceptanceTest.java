@@ -632,6 +632,83 @@ class AcceptanceTest {
 			assertThat(alerts(quota(api, business, "queries"))).containsExactly("reached");
 		}
 
+		private List<JsonNode> alertHistory(Api client, String path) {
+			var response = client.get(path);
+			assertThat(response.status()).as(response.toString()).isEqualTo(200);
+			return response.body().path("data").valueStream().toList();
+		}
+
+		@Test
+		void aBusinessApproachingItsQueryLimitIsAlertedOnceByMailAndInItsHistory() {
+			// given: a free business (100 queries a period) that asked 79
+			var business = newCustomer("ai-alert");
+			consumed(api, business, "queries", 79, "ai-alert-bulk");
+			assertThat(alertHistory(api, customerPath(business) + "/alerts")).isEmpty();
+
+			// when: the 80th query reaches 80 %, the next ones approach no further
+			// threshold
+			query(business, "ai-alert-80");
+			query(business, "ai-alert-81");
+			query(business, "ai-alert-82");
+
+			// then
+			var history = alertHistory(api, customerPath(business) + "/alerts");
+			assertThat(history).hasSize(1);
+			assertThat(history.get(0).path("type").asString()).isEqualTo("usage.threshold_reached");
+			assertThat(history.get(0).path("feature").asString()).isEqualTo("queries");
+			assertThat(history.get(0).path("threshold").asInt()).isEqualTo(80);
+			assertThat(history.get(0).path("used").asLong()).isEqualTo(80);
+			assertThat(history.get(0).path("limit").asLong()).isEqualTo(100);
+			assertThat(history.get(0).path("eventId").asString()).isEqualTo("ai-alert-80");
+			var mail = TestMail.awaitMessageTo(business + "@example.com", Duration.ofSeconds(10));
+			assertThat(mail.subject()).isEqualTo("You have used 80 % of your Queries");
+			assertThat(mail.text()).contains("You have used 80 of the 100 query of Queries");
+		}
+
+		@Test
+		void aBusinessExceedingItsQueryLimitIsAlertedOncePerPeriodAndSeesItsAlerts() {
+			// given: a free business that used its 100 queries
+			var business = newCustomer("ai-exceeded");
+			consumed(api, business, "queries", 100, "ai-exceeded-bulk");
+
+			// when: it keeps asking
+			for (int i = 1; i <= 3; i++) {
+				assertProblem(query(business, "ai-exceeded-refused-" + i), 402, "quota_exceeded");
+			}
+
+			// then: 80 % and 100 % reached at once, and exceeded once, newest first
+			var history = alertHistory(api, customerPath(business) + "/alerts");
+			assertThat(history).extracting(a -> a.path("type").asString())
+				.containsExactly("quota.exceeded", "usage.threshold_reached", "usage.threshold_reached");
+			assertThat(history.get(0).path("eventId").asString()).isEqualTo("ai-exceeded-refused-1");
+			var token = api.post("/v1/customer-tokens", Api.json(Map.of("customerId", business)));
+			var mine = alertHistory(api.withKey(token.body().path("token").asString()), "/v1/me/alerts");
+			assertThat(mine).hasSize(3);
+			assertThat(TestMail.awaitMessageTo(business + "@example.com", Duration.ofSeconds(10))).isNotNull();
+		}
+
+		@Test
+		void aBusinessWithItsOwnAlertThresholdsIsAlertedAtThoseInstead() {
+			// given: a pro business (10,000 queries) alerted at 50 % and 90 % by its own
+			// setting
+			var business = newCustomer("ai-own-alerts");
+			changePlan(api, business, "pro");
+			var set = api.put(customerPath(business) + "/alert-thresholds/queries", "{\"thresholds\":[50,90]}");
+			assertThat(set.status()).as(set.toString()).isEqualTo(200);
+
+			// when
+			consumed(api, business, "queries", 5_000, "ai-own-half");
+			consumed(api, business, "queries", 3_500, "ai-own-85");
+
+			// then
+			var history = alertHistory(api, customerPath(business) + "/alerts");
+			assertThat(history).extracting(a -> a.path("threshold").asInt()).containsExactly(50);
+			consumed(api, business, "queries", 500, "ai-own-90");
+			assertThat(alertHistory(api, customerPath(business) + "/alerts"))
+				.extracting(a -> a.path("threshold").asInt())
+				.containsExactly(90, 50);
+		}
+
 		@Test
 		void downgradeFromTwelveLocationsToAFiveLocationPlanIsRefusedWithTheViolationListed() {
 			// given: a business with 12 locations

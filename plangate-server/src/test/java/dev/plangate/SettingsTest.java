@@ -44,7 +44,7 @@ class SettingsTest {
 					"LedgerSettings", "ApiKeySettings", "AccountSettings", "AdminSettings", "TwoFactorSettings",
 					"PasswordSettings", "TokenSettings", "OrganizationSettings", "MailSettings", "BatchSettings",
 					"SubscriptionSettings", "BillingSettings", "StripeSettings", "StripeEventSettings",
-					"ChargeSettings", "CustomerSettings");
+					"ChargeSettings", "CustomerSettings", "AlertSettings");
 		});
 	}
 
@@ -87,6 +87,7 @@ class SettingsTest {
 			plangate.accounts.links.verify-email          | https://app.example.com/welcome/{token}
 			plangate.batches.enabled-feature              |
 			plangate.batches.retry-base                   | 10ms
+			plangate.alerts.default-thresholds            | 50,90,100
 			""")
 	void acceptsSensibleValuesBesideTheDefaults(String property, String value) {
 		settings.withPropertyValues(property + "=" + Objects.toString(value, "")).run(context -> {
@@ -113,6 +114,9 @@ class SettingsTest {
 					plangate.rate-limits.on-store-failure           | sometimes                 | PLANGATE_RATE_LIMITS_ON_STORE_FAILURE           | must be 'open' or 'closed', not 'sometimes'
 					plangate.ledger.batch-events                    | 0                         | PLANGATE_LEDGER_BATCH_EVENTS                    | must be at least 1, not 0
 					plangate.ledger.queue-requests                  | 0                         | PLANGATE_LEDGER_QUEUE_REQUESTS                  | must be at least 1, not 0
+					plangate.alerts.default-thresholds              | 100,80                    | PLANGATE_ALERTS_DEFAULT_THRESHOLDS              | [1] must be greater than the threshold before it (100)
+					plangate.alerts.default-thresholds              | 0,80                      | PLANGATE_ALERTS_DEFAULT_THRESHOLDS              | [0] must be a percent from 1 to 1000, not 0
+					plangate.alerts.default-thresholds              | eighty                    | PLANGATE_ALERTS_DEFAULT_THRESHOLDS              | must be whole percents separated by commas
 					plangate.bootstrap-api-key                      | changeme                  | PLANGATE_BOOTSTRAP_API_KEY                      | is refused: it is not a Plangate server key
 					plangate.api-key-cache-ttl                      | -1s                       | PLANGATE_API_KEY_CACHE_TTL                      | must not be negative
 					plangate.accounts.session-idle-timeout          | 0s                        | PLANGATE_ACCOUNTS_SESSION_IDLE_TIMEOUT          | must be positive

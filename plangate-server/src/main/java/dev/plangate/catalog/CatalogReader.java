@@ -34,7 +34,7 @@ public final class CatalogReader {
 	private static final Set<String> CATALOG_FIELDS = Set.of("name", "defaultPlan", "currency", "features", "plans");
 
 	private static final Set<String> FEATURE_FIELDS = Set.of("key", "name", "description", "kind", "unit", "period",
-			"window", "type", "values", "default");
+			"window", "type", "values", "default", "alertThresholds");
 
 	private static final Set<String> PLAN_FIELDS = Set.of("key", "name", "description", "price", "currency", "interval",
 			"trialDays", "priority", "rateMultiplier", "entitlements", "stripePrice");
@@ -215,7 +215,10 @@ public final class CatalogReader {
 				notAllowed(node, "period", kind != FeatureKind.QUOTA, where, "only quota features have a period");
 				notAllowed(node, "window", kind != FeatureKind.RATE, where, "only rate features have a window");
 				notAllowed(node, "type", kind != FeatureKind.SETTING, where, "only setting features have a type");
+				notAllowed(node, "alertThresholds", kind != FeatureKind.QUOTA, where,
+						"only quota features have usage alerts");
 			}
+			List<Integer> alertThresholds = kind == FeatureKind.QUOTA ? alertThresholds(node, where) : List.of();
 			if (type == SettingType.ENUM) {
 				values = enumValues(node, where);
 			}
@@ -230,7 +233,7 @@ public final class CatalogReader {
 			Entitlement defaultEntitlement = node.has("default")
 					? entitlement(node.get("default"), draft, where + ": default") : null;
 			return new Feature(key, draft.name(), description, kind, unit, period, window, type, values,
-					defaultEntitlement);
+					defaultEntitlement, alertThresholds);
 		}
 
 		private @Nullable PlanDefinition plan(JsonNode node, int index, String catalogCurrency,
@@ -539,6 +542,33 @@ public final class CatalogReader {
 			catch (DateTimeParseException ex) {
 				return null;
 			}
+		}
+
+		/**
+		 * A quota's alert thresholds: a list of whole percents, ascending; empty when the
+		 * field is absent.
+		 */
+		private List<Integer> alertThresholds(JsonNode node, String where) {
+			var list = node.get("alertThresholds");
+			if (list == null || list.isNull()) {
+				return List.of();
+			}
+			if (!list.isArray()) {
+				problems
+					.add(where + ": alertThresholds must be a list of percents such as [80, 100], not " + show(list));
+				return List.of();
+			}
+			var result = new ArrayList<Integer>();
+			for (var value : list) {
+				if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+					problems.add(where + ": alertThresholds must hold whole percents, not " + show(value));
+					return List.of();
+				}
+				result.add(value.intValue());
+			}
+			var wrong = AlertThresholds.problems(result);
+			wrong.forEach(p -> problems.add(where + ": alertThresholds" + (p.startsWith("[") ? "" : " ") + p));
+			return wrong.isEmpty() ? result : List.of();
 		}
 
 		private List<String> enumValues(JsonNode node, String where) {

@@ -26,6 +26,9 @@ class CatalogRepository {
 	private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
 	};
 
+	private static final TypeReference<List<Integer>> PERCENTS = new TypeReference<>() {
+	};
+
 	private static final String PLAN_COLUMNS = """
 			select p.plan_key, p.status, p.is_default, p.current_version, v.version, v.name, v.description,
 			       v.price_minor, v.currency, v.billing_interval, v.trial_days, v.queue_priority, v.rate_multiplier,
@@ -78,17 +81,20 @@ class CatalogRepository {
 	}
 
 	void upsertFeature(Feature feature, String source, Instant at) {
-		int updated = jdbc.sql("""
-				update feature set name = :name, description = :description, kind = :kind, unit = :unit,
-				  reset_period = :period, window_seconds = :window, setting_type = :type, allowed_values = :values,
-				  default_entitlement = :default, source = :source, archived = false, updated_at = :at
-				where feature_key = :key""").paramSource(featureParams(feature, source, at)).update();
+		int updated = jdbc
+			.sql("""
+					update feature set name = :name, description = :description, kind = :kind, unit = :unit,
+					  reset_period = :period, window_seconds = :window, setting_type = :type, allowed_values = :values,
+					  default_entitlement = :default, alert_thresholds = :alerts, source = :source, archived = false, updated_at = :at
+					where feature_key = :key""")
+			.paramSource(featureParams(feature, source, at))
+			.update();
 		if (updated == 0) {
 			jdbc.sql("""
 					insert into feature (feature_key, name, description, kind, unit, reset_period, window_seconds,
-					  setting_type, allowed_values, default_entitlement, source, archived, updated_at)
+					  setting_type, allowed_values, default_entitlement, alert_thresholds, source, archived, updated_at)
 					values (:key, :name, :description, :kind, :unit, :period, :window, :type, :values, :default,
-					  :source, false, :at)""").paramSource(featureParams(feature, source, at)).update();
+					  :alerts, :source, false, :at)""").paramSource(featureParams(feature, source, at)).update();
 		}
 	}
 
@@ -111,6 +117,7 @@ class CatalogRepository {
 		params.put("type", f.settingType() == null ? null : f.settingType().id());
 		params.put("values", StoredJson.write(f.values()));
 		params.put("default", f.defaultEntitlement() == null ? null : StoredJson.write(f.defaultEntitlement()));
+		params.put("alerts", f.alertThresholds().isEmpty() ? null : StoredJson.write(f.alertThresholds()));
 		params.put("source", source);
 		params.put("at", Timestamps.sql(at));
 		return params;
@@ -122,12 +129,14 @@ class CatalogRepository {
 		String values = rs.getString("allowed_values");
 		String defaultEntitlement = rs.getString("default_entitlement");
 		Long window = rs.getObject("window_seconds", Long.class);
+		String alerts = rs.getString("alert_thresholds");
 		return new Feature(rs.getString("feature_key"), rs.getString("name"), rs.getString("description"),
 				FeatureKind.valueOf(upper(rs.getString("kind"))), rs.getString("unit"),
 				period == null ? null : ResetPeriod.valueOf(upper(period)), window,
 				type == null ? null : SettingType.valueOf(upper(type)),
 				values == null ? List.of() : StoredJson.read(values, STRINGS),
-				defaultEntitlement == null ? null : StoredJson.read(defaultEntitlement, Entitlement.class));
+				defaultEntitlement == null ? null : StoredJson.read(defaultEntitlement, Entitlement.class),
+				alerts == null ? List.of() : StoredJson.read(alerts, PERCENTS));
 	}
 
 	// plans

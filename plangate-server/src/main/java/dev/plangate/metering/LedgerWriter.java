@@ -3,6 +3,7 @@ package dev.plangate.metering;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,7 +30,8 @@ import dev.plangate.platform.PlangateException;
  * events) and writes them in one transaction. A request's future completes only after
  * that transaction has committed, so nothing acknowledged can be lost, while one commit
  * carries the events of many requests. A request's events are written together or not at
- * all.
+ * all. What the batch did to quotas of a known limit is published, in its transaction, as
+ * a {@link QuotaProgress}.
  */
 @Component
 class LedgerWriter implements SmartLifecycle {
@@ -43,6 +46,8 @@ class LedgerWriter implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final ApplicationEventPublisher publisher;
+
 	private final int batchEvents;
 
 	private final BlockingQueue<Pending> queue;
@@ -54,8 +59,9 @@ class LedgerWriter implements SmartLifecycle {
 	private final LedgerMetrics metrics;
 
 	LedgerWriter(LedgerRepository repository, GrantRepository grantRepository, TransactionTemplate transactions,
-			Clock clock, LedgerSettings settings, LedgerMetrics metrics) {
+			Clock clock, LedgerSettings settings, LedgerMetrics metrics, ApplicationEventPublisher publisher) {
 		this.repository = repository;
+		this.publisher = publisher;
 		this.grantRepository = grantRepository;
 		this.transactions = transactions;
 		this.clock = clock;
@@ -68,29 +74,57 @@ class LedgerWriter implements SmartLifecycle {
 	/**
 	 * One request's events, the limit a consume is decided against (absent: record), the
 	 * most overage its period may admit (absent: the limit is hard;
-	 * {@link Long#MAX_VALUE}: no cap), and its answer.
+	 * {@link Long#MAX_VALUE}: no cap), its answer, and per event the allowance its usage
+	 * is measured against for {@link QuotaProgress} (absent: unlimited or unknown).
 	 */
 	record Pending(List<UsageEvent> events, @Nullable Long limit, @Nullable Long overageCap,
-			CompletableFuture<List<LedgerDecision>> answer) {
+			CompletableFuture<List<LedgerDecision>> answer, List<@Nullable Allowance> allowances) {
+
+		Pending {
+			if (allowances.size() != events.size()) {
+				throw new IllegalArgumentException(
+						allowances.size() + " allowances for " + events.size() + " events; give one for each");
+			}
+		}
+
+		Pending(List<UsageEvent> events, @Nullable Long limit, @Nullable Long overageCap,
+				CompletableFuture<List<LedgerDecision>> answer) {
+			this(events, limit, overageCap, answer, Collections.nCopies(events.size(), null));
+		}
+
+	}
+
+	/**
+	 * A quota's allowance (plan or override, grants not counted) in the period holding an
+	 * event, and when that period ends (absent: lifetime).
+	 */
+	record Allowance(long limit, @Nullable Instant periodEnd) {
 	}
 
 	/**
 	 * Queues a request's events to be recorded; the answer completes once they are
 	 * committed.
+	 * @param allowances one for each event: its quota's allowance, absent when unlimited
 	 * @throws PlangateException {@code ledger_busy} when the queue is full (the caller
 	 * should retry)
 	 */
-	CompletableFuture<List<LedgerDecision>> submit(List<UsageEvent> events) {
-		return enqueue(new Pending(List.copyOf(events), null, null, new CompletableFuture<>()));
+	CompletableFuture<List<LedgerDecision>> submit(List<UsageEvent> events, List<@Nullable Allowance> allowances) {
+		return enqueue(new Pending(List.copyOf(events), null, null, new CompletableFuture<>(),
+				Collections.unmodifiableList(new ArrayList<>(allowances))));
 	}
 
 	/**
 	 * Queues one consume, admitted only if the period's total stays within {@code limit}
 	 * and the customer's grants; with an {@code overageCap}, what they do not cover is
 	 * admitted as overage while the period's overage stays within the cap.
+	 * {@code periodEnd} is the end of the period the consume counts in.
 	 */
-	CompletableFuture<List<LedgerDecision>> consume(UsageEvent event, long limit, @Nullable Long overageCap) {
-		return enqueue(new Pending(List.of(event), limit, overageCap, new CompletableFuture<>()));
+	CompletableFuture<List<LedgerDecision>> consume(UsageEvent event, long limit, @Nullable Long overageCap,
+			@Nullable Instant periodEnd) {
+		var allowance = limit == Long.MAX_VALUE ? null : new Allowance(limit, periodEnd);
+		var allowances = new ArrayList<@Nullable Allowance>();
+		allowances.add(allowance);
+		return enqueue(new Pending(List.of(event), limit, overageCap, new CompletableFuture<>(), allowances));
 	}
 
 	private CompletableFuture<List<LedgerDecision>> enqueue(Pending pending) {
@@ -168,9 +202,16 @@ class LedgerWriter implements SmartLifecycle {
 		var firsts = new LinkedHashMap<String, UsageEvent>();
 		var limits = new HashMap<String, Long>();
 		var caps = new HashMap<String, Long>();
+		var allowances = new HashMap<String, Allowance>();
 		for (var pending : batch) {
-			for (var event : pending.events()) {
-				if (firsts.putIfAbsent(idOf(event), event) == null && pending.limit() != null) {
+			for (int i = 0; i < pending.events().size(); i++) {
+				var event = pending.events().get(i);
+				boolean first = firsts.putIfAbsent(idOf(event), event) == null;
+				var allowance = pending.allowances().get(i);
+				if (first && allowance != null && allowance.limit() > 0) {
+					allowances.put(idOf(event), allowance);
+				}
+				if (first && pending.limit() != null) {
 					limits.put(idOf(event), pending.limit());
 					if (pending.overageCap() != null) {
 						caps.put(idOf(event), pending.overageCap());
@@ -180,6 +221,10 @@ class LedgerWriter implements SmartLifecycle {
 		}
 		// every total the batch adds to is locked before any is read or changed
 		var totals = repository.lockTotals(firsts.values().stream().map(LedgerWriter::keyOf).toList(), now);
+		// the totals as locked, from which each inserted event's before and after are
+		// told
+		var running = new HashMap<>(totals);
+		var steps = new ArrayList<QuotaProgress.Step>();
 		// a consume repeated from an earlier batch is answered as it was decided then
 		var consumes = limits.keySet().stream().map(id -> LedgerRepository.EventRef.of(firsts.get(id))).toList();
 		var stored = consumes.isEmpty() ? Map.<LedgerRepository.EventRef, LedgerRepository.Stored>of()
@@ -240,6 +285,10 @@ class LedgerWriter implements SmartLifecycle {
 				if (draws == null) {
 					var capPassed = over > 0 ? cap : null;
 					repository.insertRefusal(event, used, limit, grantsLeft, capPassed, now);
+					var allowance = allowances.get(idOf(event));
+					if (allowance != null) {
+						steps.add(step(QuotaProgress.Kind.REFUSED, event, allowance, used, used));
+					}
 					decided.put(idOf(event), new LedgerDecision(recorded(event, now), false, used, limit, null,
 							grantsLeft, null, capPassed));
 					continue;
@@ -266,6 +315,15 @@ class LedgerWriter implements SmartLifecycle {
 				added.merge(keyOf(event), event.amount(), Long::sum);
 				draws.addAll(drawn);
 				var c = consumed.get(i);
+				long before = running.get(keyOf(event));
+				running.put(keyOf(event), before + event.amount());
+				var allowance = allowances.get(idOf(event));
+				if (allowance != null) {
+					steps.add(step(QuotaProgress.Kind.ADMITTED, event, allowance, before, before + event.amount()));
+					if (c != null && c.overage() != null) {
+						steps.add(step(QuotaProgress.Kind.OVERAGE, event, allowance, before, before + event.amount()));
+					}
+				}
 				decided.put(idOf(event),
 						new LedgerDecision(recorded(event, now), true, c == null ? 0 : c.usedAfter(), limit,
 								c == null ? null : c.fromGrants(), c == null ? null : c.grantsLeft(),
@@ -287,6 +345,9 @@ class LedgerWriter implements SmartLifecycle {
 		grantRepository.applyDraws(draws, now);
 		repository.addToRollups(newlyInserted(toInsert, inserted));
 		repository.addToTotals(List.copyOf(added.keySet()), added, now);
+		if (!steps.isEmpty()) {
+			publisher.publishEvent(new QuotaProgress(steps));
+		}
 		var answers = new ArrayList<List<LedgerDecision>>();
 		for (var pending : batch) {
 			answers.add(pending.events().stream().map(event -> {
@@ -298,6 +359,12 @@ class LedgerWriter implements SmartLifecycle {
 			}).toList());
 		}
 		return answers;
+	}
+
+	private static QuotaProgress.Step step(QuotaProgress.Kind kind, UsageEvent event, Allowance allowance, long before,
+			long after) {
+		return new QuotaProgress.Step(kind, event.customerId(), event.feature(), event.periodStart(),
+				allowance.periodEnd(), event.eventId(), before, after, allowance.limit());
 	}
 
 	private static List<UsageEvent> newlyInserted(List<UsageEvent> events, boolean[] inserted) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ import dev.plangate.customer.CustomerStatus;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.subscription.Subscription;
 import dev.plangate.subscription.SubscriptionService;
 
 /**
@@ -79,7 +81,10 @@ public class MeteringService {
 		var features = catalog.featuresByKey();
 		var errors = new ArrayList<FieldError>();
 		var valid = new ArrayList<UsageEvent>();
+		var allowances = new ArrayList<LedgerWriter.@Nullable Allowance>();
 		var billing = new HashMap<String, Period>();
+		var held = new HashMap<String, Subscription>();
+		var limits = new HashMap<String, Optional<Long>>();
 		for (int i = 0; i < events.size(); i++) {
 			var event = events.get(i);
 			String at = "events[" + i + "].";
@@ -108,7 +113,7 @@ public class MeteringService {
 						"is more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future"));
 				continue;
 			}
-			var period = billingPeriod(event.customerId(), billing, errors, at);
+			var period = billingPeriod(event.customerId(), billing, held, errors, at);
 			if (period == null) {
 				continue;
 			}
@@ -119,21 +124,38 @@ public class MeteringService {
 								+ "', which started " + current.start() + "; closed periods cannot change"));
 				continue;
 			}
+			var window = Period.of(feature.period(), occurred, period);
 			valid.add(new UsageEvent(event.customerId(), event.id(), feature.key(), event.amount(), occurred,
-					Period.of(feature.period(), occurred, period).start(), event.properties()));
+					window.start(), event.properties()));
+			var limit = limits.computeIfAbsent(event.customerId() + '\u0000' + feature.key(),
+					k -> allowance(held.get(event.customerId()), feature));
+			allowances.add(limit.map(l -> new LedgerWriter.Allowance(l, window.end())).orElse(null));
 		}
 		if (!errors.isEmpty()) {
 			throw new PlangateException(ErrorCode.INVALID_USAGE_EVENTS,
 					errors.size() + " of " + events.size() + " usage events cannot be recorded; none were", errors);
 		}
-		return await(writer.submit(valid)).stream().map(LedgerDecision::event).toList();
+		return await(writer.submit(valid, allowances)).stream().map(LedgerDecision::event).toList();
+	}
+
+	/**
+	 * The allowance a customer's usage of a quota is measured against for usage alerts:
+	 * the override's or plan's limit, grants not counted; empty when unlimited or not
+	 * granted.
+	 */
+	private Optional<Long> allowance(Subscription s, Feature feature) {
+		var value = SubscriptionService.effective(feature,
+				customers.override(s.customerId(), feature.key()).orElse(null),
+				catalog.planVersion(s.planKey(), s.planVersion()));
+		return value.unlimited() || value.limit() == null || value.limit() <= 0 ? Optional.empty()
+				: Optional.of(value.limit());
 	}
 
 	/**
 	 * The billing period of a customer that may report usage, looked up once per request.
 	 */
-	private @Nullable Period billingPeriod(String customerId, Map<String, Period> cache, List<FieldError> errors,
-			String at) {
+	private @Nullable Period billingPeriod(String customerId, Map<String, Period> cache, Map<String, Subscription> held,
+			List<FieldError> errors, String at) {
 		var cached = cache.get(customerId);
 		if (cached != null) {
 			return cached;
@@ -147,6 +169,7 @@ public class MeteringService {
 		var s = subscriptions.current(customer.get());
 		var period = new Period(s.currentPeriodStart(), s.currentPeriodEnd());
 		cache.put(customerId, period);
+		held.put(customerId, s);
 		return period;
 	}
 
@@ -161,7 +184,7 @@ public class MeteringService {
 			@Nullable Long overageCap, Period period, Map<String, Object> properties) {
 		var now = clock.instant();
 		var event = new UsageEvent(customerId, eventId, feature.key(), amount, now, period.start(), properties);
-		return await(writer.consume(event, limit, overageCap)).get(0);
+		return await(writer.consume(event, limit, overageCap, period.end())).get(0);
 	}
 
 	/**

@@ -39,6 +39,9 @@ public enum ErrorCode {
 	CUSTOMER_KIND_IMMUTABLE(HttpStatus.CONFLICT, "A customer's kind cannot change"),
 	INVALID_OVERRIDE(HttpStatus.UNPROCESSABLE_CONTENT, "The override does not fit the feature"),
 	OVERRIDE_NOT_FOUND(HttpStatus.NOT_FOUND, "The customer has no override for this feature"),
+	INVALID_ALERT_THRESHOLDS(HttpStatus.UNPROCESSABLE_CONTENT, "The alert thresholds do not fit the feature"),
+	ALERT_THRESHOLDS_NOT_FOUND(HttpStatus.NOT_FOUND,
+			"The customer has no alert thresholds of its own for this feature"),
 
 	// subscriptions
 	SUBSCRIPTION_NOT_CANCELABLE(HttpStatus.CONFLICT, "The subscription cannot be canceled"),

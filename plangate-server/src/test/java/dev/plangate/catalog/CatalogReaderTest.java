@@ -780,6 +780,74 @@ class CatalogReaderTest {
 	class WhatIsChecked {
 
 		@Test
+		void alertThresholdsOfAQuotaReadAsWritten() {
+			// given
+			String text = catalog("""
+					- key: api_calls
+					  kind: quota
+					  period: month
+					  alertThresholds: [50, 80, 100, 150]
+					- key: seats
+					  kind: quota
+					  period: lifetime
+					""", """
+					- key: free
+					  price: 0
+					""");
+
+			// when
+			var features = reader.read("alerts.yaml", text).features();
+
+			// then
+			assertThat(features.get(0).alertThresholds()).containsExactly(50, 80, 100, 150);
+			assertThat(features.get(1).alertThresholds()).as("absent: the server's default").isEmpty();
+		}
+
+		@Test
+		void alertThresholdsOutOfRangeUnsortedRepeatedOrOnAnotherKindAreReported() {
+			// given
+			String text = catalog("""
+					- key: calls
+					  kind: quota
+					  period: month
+					  alertThresholds: [0, 80, 1001]
+					- key: jobs
+					  kind: quota
+					  period: month
+					  alertThresholds: [100, 80]
+					- key: runs
+					  kind: quota
+					  period: month
+					  alertThresholds: [80, 80]
+					- key: texts
+					  kind: quota
+					  period: month
+					  alertThresholds: eighty
+					- key: api_access
+					  kind: switch
+					  alertThresholds: [80]
+					""", """
+					- key: free
+					  price: 0
+					""");
+
+			// when
+			var problems = problemsOf(text);
+
+			// then
+			assertHasProblem(problems, "feature 'calls': alertThresholds[0] must be a percent from 1 to 1000, not 0");
+			assertHasProblem(problems,
+					"feature 'calls': alertThresholds[2] must be a percent from 1 to 1000, not 1001");
+			assertHasProblem(problems,
+					"feature 'jobs': alertThresholds[1] must be greater than the threshold before it");
+			assertHasProblem(problems,
+					"feature 'runs': alertThresholds[1] must be greater than the threshold before it");
+			assertHasProblem(problems, "feature 'texts': alertThresholds must be a list of percents");
+			assertHasProblem(problems,
+					"feature 'api_access': alertThresholds is not allowed here: only quota features have usage alerts");
+		}
+
+		@Test
 		void unknownFieldOfTheCatalogIsReported() {
 			// given
 			String text = catalog("plan: free", FEATURES, """

@@ -1,0 +1,21 @@
+package dev.plangate.alert;
+
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An alert fired for a customer's quota, as the alert history shows it.
+ *
+ * @param type {@code usage.threshold_reached} when usage reached {@code threshold}
+ * percent of the limit, {@code quota.exceeded} when a consume was refused or admitted as
+ * overage for the first time in the period
+ * @param threshold the percent reached; absent for {@code quota.exceeded}
+ * @param used the period's total the event left (for a refusal, the total it met)
+ * @param limit the allowance (plan or override), grants not counted
+ * @param periodEnd absent for a lifetime quota
+ * @param eventId the consume or usage event that fired it
+ */
+public record UsageAlert(String type, String feature, @Nullable Integer threshold, long used, long limit,
+		Instant periodStart, @Nullable Instant periodEnd, String eventId, Instant firedAt) {
+}
