@@ -35,8 +35,8 @@ class LiveConnectionsMetricTest extends ServerTest {
 	void anOpenStreamIsCountedUnderItsTransport() throws Exception {
 		// given
 		var customer = newCustomer("live-metric");
-		double sse = live("sse");
-		double websocket = live("websocket");
+		double sse = settled("sse");
+		double websocket = settled("websocket");
 
 		// when a client follows the customer's batches over Server-Sent Events
 		try (var socket = new Socket("localhost", port)) {
@@ -80,6 +80,23 @@ class LiveConnectionsMetricTest extends ServerTest {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * The count once it has held still for a second: streams of earlier tests may still
+	 * be closing, and each that closes during the test would hide the one it opens.
+	 */
+	private double settled(String transport) throws InterruptedException {
+		double before = live(transport);
+		for (int i = 0; i < 30; i++) {
+			Thread.sleep(1000);
+			double now = live(transport);
+			if (now == before) {
+				return now;
+			}
+			before = now;
+		}
+		return before;
 	}
 
 	private void awaitLive(String transport, double expected) {
