@@ -268,6 +268,7 @@ class WebhookEndpoints {
 					WebhookEndpointView.of(before, null, now), view);
 			if (enabled && !before.enabled()) {
 				// deliveries kept waiting while it was disabled go now
+				repository.requeuePending(id, now);
 				signal.wakeAfterCommit();
 			}
 			return view;

@@ -246,6 +246,19 @@ class WebhookRepository {
 			.update();
 	}
 
+	/**
+	 * Makes the endpoint's waiting deliveries due now, with the retry schedule from its
+	 * start (when it is enabled again).
+	 */
+	int requeuePending(UUID endpointId, Instant now) {
+		return jdbc.sql("""
+				update webhook_delivery set round_attempts = 0, next_attempt_at = :now
+				where endpoint_id = :endpoint and status = 'pending'""")
+			.param("endpoint", endpointId)
+			.param("now", Timestamps.sql(now))
+			.update();
+	}
+
 	// the delivery worker
 
 	/**

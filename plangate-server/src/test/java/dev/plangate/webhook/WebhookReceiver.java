@@ -121,6 +121,12 @@ final class WebhookReceiver implements AutoCloseable {
 		return this;
 	}
 
+	/** Requests on {@code path} are answered 200 from now on. */
+	WebhookReceiver answerOk(String path) {
+		answers.remove(path);
+		return this;
+	}
+
 	/** Requests on {@code path} are answered after {@code delay}. */
 	WebhookReceiver delay(String path, Duration delay) {
 		delays.put(path, delay);
