@@ -257,7 +257,7 @@ class WebhookDispatcher implements SmartLifecycle {
 	 * When to try again after failed attempt {@code step} of the schedule; null: never.
 	 */
 	@Nullable Instant nextAttempt(int step, Instant now) {
-		var schedule = settings.retrySchedule();
+		var schedule = settings.retryWaits();
 		if (step > schedule.size()) {
 			return null;
 		}

@@ -1,10 +1,12 @@
 package dev.plangate.webhook;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationStyle;
 
 import dev.plangate.platform.Settings;
 
@@ -44,9 +46,9 @@ record WebhookSettings(@DefaultValue("webhooks") String customerFeature,
 		@DefaultValue("5s") Duration connectTimeout, @DefaultValue("15s") Duration requestTimeout,
 		@DefaultValue("65536") int maxResponseBytes, @DefaultValue("8") int concurrency,
 		@DefaultValue("2") int endpointConcurrency, @DefaultValue("1s") Duration pollInterval,
-		@DefaultValue("1m") Duration claimTimeout, @DefaultValue( {
-				"5s", "5m", "30m", "2h", "5h", "10h", "14h", "20h", "24h" }) List<Duration> retrySchedule,
-		@DefaultValue("3d") Duration disableAfter, @DefaultValue("24h") Duration secretOverlap){
+		@DefaultValue("1m") Duration claimTimeout,
+		@DefaultValue("5s,5m,30m,2h,5h,10h,14h,20h,24h") String retrySchedule,
+		@DefaultValue("3d") Duration disableAfter, @DefaultValue("24h") Duration secretOverlap) {
 
 	WebhookSettings {
 		customerFeature = Settings.notBlank("plangate.webhooks.customer-feature", customerFeature);
@@ -64,14 +66,33 @@ record WebhookSettings(@DefaultValue("webhooks") String customerFeature,
 		Settings.require(claimTimeout.compareTo(connectTimeout.plus(requestTimeout)) > 0,
 				"plangate.webhooks.claim-timeout", "must be longer than the connect and request timeouts together ("
 						+ Settings.show(connectTimeout.plus(requestTimeout)) + "), not " + Settings.show(claimTimeout));
-		Settings.require(!retrySchedule.isEmpty() && retrySchedule.size() <= 50, "plangate.webhooks.retry-schedule",
-				"must list 1 to 50 waits, not " + retrySchedule.size());
-		for (var wait : retrySchedule) {
-			Settings.positive("plangate.webhooks.retry-schedule", wait);
-		}
-		retrySchedule = List.copyOf(retrySchedule);
+		parse(retrySchedule);
 		Settings.positive("plangate.webhooks.disable-after", disableAfter);
 		Settings.notNegative("plangate.webhooks.secret-overlap", secretOverlap);
+	}
+
+	/** The waits of {@code retrySchedule}, in order. */
+	List<Duration> retryWaits() {
+		return parse(retrySchedule);
+	}
+
+	private static List<Duration> parse(String schedule) {
+		var waits = new ArrayList<Duration>();
+		for (var part : schedule.split(",")) {
+			try {
+				waits.add(DurationStyle.detectAndParse(part.strip()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw Settings.invalid("plangate.webhooks.retry-schedule",
+						"must list durations separated by commas, such as '5s,5m,30m', not '" + schedule + "'");
+			}
+		}
+		Settings.require(waits.size() <= 50, "plangate.webhooks.retry-schedule",
+				"must list at most 50 waits, not " + waits.size());
+		for (var wait : waits) {
+			Settings.positive("plangate.webhooks.retry-schedule", wait);
+		}
+		return List.copyOf(waits);
 	}
 
 }
