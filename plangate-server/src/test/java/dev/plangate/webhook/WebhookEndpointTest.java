@@ -2,10 +2,12 @@ package dev.plangate.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,8 +31,22 @@ class WebhookEndpointTest extends ServerTest {
 		return "http://127.0.0.1:9/" + path;
 	}
 
+	/**
+	 * Endpoints made here: deleted after each test, so no other test's events go to them.
+	 */
+	private final List<String> made = new ArrayList<>();
+
+	@AfterEach
+	void deleteEndpoints() {
+		made.forEach(id -> api.delete(ENDPOINTS + "/" + id));
+	}
+
 	private Api.Response create(Map<String, Object> request) {
-		return api.post(ENDPOINTS, Api.json(request));
+		var response = api.post(ENDPOINTS, Api.json(request));
+		if (response.status() == 201) {
+			made.add(response.body().get("id").asString());
+		}
+		return response;
 	}
 
 	@Test
