@@ -44,7 +44,7 @@ class SettingsTest {
 					"LedgerSettings", "ApiKeySettings", "AccountSettings", "AdminSettings", "TwoFactorSettings",
 					"PasswordSettings", "TokenSettings", "OrganizationSettings", "MailSettings", "BatchSettings",
 					"SubscriptionSettings", "BillingSettings", "StripeSettings", "StripeEventSettings",
-					"ChargeSettings", "CustomerSettings", "AlertSettings");
+					"ChargeSettings", "CustomerSettings", "AlertSettings", "WebhookSettings");
 		});
 	}
 

@@ -92,6 +92,15 @@ public enum ErrorCode {
 	// mail
 	MAIL_NOT_FOUND(HttpStatus.NOT_FOUND, "No such mail in the outbox"),
 
+	// webhooks
+	WEBHOOK_ENDPOINT_NOT_FOUND(HttpStatus.NOT_FOUND, "No such webhook endpoint"),
+	WEBHOOK_DELIVERY_NOT_FOUND(HttpStatus.NOT_FOUND, "The webhook endpoint has no such delivery"),
+	INVALID_WEBHOOK_URL(HttpStatus.UNPROCESSABLE_CONTENT, "The webhook endpoint URL is not an http or https URL"),
+	WEBHOOK_ADDRESS_FORBIDDEN(HttpStatus.UNPROCESSABLE_CONTENT,
+			"The webhook endpoint URL reaches an internal address, which webhooks may not"),
+	UNKNOWN_EVENT_TYPE(HttpStatus.UNPROCESSABLE_CONTENT, "The request names an event type that does not exist"),
+	WEBHOOKS_NOT_IN_PLAN(HttpStatus.FORBIDDEN, "The customer's plan does not include webhooks"),
+
 	// accounts
 	INVALID_CREDENTIALS(HttpStatus.UNAUTHORIZED, "The login or the password is wrong"),
 	SECOND_FACTOR_REQUIRED(HttpStatus.UNAUTHORIZED, "A second factor is required"),

@@ -26,9 +26,15 @@ public class EventLog {
 
 	private final Clock clock;
 
-	EventLog(JdbcClient jdbc, Clock clock) {
+	private final WebhookRepository webhooks;
+
+	private final WebhookSignal signal;
+
+	EventLog(JdbcClient jdbc, Clock clock, WebhookRepository webhooks, WebhookSignal signal) {
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.webhooks = webhooks;
+		this.signal = signal;
 	}
 
 	/**
@@ -44,7 +50,10 @@ public class EventLog {
 		store(event);
 	}
 
-	/** Answers the stored event's id. */
+	/**
+	 * Stores the event and queues its deliveries to the endpoints that take it, in the
+	 * caller's transaction (a transactional outbox); answers the stored event's id.
+	 */
 	UUID store(OutboundEvent event) {
 		var id = UUID.randomUUID();
 		var at = clock.instant();
@@ -58,6 +67,9 @@ public class EventLog {
 			.param("at", Timestamps.sql(at))
 			.param("data", data)
 			.update();
+		if (webhooks.fanOut(id, event.type(), event.customerId(), at) > 0) {
+			signal.wakeAfterCommit();
+		}
 		return id;
 	}
 

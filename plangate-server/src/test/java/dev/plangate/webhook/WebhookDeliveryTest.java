@@ -1,0 +1,283 @@
+package dev.plangate.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.plangate.platform.OutboundEvent;
+import dev.plangate.support.Api;
+import dev.plangate.support.ServerTest;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Events delivered to real HTTP endpoints: signed as Standard Webhooks specifies, to the
+ * endpoints that take them only, retried, logged and delivered again on request.
+ */
+class WebhookDeliveryTest extends ServerTest {
+
+	private static final WebhookReceiver receiver = new WebhookReceiver();
+
+	@Autowired
+	private ApplicationEventPublisher publisher;
+
+	@Autowired
+	private TransactionTemplate transactions;
+
+	private final List<String> created = new ArrayList<>();
+
+	@AfterAll
+	static void stopReceiver() {
+		receiver.close();
+	}
+
+	@AfterEach
+	void deleteEndpoints() {
+		for (var id : created) {
+			api.delete("/v1/webhook-endpoints/" + id);
+		}
+	}
+
+	private static ConditionFactory eventually() {
+		return Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50));
+	}
+
+	/** Registers an endpoint; answers its body, secret included. */
+	private JsonNode endpoint(Map<String, Object> request) {
+		var response = api.post("/v1/webhook-endpoints", Api.json(request));
+		assertThat(response.status()).as(response.toString()).isEqualTo(201);
+		created.add(response.body().get("id").asString());
+		return response.body();
+	}
+
+	private JsonNode endpoint(String path, List<String> types) {
+		return endpoint(Map.of("url", receiver.url(path), "eventTypes", types));
+	}
+
+	private void publish(String type, String customer, Object data) {
+		transactions.executeWithoutResult(tx -> publisher.publishEvent(new OutboundEvent(type, customer, data)));
+	}
+
+	private static String path(String name) {
+		return "/" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	@Test
+	void anEventIsDeliveredSignedToTheEndpointsThatTakeItsType() {
+		// given
+		var customers = path("customers");
+		var grants = path("grants");
+		var secret = endpoint(customers, List.of("customer.*")).get("secret").asString();
+		endpoint(grants, List.of("grant.created"));
+		var customer = uniqueId("hooked");
+
+		// when
+		publish("customer.created", customer, Map.of("id", customer));
+
+		// then
+		eventually().until(() -> receiver.on(customers).size() == 1);
+		var delivery = receiver.on(customers).get(0);
+		assertThat(delivery.verifies(secret)).as("signature verifies with the endpoint's secret").isTrue();
+		assertThat(delivery.verifies(WebhookSecret.generate().text())).as("and with no other").isFalse();
+		var body = new Api.Response(200, delivery.body(), Map.of()).body();
+		assertThat(body.get("type").asString()).isEqualTo("customer.created");
+		assertThat(body.get("customerId").asString()).isEqualTo(customer);
+		assertThat(body.get("id").asString()).isEqualTo(delivery.id());
+		assertThat(body.get("data").get("id").asString()).isEqualTo(customer);
+		assertThat(receiver.on(grants)).as("the grant endpoint takes no customer events").isEmpty();
+	}
+
+	@Test
+	void aCustomersEndpointReceivesThatCustomersEventsOnly() {
+		// given
+		var customer = subscribedCustomer("enterprise");
+		var other = uniqueId("other");
+		var path = path("scoped");
+		var secret = endpoint(Map.of("url", receiver.url(path), "customerId", customer)).get("secret").asString();
+
+		// when
+		publish("customer.updated", other, Map.of("id", other));
+		publish("customer.updated", customer, Map.of("id", customer));
+		publish("batch.completed", null, Map.of("platform", true));
+
+		// then
+		eventually().until(() -> receiver.on(path).size() == 1);
+		var delivery = receiver.on(path).get(0);
+		assertThat(delivery.body()).contains(customer).doesNotContain(other);
+		assertThat(delivery.verifies(secret)).isTrue();
+	}
+
+	@Test
+	void aFailedAttemptIsRetriedAndTheLogShowsEveryAttempt() {
+		// given
+		var path = path("flaky");
+		receiver.answer(path, 500);
+		var id = endpoint(path, List.of("grant.*")).get("id").asString();
+		var customer = uniqueId("flaky");
+
+		// when
+		publish("grant.created", customer, Map.of("customer", customer));
+
+		// then: the first attempt failed, the second (5 s ± 20 % later) succeeded
+		eventually().until(() -> receiver.on(path).size() == 2);
+		eventually().until(() -> log(id).path(0).path("status").asString().equals("succeeded"));
+		var delivery = log(id).get(0);
+		assertThat(delivery.get("attempts").asInt()).isEqualTo(2);
+		var attempts = delivery.get("attemptLog");
+		assertThat(attempts.get(0).get("responseStatus").asInt()).isEqualTo(500);
+		assertThat(attempts.get(0).get("responseBody").asString()).contains("received");
+		assertThat(attempts.get(1).get("responseStatus").asInt()).isEqualTo(200);
+		assertThat(attempts.get(1).get("durationMs").isNumber()).isTrue();
+		var gap = Duration.between(receiver.on(path).get(0).at(), receiver.on(path).get(1).at());
+		assertThat(gap).isBetween(Duration.ofMillis(3900), Duration.ofMillis(8000));
+		assertThat(receiver.on(path).get(0).id()).isEqualTo(receiver.on(path).get(1).id());
+	}
+
+	@Test
+	void anEndpointThatDoesNotAnswerInTimeFailsTheAttempt() {
+		// given: the test server waits 3 s for an answer
+		var path = path("mute");
+		receiver.delay(path, Duration.ofSeconds(5));
+		var id = endpoint(path, List.of("grant.revoked")).get("id").asString();
+
+		// when
+		publish("grant.revoked", uniqueId("mute"), Map.of());
+
+		// then
+		eventually().until(() -> log(id).path(0).path("attemptLog").size() == 1);
+		var delivery = log(id).get(0);
+		assertThat(delivery.get("status").asString()).isEqualTo("pending");
+		var attempt = delivery.get("attemptLog").get(0);
+		assertThat(attempt.get("error").asString()).containsIgnoringCase("timed out");
+		assertThat(attempt.path("responseStatus").isNull() || attempt.path("responseStatus").isMissingNode()).isTrue();
+		assertThat(attempt.get("durationMs").asLong()).isBetween(2900L, 4500L);
+	}
+
+	@Test
+	void aSlowEndpointDelaysNoOtherEndpoint() {
+		// given
+		var slow = path("slow");
+		var fast = path("fast");
+		receiver.delay(slow, Duration.ofMillis(2500));
+		endpoint(slow, List.of("batch.failed"));
+		var customer = uniqueId("slow");
+		for (int i = 0; i < 6; i++) {
+			publish("batch.failed", customer, Map.of("n", i));
+		}
+		endpoint(fast, List.of("batch.cancelled"));
+
+		// when
+		var sent = Instant.now();
+		publish("batch.cancelled", customer, Map.of());
+
+		// then
+		eventually().until(() -> receiver.on(fast).size() == 1);
+		assertThat(Duration.between(sent, receiver.on(fast).get(0).at())).isLessThan(Duration.ofMillis(1500));
+		assertThat(receiver.on(slow).size()).as("the slow one is still being delivered").isLessThan(6);
+	}
+
+	@Test
+	void duringARotationBothSecretsSignAndAfterItOnlyTheNew() throws InterruptedException {
+		// given
+		var path = path("rotated");
+		var endpoint = endpoint(path, List.of("invoice.paid"));
+		var id = endpoint.get("id").asString();
+		var old = endpoint.get("secret").asString();
+
+		// when
+		var rotated = api.post("/v1/webhook-endpoints/" + id + "/rotate-secret", "{\"overlapSeconds\": 2}");
+		assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+		var fresh = rotated.body().get("secret").asString();
+		publish("invoice.paid", uniqueId("rotated"), Map.of("n", 1));
+
+		// then
+		assertThat(fresh).startsWith("whsec_").isNotEqualTo(old);
+		assertThat(rotated.body().get("previousSecretExpiresAt").isString()).isTrue();
+		eventually().until(() -> receiver.on(path).size() == 1);
+		var during = receiver.on(path).get(0);
+		assertThat(during.signature().split(" ")).hasSize(2);
+		assertThat(during.verifies(old)).isTrue();
+		assertThat(during.verifies(fresh)).isTrue();
+
+		// when the overlap is over
+		Thread.sleep(2100);
+		publish("invoice.paid", uniqueId("rotated"), Map.of("n", 2));
+
+		// then
+		eventually().until(() -> receiver.on(path).size() == 2);
+		var after = receiver.on(path).get(1);
+		assertThat(after.verifies(fresh)).isTrue();
+		assertThat(after.verifies(old)).isFalse();
+		assertThat(api.get("/v1/webhook-endpoints/" + id).body().has("previousSecretExpiresAt")).isFalse();
+	}
+
+	@Test
+	void oneDeliveryIsMadeAgainOnRequest() {
+		// given
+		var path = path("again");
+		var id = endpoint(path, List.of("charge.created")).get("id").asString();
+		publish("charge.created", uniqueId("again"), Map.of());
+		eventually().until(() -> log(id).path(0).path("status").asString().equals("succeeded"));
+		var deliveryId = log(id).get(0).get("id").asLong();
+
+		// when
+		var retried = api.post("/v1/webhook-endpoints/" + id + "/deliveries/" + deliveryId + "/retry", null);
+
+		// then
+		assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+		eventually().until(() -> receiver.on(path).size() == 2);
+		assertThat(receiver.on(path).get(1).id()).isEqualTo(receiver.on(path).get(0).id());
+		eventually().until(() -> log(id).get(0).get("attempts").asInt() == 2);
+	}
+
+	@Test
+	void theEventsOfATimeRangeAreDeliveredAgain() {
+		// given
+		var path = path("range");
+		var id = endpoint(path, List.of("invoice.finalized")).get("id").asString();
+		var from = Instant.now().minusSeconds(1);
+		publish("invoice.finalized", uniqueId("range"), Map.of("n", 1));
+		publish("invoice.finalized", uniqueId("range"), Map.of("n", 2));
+		publish("invoice.paid", uniqueId("range"), Map.of("n", 3));
+		eventually().until(() -> receiver.on(path).size() == 2);
+		var to = Instant.now().plusSeconds(1);
+
+		// when
+		var redelivered = api.post("/v1/webhook-endpoints/" + id + "/redeliver",
+				Api.json(Map.of("from", from.toString(), "to", to.toString())));
+
+		// then: the two it takes, the invoice.paid it does not take left out
+		assertThat(redelivered.status()).as(redelivered.toString()).isEqualTo(200);
+		assertThat(redelivered.body().get("queued").asInt()).isEqualTo(2);
+		eventually().until(() -> receiver.on(path).size() == 4);
+		var ids = receiver.on(path).stream().map(WebhookReceiver.Received::id).toList();
+		assertThat(ids.subList(2, 4)).containsExactlyInAnyOrderElementsOf(ids.subList(0, 2));
+	}
+
+	private JsonNode log(String endpointId) {
+		var response = api.get("/v1/webhook-endpoints/" + endpointId + "/deliveries");
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		return response.body().get("data");
+	}
+
+	private String subscribedCustomer(String plan) {
+		var customer = newCustomer("hooks");
+		var subscribed = api.post("/v1/customers/" + customer + "/subscription", "{\"plan\": \"" + plan + "\"}");
+		assertThat(subscribed.status()).as(subscribed.toString()).isIn(200, 201);
+		return customer;
+	}
+
+}
