@@ -59,6 +59,11 @@ public final class Bench {
 				new HistorySection(server, options, targets).run(out);
 			}
 		}
+		if (options.runs(Section.WEBHOOK) && options.runs(Stack.POSTGRES)) {
+			try (var server = Server.start(Stack.POSTGRES, options, "plangate.webhooks.allow-private-addresses=true")) {
+				new WebhookSection(server, options, targets).run(out);
+			}
+		}
 		if (options.runs(Section.REDIS) && options.runs(Stack.POSTGRES)) {
 			new RedisSection(options, targets).run(out);
 		}

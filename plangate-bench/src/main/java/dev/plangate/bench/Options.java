@@ -12,19 +12,20 @@ import org.springframework.boot.convert.DurationStyle;
 /** The command line. */
 record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration warmup, Duration duration,
 		int connections, int batchEvents, int senders, int workers, int batchOperations, long historyEvents,
-		String postgresUrl, String postgresUser, String redisUrl, String database, Profiler.Settings profile) {
+		int webhookEvents, String postgresUrl, String postgresUser, String redisUrl, String database,
+		Profiler.Settings profile) {
 
 	enum Section {
 
-		HTTP, INGEST, BATCH, HISTORY, REDIS, JMH
+		HTTP, INGEST, BATCH, HISTORY, WEBHOOK, REDIS, JMH
 
 	}
 
 	static final String USAGE = """
 			java -jar plangate-bench/target/plangate-bench.jar [options]
 			  --stack embedded|postgres|both    which server set-up to measure (both)
-			  --only http,ingest,batch,history,redis,jmh   which sections to run (all; batch, history and redis
-			                                    with the postgres stack)
+			  --only http,ingest,batch,history,webhook,redis,jmh   which sections to run (all; batch, history,
+			                                    webhook and redis with the postgres stack)
 			  --rounds 2                        runs of each path, interleaved; the best is kept
 			  --duration 5s                     each measured run
 			  --warmup 1s                       before each measured run
@@ -34,6 +35,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			  --workers 8                       batch workers, each polling and completing on its own connection
 			  --batch-operations 500            operations in each submitted batch
 			  --history-events 10000000         usage events of the one customer whose history is read
+			  --webhook-events 20000            events delivered to the webhook receiver
 			  --postgres-url jdbc:postgresql://127.0.0.1:5432/   where the plangate_bench database is made
 			  --postgres-user postgres
 			  --redis-url redis://127.0.0.1:6379
@@ -55,6 +57,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 		int workers = 8;
 		int batchOperations = 500;
 		long historyEvents = 10_000_000;
+		int webhookEvents = 20_000;
 		String postgresUrl = "jdbc:postgresql://127.0.0.1:5432/";
 		String postgresUser = "postgres";
 		String redisUrl = "redis://127.0.0.1:6379";
@@ -87,6 +90,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 				case "--workers" -> workers = Integer.parseInt(value);
 				case "--batch-operations" -> batchOperations = Integer.parseInt(value);
 				case "--history-events" -> historyEvents = Long.parseLong(value);
+				case "--webhook-events" -> webhookEvents = Integer.parseInt(value);
 				case "--postgres-url" -> postgresUrl = value.endsWith("/") ? value : value + "/";
 				case "--postgres-user" -> postgresUser = value;
 				case "--redis-url" -> redisUrl = value;
@@ -100,7 +104,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			}
 		}
 		return new Options(stacks, sections, rounds, warmup, duration, connections, batch, senders, workers,
-				batchOperations, historyEvents, postgresUrl, postgresUser, redisUrl, database, profile);
+				batchOperations, historyEvents, webhookEvents, postgresUrl, postgresUser, redisUrl, database, profile);
 	}
 
 	private static Set<Section> sections(String list) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.plangate.PlangateApplication;
@@ -41,7 +43,7 @@ final class Server implements AutoCloseable {
 
 	private final ConfigurableApplicationContext context;
 
-	private Server(Stack stack, Options options, String catalog) throws Exception {
+	private Server(Stack stack, Options options, String catalog, String... settings) throws Exception {
 		this.stack = stack;
 		this.options = options;
 		this.dataDir = Files.createTempDirectory("plangate-bench");
@@ -51,24 +53,28 @@ final class Server implements AutoCloseable {
 		stack.reset(options);
 		// command-line arguments, so that they win over application.yaml and over any
 		// PLANGATE_* variables of the environment the bench runs in
-		var arguments = List.of("--server.port=0", "--logging.level.root=ERROR", "--logging.level.dev.plangate=WARN",
-				"--plangate.catalog=" + catalog, "--plangate.bootstrap-api-key=" + apiKey,
-				"--plangate.data-dir=" + dataDir, "--spring.datasource.url=" + jdbcUrl,
-				"--spring.datasource.username=" + jdbcUser, "--spring.datasource.password=",
-				"--plangate.redis-url=" + stack.redisUrl(options),
-				"--plangate.redis-prefix=" + options.redisPrefix() + "rl:");
+		var arguments = new ArrayList<>(List.of("--server.port=0", "--logging.level.root=ERROR",
+				"--logging.level.dev.plangate=WARN", "--plangate.catalog=" + catalog,
+				"--plangate.bootstrap-api-key=" + apiKey, "--plangate.data-dir=" + dataDir,
+				"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + jdbcUser,
+				"--spring.datasource.password=", "--plangate.redis-url=" + stack.redisUrl(options),
+				"--plangate.redis-prefix=" + options.redisPrefix() + "rl:"));
+		for (var setting : settings) {
+			arguments.add("--" + setting);
+		}
 		this.context = new SpringApplicationBuilder(PlangateApplication.class).run(arguments.toArray(String[]::new));
 		int port = Objects.requireNonNull(context.getEnvironment().getProperty("local.server.port", Integer.class));
 		this.address = new InetSocketAddress("127.0.0.1", port);
 	}
 
 	/**
-	 * Starts a server and creates the customers: each on the enterprise plan (every
-	 * switch, unlimited API calls) with an API rate far above what the load reaches, so
-	 * that every call is admitted and each takes the whole decision path.
+	 * Starts a server, with {@code settings} ({@code name=value}) over its defaults, and
+	 * creates the customers: each on the enterprise plan (every switch, unlimited API
+	 * calls) with an API rate far above what the load reaches, so that every call is
+	 * admitted and each takes the whole decision path.
 	 */
-	static Server start(Stack stack, Options options) throws Exception {
-		var server = new Server(stack, options, "classpath:catalogs/default.yaml");
+	static Server start(Stack stack, Options options, String... settings) throws Exception {
+		var server = new Server(stack, options, "classpath:catalogs/default.yaml", settings);
 		try (var http = new HttpConnection(server.address)) {
 			for (int i = 0; i < CUSTOMERS; i++) {
 				String customer = "/v1/customers/" + customer(i);
@@ -91,6 +97,21 @@ final class Server implements AutoCloseable {
 	 */
 	static Server withCatalog(Stack stack, Options options, String catalog) throws Exception {
 		return new Server(stack, options, catalog);
+	}
+
+	/** One of the server's beans, for work the bench does in the server's own process. */
+	<T> T bean(Class<T> type) {
+		return context.getBean(type);
+	}
+
+	/** Where the server's modules publish their events. */
+	ApplicationEventPublisher events() {
+		return context;
+	}
+
+	/** A setting as the server has it. */
+	<T> T setting(String name, Class<T> type) {
+		return Objects.requireNonNull(context.getEnvironment().getProperty(name, type), name);
 	}
 
 	static String customer(long n) {
