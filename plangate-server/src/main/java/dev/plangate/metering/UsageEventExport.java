@@ -130,7 +130,7 @@ public class UsageEventExport {
 			errors.add(new FieldError(field, "is required"));
 			return Instant.EPOCH;
 		}
-		var instant = UsageHistories.instant(field, value, errors);
+		var instant = Timestamps.parse(field, value, errors);
 		return instant == null ? Instant.EPOCH : instant;
 	}
 

@@ -64,8 +64,8 @@ public class UsageEventLog {
 	public Page<RecordedEvent> list(String customerId, @Nullable String feature, @Nullable String from,
 			@Nullable String to, @Nullable String cursor, int limit) {
 		var errors = new ArrayList<FieldError>();
-		var start = UsageHistories.instant("from", from, errors);
-		var end = UsageHistories.instant("to", to, errors);
+		var start = Timestamps.parse("from", from, errors);
+		var end = Timestamps.parse("to", to, errors);
 		Long before = decodeCursor(cursor, errors);
 		if (!errors.isEmpty()) {
 			throw invalid(errors);

@@ -3,8 +3,6 @@ package dev.plangate.metering;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -22,6 +20,7 @@ import dev.plangate.customer.CustomerService;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.Timestamps;
 
 /**
  * The usage history of a customer: what {@code /v1/customers/{id}/usage/history} and
@@ -119,8 +118,8 @@ public class UsageHistories {
 			@Nullable String granularity) {
 		var errors = new ArrayList<FieldError>();
 		var unit = granularity(granularity, errors);
-		var end = instant("to", to, errors);
-		var start = instant("from", from, errors);
+		var end = Timestamps.parse("to", to, errors);
+		var start = Timestamps.parse("from", from, errors);
 		if (!errors.isEmpty()) {
 			throw invalid(errors);
 		}
@@ -199,24 +198,6 @@ public class UsageHistories {
 		}
 		errors.add(new FieldError("granularity", "must be hour, day or month"));
 		return Granularity.DAY;
-	}
-
-	/** An ISO-8601 instant with an offset, or a date meaning its start in UTC. */
-	static @Nullable Instant instant(String field, @Nullable String value, List<FieldError> errors) {
-		if (value == null) {
-			return null;
-		}
-		try {
-			if (value.length() == 10) {
-				return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
-			}
-			return OffsetDateTime.parse(value).toInstant();
-		}
-		catch (DateTimeException ex) {
-			errors.add(new FieldError(field,
-					"must be an ISO-8601 date (2026-12-01) or instant with an offset (2026-12-01T10:00:00Z)"));
-			return null;
-		}
 	}
 
 	private static PlangateException tooLong(Granularity unit) {

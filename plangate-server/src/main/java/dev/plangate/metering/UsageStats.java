@@ -18,6 +18,7 @@ import dev.plangate.catalog.FeatureKind;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.Timestamps;
 import dev.plangate.subscription.SubscriptionService;
 
 /**
@@ -62,8 +63,8 @@ public class UsageStats {
 	 */
 	public Stats of(@Nullable String feature, @Nullable String from, @Nullable String to, int limit) {
 		var errors = new ArrayList<FieldError>();
-		var end = UsageHistories.instant("to", to, errors);
-		var start = UsageHistories.instant("from", from, errors);
+		var end = Timestamps.parse("to", to, errors);
+		var start = Timestamps.parse("from", from, errors);
 		if (!errors.isEmpty()) {
 			throw invalid(errors);
 		}

@@ -1,11 +1,7 @@
 package dev.plangate.webhook;
 
 import java.nio.ByteBuffer;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -62,8 +58,8 @@ class EventQueries {
 			errors.add(new FieldError("type",
 					"must be an event type such as 'subscription.changed', or a prefix such as 'subscription.*'"));
 		}
-		var start = instant("from", from, errors);
-		var end = instant("to", to, errors);
+		var start = Timestamps.parse("from", from, errors);
+		var end = Timestamps.parse("to", to, errors);
 		var before = decodeCursor(cursor, errors);
 		if (errors.isEmpty() && start != null && end != null && !start.isBefore(end)) {
 			errors.add(new FieldError("from", "must be before 'to'"));
@@ -133,23 +129,6 @@ class EventQueries {
 			.query(EventLog::row)
 			.optional()
 			.orElseThrow(() -> PlangateException.notFound(ErrorCode.EVENT_NOT_FOUND, "Event", id));
-	}
-
-	private static @Nullable Instant instant(String field, @Nullable String value, List<FieldError> errors) {
-		if (value == null) {
-			return null;
-		}
-		try {
-			if (value.length() == 10) {
-				return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
-			}
-			return OffsetDateTime.parse(value).toInstant();
-		}
-		catch (DateTimeException ex) {
-			errors.add(new FieldError(field,
-					"must be an ISO-8601 date (2026-12-01) or instant with an offset (2026-12-01T10:00:00Z)"));
-			return null;
-		}
 	}
 
 	private static @Nullable Long decodeCursor(@Nullable String cursor, List<FieldError> errors) {
