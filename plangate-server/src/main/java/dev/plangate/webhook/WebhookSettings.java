@@ -39,6 +39,9 @@ import dev.plangate.platform.Settings;
  * disabled
  * @param secretOverlap how long a rotated-out secret still signs, beside the new one,
  * unless the rotation names another overlap
+ * @param eventRetention how long the event log keeps an event, with its deliveries and
+ * their attempts; an event that an endpoint still waits to receive (a delivery pending,
+ * as to a disabled endpoint) is kept until it is delivered or the endpoint deleted
  */
 @ConfigurationProperties("plangate.webhooks")
 record WebhookSettings(@DefaultValue("webhooks") String customerFeature,
@@ -48,7 +51,8 @@ record WebhookSettings(@DefaultValue("webhooks") String customerFeature,
 		@DefaultValue("2") int endpointConcurrency, @DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("1m") Duration claimTimeout,
 		@DefaultValue("5s,5m,30m,2h,5h,10h,14h,20h,24h") String retrySchedule,
-		@DefaultValue("3d") Duration disableAfter, @DefaultValue("24h") Duration secretOverlap) {
+		@DefaultValue("3d") Duration disableAfter, @DefaultValue("24h") Duration secretOverlap,
+		@DefaultValue("30d") Duration eventRetention) {
 
 	WebhookSettings {
 		customerFeature = Settings.notBlank("plangate.webhooks.customer-feature", customerFeature);
@@ -69,6 +73,8 @@ record WebhookSettings(@DefaultValue("webhooks") String customerFeature,
 		parse(retrySchedule);
 		Settings.positive("plangate.webhooks.disable-after", disableAfter);
 		Settings.notNegative("plangate.webhooks.secret-overlap", secretOverlap);
+		Settings.between("plangate.webhooks.event-retention", eventRetention, Duration.ofDays(1),
+				Duration.ofDays(3660));
 	}
 
 	/** The waits of {@code retrySchedule}, in order. */
