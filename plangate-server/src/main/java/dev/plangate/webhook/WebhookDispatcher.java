@@ -34,6 +34,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.plangate.platform.PlangateException;
+
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -219,6 +221,17 @@ class WebhookDispatcher implements SmartLifecycle {
 			return;
 		}
 		var started = clock.instant();
+		var customer = endpoint.customerId();
+		if (customer != null && !grantedTo(customer)) {
+			var error = "Not sent: the plan of customer '" + customer + "' no longer includes feature '"
+					+ settings.customerFeature() + "'";
+			metrics.failed();
+			transactions.executeWithoutResult(status -> {
+				repository.recordAttempt(delivery, started, 0, null, error, null);
+				repository.markFailedAttempt(delivery, null, null, error);
+			});
+			return;
+		}
 		long start = System.nanoTime();
 		var outcome = attempt(endpoint, event);
 		var took = Duration.ofNanos(System.nanoTime() - start);
@@ -251,6 +264,19 @@ class WebhookDispatcher implements SmartLifecycle {
 			repository.markFailedAttempt(delivery, next, outcome.status(), error);
 		});
 		endpoints.disableIfFailingThroughout(endpoint.id());
+	}
+
+	/**
+	 * Whether a customer's endpoint may still receive: its plan grants the webhook
+	 * feature (a deleted customer's plan grants nothing).
+	 */
+	private boolean grantedTo(String customerId) {
+		try {
+			return endpoints.granted(customerId);
+		}
+		catch (PlangateException ex) {
+			return false;
+		}
 	}
 
 	/**

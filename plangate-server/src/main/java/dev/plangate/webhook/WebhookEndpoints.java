@@ -162,17 +162,24 @@ class WebhookEndpoints {
 	 */
 	void requireFeature(String customerId) {
 		customers.getUndeleted(customerId);
-		var feature = settings.customerFeature();
-		var entitlement = subscriptions.entitlements(customerId).features().get(feature);
-		boolean granted = entitlement != null && (entitlement.enabled() || entitlement.unlimited()
-				|| entitlement.limit() != null && entitlement.limit() > 0);
-		if (!granted) {
+		if (!granted(customerId)) {
 			throw new PlangateException(ErrorCode.WEBHOOKS_NOT_IN_PLAN,
-					"The plan of customer '" + customerId + "' does not include feature '" + feature
+					"The plan of customer '" + customerId + "' does not include feature '" + settings.customerFeature()
 							+ "', which webhook endpoints of a customer need")
 				.with("customerId", customerId)
-				.with("feature", feature);
+				.with("feature", settings.customerFeature());
 		}
+	}
+
+	/**
+	 * Whether the customer's plan grants the webhook feature now: checked when its
+	 * endpoints are registered or changed, and again before each delivery to them, so
+	 * that a downgrade stops them.
+	 */
+	boolean granted(String customerId) {
+		var entitlement = subscriptions.entitlements(customerId).features().get(settings.customerFeature());
+		return entitlement != null && (entitlement.enabled() || entitlement.unlimited()
+				|| entitlement.limit() != null && entitlement.limit() > 0);
 	}
 
 	// endpoints

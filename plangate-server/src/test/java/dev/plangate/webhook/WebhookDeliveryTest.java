@@ -121,6 +121,28 @@ class WebhookDeliveryTest extends ServerTest {
 	}
 
 	@Test
+	void aCustomersEndpointReceivesNothingOnceItsPlanNoLongerIncludesWebhooks() {
+		// given: a customer whose plan includes the webhook feature, and its endpoint
+		var customer = subscribedCustomer("enterprise");
+		var path = path("downgraded");
+		var id = endpoint(Map.of("url", receiver.url(path), "customerId", customer)).get("id").asString();
+		publish("customer.updated", customer, Map.of("id", customer, "change", 1));
+		eventually().until(() -> receiver.on(path).size() == 1);
+
+		// when: it moves to a plan without the feature, and another event is told
+		var moved = api.post("/v1/customers/" + customer + "/subscription", "{\"plan\":\"free\",\"when\":\"now\"}");
+		assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+		publish("customer.updated", customer, Map.of("id", customer, "change", 2));
+
+		// then: that event is not sent, and the log says why, with no retry
+		eventually().until(() -> log(id).size() >= 2 && log(id).get(0).get("status").asString().equals("failed"));
+		var refused = log(id).get(0);
+		assertThat(refused.get("attempts").asInt()).isEqualTo(1);
+		assertThat(refused.get("attemptLog").get(0).get("error").asString()).contains("no longer includes feature");
+		assertThat(receiver.on(path)).hasSize(1);
+	}
+
+	@Test
 	void aFailedAttemptIsRetriedAndTheLogShowsEveryAttempt() {
 		// given
 		var path = path("flaky");
