@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -188,8 +189,16 @@ class WebhookDispatcher implements SmartLifecycle {
 					deliver(delivery);
 				}
 				catch (RuntimeException ex) {
-					log.warn("Webhook delivery {} failed unexpectedly; it goes again when its claim runs out: {}",
-							delivery.id(), ex.toString());
+					if (ex instanceof DataIntegrityViolationException
+							&& repository.find(delivery.endpointId()).isEmpty()) {
+						// its endpoint, and with it the delivery, was deleted while it
+						// was made
+						log.debug("Webhook delivery {} ended with its endpoint: {}", delivery.id(), ex.toString());
+					}
+					else {
+						log.warn("Webhook delivery {} failed unexpectedly; it goes again when its claim runs out: {}",
+								delivery.id(), ex.toString());
+					}
 				}
 				finally {
 					count(delivery.endpointId()).decrementAndGet();
