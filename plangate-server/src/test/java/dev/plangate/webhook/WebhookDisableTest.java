@@ -81,10 +81,12 @@ class WebhookDisableTest extends ServerTest {
 		transactions.executeWithoutResult(tx -> publisher
 			.publishEvent(new OutboundEvent("customer.suspended", customer, Map.of("id", customer))));
 		awaitAttempts(failing, 1);
+		awaitRecorded(id, 1);
 		for (int attempt = 2; attempt <= 4; attempt++) {
 			assertThat(endpoint(id).get("enabled").asBoolean()).as("enabled before attempt " + attempt).isTrue();
 			clock.advance(Duration.ofHours(25));
 			awaitAttempts(failing, attempt);
+			awaitRecorded(id, attempt);
 		}
 
 		// then
@@ -136,6 +138,18 @@ class WebhookDisableTest extends ServerTest {
 
 	private tools.jackson.databind.JsonNode deliveries(String id) {
 		return api.get("/v1/webhook-endpoints/" + id + "/deliveries").body().get("data");
+	}
+
+	/**
+	 * Waits until the endpoint's delivery has its attempt {@code count} written down, so
+	 * that moving the clock on does not move the time its next attempt is counted from.
+	 */
+	private void awaitRecorded(String id, int count) {
+		Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			var delivery = deliveries(id).path(0);
+			return delivery.path("attempts").asInt() >= count
+					&& !delivery.path("status").asString().equals("delivering");
+		});
 	}
 
 	private static void awaitAttempts(String path, int count) {
