@@ -21,6 +21,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.plangate.support.Api;
+import dev.plangate.support.Examples;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.MovableClock;
@@ -37,8 +38,7 @@ class AcceptanceTest {
 
 	/** The example catalog {@code fileName}, where surefire says the examples are. */
 	static String example(String fileName) {
-		String dir = System.getenv("PLANGATE_EXAMPLES_DIR");
-		return (dir == null || dir.isBlank() ? "../examples" : dir) + "/" + fileName;
+		return Examples.file(fileName);
 	}
 
 	static String customerPath(String customerId) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import dev.plangate.support.Api;
+import dev.plangate.support.Examples;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.ServerTest;
 import tools.jackson.databind.JsonNode;
@@ -70,8 +71,7 @@ abstract class BatchTestSupport extends ServerTest {
 
 	/** The example catalog {@code fileName}, where surefire says the examples are. */
 	static String example(String fileName) {
-		String dir = System.getenv("PLANGATE_EXAMPLES_DIR");
-		return (dir == null || dir.isBlank() ? "../examples" : dir) + "/" + fileName;
+		return Examples.file(fileName);
 	}
 
 	static ConditionFactory eventually() {

@@ -24,7 +24,6 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.plangate.support.Api;
-import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.MovableClock;
 import dev.plangate.support.Race;
@@ -64,15 +63,7 @@ class OverageStripeTest extends ServerTest {
 
 	@DynamicPropertySource
 	static void stripe(DynamicPropertyRegistry registry) {
-		FreshDatabase.register(registry, "overage_stripe");
-		registry.add("plangate.stripe.secret-key", () -> "sk_test_plangate_overage");
-		registry.add("plangate.stripe.api-base", () -> "http://localhost:" + stripeApi.port());
-		registry.add("plangate.stripe.retries", () -> "0");
-		String dir = System.getenv("PLANGATE_EXAMPLES_DIR");
-		registry.add("plangate.catalog",
-				() -> (dir == null || dir.isBlank() ? "../examples" : dir) + "/ai-assistant.yaml");
-		registry.add("plangate.billing.provider", () -> "stripe");
-		registry.add("plangate.stripe.webhook-secret", () -> SECRET);
+		StripeEvents.register(registry, "overage_stripe", "sk_test_plangate_overage", stripeApi.port(), SECRET);
 	}
 
 	@AfterAll

@@ -25,7 +25,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
 
 import dev.plangate.support.Api;
-import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.Race;
 import dev.plangate.support.SecondNode;
@@ -58,15 +57,7 @@ class StripeBillingTest extends ServerTest {
 
 	@DynamicPropertySource
 	static void stripe(DynamicPropertyRegistry registry) {
-		FreshDatabase.register(registry, "stripe_billing");
-		registry.add("plangate.stripe.secret-key", () -> SECRET_KEY);
-		registry.add("plangate.stripe.api-base", () -> "http://localhost:" + stripeApi.port());
-		registry.add("plangate.stripe.retries", () -> "0");
-		String dir = System.getenv("PLANGATE_EXAMPLES_DIR");
-		registry.add("plangate.catalog",
-				() -> (dir == null || dir.isBlank() ? "../examples" : dir) + "/ai-assistant.yaml");
-		registry.add("plangate.billing.provider", () -> "stripe");
-		registry.add("plangate.stripe.webhook-secret", () -> OLD_SECRET + "," + NEW_SECRET);
+		StripeEvents.register(registry, "stripe_billing", SECRET_KEY, stripeApi.port(), OLD_SECRET + "," + NEW_SECRET);
 	}
 
 	private static final SecondNode secondNode = new SecondNode();

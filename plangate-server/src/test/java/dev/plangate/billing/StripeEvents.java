@@ -13,9 +13,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 import com.stripe.Stripe;
 
+import dev.plangate.support.Examples;
+import dev.plangate.support.FreshDatabase;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,6 +32,23 @@ final class StripeEvents {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private StripeEvents() {
+	}
+
+	/**
+	 * The settings every Stripe test starts its server with: a database of its own, the
+	 * Stripe provider called at the stand-in on {@code stripePort} without retries, the
+	 * webhook {@code webhookSecrets} (comma-separated) and the AI-assistant example
+	 * catalog, whose plans carry Stripe prices.
+	 */
+	static void register(DynamicPropertyRegistry registry, String database, String secretKey, int stripePort,
+			String webhookSecrets) {
+		FreshDatabase.register(registry, database);
+		registry.add("plangate.stripe.secret-key", () -> secretKey);
+		registry.add("plangate.stripe.api-base", () -> "http://localhost:" + stripePort);
+		registry.add("plangate.stripe.retries", () -> "0");
+		registry.add("plangate.catalog", () -> Examples.file("ai-assistant.yaml"));
+		registry.add("plangate.billing.provider", () -> "stripe");
+		registry.add("plangate.stripe.webhook-secret", () -> webhookSecrets);
 	}
 
 	/** The {@code Stripe-Signature} header of a payload signed at {@code at}. */

@@ -20,7 +20,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.plangate.identity.account.AccountCalls;
 import dev.plangate.support.Api;
-import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.ServerTest;
 import dev.plangate.support.TestMail;
@@ -43,15 +42,8 @@ class StripeMyBillingTest extends ServerTest {
 
 	@DynamicPropertySource
 	static void stripe(DynamicPropertyRegistry registry) {
-		FreshDatabase.register(registry, "stripe_my_billing");
-		registry.add("plangate.stripe.secret-key", () -> "sk_test_my_billing_0123456789");
-		registry.add("plangate.stripe.api-base", () -> "http://localhost:" + stripeApi.port());
-		registry.add("plangate.stripe.retries", () -> "0");
-		String dir = System.getenv("PLANGATE_EXAMPLES_DIR");
-		registry.add("plangate.catalog",
-				() -> (dir == null || dir.isBlank() ? "../examples" : dir) + "/ai-assistant.yaml");
-		registry.add("plangate.billing.provider", () -> "stripe");
-		registry.add("plangate.stripe.webhook-secret", () -> "whsec_my_billing_0123456789");
+		StripeEvents.register(registry, "stripe_my_billing", "sk_test_my_billing_0123456789", stripeApi.port(),
+				"whsec_my_billing_0123456789");
 	}
 
 	@AfterAll

@@ -23,7 +23,6 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.plangate.support.Api;
-import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.Race;
 import dev.plangate.support.ServerTest;
@@ -51,15 +50,7 @@ class StripeOperationsTest extends ServerTest {
 
 	@DynamicPropertySource
 	static void stripe(DynamicPropertyRegistry registry) {
-		FreshDatabase.register(registry, "stripe_operations");
-		registry.add("plangate.stripe.secret-key", () -> "sk_test_operations_0123456789");
-		registry.add("plangate.stripe.api-base", () -> "http://localhost:" + stripeApi.port());
-		registry.add("plangate.stripe.retries", () -> "0");
-		String dir = System.getenv("PLANGATE_EXAMPLES_DIR");
-		registry.add("plangate.catalog",
-				() -> (dir == null || dir.isBlank() ? "../examples" : dir) + "/ai-assistant.yaml");
-		registry.add("plangate.billing.provider", () -> "stripe");
-		registry.add("plangate.stripe.webhook-secret", () -> SECRET);
+		StripeEvents.register(registry, "stripe_operations", "sk_test_operations_0123456789", stripeApi.port(), SECRET);
 		registry.add("plangate.stripe.events.max-attempts", () -> "3");
 		// the tests run the retry job themselves
 		registry.add("plangate.stripe.events.poll-interval", () -> "1h");

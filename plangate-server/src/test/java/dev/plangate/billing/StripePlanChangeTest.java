@@ -25,7 +25,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
 
 import dev.plangate.support.Api;
-import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.Race;
 import dev.plangate.support.SecondNode;
@@ -50,15 +49,8 @@ class StripePlanChangeTest extends ServerTest {
 
 	@DynamicPropertySource
 	static void stripe(DynamicPropertyRegistry registry) {
-		FreshDatabase.register(registry, "stripe_plan_change");
-		registry.add("plangate.stripe.secret-key", () -> "sk_test_plan_change_0123456789");
-		registry.add("plangate.stripe.api-base", () -> "http://localhost:" + stripeApi.port());
-		registry.add("plangate.stripe.retries", () -> "0");
-		String dir = System.getenv("PLANGATE_EXAMPLES_DIR");
-		registry.add("plangate.catalog",
-				() -> (dir == null || dir.isBlank() ? "../examples" : dir) + "/ai-assistant.yaml");
-		registry.add("plangate.billing.provider", () -> "stripe");
-		registry.add("plangate.stripe.webhook-secret", () -> SECRET);
+		StripeEvents.register(registry, "stripe_plan_change", "sk_test_plan_change_0123456789", stripeApi.port(),
+				SECRET);
 	}
 
 	private static final SecondNode secondNode = new SecondNode();

@@ -2,7 +2,6 @@ package dev.plangate.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.plangate.support.Api;
+import dev.plangate.support.Examples;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.MovableClock;
@@ -57,9 +57,7 @@ class AiAssistantUsageDashboardTest extends ServerTest {
 
 	@DynamicPropertySource
 	static void catalogAndDatabase(DynamicPropertyRegistry registry) {
-		String dir = System.getProperty("plangate.examples");
-		Path examples = dir == null || dir.isBlank() ? Path.of("../examples") : Path.of(dir);
-		registry.add("plangate.catalog", () -> examples.resolve("ai-assistant.yaml").toAbsolutePath().toString());
+		registry.add("plangate.catalog", () -> Examples.file("ai-assistant.yaml"));
 		FreshDatabase.register(registry, "ai_assistant_dashboard");
 	}
 
