@@ -3,8 +3,10 @@ package dev.plangate.metering;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -65,6 +67,22 @@ final class GrantDraws {
 			var key = keyOf(draw.event());
 			balances.get(key).get(ids.get(key).indexOf(draw.grantId()))[0] += draw.amount();
 		}
+	}
+
+	/**
+	 * The grants that {@code applied} (the draws written, after every {@link #giveBack})
+	 * left with nothing: each was locked holding more, so a grant is found spent by one
+	 * transaction only, on whichever node.
+	 */
+	Set<UUID> spentBy(List<Draw> applied) {
+		var spent = new LinkedHashSet<UUID>();
+		for (var draw : applied) {
+			var key = keyOf(draw.event());
+			if (balances.get(key).get(ids.get(key).indexOf(draw.grantId()))[0] == 0) {
+				spent.add(draw.grantId());
+			}
+		}
+		return spent;
 	}
 
 	/**

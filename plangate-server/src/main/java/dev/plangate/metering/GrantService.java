@@ -32,6 +32,12 @@ import dev.plangate.platform.PlangateException;
 @Service
 public class GrantService {
 
+	/**
+	 * The event of a grant that consumes drew down to nothing, told by the ledger in the
+	 * transaction of the draw that spent it.
+	 */
+	static final String EXHAUSTED = "grant.exhausted";
+
 	private final GrantRepository repository;
 
 	private final CustomerService customers;

@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.OutboundEvent;
 import dev.plangate.platform.PlangateException;
 
 /**
@@ -31,7 +32,7 @@ import dev.plangate.platform.PlangateException;
  * that transaction has committed, so nothing acknowledged can be lost, while one commit
  * carries the events of many requests. A request's events are written together or not at
  * all. What the batch did to quotas of a known limit is published, in its transaction, as
- * a {@link QuotaProgress}.
+ * a {@link QuotaProgress}, and each grant it spent as {@code grant.exhausted}.
  */
 @Component
 class LedgerWriter implements SmartLifecycle {
@@ -343,6 +344,11 @@ class LedgerWriter implements SmartLifecycle {
 			}
 		}
 		grantRepository.applyDraws(draws, now);
+		for (var spent : grants.spentBy(draws)) {
+			var grant = grantRepository.find(spent).orElseThrow();
+			publisher.publishEvent(new OutboundEvent(GrantService.EXHAUSTED, grant.customerId(),
+					GrantController.GrantView.of(grant, now)));
+		}
 		repository.addToRollups(newlyInserted(toInsert, inserted));
 		repository.addToTotals(List.copyOf(added.keySet()), added, now);
 		if (!steps.isEmpty()) {

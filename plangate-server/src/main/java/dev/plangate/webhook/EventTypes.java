@@ -16,9 +16,9 @@ public final class EventTypes {
 			"subscription.change_scheduled", "subscription.scheduled_change_cancelled", "subscription.cancelled",
 			"subscription.trial_ending", "subscription.past_due", "subscription.unpaid", "subscription.status_changed",
 			"usage.threshold_reached", "quota.exceeded", "grant.created", "grant.revoked", "grant.paid",
-			"batch.completed", "batch.failed", "batch.cancelled", "account.signed_up", "account.locked",
-			"account.email_verified", "invoice.finalized", "invoice.paid", "invoice.payment_failed", "charge.created",
-			"webhook_endpoint.disabled");
+			"grant.exhausted", "batch.completed", "batch.failed", "batch.cancelled", "account.signed_up",
+			"account.locked", "account.email_verified", "invoice.finalized", "invoice.paid", "invoice.payment_failed",
+			"charge.created", "webhook_endpoint.disabled");
 
 	/** Published when an endpoint is disabled after failing throughout its retries. */
 	public static final String ENDPOINT_DISABLED = "webhook_endpoint.disabled";

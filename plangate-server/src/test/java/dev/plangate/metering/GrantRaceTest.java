@@ -24,7 +24,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Grants under racing consumes, on one node and on two nodes sharing the database: the
  * allowance and the grants together admit exactly what they hold, every unit drawn is
- * taken from one grant once, and nothing is drawn from a grant after it is revoked.
+ * taken from one grant once, each grant drawn down to nothing is told spent
+ * ({@code grant.exhausted}) exactly once, and nothing is drawn from a grant after it is
+ * revoked.
  */
 class GrantRaceTest extends ServerTest {
 
@@ -79,6 +81,17 @@ class GrantRaceTest extends ServerTest {
 			.orElseThrow();
 	}
 
+	/** The ids of the grants told spent ({@code grant.exhausted}), once per event. */
+	private List<String> toldExhausted(String customer) {
+		var response = api.get("/v1/customers/" + customer + "/events?type=grant.exhausted&limit=500");
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		return response.body().path("data").valueStream().map(e -> {
+			assertThat(e.path("data").path("remaining").asLong()).isZero();
+			assertThat(e.path("data").path("status").asString()).isEqualTo("spent");
+			return e.path("data").path("id").asString();
+		}).toList();
+	}
+
 	private static List<Integer> statuses(List<Api.Response> responses) {
 		return responses.stream().map(Api.Response::status).toList();
 	}
@@ -112,6 +125,8 @@ class GrantRaceTest extends ServerTest {
 		assertThat(view.path("overage").asLong()).isZero();
 		assertThat(view.path("grants").path("drawnThisPeriod").asLong()).isEqualTo(20);
 		assertThat(view.path("grants").path("remaining").asLong()).isZero();
+		assertThat(toldExhausted(customer)).as("each grant told spent once")
+			.containsExactlyInAnyOrder(sooner.path("id").asString(), never.path("id").asString());
 	}
 
 	@Test
@@ -195,6 +210,8 @@ class GrantRaceTest extends ServerTest {
 		assertThat(view.path("used").asLong()).isEqualTo(admitted);
 		assertThat(view.path("grants").path("drawnThisPeriod").asLong()).isEqualTo(drawn);
 		assertThat(view.path("overage").asLong()).isZero();
+		assertThat(toldExhausted(customer)).as("only a grant drawn to nothing is told spent")
+			.isEqualTo(keptAfter.path("remaining").asLong() == 0 ? List.of(kept.path("id").asString()) : List.of());
 	}
 
 	@Test

@@ -250,6 +250,38 @@ class EventCatalogTest extends ServerTest {
 			assertThat(ended.path("revokedAt").asString()).isNotBlank();
 		}
 
+		@Test
+		void aGrantDrawnDownToNothingIsToldSpentOnce() {
+			// given: an allowance of 1 and a grant of 3
+			var id = newCustomer("ev-spent");
+			assertThat(api.put(customerPath(id) + "/overrides/api_calls", "{\"value\":1}").status()).isEqualTo(200);
+			var grantId = api.post(customerPath(id) + "/grants", "{\"feature\":\"api_calls\",\"amount\":3}")
+				.body()
+				.path("id")
+				.asString();
+
+			// when: the allowance, 2 from the grant, its last 1, then one refused
+			var answers = new ArrayList<Integer>();
+			for (long amount : new long[] { 1, 2, 1, 1 }) {
+				answers.add(api
+					.post("/v1/consume",
+							"{\"customerId\":\"%s\",\"feature\":\"api_calls\",\"amount\":%d,\"idempotencyKey\":\"%s\"}"
+								.formatted(id, amount, UUID.randomUUID()))
+					.status());
+			}
+
+			// then
+			assertThat(answers).containsExactly(200, 200, 200, 402);
+			assertThat(types(id)).filteredOn(type -> type.startsWith("grant."))
+				.containsExactly("grant.created", "grant.exhausted");
+			var spent = event(id, "grant.exhausted").path("data");
+			assertThat(spent.path("id").asString()).isEqualTo(grantId);
+			assertThat(spent.path("amount").asLong()).isEqualTo(3);
+			assertThat(spent.path("remaining").asLong()).isZero();
+			assertThat(spent.path("drawn").asLong()).isEqualTo(3);
+			assertThat(spent.path("status").asString()).isEqualTo("spent");
+		}
+
 	}
 
 	@Nested
