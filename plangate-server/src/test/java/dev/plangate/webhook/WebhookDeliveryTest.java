@@ -101,6 +101,32 @@ class WebhookDeliveryTest extends ServerTest {
 	}
 
 	@Test
+	void anEndpointTakingGrantExhaustedReceivesItWhenAConsumeSpendsAGrant() {
+		// given: an allowance of 1 and a grant of 2
+		var path = path("spent");
+		endpoint(path, List.of("grant.exhausted"));
+		var customer = newCustomer("spent");
+		assertThat(api.put("/v1/customers/" + customer + "/overrides/api_calls", "{\"value\":1}").status())
+			.isEqualTo(200);
+		var grant = api.post("/v1/customers/" + customer + "/grants", "{\"feature\":\"api_calls\",\"amount\":2}");
+		assertThat(grant.status()).as(grant.toString()).isEqualTo(201);
+
+		// when
+		var consumed = api.post("/v1/consume",
+				"{\"customerId\":\"%s\",\"feature\":\"api_calls\",\"amount\":3,\"idempotencyKey\":\"%s\"}"
+					.formatted(customer, UUID.randomUUID()));
+
+		// then
+		assertThat(consumed.status()).as(consumed.toString()).isEqualTo(200);
+		eventually().until(() -> receiver.on(path).size() == 1);
+		var body = new Api.Response(200, receiver.on(path).get(0).body(), Map.of()).body();
+		assertThat(body.get("type").asString()).isEqualTo("grant.exhausted");
+		assertThat(body.get("customerId").asString()).isEqualTo(customer);
+		assertThat(body.get("data").get("id")).isEqualTo(grant.body().get("id"));
+		assertThat(body.get("data").get("status").asString()).isEqualTo("spent");
+	}
+
+	@Test
 	void aCustomersEndpointReceivesThatCustomersEventsOnly() {
 		// given
 		var customer = subscribedCustomer("enterprise");
