@@ -87,9 +87,13 @@ public class LoginLockouts {
 	}
 
 	/**
-	 * The attempt that {@link #reserve} counted as {@code counted} failed. When its
-	 * reservation locked an account, tells the outside world ({@code account.locked}): at
-	 * the reservation the attempt might still have succeeded, and then it locks nothing.
+	 * The attempt that {@link #reserve} counted as {@code counted} failed, whatever
+	 * refused it: a wrong password, a missing or wrong second factor, a suspended
+	 * account. When its reservation locked an account, tells the outside world
+	 * ({@code account.locked}) in this transaction, under the subject's row lock: at the
+	 * reservation the attempt might still have succeeded, and then it locks nothing. Only
+	 * one reservation can reach the threshold before the lock it sets refuses the next,
+	 * so each lockout is told once.
 	 */
 	@Transactional
 	public void failed(String subject, int counted) {

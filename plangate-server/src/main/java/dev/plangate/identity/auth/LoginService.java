@@ -109,9 +109,31 @@ public class LoginService {
 		var subject = LoginLockouts.account(account.id());
 		var reserved = transactions.execute(status -> new Reserved(lockouts.reserve(subject),
 				accounts.credentials(account.id()).orElseThrow(LoginService::invalidCredentials)));
+		try {
+			return attempt(account, reserved, password, secondFactor, newPassword, device);
+		}
+		catch (RuntimeException ex) {
+			// whatever refused it, the attempt stays counted as failed: a lockout it
+			// completed is told now, once
+			try {
+				lockouts.failed(subject, reserved.counted());
+			}
+			catch (RuntimeException telling) {
+				ex.addSuppressed(telling);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * The attempt after its failure was counted ({@link LoginLockouts#reserve}): the
+	 * password, the account's state, the second factor, then the session.
+	 */
+	private SignedIn attempt(Account account, Reserved reserved, String password, @Nullable String secondFactor,
+			@Nullable String newPassword, Device device) {
+		var subject = LoginLockouts.account(account.id());
 		var credentials = reserved.credentials();
 		if (!hasher.matches(password, credentials.passwordHash())) {
-			lockouts.failed(subject, reserved.counted());
 			throw invalidCredentials();
 		}
 		if (!account.isActive()) {
@@ -127,7 +149,7 @@ public class LoginService {
 			throttle.fromIp(AuthThrottle.Scope.TWO_FACTOR, device.ip());
 			throttle.forAccount(AuthThrottle.Scope.TWO_FACTOR, account.customerId());
 		}
-		return transactions.execute(status -> {
+		return Objects.requireNonNull(transactions.execute(status -> {
 			if (accounts.lockCustomerStatus(account.customerId()) != CustomerStatus.ACTIVE) {
 				// suspended or deleted since it was read: no session may outlive that
 				throw new PlangateException(ErrorCode.CUSTOMER_SUSPENDED, "This account is suspended");
@@ -146,7 +168,7 @@ public class LoginService {
 			lockouts.succeeded(subject, reserved.counted());
 			var signedIn = account.mustChangePassword() ? accounts.find(account.id()).orElseThrow() : account;
 			return signedIn(signedIn, sessions.start(signedIn, device));
-		});
+		}));
 	}
 
 	/**

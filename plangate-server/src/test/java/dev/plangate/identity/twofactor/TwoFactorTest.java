@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,7 @@ import dev.plangate.support.MovableClock;
 import dev.plangate.support.Race;
 import dev.plangate.support.ServerTest;
 import dev.plangate.support.TestMail;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Two-factor authentication over HTTP, on a server whose clock the test moves, so that
@@ -260,6 +262,69 @@ class TwoFactorTest extends ServerTest {
 		});
 		assertThat(right.status()).as("locked after five failures").isEqualTo(429);
 		assertThat(right.code()).isEqualTo("too_many_attempts");
+		var locked = toldLocked(enrolled);
+		assertThat(locked).as("the lockout is told once").hasSize(1);
+		assertThat(locked.get(0).path("data").path("failedAttempts").asInt()).isEqualTo(5);
+		assertThat(locked.get(0).path("data").path("account").path("email").asString()).isEqualTo(enrolled.email());
+		assertThat(locked.get(0).path("data").path("account").path("twoFactorEnabled").asBoolean()).isTrue();
+	}
+
+	@Test
+	void wrongPasswordsAndWrongOrMissingCodesRacingLockOnceAndTellItOnce() throws Exception {
+		// given
+		var enrolled = enrolled("tfa-lockout-race");
+		var attempts = new ArrayList<Callable<Api.Response>>();
+		for (int i = 0; i < 9; i++) {
+			attempts.add(switch (i % 3) {
+				case 0 -> () -> anonymous.post("/v1/auth/login",
+						Api.json(Map.of("login", enrolled.email(), "password", "a wrong guess 123", "code", "000000")));
+				case 1 -> () -> login(enrolled.email(), "000000");
+				default -> () -> anonymous.post("/v1/auth/login",
+						Api.json(Map.of("login", enrolled.email(), "password", PASSWORD)));
+			});
+		}
+
+		// when
+		var answers = Race.run(attempts);
+
+		// then: five attempts were checked, and the lock they made refused the rest
+		assertThat(answers).filteredOn(r -> r.status() != 429).as(answers.toString()).hasSize(5);
+		assertThat(answers).filteredOn(r -> r.status() == 429)
+			.allSatisfy(r -> assertThat(r.code()).isEqualTo("too_many_attempts"));
+		assertThat(answers).filteredOn(r -> r.status() != 429)
+			.extracting(Api.Response::code)
+			.isSubsetOf("invalid_credentials", "invalid_second_factor", "second_factor_required");
+		var locked = toldLocked(enrolled);
+		assertThat(locked).as("the lockout is told once").hasSize(1);
+		assertThat(locked.get(0).path("data").path("failedAttempts").asInt()).isEqualTo(5);
+	}
+
+	@Test
+	void aLockoutEndedAndMadeAgainByWrongCodesIsToldEachTime() {
+		// given: locked by wrong codes, then the lock runs out
+		var enrolled = enrolled("tfa-lockout-again");
+		for (int i = 0; i < 5; i++) {
+			assertThat(login(enrolled.email(), "000000").code()).isEqualTo("invalid_second_factor");
+		}
+		clock.advance(Duration.ofMinutes(2));
+
+		// when: one more wrong code
+		var again = login(enrolled.email(), "000000");
+
+		// then
+		assertThat(again.code()).isEqualTo("invalid_second_factor");
+		assertThat(toldLocked(enrolled)).extracting(e -> e.path("data").path("failedAttempts").asInt())
+			.containsExactly(6, 5);
+	}
+
+	/** The {@code account.locked} events of the account's customer, newest first. */
+	private List<JsonNode> toldLocked(Enrolled enrolled) {
+		var customerId = enrolled.me().get("/v1/me").body().path("customerId").asString();
+		var response = api.get("/v1/customers/" + Api.encode(customerId) + "/events?type=account.locked");
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		var events = new ArrayList<JsonNode>();
+		response.body().path("data").forEach(events::add);
+		return events;
 	}
 
 	@Test
