@@ -88,6 +88,7 @@ class SettingsTest {
 			plangate.batches.enabled-feature              |
 			plangate.batches.retry-base                   | 10ms
 			plangate.alerts.default-thresholds            | 50,90,100
+			plangate.alerts.retention                     | 730d
 			""")
 	void acceptsSensibleValuesBesideTheDefaults(String property, String value) {
 		settings.withPropertyValues(property + "=" + Objects.toString(value, "")).run(context -> {
@@ -117,6 +118,7 @@ class SettingsTest {
 					plangate.alerts.default-thresholds              | 100,80                    | PLANGATE_ALERTS_DEFAULT_THRESHOLDS              | [1] must be greater than the threshold before it (100)
 					plangate.alerts.default-thresholds              | 0,80                      | PLANGATE_ALERTS_DEFAULT_THRESHOLDS              | [0] must be a percent from 1 to 1000, not 0
 					plangate.alerts.default-thresholds              | eighty                    | PLANGATE_ALERTS_DEFAULT_THRESHOLDS              | must be whole percents separated by commas
+					plangate.alerts.retention                       | 12h                       | PLANGATE_ALERTS_RETENTION                       | must be between 1d and
 					plangate.bootstrap-api-key                      | changeme                  | PLANGATE_BOOTSTRAP_API_KEY                      | is refused: it is not a Plangate server key
 					plangate.api-key-cache-ttl                      | -1s                       | PLANGATE_API_KEY_CACHE_TTL                      | must not be negative
 					plangate.accounts.session-idle-timeout          | 0s                        | PLANGATE_ACCOUNTS_SESSION_IDLE_TIMEOUT          | must be positive

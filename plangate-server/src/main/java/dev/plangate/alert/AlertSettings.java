@@ -1,5 +1,6 @@
 package dev.plangate.alert;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,9 +16,11 @@ import dev.plangate.platform.Settings;
  * @param defaultThresholds the percents of a quota's limit at which alerts fire when
  * neither the catalog's feature nor the customer names its own: whole percents from 1 to
  * 1000, ascending, separated by commas
+ * @param retention how long the alert history keeps an alert (1 day to 10 years); an
+ * alert of a period that has not ended, such as a lifetime quota's, is kept until it has
  */
 @ConfigurationProperties("plangate.alerts")
-record AlertSettings(@DefaultValue("80,100") String defaultThresholds) {
+record AlertSettings(@DefaultValue("80,100") String defaultThresholds, @DefaultValue("400d") Duration retention) {
 
 	private static final String PROPERTY = "plangate.alerts.default-thresholds";
 
@@ -25,6 +28,7 @@ record AlertSettings(@DefaultValue("80,100") String defaultThresholds) {
 		var problems = AlertThresholds.problems(parse(defaultThresholds));
 		Settings.require(problems.isEmpty(), PROPERTY,
 				problems.isEmpty() ? "" : problems.get(0) + " (for example 80,100)");
+		Settings.between("plangate.alerts.retention", retention, Duration.ofDays(1), Duration.ofDays(3660));
 	}
 
 	/** The default thresholds, ascending. */
