@@ -285,24 +285,26 @@ class LedgerRepository {
 
 	/**
 	 * The hourly rollups of a customer from {@code from} (inclusive) to {@code to}
-	 * (exclusive), of one feature or (absent) all, in feature and hour order.
+	 * (exclusive), of one feature or (absent) all, in feature and hour order. Their
+	 * starts are read as seconds since the epoch, which neither database driver has to
+	 * decode into a date and time with an offset.
 	 */
 	List<Rollup> rollups(String customerId, @Nullable String feature, Instant from, Instant to) {
 		return jdbc
-			.sql("select feature_key, hour_start, amount, events from usage_rollup "
+			.sql("select feature_key, cast(extract(epoch from hour_start) as bigint), amount, events from usage_rollup "
 					+ "where customer_id = :customer and hour_start >= :from and hour_start < :to"
 					+ (feature == null ? "" : " and feature_key = :feature") + " order by feature_key, hour_start")
 			.param("customer", customerId)
 			.param("from", Timestamps.sql(from))
 			.param("to", Timestamps.sql(to))
 			.param("feature", feature)
-			.query((rs, n) -> new Rollup(rs.getString(1), Timestamps.readRequired(rs, "hour_start"), rs.getLong(3),
+			.query((rs, n) -> new Rollup(rs.getString(1), Instant.ofEpochSecond(rs.getLong(2)), rs.getLong(3),
 					rs.getLong(4)))
 			.list();
 	}
 
 	/** One hour's usage of a feature: its amount and number of events. */
-	record Rollup(String feature, Instant hourStart, long amount, long events) {
+	record Rollup(String feature, Instant start, long amount, long events) {
 	}
 
 	/** What an hourly rollup counts, in the order rollups are written. */
