@@ -24,8 +24,8 @@ import dev.plangate.platform.Timestamps;
 
 /**
  * The usage history of a customer: what {@code /v1/customers/{id}/usage/history} and
- * {@code /v1/me/usage/history} answer, summed from the hourly rollups the ledger writes
- * with the events.
+ * {@code /v1/me/usage/history} answer: hours read from the hourly rollups, days and
+ * months summed from the daily ones, both of which the ledger writes with the events.
  */
 @Service
 public class UsageHistories {
@@ -178,11 +178,20 @@ public class UsageHistories {
 		var sums = new LinkedHashMap<String, long[][]>();
 		features.keySet().forEach(key -> sums.put(key, new long[starts.size()][2]));
 		var only = feature == null ? null : features.keySet().iterator().next();
-		var rollups = ledger.rollups(customerId, only, first, last);
+		// hours from the hourly rollups; days and months, whose edges are days', from the
+		// daily ones
+		var rollups = unit == Granularity.HOUR ? ledger.rollups(customerId, only, first, last)
+				: ledger.dailyRollups(customerId, only, first, last);
 		long firstOrdinal = unit.ordinal(first.getEpochSecond());
+		var current = "";
+		var sumsOfFeature = new long[0][];
 		for (var rollup : rollups) {
-			var series = sums.computeIfAbsent(rollup.feature(), key -> new long[starts.size()][2]);
-			var bucket = series[(int) (unit.ordinal(rollup.start().getEpochSecond()) - firstOrdinal)];
+			// the rollups come in feature order: one look-up a feature
+			if (!rollup.feature().equals(current)) {
+				current = rollup.feature();
+				sumsOfFeature = sums.computeIfAbsent(current, key -> new long[starts.size()][2]);
+			}
+			var bucket = sumsOfFeature[(int) (unit.ordinal(rollup.start().getEpochSecond()) - firstOrdinal)];
 			bucket[0] += rollup.amount();
 			bucket[1] += rollup.events();
 		}
