@@ -19,11 +19,11 @@ import dev.plangate.bench.Options.Section;
 /**
  * Usage history over a customer with many events: a year of daily buckets, a month of
  * hourly ones and a year of monthly ones, over HTTP. The events are written straight into
- * the ledger (a year of them, evenly spread), and their hourly rollups summed from them
- * as the ledger keeps them; the history reads only the rollups. The baseline is the same
- * rollup rows read over JDBC with the server's statement: what the database takes before
- * any of the server's work. Beside it, once, what summing the raw events by day would
- * take: the cost the rollups save.
+ * the ledger (a year of them, evenly spread), and their hourly and daily rollups summed
+ * from them as the ledger keeps them; the history reads only the rollups. The baseline is
+ * the year's daily rollup rows, what a year by day or by month reads, read over JDBC with
+ * the server's statement: what the database takes before any of the server's work. Beside
+ * it, once, what summing the raw events by day would take: the cost the rollups save.
  */
 final class HistorySection {
 
@@ -55,9 +55,9 @@ final class HistorySection {
 			http.exchangeOrFail(server.request("PUT", "/v1/customers/" + CUSTOMER, "{\"name\":\"Bench history\"}"));
 		}
 		long seeding = System.nanoTime();
-		long rollups = seed(now, events, out);
-		out.printf("seeded %,d events over 365 days for one customer, %,d hourly rollups, in %.0f s%n", events, rollups,
-				(System.nanoTime() - seeding) / 1e9);
+		long[] rollups = seed(now, events, out);
+		out.printf("seeded %,d events over 365 days for one customer, %,d hourly and %,d daily rollups, in %.0f s%n",
+				events, rollups[0], rollups[1], (System.nanoTime() - seeding) / 1e9);
 		var cpu = new CpuShare();
 		var profiler = Profiler.of(options, Section.HISTORY, server.stack, out);
 		var yearAgo = now.minus(365, ChronoUnit.DAYS);
@@ -74,7 +74,7 @@ final class HistorySection {
 						options.duration(), () -> new HttpSection.HttpCaller(server, n -> hourly), profiler),
 				() -> Load.closed("GET usage/history, a year by month (13 buckets)", threads, options.warmup(),
 						options.duration(), () -> new HttpSection.HttpCaller(server, n -> monthly), profiler),
-				() -> Load.closed("JDBC: the year's hourly rollup rows", threads, options.warmup(), options.duration(),
+				() -> Load.closed("JDBC: the year's daily rollup rows", threads, options.warmup(), options.duration(),
 						() -> new RollupReader(server, yearAgo, now), profiler));
 		var runs = Rounds.interleave(options.rounds(), paths);
 		var results = runs.stream().map(Rounds::fastest).toList();
@@ -102,9 +102,10 @@ final class HistorySection {
 
 	/**
 	 * Writes {@code events} events spread evenly over the 365 days before {@code now},
-	 * then their hourly rollups as the ledger keeps them; answers the number of rollups.
+	 * then their hourly and daily rollups as the ledger keeps them; answers the number of
+	 * each.
 	 */
-	private long seed(Instant now, long events, PrintStream out) throws SQLException {
+	private long[] seed(Instant now, long events, PrintStream out) throws SQLException {
 		double stepSeconds = 365.0 * 86_400 / events;
 		try (var connection = DriverManager
 			.getConnection(server.jdbcUrl, server.jdbcUser, ""); var insert = connection.prepareStatement("""
@@ -132,12 +133,21 @@ final class HistorySection {
 						from usage_event where customer_id = '%s'
 						group by customer_id, feature_key, date_trunc('hour', occurred_at at time zone 'UTC')"""
 					.formatted(CUSTOMER));
+				statement.executeUpdate("""
+						insert into usage_rollup_day (customer_id, feature_key, day_start, amount, events)
+						select customer_id, feature_key,
+						  date_trunc('day', hour_start at time zone 'UTC') at time zone 'UTC', sum(amount), sum(events)
+						from usage_rollup where customer_id = '%s'
+						group by customer_id, feature_key, date_trunc('day', hour_start at time zone 'UTC')"""
+					.formatted(CUSTOMER));
 				statement.execute("analyze usage_event");
 				statement.execute("analyze usage_rollup");
-				try (var count = statement
-					.executeQuery("select count(*) from usage_rollup where customer_id = '" + CUSTOMER + "'")) {
+				statement.execute("analyze usage_rollup_day");
+				try (var count = statement.executeQuery(
+						"select (select count(*) from usage_rollup where customer_id = '%1$s'), (select count(*) from usage_rollup_day where customer_id = '%1$s')"
+							.formatted(CUSTOMER))) {
 					count.next();
-					return count.getLong(1);
+					return new long[] { count.getLong(1), count.getLong(2) };
 				}
 			}
 		}
@@ -168,7 +178,9 @@ final class HistorySection {
 		}
 	}
 
-	/** One connection reading the year's rollup rows with the server's statement. */
+	/**
+	 * One connection reading the year's daily rollup rows with the server's statement.
+	 */
 	private static final class RollupReader implements Load.Caller {
 
 		private final Connection connection;
@@ -179,9 +191,10 @@ final class HistorySection {
 			try {
 				this.connection = DriverManager.getConnection(server.jdbcUrl, server.jdbcUser, "");
 				this.select = connection.prepareStatement("""
-						select feature_key, hour_start, amount, events from usage_rollup
-						where customer_id = ? and hour_start >= ? and hour_start < ? and feature_key = ?
-						order by feature_key, hour_start""");
+						select feature_key, cast(extract(epoch from day_start) as bigint), amount, events
+						from usage_rollup_day
+						where customer_id = ? and day_start >= ? and day_start < ? and feature_key = ?
+						order by feature_key, day_start""");
 				select.setString(1, CUSTOMER);
 				select.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
 				select.setObject(3, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
@@ -196,8 +209,10 @@ final class HistorySection {
 		public @Nullable String call(long n) throws SQLException {
 			try (var rows = select.executeQuery()) {
 				while (rows.next()) {
-					rows.getObject(2, OffsetDateTime.class);
+					rows.getString(1);
+					rows.getLong(2);
 					rows.getLong(3);
+					rows.getLong(4);
 				}
 			}
 			return null;

@@ -229,53 +229,62 @@ class LedgerRepository {
 	}
 
 	/**
-	 * Adds events to the hourly rollups, one upsert per customer, feature and hour (UTC)
-	 * of their occurrence, in key order so that writers on different nodes do not wait on
-	 * each other in a circle. On PostgreSQL up to {@value #ROWS_A_STATEMENT} rollups go
-	 * in one {@code insert … on conflict do update}; on H2 a JDBC batch of {@code merge}.
+	 * Adds events to the hourly and the daily rollups, one upsert per customer, feature
+	 * and hour (UTC) of their occurrence, then one per customer, feature and day, each in
+	 * key order, so that writers on different nodes, all taking hours before days, do not
+	 * wait on each other in a circle. On PostgreSQL up to {@value #ROWS_A_STATEMENT}
+	 * rollups go in one {@code insert … on conflict do update}; on H2 a JDBC batch of
+	 * {@code merge}.
 	 */
 	void addToRollups(List<UsageEvent> events) {
+		addToRollups(Rollups.HOURLY, events);
+		addToRollups(Rollups.DAILY, events);
+	}
+
+	private void addToRollups(Rollups table, List<UsageEvent> events) {
 		var merged = new TreeMap<RollupKey, long[]>();
 		for (var e : events) {
-			var key = new RollupKey(e.customerId(), e.feature(), e.occurredAt().truncatedTo(ChronoUnit.HOURS));
+			var key = new RollupKey(e.customerId(), e.feature(), e.occurredAt().truncatedTo(table.unit));
 			var sums = merged.computeIfAbsent(key, k -> new long[2]);
 			sums[0] += e.amount();
 			sums[1]++;
 		}
 		var rows = List.copyOf(merged.entrySet());
 		if (!postgres) {
-			batch.getJdbcTemplate().batchUpdate("""
-					merge into usage_rollup r using (values (cast(? as varchar(200)), cast(? as varchar(64)),
-					  cast(? as timestamp with time zone), cast(? as bigint), cast(? as bigint))) v (c, f, h, a, n)
-					on r.customer_id = v.c and r.feature_key = v.f and r.hour_start = v.h
-					when matched then update set amount = r.amount + v.a, events = r.events + v.n
-					when not matched then insert (customer_id, feature_key, hour_start, amount, events)
-					  values (v.c, v.f, v.h, v.a, v.n)""", rows, rows.size(), (ps, row) -> {
-				ps.setString(1, row.getKey().customerId());
-				ps.setString(2, row.getKey().feature());
-				ps.setObject(3, Timestamps.sql(row.getKey().hourStart()));
-				ps.setLong(4, row.getValue()[0]);
-				ps.setLong(5, row.getValue()[1]);
-			});
+			batch.getJdbcTemplate()
+				.batchUpdate("""
+						merge into %1$s r using (values (cast(? as varchar(200)), cast(? as varchar(64)),
+						  cast(? as timestamp with time zone), cast(? as bigint), cast(? as bigint))) v (c, f, h, a, n)
+						on r.customer_id = v.c and r.feature_key = v.f and r.%2$s = v.h
+						when matched then update set amount = r.amount + v.a, events = r.events + v.n
+						when not matched then insert (customer_id, feature_key, %2$s, amount, events)
+						  values (v.c, v.f, v.h, v.a, v.n)""".formatted(table.name, table.start), rows, rows.size(),
+						(ps, row) -> {
+							ps.setString(1, row.getKey().customerId());
+							ps.setString(2, row.getKey().feature());
+							ps.setObject(3, Timestamps.sql(row.getKey().start()));
+							ps.setLong(4, row.getValue()[0]);
+							ps.setLong(5, row.getValue()[1]);
+						});
 			return;
 		}
 		for (int from = 0; from < rows.size(); from += ROWS_A_STATEMENT) {
 			var chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_A_STATEMENT));
-			var sql = new StringBuilder(
-					"insert into usage_rollup (customer_id, feature_key, hour_start, amount, events) values ");
+			var sql = new StringBuilder("insert into %s (customer_id, feature_key, %s, amount, events) values "
+				.formatted(table.name, table.start));
 			for (int i = 0; i < chunk.size(); i++) {
 				sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?)");
 			}
-			sql.append(
-					"""
-							 on conflict (customer_id, feature_key, hour_start) do update
-							set amount = usage_rollup.amount + excluded.amount, events = usage_rollup.events + excluded.events""");
+			sql.append("""
+					 on conflict (customer_id, feature_key, %2$s) do update
+					set amount = %1$s.amount + excluded.amount, events = %1$s.events + excluded.events"""
+				.formatted(table.name, table.start));
 			batch.getJdbcTemplate().update(sql.toString(), ps -> {
 				int p = 1;
 				for (var row : chunk) {
 					ps.setString(p++, row.getKey().customerId());
 					ps.setString(p++, row.getKey().feature());
-					ps.setObject(p++, Timestamps.sql(row.getKey().hourStart()));
+					ps.setObject(p++, Timestamps.sql(row.getKey().start()));
 					ps.setLong(p++, row.getValue()[0]);
 					ps.setLong(p++, row.getValue()[1]);
 				}
@@ -288,25 +297,62 @@ class LedgerRepository {
 	 * (exclusive), of one feature or (absent) all, in feature and hour order.
 	 */
 	List<Rollup> rollups(String customerId, @Nullable String feature, Instant from, Instant to) {
-		return jdbc
-			.sql("select feature_key, hour_start, amount, events from usage_rollup "
-					+ "where customer_id = :customer and hour_start >= :from and hour_start < :to"
-					+ (feature == null ? "" : " and feature_key = :feature") + " order by feature_key, hour_start")
+		return rollups(Rollups.HOURLY, customerId, feature, from, to);
+	}
+
+	/**
+	 * The daily rollups of a customer from {@code from} (inclusive) to {@code to}
+	 * (exclusive), of one feature or (absent) all, in feature and day order.
+	 */
+	List<Rollup> dailyRollups(String customerId, @Nullable String feature, Instant from, Instant to) {
+		return rollups(Rollups.DAILY, customerId, feature, from, to);
+	}
+
+	/**
+	 * Reads rollups with their start as seconds since the epoch, which neither database
+	 * driver has to decode into a date and time with an offset.
+	 */
+	private List<Rollup> rollups(Rollups table, String customerId, @Nullable String feature, Instant from, Instant to) {
+		var sql = "select feature_key, cast(extract(epoch from %2$s) as bigint), amount, events from %1$s "
+				+ "where customer_id = :customer and %2$s >= :from and %2$s < :to"
+				+ (feature == null ? "" : " and feature_key = :feature") + " order by feature_key, %2$s";
+		return jdbc.sql(sql.formatted(table.name, table.start))
 			.param("customer", customerId)
 			.param("from", Timestamps.sql(from))
 			.param("to", Timestamps.sql(to))
 			.param("feature", feature)
-			.query((rs, n) -> new Rollup(rs.getString(1), Timestamps.readRequired(rs, "hour_start"), rs.getLong(3),
+			.query((rs, n) -> new Rollup(rs.getString(1), Instant.ofEpochSecond(rs.getLong(2)), rs.getLong(3),
 					rs.getLong(4)))
 			.list();
 	}
 
-	/** One hour's usage of a feature: its amount and number of events. */
-	record Rollup(String feature, Instant hourStart, long amount, long events) {
+	/**
+	 * The rollup tables: their name, the column of their buckets' start, and its unit.
+	 */
+	private enum Rollups {
+
+		HOURLY("usage_rollup", "hour_start", ChronoUnit.HOURS), DAILY("usage_rollup_day", "day_start", ChronoUnit.DAYS);
+
+		final String name;
+
+		final String start;
+
+		final ChronoUnit unit;
+
+		Rollups(String name, String start, ChronoUnit unit) {
+			this.name = name;
+			this.start = start;
+			this.unit = unit;
+		}
+
 	}
 
-	/** What an hourly rollup counts, in the order rollups are written. */
-	record RollupKey(String customerId, String feature, Instant hourStart) implements Comparable<RollupKey> {
+	/** One hour's or day's usage of a feature: its amount and number of events. */
+	record Rollup(String feature, Instant start, long amount, long events) {
+	}
+
+	/** What a rollup counts, in the order rollups are written. */
+	record RollupKey(String customerId, String feature, Instant start) implements Comparable<RollupKey> {
 
 		@Override
 		public int compareTo(RollupKey other) {
@@ -314,7 +360,7 @@ class LedgerRepository {
 			if (c == 0) {
 				c = feature.compareTo(other.feature);
 			}
-			return c != 0 ? c : hourStart.compareTo(other.hourStart);
+			return c != 0 ? c : start.compareTo(other.start);
 		}
 	}
 

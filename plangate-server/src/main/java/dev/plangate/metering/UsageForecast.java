@@ -56,7 +56,7 @@ final class UsageForecast {
 		var start = start(now);
 		var days = new HashMap<String, long[]>();
 		for (var rollup : rollups) {
-			long hours = ChronoUnit.HOURS.between(start, rollup.hourStart());
+			long hours = ChronoUnit.HOURS.between(start, rollup.start());
 			if (hours < 0 || hours >= TREND_DAYS * 24L) {
 				continue;
 			}

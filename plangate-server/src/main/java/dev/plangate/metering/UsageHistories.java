@@ -3,10 +3,10 @@ package dev.plangate.metering;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +24,8 @@ import dev.plangate.platform.Timestamps;
 
 /**
  * The usage history of a customer: what {@code /v1/customers/{id}/usage/history} and
- * {@code /v1/me/usage/history} answer, summed from the hourly rollups the ledger writes
- * with the events.
+ * {@code /v1/me/usage/history} answer: hours read from the hourly rollups, days and
+ * months summed from the daily ones, both of which the ledger writes with the events.
  */
 @Service
 public class UsageHistories {
@@ -68,11 +68,30 @@ public class UsageHistories {
 
 		/** The start of the bucket holding {@code at}. */
 		Instant floor(Instant at) {
-			var utc = at.atOffset(ZoneOffset.UTC);
 			return switch (this) {
 				case HOUR -> at.truncatedTo(ChronoUnit.HOURS);
 				case DAY -> at.truncatedTo(ChronoUnit.DAYS);
-				case MONTH -> utc.toLocalDate().withDayOfMonth(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+				case MONTH -> at.atOffset(ZoneOffset.UTC)
+					.toLocalDate()
+					.withDayOfMonth(1)
+					.atStartOfDay()
+					.toInstant(ZoneOffset.UTC);
+			};
+		}
+
+		/**
+		 * The number of the bucket holding the instant {@code epochSecond} seconds after
+		 * the epoch, counted from the epoch's: reckoned without time zones, as it is done
+		 * for every rollup read.
+		 */
+		long ordinal(long epochSecond) {
+			return switch (this) {
+				case HOUR -> Math.floorDiv(epochSecond, 3_600);
+				case DAY -> Math.floorDiv(epochSecond, 86_400);
+				case MONTH -> {
+					var date = LocalDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400));
+					yield date.getYear() * 12L + date.getMonthValue() - 1;
+				}
 			};
 		}
 
@@ -153,17 +172,26 @@ public class UsageHistories {
 				.forEach(f -> features.put(f.key(), f.unit()));
 		}
 		var starts = new ArrayList<Instant>();
-		var index = new HashMap<Instant, Integer>();
 		for (var at = first; at.isBefore(last); at = unit.plus(at, 1)) {
-			index.put(at, starts.size());
 			starts.add(at);
 		}
 		var sums = new LinkedHashMap<String, long[][]>();
 		features.keySet().forEach(key -> sums.put(key, new long[starts.size()][2]));
-		for (var rollup : ledger.rollups(customerId, feature == null ? null : features.keySet().iterator().next(),
-				first, last)) {
-			var series = sums.computeIfAbsent(rollup.feature(), key -> new long[starts.size()][2]);
-			var bucket = series[index.get(unit.floor(rollup.hourStart()))];
+		var only = feature == null ? null : features.keySet().iterator().next();
+		// hours from the hourly rollups; days and months, whose edges are days', from the
+		// daily ones
+		var rollups = unit == Granularity.HOUR ? ledger.rollups(customerId, only, first, last)
+				: ledger.dailyRollups(customerId, only, first, last);
+		long firstOrdinal = unit.ordinal(first.getEpochSecond());
+		var current = "";
+		var sumsOfFeature = new long[0][];
+		for (var rollup : rollups) {
+			// the rollups come in feature order: one look-up a feature
+			if (!rollup.feature().equals(current)) {
+				current = rollup.feature();
+				sumsOfFeature = sums.computeIfAbsent(current, key -> new long[starts.size()][2]);
+			}
+			var bucket = sumsOfFeature[(int) (unit.ordinal(rollup.start().getEpochSecond()) - firstOrdinal)];
 			bucket[0] += rollup.amount();
 			bucket[1] += rollup.events();
 		}
