@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import javax.net.ssl.SSLContext;
+
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -22,11 +24,13 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
@@ -67,6 +71,12 @@ final class WebhookSender implements AutoCloseable {
 
 	WebhookSender(WebhookAddresses addresses, Duration connectTimeout, Duration requestTimeout, int maxResponseBytes,
 			int connections) {
+		this(addresses, connectTimeout, requestTimeout, maxResponseBytes, connections, SSLContexts.createDefault());
+	}
+
+	/** With {@code tls} deciding which servers' certificates are trusted. */
+	WebhookSender(WebhookAddresses addresses, Duration connectTimeout, Duration requestTimeout, int maxResponseBytes,
+			int connections, SSLContext tls) {
 		this.addresses = addresses;
 		this.requestTimeout = requestTimeout;
 		this.maxResponseBytes = maxResponseBytes;
@@ -77,6 +87,9 @@ final class WebhookSender implements AutoCloseable {
 			// every target carries its checked address: a name reaching the resolver
 			// would be one nobody checked
 			.setDnsResolver(new Unresolving())
+			// the server name and the certificate check take the target's name, the URL's
+			// host
+			.setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls).buildClassic())
 			.setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(read).setTcpNoDelay(true).build())
 			.setDefaultConnectionConfig(ConnectionConfig.custom()
 				.setConnectTimeout(
