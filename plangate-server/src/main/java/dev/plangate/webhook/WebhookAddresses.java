@@ -16,14 +16,35 @@ import org.springframework.stereotype.Component;
  * characters, with a host that resolves to public addresses only, unless
  * {@code plangate.webhooks.allow-private-addresses} lets them reach internal ones too. A
  * URL is checked when an endpoint is saved and again right before each delivery, since
- * what its host resolves to may change.
+ * what its host resolves to may change; a delivery then connects to the address that
+ * check resolved, never to a second answer of the DNS (which could name an internal
+ * address the check did not see).
  */
 @Component
 class WebhookAddresses {
 
 	static final int MAX_URL = 2048;
 
+	/** How a host name becomes its addresses: the system's resolver, or a test's. */
+	@FunctionalInterface
+	interface Resolver {
+
+		InetAddress[] resolve(String host) throws UnknownHostException;
+
+	}
+
+	/**
+	 * A URL checked for one delivery.
+	 *
+	 * @param address what its host resolved to when it was checked: where the delivery
+	 * connects
+	 */
+	record Target(URI uri, InetAddress address) {
+	}
+
 	private final boolean allowPrivate;
+
+	private final Resolver resolver;
 
 	@Autowired
 	WebhookAddresses(WebhookSettings settings) {
@@ -31,7 +52,12 @@ class WebhookAddresses {
 	}
 
 	WebhookAddresses(boolean allowPrivate) {
+		this(allowPrivate, InetAddress::getAllByName);
+	}
+
+	WebhookAddresses(boolean allowPrivate, Resolver resolver) {
 		this.allowPrivate = allowPrivate;
+		this.resolver = resolver;
 	}
 
 	/** The URL, or why it is no webhook URL at all (its form). */
@@ -68,6 +94,15 @@ class WebhookAddresses {
 	 * @throws Refused saying why
 	 */
 	URI check(String url) {
+		return resolve(url).uri();
+	}
+
+	/**
+	 * Checks {@code url} as {@link #check} does, and answers the address to connect to:
+	 * the first of those checked.
+	 * @throws Refused saying why
+	 */
+	Target resolve(String url) {
 		var uri = parse(url);
 		var host = uri.getHost();
 		if (host.startsWith("[") && host.endsWith("]")) {
@@ -75,9 +110,12 @@ class WebhookAddresses {
 		}
 		InetAddress[] addresses;
 		try {
-			addresses = InetAddress.getAllByName(host);
+			addresses = resolver.resolve(host);
 		}
 		catch (UnknownHostException ex) {
+			throw new Refused(false, "names host '" + host + "', which does not resolve");
+		}
+		if (addresses.length == 0) {
 			throw new Refused(false, "names host '" + host + "', which does not resolve");
 		}
 		if (!allowPrivate) {
@@ -88,7 +126,7 @@ class WebhookAddresses {
 				});
 			}
 		}
-		return uri;
+		return new Target(uri, addresses[0]);
 	}
 
 	/** What kind of internal address {@code address} is, if it is one. */

@@ -1,30 +1,23 @@
 package dev.plangate.webhook;
 
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -42,20 +35,30 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Makes the deliveries, on every node: woken when a transaction that queued some commits,
  * and every {@code poll-interval} for the rest (retries, other nodes' events, a crashed
- * node's). It claims due deliveries with {@code FOR UPDATE SKIP LOCKED} and holds each
- * for {@code claim-timeout}, so two nodes never make one attempt, and a node killed while
- * delivering leaves its claims to run out and be made again (at least once). Deliveries
- * run on a pool of {@code concurrency} threads, at most {@code endpoint-concurrency} to
- * one endpoint, so a slow endpoint delays no other, and no request thread ever waits for
- * one.
+ * node's). One loop claims due deliveries with {@code FOR UPDATE SKIP LOCKED}, a batch at
+ * a time with their events and endpoints, and holds each for {@code claim-timeout}, so
+ * two nodes never make one attempt, and a node killed while delivering leaves its claims
+ * to run out and be made again (at least once). Each claimed delivery starts at once on a
+ * pool of {@code concurrency} senders, at most {@code endpoint-concurrency} to one
+ * endpoint, so a slow endpoint delays no other, and no request thread ever waits for one.
+ * The senders only send: the same loop writes down what came of their attempts, those
+ * finished since its last turn in one transaction, before it claims more. An attempt is
+ * counted against its endpoint's share until it is written down.
  */
 @Component
 class WebhookDispatcher implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
 
-	/** What the delivery log keeps of an answer. */
-	static final int KEPT_BODY = 1024;
+	/** Attempts written down in one transaction, at most. */
+	private static final int RECORDED_AT_ONCE = 500;
+
+	/**
+	 * How often, at most, the claim looks past a backlog of deliveries to endpoints this
+	 * node makes enough deliveries to, for those to other endpoints: often enough that
+	 * they wait little, seldom enough that the slower read costs little.
+	 */
+	private static final long LOOK_PAST_EVERY = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final WebhookRepository repository;
 
@@ -75,17 +78,22 @@ class WebhookDispatcher implements SmartLifecycle {
 
 	private final JsonMapper json;
 
-	private final HttpClient http;
-
 	private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
 	private final AtomicInteger busy = new AtomicInteger();
+
+	/** When the loop last looked past the endpoints it makes enough deliveries to. */
+	private long lookedPast = System.nanoTime();
+
+	private final Queue<WebhookRepository.Attempted> attempted = new ConcurrentLinkedQueue<>();
 
 	private volatile boolean running;
 
 	private @Nullable Thread loop;
 
 	private @Nullable ExecutorService senders;
+
+	private @Nullable WebhookSender sender;
 
 	WebhookDispatcher(WebhookRepository repository, WebhookEndpoints endpoints, WebhookAddresses addresses,
 			WebhookSettings settings, WebhookSignal signal, WebhookMetrics metrics, TransactionTemplate transactions,
@@ -99,12 +107,6 @@ class WebhookDispatcher implements SmartLifecycle {
 		this.transactions = transactions;
 		this.clock = clock;
 		this.json = json;
-		this.http = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(settings.connectTimeout())
-			// a redirect could lead to an address the URL check refuses
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
 	}
 
 	@Override
@@ -115,6 +117,8 @@ class WebhookDispatcher implements SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
+		sender = new WebhookSender(addresses, settings.connectTimeout(), settings.requestTimeout(),
+				settings.maxResponseBytes(), settings.concurrency());
 		running = true;
 		var thread = new Thread(this::run, "webhook-dispatcher");
 		thread.setDaemon(true);
@@ -139,12 +143,24 @@ class WebhookDispatcher implements SmartLifecycle {
 					pool.shutdownNow();
 				}
 			}
+			// what the senders finished meanwhile
+			while (recordAttempted() > 0) {
+				// until none is left
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		catch (RuntimeException ex) {
+			log.warn("Webhook attempts made at shutdown could not be written down; they go again: {}", ex.toString());
+		}
+		var client = sender;
+		if (client != null) {
+			client.close();
+		}
 		loop = null;
 		senders = null;
+		sender = null;
 	}
 
 	@Override
@@ -154,15 +170,15 @@ class WebhookDispatcher implements SmartLifecycle {
 
 	private void run() {
 		while (running) {
-			int claimed = 0;
+			int done = 0;
 			try {
-				claimed = deliverDue();
+				done = recordAttempted() + deliverDue();
 			}
 			catch (RuntimeException ex) {
 				log.warn("Webhook delivery round failed; trying again in {}: {}", settings.pollInterval(),
 						ex.toString());
 			}
-			if (claimed == 0 && !signal.await(settings.pollInterval())) {
+			if (done == 0 && !signal.await(settings.pollInterval())) {
 				running = false;
 			}
 		}
@@ -171,38 +187,62 @@ class WebhookDispatcher implements SmartLifecycle {
 	/** Claims due deliveries this node has room for and starts them; answers how many. */
 	int deliverDue() {
 		var pool = senders;
+		var client = sender;
 		int free = settings.concurrency() - busy.get();
-		if (pool == null || free <= 0) {
+		if (pool == null || client == null || free <= 0) {
 			return 0;
 		}
+		var full = new HashSet<UUID>();
+		inFlight.forEach((endpoint, count) -> {
+			if (count.get() >= settings.endpointConcurrency()) {
+				full.add(endpoint);
+			}
+		});
 		var now = clock.instant();
+		long at = System.nanoTime();
+		boolean lookPast = !full.isEmpty() && at - lookedPast > LOOK_PAST_EVERY;
+		if (lookPast) {
+			lookedPast = at;
+		}
 		var claimed = transactions.execute(status -> repository.claim(now, now.plus(settings.claimTimeout()), free,
-				endpoint -> settings.endpointConcurrency() - count(endpoint).get()));
-		if (claimed == null) {
+				full, endpoint -> settings.endpointConcurrency() - count(endpoint).get(), lookPast));
+		if (claimed == null || claimed.isEmpty()) {
 			return 0;
 		}
-		for (var delivery : claimed) {
+		// for this batch: each customer's plan checked once, each endpoint's secrets
+		// opened once
+		var granted = new HashMap<String, Boolean>();
+		var secrets = new HashMap<UUID, List<WebhookSecret>>();
+		for (var claim : claimed) {
+			var delivery = claim.delivery();
+			var endpoint = claim.endpoint();
 			busy.incrementAndGet();
-			count(delivery.endpointId()).incrementAndGet();
+			count(endpoint.id()).incrementAndGet();
+			var started = clock.instant();
+			var customer = endpoint.customerId();
+			if (customer != null && !granted.computeIfAbsent(customer, this::grantedTo)) {
+				var error = "Not sent: the plan of customer '" + customer + "' no longer includes feature '"
+						+ settings.customerFeature() + "'";
+				metrics.failed();
+				attempted.add(new WebhookRepository.Attempted(delivery, endpoint.id(), started, 0, null, error, null,
+						false, started, null, false));
+				continue;
+			}
+			List<WebhookSecret> signing;
+			try {
+				signing = secrets.computeIfAbsent(endpoint.id(), id -> endpoints.signingSecrets(endpoint));
+			}
+			catch (RuntimeException ex) {
+				attempted.add(new WebhookRepository.Attempted(delivery, endpoint.id(), started, 0, null,
+						"Not sent: the endpoint's secret could not be opened: " + ex.getMessage(), null, false, started,
+						nextAttempt(delivery.roundAttempt(), started), true));
+				continue;
+			}
 			pool.execute(() -> {
 				try {
-					deliver(delivery);
-				}
-				catch (RuntimeException ex) {
-					if (ex instanceof DataIntegrityViolationException
-							&& repository.find(delivery.endpointId()).isEmpty()) {
-						// its endpoint, and with it the delivery, was deleted while it
-						// was made
-						log.debug("Webhook delivery {} ended with its endpoint: {}", delivery.id(), ex.toString());
-					}
-					else {
-						log.warn("Webhook delivery {} failed unexpectedly; it goes again when its claim runs out: {}",
-								delivery.id(), ex.toString());
-					}
+					attempted.add(deliver(client, claim, signing));
 				}
 				finally {
-					count(delivery.endpointId()).decrementAndGet();
-					busy.decrementAndGet();
 					signal.wake();
 				}
 			});
@@ -214,49 +254,26 @@ class WebhookDispatcher implements SmartLifecycle {
 		return inFlight.computeIfAbsent(endpoint, e -> new AtomicInteger());
 	}
 
-	/** The outcome of one attempt. */
-	private record Outcome(@Nullable Integer status, @Nullable String error, @Nullable String body) {
-
-		boolean succeeded() {
-			return status != null && status >= 200 && status < 300 && error == null;
-		}
-
-	}
-
-	private void deliver(WebhookRepository.Claimed delivery) {
-		var endpoint = repository.find(delivery.endpointId()).orElse(null);
-		var event = repository.event(delivery.eventId()).orElse(null);
-		if (endpoint == null || event == null) {
-			return;
-		}
+	/** Makes one attempt; answers what came of it, to be written down. */
+	private WebhookRepository.Attempted deliver(WebhookSender client, WebhookRepository.Claim claim,
+			List<WebhookSecret> signing) {
+		var delivery = claim.delivery();
 		var started = clock.instant();
-		var customer = endpoint.customerId();
-		if (customer != null && !grantedTo(customer)) {
-			var error = "Not sent: the plan of customer '" + customer + "' no longer includes feature '"
-					+ settings.customerFeature() + "'";
-			metrics.failed();
-			transactions.executeWithoutResult(status -> {
-				repository.recordAttempt(delivery, started, 0, null, error, null);
-				repository.markFailedAttempt(delivery, null, null, error);
-			});
-			return;
-		}
 		long start = System.nanoTime();
-		var outcome = attempt(endpoint, event);
+		WebhookSender.Outcome outcome;
+		try {
+			outcome = attempt(client, claim.endpoint(), claim.event(), signing);
+		}
+		catch (RuntimeException ex) {
+			outcome = new WebhookSender.Outcome(null, WebhookSender.describe(ex), null);
+		}
 		var took = Duration.ofNanos(System.nanoTime() - start);
 		metrics.attempt(took);
 		var now = clock.instant();
 		if (outcome.succeeded()) {
 			metrics.succeeded();
-			boolean kept = Boolean.TRUE.equals(transactions.execute(status -> {
-				repository.recordAttempt(delivery, started, took.toMillis(), outcome.status(), null, outcome.body());
-				repository.markSucceeding(endpoint.id());
-				return repository.markSucceeded(delivery, now, outcome.status());
-			}));
-			if (!kept) {
-				log.warn("Webhook delivery {} was made after its claim ran out; it may be made twice", delivery.id());
-			}
-			return;
+			return new WebhookRepository.Attempted(delivery, claim.endpoint().id(), started, took.toMillis(),
+					outcome.status(), null, outcome.body(), true, now, null, true);
 		}
 		var next = nextAttempt(delivery.roundAttempt(), now);
 		if (next == null) {
@@ -265,14 +282,79 @@ class WebhookDispatcher implements SmartLifecycle {
 		else {
 			metrics.retried();
 		}
-		var error = outcome.error() != null ? outcome.error() : "HTTP " + outcome.status();
-		transactions.executeWithoutResult(status -> {
-			repository.recordAttempt(delivery, started, took.toMillis(), outcome.status(), outcome.error(),
-					outcome.body());
-			repository.markFailing(endpoint.id(), started);
-			repository.markFailedAttempt(delivery, next, outcome.status(), error);
-		});
-		endpoints.disableIfFailingThroughout(endpoint.id());
+		return new WebhookRepository.Attempted(delivery, claim.endpoint().id(), started, took.toMillis(),
+				outcome.status(), outcome.error() != null ? outcome.error() : "HTTP " + outcome.status(),
+				outcome.body(), false, now, next, true);
+	}
+
+	/**
+	 * Writes down the attempts finished since the last turn, in one transaction; should
+	 * that fail, each in its own, so that one whose delivery is gone (its endpoint
+	 * deleted meanwhile) holds up no other. Answers how many.
+	 */
+	int recordAttempted() {
+		var batch = new ArrayList<WebhookRepository.Attempted>();
+		for (var a = attempted.poll(); a != null; a = batch.size() < RECORDED_AT_ONCE ? attempted.poll() : null) {
+			batch.add(a);
+		}
+		if (batch.isEmpty()) {
+			return 0;
+		}
+		try {
+			List<WebhookRepository.Claimed> lost;
+			try {
+				lost = transactions.execute(status -> repository.record(batch));
+			}
+			catch (RuntimeException ex) {
+				lost = new ArrayList<>();
+				for (var one : batch) {
+					try {
+						var gone = transactions.execute(status -> repository.record(List.of(one)));
+						if (gone != null) {
+							lost.addAll(gone);
+						}
+					}
+					catch (RuntimeException failure) {
+						if (failure instanceof DataIntegrityViolationException
+								&& repository.find(one.endpointId()).isEmpty()) {
+							// its endpoint, and with it the delivery, was deleted while
+							// it
+							// was made
+							log.debug("Webhook delivery {} ended with its endpoint: {}", one.delivery().id(),
+									failure.toString());
+						}
+						else {
+							log.warn(
+									"Webhook delivery {} could not be written down; it goes again when its claim runs out: {}",
+									one.delivery().id(), failure.toString());
+						}
+					}
+				}
+			}
+			for (var delivery : lost == null ? List.<WebhookRepository.Claimed>of() : lost) {
+				log.warn("Webhook delivery {} was made after its claim ran out; it may be made twice", delivery.id());
+			}
+		}
+		finally {
+			for (var a : batch) {
+				count(a.endpointId()).decrementAndGet();
+				busy.decrementAndGet();
+			}
+		}
+		batch.stream()
+			.filter(a -> a.counted() && !a.succeeded())
+			.map(WebhookRepository.Attempted::endpointId)
+			.distinct()
+			.forEach(endpoint -> {
+				try {
+					endpoints.disableIfFailingThroughout(endpoint);
+				}
+				catch (RuntimeException ex) {
+					log.warn("Whether webhook endpoint {} is to be disabled could not be told: {}", endpoint,
+							ex.toString());
+				}
+			});
+		return batch.size();
 	}
 
 	/**
@@ -301,132 +383,20 @@ class WebhookDispatcher implements SmartLifecycle {
 		return now.plusMillis(Math.max(1, wait + jitter));
 	}
 
-	private Outcome attempt(WebhookEndpoint endpoint, StoredEvent event) {
-		URI uri;
-		try {
-			uri = addresses.check(endpoint.url());
-		}
-		catch (WebhookAddresses.Refused ex) {
-			return new Outcome(null, "Not sent: the URL " + ex.getMessage(), null);
-		}
+	private WebhookSender.Outcome attempt(WebhookSender client, WebhookEndpoint endpoint, StoredEvent event,
+			List<WebhookSecret> signing) {
 		var body = json.writeValueAsString(event);
 		var id = event.id().toString();
 		long timestamp = clock.instant().getEpochSecond();
-		var signatures = new ArrayList<String>();
-		for (var secret : endpoints.signingSecrets(endpoint)) {
+		var signatures = new ArrayList<String>(signing.size());
+		for (var secret : signing) {
 			signatures.add(secret.sign(id, timestamp, body));
 		}
-		var request = HttpRequest.newBuilder(uri)
-			.timeout(settings.requestTimeout())
-			.header("Content-Type", "application/json")
-			.header("User-Agent", "Plangate-Webhooks")
-			.header("webhook-id", id)
-			.header("webhook-timestamp", Long.toString(timestamp))
-			.header("webhook-signature", String.join(" ", signatures))
-			.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-			.build();
-		var response = http.sendAsync(request, info -> new LimitedBody(settings.maxResponseBytes()));
-		try {
-			var answer = response.get(settings.requestTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
-			return new Outcome(answer.statusCode(), null, kept(answer.body()));
-		}
-		catch (TimeoutException ex) {
-			response.cancel(true);
-			return new Outcome(null, "Timed out after " + settings.requestTimeout().toMillis() + " ms", null);
-		}
-		catch (ExecutionException ex) {
-			return new Outcome(null, describe(ex.getCause()), null);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			response.cancel(true);
-			return new Outcome(null, "Interrupted: the node stopped", null);
-		}
-	}
-
-	private static @Nullable String kept(byte[] body) {
-		if (body.length == 0) {
-			return null;
-		}
-		var text = new String(body, 0, Math.min(body.length, KEPT_BODY), StandardCharsets.UTF_8);
-		// a character cut in two at the limit decodes as U+FFFD: drop it
-		while (text.getBytes(StandardCharsets.UTF_8).length > KEPT_BODY) {
-			text = text.substring(0, text.length() - 1);
-		}
-		return text;
-	}
-
-	static String describe(Throwable error) {
-		if (error instanceof HttpTimeoutException) {
-			return "Timed out: " + error.getMessage();
-		}
-		var text = new StringBuilder();
-		for (Throwable t = error; t != null && text.length() < 800; t = t.getCause() == t ? null : t.getCause()) {
-			if (!text.isEmpty()) {
-				text.append(" <- ");
-			}
-			text.append(t.getClass().getSimpleName());
-			if (t.getMessage() != null) {
-				text.append(": ").append(t.getMessage().strip());
-			}
-		}
-		var result = text.toString();
-		return result.length() > 1000 ? result.substring(0, 999) + "…" : result;
-	}
-
-	/** Reads at most {@code max} bytes of an answer, then stops reading it. */
-	static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-
-		private final int max;
-
-		private final ByteArrayOutputStream read = new ByteArrayOutputStream();
-
-		private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-
-		private Flow.@Nullable Subscription subscription;
-
-		LimitedBody(int max) {
-			this.max = max;
-		}
-
-		@Override
-		public CompletionStage<byte[]> getBody() {
-			return body;
-		}
-
-		@Override
-		public void onSubscribe(Flow.Subscription subscription) {
-			this.subscription = subscription;
-			subscription.request(Long.MAX_VALUE);
-		}
-
-		@Override
-		public void onNext(List<ByteBuffer> items) {
-			for (var item : items) {
-				int take = Math.min(item.remaining(), max - read.size());
-				var bytes = new byte[take];
-				item.get(bytes);
-				read.write(bytes, 0, take);
-			}
-			if (read.size() >= max && !body.isDone()) {
-				body.complete(read.toByteArray());
-				var s = subscription;
-				if (s != null) {
-					s.cancel();
-				}
-			}
-		}
-
-		@Override
-		public void onError(Throwable error) {
-			body.completeExceptionally(error);
-		}
-
-		@Override
-		public void onComplete() {
-			body.complete(read.toByteArray());
-		}
-
+		var headers = new LinkedHashMap<String, String>();
+		headers.put("webhook-id", id);
+		headers.put("webhook-timestamp", Long.toString(timestamp));
+		headers.put("webhook-signature", String.join(" ", signatures));
+		return client.send(endpoint.url(), headers, body.getBytes(StandardCharsets.UTF_8));
 	}
 
 }

@@ -2,15 +2,24 @@ package dev.plangate.webhook;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.ToIntFunction;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -40,10 +49,34 @@ class WebhookRepository {
 			@Nullable Instant succeededAt, List<WebhookAttempt> attemptLog) {
 	}
 
+	/**
+	 * A claimed delivery with what it sends: its event, and its endpoint as it is now.
+	 */
+	record Claim(Claimed delivery, StoredEvent event, WebhookEndpoint endpoint) {
+	}
+
+	/**
+	 * What came of an attempt, to be written down.
+	 *
+	 * @param next when to try again; null when it failed for good or succeeded
+	 * @param counted whether the attempt counts for the endpoint's failing period (an
+	 * attempt refused before sending, for the customer's plan, does not)
+	 */
+	record Attempted(Claimed delivery, UUID endpointId, Instant startedAt, long durationMs, @Nullable Integer status,
+			@Nullable String error, @Nullable String body, boolean succeeded, Instant endedAt, @Nullable Instant next,
+			boolean counted) {
+	}
+
+	/** How many events one statement of {@link #requeueRange} queues again. */
+	private static final int REQUEUE_CHUNK = 500;
+
 	private final JdbcClient jdbc;
 
-	WebhookRepository(JdbcClient jdbc) {
+	private final NamedParameterJdbcTemplate batch;
+
+	WebhookRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
 		this.jdbc = jdbc;
+		this.batch = batch;
 	}
 
 	// endpoints
@@ -208,25 +241,38 @@ class WebhookRepository {
 			.params(params)
 			.query((rs, n) -> new String[] { rs.getString("id"), rs.getString("type") })
 			.list();
-		int queued = 0;
+		var taken = new ArrayList<UUID>();
 		for (var event : events) {
-			if (endpoint.eventTypes().stream().noneMatch(f -> EventTypes.filtersMatching(event[1]).contains(f))) {
-				continue;
+			if (endpoint.eventTypes().stream().anyMatch(f -> EventTypes.filtersMatching(event[1]).contains(f))) {
+				taken.add(UUID.fromString(event[0]));
 			}
-			var eventId = UUID.fromString(event[0]);
-			if (requeue(eventId, endpoint.id(), now) == 0) {
-				jdbc.sql("""
-						insert into webhook_delivery (event_id, endpoint_id, status, attempts, round_attempts,
-						  next_attempt_at, created_at)
-						values (:event, :endpoint, 'pending', 0, 0, :at, :at)""")
-					.param("event", eventId)
-					.param("endpoint", endpoint.id())
-					.param("at", Timestamps.sql(now))
-					.update();
-			}
-			queued++;
 		}
-		return queued;
+		for (int first = 0; first < taken.size(); first += REQUEUE_CHUNK) {
+			var chunk = taken.subList(first, Math.min(taken.size(), first + REQUEUE_CHUNK));
+			// those it had: again, as requeue does; those it had not: new ones
+			jdbc.sql("""
+					update webhook_delivery set
+					  status = case when status = 'delivering' then status else 'pending' end,
+					  round_attempts = 0,
+					  next_attempt_at = case when status = 'delivering' then next_attempt_at else :now end
+					where endpoint_id = :endpoint and event_id in (:events)""")
+				.param("endpoint", endpoint.id())
+				.param("events", chunk)
+				.param("now", Timestamps.sql(now))
+				.update();
+			jdbc.sql("""
+					insert into webhook_delivery (event_id, endpoint_id, status, attempts, round_attempts,
+					  next_attempt_at, created_at)
+					select l.id, :endpoint, 'pending', 0, 0, :at, :at from event_log l
+					where l.id in (:events) and not exists (select 1 from webhook_delivery d
+					  where d.event_id = l.id and d.endpoint_id = :endpoint)
+					order by l.seq""")
+				.param("endpoint", endpoint.id())
+				.param("events", chunk)
+				.param("at", Timestamps.sql(now))
+				.update();
+		}
+		return taken.size();
 	}
 
 	/**
@@ -262,90 +308,183 @@ class WebhookRepository {
 	// the delivery worker
 
 	/**
-	 * Claims up to {@code max} deliveries due at {@code now} (pending ones, and those
-	 * whose node's claim ran out) of enabled endpoints, skipping rows another node is
-	 * claiming and endpoints for which {@code full} says this node makes enough
-	 * deliveries at once, and holds them until {@code until}. Call in a transaction.
+	 * Claims up to {@code max} deliveries due at {@code now} (those whose node's claim
+	 * ran out, then pending ones, oldest first) of enabled endpoints, skipping rows
+	 * another node is claiming and deliveries beyond the {@code room} this node has for
+	 * their endpoint, and holds them until {@code until}. The due deliveries are read a
+	 * window at a time in the order of an index; when that window holds only deliveries
+	 * to endpoints of {@code full} and {@code lookPastFull} says so, the deliveries to
+	 * other endpoints are looked for past them (a slower read, while one endpoint has a
+	 * backlog). Answers each with its event and endpoint, read in the same transaction: a
+	 * few statements for the lot, whatever their number. Call in a transaction.
 	 */
-	List<Claimed> claim(Instant now, Instant until, int max, ToIntFunction<UUID> room) {
-		var due = jdbc.sql("""
-				select id, event_id, endpoint_id, attempts, round_attempts from webhook_delivery d
-				where status in ('pending', 'delivering') and next_attempt_at <= :now
-				  and exists (select 1 from webhook_endpoint e where e.id = d.endpoint_id and e.enabled)
-				order by next_attempt_at limit :max for update skip locked""")
+	List<Claim> claim(Instant now, Instant until, int max, Set<UUID> full, ToIntFunction<UUID> room,
+			boolean lookPastFull) {
+		int window = max * 4;
+		var taken = new ArrayList<Claimed>();
+		var counts = new HashMap<UUID, Integer>();
+		var seen = new HashSet<Long>();
+		take(due("delivering", now, window, Set.of()), max, room, taken, counts, seen);
+		var pending = due("pending", now, window, Set.of());
+		take(pending, max, room, taken, counts, seen);
+		if (taken.size() < max && pending.size() == window && lookPastFull) {
+			var skipped = new HashSet<>(full);
+			counts.forEach((endpoint, n) -> {
+				if (n >= room.applyAsInt(endpoint)) {
+					skipped.add(endpoint);
+				}
+			});
+			pending.stream()
+				.map(Claimed::endpointId)
+				.filter(endpoint -> room.applyAsInt(endpoint) <= counts.getOrDefault(endpoint, 0))
+				.forEach(skipped::add);
+			take(due("pending", now, window, skipped), max, room, taken, counts, seen);
+		}
+		if (taken.isEmpty()) {
+			return List.of();
+		}
+		jdbc.sql("""
+				update webhook_delivery set status = 'delivering', attempts = attempts + 1,
+				  round_attempts = round_attempts + 1, next_attempt_at = :until
+				where id in (:ids)""")
+			.param("ids", taken.stream().map(Claimed::id).toList())
+			.param("until", Timestamps.sql(until))
+			.update();
+		var endpoints = new HashMap<UUID, WebhookEndpoint>();
+		jdbc.sql("select * from webhook_endpoint where id in (:ids)")
+			.param("ids", counts.keySet())
+			.query(WebhookRepository::endpoint)
+			.list()
+			.forEach(e -> endpoints.put(e.id(), e));
+		var events = new HashMap<UUID, StoredEvent>();
+		jdbc.sql("select * from event_log where id in (:ids)")
+			.param("ids", taken.stream().map(Claimed::eventId).distinct().toList())
+			.query(EventLog::row)
+			.list()
+			.forEach(e -> events.put(e.id(), e));
+		var claims = new ArrayList<Claim>();
+		for (var delivery : taken) {
+			var event = events.get(delivery.eventId());
+			var endpoint = endpoints.get(delivery.endpointId());
+			if (event != null && endpoint != null) {
+				claims.add(new Claim(delivery, event, endpoint));
+			}
+		}
+		return claims;
+	}
+
+	/**
+	 * Deliveries due with {@code status}, oldest first, locked; none to {@code skipped}.
+	 */
+	private List<Claimed> due(String status, Instant now, int limit, Set<UUID> skipped) {
+		return jdbc
+			.sql("""
+					select id, event_id, endpoint_id, attempts, round_attempts from webhook_delivery d
+					where status = :status and next_attempt_at <= :now
+					  and exists (select 1 from webhook_endpoint e where e.id = d.endpoint_id and e.enabled)"""
+					+ (skipped.isEmpty() ? "" : " and d.endpoint_id not in (:skipped)") + """
+
+							order by next_attempt_at limit :limit for update skip locked""")
+			.param("status", status)
 			.param("now", Timestamps.sql(now))
-			.param("max", max * 4)
+			.param("limit", limit)
+			.params(skipped.isEmpty() ? Map.of() : Map.of("skipped", skipped))
 			.query((rs, n) -> new Claimed(rs.getLong("id"), rs.getObject("event_id", UUID.class),
 					rs.getObject("endpoint_id", UUID.class), rs.getInt("attempts") + 1,
 					rs.getInt("round_attempts") + 1))
 			.list();
-		var taken = new ArrayList<Claimed>();
-		var counts = new LinkedHashMap<UUID, Integer>();
+	}
+
+	private static void take(List<Claimed> due, int max, ToIntFunction<UUID> room, List<Claimed> taken,
+			Map<UUID, Integer> counts, Set<Long> seen) {
 		for (var delivery : due) {
 			if (taken.size() >= max) {
-				break;
+				return;
 			}
 			int more = counts.getOrDefault(delivery.endpointId(), 0);
-			if (more >= room.applyAsInt(delivery.endpointId())) {
+			if (more >= room.applyAsInt(delivery.endpointId()) || !seen.add(delivery.id())) {
 				continue;
 			}
 			counts.put(delivery.endpointId(), more + 1);
 			taken.add(delivery);
-			jdbc.sql("""
-					update webhook_delivery set status = 'delivering', attempts = :attempt,
-					  round_attempts = :round, next_attempt_at = :until
-					where id = :id""")
-				.param("id", delivery.id())
-				.param("attempt", delivery.attempt())
-				.param("round", delivery.roundAttempt())
-				.param("until", Timestamps.sql(until))
-				.update();
 		}
-		return taken;
 	}
 
-	void recordAttempt(Claimed delivery, Instant at, long durationMs, @Nullable Integer status, @Nullable String error,
-			@Nullable String body) {
-		jdbc.sql("""
+	/**
+	 * Writes down attempts in a few statements: each in the log, each delivery's new
+	 * state (those whose claim was lost left as they are), and each endpoint's failing
+	 * period as the last of its attempts here leaves it. Answers the deliveries that
+	 * succeeded after their claim was lost. Call in a transaction.
+	 */
+	List<Claimed> record(List<Attempted> attempts) {
+		batch.batchUpdate("""
 				insert into webhook_attempt (delivery_id, attempt, attempted_at, duration_ms, response_status, error,
 				  response_body)
-				values (:delivery, :attempt, :at, :duration, :status, :error, :body)""")
-			.param("delivery", delivery.id())
-			.param("attempt", delivery.attempt())
-			.param("at", Timestamps.sql(at))
-			.param("duration", durationMs)
-			.param("status", status)
-			.param("error", error)
-			.param("body", body)
-			.update();
-	}
-
-	/** Answers false when the claim was lost (it ran out and another node took it). */
-	boolean markSucceeded(Claimed delivery, Instant at, int status) {
-		return jdbc.sql("""
-				update webhook_delivery set status = 'succeeded', succeeded_at = :at, last_status = :code,
-				  last_error = null
-				where id = :id and status = 'delivering' and attempts = :attempt""")
-			.param("id", delivery.id())
-			.param("attempt", delivery.attempt())
-			.param("at", Timestamps.sql(at))
-			.param("code", status)
-			.update() == 1;
-	}
-
-	/** Another attempt at {@code next}, or none ({@code next} null: failed for good). */
-	boolean markFailedAttempt(Claimed delivery, @Nullable Instant next, @Nullable Integer status, String error) {
-		return jdbc.sql("""
-				update webhook_delivery set status = :status, next_attempt_at = coalesce(:next, next_attempt_at),
-				  last_status = :code, last_error = :error
-				where id = :id and status = 'delivering' and attempts = :attempt""")
-			.param("id", delivery.id())
-			.param("attempt", delivery.attempt())
-			.param("status", next == null ? "failed" : "pending")
-			.param("next", Timestamps.sql(next))
-			.param("code", status)
-			.param("error", error)
-			.update() == 1;
+				values (:delivery, :attempt, :at, :duration, :status, :error, :body)""",
+				attempts.stream()
+					.map(a -> new MapSqlParameterSource().addValue("delivery", a.delivery().id())
+						.addValue("attempt", a.delivery().attempt())
+						.addValue("at", Timestamps.sql(a.startedAt()))
+						.addValue("duration", a.durationMs())
+						.addValue("status", a.status(), Types.INTEGER)
+						.addValue("error", a.error(), Types.VARCHAR)
+						.addValue("body", a.body(), Types.VARCHAR))
+					.toArray(SqlParameterSource[]::new));
+		var succeeded = attempts.stream().filter(Attempted::succeeded).toList();
+		var lost = new ArrayList<Claimed>();
+		if (!succeeded.isEmpty()) {
+			int[] kept = batch.batchUpdate("""
+					update webhook_delivery set status = 'succeeded', succeeded_at = :at, last_status = :code,
+					  last_error = null
+					where id = :id and status = 'delivering' and attempts = :attempt""",
+					succeeded.stream()
+						.map(a -> new MapSqlParameterSource().addValue("id", a.delivery().id())
+							.addValue("attempt", a.delivery().attempt())
+							.addValue("at", Timestamps.sql(a.endedAt()))
+							.addValue("code", a.status(), Types.INTEGER))
+						.toArray(SqlParameterSource[]::new));
+			for (int i = 0; i < kept.length; i++) {
+				if (kept[i] == 0) {
+					lost.add(succeeded.get(i).delivery());
+				}
+			}
+		}
+		var failed = attempts.stream().filter(a -> !a.succeeded()).toList();
+		if (!failed.isEmpty()) {
+			batch.batchUpdate("""
+					update webhook_delivery set status = :status, next_attempt_at = coalesce(:next, next_attempt_at),
+					  last_status = :code, last_error = :error
+					where id = :id and status = 'delivering' and attempts = :attempt""",
+					failed.stream()
+						.map(a -> new MapSqlParameterSource().addValue("id", a.delivery().id())
+							.addValue("attempt", a.delivery().attempt())
+							.addValue("status", a.next() == null ? "failed" : "pending")
+							.addValue("next", Timestamps.sql(a.next()), Types.TIMESTAMP_WITH_TIMEZONE)
+							.addValue("code", a.status(), Types.INTEGER)
+							.addValue("error", a.error() != null ? a.error() : "HTTP " + a.status()))
+						.toArray(SqlParameterSource[]::new));
+		}
+		// per endpoint: a success ends its failing period; failures after the last
+		// success start one
+		var succeeding = new LinkedHashSet<UUID>();
+		var failingFrom = new LinkedHashMap<UUID, Instant>();
+		for (var a : attempts) {
+			if (!a.counted()) {
+				continue;
+			}
+			if (a.succeeded()) {
+				succeeding.add(a.endpointId());
+				failingFrom.remove(a.endpointId());
+			}
+			else {
+				failingFrom.putIfAbsent(a.endpointId(), a.startedAt());
+			}
+		}
+		for (var endpoint : succeeding) {
+			markSucceeding(endpoint);
+		}
+		failingFrom.forEach(this::markFailing);
+		return lost;
 	}
 
 	// the delivery log

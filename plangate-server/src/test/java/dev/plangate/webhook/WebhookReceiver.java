@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,8 +36,8 @@ final class WebhookReceiver implements AutoCloseable {
 	/** The Standard Webhooks libraries' tolerance for the timestamp. */
 	static final Duration TOLERANCE = Duration.ofMinutes(5);
 
-	/** One request, as it arrived. */
-	record Received(String path, String id, String timestamp, String signature, String body, Instant at) {
+	/** One request, as it arrived; {@code host} its {@code Host} header. */
+	record Received(String path, String id, String timestamp, String signature, String body, Instant at, String host) {
 
 		/**
 		 * Whether {@code secret} ({@code whsec_…}) signed it, within the tolerance of
@@ -98,6 +99,8 @@ final class WebhookReceiver implements AutoCloseable {
 
 	private final Map<String, Duration> delays = new ConcurrentHashMap<>();
 
+	private final Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
+
 	WebhookReceiver() {
 		try {
 			server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
@@ -108,6 +111,16 @@ final class WebhookReceiver implements AutoCloseable {
 		server.createContext("/", this::handle);
 		server.setExecutor(threads);
 		server.start();
+	}
+
+	/** The port it listens on. */
+	int port() {
+		return server.getAddress().getPort();
+	}
+
+	/** How many connections requests came over. */
+	int connections() {
+		return peers.size();
 	}
 
 	/** The URL of {@code path} on this receiver. */
@@ -149,12 +162,14 @@ final class WebhookReceiver implements AutoCloseable {
 
 	private void handle(HttpExchange exchange) throws IOException {
 		try (exchange) {
+			peers.add(exchange.getRemoteAddress());
 			var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
 			var path = exchange.getRequestURI().getPath();
 			var headers = exchange.getRequestHeaders();
 			received.add(new Received(path, String.valueOf(headers.getFirst("webhook-id")),
 					String.valueOf(headers.getFirst("webhook-timestamp")),
-					String.valueOf(headers.getFirst("webhook-signature")), body, Instant.now()));
+					String.valueOf(headers.getFirst("webhook-signature")), body, Instant.now(),
+					String.valueOf(headers.getFirst("Host"))));
 			var delay = delays.get(path);
 			if (delay != null) {
 				try {

@@ -41,11 +41,11 @@ class WebhookSecretTest {
 		var now = Instant.now();
 		var signature = secret.sign("evt", now.getEpochSecond(), "{}");
 		var received = new WebhookReceiver.Received("/", "evt", Long.toString(now.getEpochSecond()), signature, "{}",
-				now);
+				now, "localhost");
 		assertThat(received.verifies(secret.text(), now)).isTrue();
 		assertThat(received.verifies(secret.text(), now.plusSeconds(301))).as("outside the tolerance").isFalse();
 		var altered = new WebhookReceiver.Received("/", "evt", Long.toString(now.getEpochSecond()), signature, "{ }",
-				now);
+				now, "localhost");
 		assertThat(altered.verifies(secret.text(), now)).as("another body").isFalse();
 	}
 
