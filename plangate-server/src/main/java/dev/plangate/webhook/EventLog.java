@@ -79,8 +79,8 @@ public class EventLog {
 
 	static StoredEvent row(ResultSet rs, int n) throws SQLException {
 		return new StoredEvent(rs.getObject("id", UUID.class), rs.getString("type"),
-				Timestamps.readRequired(rs, "occurred_at"), rs.getString("customer_id"),
-				StoredJson.read(rs.getString("data"), Object.class), rs.getLong("seq"));
+				Timestamps.readRequired(rs, "occurred_at"), rs.getString("customer_id"), rs.getString("data"),
+				rs.getLong("seq"));
 	}
 
 }
