@@ -20,10 +20,11 @@ import dev.plangate.identity.OperatorSignIn;
 import jakarta.servlet.DispatcherType;
 
 /**
- * The console's own filter chain, before the API's: a cookie session (its security
- * context and CSRF token kept in the server's HTTP session), CSRF checked on every form,
- * the sign-in pages and assets open, reading for {@code support} and up, changes for
- * {@code admin} and up. The API's chain, stateless and bearer-only, is untouched.
+ * The console's (and the portal's) own filter chain, before the API's: a cookie session
+ * (its security context and CSRF token kept in the server's HTTP session), CSRF checked
+ * on every form, the sign-in pages and assets open, reading for {@code support} and up,
+ * changes for {@code admin} and up. The API's chain, stateless and bearer-only, is
+ * untouched.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleSecurityConfiguration {
@@ -47,7 +48,7 @@ class ConsoleSecurityConfiguration {
 			throws Exception {
 		var denied = new AccessDeniedHandlerImpl();
 		denied.setErrorPage("/console/denied");
-		http.securityMatcher("/console", "/console/**", "/webjars/**")
+		http.securityMatcher("/console", "/console/**", "/portal", "/portal/**", "/webjars/**")
 			.securityContext(context -> context.securityContextRepository(contexts))
 			.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
@@ -61,6 +62,10 @@ class ConsoleSecurityConfiguration {
 			.authorizeHttpRequests(auth -> auth.dispatcherTypeMatchers(DispatcherType.ERROR)
 				.permitAll()
 				.requestMatchers("/webjars/**", "/console/assets/**", LOGIN, LOGIN + "/**", "/console/denied")
+				.permitAll()
+				// the portal checks its visitor's customer token itself
+				// (PortalController)
+				.requestMatchers(HttpMethod.GET, "/portal", "/portal/")
 				.permitAll()
 				.requestMatchers(HttpMethod.POST, "/console/customers/*/suspend", "/console/customers/*/activate",
 						"/console/customers/*/plan")

@@ -29,8 +29,8 @@ class SecurityHeadersFilter extends OncePerRequestFilter {
 			+ "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 	/**
-	 * For the console's pages: this origin's scripts, styles and images only, none
-	 * inline, forms posted only here.
+	 * For the console's and the portal's pages: this origin's scripts, styles and images
+	 * only, none inline, forms posted only here.
 	 */
 	static final String PAGE_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
 			+ "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -53,7 +53,8 @@ class SecurityHeadersFilter extends OncePerRequestFilter {
 	}
 
 	private static boolean isPage(@Nullable String uri) {
-		return uri != null && (uri.equals("/console") || uri.startsWith("/console/") || uri.startsWith("/webjars/"));
+		return uri != null && (uri.equals("/console") || uri.startsWith("/console/") || uri.equals("/portal")
+				|| uri.startsWith("/portal/") || uri.startsWith("/webjars/"));
 	}
 
 	static void write(HttpServletRequest request, HttpServletResponse response) {

@@ -50,7 +50,7 @@ class ConsoleSecurityTest extends ServerTest {
 		assertThat(code.location()).endsWith("/console");
 		var cookie = code.setCookies().stream().filter(c -> c.startsWith("PLANGATE_CONSOLE=")).findFirst();
 		assertThat(cookie).as("a new session id at sign-in: %s", code).isPresent();
-		assertThat(cookie.get()).contains("HttpOnly", "SameSite=Lax", "Path=/console")
+		assertThat(cookie.get()).contains("HttpOnly", "SameSite=Lax", "Path=/")
 			.as("plain HTTP: not Secure")
 			.doesNotContain("Secure");
 		assertThat(browser.cookie("PLANGATE_CONSOLE")).as("no session fixation").isNotEqualTo(before);
