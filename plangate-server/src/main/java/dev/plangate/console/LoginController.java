@@ -57,8 +57,18 @@ class LoginController {
 		this.clock = clock;
 	}
 
-	/** A password checked, waiting for its code; kept only in the server's session. */
+	/**
+	 * A password checked, waiting for its code; kept only in the server's memory (the
+	 * session is not persisted), for at most {@link #CODE_WAIT}.
+	 */
 	private record Pending(String login, String password, Instant until) implements Serializable {
+
+		/** Without the password. */
+		@Override
+		public String toString() {
+			return "Pending[login=" + login + ", until=" + until + "]";
+		}
+
 	}
 
 	@GetMapping(ConsoleSecurityConfiguration.LOGIN)
