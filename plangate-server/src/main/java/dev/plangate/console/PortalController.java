@@ -21,7 +21,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The portal: an end user's own usage page, opened from a link of the product's app
  * carrying a customer-scoped token ({@code /portal?token=…}). The token is checked, kept
- * in a new session until it expires, and taken out of the address at once.
+ * in a new session (and checked again on each visit) until it expires, and taken out of
+ * the address at once.
  */
 @Controller
 @Hidden
@@ -44,8 +45,18 @@ class PortalController {
 		this.clock = clock;
 	}
 
-	/** Whose page this session shows, until when. */
-	record Visitor(String customerId, Instant until) implements Serializable {
+	/**
+	 * Whose page this session shows, until when, and the token that opened it, checked
+	 * again on each visit.
+	 */
+	record Visitor(String customerId, Instant until, String token) implements Serializable {
+
+		/** Without the token. */
+		@Override
+		public String toString() {
+			return "Visitor[customerId=" + customerId + ", until=" + until + "]";
+		}
+
 	}
 
 	@GetMapping({ "/portal", "/portal/" })
@@ -58,14 +69,15 @@ class PortalController {
 			}
 			var session = request.getSession();
 			request.changeSessionId();
-			session.setAttribute(VISITOR, new Visitor(holder.customerId(), holder.expiresAt()));
+			session.setAttribute(VISITOR, new Visitor(holder.customerId(), holder.expiresAt(), token));
 			return "redirect:/portal";
 		}
 		var session = request.getSession(false);
 		if (session == null || !(session.getAttribute(VISITOR) instanceof Visitor visitor)) {
 			return closed(response, model);
 		}
-		if (!clock.instant().isBefore(visitor.until())) {
+		// a token revoked since (its customer suspended or deleted) closes the page too
+		if (!clock.instant().isBefore(visitor.until()) || tokens.check(visitor.token()).isEmpty()) {
 			session.invalidate();
 			return closed(response, model);
 		}

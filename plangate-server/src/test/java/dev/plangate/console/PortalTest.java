@@ -42,6 +42,23 @@ class PortalTest extends ServerTest {
 	}
 
 	@Test
+	void suspendingTheCustomerClosesAPageAlreadyOpen() {
+		// given
+		var customer = newCustomer("portal-closed");
+		var browser = new ConsoleClient(port);
+		assertThat(browser.get("/portal?token=" + mint(customer)).status()).isEqualTo(302);
+		assertThat(browser.get("/portal").status()).isEqualTo(200);
+
+		// when
+		assertThat(api.post("/v1/customers/" + customer + "/suspend", null).status()).isEqualTo(200);
+		var after = browser.get("/portal");
+
+		// then
+		assertThat(after.status()).isEqualTo(401);
+		assertThat(after.body()).contains("Open this page from your app");
+	}
+
+	@Test
 	void nothingButAValidCustomerTokenOpensIt() {
 		// given
 		var customer = newCustomer("portal-refused");
