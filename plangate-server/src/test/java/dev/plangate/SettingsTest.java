@@ -44,7 +44,7 @@ class SettingsTest {
 					"LedgerSettings", "ApiKeySettings", "AccountSettings", "AdminSettings", "TwoFactorSettings",
 					"PasswordSettings", "TokenSettings", "OrganizationSettings", "MailSettings", "BatchSettings",
 					"SubscriptionSettings", "BillingSettings", "StripeSettings", "StripeEventSettings",
-					"ChargeSettings", "CustomerSettings", "AlertSettings", "WebhookSettings");
+					"ChargeSettings", "CustomerSettings", "AlertSettings", "WebhookSettings", "ConsoleSettings");
 		});
 	}
 
@@ -164,6 +164,8 @@ class SettingsTest {
 					plangate.charges.interval                       | 0s                        | PLANGATE_CHARGES_INTERVAL                       | must be between 1s and 1d, not 0s
 					plangate.charges.delay                          | 8d                        | PLANGATE_CHARGES_DELAY                          | must be between 0s and 7d, not 8d
 					plangate.customers.metrics-refresh              | 500ms                     | PLANGATE_CUSTOMERS_METRICS_REFRESH              | must be between 1s and 1h, not 500ms
+					plangate.console.idle-timeout                   | 30s                       | PLANGATE_CONSOLE_IDLE_TIMEOUT                   | must be between 1m and 1d, not 30s
+					plangate.console.absolute-timeout               | 10m                       | PLANGATE_CONSOLE_ABSOLUTE_TIMEOUT               | must be between 30m and 30d, not 10m
 					""")
 	void refusesABadValueNamingItsVariable(String property, String value, String variable, String problem) {
 		settings.withPropertyValues(property + "=" + value).run(context -> {

@@ -28,6 +28,13 @@ class SecurityHeadersFilter extends OncePerRequestFilter {
 	static final String UI_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
 			+ "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+	/**
+	 * For the console's and the portal's pages: this origin's scripts, styles and images
+	 * only, none inline, forms posted only here.
+	 */
+	static final String PAGE_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+			+ "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
@@ -45,12 +52,18 @@ class SecurityHeadersFilter extends OncePerRequestFilter {
 		return uri != null && uri.startsWith("/swagger-ui");
 	}
 
+	private static boolean isPage(@Nullable String uri) {
+		return uri != null && (uri.equals("/console") || uri.startsWith("/console/") || uri.equals("/portal")
+				|| uri.startsWith("/portal/") || uri.startsWith("/webjars/"));
+	}
+
 	static void write(HttpServletRequest request, HttpServletResponse response) {
 		response.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 		response.setHeader("X-Content-Type-Options", "nosniff");
 		response.setHeader("X-Frame-Options", "DENY");
 		response.setHeader("Referrer-Policy", "no-referrer");
-		response.setHeader("Content-Security-Policy", isSwaggerUi(request.getRequestURI()) ? UI_POLICY : API_POLICY);
+		response.setHeader("Content-Security-Policy", isSwaggerUi(request.getRequestURI()) ? UI_POLICY
+				: isPage(request.getRequestURI()) ? PAGE_POLICY : API_POLICY);
 	}
 
 }

@@ -207,4 +207,23 @@ class SubscriptionRepository {
 			.list();
 	}
 
+	/**
+	 * How many subscriptions each version of each plan has in each status, of customers
+	 * not deleted.
+	 */
+	List<VersionStatusCount> countByPlanVersionAndStatus() {
+		return jdbc.sql("""
+				select s.plan_key, s.plan_version, s.status, count(*) from subscription s
+				join customer c on c.customer_id = s.customer_id
+				where c.status <> 'deleted'
+				group by s.plan_key, s.plan_version, s.status
+				order by s.plan_key, s.plan_version, s.status""")
+			.query((rs, n) -> new VersionStatusCount(rs.getString(1), rs.getInt(2),
+					SubscriptionStatus.of(rs.getString(3)), rs.getLong(4)))
+			.list();
+	}
+
+	record VersionStatusCount(String plan, int version, SubscriptionStatus status, long subscriptions) {
+	}
+
 }

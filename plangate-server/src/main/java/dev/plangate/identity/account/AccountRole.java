@@ -3,10 +3,13 @@ package dev.plangate.identity.account;
 import java.util.List;
 import java.util.Locale;
 
-/** What an account may do: its own things, the back office, or everything. */
+/**
+ * What an account may do: its own things; read the back office (support); change
+ * customers, plans and keys there too (admin); or everything (superadmin).
+ */
 public enum AccountRole {
 
-	USER, ADMIN, SUPERADMIN;
+	USER, SUPPORT, ADMIN, SUPERADMIN;
 
 	public String id() {
 		return name().toLowerCase(Locale.ROOT);
@@ -18,6 +21,7 @@ public enum AccountRole {
 	public List<String> ids() {
 		return switch (this) {
 			case USER -> List.of("user");
+			case SUPPORT -> List.of("support", "user");
 			case ADMIN -> List.of("admin", "user");
 			case SUPERADMIN -> List.of("superadmin", "admin", "user");
 		};

@@ -135,6 +135,15 @@ public class SessionService {
 		return new Started(session, token.text(), expires);
 	}
 
+	/**
+	 * Whether the session still goes on: neither signed out, revoked nor expired. A
+	 * console session asks on each request, so that ending the session ends it too.
+	 */
+	public boolean isActive(UUID sessionId) {
+		var now = clock.instant();
+		return sessions.find(sessionId).filter(s -> s.isActive(now)).isPresent();
+	}
+
 	List<Session> active(UUID accountId) {
 		return sessions.active(accountId, clock.instant());
 	}

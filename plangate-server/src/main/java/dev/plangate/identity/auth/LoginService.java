@@ -90,7 +90,7 @@ public class LoginService {
 	 * once the password is right), {@code second_factor_required},
 	 * {@code invalid_second_factor} (a wrong, expired or used code)
 	 */
-	SignedIn login(String rawLogin, String password, @Nullable String secondFactor, @Nullable String newPassword,
+	public SignedIn login(String rawLogin, String password, @Nullable String secondFactor, @Nullable String newPassword,
 			Device device) {
 		throttle.fromIp(AuthThrottle.Scope.LOGIN, device.ip());
 		var login = rawLogin.strip().toLowerCase(Locale.ROOT);

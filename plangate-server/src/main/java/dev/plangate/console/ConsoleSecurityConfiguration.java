@@ -1,0 +1,82 @@
+package dev.plangate.console;
+
+import java.time.Clock;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+
+import dev.plangate.identity.OperatorSignIn;
+import jakarta.servlet.DispatcherType;
+
+/**
+ * The console's (and the portal's) own filter chain, before the API's: a cookie session
+ * (its security context and CSRF token kept in the server's HTTP session), CSRF checked
+ * on every form, the sign-in pages and assets open, reading for {@code support} and up,
+ * changes for {@code admin} and up. The API's chain, stateless and bearer-only, is
+ * untouched.
+ */
+@Configuration(proxyBeanMethods = false)
+class ConsoleSecurityConfiguration {
+
+	static final String LOGIN = "/console/login";
+
+	@Bean
+	HttpSessionSecurityContextRepository consoleContexts() {
+		return new HttpSessionSecurityContextRepository();
+	}
+
+	@Bean
+	HttpSessionCsrfTokenRepository consoleCsrfTokens() {
+		return new HttpSessionCsrfTokenRepository();
+	}
+
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	SecurityFilterChain console(HttpSecurity http, HttpSessionSecurityContextRepository contexts,
+			HttpSessionCsrfTokenRepository csrfTokens, OperatorSignIn operators, ConsoleSettings settings, Clock clock)
+			throws Exception {
+		var denied = new AccessDeniedHandlerImpl();
+		denied.setErrorPage("/console/denied");
+		http.securityMatcher("/console", "/console/**", "/portal", "/portal/**", "/webjars/**")
+			.securityContext(context -> context.securityContextRepository(contexts))
+			.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
+			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
+			.httpBasic(basic -> basic.disable())
+			.formLogin(form -> form.disable())
+			.requestCache(cache -> cache.disable())
+			.logout(logout -> logout.logoutUrl("/console/logout")
+				.addLogoutHandler(new ConsoleSessionGuard.EndPlangateSession(operators))
+				.logoutSuccessUrl(LOGIN + "?signedOut"))
+			.addFilterAfter(new ConsoleSessionGuard(operators, settings, clock), SecurityContextHolderFilter.class)
+			.authorizeHttpRequests(auth -> auth.dispatcherTypeMatchers(DispatcherType.ERROR)
+				.permitAll()
+				.requestMatchers("/webjars/**", "/console/assets/**", LOGIN, LOGIN + "/**", "/console/denied")
+				.permitAll()
+				// the portal checks its visitor's customer token itself
+				// (PortalController)
+				.requestMatchers(HttpMethod.GET, "/portal", "/portal/")
+				.permitAll()
+				.requestMatchers(HttpMethod.POST, "/console/customers/*/suspend", "/console/customers/*/activate",
+						"/console/customers/*/plan")
+				.hasRole("ADMIN")
+				.anyRequest()
+				.hasRole("SUPPORT"))
+			.exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(LOGIN))
+				.accessDeniedHandler(denied))
+			.headers(headers -> headers.defaultsDisabled().cacheControl(cache -> {
+			}));
+		return http.build();
+	}
+
+}

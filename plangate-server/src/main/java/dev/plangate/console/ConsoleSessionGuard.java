@@ -1,0 +1,89 @@
+package dev.plangate.console;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.authentication.logout.LogoutHandler;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.plangate.identity.OperatorSignIn;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+/**
+ * Ends a console session that went idle too long, outlived its absolute timeout, or whose
+ * Plangate session was ended elsewhere (signed out, revoked by an administrator, the
+ * account suspended): the next request finds itself signed out and is sent to sign in.
+ */
+class ConsoleSessionGuard extends OncePerRequestFilter {
+
+	static final String SIGNED_IN_AT = ConsoleSessionGuard.class.getName() + ".signedInAt";
+
+	static final String LAST_SEEN = ConsoleSessionGuard.class.getName() + ".lastSeen";
+
+	private final OperatorSignIn operators;
+
+	private final ConsoleSettings settings;
+
+	private final Clock clock;
+
+	ConsoleSessionGuard(OperatorSignIn operators, ConsoleSettings settings, Clock clock) {
+		this.operators = operators;
+		this.settings = settings;
+		this.clock = clock;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		var operator = operator(SecurityContextHolder.getContext().getAuthentication());
+		var session = request.getSession(false);
+		if (operator != null && session != null) {
+			var now = clock.instant();
+			var signedInAt = (Instant) session.getAttribute(SIGNED_IN_AT);
+			var lastSeen = (Instant) session.getAttribute(LAST_SEEN);
+			if (signedInAt == null || lastSeen == null || now.isAfter(lastSeen.plus(settings.idleTimeout()))
+					|| now.isAfter(signedInAt.plus(settings.absoluteTimeout()))
+					|| !operators.isActive(operator.sessionId())) {
+				end(session, operator);
+				response.sendRedirect(request.getContextPath() + ConsoleSecurityConfiguration.LOGIN + "?expired");
+				return;
+			}
+			session.setAttribute(LAST_SEEN, now);
+		}
+		chain.doFilter(request, response);
+	}
+
+	private void end(HttpSession session, ConsoleOperator operator) {
+		SecurityContextHolder.clearContext();
+		session.invalidate();
+		operators.end(operator.signedIn(), "console_timeout");
+	}
+
+	static @Nullable ConsoleOperator operator(@Nullable Authentication authentication) {
+		return authentication != null && authentication.getPrincipal() instanceof ConsoleOperator operator ? operator
+				: null;
+	}
+
+	/** Signing out of the console ends the Plangate session its sign-in started. */
+	record EndPlangateSession(OperatorSignIn operators) implements LogoutHandler {
+
+		@Override
+		public void logout(HttpServletRequest request, HttpServletResponse response,
+				@Nullable Authentication authentication) {
+			var operator = operator(authentication);
+			if (operator != null) {
+				operators.end(operator.signedIn(), "logout");
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,185 @@
+package dev.plangate.console;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import dev.plangate.audit.AuditLog;
+import dev.plangate.catalog.CatalogService;
+import dev.plangate.catalog.Plan;
+import dev.plangate.customer.CustomerService;
+import dev.plangate.customer.CustomerStatus;
+import dev.plangate.metering.UsageViews;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.PlangateException;
+import dev.plangate.subscription.SubscriptionService;
+import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The customers: a search as {@code GET /v1/customers} has it, one customer's page, and
+ * the changes an admin makes there, each through the same service (and so the same checks
+ * and audit records) as the API's.
+ */
+@Controller
+@Hidden
+class CustomerPagesController {
+
+	private static final int PAGE = 50;
+
+	private final CustomerService customers;
+
+	private final SubscriptionService subscriptions;
+
+	private final UsageViews usage;
+
+	private final AuditLog audit;
+
+	private final CatalogService catalog;
+
+	CustomerPagesController(CustomerService customers, SubscriptionService subscriptions, UsageViews usage,
+			AuditLog audit, CatalogService catalog) {
+		this.customers = customers;
+		this.subscriptions = subscriptions;
+		this.usage = usage;
+		this.audit = audit;
+		this.catalog = catalog;
+	}
+
+	@GetMapping("/console/customers")
+	String list(@RequestParam(required = false) @Nullable String q,
+			@RequestParam(required = false) @Nullable String status,
+			@RequestParam(required = false) @Nullable String plan,
+			@RequestParam(required = false) @Nullable String cursor, Model model, HttpServletResponse response) {
+		var search = blankToNull(q);
+		var planKey = blankToNull(plan);
+		var statusId = blankToNull(status);
+		model.addAttribute("q", search == null ? "" : search);
+		model.addAttribute("status", statusId == null ? "" : statusId);
+		model.addAttribute("plan", planKey == null ? "" : planKey);
+		model.addAttribute("statuses", List.of(CustomerStatus.values()).stream().map(CustomerStatus::id).toList());
+		model.addAttribute("plans", catalog.plans());
+		CustomerStatus parsed = null;
+		if (statusId != null) {
+			parsed = List.of(CustomerStatus.values())
+				.stream()
+				.filter(s -> s.id().equals(statusId))
+				.findFirst()
+				.orElse(null);
+			if (parsed == null) {
+				response.setStatus(HttpStatus.BAD_REQUEST.value());
+				model.addAttribute("error", "Unknown status: choose one of the list.");
+				return "console/customers";
+			}
+		}
+		if (search != null && search.length() > 200) {
+			response.setStatus(HttpStatus.BAD_REQUEST.value());
+			model.addAttribute("error", "The search is too long: at most 200 characters.");
+			return "console/customers";
+		}
+		try {
+			var page = customers.list(search, parsed, planKey, blankToNull(cursor), PAGE);
+			model.addAttribute("page", page);
+			if (page.nextCursor() != null) {
+				model.addAttribute("next",
+						UriComponentsBuilder.fromPath("/console/customers")
+							.queryParamIfPresent("q", Optional.ofNullable(search))
+							.queryParamIfPresent("status", Optional.ofNullable(statusId))
+							.queryParamIfPresent("plan", Optional.ofNullable(planKey))
+							.queryParam("cursor", page.nextCursor())
+							.encode()
+							.build()
+							.toUriString());
+			}
+		}
+		catch (PlangateException ex) {
+			response.setStatus(ex.code().status().value());
+			model.addAttribute("error", ex.getMessage());
+		}
+		return "console/customers";
+	}
+
+	@GetMapping("/console/customers/{id}")
+	String customer(@PathVariable String id, @AuthenticationPrincipal ConsoleOperator operator, Model model) {
+		var customer = customers.get(id);
+		model.addAttribute("customer", customer);
+		model.addAttribute("mayChange", operator.mayChange());
+		if (customer.status() != CustomerStatus.DELETED) {
+			var entitlements = subscriptions.entitlements(id);
+			model.addAttribute("subscription", entitlements.subscription());
+			model.addAttribute("entitlements", entitlements.features().values());
+			model.addAttribute("usage", usage.of(id));
+			var history = new ArrayList<>(subscriptions.history(id));
+			Collections.reverse(history);
+			model.addAttribute("history", history);
+		}
+		model.addAttribute("audit", audit.list("customer", id, null, 25).data());
+		model.addAttribute("plans", catalog.plans().stream().filter(Plan::isActive).toList());
+		return "console/customer";
+	}
+
+	@PostMapping("/console/customers/{id}/suspend")
+	String suspend(@PathVariable String id, RedirectAttributes redirect) {
+		return act(id, redirect, () -> customers.setStatus(id, CustomerStatus.SUSPENDED), "Customer suspended.");
+	}
+
+	@PostMapping("/console/customers/{id}/activate")
+	String activate(@PathVariable String id, RedirectAttributes redirect) {
+		return act(id, redirect, () -> customers.setStatus(id, CustomerStatus.ACTIVE), "Customer activated.");
+	}
+
+	@PostMapping("/console/customers/{id}/plan")
+	String changePlan(@PathVariable String id, @RequestParam(defaultValue = "") String plan,
+			@RequestParam(required = false) @Nullable String when, @RequestParam(defaultValue = "false") boolean force,
+			RedirectAttributes redirect) {
+		if (plan.isBlank()) {
+			redirect.addFlashAttribute("error", "Choose a plan.");
+			return "redirect:" + path(id);
+		}
+		var timing = blankToNull(when);
+		if (timing != null && !List.of("now", "period_end").contains(timing)) {
+			redirect.addFlashAttribute("error", "Choose when the change happens: now or at the period's end.");
+			return "redirect:" + path(id);
+		}
+		return act(id, redirect,
+				() -> subscriptions.changePlan(id, plan.strip(), SubscriptionService.When.of(timing), force),
+				"Plan change to " + plan + " made.");
+	}
+
+	private String act(String id, RedirectAttributes redirect, Runnable change, String done) {
+		customers.get(id);
+		try {
+			change.run();
+			redirect.addFlashAttribute("notice", done);
+		}
+		catch (PlangateException ex) {
+			if (ex.code() == ErrorCode.CUSTOMER_NOT_FOUND) {
+				throw ex;
+			}
+			redirect.addFlashAttribute("error", ex.getMessage());
+		}
+		return "redirect:" + path(id);
+	}
+
+	private static String path(String id) {
+		return UriComponentsBuilder.fromPath("/console/customers/{id}").buildAndExpand(id).encode().toUriString();
+	}
+
+	private static @Nullable String blankToNull(@Nullable String text) {
+		return text == null || text.isBlank() ? null : text.strip();
+	}
+
+}

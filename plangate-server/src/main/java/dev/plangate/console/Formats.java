@@ -1,0 +1,44 @@
+package dev.plangate.console;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Currency;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * How the pages show amounts and times, as {@code @fmt} in the templates: amounts from
+ * minor units in their currency, times in UTC.
+ */
+@Component("fmt")
+class Formats {
+
+	private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+		.withZone(ZoneOffset.UTC);
+
+	public String money(long minor, String currency) {
+		int digits;
+		try {
+			digits = Math.max(Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits(), 0);
+		}
+		catch (IllegalArgumentException ex) {
+			digits = 2;
+		}
+		return BigDecimal.valueOf(minor, digits).toPlainString() + " " + currency.toUpperCase(Locale.ROOT);
+	}
+
+	public String date(@Nullable Instant at) {
+		return at == null ? "—" : DATE.format(at);
+	}
+
+	public String time(@Nullable Instant at) {
+		return at == null ? "—" : TIME.format(at);
+	}
+
+}

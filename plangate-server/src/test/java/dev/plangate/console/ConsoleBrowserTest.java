@@ -1,0 +1,289 @@
+package dev.plangate.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.ColorScheme;
+import com.microsoft.playwright.options.FormData;
+import com.microsoft.playwright.options.RequestOptions;
+import com.microsoft.playwright.options.SelectOption;
+
+import dev.plangate.support.Api;
+import dev.plangate.support.FreshDatabase;
+import dev.plangate.support.FreshSchema;
+import dev.plangate.support.ServerTest;
+
+/**
+ * The console in a real browser (Debian's chromium, driven by Playwright) against the
+ * whole server: sign-in with a second factor, the overview, a search, a plan change, a
+ * support operator refused, the portal opened with a customer token, an accessibility
+ * check of every page, and the README's screenshots. Tagged {@code browser}:
+ * {@code -DexcludedGroups=browser} leaves it out, {@code -Dgroups=browser} runs only it.
+ */
+@Tag("browser")
+@FreshSchema
+class ConsoleBrowserTest extends ServerTest {
+
+	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+	private static final List<String> SERIOUS = List.of("serious", "critical");
+
+	private static Playwright playwright;
+
+	private static Browser browser;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		// its own database, so that the overview and the screenshots show this test's
+		// customers only
+		FreshDatabase.register(registry, "console_browser");
+		registry.add("plangate.redis-prefix", () -> "plangate:rl:console-browser-" + UUID.randomUUID() + ":");
+	}
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	@Autowired
+	private Clock clock;
+
+	@BeforeAll
+	static void launch() {
+		assumeTrue(Files.isExecutable(CHROMIUM), "the browser tests drive " + CHROMIUM + " (apt-get install chromium)");
+		playwright = Playwright
+			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+		browser = playwright.chromium()
+			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
+				.setHeadless(true)
+				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+						"--disable-component-update", "--disable-sync", "--no-first-run")));
+	}
+
+	@AfterAll
+	static void close() {
+		if (browser != null) {
+			browser.close();
+		}
+		if (playwright != null) {
+			playwright.close();
+		}
+	}
+
+	@Test
+	void anAdminSignsInWithASecondFactorFindsACustomerAndChangesItsPlan() {
+		// given
+		var admin = Operators.create(anonymous, jdbc, "browser-admin", "admin", true, clock);
+		var customer = seedCustomers();
+		var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+		var page = context.newPage();
+
+		// when: signing in
+		page.navigate(url("/console"));
+		page.getByLabel("Email or username").fill(admin.email());
+		page.getByLabel("Password").fill(admin.password());
+		assertAccessible(page, "sign-in");
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
+		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Second factor")).waitFor();
+		assertAccessible(page, "second factor");
+		page.getByLabel("Code of your authenticator app, or a recovery code").fill(admin.nextCode());
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+
+		// then: the overview
+		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview")).waitFor();
+		assertThat(page.url()).endsWith("/console");
+		var stats = api.get("/v1/admin/stats/subscriptions").body();
+		for (var status : List.of("active", "trialing", "past_due")) {
+			assertThat(page.locator("[data-status=" + status + "]").textContent()).as(status)
+				.isEqualTo(stats.path("statuses").path(status).asString());
+		}
+		assertThat(stats.path("statuses").path("trialing").asLong()).isEqualTo(2);
+		assertThat(page.locator("main").textContent()).as("two enterprise subscriptions at 499.00 USD a month")
+			.contains("998.00 USD");
+		assertThat((Boolean) page
+			.evaluate("() => typeof Chart !== 'undefined' && Chart.getChart('plans-chart') !== undefined"))
+			.as("the chart was drawn")
+			.isTrue();
+		assertAccessible(page, "overview");
+		screenshot(page, "console-overview.png");
+		page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));
+		assertAccessible(page, "overview, dark");
+		page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.LIGHT));
+
+		// when: searching the customer
+		page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Customers").setExact(true)).click();
+		page.getByLabel("Search id, name or email").fill("Harbor");
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search")).click();
+		page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(customer)).waitFor();
+		assertThat(page.locator("tbody tr").count()).isEqualTo(1);
+		assertAccessible(page, "customers");
+		page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(customer)).click();
+		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Harbor Analytics")).waitFor();
+		assertAccessible(page, "customer");
+
+		// and changing its plan
+		page.getByLabel("New plan").selectOption(new SelectOption().setValue("enterprise"));
+		page.getByLabel("When").selectOption(new SelectOption().setValue("now"));
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Change plan")).click();
+
+		// then
+		page.getByRole(AriaRole.STATUS).getByText("Plan change to enterprise made.").waitFor();
+		assertThat(api.get("/v1/customers/" + customer + "/subscription").body().path("plan").path("key").asString())
+			.isEqualTo("enterprise");
+		assertThat(page.locator("section[aria-labelledby=audit-heading] tbody tr").first().textContent())
+			.contains("subscription.plan_changed", "account:" + admin.accountId());
+		assertAccessible(page, "customer after a change");
+		screenshot(page, "console-customer.png");
+
+		// and signing out
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+		page.getByText("You are signed out.").waitFor();
+		page.navigate(url("/console"));
+		assertThat(page.url()).endsWith("/console/login");
+		context.close();
+	}
+
+	@Test
+	void aSupportOperatorReadsACustomerButIsRefusedAPlanChange() {
+		// given
+		var support = Operators.create(anonymous, jdbc, "browser-support", "support", true, clock);
+		var customer = newCustomer("browser-support");
+		var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844));
+		var page = context.newPage();
+		page.navigate(url("/console/login"));
+		page.getByLabel("Email or username").fill(support.email());
+		page.getByLabel("Password").fill(support.password());
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
+		page.getByLabel("Code of your authenticator app, or a recovery code").fill(support.nextCode());
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview")).waitFor();
+
+		// when
+		page.navigate(url("/console/customers/" + customer));
+		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("browser-support")).waitFor();
+		var csrf = page.locator("form.signout input[name=_csrf]").getAttribute("value");
+		var change = page.request()
+			.post(url("/console/customers/" + customer + "/plan"),
+					RequestOptions.create()
+						.setForm(FormData.create().set("_csrf", csrf).set("plan", "pro").set("when", "now"))
+						.setMaxRedirects(0));
+
+		// then
+		assertThat(page.getByText("Your role reads only: changes take an admin.").isVisible()).isTrue();
+		assertThat(page.getByLabel("New plan").count()).isZero();
+		assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Suspend")).count()).isZero();
+		assertAccessible(page, "customer, on a phone, for support");
+		assertThat(change.status()).isEqualTo(403);
+		assertThat(change.text()).contains("Not allowed");
+		assertThat(api.get("/v1/customers/" + customer + "/subscription").body().path("plan").path("key").asString())
+			.isEqualTo("free");
+		page.navigate(url("/console/denied"));
+		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Not allowed")).waitFor();
+		assertAccessible(page, "refusal");
+		context.close();
+	}
+
+	@Test
+	void anEndUserOpensThePortalFromTheProductsLinkOnAPhone() {
+		// given
+		var customer = customer("portal", "Juniper Notes", "me@juniper.example");
+		subscribe(customer, "pro");
+		api.post("/v1/consume", Api.json(Map.of("customerId", customer, "feature", "api_calls", "amount", 41250)));
+		var minted = api.post("/v1/customer-tokens", Api.json(Map.of("customerId", customer)));
+		assertThat(minted.status()).as(minted.toString()).isEqualTo(201);
+		var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844));
+		var page = context.newPage();
+
+		// when
+		page.navigate(url("/portal?token=" + minted.body().path("token").asString()));
+
+		// then
+		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Pro")).waitFor();
+		assertThat(page.url()).as("the token left the address").endsWith("/portal");
+		assertThat(page.getByRole(AriaRole.ROW)
+			.filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("API calls"))
+			.first()
+			.textContent()).contains("41250", "100000");
+		assertAccessible(page, "portal");
+		screenshot(page, "portal-usage.png");
+		page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));
+		assertAccessible(page, "portal, dark");
+		context.close();
+	}
+
+	/**
+	 * Customers on each plan, some with usage; answers the id of the one the test looks
+	 * for, "Harbor Analytics".
+	 */
+	private String seedCustomers() {
+		var harbor = customer("harbor", "Harbor Analytics", "ops@harbor.example");
+		customer("lumen", "Lumen Labs", "billing@lumen.example");
+		var quill = customer("quill", "Quill & Co", "team@quill.example");
+		var nimbus = customer("nimbus", "Nimbus Health", "it@nimbus.example");
+		var orbit = customer("orbit", "Orbit Logistics", "admin@orbit.example");
+		var tessera = customer("tessera", "Tessera Studio", "hi@tessera.example");
+		subscribe(quill, "pro");
+		subscribe(nimbus, "pro");
+		subscribe(orbit, "enterprise");
+		subscribe(tessera, "enterprise");
+		for (var id : List.of(harbor, quill, nimbus, orbit)) {
+			api.post("/v1/consume", Api.json(Map.of("customerId", id, "feature", "api_calls", "amount", 300)));
+		}
+		return harbor;
+	}
+
+	private String customer(String prefix, String name, String email) {
+		var id = uniqueId(prefix);
+		var created = api.put("/v1/customers/" + id, Api.json(Map.of("name", name, "email", email)));
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		return id;
+	}
+
+	private void subscribe(String customer, String plan) {
+		var response = api.post("/v1/customers/" + customer + "/subscription", Api.json(Map.of("plan", plan)));
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+	}
+
+	private String url(String path) {
+		return "http://localhost:" + port + path;
+	}
+
+	private static void assertAccessible(Page page, String what) {
+		var violations = new AxeBuilder(page).analyze()
+			.getViolations()
+			.stream()
+			.filter(rule -> SERIOUS.contains(rule.getImpact()))
+			.map(rule -> rule.getId() + ": " + rule.getHelp() + " "
+					+ rule.getNodes().stream().map(n -> n.getHtml()).toList())
+			.toList();
+		assertThat(violations).as("serious or critical accessibility violations on the %s page", what).isEmpty();
+	}
+
+	/** Into docs/images, where the README shows them. */
+	private static void screenshot(Page page, String name) {
+		var images = Path.of("..", "docs", "images");
+		page.screenshot(new Page.ScreenshotOptions().setPath(images.resolve(name)).setFullPage(true));
+		assertThat(images.resolve(name)).isNotEmptyFile();
+	}
+
+}
