@@ -223,7 +223,7 @@ class ConsoleBrowserTest extends ServerTest {
 		assertThat(page.getByRole(AriaRole.ROW)
 			.filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("API calls"))
 			.first()
-			.textContent()).contains("41250", "100000");
+			.textContent()).contains("41,250", "100,000");
 		assertAccessible(page, "portal");
 		screenshot(page, "portal-usage.png");
 		page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));

@@ -36,7 +36,7 @@ class PortalTest extends ServerTest {
 		assertThat(arrival.setCookies())
 			.anyMatch(c -> c.startsWith("PLANGATE_CONSOLE=") && c.contains("HttpOnly") && c.contains("SameSite=Lax"));
 		assertThat(page.status()).as(page.toString()).isEqualTo(200);
-		assertThat(page.body()).contains("Pro", "API calls", "1234", "trialing");
+		assertThat(page.body()).contains("Pro", "API calls", "1,234", "trialing");
 		assertThat(page.header("Content-Security-Policy")).startsWith("default-src 'self';");
 		assertThat(page.body()).doesNotContain("<style").doesNotContain(" style=");
 	}
