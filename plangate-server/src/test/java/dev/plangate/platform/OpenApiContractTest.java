@@ -2,10 +2,8 @@ package dev.plangate.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,12 +18,17 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import dev.plangate.support.ServerTest;
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverterContextImpl;
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.core.util.Json;
+import io.swagger.v3.oas.models.media.Schema;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The API document is a contract that generated clients rely on: each operation has a
- * name of its own, says which credential it takes and how it refuses, and each schema
- * stands for one type.
+ * name of its own, says which credential it takes, how it refuses and how a retry is made
+ * safe, each schema stands for one type, and bodies show their fields.
  */
 class OpenApiContractTest extends ServerTest {
 
@@ -126,29 +129,43 @@ class OpenApiContractTest extends ServerTest {
 
 	@Test
 	void everySchemaStandsForOneType() {
-		// given: every type Plangate's controllers take as a body or answer, and the
-		// types
-		// within them
-		var types = new HashSet<Class<?>>();
+		// given: every type Plangate's controllers take as a body or answer, as the API
+		// document declares them
+		var types = new ArrayList<Type>();
 		mappings.getHandlerMethods().forEach((info, method) -> {
 			if (method.getBeanType().getPackageName().startsWith("dev.plangate")) {
-				collect(method.getMethod().getGenericReturnType(), types);
+				types.add(method.getMethod().getGenericReturnType());
 				for (var parameter : method.getMethodParameters()) {
 					if (parameter.hasParameterAnnotation(RequestBody.class)) {
-						collect(parameter.getGenericParameterType(), types);
+						types.add(parameter.getGenericParameterType());
+					}
+					var documented = parameter
+						.getParameterAnnotation(io.swagger.v3.oas.annotations.parameters.RequestBody.class);
+					if (documented != null) {
+						for (var content : documented.content()) {
+							types.add(content.schema().implementation());
+						}
 					}
 				}
 			}
 		});
-		assertThat(types).hasSizeGreaterThan(30);
+		assertThat(types).hasSizeGreaterThan(100);
 
-		// when: the document names a schema by the type's simple name
-		var byName = new TreeMap<String, Set<String>>();
-		types
-			.forEach(type -> byName.computeIfAbsent(type.getSimpleName(), name -> new TreeSet<>()).add(type.getName()));
+		// when: each is resolved as the document's generator resolves it, in one context
+		var named = schemaNames(types);
 
 		// then
-		assertThat(byName).allSatisfy((name, named) -> assertThat(named).as(name).hasSize(1));
+		assertThat(named).hasSizeGreaterThan(50)
+			.allSatisfy((name, resolved) -> assertThat(resolved).as(name).hasSize(1));
+	}
+
+	@Test
+	void twoTypesUnderOneSchemaNameAreFound() {
+		// when
+		var named = schemaNames(List.of(Clashing.class));
+
+		// then
+		assertThat(named.get("Twin")).hasSize(2);
 	}
 
 	@Test
@@ -171,19 +188,59 @@ class OpenApiContractTest extends ServerTest {
 		return names;
 	}
 
-	private static void collect(Type type, Set<Class<?>> into) {
-		if (type instanceof ParameterizedType parameterized) {
-			collect(parameterized.getRawType(), into);
-			for (var argument : parameterized.getActualTypeArguments()) {
-				collect(argument, into);
+	/**
+	 * The types behind each schema name, resolved by the model converters the document is
+	 * generated with (Jackson's view of the type, {@code @Schema} names, generic
+	 * wrappers), all in one context as in the document.
+	 */
+	private static Map<String, Set<String>> schemaNames(List<Type> types) {
+		var named = new TreeMap<String, Set<String>>();
+		var context = new ModelConverterContextImpl(ModelConverters.getInstance(true).getConverters()) {
+
+			@Override
+			public void defineModel(String name, Schema model, AnnotatedType type, String prevName) {
+				super.defineModel(name, model, type, prevName);
+				if (type != null && type.getType() != null) {
+					named.computeIfAbsent(name, n -> new TreeSet<>())
+						.add(Json.mapper().constructType(type.getType()).toCanonical());
+				}
+			}
+
+			@Override
+			public void defineModel(String name, Schema model, Type type, String prevName) {
+				super.defineModel(name, model, type, prevName);
+				if (type != null) {
+					named.computeIfAbsent(name, n -> new TreeSet<>())
+						.add(Json.mapper().constructType(type).toCanonical());
+				}
+			}
+
+		};
+		for (var type : types) {
+			if (type != void.class && type != Void.class) {
+				context.resolve(new AnnotatedType(type).resolveAsRef(true));
 			}
 		}
-		else if (type instanceof Class<?> cls && cls.getName().startsWith("dev.plangate") && !cls.isEnum()
-				&& into.add(cls) && cls.isRecord()) {
-			for (var component : cls.getRecordComponents()) {
-				collect(component.getGenericType(), into);
+		return named;
+	}
+
+	/** Two records sharing a simple name, as records in two packages may. */
+	record Clashing(First.Twin first, Second.Twin second) {
+
+		static class First {
+
+			record Twin(String a) {
 			}
+
 		}
+
+		static class Second {
+
+			record Twin(int b) {
+			}
+
+		}
+
 	}
 
 	private static void collectReferences(JsonNode node, Set<String> into) {
