@@ -1,8 +1,14 @@
 package dev.plangate.platform;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -10,6 +16,7 @@ import org.springframework.core.annotation.Order;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -23,6 +30,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import tools.jackson.databind.JsonNode;
 
 /** The API document's cover: what Plangate is, how to authenticate, how errors look. */
 @Configuration(proxyBeanMethods = false)
@@ -31,6 +39,13 @@ class OpenApiConfiguration {
 	static final String SERVER_KEY = "serverKey";
 
 	static final String PROBLEM = "Problem";
+
+	private static final String ANY_JSON_VALUE = "Any JSON value";
+
+	static {
+		// values read as JSON trees are any JSON value, not the tree's Java properties
+		SpringDocUtils.getConfig().replaceWithSchema(JsonNode.class, new Schema<>().description(ANY_JSON_VALUE));
+	}
 
 	@Bean
 	OpenAPI plangateOpenApi() {
@@ -77,15 +92,17 @@ class OpenApiConfiguration {
 							.addProperty("code", new StringSchema())
 							.addProperty("errors", new ArraySchema().items(field))
 							.required(List.of("type", "title", "status", "code")));
+			var seen = Collections.<Schema<?>>newSetFromMap(new IdentityHashMap<>());
+			openApi.getComponents().getSchemas().values().forEach(schema -> untypeAnyJsonValues(schema, seen));
 			if (openApi.getPaths() == null) {
 				return;
 			}
 			var everyOperationSecured = openApi.getSecurity() != null && !openApi.getSecurity().isEmpty();
-			openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
-				boolean body = operation.getRequestBody() != null;
-				boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
+			openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
 				boolean secured = operation.getSecurity() == null ? everyOperationSecured
 						: !operation.getSecurity().isEmpty();
+				boolean body = operation.getRequestBody() != null;
+				boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
 				if (body || parameters) {
 					addIfAbsent(operation.getResponses(), "400",
 							"Bad input (`invalid_request`, `malformed_json`): "
@@ -115,6 +132,27 @@ class OpenApiConfiguration {
 								+ "`rate_limited` with `Retry-After`, 503 `ledger_busy`");
 			}));
 		};
+	}
+
+	/**
+	 * A JSON tree's schema says nothing of its type: springdoc gives it {@code object},
+	 * which would refuse the arrays, texts and numbers it may hold.
+	 */
+	private static void untypeAnyJsonValues(@Nullable Schema<?> schema, Set<Schema<?>> seen) {
+		if (schema == null || !seen.add(schema)) {
+			return;
+		}
+		if (ANY_JSON_VALUE.equals(schema.getDescription()) && schema.get$ref() == null) {
+			schema.setType(null);
+			schema.setTypes(null);
+		}
+		if (schema.getProperties() != null) {
+			schema.getProperties().values().forEach(property -> untypeAnyJsonValues(property, seen));
+		}
+		untypeAnyJsonValues(schema.getItems(), seen);
+		if (schema.getAdditionalProperties() instanceof Schema<?> values) {
+			untypeAnyJsonValues(values, seen);
+		}
 	}
 
 	private static void addIfAbsent(ApiResponses responses, String status, String description) {

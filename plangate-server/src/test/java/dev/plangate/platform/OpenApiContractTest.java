@@ -169,6 +169,29 @@ class OpenApiContractTest extends ServerTest {
 	}
 
 	@Test
+	void planBodiesAreThePlansFields() {
+		// when
+		var create = operations.get("POST /v1/admin/plans").path("requestBody");
+		var update = operations.get("PUT /v1/admin/plans/{key}").path("requestBody");
+
+		// then
+		for (var body : List.of(create, update)) {
+			assertThat(body.path("content").path("application/json").path("schema").path("$ref").asString(""))
+				.isEqualTo("#/components/schemas/CatalogPlan");
+		}
+		var schemas = docs.path("components").path("schemas");
+		assertThat(schemas.path("CatalogPlan").path("properties").propertyNames()).contains("key", "price", "interval",
+				"entitlements");
+		assertThat(schemas.path("CatalogPlan").path("required").valueStream().map(JsonNode::asString))
+			.containsExactly("price");
+		assertThat(schemas.path("EntitlementValue").path("anyOf")).hasSize(4);
+		assertThat(schemas.has("JsonNode")).as("Jackson's tree documented as a schema").isFalse();
+		assertThat(schemas.path("SetOverride").path("properties").path("value").has("type")).as("any JSON value")
+			.isFalse();
+		assertThat(docs.toString()).doesNotContain("\"nodeType\"").doesNotContain("\"integralNumber\"");
+	}
+
+	@Test
 	void everyReferenceLeadsToASchema() {
 		// when
 		var references = new TreeSet<String>();
