@@ -16,6 +16,7 @@ import org.springframework.core.annotation.Order;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
@@ -26,6 +27,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.HeaderParameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
@@ -72,8 +74,9 @@ class OpenApiConfiguration {
 	 * The refusals every operation may answer, so that generated clients know their
 	 * shape: 400 for bad input wherever a request carries any, 415 wherever it carries a
 	 * body, 401 and 403 wherever a credential is needed, 404 wherever the path names
-	 * something, and problem details for any other error. Runs after the customizers that
-	 * set each operation's credentials.
+	 * something, and problem details for any other error; and the {@code Idempotency-Key}
+	 * header, whose own refusal is a 400. Runs after the customizers that set each
+	 * operation's credentials.
 	 */
 	@Bean
 	@Order(Ordered.LOWEST_PRECEDENCE)
@@ -101,6 +104,7 @@ class OpenApiConfiguration {
 			openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
 				boolean secured = operation.getSecurity() == null ? everyOperationSecured
 						: !operation.getSecurity().isEmpty();
+				declareIdempotencyKey(method, operation, secured);
 				boolean body = operation.getRequestBody() != null;
 				boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
 				if (body || parameters) {
@@ -132,6 +136,35 @@ class OpenApiConfiguration {
 								+ "`rate_limited` with `Retry-After`, 503 `ledger_busy`");
 			}));
 		};
+	}
+
+	/**
+	 * Declares the {@code Idempotency-Key} header where {@link IdempotencyFilter} honours
+	 * it: on each POST and DELETE that takes a credential (a public one has no caller to
+	 * keep its answer for).
+	 */
+	private static void declareIdempotencyKey(PathItem.HttpMethod method, Operation operation, boolean secured) {
+		if (!secured || !(method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.DELETE)) {
+			return;
+		}
+		var declared = operation.getParameters() == null ? null
+				: operation.getParameters()
+					.stream()
+					.filter(p -> "header".equals(p.getIn()) && IdempotencyFilter.HEADER.equalsIgnoreCase(p.getName()))
+					.findFirst()
+					.orElse(null);
+		if (declared == null) {
+			declared = new HeaderParameter().name(IdempotencyFilter.HEADER)
+				.required(false)
+				.schema(new StringSchema().pattern("^[\\x21-\\x7E]{1,255}$"));
+			operation.addParametersItem(declared);
+		}
+		if (declared.getDescription() == null) {
+			declared.description("Makes a retry safe: the same request with the same key (per credential) is "
+					+ "handled once, then its answer replayed with `Idempotent-Replayed: true` for "
+					+ "`PLANGATE_IDEMPOTENCY_TTL`; the same key with another request is 422 "
+					+ "`idempotency_key_reused`, a repeat while the first runs 409 `idempotency_key_in_use`");
+		}
 	}
 
 	/**

@@ -192,6 +192,34 @@ class OpenApiContractTest extends ServerTest {
 	}
 
 	@Test
+	void everyPostAndDeleteTakingACredentialDeclaresTheIdempotencyKey() {
+		// when
+		var undeclared = new TreeSet<String>();
+		var declaredOnPublic = new TreeSet<String>();
+		operations.forEach((operation, spec) -> {
+			if (!operation.startsWith("POST ") && !operation.startsWith("DELETE ")) {
+				return;
+			}
+			boolean declared = spec.path("parameters")
+				.valueStream()
+				.anyMatch(p -> p.path("in").asString("").equals("header")
+						&& p.path("name").asString("").equals("Idempotency-Key")
+						&& !p.path("description").asString("").isBlank());
+			if (PUBLIC.contains(operation) && declared) {
+				declaredOnPublic.add(operation);
+			}
+			else if (!PUBLIC.contains(operation) && !declared) {
+				undeclared.add(operation);
+			}
+		});
+
+		// then
+		assertThat(undeclared).as("operations whose retries a client cannot make safe").isEmpty();
+		assertThat(declaredOnPublic).as("public operations, which have no caller to keep an answer for").isEmpty();
+		assertThat(operations.get("POST /v1/consume").path("responses").has("400")).isTrue();
+	}
+
+	@Test
 	void everyReferenceLeadsToASchema() {
 		// when
 		var references = new TreeSet<String>();
