@@ -23,7 +23,10 @@ import io.swagger.v3.core.converter.ModelConverterContextImpl;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The API document is a contract that generated clients rely on: each operation has a
@@ -217,6 +220,38 @@ class OpenApiContractTest extends ServerTest {
 		assertThat(undeclared).as("operations whose retries a client cannot make safe").isEmpty();
 		assertThat(declaredOnPublic).as("public operations, which have no caller to keep an answer for").isEmpty();
 		assertThat(operations.get("POST /v1/consume").path("responses").has("400")).isTrue();
+	}
+
+	@Test
+	void documentIsValidOpenApi() {
+		// given
+		var options = new ParseOptions();
+		options.setValidateInternalRefs(true);
+
+		// when
+		var result = new OpenAPIV3Parser().readContents(docs.toString(), null, options);
+
+		// then
+		assertThat(result.getOpenAPI()).isNotNull();
+		assertThat(result.getMessages()).as("errors and warnings of swagger-parser").isEmpty();
+	}
+
+	@Test
+	void validationFindsAnInvalidDocument() {
+		// given: the document without its info, and with an operation's answers in a
+		// text
+		var broken = (ObjectNode) docs.deepCopy();
+		broken.remove("info");
+		((ObjectNode) broken.path("paths").path("/v1/consume").path("post")).put("responses", "none");
+
+		// when
+		var options = new ParseOptions();
+		options.setValidateInternalRefs(true);
+		var result = new OpenAPIV3Parser().readContents(broken.toString(), null, options);
+
+		// then
+		assertThat(result.getMessages()).anyMatch(message -> message.contains("info"))
+			.anyMatch(message -> message.contains("responses"));
 	}
 
 	@Test
