@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -47,6 +48,12 @@ class OpenApiConfiguration {
 	static {
 		// values read as JSON trees are any JSON value, not the tree's Java properties
 		SpringDocUtils.getConfig().replaceWithSchema(JsonNode.class, new Schema<>().description(ANY_JSON_VALUE));
+		// a live stream is text/event-stream, not the emitter's Java properties
+		SpringDocUtils.getConfig()
+			.replaceWithSchema(SseEmitter.class,
+					new StringSchema().description("Server-Sent Events: each event is named by its type, its `id` "
+							+ "resumes the stream (as `Last-Event-ID`), and its `data` is one JSON item of the same "
+							+ "operation's `application/json` answer"));
 	}
 
 	@Bean
@@ -75,7 +82,7 @@ class OpenApiConfiguration {
 	 * shape: 400 for bad input wherever a request carries any, 415 wherever it carries a
 	 * body, 401 and 403 wherever a credential is needed, 404 wherever the path names
 	 * something, and problem details for any other error; and the {@code Idempotency-Key}
-	 * header, whose own refusal is a 400. Runs after the customizers that set each
+	 * header with its refusals (400, 409, 422). Runs after the customizers that set each
 	 * operation's credentials.
 	 */
 	@Bean
@@ -104,7 +111,13 @@ class OpenApiConfiguration {
 			openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
 				boolean secured = operation.getSecurity() == null ? everyOperationSecured
 						: !operation.getSecurity().isEmpty();
-				declareIdempotencyKey(method, operation, secured);
+				if (declareIdempotencyKey(method, operation, secured)) {
+					addIfAbsent(operation.getResponses(), "409",
+							"A request with the same `Idempotency-Key` is still being handled "
+									+ "(`idempotency_key_in_use`, with `Retry-After`)");
+					addIfAbsent(operation.getResponses(), "422",
+							"The `Idempotency-Key` was used for another request (`idempotency_key_reused`)");
+				}
 				boolean body = operation.getRequestBody() != null;
 				boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
 				if (body || parameters) {
@@ -143,9 +156,9 @@ class OpenApiConfiguration {
 	 * it: on each POST and DELETE that takes a credential (a public one has no caller to
 	 * keep its answer for).
 	 */
-	private static void declareIdempotencyKey(PathItem.HttpMethod method, Operation operation, boolean secured) {
+	private static boolean declareIdempotencyKey(PathItem.HttpMethod method, Operation operation, boolean secured) {
 		if (!secured || !(method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.DELETE)) {
-			return;
+			return false;
 		}
 		var declared = operation.getParameters() == null ? null
 				: operation.getParameters()
@@ -165,6 +178,7 @@ class OpenApiConfiguration {
 					+ "`PLANGATE_IDEMPOTENCY_TTL`; the same key with another request is 422 "
 					+ "`idempotency_key_reused`, a repeat while the first runs 409 `idempotency_key_in_use`");
 		}
+		return true;
 	}
 
 	/**

@@ -219,7 +219,24 @@ class OpenApiContractTest extends ServerTest {
 		// then
 		assertThat(undeclared).as("operations whose retries a client cannot make safe").isEmpty();
 		assertThat(declaredOnPublic).as("public operations, which have no caller to keep an answer for").isEmpty();
-		assertThat(operations.get("POST /v1/consume").path("responses").has("400")).isTrue();
+		assertThat(operations.get("POST /v1/consume").path("responses").propertyNames()).contains("400", "409", "422");
+	}
+
+	@Test
+	void liveStreamsAreServerSentEvents() {
+		// when
+		var stream = operations.get("GET /v1/batches/{id}/events")
+			.path("responses")
+			.path("200")
+			.path("content")
+			.path("text/event-stream")
+			.path("schema");
+
+		// then
+		assertThat(stream.path("type").asString("")).isEqualTo("string");
+		assertThat(stream.path("description").asString("")).contains("Last-Event-ID");
+		assertThat(docs.path("components").path("schemas").has("SseEmitter")).as("the emitter's Java properties")
+			.isFalse();
 	}
 
 	@Test
