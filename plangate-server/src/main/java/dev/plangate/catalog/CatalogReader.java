@@ -36,7 +36,7 @@ public final class CatalogReader {
 	private static final Set<String> FEATURE_FIELDS = Set.of("key", "name", "description", "kind", "unit", "period",
 			"window", "type", "values", "default", "alertThresholds");
 
-	private static final Set<String> PLAN_FIELDS = Set.of("key", "name", "description", "price", "currency", "interval",
+	static final Set<String> PLAN_FIELDS = Set.of("key", "name", "description", "price", "currency", "interval",
 			"trialDays", "priority", "rateMultiplier", "entitlements", "stripePrice");
 
 	/** A Stripe price id, as Stripe makes them. */
@@ -53,7 +53,9 @@ public final class CatalogReader {
 
 	private static final BigDecimal MAX_MULTIPLIER = new BigDecimal("99999999");
 
-	private static final Set<String> ENTITLEMENT_FIELDS = Set.of("enabled", "limit", "value", "overage");
+	static final Set<String> ENTITLEMENT_FIELDS = Set.of("enabled", "limit", "value", "overage");
+
+	static final Set<String> OVERAGE_FIELDS = Set.of("price", "per", "cap", "stripePrice");
 
 	private final YAMLMapper yaml = YAMLMapper.builder().build();
 
@@ -380,7 +382,7 @@ public final class CatalogReader {
 				problems.add(where + ": overage: must be a mapping with price and per");
 				return null;
 			}
-			unknownFields(node, Set.of("price", "per", "cap", "stripePrice"), where + ": overage");
+			unknownFields(node, OVERAGE_FIELDS, where + ": overage");
 			Long price = wholeNumber(node, "price", where + ": overage", true);
 			Long per = wholeNumber(node, "per", where + ": overage", false);
 			Long cap = wholeNumber(node, "cap", where + ": overage", false);

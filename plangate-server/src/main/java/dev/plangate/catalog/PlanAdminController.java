@@ -13,10 +13,16 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
 
-/** Plan changes outside the catalog file. Each change is a new version and is audited. */
+/**
+ * Plan changes outside the catalog file. Each change is a new version and is audited.
+ * Bodies are read as JSON trees, so that {@link CatalogReader} names every problem at
+ * once; the API document shows them as {@link CatalogPlan}.
+ */
 @RestController
 @RequestMapping("/v1/admin/plans")
 @Tag(name = "Plan administration")
@@ -40,7 +46,8 @@ class PlanAdminController {
 	@Operation(operationId = "createPlan", summary = "Create a plan",
 			description = "The body is a plan in the catalog file's form (docs/catalog.md), as JSON. "
 					+ "Answers 422 `invalid_plan` naming every problem, 409 `plan_exists` for a taken key.")
-	PlanView create(@RequestBody JsonNode body) {
+	PlanView create(@io.swagger.v3.oas.annotations.parameters.RequestBody(
+			content = @Content(schema = @Schema(implementation = CatalogPlan.class))) @RequestBody JsonNode body) {
 		return PlanView.of(catalog.createPlan(body), catalog.featuresByKey());
 	}
 
@@ -48,7 +55,8 @@ class PlanAdminController {
 	@Operation(operationId = "updatePlan", summary = "Change a plan: creates a new version",
 			description = "Existing subscribers stay on their version until migrated. A body equal to the current "
 					+ "version changes nothing.")
-	PlanView update(@PathVariable @Key String key, @RequestBody JsonNode body) {
+	PlanView update(@PathVariable @Key String key, @io.swagger.v3.oas.annotations.parameters.RequestBody(
+			content = @Content(schema = @Schema(implementation = CatalogPlan.class))) @RequestBody JsonNode body) {
 		return PlanView.of(catalog.updatePlan(key, body), catalog.featuresByKey());
 	}
 

@@ -2,10 +2,8 @@ package dev.plangate.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,12 +18,20 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import dev.plangate.support.ServerTest;
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverterContextImpl;
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.core.util.Json;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The API document is a contract that generated clients rely on: each operation has a
- * name of its own, says which credential it takes and how it refuses, and each schema
- * stands for one type.
+ * name of its own, says which credential it takes, how it refuses and how a retry is made
+ * safe, each schema stands for one type, and bodies show their fields.
  */
 class OpenApiContractTest extends ServerTest {
 
@@ -126,29 +132,143 @@ class OpenApiContractTest extends ServerTest {
 
 	@Test
 	void everySchemaStandsForOneType() {
-		// given: every type Plangate's controllers take as a body or answer, and the
-		// types
-		// within them
-		var types = new HashSet<Class<?>>();
+		// given: every type Plangate's controllers take as a body or answer, as the API
+		// document declares them
+		var types = new ArrayList<Type>();
 		mappings.getHandlerMethods().forEach((info, method) -> {
 			if (method.getBeanType().getPackageName().startsWith("dev.plangate")) {
-				collect(method.getMethod().getGenericReturnType(), types);
+				types.add(method.getMethod().getGenericReturnType());
 				for (var parameter : method.getMethodParameters()) {
 					if (parameter.hasParameterAnnotation(RequestBody.class)) {
-						collect(parameter.getGenericParameterType(), types);
+						types.add(parameter.getGenericParameterType());
+					}
+					var documented = parameter
+						.getParameterAnnotation(io.swagger.v3.oas.annotations.parameters.RequestBody.class);
+					if (documented != null) {
+						for (var content : documented.content()) {
+							types.add(content.schema().implementation());
+						}
 					}
 				}
 			}
 		});
-		assertThat(types).hasSizeGreaterThan(30);
+		assertThat(types).hasSizeGreaterThan(100);
 
-		// when: the document names a schema by the type's simple name
-		var byName = new TreeMap<String, Set<String>>();
-		types
-			.forEach(type -> byName.computeIfAbsent(type.getSimpleName(), name -> new TreeSet<>()).add(type.getName()));
+		// when: each is resolved as the document's generator resolves it, in one context
+		var named = schemaNames(types);
 
 		// then
-		assertThat(byName).allSatisfy((name, named) -> assertThat(named).as(name).hasSize(1));
+		assertThat(named).hasSizeGreaterThan(50)
+			.allSatisfy((name, resolved) -> assertThat(resolved).as(name).hasSize(1));
+	}
+
+	@Test
+	void twoTypesUnderOneSchemaNameAreFound() {
+		// when
+		var named = schemaNames(List.of(Clashing.class));
+
+		// then
+		assertThat(named.get("Twin")).hasSize(2);
+	}
+
+	@Test
+	void planBodiesAreThePlansFields() {
+		// when
+		var create = operations.get("POST /v1/admin/plans").path("requestBody");
+		var update = operations.get("PUT /v1/admin/plans/{key}").path("requestBody");
+
+		// then
+		for (var body : List.of(create, update)) {
+			assertThat(body.path("content").path("application/json").path("schema").path("$ref").asString(""))
+				.isEqualTo("#/components/schemas/CatalogPlan");
+		}
+		var schemas = docs.path("components").path("schemas");
+		assertThat(schemas.path("CatalogPlan").path("properties").propertyNames()).contains("key", "price", "interval",
+				"entitlements");
+		assertThat(schemas.path("CatalogPlan").path("required").valueStream().map(JsonNode::asString))
+			.containsExactly("price");
+		assertThat(schemas.path("EntitlementValue").path("anyOf")).hasSize(4);
+		assertThat(schemas.has("JsonNode")).as("Jackson's tree documented as a schema").isFalse();
+		assertThat(schemas.path("SetOverride").path("properties").path("value").has("type")).as("any JSON value")
+			.isFalse();
+		assertThat(docs.toString()).doesNotContain("\"nodeType\"").doesNotContain("\"integralNumber\"");
+	}
+
+	@Test
+	void everyPostAndDeleteTakingACredentialDeclaresTheIdempotencyKey() {
+		// when
+		var undeclared = new TreeSet<String>();
+		var declaredOnPublic = new TreeSet<String>();
+		operations.forEach((operation, spec) -> {
+			if (!operation.startsWith("POST ") && !operation.startsWith("DELETE ")) {
+				return;
+			}
+			boolean declared = spec.path("parameters")
+				.valueStream()
+				.anyMatch(p -> p.path("in").asString("").equals("header")
+						&& p.path("name").asString("").equals("Idempotency-Key")
+						&& !p.path("description").asString("").isBlank());
+			if (PUBLIC.contains(operation) && declared) {
+				declaredOnPublic.add(operation);
+			}
+			else if (!PUBLIC.contains(operation) && !declared) {
+				undeclared.add(operation);
+			}
+		});
+
+		// then
+		assertThat(undeclared).as("operations whose retries a client cannot make safe").isEmpty();
+		assertThat(declaredOnPublic).as("public operations, which have no caller to keep an answer for").isEmpty();
+		assertThat(operations.get("POST /v1/consume").path("responses").propertyNames()).contains("400", "409", "422");
+	}
+
+	@Test
+	void liveStreamsAreServerSentEvents() {
+		// when
+		var stream = operations.get("GET /v1/batches/{id}/events")
+			.path("responses")
+			.path("200")
+			.path("content")
+			.path("text/event-stream")
+			.path("schema");
+
+		// then
+		assertThat(stream.path("type").asString("")).isEqualTo("string");
+		assertThat(stream.path("description").asString("")).contains("Last-Event-ID");
+		assertThat(docs.path("components").path("schemas").has("SseEmitter")).as("the emitter's Java properties")
+			.isFalse();
+	}
+
+	@Test
+	void documentIsValidOpenApi() {
+		// given
+		var options = new ParseOptions();
+		options.setValidateInternalRefs(true);
+
+		// when
+		var result = new OpenAPIV3Parser().readContents(docs.toString(), null, options);
+
+		// then
+		assertThat(result.getOpenAPI()).isNotNull();
+		assertThat(result.getMessages()).as("errors and warnings of swagger-parser").isEmpty();
+	}
+
+	@Test
+	void validationFindsAnInvalidDocument() {
+		// given: the document without its info, and with an operation's answers in a
+		// text
+		var broken = (ObjectNode) docs.deepCopy();
+		broken.remove("info");
+		((ObjectNode) broken.path("paths").path("/v1/consume").path("post")).put("responses", "none");
+
+		// when
+		var options = new ParseOptions();
+		options.setValidateInternalRefs(true);
+		var result = new OpenAPIV3Parser().readContents(broken.toString(), null, options);
+
+		// then
+		assertThat(result.getMessages()).anyMatch(message -> message.contains("info"))
+			.anyMatch(message -> message.contains("responses"));
 	}
 
 	@Test
@@ -171,19 +291,59 @@ class OpenApiContractTest extends ServerTest {
 		return names;
 	}
 
-	private static void collect(Type type, Set<Class<?>> into) {
-		if (type instanceof ParameterizedType parameterized) {
-			collect(parameterized.getRawType(), into);
-			for (var argument : parameterized.getActualTypeArguments()) {
-				collect(argument, into);
+	/**
+	 * The types behind each schema name, resolved by the model converters the document is
+	 * generated with (Jackson's view of the type, {@code @Schema} names, generic
+	 * wrappers), all in one context as in the document.
+	 */
+	private static Map<String, Set<String>> schemaNames(List<Type> types) {
+		var named = new TreeMap<String, Set<String>>();
+		var context = new ModelConverterContextImpl(ModelConverters.getInstance(true).getConverters()) {
+
+			@Override
+			public void defineModel(String name, Schema model, AnnotatedType type, String prevName) {
+				super.defineModel(name, model, type, prevName);
+				if (type != null && type.getType() != null) {
+					named.computeIfAbsent(name, n -> new TreeSet<>())
+						.add(Json.mapper().constructType(type.getType()).toCanonical());
+				}
+			}
+
+			@Override
+			public void defineModel(String name, Schema model, Type type, String prevName) {
+				super.defineModel(name, model, type, prevName);
+				if (type != null) {
+					named.computeIfAbsent(name, n -> new TreeSet<>())
+						.add(Json.mapper().constructType(type).toCanonical());
+				}
+			}
+
+		};
+		for (var type : types) {
+			if (type != void.class && type != Void.class) {
+				context.resolve(new AnnotatedType(type).resolveAsRef(true));
 			}
 		}
-		else if (type instanceof Class<?> cls && cls.getName().startsWith("dev.plangate") && !cls.isEnum()
-				&& into.add(cls) && cls.isRecord()) {
-			for (var component : cls.getRecordComponents()) {
-				collect(component.getGenericType(), into);
+		return named;
+	}
+
+	/** Two records sharing a simple name, as records in two packages may. */
+	record Clashing(First.Twin first, Second.Twin second) {
+
+		static class First {
+
+			record Twin(String a) {
 			}
+
 		}
+
+		static class Second {
+
+			record Twin(int b) {
+			}
+
+		}
+
 	}
 
 	private static void collectReferences(JsonNode node, Set<String> into) {
