@@ -52,7 +52,7 @@ class OverviewController {
 	}
 
 	/** Subscriptions per plan, one series per running status, for the chart. */
-	private static Map<String, Object> chart(SubscriptionStats.Stats stats) {
+	private static Map<String, Object> chart(SubscriptionStats.SubscriptionFigures stats) {
 		var labels = new ArrayList<String>();
 		var series = new LinkedHashMap<String, List<Long>>();
 		RUNNING.forEach(status -> series.put(status, new ArrayList<>()));

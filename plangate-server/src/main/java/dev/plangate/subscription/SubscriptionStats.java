@@ -43,8 +43,8 @@ public class SubscriptionStats {
 	 * @param plans per plan, by key
 	 * @param monthlyRecurringRevenue per currency, in minor units, most first
 	 */
-	public record Stats(Instant at, long subscriptions, Map<String, Long> statuses, List<PlanFigures> plans,
-			List<Revenue> monthlyRecurringRevenue) {
+	public record SubscriptionFigures(Instant at, long subscriptions, Map<String, Long> statuses,
+			List<PlanFigures> plans, List<Revenue> monthlyRecurringRevenue) {
 	}
 
 	/**
@@ -65,7 +65,7 @@ public class SubscriptionStats {
 	 * due (not trialing, unpaid, canceled or incomplete), each at the catalog price of
 	 * the plan version it is on, a yearly price as a twelfth.
 	 */
-	public Stats now() {
+	public SubscriptionFigures now() {
 		var statuses = new LinkedHashMap<String, Long>();
 		for (var status : SubscriptionStatus.values()) {
 			statuses.put(status.id(), 0L);
@@ -97,7 +97,7 @@ public class SubscriptionStats {
 		perPlan.forEach((plan, counts) -> plans
 			.add(new PlanFigures(plan, name(plan), counts.values().stream().mapToLong(Long::longValue).sum(), counts,
 					revenues(revenuePerPlan.getOrDefault(plan, Map.of())))));
-		return new Stats(clock.instant(), total, statuses, plans, revenues(revenue));
+		return new SubscriptionFigures(clock.instant(), total, statuses, plans, revenues(revenue));
 	}
 
 	private String name(String plan) {

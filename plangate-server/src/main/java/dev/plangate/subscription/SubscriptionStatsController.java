@@ -25,7 +25,7 @@ class SubscriptionStatsController {
 					+ "first; in total and per plan) counts the subscriptions that pay, active and past due, each at the "
 					+ "catalog price of the plan version it is on, a yearly price as a twelfth; trialing, unpaid, "
 					+ "canceled and incomplete ones add nothing, nor do free plans.")
-	SubscriptionStats.Stats subscriptions() {
+	SubscriptionStats.SubscriptionFigures subscriptions() {
 		return stats.now();
 	}
 
