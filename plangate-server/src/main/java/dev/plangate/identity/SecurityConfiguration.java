@@ -29,9 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * takes a worker key (or a server key); {@code /v1/me/**} takes an end user's access
  * token, never a server or worker key, and a personal API key too (GET only without the
  * {@code write} scope), but not on {@code /v1/me/api-keys}; the admin API for accounts
- * takes a server key or an admin's access token; everything else needs a server key,
- * never a token or personal key. Security headers are set for every response by the
- * platform, before this chain runs.
+ * takes a server key or an operator's (support, admin, superadmin) access token;
+ * everything else needs a server key, never a token or personal key. Security headers are
+ * set for every response by the platform, before this chain runs.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -85,7 +85,7 @@ class SecurityConfiguration {
 				.hasAnyRole("USER", "ADMIN", "SUPERADMIN", "CUSTOMER", "PERSONAL_KEY_WRITE")
 				// admin session control
 				.requestMatchers("/v1/admin/accounts", "/v1/admin/accounts/**")
-				.hasAnyRole("SERVER", "ADMIN", "SUPERADMIN")
+				.hasAnyRole("SERVER", "SUPPORT", "ADMIN", "SUPERADMIN")
 				.requestMatchers("/v1/worker/**")
 				.hasAnyRole("SERVER", "WORKER")
 				.anyRequest()

@@ -114,6 +114,7 @@ public enum ErrorCode {
 	SESSION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such session"),
 	ACCOUNT_NOT_FOUND(HttpStatus.NOT_FOUND, "No such account"),
 	TWO_FACTOR_REQUIRED(HttpStatus.FORBIDDEN, "Two-factor authentication must be on for this"),
+	LAST_SUPERADMIN(HttpStatus.CONFLICT, "The last superadmin keeps its role"),
 
 	// two-factor authentication
 	INVALID_SECOND_FACTOR(HttpStatus.UNAUTHORIZED, "The code is wrong, expired or used already"),

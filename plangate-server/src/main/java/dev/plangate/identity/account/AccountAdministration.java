@@ -18,9 +18,9 @@ import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.PlangateException;
 
 /**
- * What support staff do to an account: look it up, see its sessions, end them all. Called
- * with a server key or the access token of an admin; an admin's token may not act on a
- * superadmin.
+ * What support staff do to an account: look it up, see its sessions, end them all; and
+ * what a superadmin does: give an account its role. Called with a server key or the
+ * access token of an operator; an admin's token may not act on a superadmin.
  */
 @Service
 class AccountAdministration {
@@ -80,6 +80,42 @@ class AccountAdministration {
 		return ended;
 	}
 
+	/**
+	 * Gives the account {@code role}: {@code support} reads the back office,
+	 * {@code admin} changes customers, plans and keys there too, {@code superadmin} also
+	 * grants roles. Only a superadmin's access token may. The account's sessions end and
+	 * its access tokens stop working, on every node, so that it signs in again with the
+	 * new role; the change is audited with the role before and after. Giving the role an
+	 * account has changes nothing.
+	 * @return the account as it is now
+	 * @throws PlangateException {@code account_not_found}; {@code forbidden} for any
+	 * other caller; {@code last_superadmin} when it would leave no superadmin
+	 */
+	@Transactional
+	Account changeRole(UUID accountId, AccountRole role) {
+		if (!callerIsSuperadmin()) {
+			throw new PlangateException(ErrorCode.FORBIDDEN, "Only a superadmin's access token may change roles");
+		}
+		var account = find(accountId);
+		if (account.role() == role) {
+			return account;
+		}
+		if (account.role() == AccountRole.SUPERADMIN) {
+			var superadmins = accounts.lockSuperadmins();
+			if (superadmins.size() <= 1 && superadmins.contains(account.id())) {
+				throw new PlangateException(ErrorCode.LAST_SUPERADMIN,
+						"This is the last superadmin: make another account superadmin first");
+			}
+		}
+		var now = clock.instant();
+		accounts.setRole(account.id(), role, now);
+		var ended = sessions.revokeAll(account.id(), null, "role_changed");
+		revocations.revokeSubject(account.id().toString(), now);
+		auditLog.record("account.role_changed", "account", account.id().toString(), null,
+				Map.of("from", account.role().id(), "to", role.id(), "sessions", ended.size()));
+		return find(account.id());
+	}
+
 	private Account find(UUID accountId) {
 		return accounts.find(accountId)
 			.orElseThrow(
@@ -99,6 +135,12 @@ class AccountAdministration {
 			throw new PlangateException(ErrorCode.TWO_FACTOR_REQUIRED,
 					"Turn on two-factor authentication (POST /v1/me/two-factor) before using the back office");
 		}
+	}
+
+	private static boolean callerIsSuperadmin() {
+		var caller = SecurityContextHolder.getContext().getAuthentication();
+		return caller != null && caller.getPrincipal() instanceof TokenPrincipal
+				&& caller.getAuthorities().stream().anyMatch(a -> "ROLE_SUPERADMIN".equals(a.getAuthority()));
 	}
 
 	private static boolean callerIsAdminButNotSuperadmin() {

@@ -3,6 +3,7 @@ package dev.plangate.identity.account;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -113,6 +114,25 @@ public class AccountRepository {
 			.param("role", role.id())
 			.query(Long.class)
 			.single() > 0;
+	}
+
+	/**
+	 * The ids of the superadmins, each row locked until the transaction ends: two
+	 * superadmins demoting each other at once cannot both pass a count.
+	 */
+	List<UUID> lockSuperadmins() {
+		return jdbc.sql("select id from account where role = :role order by id for update")
+			.param("role", AccountRole.SUPERADMIN.id())
+			.query(UUID.class)
+			.list();
+	}
+
+	void setRole(UUID id, AccountRole role, Instant at) {
+		jdbc.sql("update account set role = :role, updated_at = :at where id = :id")
+			.param("role", role.id())
+			.param("at", Timestamps.sql(at))
+			.param("id", id)
+			.update();
 	}
 
 	public void setPassword(UUID id, String hash, boolean mustChange, Instant at) {

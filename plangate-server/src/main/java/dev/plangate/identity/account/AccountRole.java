@@ -22,8 +22,8 @@ public enum AccountRole {
 		return switch (this) {
 			case USER -> List.of("user");
 			case SUPPORT -> List.of("support", "user");
-			case ADMIN -> List.of("admin", "user");
-			case SUPERADMIN -> List.of("superadmin", "admin", "user");
+			case ADMIN -> List.of("admin", "support", "user");
+			case SUPERADMIN -> List.of("superadmin", "admin", "support", "user");
 		};
 	}
 

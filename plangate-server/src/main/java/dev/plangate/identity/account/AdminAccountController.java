@@ -7,6 +7,8 @@ import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -15,13 +17,18 @@ import dev.plangate.identity.account.AccountViews.AccountView;
 import dev.plangate.identity.account.AccountViews.SessionView;
 import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /**
- * Support staff's view of accounts: a server key, or the access token of an admin or
- * superadmin who has turned on two-factor authentication.
+ * Support staff's view of accounts: a server key, or the access token of an operator
+ * (support, admin or superadmin) who has turned on two-factor authentication; and the
+ * roles, which only a superadmin gives.
  */
 @RestController
 @RequestMapping("/v1/admin/accounts")
@@ -44,6 +51,12 @@ class AdminAccountController {
 	}
 
 	record SessionsRevoked(UUID accountId, int revoked) {
+	}
+
+	record RoleChange(@NotNull @Pattern(regexp = "user|support|admin|superadmin",
+			message = "must be user, support, admin or superadmin") @Schema(
+					description = "`user`, `support`, `admin` or `superadmin`", allowableValues = {
+							"user", "support", "admin", "superadmin" }) String role){
 	}
 
 	@GetMapping
@@ -72,6 +85,20 @@ class AdminAccountController {
 	SessionsRevoked revokeSessions(@PathVariable UUID accountId) {
 		administration.requireSecondFactorOfOperator();
 		return new SessionsRevoked(accountId, administration.revokeSessions(accountId).size());
+	}
+
+	@PutMapping("/{accountId}/role")
+	@Operation(operationId = "changeAccountRole", summary = "Give an account its role",
+			description = "`support` reads the back office (accounts, customers, usage), ends sessions and clears rate "
+					+ "limits; `admin` also changes customers, plans, overrides, grants and keys; `superadmin` also "
+					+ "gives roles; `user` takes them away. Only a superadmin's access token may (403 otherwise; "
+					+ "403 `two_factor_required` without two-factor authentication on). The account's sessions "
+					+ "end and its access tokens stop working at once, so that it signs in again with the new "
+					+ "role; the change is audited as `account.role_changed`. The last superadmin keeps its role "
+					+ "(409 `last_superadmin`).")
+	AccountView changeRole(@PathVariable UUID accountId, @Valid @RequestBody RoleChange change) {
+		administration.requireSecondFactorOfOperator();
+		return AccountView.of(administration.changeRole(accountId, AccountRole.of(change.role())));
 	}
 
 }

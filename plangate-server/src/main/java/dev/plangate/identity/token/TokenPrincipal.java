@@ -14,7 +14,7 @@ import dev.plangate.platform.PlangateException;
 /** The caller is an end user holding an access token. */
 public record TokenPrincipal(AccessClaims claims) implements Actor.CustomerScoped {
 
-	private static final Set<String> ACCOUNT_ROLES = Set.of("user", "admin", "superadmin");
+	private static final Set<String> ACCOUNT_ROLES = Set.of("user", "support", "admin", "superadmin");
 
 	/**
 	 * The access token (or personal key) that authenticated the current request.

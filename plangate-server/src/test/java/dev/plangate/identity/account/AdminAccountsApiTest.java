@@ -1,7 +1,9 @@
 package dev.plangate.identity.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +12,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plangate.identity.apikey.ApiKeyKind;
+import dev.plangate.identity.token.AccessClaims;
+import dev.plangate.identity.token.TokenKind;
+import dev.plangate.identity.token.TokenPrincipal;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.PlangateException;
 import dev.plangate.support.Api;
 import dev.plangate.support.ServerTest;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +31,12 @@ class AdminAccountsApiTest extends ServerTest {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Autowired
+	private TransactionTemplate transactions;
+
+	@Autowired
+	private AccountAdministration administration;
 
 	@Test
 	void serverKeySeesAnAccountWithItsSessionsAndFindsItByEmail() {
@@ -214,6 +231,132 @@ class AdminAccountsApiTest extends ServerTest {
 		assertThat(looks.code()).isEqualTo("two_factor_required");
 		assertThat(revokes.code()).isEqualTo("two_factor_required");
 		assertThat(api.get("/v1/admin/accounts/" + targetId).body().get("sessions").size()).isEqualTo(1);
+	}
+
+	@Test
+	void aSuperadminGivesARoleWhichTakesEffectAtTheNextSignInAndIsAudited() {
+		// given
+		var superadmin = withRole("role-super", "superadmin");
+		var email = AccountCalls.verifiedAccount(anonymous, "role-support");
+		var before = AccountCalls.signIn(anonymous, email);
+		var accountId = before.get("account").get("id").asString();
+
+		// when
+		var given = superadmin.put("/v1/admin/accounts/" + accountId + "/role", Api.json(Map.of("role", "support")));
+		var again = superadmin.put("/v1/admin/accounts/" + accountId + "/role", Api.json(Map.of("role", "support")));
+
+		// then
+		assertThat(given.status()).as(given.toString()).isEqualTo(200);
+		assertThat(given.body().get("role").asString()).isEqualTo("support");
+		assertThat(again.status()).isEqualTo(200);
+		assertThat(AccountCalls.as(anonymous, before).get("/v1/me/account").status()).as("the old token ends")
+			.isEqualTo(401);
+		var support = AccountCalls.as(anonymous, AccountCalls.signIn(anonymous, email));
+		// as if enrolled after signing in: operators need a second factor
+		jdbc.sql("update account set totp_enabled_at = created_at where id = :id")
+			.param("id", UUID.fromString(accountId))
+			.update();
+		assertThat(support.get("/v1/admin/accounts/" + accountId).status()).as("support reads accounts").isEqualTo(200);
+		assertThat(support.put("/v1/admin/accounts/" + accountId + "/role", Api.json(Map.of("role", "admin"))).status())
+			.as("support gives no role")
+			.isEqualTo(403);
+		assertThat(support.get("/v1/customers").status()).as("nor uses the server's API").isEqualTo(403);
+		var events = api.get("/v1/admin/audit-events?targetType=account&targetId=" + accountId);
+		var changes = new ArrayList<JsonNode>();
+		events.body().get("data").forEach(e -> {
+			if ("account.role_changed".equals(e.get("action").asString())) {
+				changes.add(e);
+			}
+		});
+		assertThat(changes).as("a change that changes nothing is not audited").hasSize(1);
+		assertThat(changes.get(0).toString()).contains("\"from\":\"user\"", "\"to\":\"support\"");
+	}
+
+	@Test
+	void onlyASuperadminsTokenGivesRoles() {
+		// given
+		var target = AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "role-target"));
+		var path = "/v1/admin/accounts/" + target.get("account").get("id").asString() + "/role";
+		var admin = withRole("role-admin", "admin");
+		var superadminWithout2fa = AccountCalls.as(anonymous, signInWithRoleOnly("role-no2fa", "superadmin"));
+		var body = Api.json(Map.of("role", "admin"));
+
+		// when
+		var byServerKey = api.put(path, body);
+		var byAdmin = admin.put(path, body);
+		var byUser = AccountCalls.as(anonymous, target).put(path, body);
+		var without2fa = superadminWithout2fa.put(path, body);
+
+		// then
+		assertThat(byServerKey.status()).as(byServerKey.toString()).isEqualTo(403);
+		assertThat(byServerKey.code()).isEqualTo("forbidden");
+		assertThat(byAdmin.status()).isEqualTo(403);
+		assertThat(byAdmin.code()).isEqualTo("forbidden");
+		assertThat(byUser.status()).isEqualTo(403);
+		assertThat(without2fa.code()).isEqualTo("two_factor_required");
+		assertThat(api.get(path.replace("/role", "")).body().get("account").get("role").asString()).isEqualTo("user");
+	}
+
+	@Test
+	void aBadRoleChangeIsRefusedWithAProblemAndChangesNothing() {
+		// given
+		var superadmin = withRole("role-bad", "superadmin");
+		var target = AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "role-bad-target"));
+		var path = "/v1/admin/accounts/" + target.get("account").get("id").asString() + "/role";
+
+		// when
+		var unknownRole = superadmin.put(path, Api.json(Map.of("role", "owner")));
+		var upperCase = superadmin.put(path, Api.json(Map.of("role", "ADMIN")));
+		var missing = superadmin.put(path, "{}");
+		var wrongType = superadmin.put(path, "{\"role\": 3}");
+		var malformed = superadmin.put(path, "{\"role\": ");
+		var unknownAccount = superadmin.put("/v1/admin/accounts/" + UUID.randomUUID() + "/role",
+				Api.json(Map.of("role", "admin")));
+		var malformedId = superadmin.put("/v1/admin/accounts/not-an-id/role", Api.json(Map.of("role", "admin")));
+
+		// then
+		for (var response : List.of(unknownRole, upperCase, missing, wrongType, malformedId)) {
+			assertThat(response.status()).as(response.toString()).isEqualTo(400);
+			assertThat(response.code()).isEqualTo("invalid_request");
+		}
+		assertThat(malformed.status()).isEqualTo(400);
+		assertThat(malformed.code()).isEqualTo("malformed_json");
+		assertThat(unknownAccount.status()).isEqualTo(404);
+		assertThat(unknownAccount.code()).isEqualTo("account_not_found");
+		assertThat(AccountCalls.as(anonymous, target).get("/v1/me/account").status()).as("nothing happened to it")
+			.isEqualTo(200);
+	}
+
+	@Test
+	void theLastSuperadminKeepsItsRole() {
+		// given
+		var signIn = signInWithRole("role-last", "superadmin");
+		var id = UUID.fromString(signIn.get("account").get("id").asString());
+		var now = Instant.now();
+		var claims = new AccessClaims(id.toString(), null, List.of("superadmin", "admin", "user"), null, null,
+				UUID.randomUUID().toString(), now, now.plusSeconds(60), TokenKind.ACCOUNT);
+		SecurityContextHolder.getContext()
+			.setAuthentication(new UsernamePasswordAuthenticationToken(new TokenPrincipal(claims), null,
+					AuthorityUtils.createAuthorityList("ROLE_SUPERADMIN", "ROLE_ADMIN", "ROLE_USER")));
+
+		try {
+			transactions.executeWithoutResult(status -> {
+				// alone among superadmins, in this transaction only
+				jdbc.sql("update account set role = 'admin' where role = 'superadmin' and id <> :id")
+					.param("id", id)
+					.update();
+
+				// when, then
+				assertThatThrownBy(() -> administration.changeRole(id, AccountRole.ADMIN)).isInstanceOfSatisfying(
+						PlangateException.class, ex -> assertThat(ex.code()).isEqualTo(ErrorCode.LAST_SUPERADMIN));
+				status.setRollbackOnly();
+			});
+		}
+		finally {
+			SecurityContextHolder.clearContext();
+		}
+		assertThat(api.get("/v1/admin/accounts/" + id).body().get("account").get("role").asString())
+			.isEqualTo("superadmin");
 	}
 
 }
