@@ -16,14 +16,16 @@ import dev.plangate.identity.token.TokenPrincipal;
 import dev.plangate.identity.token.TokenRevocations;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.SessionPrincipal;
 
 /**
  * What support staff do to an account: look it up, see its sessions, end them all; and
- * what a superadmin does: give an account its role. Called with a server key or the
- * access token of an operator; an admin's token may not act on a superadmin.
+ * what a superadmin does: give an account its role. Called with a server key, the access
+ * token of an operator, or from the console by an operator signed into it (an
+ * {@link SessionPrincipal}); an admin may not act on a superadmin.
  */
 @Service
-class AccountAdministration {
+public class AccountAdministration {
 
 	private final AccountRepository accounts;
 
@@ -45,18 +47,18 @@ class AccountAdministration {
 	}
 
 	/** An account with its active sessions. */
-	record Overview(Account account, List<Session> sessions) {
+	public record Overview(Account account, List<Session> sessions) {
 	}
 
 	/**
 	 * @throws PlangateException {@code account_not_found}
 	 */
-	Overview overview(UUID accountId) {
+	public Overview overview(UUID accountId) {
 		var account = find(accountId);
 		return new Overview(account, sessions.active(account.id()));
 	}
 
-	Optional<Account> findByEmail(String email) {
+	public Optional<Account> findByEmail(String email) {
 		return accounts.findByEmail(AccountService.normalizeEmail(email));
 	}
 
@@ -68,7 +70,7 @@ class AccountAdministration {
 	 * acting on a superadmin
 	 */
 	@Transactional
-	List<UUID> revokeSessions(UUID accountId) {
+	public List<UUID> revokeSessions(UUID accountId) {
 		var account = find(accountId);
 		if (account.role() == AccountRole.SUPERADMIN && callerIsAdminButNotSuperadmin()) {
 			throw new PlangateException(ErrorCode.FORBIDDEN, "Only a superadmin may end a superadmin's sessions");
@@ -83,18 +85,19 @@ class AccountAdministration {
 	/**
 	 * Gives the account {@code role}: {@code support} reads the back office,
 	 * {@code admin} changes customers, plans and keys there too, {@code superadmin} also
-	 * grants roles. Only a superadmin's access token may. The account's sessions end and
-	 * its access tokens stop working, on every node, so that it signs in again with the
-	 * new role; the change is audited with the role before and after. Giving the role an
-	 * account has changes nothing.
+	 * grants roles. Only a superadmin may: with its access token, or signed into the
+	 * console (a server key may not). The account's sessions end and its access tokens
+	 * stop working, on every node, so that it signs in again with the new role; the
+	 * change is audited with the role before and after. Giving the role an account has
+	 * changes nothing.
 	 * @return the account as it is now
 	 * @throws PlangateException {@code account_not_found}; {@code forbidden} for any
 	 * other caller; {@code last_superadmin} when it would leave no superadmin
 	 */
 	@Transactional
-	Account changeRole(UUID accountId, AccountRole role) {
+	public Account changeRole(UUID accountId, AccountRole role) {
 		if (!callerIsSuperadmin()) {
-			throw new PlangateException(ErrorCode.FORBIDDEN, "Only a superadmin's access token may change roles");
+			throw new PlangateException(ErrorCode.FORBIDDEN, "Only a superadmin may change roles");
 		}
 		var account = find(accountId);
 		if (account.role() == role) {
@@ -137,16 +140,45 @@ class AccountAdministration {
 		}
 	}
 
-	private static boolean callerIsSuperadmin() {
+	/** The operators' accounts: support, admin and superadmin, highest role first. */
+	public List<Account> operators() {
+		return accounts.operators();
+	}
+
+	/** The account that signs in as the customer, if the customer is one's. */
+	public Optional<Account> ofCustomer(String customerId) {
+		return accounts.findByCustomer(customerId);
+	}
+
+	/**
+	 * An account's access token with the superadmin role, or an account signed into the
+	 * console that is a superadmin now, while its session goes on; never a server key.
+	 */
+	private boolean callerIsSuperadmin() {
 		var caller = SecurityContextHolder.getContext().getAuthentication();
-		return caller != null && caller.getPrincipal() instanceof TokenPrincipal
+		if (caller == null) {
+			return false;
+		}
+		if (caller.getPrincipal() instanceof SessionPrincipal signedIn) {
+			return isSuperadminSignedIn(signedIn);
+		}
+		return caller.getPrincipal() instanceof TokenPrincipal
 				&& caller.getAuthorities().stream().anyMatch(a -> "ROLE_SUPERADMIN".equals(a.getAuthority()));
 	}
 
-	private static boolean callerIsAdminButNotSuperadmin() {
+	/** An operator below superadmin, by access token or signed into the console. */
+	private boolean callerIsAdminButNotSuperadmin() {
 		var caller = SecurityContextHolder.getContext().getAuthentication();
+		if (caller != null && caller.getPrincipal() instanceof SessionPrincipal signedIn) {
+			return !isSuperadminSignedIn(signedIn);
+		}
 		return caller != null && caller.getPrincipal() instanceof TokenPrincipal
 				&& caller.getAuthorities().stream().noneMatch(a -> "ROLE_SUPERADMIN".equals(a.getAuthority()));
+	}
+
+	private boolean isSuperadminSignedIn(SessionPrincipal signedIn) {
+		return accounts.find(signedIn.accountId()).filter(a -> a.role() == AccountRole.SUPERADMIN).isPresent()
+				&& sessions.active(signedIn.accountId()).stream().anyMatch(s -> s.id().equals(signedIn.sessionId()));
 	}
 
 }

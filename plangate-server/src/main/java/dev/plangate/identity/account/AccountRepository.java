@@ -62,6 +62,17 @@ public class AccountRepository {
 			.optional();
 	}
 
+	/**
+	 * The accounts with an operator's role (support and up), by role, highest first, then
+	 * login.
+	 */
+	List<Account> operators() {
+		return jdbc.sql(SELECT + """
+				where a.role in ('support', 'admin', 'superadmin')
+				order by case a.role when 'superadmin' then 0 when 'admin' then 1 else 2 end,
+				    coalesce(a.email, a.username), a.id""").query(this::account).list();
+	}
+
 	Optional<Account> findByEmail(String email) {
 		return jdbc.sql(SELECT + "where a.email = :email").param("email", email).query(this::account).optional();
 	}

@@ -21,8 +21,10 @@ import dev.plangate.identity.apikey.ApiKeyKind;
 import dev.plangate.identity.token.AccessClaims;
 import dev.plangate.identity.token.TokenKind;
 import dev.plangate.identity.token.TokenPrincipal;
+import dev.plangate.platform.Actor;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.SessionPrincipal;
 import dev.plangate.support.Api;
 import dev.plangate.support.ServerTest;
 import tools.jackson.databind.JsonNode;
@@ -357,6 +359,64 @@ class AdminAccountsApiTest extends ServerTest {
 		}
 		assertThat(api.get("/v1/admin/accounts/" + id).body().get("account").get("role").asString())
 			.isEqualTo("superadmin");
+	}
+
+	/**
+	 * An operator signed into a web session, as the console presents it, with the
+	 * authorities it claims.
+	 */
+	record WebOperator(UUID accountId, String claimed, UUID sessionId) implements SessionPrincipal, Actor.Principal {
+
+		@Override
+		public String actorName() {
+			return "account:" + accountId;
+		}
+
+	}
+
+	@Test
+	void aSuperadminSignedIntoTheConsoleChangesRolesButNotAnAdminNorAnEndedSession() {
+		// given
+		var superadmin = UUID
+			.fromString(signInWithRole("role-web", "superadmin").path("account").path("id").asString());
+		var session = administration.overview(superadmin).sessions().get(0).id();
+		var admin = UUID.fromString(signInWithRole("role-web-admin", "admin").path("account").path("id").asString());
+		var adminSession = administration.overview(admin).sessions().get(0).id();
+		var target = UUID
+			.fromString(AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "role-web-t"))
+				.path("account")
+				.path("id")
+				.asString());
+
+		try {
+			// when, then
+			as(new WebOperator(admin, "SUPERADMIN", adminSession));
+			assertThatThrownBy(() -> administration.changeRole(target, AccountRole.SUPPORT))
+				.as("an admin, whatever its session claims")
+				.isInstanceOfSatisfying(PlangateException.class,
+						ex -> assertThat(ex.code()).isEqualTo(ErrorCode.FORBIDDEN));
+			as(new WebOperator(superadmin, "SUPERADMIN", UUID.randomUUID()));
+			assertThatThrownBy(() -> administration.changeRole(target, AccountRole.SUPPORT))
+				.as("a session that does not go on")
+				.isInstanceOfSatisfying(PlangateException.class,
+						ex -> assertThat(ex.code()).isEqualTo(ErrorCode.FORBIDDEN));
+			as(new WebOperator(superadmin, "SUPERADMIN", session));
+			assertThat(administration.changeRole(target, AccountRole.SUPPORT).role()).isEqualTo(AccountRole.SUPPORT);
+		}
+		finally {
+			SecurityContextHolder.clearContext();
+		}
+		var audit = api.get("/v1/admin/audit-events?targetType=account&targetId=" + target).body().path("data");
+		var actors = new ArrayList<String>();
+		audit.forEach(e -> actors.add(e.path("action").asString() + " " + e.path("actor").asString()));
+		assertThat(actors.stream().filter(a -> a.startsWith("account.role_changed")))
+			.containsExactly("account.role_changed account:" + superadmin);
+	}
+
+	private static void as(WebOperator operator) {
+		SecurityContextHolder.getContext()
+			.setAuthentication(new UsernamePasswordAuthenticationToken(operator, null,
+					AuthorityUtils.createAuthorityList("ROLE_" + operator.claimed())));
 	}
 
 }
