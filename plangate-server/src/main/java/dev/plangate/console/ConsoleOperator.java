@@ -11,6 +11,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import dev.plangate.identity.OperatorRole;
 import dev.plangate.identity.OperatorSignIn;
 import dev.plangate.platform.Actor;
+import dev.plangate.platform.SessionPrincipal;
 
 /**
  * The operator signed into the console, for the length of its cookie session.
@@ -19,7 +20,7 @@ import dev.plangate.platform.Actor;
  * console session ends with it
  */
 record ConsoleOperator(UUID accountId, String login, OperatorRole role,
-		UUID sessionId) implements Actor.Principal, Serializable {
+		UUID sessionId) implements Actor.Principal, SessionPrincipal, Serializable {
 
 	/** The audit log names the account, as it does for the account's access token. */
 	@Override

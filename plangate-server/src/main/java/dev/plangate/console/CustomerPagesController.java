@@ -22,6 +22,8 @@ import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.Plan;
 import dev.plangate.customer.CustomerService;
 import dev.plangate.customer.CustomerStatus;
+import dev.plangate.enforcement.EnforcementService;
+import dev.plangate.identity.OperatorAdministration;
 import dev.plangate.metering.UsageViews;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.PlangateException;
@@ -31,8 +33,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The customers: a search as {@code GET /v1/customers} has it, one customer's page, and
- * the changes an admin makes there, each through the same service (and so the same checks
- * and audit records) as the API's.
+ * the changes an admin makes there, and the sessions ended and rate limits cleared by
+ * support and up, each through the same service (and so the same checks and audit
+ * records) as the API's.
  */
 @Controller
 @Hidden
@@ -50,13 +53,19 @@ class CustomerPagesController {
 
 	private final CatalogService catalog;
 
+	private final OperatorAdministration accounts;
+
+	private final EnforcementService enforcement;
+
 	CustomerPagesController(CustomerService customers, SubscriptionService subscriptions, UsageViews usage,
-			AuditLog audit, CatalogService catalog) {
+			AuditLog audit, CatalogService catalog, OperatorAdministration accounts, EnforcementService enforcement) {
 		this.customers = customers;
 		this.subscriptions = subscriptions;
 		this.usage = usage;
 		this.audit = audit;
 		this.catalog = catalog;
+		this.accounts = accounts;
+		this.enforcement = enforcement;
 	}
 
 	@GetMapping("/console/customers")
@@ -117,6 +126,7 @@ class CustomerPagesController {
 		var customer = customers.get(id);
 		model.addAttribute("customer", customer);
 		model.addAttribute("mayChange", operator.mayChange());
+		model.addAttribute("account", accounts.ofCustomer(id).orElse(null));
 		if (customer.status() != CustomerStatus.DELETED) {
 			var entitlements = subscriptions.entitlements(id);
 			model.addAttribute("subscription", entitlements.subscription());
@@ -159,11 +169,52 @@ class CustomerPagesController {
 				"Plan change to " + plan + " made.");
 	}
 
-	private String act(String id, RedirectAttributes redirect, Runnable change, String done) {
+	@PostMapping("/console/customers/{id}/sessions")
+	String endSessions(@PathVariable String id, @RequestParam(defaultValue = "") String confirm,
+			RedirectAttributes redirect) {
+		customers.get(id);
+		var account = accounts.ofCustomer(id);
+		if (account.isEmpty()) {
+			redirect.addFlashAttribute("error", "This customer has no account that signs in: no session to end.");
+			return "redirect:" + path(id);
+		}
+		if (!"yes".equals(confirm)) {
+			redirect.addFlashAttribute("error", "Tick the confirmation to end the sessions.");
+			return "redirect:" + path(id);
+		}
+		return act(id, redirect, () -> {
+			var ended = accounts.revokeSessions(account.get().id());
+			redirect.addFlashAttribute("notice", "Sessions of " + account.get().login() + " ended: " + ended
+					+ (ended == 1 ? " session" : " sessions") + ". Its access tokens no longer work.");
+		}, null);
+	}
+
+	@PostMapping("/console/customers/{id}/rate-limits")
+	String clearRateLimits(@PathVariable String id, @RequestParam(defaultValue = "") String confirm,
+			RedirectAttributes redirect) {
+		customers.get(id);
+		if (!"yes".equals(confirm)) {
+			redirect.addFlashAttribute("error", "Tick the confirmation to clear the rate limits.");
+			return "redirect:" + path(id);
+		}
+		return act(id, redirect, () -> {
+			var cleared = enforcement.resetRateLimits(id, List.of());
+			redirect.addFlashAttribute("notice",
+					cleared.isEmpty() ? "The catalog has no rate feature: nothing to clear."
+							: "Rate limits cleared: " + String.join(", ", cleared) + ".");
+		}, null);
+	}
+
+	/**
+	 * @param done the notice, unless the change sets its own
+	 */
+	private String act(String id, RedirectAttributes redirect, Runnable change, @Nullable String done) {
 		customers.get(id);
 		try {
 			change.run();
-			redirect.addFlashAttribute("notice", done);
+			if (done != null) {
+				redirect.addFlashAttribute("notice", done);
+			}
 		}
 		catch (PlangateException ex) {
 			if (ex.code() == ErrorCode.CUSTOMER_NOT_FOUND) {

@@ -30,6 +30,7 @@ import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
 import com.microsoft.playwright.options.SelectOption;
 
+import dev.plangate.identity.account.AccountCalls;
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
@@ -229,6 +230,83 @@ class ConsoleBrowserTest extends ServerTest {
 		page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));
 		assertAccessible(page, "portal, dark");
 		context.close();
+	}
+
+	@Test
+	void aSuperadminGivesARoleIsToldTheLastSuperadminKeepsItsAndEndsSessionsAndClearsRateLimits() {
+		// given: the only superadmin of this test's database
+		var superadmin = Operators.create(anonymous, jdbc, "browser-super", "superadmin", true, clock);
+		jdbc.sql("update account set role = 'admin' where role = 'superadmin' and id <> :id")
+			.param("id", UUID.fromString(superadmin.accountId()))
+			.update();
+		var target = Operators.create(anonymous, jdbc, "browser-promoted", "user", false, clock);
+		var customer = api.get("/v1/admin/accounts/" + target.accountId())
+			.body()
+			.path("account")
+			.path("customerId")
+			.asString();
+		var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+		var page = context.newPage();
+		signIn(page, superadmin);
+
+		// when: giving a role
+		page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Operators").setExact(true)).click();
+		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Operators").setExact(true)).waitFor();
+		assertAccessible(page, "operators");
+		page.getByLabel("Email address of the account").fill(target.email());
+		page.getByLabel("Role", new Page.GetByLabelOptions().setExact(true))
+			.selectOption(new SelectOption().setValue("support"));
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Give the role")).click();
+
+		// then
+		page.getByRole(AriaRole.STATUS).getByText(target.email() + " is now support.").waitFor();
+		assertThat(page.getByRole(AriaRole.ROW)
+			.filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText(target.email()))
+			.textContent()).contains("support");
+		assertThat(api.get("/v1/admin/accounts/" + target.accountId()).body().path("account").path("role").asString())
+			.isEqualTo("support");
+
+		// when: the last superadmin gives itself another role
+		page.getByLabel("Email address of the account").fill(superadmin.email());
+		page.getByLabel("Role", new Page.GetByLabelOptions().setExact(true))
+			.selectOption(new SelectOption().setValue("admin"));
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Give the role")).click();
+
+		// then
+		page.getByRole(AriaRole.ALERT).getByText("This is the last superadmin").waitFor();
+		assertAccessible(page, "operators, a refusal");
+		assertThat(
+				api.get("/v1/admin/accounts/" + superadmin.accountId()).body().path("account").path("role").asString())
+			.isEqualTo("superadmin");
+
+		// when: ending the account's sessions and clearing its customer's rate limits
+		AccountCalls.signIn(anonymous, target.email());
+		page.navigate(url("/console/customers/" + customer));
+		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Account and sessions")).waitFor();
+		assertAccessible(page, "customer with its account");
+		page.getByLabel("End every session of " + target.email()).check();
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End sessions")).click();
+		page.getByRole(AriaRole.STATUS).getByText("Sessions of " + target.email() + " ended: 1 session.").waitFor();
+		page.getByLabel("Clear every rate limit of this customer").check();
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Clear rate limits")).click();
+
+		// then
+		page.getByRole(AriaRole.STATUS).getByText("Rate limits cleared: ").waitFor();
+		assertThat(api.get("/v1/admin/accounts/" + target.accountId()).body().path("sessions").size()).isZero();
+		assertThat(page.locator("section[aria-labelledby=audit-heading] tbody tr").first().textContent())
+			.contains("rate_limits.reset", "account:" + superadmin.accountId());
+		assertAccessible(page, "customer after ending sessions");
+		context.close();
+	}
+
+	private void signIn(Page page, Operators.Operator operator) {
+		page.navigate(url("/console/login"));
+		page.getByLabel("Email or username").fill(operator.email());
+		page.getByLabel("Password").fill(operator.password());
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
+		page.getByLabel("Code of your authenticator app, or a recovery code").fill(operator.nextCode());
+		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview")).waitFor();
 	}
 
 	/**

@@ -307,4 +307,215 @@ class ConsoleSecurityTest extends ServerTest {
 		assertThat(after.location()).endsWith("/console/login?expired");
 	}
 
+	@Test
+	void aSuperadminGivesARoleByEmailAuditedWithItselfAsActorAndTheAccountsSessionsEnd() {
+		// given
+		var superadmin = Operators.create(anonymous, jdbc, "console-super", "superadmin", true, clock);
+		var target = Operators.create(anonymous, jdbc, "console-promoted", "user", false, clock);
+		var browser = new ConsoleClient(port);
+		assertThat(browser.signIn(superadmin.email(), superadmin.password(), superadmin.nextCode()).status())
+			.isEqualTo(302);
+		var overview = browser.get("/console");
+		var before = browser.get("/console/operators");
+
+		// when
+		var given = browser.post("/console/operators/role", Map.of("email", target.email(), "role", "support"));
+		var after = browser.get("/console/operators");
+		var again = browser.post("/console/operators/role",
+				Map.of("email", " " + target.email().toUpperCase(java.util.Locale.ROOT) + " ", "role", "support"));
+		var againShown = browser.get("/console/operators");
+
+		// then
+		assertThat(overview.body()).contains("href=\"/console/operators\"");
+		assertThat(before.status()).as(before.toString()).isEqualTo(200);
+		assertThat(before.body()).contains(superadmin.email()).doesNotContain(target.email());
+		assertThat(given.status()).as(given.toString()).isEqualTo(302);
+		assertThat(given.location()).endsWith("/console/operators");
+		assertThat(after.body()).contains(target.email() + " is now support.", "Their sessions ended.");
+		var row = after.body().substring(after.body().indexOf(">" + target.email() + "</th>"));
+		assertThat(row.substring(0, row.indexOf("</tr>"))).contains("support", "off: cannot sign in to the console");
+		var account = api.get("/v1/admin/accounts/" + target.accountId()).body();
+		assertThat(account.path("account").path("role").asString()).isEqualTo("support");
+		assertThat(account.path("sessions").size()).as("its sessions ended").isZero();
+		var audit = api.get("/v1/admin/audit-events?targetType=account&targetId=" + target.accountId())
+			.body()
+			.path("data");
+		var changes = new java.util.ArrayList<String>();
+		audit.forEach(e -> changes.add(e.path("action").asString() + " " + e.path("actor").asString() + " "
+				+ e.path("after").path("from").asString() + ">" + e.path("after").path("to").asString()));
+		assertThat(changes)
+			.containsOnlyOnce("account.role_changed account:" + superadmin.accountId() + " user>support");
+		assertThat(again.status()).isEqualTo(302);
+		assertThat(againShown.body()).contains("already is support: nothing changed.");
+	}
+
+	@Test
+	void badRoleFormsAreRefusedOnThePageAndChangeNothing() {
+		// given
+		var superadmin = Operators.create(anonymous, jdbc, "console-super-bad", "superadmin", true, clock);
+		var target = Operators.create(anonymous, jdbc, "console-bad-target", "user", false, clock);
+		var browser = new ConsoleClient(port);
+		assertThat(browser.signIn(superadmin.email(), superadmin.password(), superadmin.nextCode()).status())
+			.isEqualTo(302);
+		browser.get("/console/operators");
+
+		// when
+		var unknownRole = browser.post("/console/operators/role", Map.of("email", target.email(), "role", "owner"));
+		var unknownRoleShown = browser.get("/console/operators");
+		var upperCase = browser.post("/console/operators/role", Map.of("email", target.email(), "role", "ADMIN"));
+		var upperCaseShown = browser.get("/console/operators");
+		var noEmail = browser.post("/console/operators/role", Map.of("role", "admin"));
+		var noEmailShown = browser.get("/console/operators");
+		var tooLong = browser.post("/console/operators/role", Map.of("email", "a".repeat(321), "role", "admin"));
+		var tooLongShown = browser.get("/console/operators");
+		var unknownEmail = browser.post("/console/operators/role",
+				Map.of("email", "<b>nobody</b>@example.com", "role", "admin"));
+		var unknownEmailShown = browser.get("/console/operators");
+		var withoutToken = browser.postRaw("/console/operators/role", Map.of("email", target.email(), "role", "admin"));
+
+		// then
+		for (var redirected : java.util.List.of(unknownRole, upperCase, noEmail, tooLong, unknownEmail)) {
+			assertThat(redirected.status()).as(redirected.toString()).isEqualTo(302);
+		}
+		assertThat(unknownRoleShown.body()).contains("Choose a role");
+		assertThat(upperCaseShown.body()).contains("Choose a role");
+		assertThat(noEmailShown.body()).contains("Enter the email address");
+		assertThat(tooLongShown.body()).contains("Enter the email address");
+		assertThat(unknownEmailShown.body())
+			.contains("No account has the address &lt;b&gt;nobody&lt;/b&gt;@example.com.");
+		assertThat(withoutToken.status()).isEqualTo(403);
+		assertThat(api.get("/v1/admin/accounts/" + target.accountId()).body().path("account").path("role").asString())
+			.isEqualTo("user");
+	}
+
+	@Test
+	void onlyASuperadminSeesTheOperatorsOrGivesRoles() {
+		// given
+		var admin = Operators.create(anonymous, jdbc, "console-not-super", "admin", true, clock);
+		var support = Operators.create(anonymous, jdbc, "console-not-super-s", "support", true, clock);
+		var target = Operators.create(anonymous, jdbc, "console-not-promoted", "user", false, clock);
+
+		for (var operator : java.util.List.of(admin, support)) {
+			var browser = new ConsoleClient(port);
+			assertThat(browser.signIn(operator.email(), operator.password(), operator.nextCode()).status())
+				.isEqualTo(302);
+
+			// when
+			var overview = browser.get("/console");
+			var page = browser.get("/console/operators");
+			var give = browser.post("/console/operators/role", Map.of("email", target.email(), "role", "superadmin"));
+			var self = browser.post("/console/operators/role", Map.of("email", operator.email(), "role", "superadmin"));
+
+			// then
+			assertThat(overview.status()).isEqualTo(200);
+			assertThat(overview.body()).doesNotContain("/console/operators");
+			for (var refused : java.util.List.of(page, give, self)) {
+				assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+				assertThat(refused.body()).contains("Not allowed");
+			}
+		}
+		assertThat(api.get("/v1/admin/accounts/" + target.accountId()).body().path("account").path("role").asString())
+			.isEqualTo("user");
+		assertThat(api.get("/v1/admin/accounts/" + admin.accountId()).body().path("account").path("role").asString())
+			.isEqualTo("admin");
+	}
+
+	@Test
+	void supportEndsACustomersSessionsAndClearsItsRateLimitsAuditedWithConfirmation() {
+		// given
+		var support = Operators.create(anonymous, jdbc, "console-support-acts", "support", true, clock);
+		var user = Operators.create(anonymous, jdbc, "console-end-user", "user", false, clock);
+		var customer = api.get("/v1/admin/accounts/" + user.accountId())
+			.body()
+			.path("account")
+			.path("customerId")
+			.asString();
+		var limited = newCustomer("console-limited");
+		for (var i = 0; i < 3; i++) {
+			consumeRate(limited, "console-rate-" + i);
+		}
+		var browser = new ConsoleClient(port);
+		assertThat(browser.signIn(support.email(), support.password(), support.nextCode()).status()).isEqualTo(302);
+		var page = browser.get("/console/customers/" + customer);
+
+		// when
+		var unconfirmedEnd = browser.post("/console/customers/" + customer + "/sessions", Map.of());
+		var unconfirmedEndShown = browser.get("/console/customers/" + customer);
+		var unconfirmedClear = browser.post("/console/customers/" + limited + "/rate-limits", Map.of("confirm", "no"));
+		var unconfirmedClearShown = browser.get("/console/customers/" + limited);
+		var sessionsLeft = api.get("/v1/admin/accounts/" + user.accountId()).body().path("sessions").size();
+		var end = browser.post("/console/customers/" + customer + "/sessions", Map.of("confirm", "yes"));
+		var ended = browser.get("/console/customers/" + customer);
+		var clear = browser.post("/console/customers/" + limited + "/rate-limits", Map.of("confirm", "yes"));
+		var cleared = browser.get("/console/customers/" + limited);
+		var withoutToken = browser.postRaw("/console/customers/" + limited + "/rate-limits", Map.of("confirm", "yes"));
+		var unknown = browser.post("/console/customers/nobody-" + uniqueId("x") + "/sessions",
+				Map.of("confirm", "yes"));
+
+		// then
+		assertThat(page.body()).contains("End sessions</button>", "Clear rate limits</button>", user.email());
+		assertThat(unconfirmedEnd.status()).isEqualTo(302);
+		assertThat(unconfirmedEndShown.body()).contains("Tick the confirmation to end the sessions.");
+		assertThat(unconfirmedClear.status()).isEqualTo(302);
+		assertThat(unconfirmedClearShown.body()).contains("Tick the confirmation to clear the rate limits.");
+		assertThat(sessionsLeft).as("nothing ended unconfirmed").isPositive();
+		assertThat(end.status()).as(end.toString()).isEqualTo(302);
+		assertThat(ended.body()).contains("Sessions of " + user.email() + " ended: " + sessionsLeft);
+		assertThat(api.get("/v1/admin/accounts/" + user.accountId()).body().path("sessions").size()).isZero();
+		assertThat(clear.status()).as(clear.toString()).isEqualTo(302);
+		assertThat(cleared.body()).contains("Rate limits cleared: ", "api_rate");
+		assertThat(consumeRate(limited, "console-rate-after").path("remaining").asLong())
+			.as("the full burst again, less this one")
+			.isEqualTo(59);
+		assertThat(withoutToken.status()).isEqualTo(403);
+		assertThat(unknown.status()).isEqualTo(404);
+		var actor = "account:" + support.accountId();
+		var accountAudit = new java.util.ArrayList<String>();
+		api.get("/v1/admin/audit-events?targetType=account&targetId=" + user.accountId())
+			.body()
+			.path("data")
+			.forEach(e -> accountAudit.add(e.path("action").asString() + " " + e.path("actor").asString()));
+		assertThat(accountAudit).containsOnlyOnce("account.sessions_revoked " + actor);
+		var customerAudit = new java.util.ArrayList<String>();
+		api.get("/v1/admin/audit-events?targetType=customer&targetId=" + limited)
+			.body()
+			.path("data")
+			.forEach(e -> customerAudit.add(e.path("action").asString() + " " + e.path("actor").asString()));
+		assertThat(customerAudit).containsOnlyOnce("rate_limits.reset " + actor);
+	}
+
+	@Test
+	void anOperatorBelowSuperadminMayNotEndASuperadminsSessionsFromTheConsole() {
+		// given
+		var support = Operators.create(anonymous, jdbc, "console-support-super", "support", true, clock);
+		var superadmin = Operators.create(anonymous, jdbc, "console-super-target", "superadmin", false, clock);
+		var customer = api.get("/v1/admin/accounts/" + superadmin.accountId())
+			.body()
+			.path("account")
+			.path("customerId")
+			.asString();
+		var sessions = api.get("/v1/admin/accounts/" + superadmin.accountId()).body().path("sessions").size();
+		var browser = new ConsoleClient(port);
+		assertThat(browser.signIn(support.email(), support.password(), support.nextCode()).status()).isEqualTo(302);
+		browser.get("/console/customers/" + customer);
+
+		// when
+		var end = browser.post("/console/customers/" + customer + "/sessions", Map.of("confirm", "yes"));
+		var shown = browser.get("/console/customers/" + customer);
+
+		// then
+		assertThat(end.status()).isEqualTo(302);
+		assertThat(shown.body()).contains("Only a superadmin may end a superadmin");
+		assertThat(api.get("/v1/admin/accounts/" + superadmin.accountId()).body().path("sessions").size())
+			.isEqualTo(sessions)
+			.isPositive();
+	}
+
+	private tools.jackson.databind.JsonNode consumeRate(String customer, String key) {
+		var response = api.post("/v1/consume",
+				Api.json(Map.of("customerId", customer, "feature", "api_rate", "amount", 1, "idempotencyKey", key)));
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		return response.body();
+	}
+
 }
