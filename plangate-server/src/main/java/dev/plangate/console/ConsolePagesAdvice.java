@@ -60,7 +60,8 @@ class ConsolePagesAdvice {
 			model.addAttribute("status", 403);
 			model.addAttribute("title", "Not allowed");
 			model.addAttribute("detail",
-					"Your role may not do this. Support operators read; admins and superadmins make changes.");
+					"Your role may not do this. Support operators read, end sessions and clear rate limits; "
+							+ "admins also make changes; only superadmins give roles.");
 			return "console/error";
 		}
 

@@ -190,7 +190,7 @@ class ConsoleBrowserTest extends ServerTest {
 						.setMaxRedirects(0));
 
 		// then
-		assertThat(page.getByText("Your role reads only: changes take an admin.").isVisible()).isTrue();
+		assertThat(page.getByText("Plan and status changes take an admin.").isVisible()).isTrue();
 		assertThat(page.getByLabel("New plan").count()).isZero();
 		assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Suspend")).count()).isZero();
 		assertAccessible(page, "customer, on a phone, for support");

@@ -161,7 +161,8 @@ class ConsoleSecurityTest extends ServerTest {
 
 		// then
 		assertThat(page.status()).isEqualTo(200);
-		assertThat(page.body()).contains("Your role reads only").doesNotContain("Change plan</button>");
+		assertThat(page.body()).contains("Plan and status changes take an admin.")
+			.doesNotContain("Change plan</button>");
 		assertThat(change.status()).as(change.toString()).isEqualTo(403);
 		assertThat(change.body()).contains("Not allowed");
 		assertThat(suspend.status()).isEqualTo(403);
@@ -411,7 +412,7 @@ class ConsoleSecurityTest extends ServerTest {
 			assertThat(overview.body()).doesNotContain("/console/operators");
 			for (var refused : java.util.List.of(page, give, self)) {
 				assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
-				assertThat(refused.body()).contains("Not allowed");
+				assertThat(refused.body()).contains("Not allowed", "only superadmins give roles");
 			}
 		}
 		assertThat(api.get("/v1/admin/accounts/" + target.accountId()).body().path("account").path("role").asString())
