@@ -80,7 +80,7 @@ class AdminAccountController {
 	@Operation(operationId = "revokeAccountSessions", summary = "End every session of an account",
 			description = "Every session ends and every access token issued to the account so far stops working at "
 					+ "once, on every node. Its personal API keys are not touched: suspend the customer to stop "
-					+ "them too. An admin's token may not do this to a superadmin (403); an operator without "
+					+ "them too. Only a superadmin's token (or a server key) may do this to a superadmin (403); an operator without "
 					+ "two-factor authentication on gets 403 `two_factor_required`.")
 	SessionsRevoked revokeSessions(@PathVariable UUID accountId) {
 		administration.requireSecondFactorOfOperator();
