@@ -2,24 +2,18 @@ package dev.plangate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.security.InvalidKeyException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-
-import javax.crypto.spec.SecretKeySpec;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import com.eatthepath.otp.TimeBasedOneTimePasswordGenerator;
-
 import dev.plangate.identity.account.AccountCalls;
 import dev.plangate.support.Api;
+import dev.plangate.support.AuthenticatorApp;
 
 /**
  * Accounts for the console's tests: signed up and confirmed over HTTP, given a role as
@@ -29,9 +23,6 @@ import dev.plangate.support.Api;
 final class Operators {
 
 	private static final Duration STEP = Duration.ofSeconds(30);
-
-	private static final TimeBasedOneTimePasswordGenerator TOTP = new TimeBasedOneTimePasswordGenerator(STEP, 6,
-			TimeBasedOneTimePasswordGenerator.TOTP_ALGORITHM_HMAC_SHA1);
 
 	private Operators() {
 	}
@@ -48,7 +39,7 @@ final class Operators {
 		 * either way) and which the enrolment, made in the current step, did not use.
 		 */
 		String nextCode() {
-			return code(secret, clock.instant().plus(STEP));
+			return AuthenticatorApp.code(secret, clock.instant().plus(STEP));
 		}
 
 		String password() {
@@ -67,9 +58,9 @@ final class Operators {
 			var me = AccountCalls.as(anonymous, signIn);
 			var started = me.post("/v1/me/two-factor", Api.json(Map.of("password", AccountCalls.PASSWORD)));
 			assertThat(started.status()).as(started.toString()).isEqualTo(200);
-			secret = fromBase32(started.body().get("secret").asString());
+			secret = AuthenticatorApp.fromBase32(started.body().get("secret").asString());
 			var confirmed = me.post("/v1/me/two-factor/confirm",
-					Api.json(Map.of("code", code(secret, clock.instant()))));
+					Api.json(Map.of("code", AuthenticatorApp.code(secret, clock.instant()))));
 			assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
 			confirmed.body().get("recoveryCodes").forEach(c -> codes.add(c.asString()));
 		}
@@ -78,32 +69,6 @@ final class Operators {
 			.param("email", email)
 			.update();
 		return new Operator(email, accountId, secret, codes, clock);
-	}
-
-	static String code(byte[] secret, Instant at) {
-		try {
-			return TOTP.generateOneTimePasswordString(new SecretKeySpec(secret, "HmacSHA1"), at, Locale.ROOT);
-		}
-		catch (InvalidKeyException ex) {
-			throw new AssertionError(ex);
-		}
-	}
-
-	/** RFC 4648 base32, decoded here rather than by the server's own code. */
-	private static byte[] fromBase32(String text) {
-		var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-		var out = new ByteArrayOutputStream();
-		int buffer = 0;
-		int bits = 0;
-		for (char c : text.toCharArray()) {
-			buffer = (buffer << 5) | alphabet.indexOf(c);
-			bits += 5;
-			if (bits >= 8) {
-				out.write((buffer >>> (bits - 8)) & 0xff);
-				bits -= 8;
-			}
-		}
-		return out.toByteArray();
 	}
 
 }

@@ -3,8 +3,6 @@ package dev.plangate.identity.twofactor;
 import static dev.plangate.identity.account.AccountCalls.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.security.InvalidKeyException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,9 +24,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.eatthepath.otp.TimeBasedOneTimePasswordGenerator;
 import dev.plangate.identity.account.AccountCalls;
 import dev.plangate.support.Api;
+import dev.plangate.support.AuthenticatorApp;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
 import dev.plangate.support.MovableClock;
@@ -51,9 +48,6 @@ class TwoFactorTest extends ServerTest {
 	private static final Instant START = Instant.parse("2027-05-01T09:00:00Z");
 
 	private static final Duration STEP = Duration.ofSeconds(30);
-
-	private static final TimeBasedOneTimePasswordGenerator TOTP = new TimeBasedOneTimePasswordGenerator(STEP, 6,
-			TimeBasedOneTimePasswordGenerator.TOTP_ALGORITHM_HMAC_SHA1);
 
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Clocks {
@@ -94,40 +88,15 @@ class TwoFactorTest extends ServerTest {
 		var me = AccountCalls.as(anonymous, AccountCalls.signIn(anonymous, email));
 		var started = me.post("/v1/me/two-factor", Api.json(Map.of("password", PASSWORD)));
 		assertThat(started.status()).as(started.toString()).isEqualTo(200);
-		var secret = fromBase32(started.body().get("secret").asString());
-		var confirmed = me.post("/v1/me/two-factor/confirm", Api.json(Map.of("code", code(secret, clock.instant()))));
+		var secret = AuthenticatorApp.fromBase32(started.body().get("secret").asString());
+		var confirmed = me.post("/v1/me/two-factor/confirm",
+				Api.json(Map.of("code", AuthenticatorApp.code(secret, clock.instant()))));
 		assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
 		var codes = new ArrayList<String>();
 		confirmed.body().get("recoveryCodes").forEach(c -> codes.add(c.asString()));
 		// the confirmation used this step's code
 		clock.advance(STEP);
 		return new Enrolled(email, secret, codes, me);
-	}
-
-	private static String code(byte[] secret, Instant at) {
-		try {
-			return TOTP.generateOneTimePasswordString(new SecretKeySpec(secret, "HmacSHA1"), at, Locale.ROOT);
-		}
-		catch (InvalidKeyException ex) {
-			throw new AssertionError(ex);
-		}
-	}
-
-	/** RFC 4648 base32, decoded here rather than by the server's own code. */
-	private static byte[] fromBase32(String text) {
-		var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-		var out = new ByteArrayOutputStream();
-		int buffer = 0;
-		int bits = 0;
-		for (char c : text.toCharArray()) {
-			buffer = (buffer << 5) | alphabet.indexOf(c);
-			bits += 5;
-			if (bits >= 8) {
-				out.write((buffer >>> (bits - 8)) & 0xff);
-				bits -= 8;
-			}
-		}
-		return out.toByteArray();
 	}
 
 	private Api.Response login(String email, String code) {
@@ -188,8 +157,9 @@ class TwoFactorTest extends ServerTest {
 			.isEqualTo(200);
 
 		// when
-		var secret = fromBase32(secretText);
-		var confirmed = me.post("/v1/me/two-factor/confirm", Api.json(Map.of("code", code(secret, clock.instant()))));
+		var secret = AuthenticatorApp.fromBase32(secretText);
+		var confirmed = me.post("/v1/me/two-factor/confirm",
+				Api.json(Map.of("code", AuthenticatorApp.code(secret, clock.instant()))));
 
 		// then
 		assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
@@ -211,7 +181,7 @@ class TwoFactorTest extends ServerTest {
 		// when
 		clock.advance(STEP);
 		var withoutCode = AccountCalls.login(anonymous, email, PASSWORD);
-		var current = code(secret, clock.instant());
+		var current = AuthenticatorApp.code(secret, clock.instant());
 		var withCode = login(email, current);
 		var reused = login(email, current);
 
@@ -253,7 +223,7 @@ class TwoFactorTest extends ServerTest {
 		for (int i = 0; i < 5; i++) {
 			wrong.add(login(enrolled.email(), i % 2 == 0 ? "000000" : "aaaa-bbbb-cccc"));
 		}
-		var right = login(enrolled.email(), code(enrolled.secret(), clock.instant()));
+		var right = login(enrolled.email(), AuthenticatorApp.code(enrolled.secret(), clock.instant()));
 
 		// then
 		assertThat(wrong).allSatisfy(r -> {
@@ -335,13 +305,15 @@ class TwoFactorTest extends ServerTest {
 		var now = clock.instant();
 
 		// when
-		var previous = login(enrolled.email(), code(enrolled.secret(), now.minus(STEP)));
-		var next = login(enrolled.email(), code(enrolled.secret(), now.plus(STEP)));
-		var currentAfterNext = login(enrolled.email(), code(enrolled.secret(), now));
+		var previous = login(enrolled.email(), AuthenticatorApp.code(enrolled.secret(), now.minus(STEP)));
+		var next = login(enrolled.email(), AuthenticatorApp.code(enrolled.secret(), now.plus(STEP)));
+		var currentAfterNext = login(enrolled.email(), AuthenticatorApp.code(enrolled.secret(), now));
 		clock.advance(Duration.ofMinutes(5));
 		now = clock.instant();
-		var twoBefore = login(enrolled.email(), code(enrolled.secret(), now.minus(STEP.multipliedBy(2))));
-		var twoAfter = login(enrolled.email(), code(enrolled.secret(), now.plus(STEP.multipliedBy(2))));
+		var twoBefore = login(enrolled.email(),
+				AuthenticatorApp.code(enrolled.secret(), now.minus(STEP.multipliedBy(2))));
+		var twoAfter = login(enrolled.email(),
+				AuthenticatorApp.code(enrolled.secret(), now.plus(STEP.multipliedBy(2))));
 
 		// then
 		assertThat(previous.status()).as(previous.toString()).isEqualTo(200);
@@ -355,7 +327,7 @@ class TwoFactorTest extends ServerTest {
 	void parallelUsesOfOneCodeAdmitOne() throws Exception {
 		// given
 		var enrolled = enrolled("tfa-race");
-		var current = code(enrolled.secret(), clock.instant());
+		var current = AuthenticatorApp.code(enrolled.secret(), clock.instant());
 
 		// when
 		var answers = Race.times(4, () -> login(enrolled.email(), current).code());
@@ -384,9 +356,9 @@ class TwoFactorTest extends ServerTest {
 		// given
 		var email = AccountCalls.verifiedAccount(anonymous, "tfa-race-confirm");
 		var me = AccountCalls.as(anonymous, AccountCalls.signIn(anonymous, email));
-		var secret = fromBase32(
+		var secret = AuthenticatorApp.fromBase32(
 				me.post("/v1/me/two-factor", Api.json(Map.of("password", PASSWORD))).body().get("secret").asString());
-		var body = Api.json(Map.of("code", code(secret, clock.instant())));
+		var body = Api.json(Map.of("code", AuthenticatorApp.code(secret, clock.instant())));
 
 		// when
 		var answers = Race.times(4, () -> me.post("/v1/me/two-factor/confirm", body).status());
@@ -402,7 +374,7 @@ class TwoFactorTest extends ServerTest {
 		// given
 		var enrolled = enrolled("tfa-off");
 		var me = enrolled.me();
-		var used = code(enrolled.secret(), clock.instant());
+		var used = AuthenticatorApp.code(enrolled.secret(), clock.instant());
 		assertThat(login(enrolled.email(), used).status()).isEqualTo(200);
 
 		// when
@@ -460,7 +432,7 @@ class TwoFactorTest extends ServerTest {
 		// when
 		var wrong = me.post("/v1/me/two-factor/recovery-codes", Api.json(Map.of("code", "654321")));
 		var renewed = me.post("/v1/me/two-factor/recovery-codes",
-				Api.json(Map.of("code", code(enrolled.secret(), clock.instant()))));
+				Api.json(Map.of("code", AuthenticatorApp.code(enrolled.secret(), clock.instant()))));
 
 		// then
 		assertThat(wrong.status()).isEqualTo(401);
@@ -492,8 +464,8 @@ class TwoFactorTest extends ServerTest {
 		var started = me.post("/v1/me/two-factor", Api.json(Map.of("password", PASSWORD)));
 		var wrongCode = me.post("/v1/me/two-factor/confirm", Api.json(Map.of("code", "123456")));
 		var restarted = me.post("/v1/me/two-factor", Api.json(Map.of("password", PASSWORD)));
-		var oldSecretsCode = me.post("/v1/me/two-factor/confirm",
-				Api.json(Map.of("code", code(fromBase32(started.body().get("secret").asString()), clock.instant()))));
+		var oldSecretsCode = me.post("/v1/me/two-factor/confirm", Api.json(Map.of("code", AuthenticatorApp
+			.code(AuthenticatorApp.fromBase32(started.body().get("secret").asString()), clock.instant()))));
 
 		// then
 		assertThat(enrolTwice.status()).isEqualTo(409);
