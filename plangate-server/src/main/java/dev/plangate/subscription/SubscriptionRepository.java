@@ -155,6 +155,19 @@ class SubscriptionRepository {
 	 */
 	List<String> lockSubscribers(String planKey, @Nullable Integer fromVersion, int toVersion,
 			@Nullable List<String> customerIds) {
+		return subscribers(planKey, fromVersion, toVersion, customerIds, true);
+	}
+
+	/**
+	 * The customers {@link #lockSubscribers} would lock now, without locking them: what a
+	 * migration's preview counts.
+	 */
+	List<String> subscribersToMove(String planKey, @Nullable Integer fromVersion, int toVersion) {
+		return subscribers(planKey, fromVersion, toVersion, null, false);
+	}
+
+	private List<String> subscribers(String planKey, @Nullable Integer fromVersion, int toVersion,
+			@Nullable List<String> customerIds, boolean lock) {
 		var sql = new StringBuilder("""
 				select customer_id from subscription
 				where plan_key = :plan and plan_version <> :to and status in ('trialing', 'active', 'past_due')""");
@@ -169,7 +182,7 @@ class SubscriptionRepository {
 			sql.append(" and customer_id in (:ids)");
 			params.put("ids", customerIds);
 		}
-		sql.append(" order by customer_id for update");
+		sql.append(lock ? " order by customer_id for update" : " order by customer_id");
 		return jdbc.sql(sql.toString()).params(params).query(String.class).list();
 	}
 

@@ -565,6 +565,28 @@ public class SubscriptionService {
 	}
 
 	/**
+	 * What {@link #migrate} would do now with the same plan and versions, changing
+	 * nothing: the version subscribers would move to and who would move.
+	 * @throws PlangateException as {@link #migrate} does for an unknown plan or version
+	 */
+	@Transactional(readOnly = true)
+	public MigrationPreview previewMigration(String planKey, @Nullable Integer fromVersion,
+			@Nullable Integer toVersion) {
+		var target = toVersion == null ? catalog.plan(planKey) : catalog.planVersion(planKey, toVersion);
+		if (fromVersion != null) {
+			catalog.planVersion(planKey, fromVersion);
+		}
+		return new MigrationPreview(target, repository.subscribersToMove(planKey, fromVersion, target.version()));
+	}
+
+	/**
+	 * @param target the version subscribers would move to
+	 * @param customerIds the customers who would move, in id order
+	 */
+	public record MigrationPreview(Plan target, List<String> customerIds) {
+	}
+
+	/**
 	 * Every feature's effective value for a customer: override, else plan version, else
 	 * feature default.
 	 */

@@ -100,6 +100,23 @@ public class SubscriptionStats {
 		return new SubscriptionFigures(clock.instant(), total, statuses, plans, revenues(revenue));
 	}
 
+	/**
+	 * The live subscriptions (trialing, active, past due: those a migration moves) of
+	 * each version of each plan, of customers not deleted; a version without any is left
+	 * out.
+	 */
+	public Map<String, Map<Integer, Long>> subscribersByVersion() {
+		var counts = new TreeMap<String, Map<Integer, Long>>();
+		for (var count : repository.countByPlanVersionAndStatus()) {
+			if (count.status() == SubscriptionStatus.TRIALING || count.status() == SubscriptionStatus.ACTIVE
+					|| count.status() == SubscriptionStatus.PAST_DUE) {
+				counts.computeIfAbsent(count.plan(), key -> new TreeMap<>())
+					.merge(count.version(), count.subscriptions(), Long::sum);
+			}
+		}
+		return counts;
+	}
+
 	private String name(String plan) {
 		return catalog.findPlan(plan).map(p -> p.definition().name()).orElse(plan);
 	}
