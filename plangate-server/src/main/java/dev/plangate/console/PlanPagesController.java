@@ -27,6 +27,7 @@ import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.Feature;
 import dev.plangate.catalog.Plan;
 import dev.plangate.catalog.PlanStatus;
+import dev.plangate.catalog.ResetPeriod;
 import dev.plangate.catalog.SettingType;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
@@ -338,7 +339,9 @@ class PlanPagesController {
 	private static GrantField field(Feature feature, String value) {
 		var hint = switch (feature.kind()) {
 			case SWITCH -> "true or false";
-			case QUOTA -> "a whole number, unlimited, or {limit: 1000, overage: {price: 1, per: 100}}";
+			case QUOTA ->
+				feature.period() == null || feature.period() == ResetPeriod.LIFETIME ? "a whole number or unlimited"
+						: "a whole number, unlimited, or {limit: 1000, overage: {price: 1, per: 100}}";
 			case RATE, CONCURRENCY -> "a whole number or unlimited";
 			case SETTING -> feature.settingType() == SettingType.NUMBER ? "a number or unlimited"
 					: feature.values().isEmpty() ? "a text" : "one of " + String.join(", ", feature.values());
