@@ -190,6 +190,9 @@ class ConsolePlansTest extends ServerTest {
 			assertThat(page.status()).as(page.toString()).isEqualTo(200);
 			assertThat(page.body()).contains("&lt;script&gt;alert(1)&lt;/script&gt;")
 				.doesNotContain("<script>alert(1)");
+			assertThat(page.body()).as("no inline style or script under the console's CSP")
+				.doesNotContain(" style=", "<style")
+				.doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>");
 		}
 	}
 
@@ -259,6 +262,9 @@ class ConsolePlansTest extends ServerTest {
 		var preview = admin.get("/console/plans/" + plan + "/migration?from=1&to=4");
 		var unknownVersion = admin.get("/console/plans/" + plan + "/migration?from=1&to=99");
 		var unknownShown = admin.get("/console/plans/" + plan);
+		var unconfirmedMove = admin.post("/console/plans/" + plan + "/migration", Map.of("from", "1", "to", "4"));
+		var notANumber = admin.post("/console/plans/" + plan + "/migration",
+				Map.of("from", "one", "to", "4", "confirm", "yes"));
 		var move = admin.post("/console/plans/" + plan + "/migration",
 				Map.of("from", "1", "to", "4", "confirm", "yes"));
 		var moved = admin.get("/console/plans/" + plan);
@@ -269,6 +275,12 @@ class ConsolePlansTest extends ServerTest {
 				"Move subscribers</button>");
 		assertThat(unknownVersion.status()).isEqualTo(302);
 		assertThat(unknownShown.body()).contains("has no version 99");
+		assertThat(unconfirmedMove.status()).isEqualTo(302);
+		assertThat(unconfirmedMove.location()).endsWith("/console/plans/" + plan + "/migration?from=1&to=4");
+		assertThat(admin.get(unconfirmedMove.location().replaceFirst("^https?://[^/]+", "")).body())
+			.contains("Tick the confirmation to move the subscriptions.");
+		assertThat(notANumber.status()).isEqualTo(400);
+		assertThat(notANumber.body()).contains("<html", "The request is not one this page understands.");
 		assertThat(move.status()).as(move.toString()).isEqualTo(302);
 		assertThat(moved.body()).contains("2 subscriptions moved to version 4.");
 		for (var customer : List.of(first, second)) {
