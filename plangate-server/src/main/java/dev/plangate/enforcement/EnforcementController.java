@@ -17,6 +17,7 @@ import dev.plangate.platform.EventId;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.Key;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -53,6 +54,8 @@ class EnforcementController {
 	}
 
 	@PostMapping("/v1/check")
+	@Refusals({ ErrorCode.CUSTOMER_NOT_FOUND, ErrorCode.UNKNOWN_FEATURE, ErrorCode.FEATURE_KIND_NOT_SUPPORTED,
+			ErrorCode.RATE_LIMITER_UNAVAILABLE })
 	@Operation(operationId = "check", summary = "Would this be allowed now? Changes nothing",
 			description = "Always 200: `allowed`, and when refused a `code` (`feature_not_in_plan`, "
 					+ "`quota_exceeded`, `rate_limited`, `subscription_inactive`, `customer_suspended`) with the "
@@ -64,6 +67,10 @@ class EnforcementController {
 	}
 
 	@PostMapping("/v1/consume")
+	@Refusals({ ErrorCode.CUSTOMER_NOT_FOUND, ErrorCode.UNKNOWN_FEATURE, ErrorCode.FEATURE_KIND_NOT_SUPPORTED,
+			ErrorCode.FEATURE_NOT_IN_PLAN, ErrorCode.QUOTA_EXCEEDED, ErrorCode.SUBSCRIPTION_INACTIVE,
+			ErrorCode.CUSTOMER_SUSPENDED, ErrorCode.RATE_LIMITED, ErrorCode.RATE_LIMITER_UNAVAILABLE,
+			ErrorCode.LEDGER_BUSY })
 	@Operation(operationId = "consume", summary = "Check and record atomically",
 			description = "For a quota, `amount` is admitted only if the period's usage stays within the limit, "
 					+ "decided under a lock shared by every node and recorded in the ledger before the answer. "

@@ -14,7 +14,9 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Key;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -50,6 +52,9 @@ class LeaseController {
 
 	@PostMapping("/v1/leases")
 	@ResponseStatus(HttpStatus.CREATED)
+	@Refusals({ ErrorCode.CUSTOMER_NOT_FOUND, ErrorCode.UNKNOWN_FEATURE, ErrorCode.FEATURE_KIND_NOT_SUPPORTED,
+			ErrorCode.FEATURE_NOT_IN_PLAN, ErrorCode.SUBSCRIPTION_INACTIVE, ErrorCode.CUSTOMER_SUSPENDED,
+			ErrorCode.CONCURRENCY_LIMIT_REACHED })
 	@Operation(operationId = "acquireLease", summary = "Take a concurrency slot",
 			description = "For a concurrency feature (say, concurrent jobs): admitted while the customer holds fewer "
 					+ "leases than its limit, across every node. Full: 429 `concurrency_limit_reached` with "
@@ -62,6 +67,7 @@ class LeaseController {
 	}
 
 	@PostMapping("/v1/leases/{id}/heartbeat")
+	@Refusals({ ErrorCode.LEASE_NOT_FOUND })
 	@Operation(operationId = "heartbeatLease", summary = "Extend a lease still held",
 			description = "404 `lease_not_found` once it has expired.")
 	LeaseView heartbeat(@PathVariable UUID id, @Valid @RequestBody(required = false) @Nullable LeaseHeartbeat request) {
@@ -70,6 +76,7 @@ class LeaseController {
 
 	@DeleteMapping("/v1/leases/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
+	@Refusals({ ErrorCode.LEASE_NOT_FOUND })
 	@Operation(operationId = "releaseLease", summary = "Release a lease, freeing its slot")
 	void release(@PathVariable UUID id) {
 		leases.release(id);

@@ -20,9 +20,11 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.FeatureKind;
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.EventId;
 import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import dev.plangate.subscription.SubscriptionService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -71,6 +73,7 @@ class MeteringController {
 	}
 
 	@PostMapping("/v1/usage-events")
+	@Refusals({ ErrorCode.INVALID_USAGE_EVENTS, ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.LEDGER_BUSY })
 	@Operation(operationId = "recordUsageEvents", summary = "Record usage events (1 to 10,000 per request)",
 			description = "Each event's `id` makes it idempotent per customer: a repeated id is not counted again "
 					+ "and is answered with what was recorded first (`duplicate: true`). Events are validated "

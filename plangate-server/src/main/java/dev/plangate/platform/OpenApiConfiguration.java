@@ -1,13 +1,18 @@
 package dev.plangate.platform;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.customizers.OperationCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,11 +22,16 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.examples.Example;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.ComposedSchema;
+import io.swagger.v3.oas.models.media.DateTimeSchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -42,6 +52,20 @@ class OpenApiConfiguration {
 	static final String SERVER_KEY = "serverKey";
 
 	static final String PROBLEM = "Problem";
+
+	/** The problem of a refused decision, carrying the decision's figures. */
+	static final String DECISION_REFUSAL = "DecisionRefusal";
+
+	/**
+	 * The codes each documented refusal answers with, a list in the response's
+	 * {@value} extension.
+	 */
+	static final String CODES = "x-problem-codes";
+
+	/** The refusals of a decision: their problems carry the decision's figures. */
+	private static final Set<ErrorCode> DECISIONS = EnumSet.of(ErrorCode.FEATURE_NOT_IN_PLAN, ErrorCode.QUOTA_EXCEEDED,
+			ErrorCode.SUBSCRIPTION_INACTIVE, ErrorCode.CUSTOMER_SUSPENDED, ErrorCode.RATE_LIMITED,
+			ErrorCode.CONCURRENCY_LIMIT_REACHED);
 
 	private static final String ANY_JSON_VALUE = "Any JSON value";
 
@@ -78,6 +102,27 @@ class OpenApiConfiguration {
 	}
 
 	/**
+	 * The refusals an operation declares with {@link Refusals}, each under its status
+	 * with the codes it answers and an example of each.
+	 */
+	@Bean
+	OperationCustomizer declaredRefusals() {
+		return (operation, handler) -> {
+			var declared = handler.getMethodAnnotation(Refusals.class);
+			if (declared == null) {
+				return operation;
+			}
+			var byStatus = new LinkedHashMap<Integer, List<ErrorCode>>();
+			for (var code : declared.value()) {
+				byStatus.computeIfAbsent(code.status().value(), status -> new ArrayList<>()).add(code);
+			}
+			byStatus.forEach((status, codes) -> addCodes(operation.getResponses(), String.valueOf(status), null,
+					codes.toArray(ErrorCode[]::new)));
+			return operation;
+		};
+	}
+
+	/**
 	 * The refusals every operation may answer, so that generated clients know their
 	 * shape: 400 for bad input wherever a request carries any, 415 wherever it carries a
 	 * body, 401 and 403 wherever a credential is needed, 404 wherever the path names
@@ -101,7 +146,8 @@ class OpenApiConfiguration {
 							.addProperty("instance", new StringSchema().format("uri-reference"))
 							.addProperty("code", new StringSchema())
 							.addProperty("errors", new ArraySchema().items(field))
-							.required(List.of("type", "title", "status", "code")));
+							.required(List.of("type", "title", "status", "code")))
+				.addSchemas(DECISION_REFUSAL, decisionRefusal());
 			var seen = Collections.<Schema<?>>newSetFromMap(new IdentityHashMap<>());
 			openApi.getComponents().getSchemas().values().forEach(schema -> untypeAnyJsonValues(schema, seen));
 			if (openApi.getPaths() == null) {
@@ -112,26 +158,31 @@ class OpenApiConfiguration {
 				boolean secured = operation.getSecurity() == null ? everyOperationSecured
 						: !operation.getSecurity().isEmpty();
 				if (declareIdempotencyKey(method, operation, secured)) {
-					addIfAbsent(operation.getResponses(), "409",
+					addCodes(operation.getResponses(), "409",
 							"A request with the same `Idempotency-Key` is still being handled "
-									+ "(`idempotency_key_in_use`, with `Retry-After`)");
-					addIfAbsent(operation.getResponses(), "422",
-							"The `Idempotency-Key` was used for another request (`idempotency_key_reused`)");
+									+ "(`idempotency_key_in_use`, with `Retry-After`)",
+							ErrorCode.IDEMPOTENCY_KEY_IN_USE);
+					addCodes(operation.getResponses(), "422",
+							"The `Idempotency-Key` was used for another request (`idempotency_key_reused`)",
+							ErrorCode.IDEMPOTENCY_KEY_REUSED);
 				}
 				boolean body = operation.getRequestBody() != null;
 				boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
 				if (body || parameters) {
-					addIfAbsent(operation.getResponses(), "400",
+					addCodes(operation.getResponses(), "400",
 							"Bad input (`invalid_request`, `malformed_json`): "
 									+ "a malformed or wrongly typed body, an invalid parameter, a control character, "
-									+ "percent-encoding that is not UTF-8; `errors` names each bad field");
+									+ "percent-encoding that is not UTF-8; `errors` names each bad field",
+							ErrorCode.INVALID_REQUEST, ErrorCode.MALFORMED_JSON);
 				}
 				if (secured) {
-					addIfAbsent(operation.getResponses(), "401",
-							"No credential, or one that is not valid (`unauthenticated`): unknown, expired or revoked");
-					addIfAbsent(operation.getResponses(), "403",
+					addCodes(operation.getResponses(), "401",
+							"No credential, or one that is not valid (`unauthenticated`): unknown, expired or revoked",
+							ErrorCode.UNAUTHENTICATED);
+					addCodes(operation.getResponses(), "403",
 							"The credential may not do this (`forbidden`), or acts for a customer that is "
-									+ "suspended (`customer_suspended`)");
+									+ "suspended (`customer_suspended`)",
+							ErrorCode.FORBIDDEN, ErrorCode.CUSTOMER_SUSPENDED);
 				}
 				if (path.contains("{")) {
 					addIfAbsent(operation.getResponses(), "404",
@@ -139,8 +190,9 @@ class OpenApiConfiguration {
 									+ "(`customer_not_found`, `batch_not_found`, … : `<what>_not_found`)");
 				}
 				if (body) {
-					addIfAbsent(operation.getResponses(), "415",
-							"The body is not `application/json` in UTF-8 (`unsupported_media_type`)");
+					addCodes(operation.getResponses(), "415",
+							"The body is not `application/json` in UTF-8 (`unsupported_media_type`)",
+							ErrorCode.UNSUPPORTED_MEDIA_TYPE);
 				}
 				addIfAbsent(operation.getResponses(), "default",
 						"Any other refusal or failure, with its stable `code`: for example 402 when the plan "
@@ -208,6 +260,99 @@ class OpenApiConfiguration {
 			responses.addApiResponse(status, new ApiResponse().description(description)
 				.content(new Content().addMediaType("application/problem+json", new MediaType().schema(problem))));
 		}
+	}
+
+	/**
+	 * Documents refusal {@code codes} under {@code status}: the response (made with
+	 * {@code description} when absent; from the codes' titles when that is null too) and,
+	 * on an operation that declares its {@link Refusals} (a null description), the
+	 * {@value #CODES} list with an example of each code.
+	 */
+	private static void addCodes(@Nullable ApiResponses responses, String status, @Nullable String description,
+			ErrorCode... codes) {
+		if (responses == null) {
+			return;
+		}
+		boolean listing = description == null || responses.values()
+			.stream()
+			.anyMatch(answer -> answer.getExtensions() != null && answer.getExtensions().containsKey(CODES));
+		boolean decision = codes.length > 0 && DECISIONS.containsAll(List.of(codes));
+		if (!responses.containsKey(status)) {
+			var text = description;
+			if (text == null) {
+				var parts = new ArrayList<String>();
+				for (var code : codes) {
+					parts.add("`" + code.code() + "`: " + code.title());
+				}
+				text = String.join("; ", parts);
+			}
+			Schema<?> schema = new Schema<>().$ref("#/components/schemas/" + (decision ? DECISION_REFUSAL : PROBLEM));
+			var answer = new ApiResponse().description(text)
+				.content(new Content().addMediaType("application/problem+json", new MediaType().schema(schema)));
+			if (status.equals("429")) {
+				answer.addHeaderObject("Retry-After",
+						new Header().description("Seconds until a retry may pass").schema(new IntegerSchema()));
+				answer.addHeaderObject("RateLimit-Policy",
+						new Header()
+							.description("The limit refused (IETF RateLimit fields): "
+									+ "`\"<feature>\";q=<limit>;w=<window seconds>`")
+							.schema(new StringSchema()));
+				answer.addHeaderObject("RateLimit",
+						new Header().description("What is left: `\"<feature>\";r=<remaining>;t=<seconds until full>`")
+							.schema(new StringSchema()));
+			}
+			responses.addApiResponse(status, answer);
+		}
+		var answer = responses.get(status);
+		if (!listing) {
+			// an operation that declares no refusals of its own has no closed list of
+			// codes
+			return;
+		}
+		@SuppressWarnings("unchecked")
+		var listed = answer.getExtensions() == null ? null : (List<String>) answer.getExtensions().get(CODES);
+		if (listed == null) {
+			listed = new ArrayList<>();
+			answer.addExtension(CODES, listed);
+		}
+		var media = answer.getContent() == null ? null : answer.getContent().get("application/problem+json");
+		for (var code : codes) {
+			if (listed.contains(code.code())) {
+				continue;
+			}
+			listed.add(code.code());
+			if (media != null) {
+				Map<String, Object> example = new LinkedHashMap<>();
+				example.put("type", "https://plangate.dev/problems/" + code.code().replace('_', '-'));
+				example.put("title", code.title());
+				example.put("status", code.status().value());
+				example.put("code", code.code());
+				media.addExamples(code.code(), new Example().summary(code.title()).value(example));
+			}
+		}
+	}
+
+	/** A refused decision's problem: the problem's members and the decision's figures. */
+	private static Schema<?> decisionRefusal() {
+		var figures = new ObjectSchema().addProperty("allowed", new BooleanSchema())
+			.addProperty("customerId", new StringSchema())
+			.addProperty("feature", new StringSchema())
+			.addProperty("amount", new IntegerSchema().format("int64"))
+			.addProperty("limit", new IntegerSchema().format("int64"))
+			.addProperty("used", new IntegerSchema().format("int64"))
+			.addProperty("held", new IntegerSchema())
+			.addProperty("remaining", new IntegerSchema().format("int64"))
+			.addProperty("resetsAt", new DateTimeSchema())
+			.addProperty("upgradePlan", new StringSchema().description("The cheapest plan that would allow it"))
+			.addProperty("grantsRemaining", new IntegerSchema().format("int64"))
+			.addProperty("overageCap", new IntegerSchema().format("int64"))
+			.addProperty("duplicate", new BooleanSchema())
+			.addProperty("retryAfter",
+					new IntegerSchema().format("int64").description("Seconds until a retry may pass"));
+		return new ComposedSchema()
+			.description("A refused decision: the problem with the decision's figures (absent where they do not apply)")
+			.addAllOfItem(new Schema<>().$ref("#/components/schemas/" + PROBLEM))
+			.addAllOfItem(figures);
 	}
 
 }

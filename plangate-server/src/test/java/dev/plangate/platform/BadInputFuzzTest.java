@@ -168,7 +168,7 @@ class BadInputFuzzTest extends ServerTest {
 				var before = write ? snapshot() : null;
 				sent++;
 				try {
-					check(request, send(request), before, failures);
+					check(operation, request, send(request), before, failures);
 				}
 				catch (IllegalStateException ex) {
 					failures.add("no answer (" + ex.getCause() + ") — " + request);
@@ -181,7 +181,8 @@ class BadInputFuzzTest extends ServerTest {
 		assertThat(failures).as("requests answered wrongly (seed " + SEED + ")").isEmpty();
 	}
 
-	private void check(Request request, Answer answer, @Nullable Map<String, Object> before, List<String> failures) {
+	private void check(Operation operation, Request request, Answer answer, @Nullable Map<String, Object> before,
+			List<String> failures) {
 		var wrong = new ArrayList<String>();
 		if (answer.status() >= 500) {
 			wrong.add("answered " + answer.status());
@@ -191,8 +192,19 @@ class BadInputFuzzTest extends ServerTest {
 			if (!type.startsWith("application/problem+json")) {
 				wrong.add("answered " + answer.status() + " as " + type);
 			}
-			else if (JSON.readTree(answer.text()).path("code").asString("").isBlank()) {
-				wrong.add("a problem without a code");
+			else {
+				var code = JSON.readTree(answer.text()).path("code").asString("");
+				if (code.isBlank()) {
+					wrong.add("a problem without a code");
+				}
+				var listed = operation.spec()
+					.path("responses")
+					.path(String.valueOf(answer.status()))
+					.path(OpenApiConfiguration.CODES);
+				if (listed.isArray() && listed.valueStream().noneMatch(c -> c.asString().equals(code))) {
+					wrong.add("answered " + answer.status() + " `" + code + "`, which the document does not list "
+							+ listed);
+				}
 			}
 		}
 		if (CLASS_NAMES.matcher(answer.text()).find()) {

@@ -120,7 +120,8 @@ class OpenApiContractTest extends ServerTest {
 					.path("schema")
 					.path("$ref")
 					.asString("");
-				if (!schema.equals("#/components/schemas/Problem")) {
+				if (!schema.equals("#/components/schemas/Problem")
+						&& !schema.equals("#/components/schemas/DecisionRefusal")) {
 					undocumented.add(operation + " " + status);
 				}
 			}
@@ -128,6 +129,38 @@ class OpenApiContractTest extends ServerTest {
 
 		// then
 		assertThat(undocumented).as("refusals a generated client would not know the shape of").isEmpty();
+	}
+
+	@Test
+	void aDecisionListsItsRefusalsWithTheirCodesAndFigures() {
+		// when
+		var consume = operations.get("POST /v1/consume").path("responses");
+		var acquire = operations.get("POST /v1/leases").path("responses");
+
+		// then: each status with the codes it answers, an example of each, and the
+		// decision's figures where a decision refused
+		assertThat(codes(consume, "402")).containsExactly("feature_not_in_plan", "quota_exceeded",
+				"subscription_inactive");
+		assertThat(codes(consume, "403")).containsExactly("customer_suspended", "forbidden");
+		assertThat(codes(consume, "404")).containsExactly("customer_not_found");
+		assertThat(codes(consume, "429")).containsExactly("rate_limited");
+		assertThat(codes(consume, "503")).containsExactly("rate_limiter_unavailable", "ledger_busy");
+		assertThat(codes(consume, "400")).containsExactly("invalid_request", "malformed_json");
+		assertThat(codes(acquire, "429")).containsExactly("concurrency_limit_reached");
+		var refused = consume.path("402").path("content").path("application/problem+json");
+		assertThat(refused.path("schema").path("$ref").asString()).isEqualTo("#/components/schemas/DecisionRefusal");
+		assertThat(refused.path("examples").path("quota_exceeded").path("value").path("code").asString())
+			.isEqualTo("quota_exceeded");
+		assertThat(consume.path("429").path("headers").propertyNames()).contains("Retry-After", "RateLimit-Policy",
+				"RateLimit");
+		var figures = docs.path("components").path("schemas").path("DecisionRefusal").path("allOf");
+		assertThat(figures.get(0).path("$ref").asString()).isEqualTo("#/components/schemas/Problem");
+		assertThat(figures.get(1).path("properties").propertyNames()).contains("limit", "used", "remaining", "resetsAt",
+				"upgradePlan", "retryAfter");
+	}
+
+	private static List<String> codes(JsonNode responses, String status) {
+		return responses.path(status).path(OpenApiConfiguration.CODES).valueStream().map(JsonNode::asString).toList();
 	}
 
 	@Test
