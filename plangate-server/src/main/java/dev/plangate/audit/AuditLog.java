@@ -30,16 +30,17 @@ public class AuditLog {
 	}
 
 	/**
-	 * Records an action by the current {@link Actor}; {@code before}/{@code after} are
-	 * stored as JSON.
+	 * Records an action by the current {@link Actor} (and the operator impersonating it,
+	 * if any); {@code before}/{@code after} are stored as JSON.
 	 */
 	public void record(String action, String targetType, String targetId, @Nullable Object before,
 			@Nullable Object after) {
 		var actor = Actor.current();
 		jdbc.sql(
 				"""
-						insert into audit_event (occurred_at, actor, ip, action, target_type, target_id, before_state, after_state)
-						values (:at, :actor, :ip, :action, :type, :id, :before, :after)""")
+						insert into audit_event (occurred_at, actor, ip, action, target_type, target_id, before_state, after_state,
+						    impersonated_by)
+						values (:at, :actor, :ip, :action, :type, :id, :before, :after, :impersonatedBy)""")
 			.param("at", Timestamps.sql(clock.instant()))
 			.param("actor", actor.name())
 			.param("ip", actor.ip())
@@ -48,6 +49,7 @@ public class AuditLog {
 			.param("id", targetId)
 			.param("before", before == null ? null : StoredJson.write(before))
 			.param("after", after == null ? null : StoredJson.write(after))
+			.param("impersonatedBy", actor.impersonatedBy())
 			.update();
 	}
 
@@ -74,7 +76,8 @@ public class AuditLog {
 			.params(params)
 			.query((rs, n) -> new AuditEvent(rs.getLong("id"), Timestamps.readRequired(rs, "occurred_at"),
 					rs.getString("actor"), rs.getString("ip"), rs.getString("action"), rs.getString("target_type"),
-					rs.getString("target_id"), json(rs.getString("before_state")), json(rs.getString("after_state"))))
+					rs.getString("target_id"), json(rs.getString("before_state")), json(rs.getString("after_state")),
+					rs.getString("impersonated_by")))
 			.list();
 		String next = rows.size() > limit ? String.valueOf(rows.get(limit - 1).id()) : null;
 		return new Page<>(rows.subList(0, Math.min(limit, rows.size())), next);

@@ -24,11 +24,13 @@ import dev.plangate.customer.CustomerService;
 import dev.plangate.customer.CustomerStatus;
 import dev.plangate.enforcement.EnforcementService;
 import dev.plangate.identity.OperatorAdministration;
+import dev.plangate.identity.OperatorImpersonation;
 import dev.plangate.metering.UsageViews;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.PlangateException;
 import dev.plangate.subscription.SubscriptionService;
 import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
@@ -57,8 +59,12 @@ class CustomerPagesController {
 
 	private final EnforcementService enforcement;
 
+	private final OperatorImpersonation impersonation;
+
 	CustomerPagesController(CustomerService customers, SubscriptionService subscriptions, UsageViews usage,
-			AuditLog audit, CatalogService catalog, OperatorAdministration accounts, EnforcementService enforcement) {
+			AuditLog audit, CatalogService catalog, OperatorAdministration accounts, EnforcementService enforcement,
+			OperatorImpersonation impersonation) {
+		this.impersonation = impersonation;
 		this.customers = customers;
 		this.subscriptions = subscriptions;
 		this.usage = usage;
@@ -187,6 +193,33 @@ class CustomerPagesController {
 			redirect.addFlashAttribute("notice", "Sessions of " + account.get().login() + " ended: " + ended
 					+ (ended == 1 ? " session" : " sessions") + ". Its access tokens no longer work.");
 		}, null);
+	}
+
+	/**
+	 * Views as the customer's end user: opens the portal in this session as that account,
+	 * with a banner on every page until it ends; read-only unless an admin asks for
+	 * changes.
+	 */
+	@PostMapping("/console/customers/{id}/view-as")
+	String viewAs(@PathVariable String id, @RequestParam(defaultValue = "") String reason,
+			@RequestParam(defaultValue = "read_only") String mode, HttpServletRequest request,
+			RedirectAttributes redirect) {
+		customers.get(id);
+		if (reason.isBlank()) {
+			redirect.addFlashAttribute("error", "Say why you view as this customer's user: the reason is audited.");
+			return "redirect:" + path(id);
+		}
+		try {
+			PortalController.open(request, impersonation.start(id, reason.strip(), mode));
+		}
+		catch (PlangateException ex) {
+			if (ex.code() == ErrorCode.CUSTOMER_NOT_FOUND) {
+				throw ex;
+			}
+			redirect.addFlashAttribute("error", ex.getMessage());
+			return "redirect:" + path(id);
+		}
+		return "redirect:/portal";
 	}
 
 	@PostMapping("/console/customers/{id}/rate-limits")

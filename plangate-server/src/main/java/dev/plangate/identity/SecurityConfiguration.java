@@ -10,6 +10,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
+import dev.plangate.identity.account.ImpersonationGuard;
+import dev.plangate.identity.account.Impersonations;
 import dev.plangate.identity.apikey.ApiKeyAuthenticationFilter;
 import dev.plangate.identity.apikey.ApiKeyService;
 import dev.plangate.identity.apikey.PersonalApiKeyAuthenticationFilter;
@@ -29,16 +31,18 @@ import tools.jackson.databind.json.JsonMapper;
  * takes a worker key (or a server key); {@code /v1/me/**} takes an end user's access
  * token, never a server or worker key, and a personal API key too (GET only without the
  * {@code write} scope), but not on {@code /v1/me/api-keys}; the admin API for accounts
- * takes a server key or an operator's (support, admin, superadmin) access token;
- * everything else needs a server key, never a token or personal key. Security headers are
- * set for every response by the platform, before this chain runs.
+ * takes a server key or an operator's (support, admin, superadmin) access token, and so
+ * do impersonations; an impersonation token is held to its limits by
+ * {@link ImpersonationGuard}; everything else needs a server key, never a token or
+ * personal key. Security headers are set for every response by the platform, before this
+ * chain runs.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain api(HttpSecurity http, ApiKeyService keys, AccessTokens tokens,
-			PersonalApiKeyService personalKeys, JsonMapper json) throws Exception {
+			PersonalApiKeyService personalKeys, Impersonations impersonations, JsonMapper json) throws Exception {
 		http.csrf(csrf -> csrf.disable())
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())
@@ -48,6 +52,7 @@ class SecurityConfiguration {
 			.addFilterBefore(new ApiKeyAuthenticationFilter(keys), AnonymousAuthenticationFilter.class)
 			.addFilterBefore(new AccessTokenAuthenticationFilter(tokens), AnonymousAuthenticationFilter.class)
 			.addFilterBefore(new PersonalApiKeyAuthenticationFilter(personalKeys), AnonymousAuthenticationFilter.class)
+			.addFilterBefore(new ImpersonationGuard(impersonations, json), AnonymousAuthenticationFilter.class)
 			// an async dispatch (a live stream ending) and an error dispatch continue a
 			// request whose caller was authorized when it came in: checking them again,
 			// without the credential, would refuse a response already under way
@@ -85,6 +90,10 @@ class SecurityConfiguration {
 				.hasAnyRole("USER", "ADMIN", "SUPERADMIN", "CUSTOMER", "PERSONAL_KEY_WRITE")
 				// admin session control
 				.requestMatchers("/v1/admin/accounts", "/v1/admin/accounts/**")
+				.hasAnyRole("SERVER", "SUPPORT", "ADMIN", "SUPERADMIN")
+				// a server key may look at and end impersonations; starting one names
+				// an operator, which Impersonations checks
+				.requestMatchers("/v1/admin/impersonations", "/v1/admin/impersonations/**")
 				.hasAnyRole("SERVER", "SUPPORT", "ADMIN", "SUPERADMIN")
 				.requestMatchers("/v1/worker/**")
 				.hasAnyRole("SERVER", "WORKER")

@@ -76,7 +76,11 @@ class SecurityDocumentation {
 			operation.setSecurity(accountSecurity ? List.of(requirement(ACCESS_TOKEN))
 					: List.of(requirement(ACCESS_TOKEN), requirement(PERSONAL_KEY)));
 		}
-		else if (path.startsWith("/v1/admin/accounts")) {
+		else if (path.equals("/v1/admin/impersonations") && "POST".equalsIgnoreCase(method)) {
+			// an impersonation names the operator: a server key names no one
+			operation.setSecurity(List.of(requirement(ACCESS_TOKEN)));
+		}
+		else if (path.startsWith("/v1/admin/accounts") || path.startsWith("/v1/admin/impersonations")) {
 			operation.setSecurity(List.of(requirement(SERVER_KEY), requirement(ACCESS_TOKEN)));
 		}
 		else if (path.startsWith("/v1/worker/")) {

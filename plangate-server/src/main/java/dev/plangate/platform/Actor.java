@@ -12,10 +12,17 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * Who is doing the current thing, as written in audit records and histories:
  * {@code api_key:<prefix>} for a server key, {@code system} for start-up work and
  * anything outside a request.
+ *
+ * @param impersonatedBy the operator ({@code account:<id>}) behind an end user's
+ * impersonation token, null for everything else
  */
-public record Actor(String name, String ip) {
+public record Actor(String name, String ip, @Nullable String impersonatedBy) {
 
 	public static final Actor SYSTEM = new Actor("system", "");
+
+	public Actor(String name, String ip) {
+		this(name, ip, null);
+	}
 
 	private static final ThreadLocal<@Nullable Actor> ACTING = new ThreadLocal<>();
 
@@ -56,7 +63,7 @@ public record Actor(String name, String ip) {
 		}
 		var attributes = RequestContextHolder.getRequestAttributes();
 		String ip = attributes instanceof ServletRequestAttributes servlet ? servlet.getRequest().getRemoteAddr() : "";
-		return new Actor(principal.actorName(), ip);
+		return new Actor(principal.actorName(), ip, principal.impersonatedBy());
 	}
 
 	/**
@@ -101,6 +108,14 @@ public record Actor(String name, String ip) {
 	public interface Principal {
 
 		String actorName();
+
+		/**
+		 * The operator ({@code account:<id>}) viewing as this end user, when the
+		 * credential is an impersonation token.
+		 */
+		default @Nullable String impersonatedBy() {
+			return null;
+		}
 
 	}
 

@@ -116,6 +116,11 @@ public enum ErrorCode {
 	TWO_FACTOR_REQUIRED(HttpStatus.FORBIDDEN, "Two-factor authentication must be on for this"),
 	LAST_SUPERADMIN(HttpStatus.CONFLICT, "The last superadmin keeps its role"),
 
+	// impersonation
+	IMPERSONATION_NOT_ALLOWED(HttpStatus.FORBIDDEN, "This impersonation is not allowed"),
+	IMPERSONATION_READ_ONLY(HttpStatus.FORBIDDEN, "A read-only impersonation changes nothing"),
+	IMPERSONATION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such impersonation"),
+
 	// two-factor authentication
 	INVALID_SECOND_FACTOR(HttpStatus.UNAUTHORIZED, "The code is wrong, expired or used already"),
 	TWO_FACTOR_ENABLED(HttpStatus.CONFLICT, "Two-factor authentication is on already"),

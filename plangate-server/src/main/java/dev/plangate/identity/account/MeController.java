@@ -1,5 +1,6 @@
 package dev.plangate.identity.account;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -44,8 +45,11 @@ class MeController {
 
 	private final UsageEventLog eventLog;
 
+	private final Impersonations impersonations;
+
 	MeController(SubscriptionService subscriptions, UsageViews usage, AccountService accounts, UsageHistories histories,
-			UsageEventLog eventLog) {
+			UsageEventLog eventLog, Impersonations impersonations) {
+		this.impersonations = impersonations;
 		this.subscriptions = subscriptions;
 		this.usage = usage;
 		this.accounts = accounts;
@@ -56,9 +60,19 @@ class MeController {
 	/**
 	 * Who the caller is: the account (for an account's token or personal key), the
 	 * customer whose plan applies, and its subscription.
+	 *
+	 * @param impersonation set when the caller holds an impersonation token: who views as
+	 * the account
 	 */
 	record MeView(String kind, String customerId, AccountViews.@Nullable AccountView account, List<String> roles,
-			SubscriptionView subscription) {
+			SubscriptionView subscription, @Nullable ImpersonationInfo impersonation) {
+	}
+
+	/**
+	 * @param impersonatedBy the operator's account id
+	 * @param mode {@code read_only} or {@code read_write}
+	 */
+	record ImpersonationInfo(UUID id, UUID impersonatedBy, String operatorLogin, String mode, Instant expiresAt) {
 	}
 
 	@GetMapping("/v1/me")
@@ -66,13 +80,21 @@ class MeController {
 			summary = "Who I am: my account, the customer whose plan applies, and its subscription",
 			description = "`kind` is `account` for an account's access token or personal key (then `account` is "
 					+ "set) and `customer` for a customer-scoped token. Acting for an organization, `customerId` is "
-					+ "the organization's.")
+					+ "the organization's. With an impersonation token (`POST /v1/admin/impersonations`), "
+					+ "`impersonation` says who views as the account, in which mode, until when.")
 	MeView me() {
 		var claims = TokenPrincipal.current().claims();
 		var customerId = Actor.currentCustomer();
 		var account = claims.kind() == TokenKind.ACCOUNT
 				? AccountViews.AccountView.of(accounts.get(UUID.fromString(claims.subject()))) : null;
-		return new MeView(claims.kind().id(), customerId, account, claims.roles(), subscriptions.view(customerId));
+		ImpersonationInfo impersonation = null;
+		if (claims.isImpersonation()) {
+			var held = impersonations.get(UUID.fromString(claims.tokenId()));
+			impersonation = new ImpersonationInfo(held.id(), held.operatorId(), held.operatorLogin(), held.mode(),
+					held.expiresAt());
+		}
+		return new MeView(claims.kind().id(), customerId, account, claims.roles(), subscriptions.view(customerId),
+				impersonation);
 	}
 
 	@GetMapping("/v1/me/subscription")

@@ -20,9 +20,36 @@ import org.jspecify.annotations.Nullable;
  * @param issuedAt the token's stamp ({@code iat_ms}): its issue time to the millisecond,
  * ordered after the revocations made before it; a token issued before tokens carried a
  * stamp has its {@code iat} here
+ * @param impersonation set on an impersonation token: the operator viewing as the account
+ * ({@code act}) and whether it may change anything
  */
 public record AccessClaims(String subject, @Nullable String customerId, List<String> roles, @Nullable String plan,
-		@Nullable UUID sessionId, String tokenId, Instant issuedAt, Instant expiresAt, TokenKind kind) {
+		@Nullable UUID sessionId, String tokenId, Instant issuedAt, Instant expiresAt, TokenKind kind,
+		@Nullable Impersonation impersonation) {
+
+	public AccessClaims(String subject, @Nullable String customerId, List<String> roles, @Nullable String plan,
+			@Nullable UUID sessionId, String tokenId, Instant issuedAt, Instant expiresAt, TokenKind kind) {
+		this(subject, customerId, roles, plan, sessionId, tokenId, issuedAt, expiresAt, kind, null);
+	}
+
+	/**
+	 * What makes a token an impersonation: RFC 8693's {@code act} claim naming the
+	 * operator's account ({@code act.sub}), and {@code imp_mode}.
+	 *
+	 * @param operatorId the operator's account id
+	 * @param readOnly whether only reading requests (GET, HEAD, OPTIONS) are allowed
+	 */
+	public record Impersonation(UUID operatorId, boolean readOnly) {
+
+		public String mode() {
+			return readOnly ? "read_only" : "read_write";
+		}
+
+	}
+
+	public boolean isImpersonation() {
+		return impersonation != null;
+	}
 
 	/** The subject of the customer-scoped tokens of {@code customerId}. */
 	public static String customerSubject(String customerId) {

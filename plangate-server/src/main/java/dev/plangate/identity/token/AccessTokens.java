@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,9 +29,11 @@ import com.nimbusds.jwt.SignedJWT;
  * {@code /.well-known/jwks.json}. Claims: {@code iss}, {@code sub}, {@code aud},
  * {@code iat}, {@code nbf}, {@code exp}, {@code jti}, {@code kind}, {@code cid}
  * (customer), {@code roles}, {@code plan} (if known), {@code sid} (account tokens'
- * session) and {@code iat_ms} (the stamp revocations are ordered by, see
- * {@link TokenRevocations}); the JOSE {@code typ} tells an account's token
- * ({@code at+jwt}) from a customer-scoped one ({@code customer+jwt}).
+ * session), {@code iat_ms} (the stamp revocations are ordered by, see
+ * {@link TokenRevocations}) and, on an impersonation token, RFC 8693's {@code act}
+ * ({@code {"sub": <operator's account id>}}) with {@code imp_mode}; the JOSE {@code typ}
+ * tells an account's token ({@code at+jwt}) from a customer-scoped one
+ * ({@code customer+jwt}).
  */
 @Service
 public class AccessTokens {
@@ -39,6 +42,12 @@ public class AccessTokens {
 
 	/** The issue time to the millisecond, ordered against revocation markers. */
 	private static final String STAMP = "iat_ms";
+
+	/** RFC 8693's actor claim: the operator viewing as the subject. */
+	private static final String ACT = "act";
+
+	/** An impersonation's mode: {@code read_only} or {@code read_write}. */
+	private static final String MODE = "imp_mode";
 
 	private final SigningKeys keys;
 
@@ -77,12 +86,29 @@ public class AccessTokens {
 	}
 
 	/**
+	 * An impersonation token: an account's access token for {@code subject} (no session)
+	 * that names the operator viewing as it in its {@code act} claim (RFC 8693), and its
+	 * mode. Its {@code jti} is the impersonation's id.
+	 * @param ttl at most a day
+	 */
+	public IssuedToken issueImpersonationToken(String subject, String customerId, List<String> roles,
+			@Nullable String plan, AccessClaims.Impersonation impersonation, Duration ttl) {
+		return issue(TokenKind.ACCOUNT, subject, customerId, roles, plan, null, ttl, impersonation);
+	}
+
+	/**
 	 * Signs a token with the current key. Its {@code iat} and {@code nbf} are the issue
 	 * time rounded down to whole seconds, so the token is valid as soon as it is handed
 	 * out, with no clock skew; its stamp escapes the revocations already made.
 	 */
 	public IssuedToken issue(TokenKind kind, String subject, @Nullable String customerId, List<String> roles,
 			@Nullable String plan, @Nullable UUID sessionId, Duration ttl) {
+		return issue(kind, subject, customerId, roles, plan, sessionId, ttl, null);
+	}
+
+	private IssuedToken issue(TokenKind kind, String subject, @Nullable String customerId, List<String> roles,
+			@Nullable String plan, @Nullable UUID sessionId, Duration ttl,
+			AccessClaims.@Nullable Impersonation impersonation) {
 		Objects.requireNonNull(subject, "subject");
 		if (subject.isBlank()) {
 			throw new IllegalArgumentException("A token's subject must not be blank");
@@ -118,6 +144,10 @@ public class AccessTokens {
 		if (sessionId != null) {
 			claims.claim("sid", sessionId.toString());
 		}
+		if (impersonation != null) {
+			claims.claim(ACT, Map.of("sub", impersonation.operatorId().toString()));
+			claims.claim(MODE, impersonation.mode());
+		}
 		var jwt = new SignedJWT(
 				new JWSHeader.Builder(ALGORITHM).keyID(key.kid()).type(new JOSEObjectType(kind.type())).build(),
 				claims.build());
@@ -127,8 +157,8 @@ public class AccessTokens {
 		catch (JOSEException ex) {
 			throw new IllegalStateException("Cannot sign with key " + key.kid(), ex);
 		}
-		return new IssuedToken(jwt.serialize(),
-				new AccessClaims(subject, customerId, roles, plan, sessionId, tokenId, stamp, expiresAt, kind));
+		return new IssuedToken(jwt.serialize(), new AccessClaims(subject, customerId, roles, plan, sessionId, tokenId,
+				stamp, expiresAt, kind, impersonation));
 	}
 
 	/**
@@ -184,9 +214,20 @@ public class AccessTokens {
 				|| (notBefore != null && notBefore.toInstant().isAfter(now.plus(skew)))) {
 			return Optional.empty();
 		}
+		AccessClaims.Impersonation impersonation = null;
+		var act = set.getJSONObjectClaim(ACT);
+		if (act != null) {
+			var mode = set.getStringClaim(MODE);
+			if (kind != TokenKind.ACCOUNT || session != null || !(act.get("sub") instanceof String operator)
+					|| !("read_only".equals(mode) || "read_write".equals(mode))) {
+				return Optional.empty();
+			}
+			impersonation = new AccessClaims.Impersonation(UUID.fromString(operator), "read_only".equals(mode));
+		}
 		return Optional.of(new AccessClaims(subject, customerId, roles, set.getStringClaim("plan"),
 				session == null ? null : UUID.fromString(session), tokenId,
-				stamp == null ? issuedAt.toInstant() : Instant.ofEpochMilli(stamp), expiresAt.toInstant(), kind));
+				stamp == null ? issuedAt.toInstant() : Instant.ofEpochMilli(stamp), expiresAt.toInstant(), kind,
+				impersonation));
 	}
 
 }

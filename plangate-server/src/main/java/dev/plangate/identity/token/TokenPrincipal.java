@@ -34,6 +34,13 @@ public record TokenPrincipal(AccessClaims claims) implements Actor.CustomerScope
 		return claims.customerId();
 	}
 
+	/** {@code account:<operator id>} on an impersonation token. */
+	@Override
+	public @Nullable String impersonatedBy() {
+		var impersonation = claims.impersonation();
+		return impersonation == null ? null : "account:" + impersonation.operatorId();
+	}
+
 	@Override
 	public List<String> roles() {
 		return claims.roles();

@@ -47,6 +47,8 @@ public class TokenRevocations implements DisposableBean {
 
 	private static final String MEMBERSHIP = "membership";
 
+	private static final String IMPERSONATION = "imperson";
+
 	private final TokenRevocationRepository repository;
 
 	private final EventBus bus;
@@ -100,8 +102,20 @@ public class TokenRevocations implements DisposableBean {
 		revoke(MEMBERSHIP, membershipTarget(organizationId, accountId), clock.instant());
 	}
 
+	/**
+	 * The impersonation token with this {@code jti} stops working, on every node; the
+	 * account's own tokens keep working.
+	 */
+	@Transactional
+	public void revokeImpersonation(String tokenId) {
+		revoke(IMPERSONATION, tokenId, clock.instant());
+	}
+
 	/** Whether a marker covers the token. */
 	public boolean isRevoked(AccessClaims claims) {
+		if (claims.isImpersonation() && marker(IMPERSONATION, claims.tokenId()).isPresent()) {
+			return true;
+		}
 		if (covers(marker(SUBJECT, claims.subject()), claims.issuedAt())) {
 			return true;
 		}
