@@ -8,13 +8,10 @@
   if (typeof Chart === 'undefined') {
     return;
   }
-  var style = getComputedStyle(document.documentElement);
   function colour(name) {
-    return style.getPropertyValue(name).trim();
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   }
-  Chart.defaults.color = colour('--muted');
-  Chart.defaults.borderColor = colour('--border');
-  document.querySelectorAll('canvas.usage-chart').forEach(function (canvas) {
+  function draw(canvas) {
     var data = JSON.parse(canvas.getAttribute('data-chart'));
     var unit = data.unit ? ' (' + data.unit + ')' : '';
     var datasets = [{
@@ -48,6 +45,10 @@
         borderWidth: 2
       });
     }
+    var existing = Chart.getChart(canvas);
+    if (existing) {
+      existing.destroy();
+    }
     new Chart(canvas, {
       type: 'line',
       data: { labels: data.labels, datasets: datasets },
@@ -62,5 +63,15 @@
         }
       }
     });
-  });
+  }
+  function drawAll() {
+    Chart.defaults.color = colour('--muted');
+    Chart.defaults.borderColor = colour('--border');
+    document.querySelectorAll('canvas.usage-chart').forEach(draw);
+  }
+  drawAll();
+  // the colours follow the system's light or dark mode when it changes
+  if (window.matchMedia) {
+    window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', drawAll);
+  }
 })();
