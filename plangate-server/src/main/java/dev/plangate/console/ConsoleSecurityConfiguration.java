@@ -23,8 +23,9 @@ import jakarta.servlet.DispatcherType;
  * The console's (and the portal's) own filter chain, before the API's: a cookie session
  * (its security context and CSRF token kept in the server's HTTP session), CSRF checked
  * on every form, the sign-in pages and assets open, reading (and ending sessions,
- * clearing rate limits) for {@code support} and up, changes (of customers and plans, and
- * the plan edit page) for {@code admin} and up, the operators' roles for
+ * clearing rate limits) for {@code support} and up, changes (a customer's status, plan,
+ * overrides, grants and deletion; plans, and the plan edit page) for {@code admin} and up,
+ * the operators' roles for
  * {@code superadmin}. The API's chain, stateless and bearer-only, is untouched.
  */
 @Configuration(proxyBeanMethods = false)
@@ -77,7 +78,9 @@ class ConsoleSecurityConfiguration {
 				.requestMatchers(HttpMethod.DELETE, "/portal/**")
 				.permitAll()
 				.requestMatchers(HttpMethod.POST, "/console/customers/*/suspend", "/console/customers/*/activate",
-						"/console/customers/*/plan")
+						"/console/customers/*/plan", "/console/customers/*/overrides",
+						"/console/customers/*/overrides/**", "/console/customers/*/grants",
+						"/console/customers/*/grants/**", "/console/customers/*/delete")
 				.hasRole("ADMIN")
 				.requestMatchers(HttpMethod.POST, "/console/plans/**")
 				.hasRole("ADMIN")

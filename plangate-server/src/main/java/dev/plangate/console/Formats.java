@@ -10,6 +10,8 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
+import dev.plangate.catalog.EntitlementView;
+
 /**
  * How the pages show amounts and times, as {@code @fmt} in the templates: amounts from
  * minor units in their currency, times in UTC.
@@ -39,6 +41,24 @@ class Formats {
 
 	public String time(@Nullable Instant at) {
 		return at == null ? "—" : TIME.format(at);
+	}
+
+	/**
+	 * An entitlement's value in words: off, unlimited, a limit with its unit and period,
+	 * a setting's value, or on.
+	 */
+	static String entitlement(EntitlementView e) {
+		if (!e.enabled()) {
+			return "off";
+		}
+		if (e.unlimited()) {
+			return "unlimited";
+		}
+		if (e.limit() != null) {
+			return String.format(Locale.ROOT, "%,d", e.limit()) + (e.unit() != null ? " " + e.unit() : "")
+					+ (e.period() != null ? " / " + e.period() : "");
+		}
+		return e.value() != null ? e.value() : "on";
 	}
 
 }

@@ -162,6 +162,15 @@ public class CustomerService {
 	 */
 	@Transactional
 	public Customer delete(String id) {
+		return delete(id, null);
+	}
+
+	/**
+	 * Soft delete, as {@link #delete(String)}, with the operator's reason kept in the
+	 * audit record.
+	 */
+	@Transactional
+	public Customer delete(String id, @Nullable String reason) {
 		var existing = lockOrThrow(id);
 		if (existing.status() == CustomerStatus.DELETED) {
 			return existing;
@@ -170,7 +179,8 @@ public class CustomerService {
 		repository.update(deleted);
 		announce("customer.deleted", deleted);
 		events.publishEvent(new CustomerEvents.Deleted(id));
-		auditLog.record("customer.deleted", "customer", id, existing.status().id(), CustomerStatus.DELETED.id());
+		auditLog.record("customer.deleted", "customer", id, existing.status().id(), reason == null
+				? CustomerStatus.DELETED.id() : Map.of("status", CustomerStatus.DELETED.id(), "reason", reason));
 		return deleted;
 	}
 

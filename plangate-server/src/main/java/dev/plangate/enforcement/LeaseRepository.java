@@ -60,6 +60,17 @@ class LeaseRepository {
 			.list();
 	}
 
+	/** Every lease a customer holds now, by feature, oldest first. */
+	List<Lease> activeOf(String customerId, Instant now) {
+		return jdbc.sql("""
+				select * from lease where customer_id = :customer and expires_at > :now
+				order by feature_key, acquired_at, id""")
+			.param("customer", customerId)
+			.param("now", Timestamps.sql(now))
+			.query(this::row)
+			.list();
+	}
+
 	void insert(Lease lease) {
 		jdbc.sql("""
 				insert into lease (id, customer_id, feature_key, acquired_at, expires_at)

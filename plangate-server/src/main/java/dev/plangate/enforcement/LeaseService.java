@@ -2,6 +2,7 @@ package dev.plangate.enforcement;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -119,6 +120,11 @@ public class LeaseService {
 		if (!repository.delete(id, clock.instant())) {
 			throw notFound(id);
 		}
+	}
+
+	/** The leases a customer holds now, of every feature, oldest first in each. */
+	public List<Lease> held(String customerId) {
+		return repository.activeOf(customerId, clock.instant());
 	}
 
 	private static PlangateException notFound(UUID id) {

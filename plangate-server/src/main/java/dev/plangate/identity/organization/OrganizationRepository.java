@@ -70,6 +70,22 @@ class OrganizationRepository {
 			.list();
 	}
 
+	/** Of the customer's accounts, the organizations that are not deleted, by id. */
+	List<OrganizationDirectory.Joined> organizationsOfCustomer(String customerId) {
+		return jdbc.sql("""
+				select m.organization_id, c.name, c.status, m.role,
+				       (select count(*) from membership n where n.organization_id = m.organization_id) as members
+				from membership m
+				join account a on a.id = m.account_id
+				join customer c on c.customer_id = m.organization_id
+				where a.customer_id = :customer and c.status <> 'deleted'
+				order by m.organization_id""")
+			.param("customer", customerId)
+			.query((rs, n) -> new OrganizationDirectory.Joined(rs.getString("organization_id"), rs.getString("name"),
+					rs.getString("status"), rs.getString("role"), rs.getLong("members")))
+			.list();
+	}
+
 	List<Membership.Member> members(String organizationId) {
 		return jdbc.sql("""
 				select m.account_id, a.email, a.username, m.role, m.joined_at from membership m
