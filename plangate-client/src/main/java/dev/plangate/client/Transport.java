@@ -288,8 +288,8 @@ final class Transport {
 	}
 
 	/**
-	 * A verdict as a decision: read member by member, since a refusal's problem holds only
-	 * some of them (and a lease's names the slots held {@code held}).
+	 * A verdict as a decision: read member by member, since a refusal's problem holds
+	 * only some of them (and a lease's names the slots held {@code held}).
 	 */
 	static Decision decision(JsonNode p, @Nullable Long retryAfter) {
 		Long used = number(p, "used");
