@@ -2,59 +2,51 @@ package dev.plangate.client;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JavaType;
+import dev.plangate.client.Transport.Query;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Plangate's API for a product's backend, with a server key: usage history, usage alerts,
- * the event log and webhook endpoints. Each call is one HTTP request; an error answer is
- * thrown as a {@link PlangateApiException} carrying the problem's stable {@code code}.
- * Safe for use by many threads at once.
+ * Plangate's reporting calls for a product's backend, with a server key: usage history,
+ * usage alerts, the event log and webhook endpoints. Reached as
+ * {@link Plangate#reports()}, it shares the {@link Plangate} client's connections,
+ * timeouts and retries; an error answer is thrown as a {@link PlangateApiException} (or
+ * one of its subclasses) carrying the problem's stable {@code code}. Safe for use by many
+ * threads at once.
  *
  * <pre>{@code
- * var plangate = new PlangateClient(URI.create("http://localhost:8080"), serverKey);
- * var page = plangate.customerEvents("acme", EventQuery.newest().withType("subscription.*"));
+ * var page = plangate.reports().customerEvents("acme", EventQuery.newest().withType("subscription.*"));
  * }</pre>
  */
 public final class PlangateClient {
 
-	private static final JsonMapper JSON = JsonMapper.builder()
-		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-		.build();
+	private static final JsonMapper JSON = Transport.JSON;
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
-	private final URI base;
-
-	private final String key;
+	private final Transport transport;
 
 	/**
+	 * A client of its own, with the default timeouts and {@link RetryPolicy}; an
+	 * application holding a {@link Plangate} uses its {@link Plangate#reports()} instead,
+	 * which shares its connections.
 	 * @param base the server's address, such as {@code http://localhost:8080}
 	 * @param key a server key ({@code pg_sk_…})
 	 */
 	public PlangateClient(URI base, String key) {
-		this.base = Objects.requireNonNull(base, "base");
-		this.key = Objects.requireNonNull(key, "key");
+		this(new Transport(base, key, Plangate.DEFAULT_CONNECT_TIMEOUT, Plangate.DEFAULT_REQUEST_TIMEOUT,
+				RetryPolicy.defaults()));
+	}
+
+	PlangateClient(Transport transport) {
+		this.transport = transport;
 	}
 
 	// usage
@@ -226,68 +218,20 @@ public final class PlangateClient {
 		}
 	}
 
-	private JsonNode send(String method, String pathAndQuery, @Nullable ObjectNode body)
-			throws IOException, InterruptedException {
-		var request = HttpRequest.newBuilder(base.resolve(pathAndQuery))
-			.timeout(TIMEOUT)
-			.header("Authorization", "Bearer " + key)
-			.header("Accept", "application/json");
-		if (body == null) {
-			request.method(method, HttpRequest.BodyPublishers.noBody());
-		}
-		else {
-			request.header("Content-Type", "application/json")
-				.method(method,
-						HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8));
-		}
-		var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-		var text = response.body();
-		JsonNode json;
-		try {
-			json = text.isEmpty() ? JSON.missingNode() : JSON.readTree(text);
-		}
-		catch (JacksonException ex) {
-			if (response.statusCode() >= 300) {
-				throw new PlangateApiException(response.statusCode(), JSON.missingNode(), text);
-			}
-			throw new IOException("Plangate answered " + response.statusCode() + " with no JSON: " + text, ex);
-		}
-		if (response.statusCode() >= 300) {
-			throw new PlangateApiException(response.statusCode(), json, text);
-		}
-		return json;
+	private JsonNode send(String method, String pathAndQuery, @Nullable ObjectNode body) {
+		return "GET".equals(method) ? transport.get(pathAndQuery) : transport.send(method, pathAndQuery, body);
 	}
 
 	private static <T> T read(JsonNode json, Class<T> type) {
-		return JSON.treeToValue(json, type);
+		return Transport.read(json, type);
 	}
 
 	private static <T> Page<T> page(JsonNode json, Class<T> item) {
-		JavaType type = JSON.getTypeFactory().constructParametricType(Page.class, item);
-		return JSON.treeToValue(json, type);
+		return Transport.page(json, item);
 	}
 
 	private static String encode(String text) {
-		return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
-	}
-
-	/** A query string, of the parameters that have a value. */
-	private static final class Query {
-
-		private final List<String> parameters = new ArrayList<>();
-
-		Query add(String name, @Nullable Object value) {
-			if (value != null) {
-				parameters.add(name + "=" + encode(value.toString()));
-			}
-			return this;
-		}
-
-		@Override
-		public String toString() {
-			return parameters.isEmpty() ? "" : "?" + String.join("&", parameters);
-		}
-
+		return Transport.encode(text);
 	}
 
 }

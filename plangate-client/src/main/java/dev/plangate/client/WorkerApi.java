@@ -2,10 +2,6 @@ package dev.plangate.client;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,17 +17,12 @@ import tools.jackson.databind.node.ObjectNode;
 /** The worker API over HTTP. */
 final class WorkerApi {
 
-	static final JsonMapper JSON = JsonMapper.builder().build();
+	static final JsonMapper JSON = Transport.JSON;
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
-	private final URI base;
-
-	private final String key;
+	private final Transport transport;
 
 	WorkerApi(URI base, String key) {
-		this.base = base;
-		this.key = key;
+		this.transport = new Transport(base, key, Duration.ofSeconds(10), Duration.ofSeconds(30), RetryPolicy.none());
 	}
 
 	/** An answer Plangate gave with an error status. */
@@ -39,8 +30,8 @@ final class WorkerApi {
 
 		private final int status;
 
-		ApiError(int status, String body) {
-			super("Plangate answered " + status + ": " + body);
+		ApiError(int status, String message) {
+			super(message);
 			this.status = status;
 		}
 
@@ -113,18 +104,24 @@ final class WorkerApi {
 		post("/v1/worker/operations/" + id + "/fail", body, Duration.ofSeconds(10));
 	}
 
+	/**
+	 * One attempt, without an idempotency key: the worker decides itself what to send
+	 * again (an outcome) and what not (a poll).
+	 */
 	private JsonNode post(String path, ObjectNode body, Duration timeout) throws IOException, InterruptedException {
-		var request = HttpRequest.newBuilder(base.resolve(path))
-			.timeout(timeout)
-			.header("Authorization", "Bearer " + key)
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8))
-			.build();
-		var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() >= 300) {
-			throw new ApiError(response.statusCode(), response.body());
+		try {
+			return transport.send("POST", path, body, null, timeout);
 		}
-		return response.body().isEmpty() ? JSON.missingNode() : JSON.readTree(response.body());
+		catch (PlangateConnectionException ex) {
+			if (ex.getCause() instanceof InterruptedException interrupted) {
+				Thread.interrupted();
+				throw interrupted;
+			}
+			throw new IOException(ex.getMessage(), ex.getCause());
+		}
+		catch (PlangateApiException ex) {
+			throw new ApiError(ex.status(), ex.getMessage());
+		}
 	}
 
 	private static String truncate(String text) {
