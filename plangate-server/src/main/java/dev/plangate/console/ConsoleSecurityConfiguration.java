@@ -9,6 +9,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -23,9 +24,9 @@ import jakarta.servlet.DispatcherType;
  * The console's (and the portal's) own filter chain, before the API's: a cookie session
  * (its security context and CSRF token kept in the server's HTTP session), CSRF checked
  * on every form, the sign-in pages and assets open, reading (and ending sessions,
- * clearing rate limits) for {@code support} and up, changes for {@code admin} and up, the
- * operators' roles for {@code superadmin}. The API's chain, stateless and bearer-only, is
- * untouched.
+ * clearing rate limits) for {@code support} and up, changes (a batch's cancel among them)
+ * for {@code admin} and up, the operators' roles for {@code superadmin}. The API's chain,
+ * stateless and bearer-only, is untouched.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleSecurityConfiguration {
@@ -69,17 +70,34 @@ class ConsoleSecurityConfiguration {
 				.requestMatchers(HttpMethod.GET, "/portal", "/portal/")
 				.permitAll()
 				.requestMatchers(HttpMethod.POST, "/console/customers/*/suspend", "/console/customers/*/activate",
-						"/console/customers/*/plan")
+						"/console/customers/*/plan", "/console/batches/*/cancel")
 				.hasRole("ADMIN")
 				.requestMatchers("/console/operators", "/console/operators/**")
 				.hasRole("SUPERADMIN")
 				.anyRequest()
 				.hasRole("SUPPORT"))
-			.exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(LOGIN))
-				.accessDeniedHandler(denied))
+			.exceptionHandling(
+					errors -> errors.authenticationEntryPoint(signIn(new LoginUrlAuthenticationEntryPoint(LOGIN)))
+						.accessDeniedHandler(denied))
 			.headers(headers -> headers.defaultsDisabled().cacheControl(cache -> {
 			}));
 		return http.build();
+	}
+
+	/**
+	 * A page's live refresh (an htmx request) that finds no session is told to load the
+	 * sign-in page as a whole: a redirect would be followed by the refresh itself, and
+	 * the sign-in form swapped into the page's figures.
+	 */
+	private static AuthenticationEntryPoint signIn(AuthenticationEntryPoint pages) {
+		return (request, response, ex) -> {
+			if (ConsoleSessionGuard.isLiveRefresh(request)) {
+				ConsoleSessionGuard.sendToSignIn(request, response, "");
+			}
+			else {
+				pages.commence(request, response, ex);
+			}
+		};
 	}
 
 }
