@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,6 +45,8 @@ class ConsoleBatchesTest extends ServerTest {
 	static void properties(DynamicPropertyRegistry registry) {
 		FreshDatabase.register(registry, "console_batches");
 	}
+
+	private static final Pattern INLINE_SCRIPT = Pattern.compile("<script(?![^>]*\\ssrc=)[^>]*>");
 
 	@Autowired
 	private JdbcClient jdbc;
@@ -247,6 +250,35 @@ class ConsoleBatchesTest extends ServerTest {
 		assertThat(longCustomer.body()).contains("at most 200 characters");
 		assertThat(unknownCustomer.status()).isEqualTo(404);
 		assertThat(unknownCustomer.body()).contains("nobody-", "<h1>Batches</h1>");
+	}
+
+	@Test
+	void thePagesAndTheirLiveFragmentsCarryTheStrictPolicyAndNoInlineScriptOrStyle() {
+		// given
+		var batch = submit(customer("headers", "free"), region(), 1, Map.of());
+		var support = signedIn("support");
+		var id = batch.path("id").asString();
+
+		// when
+		var pages = List.of(support.get("/console/batches"), support.get("/console/batches/" + id),
+				support.get("/console/batches/live"), support.get("/console/batches/" + id + "/live"),
+				support.get("/console/batches/summary/live"));
+		var htmx = support.get("/webjars/htmx.org/2.0.4/dist/htmx.min.js");
+
+		// then
+		for (var page : pages) {
+			assertThat(page.status()).as(page.toString()).isEqualTo(200);
+			assertThat(page.header("Content-Security-Policy")).startsWith("default-src 'self';")
+				.doesNotContain("unsafe");
+			assertThat(page.header("Cache-Control")).contains("no-store");
+			assertThat(INLINE_SCRIPT.matcher(page.body()).find()).as("inline script in %s", page.body()).isFalse();
+			assertThat(page.body()).doesNotContain("<style")
+				.doesNotContain(" style=")
+				.doesNotContain("javascript:")
+				.doesNotContain("hx-on");
+		}
+		assertThat(htmx.status()).isEqualTo(200);
+		assertThat(htmx.header("Content-Type")).contains("javascript");
 	}
 
 	@Test
