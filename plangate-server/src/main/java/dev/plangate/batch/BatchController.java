@@ -39,9 +39,23 @@ class BatchController {
 
 	private final BatchMetrics metrics;
 
-	BatchController(BatchService batches, BatchMetrics metrics) {
+	private final BatchQueue queue;
+
+	BatchController(BatchService batches, BatchMetrics metrics, BatchQueue queue) {
 		this.batches = batches;
 		this.metrics = metrics;
+		this.queue = queue;
+	}
+
+	@GetMapping("/v1/admin/stats/batches")
+	@Operation(operationId = "getBatchQueueFigures", summary = "The batch queue now, by priority and customer",
+			description = "Batches queued and processing, and operations queued (pending or ready), running and "
+					+ "failed for good in the last 24 hours: in total, by priority (the plans' queue priority, "
+					+ "highest first) and for the 10 customers with the most work; and throughput, the operations "
+					+ "that ended in the last 1, 5 and 15 minutes. Read from the database at the call, so every "
+					+ "node answers the same; the console's Batches page shows the same figures.")
+	BatchQueue.QueueFigures queueFigures() {
+		return queue.figures();
 	}
 
 	@GetMapping("/v1/admin/batches/stats")

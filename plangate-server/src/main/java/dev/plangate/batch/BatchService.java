@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.plangate.audit.AuditLog;
 import dev.plangate.customer.CustomerService;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
@@ -64,12 +65,14 @@ public class BatchService {
 
 	private final TransactionTemplate transactions;
 
+	private final AuditLog audit;
+
 	private final Clock clock;
 
 	BatchService(BatchRepository repository, AdmissionRepository admission, OperationRepository operationRepository,
 			BatchEventRepository eventLog, BatchPolicy policy, BatchLifecycle lifecycle, BatchScheduler scheduler,
 			BatchEventStream stream, BatchSettings settings, CustomerService customers,
-			TransactionTemplate transactions, Clock clock) {
+			TransactionTemplate transactions, AuditLog audit, Clock clock) {
 		this.repository = repository;
 		this.admission = admission;
 		this.operationRepository = operationRepository;
@@ -81,6 +84,7 @@ public class BatchService {
 		this.settings = settings;
 		this.customers = customers;
 		this.transactions = transactions;
+		this.audit = audit;
 		this.clock = clock;
 	}
 
@@ -264,7 +268,8 @@ public class BatchService {
 
 	/**
 	 * Cancels a batch: operations not started are dropped, running ones are told to stop
-	 * at their next heartbeat, and the batch ends {@code cancelled} once none runs.
+	 * at their next heartbeat, and the batch ends {@code cancelled} once none runs. The
+	 * audit log names who cancelled it (a server key, or an operator in the console).
 	 */
 	public Details cancel(String customerId, UUID id) {
 		find(customerId, id);
@@ -284,6 +289,10 @@ public class BatchService {
 					.with("status", batch.status().id());
 			}
 			lifecycle.cancel(batch);
+			var after = repository.find(id).orElseThrow();
+			audit.record("batch.cancelled", "batch", id.toString(),
+					Map.of("customerId", customerId, "status", batch.status().id()),
+					Map.of("customerId", customerId, "status", after.status().id()));
 		});
 		return get(customerId, id);
 	}

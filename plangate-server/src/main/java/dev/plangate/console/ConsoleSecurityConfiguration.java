@@ -9,6 +9,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -24,9 +25,9 @@ import jakarta.servlet.DispatcherType;
  * (its security context and CSRF token kept in the server's HTTP session), CSRF checked
  * on every form, the sign-in pages and assets open, reading (and ending sessions,
  * clearing rate limits) for {@code support} and up, changes (a customer's status, plan,
- * overrides, grants and deletion; plans, and the plan edit page) for {@code admin} and up,
- * the operators' roles for
- * {@code superadmin}. The API's chain, stateless and bearer-only, is untouched.
+ * overrides, grants and deletion; plans, and the plan edit page; a batch's cancel) for
+ * {@code admin} and up, the operators' roles for {@code superadmin}. The API's chain,
+ * stateless and bearer-only, is untouched.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleSecurityConfiguration {
@@ -80,7 +81,7 @@ class ConsoleSecurityConfiguration {
 				.requestMatchers(HttpMethod.POST, "/console/customers/*/suspend", "/console/customers/*/activate",
 						"/console/customers/*/plan", "/console/customers/*/overrides",
 						"/console/customers/*/overrides/**", "/console/customers/*/grants",
-						"/console/customers/*/grants/**", "/console/customers/*/delete")
+						"/console/customers/*/grants/**", "/console/customers/*/delete", "/console/batches/*/cancel")
 				.hasRole("ADMIN")
 				.requestMatchers(HttpMethod.POST, "/console/plans/**")
 				.hasRole("ADMIN")
@@ -90,11 +91,28 @@ class ConsoleSecurityConfiguration {
 				.hasRole("SUPERADMIN")
 				.anyRequest()
 				.hasRole("SUPPORT"))
-			.exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(LOGIN))
-				.accessDeniedHandler(denied))
+			.exceptionHandling(
+					errors -> errors.authenticationEntryPoint(signIn(new LoginUrlAuthenticationEntryPoint(LOGIN)))
+						.accessDeniedHandler(denied))
 			.headers(headers -> headers.defaultsDisabled().cacheControl(cache -> {
 			}));
 		return http.build();
+	}
+
+	/**
+	 * A page's live refresh (an htmx request) that finds no session is told to load the
+	 * sign-in page as a whole: a redirect would be followed by the refresh itself, and
+	 * the sign-in form swapped into the page's figures.
+	 */
+	private static AuthenticationEntryPoint signIn(AuthenticationEntryPoint pages) {
+		return (request, response, ex) -> {
+			if (ConsoleSessionGuard.isLiveRefresh(request)) {
+				ConsoleSessionGuard.sendToSignIn(request, response, "");
+			}
+			else {
+				pages.commence(request, response, ex);
+			}
+		};
 	}
 
 }

@@ -20,7 +20,10 @@ import jakarta.servlet.http.HttpSession;
 /**
  * Ends a console session that went idle too long, outlived its absolute timeout, or whose
  * Plangate session was ended elsewhere (signed out, revoked by an administrator, the
- * account suspended): the next request finds itself signed out and is sent to sign in.
+ * account suspended): the next request finds itself signed out and is sent to sign in. A
+ * page's live refresh (htmx polling a {@code …/live} fragment) is not the operator's
+ * doing: it does not keep an idle session going, and once the session ended it is told to
+ * load the sign-in page as a whole, which ends the polling.
  */
 class ConsoleSessionGuard extends OncePerRequestFilter {
 
@@ -53,12 +56,33 @@ class ConsoleSessionGuard extends OncePerRequestFilter {
 					|| now.isAfter(signedInAt.plus(settings.absoluteTimeout()))
 					|| !operators.isActive(operator.sessionId())) {
 				end(session, operator);
-				response.sendRedirect(request.getContextPath() + ConsoleSecurityConfiguration.LOGIN + "?expired");
+				if (isLiveRefresh(request)) {
+					sendToSignIn(request, response, "?expired");
+				}
+				else {
+					response.sendRedirect(request.getContextPath() + ConsoleSecurityConfiguration.LOGIN + "?expired");
+				}
 				return;
 			}
-			session.setAttribute(LAST_SEEN, now);
+			if (!isLiveRefresh(request)) {
+				session.setAttribute(LAST_SEEN, now);
+			}
 		}
 		chain.doFilter(request, response);
+	}
+
+	/** An htmx request for a page's {@code …/live} fragment. */
+	static boolean isLiveRefresh(HttpServletRequest request) {
+		return "true".equals(request.getHeader("HX-Request")) && request.getRequestURI().endsWith("/live");
+	}
+
+	/**
+	 * Answers a live refresh with 401 and {@code HX-Redirect}: htmx then loads the
+	 * sign-in page in place of the whole page.
+	 */
+	static void sendToSignIn(HttpServletRequest request, HttpServletResponse response, String query) {
+		response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+		response.setHeader("HX-Redirect", request.getContextPath() + ConsoleSecurityConfiguration.LOGIN + query);
 	}
 
 	private void end(HttpSession session, ConsoleOperator operator) {

@@ -9,6 +9,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
+import dev.plangate.batch.BatchQueue;
 import dev.plangate.metering.UsageStats;
 import dev.plangate.subscription.SubscriptionStats;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -17,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The console's first page: subscriptions per plan and status, the monthly recurring
  * revenue, and the last 30 days' usage per feature, the same figures as
- * {@code GET /v1/admin/stats/subscriptions} and {@code GET /v1/admin/stats/usage}.
+ * {@code GET /v1/admin/stats/subscriptions} and {@code GET /v1/admin/stats/usage}; and
+ * the batch queue, as {@code GET /v1/admin/stats/batches}, refreshed in place.
  */
 @Controller
 @Hidden
@@ -32,10 +34,13 @@ class OverviewController {
 
 	private final JsonMapper json;
 
-	OverviewController(SubscriptionStats subscriptions, UsageStats usage, JsonMapper json) {
+	private final BatchQueue batchQueue;
+
+	OverviewController(SubscriptionStats subscriptions, UsageStats usage, JsonMapper json, BatchQueue batchQueue) {
 		this.subscriptions = subscriptions;
 		this.usage = usage;
 		this.json = json;
+		this.batchQueue = batchQueue;
 	}
 
 	@GetMapping({ "/console", "/console/" })
@@ -48,6 +53,7 @@ class OverviewController {
 		model.addAttribute("others", others);
 		model.addAttribute("usage", usage.of(null, null, null, 3));
 		model.addAttribute("chart", json.writeValueAsString(chart(stats)));
+		model.addAttribute("batchQueue", batchQueue.figures());
 		return "console/overview";
 	}
 
