@@ -23,9 +23,9 @@ import jakarta.servlet.DispatcherType;
  * The console's (and the portal's) own filter chain, before the API's: a cookie session
  * (its security context and CSRF token kept in the server's HTTP session), CSRF checked
  * on every form, the sign-in pages and assets open, reading (and ending sessions,
- * clearing rate limits) for {@code support} and up, changes for {@code admin} and up, the
- * operators' roles for {@code superadmin}. The API's chain, stateless and bearer-only, is
- * untouched.
+ * clearing rate limits) for {@code support} and up, changes and the mail outbox for
+ * {@code admin} and up, the operators' roles for {@code superadmin}. The API's chain,
+ * stateless and bearer-only, is untouched.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleSecurityConfiguration {
@@ -70,6 +70,12 @@ class ConsoleSecurityConfiguration {
 				.permitAll()
 				.requestMatchers(HttpMethod.POST, "/console/customers/*/suspend", "/console/customers/*/activate",
 						"/console/customers/*/plan")
+				.hasRole("ADMIN")
+				// mails hold personal data; keys are read by support, made and revoked by
+				// admins
+				.requestMatchers("/console/mail", "/console/mail/**")
+				.hasRole("ADMIN")
+				.requestMatchers(HttpMethod.POST, "/console/keys", "/console/keys/**")
 				.hasRole("ADMIN")
 				.requestMatchers("/console/operators", "/console/operators/**")
 				.hasRole("SUPERADMIN")

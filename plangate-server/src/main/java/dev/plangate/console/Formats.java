@@ -41,4 +41,9 @@ class Formats {
 		return at == null ? "—" : TIME.format(at);
 	}
 
+	/** A mail's text or subject with its links and tokens masked ({@link MailMask}). */
+	public @Nullable String masked(@Nullable String text) {
+		return MailMask.mask(text);
+	}
+
 }
