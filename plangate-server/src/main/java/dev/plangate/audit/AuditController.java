@@ -1,5 +1,7 @@
 package dev.plangate.audit;
 
+import java.time.Instant;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -8,9 +10,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 
 @RestController
 @RequestMapping("/v1/admin/audit-events")
@@ -25,13 +29,22 @@ class AuditController {
 
 	@GetMapping
 	@Operation(operationId = "listAuditEvents", summary = "List audit events, newest first",
-			description = "Filter by target (`targetType` such as customer, plan, api_key, and `targetId`). "
-					+ "Pass `nextCursor` of a page as `cursor` to read older events.")
-	Page<AuditEvent> list(@RequestParam(required = false) @Nullable String targetType,
+			description = "Filter by who acted (`actor`, as recorded: `account:<id>`, `api_key:<prefix>`, `system`), "
+					+ "what was done (`action`, such as `customer.suspended`), the target (`targetType` such as "
+					+ "customer, plan, api_key, and `targetId`) and when (`since` inclusive, `until` exclusive, "
+					+ "ISO-8601 instants); the filters combine. Pass `nextCursor` of a page as `cursor` to read "
+					+ "older events.")
+	Page<AuditEvent> list(@RequestParam(required = false) @Nullable @Size(min = 1, max = 200) String actor,
+			@RequestParam(required = false) @Nullable @Size(min = 1, max = 80) String action,
+			@RequestParam(required = false) @Nullable String targetType,
 			@RequestParam(required = false) @Nullable String targetId,
+			@Parameter(description = "occurred at or after, e.g. 2026-12-01T00:00:00Z") @RequestParam(
+					required = false) @Nullable Instant since,
+			@Parameter(description = "occurred before, e.g. 2026-12-02T00:00:00Z") @RequestParam(
+					required = false) @Nullable Instant until,
 			@RequestParam(required = false) @Nullable @Min(1) Long cursor,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
-		return auditLog.list(targetType, targetId, cursor, limit);
+		return auditLog.list(new AuditLog.Filter(actor, action, targetType, targetId, since, until), cursor, limit);
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.plangate.audit;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -9,7 +10,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 import dev.plangate.platform.Actor;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.FieldError;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.PlangateException;
 import dev.plangate.platform.StoredJson;
 import dev.plangate.platform.Timestamps;
 
@@ -53,18 +57,68 @@ public class AuditLog {
 			.update();
 	}
 
+	/**
+	 * Which events a list shows; a null member does not filter.
+	 *
+	 * @param since occurred at or after
+	 * @param until occurred before
+	 */
+	public record Filter(@Nullable String actor, @Nullable String action, @Nullable String targetType,
+			@Nullable String targetId, @Nullable Instant since, @Nullable Instant until) {
+
+		public static final Filter NONE = new Filter(null, null, null, null, null, null);
+
+		/** Refuses a time range that ends before it starts, naming both ends. */
+		public Filter {
+			if (since != null && until != null && until.isBefore(since)) {
+				throw new PlangateException(ErrorCode.INVALID_REQUEST,
+						"The time range ends (" + until + ") before it starts (" + since + ")",
+						List.of(new FieldError("until", "must not be before since")));
+			}
+		}
+
+		public static Filter target(@Nullable String targetType, @Nullable String targetId) {
+			return new Filter(null, null, targetType, targetId, null, null);
+		}
+
+	}
+
 	/** Newest first; filtered by target when given. */
 	public Page<AuditEvent> list(@Nullable String targetType, @Nullable String targetId, @Nullable Long before,
 			int limit) {
+		return list(Filter.target(targetType, targetId), before, limit);
+	}
+
+	/**
+	 * Newest first, as {@code filter} has it; {@code before} is the {@code nextCursor} of
+	 * the page before.
+	 */
+	public Page<AuditEvent> list(Filter filter, @Nullable Long before, int limit) {
 		var sql = new StringBuilder("select * from audit_event where 1 = 1");
 		var params = new LinkedHashMap<String, Object>();
-		if (targetType != null) {
-			sql.append(" and target_type = :type");
-			params.put("type", targetType);
+		if (filter.actor() != null) {
+			sql.append(" and actor = :actor");
+			params.put("actor", filter.actor());
 		}
-		if (targetId != null) {
+		if (filter.action() != null) {
+			sql.append(" and action = :action");
+			params.put("action", filter.action());
+		}
+		if (filter.targetType() != null) {
+			sql.append(" and target_type = :type");
+			params.put("type", filter.targetType());
+		}
+		if (filter.targetId() != null) {
 			sql.append(" and target_id = :id");
-			params.put("id", targetId);
+			params.put("id", filter.targetId());
+		}
+		if (filter.since() != null) {
+			sql.append(" and occurred_at >= :since");
+			params.put("since", Timestamps.sql(filter.since()));
+		}
+		if (filter.until() != null) {
+			sql.append(" and occurred_at < :until");
+			params.put("until", Timestamps.sql(filter.until()));
 		}
 		if (before != null) {
 			sql.append(" and id < :before");

@@ -50,7 +50,8 @@ record ConsoleOperator(UUID accountId, String login, OperatorRole role,
 		return new OperatorSignIn.Operator(accountId, login, role, sessionId);
 	}
 
-	boolean mayChange() {
+	/** Whether the operator makes changes (admin and up); public for the templates. */
+	public boolean mayChange() {
 		return role.includes(OperatorRole.ADMIN);
 	}
 

@@ -61,7 +61,7 @@ class ConsolePagesAdvice {
 			model.addAttribute("title", "Not allowed");
 			model.addAttribute("detail",
 					"Your role may not do this. Support operators read, end sessions and clear rate limits; "
-							+ "admins also make changes; only superadmins give roles.");
+							+ "admins also make changes, manage API keys and read the mail outbox; only superadmins give roles.");
 			return "console/error";
 		}
 

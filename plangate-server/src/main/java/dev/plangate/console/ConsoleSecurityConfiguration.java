@@ -25,7 +25,7 @@ import jakarta.servlet.DispatcherType;
  * (its security context and CSRF token kept in the server's HTTP session), CSRF checked
  * on every form, the sign-in pages and assets open, reading (and ending sessions,
  * clearing rate limits) for {@code support} and up, changes (a customer's status, plan,
- * overrides, grants and deletion; plans, and the plan edit page; a batch's cancel) for
+ * overrides, grants and deletion; plans, and the plan edit page; a batch's cancel; the mail outbox) for
  * {@code admin} and up, the operators' roles for {@code superadmin}. The API's chain,
  * stateless and bearer-only, is untouched.
  */
@@ -86,6 +86,12 @@ class ConsoleSecurityConfiguration {
 				.requestMatchers(HttpMethod.POST, "/console/plans/**")
 				.hasRole("ADMIN")
 				.requestMatchers("/console/plans/*/edit", "/console/plans/*/edit/**")
+				.hasRole("ADMIN")
+				// mails hold personal data; keys are read by support, made and revoked by
+				// admins
+				.requestMatchers("/console/mail", "/console/mail/**")
+				.hasRole("ADMIN")
+				.requestMatchers(HttpMethod.POST, "/console/keys", "/console/keys/**")
 				.hasRole("ADMIN")
 				.requestMatchers("/console/operators", "/console/operators/**")
 				.hasRole("SUPERADMIN")

@@ -61,4 +61,9 @@ class Formats {
 		return e.value() != null ? e.value() : "on";
 	}
 
+	/** A mail's text or subject with its links and tokens masked ({@link MailMask}). */
+	public @Nullable String masked(@Nullable String text) {
+		return MailMask.mask(text);
+	}
+
 }

@@ -75,21 +75,27 @@ public class MailOutbox {
 	}
 
 	/** A mail of the outbox; its texts only where the transport keeps them. */
-	OutboxMail get(UUID id) {
+	public OutboxMail get(UUID id) {
 		return repository.find(id)
 			.map(this::shown)
 			.orElseThrow(() -> PlangateException.notFound(ErrorCode.MAIL_NOT_FOUND, "Mail", id.toString()));
 	}
 
-	/** Newest first, without texts. */
-	Page<OutboxMail> list(@Nullable String to, @Nullable Long cursor, int limit) {
-		List<OutboxMail> rows = repository.list(to, cursor, limit);
+	/**
+	 * Newest first, filtered by recipient and by status (one of
+	 * {@link OutboxMail#STATUSES}) when given; the texts as {@link #get} has them.
+	 */
+	public Page<OutboxMail> list(@Nullable String to, @Nullable String status, @Nullable Long cursor, int limit) {
+		if (status != null && !OutboxMail.STATUSES.contains(status)) {
+			throw new IllegalArgumentException("Unknown mail status '" + status + "'");
+		}
+		List<OutboxMail> rows = repository.list(to, status, cursor, limit).stream().map(this::shown).toList();
 		String next = rows.size() > limit ? String.valueOf(rows.get(limit - 1).seq()) : null;
 		return new Page<>(rows.subList(0, Math.min(limit, rows.size())), next);
 	}
 
 	/** Whether the outbox shows mails' texts: only when they went nowhere but the log. */
-	boolean showsText() {
+	public boolean showsText() {
 		return mailer.keepsText();
 	}
 

@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 @RestController
@@ -53,11 +54,14 @@ class MailOutboxController {
 	@GetMapping
 	@Operation(operationId = "listOutboxMails", summary = "List the mail outbox, newest first",
 			description = "Mails waiting, sent and failed, kept for `plangate.mail.outbox-retention`. `to` filters "
-					+ "by recipient. Texts are not listed: read one mail. Pass `nextCursor` as `cursor`.")
+					+ "by recipient, `status` by status: `pending` (waiting, or retried after a refusal), `sending`, "
+					+ "`sent` or `failed`. Texts are not listed: read one mail. Pass `nextCursor` as `cursor`.")
 	Page<MailView> list(@RequestParam(required = false) @Nullable @Size(min = 1, max = 320) String to,
+			@RequestParam(required = false) @Nullable @Pattern(regexp = "pending|sending|sent|failed",
+					message = "must be 'pending', 'sending', 'sent' or 'failed'") String status,
 			@RequestParam(required = false) @Nullable @Min(1) Long cursor,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
-		var page = outbox.list(to, cursor, limit);
+		var page = outbox.list(to, status, cursor, limit);
 		return new Page<>(page.data().stream().map(m -> MailView.of(m, false)).toList(), page.nextCursor());
 	}
 

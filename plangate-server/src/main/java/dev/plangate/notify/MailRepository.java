@@ -134,12 +134,16 @@ class MailRepository {
 	}
 
 	/** Newest first, {@code limit + 1} rows so the caller knows whether more follow. */
-	List<OutboxMail> list(@Nullable String to, @Nullable Long beforeSeq, int limit) {
+	List<OutboxMail> list(@Nullable String to, @Nullable String status, @Nullable Long beforeSeq, int limit) {
 		var sql = new StringBuilder("select * from mail_outbox where 1 = 1");
 		var params = new LinkedHashMap<String, Object>();
 		if (to != null) {
 			sql.append(" and recipient = :to");
 			params.put("to", to);
+		}
+		if (status != null) {
+			sql.append(" and status = :status");
+			params.put("status", status);
 		}
 		if (beforeSeq != null) {
 			sql.append(" and seq < :before");

@@ -8,12 +8,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.plangate.identity.account.AccountCalls;
 import dev.plangate.support.Api;
 import dev.plangate.support.AuthenticatorApp;
+import dev.plangate.support.TestMail;
 
 /**
  * Accounts for the console's tests: signed up and confirmed over HTTP, given a role as
@@ -23,6 +25,8 @@ import dev.plangate.support.AuthenticatorApp;
 final class Operators {
 
 	private static final Duration STEP = Duration.ofSeconds(30);
+
+	private static final Pattern TOKEN = Pattern.compile("token=([A-Za-z0-9_-]+)");
 
 	private Operators() {
 	}
@@ -49,7 +53,32 @@ final class Operators {
 	}
 
 	static Operator create(Api anonymous, JdbcClient jdbc, String prefix, String role, boolean twoFactor, Clock clock) {
-		var email = AccountCalls.verifiedAccount(anonymous, prefix);
+		return withRole(anonymous, jdbc, AccountCalls.verifiedAccount(anonymous, prefix), role, twoFactor, clock);
+	}
+
+	/**
+	 * As {@link #create}, on a server whose mail goes to the log: the verification link
+	 * is read from the outbox, with the server key of {@code api}.
+	 */
+	static Operator createReadingTheOutbox(Api anonymous, Api api, JdbcClient jdbc, String prefix, String role,
+			Clock clock) {
+		var email = TestMail.uniqueAddress(prefix);
+		assertThat(AccountCalls.register(anonymous, email, AccountCalls.PASSWORD).status()).isEqualTo(202);
+		var listed = api.get("/v1/admin/mail-outbox?to=" + Api.encode(email)).body().path("data");
+		assertThat(listed.size()).as("the verification mail to %s", email).isEqualTo(1);
+		var text = api.get("/v1/admin/mail-outbox/" + listed.get(0).path("id").asString())
+			.body()
+			.path("text")
+			.asString();
+		var token = TOKEN.matcher(text);
+		assertThat(token.find()).as("a token link in: %s", text).isTrue();
+		var verified = anonymous.post("/v1/auth/verify-email", Api.json(Map.of("token", token.group(1))));
+		assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+		return withRole(anonymous, jdbc, email, role, true, clock);
+	}
+
+	private static Operator withRole(Api anonymous, JdbcClient jdbc, String email, String role, boolean twoFactor,
+			Clock clock) {
 		var signIn = AccountCalls.signIn(anonymous, email);
 		var accountId = signIn.path("account").path("id").asString();
 		var secret = new byte[0];

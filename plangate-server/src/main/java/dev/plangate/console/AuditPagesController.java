@@ -1,0 +1,166 @@
+package dev.plangate.console;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import dev.plangate.audit.AuditEvent;
+import dev.plangate.audit.AuditLog;
+import dev.plangate.identity.OperatorRole;
+import dev.plangate.platform.PlangateException;
+import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The audit log, newest first, filtered and paged as {@code GET /v1/admin/audit-events}
+ * has it; each row links to its target's page where the console has one.
+ */
+@Controller
+@Hidden
+class AuditPagesController {
+
+	static final String PATH = "/console/audit";
+
+	private static final int PAGE = 50;
+
+	private static final Pattern CURSOR = Pattern.compile("[1-9][0-9]{0,17}");
+
+	private final AuditLog audit;
+
+	AuditPagesController(AuditLog audit) {
+		this.audit = audit;
+	}
+
+	/**
+	 * An event as listed.
+	 *
+	 * @param link the target's page, null where the console has none
+	 */
+	record Row(AuditEvent event, @Nullable String link) {
+	}
+
+	@GetMapping(PATH)
+	String list(@RequestParam(required = false) @Nullable String actor,
+			@RequestParam(required = false) @Nullable String action,
+			@RequestParam(required = false) @Nullable String targetType,
+			@RequestParam(required = false) @Nullable String targetId,
+			@RequestParam(required = false) @Nullable String since,
+			@RequestParam(required = false) @Nullable String until,
+			@RequestParam(required = false) @Nullable String cursor, @AuthenticationPrincipal ConsoleOperator operator,
+			Model model, HttpServletResponse response) {
+		var who = blankToNull(actor);
+		var what = blankToNull(action);
+		var type = blankToNull(targetType);
+		var id = blankToNull(targetId);
+		var from = blankToNull(since);
+		var to = blankToNull(until);
+		model.addAttribute("actor", who == null ? "" : who);
+		model.addAttribute("action", what == null ? "" : what);
+		model.addAttribute("targetType", type == null ? "" : type);
+		model.addAttribute("targetId", id == null ? "" : id);
+		model.addAttribute("since", from == null ? "" : from);
+		model.addAttribute("until", to == null ? "" : to);
+		String refused = null;
+		if ((who != null && who.length() > 200) || (what != null && what.length() > 80)
+				|| (type != null && type.length() > 40) || (id != null && id.length() > 300)) {
+			refused = "A filter is too long: actor at most 200 characters, action 80, target type 40, target id 300.";
+		}
+		Instant sinceAt = null;
+		Instant untilAt = null;
+		try {
+			sinceAt = from == null ? null : time(from, false);
+			untilAt = to == null ? null : time(to, true);
+		}
+		catch (DateTimeException ex) {
+			refused = "'" + (sinceAt == null && from != null ? from : to)
+					+ "' is not a time: give a date such as 2026-12-01, or a date and time such as "
+					+ "2026-12-01T14:30 (UTC).";
+		}
+		var before = blankToNull(cursor);
+		if (refused == null && before != null && !CURSOR.matcher(before).matches()) {
+			refused = "The page link is broken: start again from the first page.";
+		}
+		if (refused != null) {
+			response.setStatus(HttpStatus.BAD_REQUEST.value());
+			model.addAttribute("error", refused);
+			return "console/audit";
+		}
+		try {
+			var filter = new AuditLog.Filter(who, what, type, id, sinceAt, untilAt);
+			var page = audit.list(filter, before == null ? null : Long.valueOf(before), PAGE);
+			model.addAttribute("rows", page.data().stream().map(e -> new Row(e, link(e, operator))).toList());
+			if (page.nextCursor() != null) {
+				model.addAttribute("next",
+						UriComponentsBuilder.fromPath(PATH)
+							.queryParamIfPresent("actor", Optional.ofNullable(who))
+							.queryParamIfPresent("action", Optional.ofNullable(what))
+							.queryParamIfPresent("targetType", Optional.ofNullable(type))
+							.queryParamIfPresent("targetId", Optional.ofNullable(id))
+							.queryParamIfPresent("since", Optional.ofNullable(from))
+							.queryParamIfPresent("until", Optional.ofNullable(to))
+							.queryParam("cursor", page.nextCursor())
+							.encode()
+							.build()
+							.toUriString());
+			}
+		}
+		catch (PlangateException ex) {
+			response.setStatus(ex.code().status().value());
+			model.addAttribute("error", "The time range ends before it starts: 'Until' must come after 'Since'.");
+		}
+		return "console/audit";
+	}
+
+	/**
+	 * A date is the start of its day (UTC) in {@code since}, and includes its whole day
+	 * in {@code until}; a date and time is that minute, UTC, or any ISO-8601 instant.
+	 */
+	static Instant time(String text, boolean end) {
+		if (text.length() > 40) {
+			throw new DateTimeException("too long");
+		}
+		if (text.length() == 10) {
+			var day = LocalDate.parse(text);
+			return (end ? day.plusDays(1) : day).atStartOfDay().toInstant(ZoneOffset.UTC);
+		}
+		if (text.endsWith("Z") || text.endsWith("z")) {
+			return Instant.parse(text.toUpperCase(java.util.Locale.ROOT));
+		}
+		return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+	}
+
+	private static @Nullable String link(AuditEvent event, ConsoleOperator operator) {
+		return switch (event.targetType()) {
+			case "customer" -> UriComponentsBuilder.fromPath("/console/customers/{id}")
+				.buildAndExpand(event.targetId())
+				.encode()
+				.toUriString();
+			case "api_key" -> KeysPagesController.PATH + "#key-" + event.targetId();
+			case "mail" -> operator.role().includes(OperatorRole.ADMIN)
+					? UriComponentsBuilder.fromPath(MailPagesController.PATH + "/{id}")
+						.buildAndExpand(event.targetId())
+						.encode()
+						.toUriString()
+					: null;
+			default -> null;
+		};
+	}
+
+	private static @Nullable String blankToNull(@Nullable String text) {
+		return text == null || text.isBlank() ? null : text.strip();
+	}
+
+}
