@@ -10,6 +10,8 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
+import dev.plangate.catalog.EntitlementView;
+
 /**
  * How the pages show amounts and times, as {@code @fmt} in the templates: amounts from
  * minor units in their currency, times in UTC.
@@ -39,6 +41,36 @@ class Formats {
 
 	public String time(@Nullable Instant at) {
 		return at == null ? "—" : TIME.format(at);
+	}
+
+	/** What a plan gives of a feature, in a few words. */
+	public String entitlement(@Nullable EntitlementView e) {
+		if (e == null || !e.enabled()) {
+			return "—";
+		}
+		if (e.unlimited()) {
+			return "Unlimited";
+		}
+		if (e.value() != null) {
+			return e.value();
+		}
+		if (e.limit() != null) {
+			var amount = String.format(Locale.ROOT, "%,d", e.limit());
+			if (e.period() != null) {
+				return e.period().equals("lifetime") ? amount : amount + " a " + e.period().replace('_', ' ');
+			}
+			if (e.windowSeconds() != null) {
+				return amount + switch (e.windowSeconds().intValue()) {
+					case 1 -> " a second";
+					case 60 -> " a minute";
+					case 3600 -> " an hour";
+					case 86400 -> " a day";
+					default -> " per " + e.windowSeconds() + " s";
+				};
+			}
+			return amount;
+		}
+		return "Included";
 	}
 
 }
