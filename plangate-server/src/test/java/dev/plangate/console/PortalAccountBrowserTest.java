@@ -191,10 +191,8 @@ class PortalAccountBrowserTest extends ServerTest {
 		screenshot(page, "portal-organization.png");
 
 		// and the same pages on a phone, in the dark
-		var phone = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
-			.setColorScheme(ColorScheme.DARK)
-			.setIsMobile(true)
-			.setHasTouch(true));
+		var phone = browser
+			.newContext(new Browser.NewContextOptions().setViewportSize(390, 844).setColorScheme(ColorScheme.DARK));
 		var small = phone.newPage();
 		signIn(small, user.email(), user.password(), user.recoveryCodes().get(1));
 		small.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Usage")).waitFor();
@@ -204,7 +202,7 @@ class PortalAccountBrowserTest extends ServerTest {
 			nav(small, each);
 			small.getByRole(AriaRole.HEADING).first().waitFor();
 			assertAccessible(small, each + " on a phone");
-			assertThat((Boolean) small.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+			assertThat((Boolean) small.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 				.as("%s fits the phone's width", each)
 				.isTrue();
 		}
