@@ -202,7 +202,8 @@ class PortalAccountBrowserTest extends ServerTest {
 			nav(small, each);
 			small.getByRole(AriaRole.HEADING).first().waitFor();
 			assertAccessible(small, each + " on a phone");
-			assertThat((Boolean) small.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+			assertThat((Boolean) small
+				.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
 				.as("%s fits the phone's width", each)
 				.isTrue();
 		}
