@@ -1,6 +1,8 @@
 package dev.plangate.console;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,12 +14,15 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.access.RequestMatcherDelegatingAccessDeniedHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 import dev.plangate.identity.OperatorSignIn;
+import dev.plangate.identity.PortalAccounts;
 import jakarta.servlet.DispatcherType;
 
 /**
@@ -25,9 +30,10 @@ import jakarta.servlet.DispatcherType;
  * (its security context and CSRF token kept in the server's HTTP session), CSRF checked
  * on every form, the sign-in pages and assets open, reading (and ending sessions,
  * clearing rate limits) for {@code support} and up, changes (a customer's status, plan,
- * overrides, grants and deletion; plans, and the plan edit page; a batch's cancel; the mail outbox) for
- * {@code admin} and up, the operators' roles for {@code superadmin}. The API's chain,
- * stateless and bearer-only, is untouched.
+ * overrides, grants and deletion; plans, and the plan edit page; a batch's cancel; the
+ * mail outbox) for {@code admin} and up, the operators' roles for {@code superadmin}. The
+ * API's chain, stateless and bearer-only, is untouched; the portal's pages are for an end
+ * user signed in with an account or arriving with a customer token.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleSecurityConfiguration {
@@ -47,10 +53,15 @@ class ConsoleSecurityConfiguration {
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	SecurityFilterChain console(HttpSecurity http, HttpSessionSecurityContextRepository contexts,
-			HttpSessionCsrfTokenRepository csrfTokens, OperatorSignIn operators, ConsoleSettings settings, Clock clock)
-			throws Exception {
-		var denied = new AccessDeniedHandlerImpl();
-		denied.setErrorPage("/console/denied");
+			HttpSessionCsrfTokenRepository csrfTokens, OperatorSignIn operators, PortalAccounts accounts,
+			ConsoleSettings settings, Clock clock) throws Exception {
+		var consoleDenied = new AccessDeniedHandlerImpl();
+		consoleDenied.setErrorPage("/console/denied");
+		var portalDenied = new AccessDeniedHandlerImpl();
+		portalDenied.setErrorPage(PortalController.DENIED);
+		var denied = new RequestMatcherDelegatingAccessDeniedHandler(
+				new LinkedHashMap<>(Map.of(PathPatternRequestMatcher.pathPattern("/portal/**"), portalDenied)),
+				consoleDenied);
 		http.securityMatcher("/console", "/console/**", "/portal", "/portal/**", "/webjars/**")
 			.securityContext(context -> context.securityContextRepository(contexts))
 			.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
@@ -62,21 +73,17 @@ class ConsoleSecurityConfiguration {
 				.addLogoutHandler(new ConsoleSessionGuard.EndPlangateSession(operators))
 				.logoutSuccessUrl(LOGIN + "?signedOut"))
 			.addFilterAfter(new ConsoleSessionGuard(operators, settings, clock), SecurityContextHolderFilter.class)
+			.addFilterAfter(new PortalSessionGuard(accounts, settings, clock), ConsoleSessionGuard.class)
 			.authorizeHttpRequests(auth -> auth.dispatcherTypeMatchers(DispatcherType.ERROR)
 				.permitAll()
 				.requestMatchers("/webjars/**", "/console/assets/**", LOGIN, LOGIN + "/**", "/console/denied")
 				.permitAll()
-				// the portal checks its visitor's token itself (PortalController), and
-				// ends or refuses changes under the impersonation its session holds
-				.requestMatchers(HttpMethod.GET, "/portal", "/portal/")
-				.permitAll()
-				.requestMatchers(HttpMethod.POST, "/portal/**")
-				.permitAll()
-				.requestMatchers(HttpMethod.PUT, "/portal/**")
-				.permitAll()
-				.requestMatchers(HttpMethod.PATCH, "/portal/**")
-				.permitAll()
-				.requestMatchers(HttpMethod.DELETE, "/portal/**")
+				// the portal checks its visitor itself, a signed-in account, a customer
+				// token or an impersonation (PortalViewers), ends or refuses changes
+				// under
+				// the impersonation its session holds, and its forms are CSRF-checked as
+				// the console's
+				.requestMatchers("/portal", "/portal/**")
 				.permitAll()
 				.requestMatchers(HttpMethod.POST, "/console/customers/*/suspend", "/console/customers/*/activate",
 						"/console/customers/*/plan", "/console/customers/*/overrides",

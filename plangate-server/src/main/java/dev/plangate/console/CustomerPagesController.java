@@ -362,7 +362,7 @@ class CustomerPagesController {
 			return "redirect:" + path(id);
 		}
 		try {
-			PortalController.open(request, impersonation.start(id, reason.strip(), mode));
+			PortalViewers.open(request, impersonation.start(id, reason.strip(), mode));
 		}
 		catch (PlangateException ex) {
 			if (ex.code() == ErrorCode.CUSTOMER_NOT_FOUND) {

@@ -66,4 +66,34 @@ class Formats {
 		return MailMask.mask(text);
 	}
 
+	/** What a plan gives of a feature, in a few words, as the portal's pages say it. */
+	public String offer(@Nullable EntitlementView e) {
+		if (e == null || !e.enabled()) {
+			return "—";
+		}
+		if (e.unlimited()) {
+			return "Unlimited";
+		}
+		if (e.value() != null) {
+			return e.value();
+		}
+		if (e.limit() != null) {
+			var amount = String.format(Locale.ROOT, "%,d", e.limit());
+			if (e.period() != null) {
+				return e.period().equals("lifetime") ? amount : amount + " a " + e.period().replace('_', ' ');
+			}
+			if (e.windowSeconds() != null) {
+				return amount + switch (e.windowSeconds().intValue()) {
+					case 1 -> " a second";
+					case 60 -> " a minute";
+					case 3600 -> " an hour";
+					case 86400 -> " a day";
+					default -> " per " + e.windowSeconds() + " s";
+				};
+			}
+			return amount;
+		}
+		return "Included";
+	}
+
 }

@@ -144,7 +144,7 @@ public class SessionService {
 		return sessions.find(sessionId).filter(s -> s.isActive(now)).isPresent();
 	}
 
-	List<Session> active(UUID accountId) {
+	public List<Session> active(UUID accountId) {
 		return sessions.active(accountId, clock.instant());
 	}
 
@@ -166,7 +166,7 @@ public class SessionService {
 	 * Ends every session of the account but {@code keep}; runs in the caller's
 	 * transaction.
 	 */
-	List<UUID> revokeAll(UUID accountId, @Nullable UUID keep, String reason) {
+	public List<UUID> revokeAll(UUID accountId, @Nullable UUID keep, String reason) {
 		var now = clock.instant();
 		var ended = sessions.revokeAll(accountId, keep, reason, now);
 		ended.forEach(revocations::revokeSession);

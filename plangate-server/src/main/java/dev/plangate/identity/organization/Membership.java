@@ -6,15 +6,15 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /** An account's place in an organization (a customer of kind {@code organization}). */
-record Membership(String organizationId, UUID accountId, OrganizationRole role, Instant joinedAt) {
+public record Membership(String organizationId, UUID accountId, OrganizationRole role, Instant joinedAt) {
 
 	/** A member as others in the organization see it. */
-	record Member(UUID accountId, @Nullable String email, @Nullable String username, OrganizationRole role,
+	public record Member(UUID accountId, @Nullable String email, @Nullable String username, OrganizationRole role,
 			Instant joinedAt) {
 	}
 
 	/** One of an account's organizations, with the account's role. */
-	record OfAccount(String organizationId, @Nullable String name, String status, OrganizationRole role,
+	public record OfAccount(String organizationId, @Nullable String name, String status, OrganizationRole role,
 			Instant joinedAt) {
 	}
 

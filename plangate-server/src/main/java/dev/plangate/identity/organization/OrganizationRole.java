@@ -7,11 +7,11 @@ import java.util.Optional;
  * What a member may do in an organization: an owner everything, an admin manage members
  * and invitations below owner, a member use the shared plan.
  */
-enum OrganizationRole {
+public enum OrganizationRole {
 
 	OWNER, ADMIN, MEMBER;
 
-	String id() {
+	public String id() {
 		return name().toLowerCase(Locale.ROOT);
 	}
 
@@ -20,11 +20,11 @@ enum OrganizationRole {
 		return "org_" + id();
 	}
 
-	boolean canManageMembers() {
+	public boolean canManageMembers() {
 		return this != MEMBER;
 	}
 
-	static Optional<OrganizationRole> find(String id) {
+	public static Optional<OrganizationRole> find(String id) {
 		for (var role : values()) {
 			if (role.id().equals(id)) {
 				return Optional.of(role);

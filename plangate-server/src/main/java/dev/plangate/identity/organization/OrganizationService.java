@@ -42,7 +42,7 @@ import dev.plangate.subscription.SubscriptionService;
  * not a member learns nothing about an organization: it is not found.
  */
 @Service
-class OrganizationService {
+public class OrganizationService {
 
 	static final Duration INVITATION_LIFETIME = Duration.ofDays(7);
 
@@ -86,7 +86,7 @@ class OrganizationService {
 	}
 
 	/** An organization as one of its members sees it. */
-	record Details(Customer organization, String plan, OrganizationRole role, List<Membership.Member> members,
+	public record Details(Customer organization, String plan, OrganizationRole role, List<Membership.Member> members,
 			@Nullable List<Invitation> invitations, MemberLimit memberLimit) {
 	}
 
@@ -96,7 +96,7 @@ class OrganizationService {
 	 * @param limit absent when there is none
 	 * @param used members plus pending invitations
 	 */
-	record MemberLimit(String feature, @Nullable Long limit, long used) {
+	public record MemberLimit(String feature, @Nullable Long limit, long used) {
 	}
 
 	/**
@@ -117,7 +117,7 @@ class OrganizationService {
 		return new Membership.OfAccount(id, customer.name(), customer.status().id(), owner.role(), owner.joinedAt());
 	}
 
-	List<Membership.OfAccount> organizationsOf(UUID accountId) {
+	public List<Membership.OfAccount> organizationsOf(UUID accountId) {
 		return repository.organizationsOf(accountId);
 	}
 
@@ -125,7 +125,7 @@ class OrganizationService {
 	 * @throws PlangateException {@code organization_not_found} unless the caller is a
 	 * member
 	 */
-	Details details(UUID accountId, String organizationId) {
+	public Details details(UUID accountId, String organizationId) {
 		var me = memberOrNotFound(accountId, organizationId);
 		var organization = customers.get(organizationId);
 		var now = clock.instant();

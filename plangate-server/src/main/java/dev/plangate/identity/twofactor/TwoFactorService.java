@@ -78,14 +78,14 @@ public class TwoFactorService {
 	/**
 	 * Whether two-factor authentication is on, since when, and the recovery codes left.
 	 */
-	record Status(boolean enabled, @Nullable Instant enabledAt, int recoveryCodesLeft) {
+	public record Status(boolean enabled, @Nullable Instant enabledAt, int recoveryCodesLeft) {
 	}
 
 	/** A started enrolment: the secret, for the app, as text and as a QR code's URI. */
-	record Enrolment(String secret, String provisioningUri) {
+	public record Enrolment(String secret, String provisioningUri) {
 	}
 
-	Status status(UUID accountId) {
+	public Status status(UUID accountId) {
 		var account = accountService.get(accountId);
 		return new Status(account.hasTwoFactor(), account.twoFactorEnabledAt(),
 				account.hasTwoFactor() ? accounts.recoveryCodesLeft(accountId) : 0);
@@ -97,7 +97,7 @@ public class TwoFactorService {
 	 * @throws PlangateException {@code two_factor_enabled}, {@code email_not_verified},
 	 * {@code invalid_credentials}, {@code too_many_attempts}
 	 */
-	Enrolment enrol(UUID accountId, String password, String ip) {
+	public Enrolment enrol(UUID accountId, String password, String ip) {
 		var account = throttled(accountId, ip);
 		var secret = Totp.newSecret();
 		transactions.executeWithoutResult(status -> {
@@ -119,7 +119,7 @@ public class TwoFactorService {
 	 * {@code two_factor_not_enrolling}, {@code invalid_second_factor},
 	 * {@code too_many_attempts}
 	 */
-	List<String> confirm(UUID accountId, String code, String ip) {
+	public List<String> confirm(UUID accountId, String code, String ip) {
 		throttled(accountId, ip);
 		return Objects.requireNonNull(transactions.execute(status -> {
 			var credentials = lock(accountId);
@@ -171,7 +171,7 @@ public class TwoFactorService {
 	 * {@code invalid_credentials}, {@code invalid_second_factor},
 	 * {@code too_many_attempts}
 	 */
-	void disable(UUID accountId, String password, String code, String ip) {
+	public void disable(UUID accountId, String password, String code, String ip) {
 		throttled(accountId, ip);
 		transactions.executeWithoutResult(status -> {
 			var credentials = lock(accountId);
