@@ -29,12 +29,16 @@ import tools.jackson.databind.json.JsonMapper;
  * takes a worker key (or a server key); {@code /v1/me/**} takes an end user's access
  * token, never a server or worker key, and a personal API key too (GET only without the
  * {@code write} scope), but not on {@code /v1/me/api-keys}; the admin API for accounts
- * takes a server key or an operator's (support, admin, superadmin) access token;
- * everything else needs a server key, never a token or personal key. Security headers are
- * set for every response by the platform, before this chain runs.
+ * and the decision and customer figures take a server key or an operator's (support,
+ * admin, superadmin) access token; everything else needs a server key, never a token or
+ * personal key. Security headers are set for every response by the platform, before this
+ * chain runs.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+
+	/** Figures of the platform that a support operator's access token may read. */
+	static final String[] SUPPORT_READABLE_STATS = { "/v1/admin/stats/decisions", "/v1/admin/stats/customers" };
 
 	@Bean
 	SecurityFilterChain api(HttpSecurity http, ApiKeyService keys, AccessTokens tokens,
@@ -85,6 +89,9 @@ class SecurityConfiguration {
 				.hasAnyRole("USER", "ADMIN", "SUPERADMIN", "CUSTOMER", "PERSONAL_KEY_WRITE")
 				// admin session control
 				.requestMatchers("/v1/admin/accounts", "/v1/admin/accounts/**")
+				.hasAnyRole("SERVER", "SUPPORT", "ADMIN", "SUPERADMIN")
+				// the platform's figures an operator reads, support and up
+				.requestMatchers(HttpMethod.GET, SUPPORT_READABLE_STATS)
 				.hasAnyRole("SERVER", "SUPPORT", "ADMIN", "SUPERADMIN")
 				.requestMatchers("/v1/worker/**")
 				.hasAnyRole("SERVER", "WORKER")

@@ -76,7 +76,8 @@ class SecurityDocumentation {
 			operation.setSecurity(accountSecurity ? List.of(requirement(ACCESS_TOKEN))
 					: List.of(requirement(ACCESS_TOKEN), requirement(PERSONAL_KEY)));
 		}
-		else if (path.startsWith("/v1/admin/accounts")) {
+		else if (path.startsWith("/v1/admin/accounts")
+				|| java.util.Arrays.asList(SecurityConfiguration.SUPPORT_READABLE_STATS).contains(path)) {
 			operation.setSecurity(List.of(requirement(SERVER_KEY), requirement(ACCESS_TOKEN)));
 		}
 		else if (path.startsWith("/v1/worker/")) {
