@@ -53,7 +53,7 @@ class DecisionCounts {
 
 	/** Counts one decision in the current minute. */
 	void add(String feature, String outcome, String code) {
-		long minute = Math.floorDiv(clock.millis(), 60_000L) * 60;
+		long minute = Math.floorDiv(clock.instant().getEpochSecond(), 60L) * 60;
 		counters.computeIfAbsent(new Cell(minute, feature, outcome, code), cell -> new LongAdder()).increment();
 	}
 
@@ -62,7 +62,7 @@ class DecisionCounts {
 	 * holds no zero counts.
 	 */
 	synchronized List<Count> take() {
-		long stale = Math.floorDiv(clock.millis(), 60_000L) * 60 - 120;
+		long stale = Math.floorDiv(clock.instant().getEpochSecond(), 60L) * 60 - 120;
 		var taken = new ArrayList<Count>();
 		for (var old : retired) {
 			long count = old.adder().sumThenReset();
