@@ -8,6 +8,7 @@ import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.plangate.metering.UsageStats;
 import dev.plangate.subscription.SubscriptionStats;
@@ -17,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The console's first page: subscriptions per plan and status, the monthly recurring
  * revenue, and the last 30 days' usage per feature, the same figures as
- * {@code GET /v1/admin/stats/subscriptions} and {@code GET /v1/admin/stats/usage}.
+ * {@code GET /v1/admin/stats/subscriptions} and {@code GET /v1/admin/stats/usage}; and
+ * the {@link OverviewTrends}.
  */
 @Controller
 @Hidden
@@ -32,14 +34,17 @@ class OverviewController {
 
 	private final JsonMapper json;
 
-	OverviewController(SubscriptionStats subscriptions, UsageStats usage, JsonMapper json) {
+	private final OverviewTrends trends;
+
+	OverviewController(SubscriptionStats subscriptions, UsageStats usage, JsonMapper json, OverviewTrends trends) {
 		this.subscriptions = subscriptions;
 		this.usage = usage;
 		this.json = json;
+		this.trends = trends;
 	}
 
 	@GetMapping({ "/console", "/console/" })
-	String overview(Model model) {
+	String overview(Model model, @RequestParam(name = "growth", defaultValue = "week") String growthBy) {
 		var stats = subscriptions.now();
 		model.addAttribute("stats", stats);
 		model.addAttribute("running", RUNNING);
@@ -48,6 +53,7 @@ class OverviewController {
 		model.addAttribute("others", others);
 		model.addAttribute("usage", usage.of(null, null, null, 3));
 		model.addAttribute("chart", json.writeValueAsString(chart(stats)));
+		trends.addTo(model, growthBy);
 		return "console/overview";
 	}
 
