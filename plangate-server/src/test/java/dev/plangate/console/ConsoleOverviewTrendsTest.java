@@ -40,7 +40,7 @@ class ConsoleOverviewTrendsTest extends ServerTest {
 
 		// when: the overview, until the refusal is flushed (every 5 seconds by default)
 		var page = browser.get("/console");
-		for (int i = 0; i < 60 && !refusalsTable(page.body()).contains("feature_not_in_plan"); i++) {
+		for (int i = 0; i < 60 && !refusalsTable(page.body()).contains("advanced_analytics"); i++) {
 			Thread.sleep(250);
 			page = browser.get("/console");
 		}

@@ -101,10 +101,9 @@ class ConsoleTrendsBrowserTest extends ServerTest {
 
 		// then: both charts drawn, no script refused by the policy
 		assertThat(scriptErrors).as("script errors or policy refusals").isEmpty();
-		assertThat((Boolean) page.evaluate("() => typeof Chart !== 'undefined'"
-				+ " && Chart.getChart('decisions-chart') !== undefined && Chart.getChart('growth-chart') !== undefined"))
-			.as("the trend charts were drawn")
-			.isTrue();
+		// the deferred scripts may run after the heading shows
+		page.waitForFunction("() => typeof Chart !== 'undefined'"
+				+ " && Chart.getChart('decisions-chart') !== undefined && Chart.getChart('growth-chart') !== undefined");
 		page.getByText("Decisions per hour as a table").click();
 		assertThat(page.locator("#decisions-table tbody tr").count()).isEqualTo(25);
 		page.getByText("Sign-ups and churn per week as a table").click();
@@ -119,7 +118,7 @@ class ConsoleTrendsBrowserTest extends ServerTest {
 		page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("month").setExact(true)).click();
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign-ups and churn, last 12 months"))
 			.waitFor();
-		assertThat((Boolean) page.evaluate("() => Chart.getChart('growth-chart') !== undefined")).isTrue();
+		page.waitForFunction("() => typeof Chart !== 'undefined' && Chart.getChart('growth-chart') !== undefined");
 		assertAccessible(page, "overview by month, dark");
 		context.close();
 	}
