@@ -8,6 +8,7 @@ import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.plangate.batch.BatchQueue;
 import dev.plangate.metering.UsageStats;
@@ -19,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The console's first page: subscriptions per plan and status, the monthly recurring
  * revenue, and the last 30 days' usage per feature, the same figures as
  * {@code GET /v1/admin/stats/subscriptions} and {@code GET /v1/admin/stats/usage}; and
- * the batch queue, as {@code GET /v1/admin/stats/batches}, refreshed in place.
+ * the batch queue, as {@code GET /v1/admin/stats/batches}, refreshed in place, and the
+ * {@link OverviewTrends}.
  */
 @Controller
 @Hidden
@@ -36,15 +38,19 @@ class OverviewController {
 
 	private final BatchQueue batchQueue;
 
-	OverviewController(SubscriptionStats subscriptions, UsageStats usage, JsonMapper json, BatchQueue batchQueue) {
+	private final OverviewTrends trends;
+
+	OverviewController(SubscriptionStats subscriptions, UsageStats usage, JsonMapper json, BatchQueue batchQueue,
+			OverviewTrends trends) {
 		this.subscriptions = subscriptions;
 		this.usage = usage;
 		this.json = json;
 		this.batchQueue = batchQueue;
+		this.trends = trends;
 	}
 
 	@GetMapping({ "/console", "/console/" })
-	String overview(Model model) {
+	String overview(Model model, @RequestParam(name = "growth", defaultValue = "week") String growthBy) {
 		var stats = subscriptions.now();
 		model.addAttribute("stats", stats);
 		model.addAttribute("running", RUNNING);
@@ -54,6 +60,7 @@ class OverviewController {
 		model.addAttribute("usage", usage.of(null, null, null, 3));
 		model.addAttribute("chart", json.writeValueAsString(chart(stats)));
 		model.addAttribute("batchQueue", batchQueue.figures());
+		trends.addTo(model, growthBy);
 		return "console/overview";
 	}
 

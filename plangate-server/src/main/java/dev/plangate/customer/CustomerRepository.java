@@ -189,4 +189,21 @@ class CustomerRepository {
 				rs.getString("set_by"), Timestamps.readRequired(rs, "set_at"));
 	}
 
+	/**
+	 * Customers created in {@code [from, to)} (deleted ones too) per UTC day, as days
+	 * since the epoch.
+	 */
+	Map<Long, Long> createdPerDay(java.time.Instant from, java.time.Instant to) {
+		var perDay = new java.util.TreeMap<Long, Long>();
+		jdbc.sql("""
+				select floor(extract(epoch from created_at) / 86400) as day_number, count(*) as n from customer
+				where created_at >= :from and created_at < :to
+				group by floor(extract(epoch from created_at) / 86400)""")
+			.param("from", Timestamps.sql(from))
+			.param("to", Timestamps.sql(to))
+			.query((rs, n) -> perDay.put(rs.getLong("day_number"), rs.getLong("n")))
+			.list();
+		return perDay;
+	}
+
 }

@@ -126,6 +126,17 @@ public class CustomerService {
 	}
 
 	/**
+	 * How many customers were created in {@code [from, to)}, deleted ones included, per
+	 * UTC day; days without any are absent.
+	 */
+	public Map<java.time.LocalDate, Long> createdPerDay(java.time.Instant from, java.time.Instant to) {
+		var perDay = new java.util.TreeMap<java.time.LocalDate, Long>();
+		repository.createdPerDay(from, to)
+			.forEach((day, count) -> perDay.put(java.time.LocalDate.ofEpochDay(day), count));
+		return perDay;
+	}
+
+	/**
 	 * A page of customers in id order.
 	 * @param status absent lists every customer that is not deleted
 	 * @param cursor a previous page's {@code nextCursor}

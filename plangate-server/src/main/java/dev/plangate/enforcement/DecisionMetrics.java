@@ -21,7 +21,9 @@ import io.micrometer.core.instrument.Timer;
  * {@code plangate.decision} timed by kind (docs/operations.md). No customer id is ever a
  * tag; features are the catalog's keys, and a feature the catalog does not know is
  * {@code unknown}, so the number of series stays bounded whatever callers send. Meters
- * are made once per combination and kept, so a decision only looks its counter up.
+ * are made once per combination and kept, so a decision only looks its counter up. The
+ * same decisions are counted per minute in {@link DecisionCounts}, for the platform's
+ * figures across nodes ({@code GET /v1/admin/stats/decisions}).
  */
 @Component
 class DecisionMetrics {
@@ -63,9 +65,12 @@ class DecisionMetrics {
 
 	private final Counter storeErrorsClosed;
 
-	DecisionMetrics(MeterRegistry registry, CatalogService catalog) {
+	private final DecisionCounts counts;
+
+	DecisionMetrics(MeterRegistry registry, CatalogService catalog, DecisionCounts counts) {
 		this.registry = registry;
 		this.catalog = catalog;
+		this.counts = counts;
 		for (var kind : Kind.values()) {
 			timers.put(kind,
 					Timer.builder("plangate.decision")
@@ -147,6 +152,7 @@ class DecisionMetrics {
 						.tag("code", key.code())
 						.register(registry))
 			.increment();
+		counts.add(feature, outcome, code);
 	}
 
 }

@@ -32,13 +32,16 @@ import tools.jackson.databind.json.JsonMapper;
  * token, never a server or worker key, and a personal API key too (GET only without the
  * {@code write} scope), but not on {@code /v1/me/api-keys}; the admin API for accounts
  * takes a server key or an operator's (support, admin, superadmin) access token, and so
- * do impersonations; an impersonation token is held to its limits by
- * {@link ImpersonationGuard}; everything else needs a server key, never a token or
- * personal key. Security headers are set for every response by the platform, before this
- * chain runs.
+ * do impersonations and the decision and customer figures; an impersonation token is held
+ * to its limits by {@link ImpersonationGuard}; everything else needs a server key, never
+ * a token or personal key. Security headers are set for every response by the platform,
+ * before this chain runs.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+
+	/** Figures of the platform that a support operator's access token may read. */
+	static final String[] SUPPORT_READABLE_STATS = { "/v1/admin/stats/decisions", "/v1/admin/stats/customers" };
 
 	@Bean
 	SecurityFilterChain api(HttpSecurity http, ApiKeyService keys, AccessTokens tokens,
@@ -94,6 +97,9 @@ class SecurityConfiguration {
 				// a server key may look at and end impersonations; starting one names
 				// an operator, which Impersonations checks
 				.requestMatchers("/v1/admin/impersonations", "/v1/admin/impersonations/**")
+				.hasAnyRole("SERVER", "SUPPORT", "ADMIN", "SUPERADMIN")
+				// the platform's figures an operator reads, support and up
+				.requestMatchers(HttpMethod.GET, SUPPORT_READABLE_STATS)
 				.hasAnyRole("SERVER", "SUPPORT", "ADMIN", "SUPERADMIN")
 				.requestMatchers("/v1/worker/**")
 				.hasAnyRole("SERVER", "WORKER")

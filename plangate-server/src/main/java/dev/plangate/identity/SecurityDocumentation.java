@@ -1,5 +1,6 @@
 package dev.plangate.identity;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -80,7 +81,8 @@ class SecurityDocumentation {
 			// an impersonation names the operator: a server key names no one
 			operation.setSecurity(List.of(requirement(ACCESS_TOKEN)));
 		}
-		else if (path.startsWith("/v1/admin/accounts") || path.startsWith("/v1/admin/impersonations")) {
+		else if (path.startsWith("/v1/admin/accounts") || path.startsWith("/v1/admin/impersonations")
+				|| Arrays.asList(SecurityConfiguration.SUPPORT_READABLE_STATS).contains(path)) {
 			operation.setSecurity(List.of(requirement(SERVER_KEY), requirement(ACCESS_TOKEN)));
 		}
 		else if (path.startsWith("/v1/worker/")) {

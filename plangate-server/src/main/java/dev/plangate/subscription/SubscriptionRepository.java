@@ -131,6 +131,34 @@ class SubscriptionRepository {
 			.list();
 	}
 
+	/**
+	 * A kind of change to subscriptions, counted per UTC day (days since the epoch).
+	 */
+	record DailyChanges(long day, String action, @Nullable String fromPlan, @Nullable Integer fromVersion,
+			@Nullable String toPlan, @Nullable Integer toVersion, long count) {
+	}
+
+	/**
+	 * The history entries of {@code [from, to)} that changed a subscription (not those
+	 * that only scheduled a change or took one back), counted per day, action and plans.
+	 */
+	List<DailyChanges> changesPerDay(Instant from, Instant to) {
+		return jdbc.sql("""
+				select floor(extract(epoch from changed_at) / 86400) as day_number, action, from_plan_key, from_version,
+				  to_plan_key, to_version, count(*) as n
+				from subscription_change
+				where changed_at >= :from and changed_at < :to
+				  and action not in ('change_scheduled', 'scheduled_change_canceled')
+				group by floor(extract(epoch from changed_at) / 86400), action, from_plan_key, from_version,
+				  to_plan_key, to_version""")
+			.param("from", Timestamps.sql(from))
+			.param("to", Timestamps.sql(to))
+			.query((rs, n) -> new DailyChanges(rs.getLong("day_number"), rs.getString("action"),
+					rs.getString("from_plan_key"), (Integer) rs.getObject("from_version"), rs.getString("to_plan_key"),
+					(Integer) rs.getObject("to_version"), rs.getLong("n")))
+			.list();
+	}
+
 	/** The id of the customer's newest history entry, 0 without any. */
 	long lastChangeId(String customerId) {
 		return jdbc.sql("select coalesce(max(id), 0) from subscription_change where customer_id = :id")
