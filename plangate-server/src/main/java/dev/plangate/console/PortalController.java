@@ -173,7 +173,7 @@ class PortalController {
 			return "redirect:" + billing.checkout(viewer.customerId(), plan, here + "?paid", here);
 		}
 		catch (PlangateException ex) {
-			flash.addFlashAttribute("error", ex.getMessage());
+			flash.addFlashAttribute("error", refusal(ex, plan));
 			return "redirect:/portal/plans";
 		}
 	}
@@ -197,9 +197,27 @@ class PortalController {
 			return "redirect:" + billing.billingPortal(viewer.customerId(), back);
 		}
 		catch (PlangateException ex) {
-			flash.addFlashAttribute("error", ex.getMessage());
+			flash.addFlashAttribute("error", refusal(ex, null));
 			return "redirect:/portal/invoices";
 		}
+	}
+
+	/**
+	 * What an end user is told of a refused payment: the API's details speak to the
+	 * product's developers (endpoints, customer ids), so the portal says it in its own
+	 * words; Stripe's refusals and outages keep theirs.
+	 */
+	static String refusal(PlangateException ex, @Nullable String plan) {
+		return switch (ex.code()) {
+			case UNKNOWN_PLAN -> "There is no such plan: choose one of the plans below.";
+			case PLAN_ARCHIVED -> "Plan '" + plan + "' is no longer offered: choose one of the plans below.";
+			case PLAN_NOT_FOR_SALE -> "Plan '" + plan + "' is free: it needs no payment, your app moves you to it.";
+			case ALREADY_SUBSCRIBED ->
+				"You already pay for a plan: change it under Billing, with Manage payment " + "method and plan.";
+			case NO_BILLING_CUSTOMER -> "Payment methods and plans are managed here once you have paid for a plan: "
+					+ "choose one under Plans.";
+			default -> ex.getMessage();
+		};
 	}
 
 	@GetMapping("/portal/invoices")

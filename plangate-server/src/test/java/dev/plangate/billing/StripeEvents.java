@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code timestamp.payload} with the endpoint's secret, in a {@code Stripe-Signature}
  * header {@code t=…,v1=…}).
  */
-final class StripeEvents {
+public final class StripeEvents {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -40,7 +40,7 @@ final class StripeEvents {
 	 * webhook {@code webhookSecrets} (comma-separated) and the AI-assistant example
 	 * catalog, whose plans carry Stripe prices.
 	 */
-	static void register(DynamicPropertyRegistry registry, String database, String secretKey, int stripePort,
+	public static void register(DynamicPropertyRegistry registry, String database, String secretKey, int stripePort,
 			String webhookSecrets) {
 		FreshDatabase.register(registry, database);
 		registry.add("plangate.stripe.secret-key", () -> secretKey);
@@ -52,7 +52,7 @@ final class StripeEvents {
 	}
 
 	/** The {@code Stripe-Signature} header of a payload signed at {@code at}. */
-	static String sign(String payload, String secret, Instant at) {
+	public static String sign(String payload, String secret, Instant at) {
 		long t = at.getEpochSecond();
 		try {
 			var mac = Mac.getInstance("HmacSHA256");
@@ -66,7 +66,7 @@ final class StripeEvents {
 	}
 
 	/** An event around a Stripe object. */
-	static String event(String id, String type, Instant created, Map<String, Object> object) {
+	public static String event(String id, String type, Instant created, Map<String, Object> object) {
 		var event = new LinkedHashMap<String, Object>();
 		event.put("id", id);
 		event.put("object", "event");
@@ -119,7 +119,7 @@ final class StripeEvents {
 	}
 
 	/** A completed Checkout Session in subscription mode. */
-	static Map<String, Object> checkoutSession(String id, String plangateCustomer, String customer,
+	public static Map<String, Object> checkoutSession(String id, String plangateCustomer, String customer,
 			String subscription) {
 		var session = new LinkedHashMap<String, Object>();
 		session.put("id", id);
@@ -135,7 +135,7 @@ final class StripeEvents {
 	}
 
 	/** An invoice of a subscription's period. */
-	static Map<String, Object> invoice(String id, String customer, String status, long total, long paid,
+	public static Map<String, Object> invoice(String id, String customer, String status, long total, long paid,
 			Instant periodStart, Instant periodEnd) {
 		var invoice = new LinkedHashMap<String, Object>();
 		invoice.put("id", id);
