@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -62,11 +63,14 @@ public class AuditLog {
 	 *
 	 * @param since occurred at or after
 	 * @param until occurred before
+	 * @param impersonatedBy the operator's account id behind an impersonation token's
+	 * requests
 	 */
 	public record Filter(@Nullable String actor, @Nullable String action, @Nullable String targetType,
-			@Nullable String targetId, @Nullable Instant since, @Nullable Instant until) {
+			@Nullable String targetId, @Nullable Instant since, @Nullable Instant until,
+			@Nullable UUID impersonatedBy) {
 
-		public static final Filter NONE = new Filter(null, null, null, null, null, null);
+		public static final Filter NONE = new Filter(null, null, null, null, null, null, null);
 
 		/** Refuses a time range that ends before it starts, naming both ends. */
 		public Filter {
@@ -78,7 +82,7 @@ public class AuditLog {
 		}
 
 		public static Filter target(@Nullable String targetType, @Nullable String targetId) {
-			return new Filter(null, null, targetType, targetId, null, null);
+			return new Filter(null, null, targetType, targetId, null, null, null);
 		}
 
 	}
@@ -111,6 +115,10 @@ public class AuditLog {
 		if (filter.targetId() != null) {
 			sql.append(" and target_id = :id");
 			params.put("id", filter.targetId());
+		}
+		if (filter.impersonatedBy() != null) {
+			sql.append(" and impersonated_by = :impersonatedBy");
+			params.put("impersonatedBy", "account:" + filter.impersonatedBy());
 		}
 		if (filter.since() != null) {
 			sql.append(" and occurred_at >= :since");

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -19,6 +22,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.plangate.audit.AuditEvent;
 import dev.plangate.audit.AuditLog;
+import dev.plangate.identity.OperatorAdministration;
 import dev.plangate.identity.OperatorRole;
 import dev.plangate.platform.PlangateException;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -36,20 +40,29 @@ class AuditPagesController {
 
 	private static final int PAGE = 50;
 
+	private static final String ACCOUNT = "account:";
+
 	private static final Pattern CURSOR = Pattern.compile("[1-9][0-9]{0,17}");
 
 	private final AuditLog audit;
 
-	AuditPagesController(AuditLog audit) {
+	private final OperatorAdministration operators;
+
+	AuditPagesController(AuditLog audit, OperatorAdministration operators) {
 		this.audit = audit;
+		this.operators = operators;
 	}
 
 	/**
 	 * An event as listed.
 	 *
 	 * @param link the target's page, null where the console has none
+	 * @param impersonatorId the operator's account id behind an impersonation token's
+	 * request, null for everything else
+	 * @param impersonator that operator's login, else its id
 	 */
-	record Row(AuditEvent event, @Nullable String link) {
+	record Row(AuditEvent event, @Nullable String link, @Nullable String impersonatorId,
+			@Nullable String impersonator) {
 	}
 
 	@GetMapping(PATH)
@@ -59,6 +72,7 @@ class AuditPagesController {
 			@RequestParam(required = false) @Nullable String targetId,
 			@RequestParam(required = false) @Nullable String since,
 			@RequestParam(required = false) @Nullable String until,
+			@RequestParam(required = false) @Nullable String impersonatedBy,
 			@RequestParam(required = false) @Nullable String cursor, @AuthenticationPrincipal ConsoleOperator operator,
 			Model model, HttpServletResponse response) {
 		var who = blankToNull(actor);
@@ -67,13 +81,27 @@ class AuditPagesController {
 		var id = blankToNull(targetId);
 		var from = blankToNull(since);
 		var to = blankToNull(until);
+		var by = blankToNull(impersonatedBy);
 		model.addAttribute("actor", who == null ? "" : who);
 		model.addAttribute("action", what == null ? "" : what);
 		model.addAttribute("targetType", type == null ? "" : type);
 		model.addAttribute("targetId", id == null ? "" : id);
 		model.addAttribute("since", from == null ? "" : from);
 		model.addAttribute("until", to == null ? "" : to);
+		model.addAttribute("impersonatedBy", by == null ? "" : by);
 		String refused = null;
+		UUID operatorId = null;
+		if (by != null) {
+			try {
+				operatorId = UUID.fromString(
+						by.regionMatches(true, 0, ACCOUNT, 0, ACCOUNT.length()) ? by.substring(ACCOUNT.length()) : by);
+			}
+			catch (IllegalArgumentException ex) {
+				refused = "'" + (by.length() > 80 ? by.substring(0, 80) + "…" : by)
+						+ "' is not an operator's account id: give one such as "
+						+ "0b0c2f3e-5d9a-4c1e-8f2a-6f1d2c3b4a5e.";
+			}
+		}
 		if ((who != null && who.length() > 200) || (what != null && what.length() > 80)
 				|| (type != null && type.length() > 40) || (id != null && id.length() > 300)) {
 			refused = "A filter is too long: actor at most 200 characters, action 80, target type 40, target id 300.";
@@ -99,9 +127,11 @@ class AuditPagesController {
 			return "console/audit";
 		}
 		try {
-			var filter = new AuditLog.Filter(who, what, type, id, sinceAt, untilAt);
+			var filter = new AuditLog.Filter(who, what, type, id, sinceAt, untilAt, operatorId);
 			var page = audit.list(filter, before == null ? null : Long.valueOf(before), PAGE);
-			model.addAttribute("rows", page.data().stream().map(e -> new Row(e, link(e, operator))).toList());
+			var logins = page.data().stream().anyMatch(e -> e.impersonatedBy() != null) ? operatorLogins()
+					: Map.<String, String>of();
+			model.addAttribute("rows", page.data().stream().map(e -> row(e, operator, logins)).toList());
 			if (page.nextCursor() != null) {
 				model.addAttribute("next",
 						UriComponentsBuilder.fromPath(PATH)
@@ -111,6 +141,7 @@ class AuditPagesController {
 							.queryParamIfPresent("targetId", Optional.ofNullable(id))
 							.queryParamIfPresent("since", Optional.ofNullable(from))
 							.queryParamIfPresent("until", Optional.ofNullable(to))
+							.queryParamIfPresent("impersonatedBy", Optional.ofNullable(by))
 							.queryParam("cursor", page.nextCursor())
 							.encode()
 							.build()
@@ -140,6 +171,25 @@ class AuditPagesController {
 			return Instant.parse(text.toUpperCase(java.util.Locale.ROOT));
 		}
 		return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+	}
+
+	private static Row row(AuditEvent event, ConsoleOperator operator, Map<String, String> logins) {
+		var by = event.impersonatedBy();
+		if (by == null) {
+			return new Row(event, link(event, operator), null, null);
+		}
+		var id = by.startsWith(ACCOUNT) ? by.substring(ACCOUNT.length()) : by;
+		return new Row(event, link(event, operator), id, logins.getOrDefault(id, id));
+	}
+
+	/**
+	 * The operators' logins by account id (one that is no operator any more shows its
+	 * id).
+	 */
+	private Map<String, String> operatorLogins() {
+		var logins = new HashMap<String, String>();
+		operators.operators().forEach(o -> logins.put(o.id().toString(), o.login()));
+		return logins;
 	}
 
 	private static @Nullable String link(AuditEvent event, ConsoleOperator operator) {

@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.plangate.identity.account.AccountCalls;
+import dev.plangate.platform.Timestamps;
 import dev.plangate.support.Api;
 import dev.plangate.support.ServerTest;
 
@@ -245,6 +246,47 @@ class ConsoleOpsPagesTest extends ServerTest {
 			.doesNotContain("<script>alert")
 			.doesNotContain("<b>");
 		assertThat(iso.status()).as(iso.toString()).isEqualTo(200);
+	}
+
+	@Test
+	void theAuditLogShowsAndFiltersTheOperatorBehindAnImpersonation() {
+		// given: requests made viewing as a customer's end user, recorded with the
+		// operator behind them, and one made by the operator itself
+		var support = Operators.create(anonymous, jdbc, "ops-imp", "support", true, clock);
+		var customer = newCustomer("ops-imp");
+		for (var by : new String[] { "account:" + support.accountId(), "account:" + support.accountId(), null }) {
+			jdbc.sql(
+					"""
+							insert into audit_event (occurred_at, actor, ip, action, target_type, target_id, impersonated_by)
+							values (:at, 'account:viewed-as', '127.0.0.1', 'impersonation.request', 'customer', :customer, :by)""")
+				.param("at", Timestamps.sql(clock.instant()))
+				.param("customer", customer)
+				.param("by", by)
+				.update();
+		}
+		var browser = signedIn(support);
+
+		// when
+		var all = browser.get("/console/audit?action=impersonation.request&targetId=" + customer);
+		var byOperator = browser.get("/console/audit?targetId=" + customer + "&impersonatedBy=" + support.accountId());
+		var byPrefixed = browser
+			.get("/console/audit?targetId=" + customer + "&impersonatedBy=account:" + support.accountId());
+		var byOther = browser.get("/console/audit?targetId=" + customer + "&impersonatedBy=" + UUID.randomUUID());
+		var bad = browser.get("/console/audit?impersonatedBy=%3Cb%3Esomeone");
+
+		// then
+		assertThat(all.status()).as(all.toString()).isEqualTo(200);
+		assertThat(all.body()).contains("<th scope=\"col\">Impersonated by</th>", "<label for=\"impersonatedBy\">",
+				"href=\"/console/audit?impersonatedBy=" + support.accountId() + "\"", ">" + support.email() + "</a>");
+		assertThat(rows(all.body())).isEqualTo(3);
+		assertThat(byOperator.status()).isEqualTo(200);
+		assertThat(rows(byOperator.body())).isEqualTo(2);
+		assertThat(byOperator.body()).contains("value=\"" + support.accountId() + "\"");
+		assertThat(rows(byPrefixed.body())).isEqualTo(2);
+		assertThat(byOther.body()).contains("No event matches.");
+		assertThat(bad.status()).isEqualTo(400);
+		assertThat(bad.body()).contains("&#39;&lt;b&gt;someone&#39; is not an operator&#39;s account id")
+			.doesNotContain("<b>someone");
 	}
 
 	@Test

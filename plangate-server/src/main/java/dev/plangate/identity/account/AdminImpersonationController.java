@@ -13,12 +13,15 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.Idempotency;
+import dev.plangate.platform.Page;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -103,6 +106,22 @@ class AdminImpersonationController {
 					request.mode(), request.ttlSeconds() == null ? null : Duration.ofSeconds(request.ttlSeconds())));
 		Idempotency.replayInstead(ImpersonationView.of(started.impersonation(), null));
 		return ImpersonationView.of(started.impersonation(), started.token());
+	}
+
+	@GetMapping
+	@Operation(operationId = "listImpersonations", summary = "List impersonations, newest first, without tokens",
+			description = "Filter by `active` (`true`: neither ended nor expired; `false`: ended or expired), "
+					+ "`operator` (the operator's account id, `impersonatedBy`) and `account` (the account viewed "
+					+ "as); the filters combine. Pass `nextCursor` of a page as `cursor` to read older ones.")
+	Page<ImpersonationView> list(@RequestParam(required = false) @Nullable Boolean active,
+			@Parameter(description = "the operator's account id") @RequestParam(
+					required = false) @Nullable UUID operator,
+			@Parameter(description = "the id of the account viewed as") @RequestParam(
+					required = false) @Nullable UUID account,
+			@RequestParam(required = false) @Nullable @Size(max = 200) String cursor,
+			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+		var page = impersonations.list(new Impersonations.Filter(active, operator, account), cursor, limit);
+		return new Page<>(page.data().stream().map(i -> ImpersonationView.of(i, null)).toList(), page.nextCursor());
 	}
 
 	@GetMapping("/{id}")

@@ -3,9 +3,12 @@ package dev.plangate.identity.account;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -41,6 +44,38 @@ class ImpersonationRepository {
 
 	Optional<Impersonation> find(UUID id) {
 		return jdbc.sql("select * from impersonation where id = :id").param("id", id).query(this::row).optional();
+	}
+
+	/**
+	 * Newest first (by start, then id), at most {@code limit}, after the
+	 * {@code (startedAt, id)} of the last one of the page before.
+	 * @param active null for all; true for those neither ended nor expired at {@code now}
+	 */
+	List<Impersonation> list(@Nullable Boolean active, @Nullable UUID operator, @Nullable UUID account,
+			@Nullable Instant afterStartedAt, @Nullable UUID afterId, Instant now, int limit) {
+		var sql = new StringBuilder("select * from impersonation where 1 = 1");
+		var params = new LinkedHashMap<String, Object>();
+		if (active != null) {
+			sql.append(active ? " and ended_at is null and expires_at > :now"
+					: " and (ended_at is not null or expires_at <= :now)");
+			params.put("now", Timestamps.sql(now));
+		}
+		if (operator != null) {
+			sql.append(" and operator_account_id = :operator");
+			params.put("operator", operator);
+		}
+		if (account != null) {
+			sql.append(" and account_id = :account");
+			params.put("account", account);
+		}
+		if (afterStartedAt != null && afterId != null) {
+			sql.append(" and (started_at < :afterStarted or (started_at = :afterStarted and id < :afterId))");
+			params.put("afterStarted", Timestamps.sql(afterStartedAt));
+			params.put("afterId", afterId);
+		}
+		sql.append(" order by started_at desc, id desc limit :limit");
+		params.put("limit", limit);
+		return jdbc.sql(sql.toString()).params(params).query(this::row).list();
 	}
 
 	/** Whether this call ended it (false: it had ended already). */

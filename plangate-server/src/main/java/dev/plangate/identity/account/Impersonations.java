@@ -1,7 +1,11 @@
 package dev.plangate.identity.account;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
@@ -21,6 +25,7 @@ import dev.plangate.identity.token.TokenRevocations;
 import dev.plangate.platform.Actor;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
+import dev.plangate.platform.Page;
 import dev.plangate.platform.PlangateException;
 import dev.plangate.platform.SessionPrincipal;
 import dev.plangate.subscription.SubscriptionService;
@@ -146,6 +151,51 @@ public class Impersonations {
 		return repository.find(id)
 			.orElseThrow(() -> PlangateException.notFound(ErrorCode.IMPERSONATION_NOT_FOUND, "Impersonation",
 					id.toString()));
+	}
+
+	/**
+	 * Which impersonations a list shows; a null member does not filter.
+	 *
+	 * @param active true: neither ended nor expired; false: ended or expired
+	 * @param operator the operator's account id
+	 * @param account the account viewed as
+	 */
+	public record Filter(@Nullable Boolean active, @Nullable UUID operator, @Nullable UUID account) {
+	}
+
+	/**
+	 * Newest first, as {@code filter} has it; {@code cursor} is the {@code nextCursor} of
+	 * the page before.
+	 * @throws PlangateException {@code invalid_request} for a cursor this server did not
+	 * give out
+	 */
+	public Page<Impersonation> list(Filter filter, @Nullable String cursor, int limit) {
+		Instant afterStarted = null;
+		UUID afterId = null;
+		if (cursor != null) {
+			try {
+				var parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", -1);
+				if (parts.length != 2) {
+					throw new IllegalArgumentException("not two parts");
+				}
+				afterStarted = Instant.parse(parts[0]);
+				afterId = UUID.fromString(parts[1]);
+			}
+			catch (IllegalArgumentException | DateTimeException ex) {
+				throw new PlangateException(ErrorCode.INVALID_REQUEST, "cursor is not one this API gave out",
+						List.of(new FieldError("cursor", "is not a cursor from a previous page")));
+			}
+		}
+		var rows = repository.list(filter.active(), filter.operator(), filter.account(), afterStarted, afterId,
+				clock.instant(), limit + 1);
+		String next = null;
+		if (rows.size() > limit) {
+			var last = rows.get(limit - 1);
+			next = Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString((last.startedAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+		}
+		return new Page<>(rows.subList(0, Math.min(limit, rows.size())), next);
 	}
 
 	/**

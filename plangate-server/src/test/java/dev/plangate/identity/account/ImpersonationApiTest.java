@@ -394,4 +394,140 @@ class ImpersonationApiTest extends ServerTest {
 			.isEqualTo(started.path("expiresAt").asString());
 	}
 
+	private static List<String> ids(Api.Response page) {
+		assertThat(page.status()).as(page.toString()).isEqualTo(200);
+		var ids = new ArrayList<String>();
+		page.body().path("data").forEach(i -> ids.add(i.path("id").asString()));
+		return ids;
+	}
+
+	private static String field(Api.Response response) {
+		return response.body().path("errors").get(0).path("field").asString();
+	}
+
+	@Test
+	void impersonationsAreListedNewestFirstFilteredAndPaged() {
+		// given: a support operator viewing as two users, an admin as the first; the
+		// admin's one ended
+		var support = operator("imp-list-support", "support");
+		var admin = operator("imp-list-admin", "admin");
+		var first = user("imp-list-1");
+		var second = user("imp-list-2");
+		var s1 = started(support, Map.of("accountId", first.accountId(), "reason", "one")).path("id").asString();
+		clock.advance(Duration.ofSeconds(1));
+		var s2 = started(support, Map.of("accountId", second.accountId(), "reason", "two")).path("id").asString();
+		clock.advance(Duration.ofSeconds(1));
+		var a1 = started(admin, Map.of("accountId", first.accountId(), "reason", "three")).path("id").asString();
+		assertThat(admin.api().delete(PATH + "/" + a1).status()).isEqualTo(200);
+
+		// when
+		var all = api.get(PATH + "?limit=500");
+		var bySupport = support.api().get(PATH + "?operator=" + support.accountId());
+		var ofFirst = api.get(PATH + "?account=" + first.accountId());
+		var endedOfFirst = api.get(PATH + "?active=false&account=" + first.accountId());
+		var activeOfFirst = api.get(PATH + "?active=true&account=" + first.accountId());
+		var both = api.get(PATH + "?operator=" + admin.accountId() + "&account=" + second.accountId());
+		var firstPage = api.get(PATH + "?operator=" + support.accountId() + "&limit=1");
+		var secondPage = api.get(PATH + "?operator=" + support.accountId() + "&limit=1&cursor="
+				+ firstPage.body().path("nextCursor").asString());
+
+		// then
+		assertThat(ids(all)).containsSubsequence(a1, s2, s1);
+		all.body().path("data").forEach(i -> assertThat(i.has("token")).as("no token is shown again").isFalse());
+		assertThat(ids(bySupport)).containsExactly(s2, s1);
+		assertThat(bySupport.body().path("data").get(0).path("impersonatedBy").asString())
+			.isEqualTo(support.accountId());
+		assertThat(bySupport.body().path("data").get(0).path("reason").asString()).isEqualTo("two");
+		assertThat(ids(ofFirst)).containsExactly(a1, s1);
+		assertThat(ids(endedOfFirst)).containsExactly(a1);
+		assertThat(ids(activeOfFirst)).containsExactly(s1);
+		assertThat(ids(both)).isEmpty();
+		assertThat(ids(firstPage)).containsExactly(s2);
+		assertThat(ids(secondPage)).containsExactly(s1);
+		assertThat(
+				secondPage.body().path("nextCursor").isNull() || secondPage.body().path("nextCursor").isMissingNode())
+			.isTrue();
+	}
+
+	@Test
+	void theAuditLogIsFilteredByTheOperatorBehindAnImpersonation() {
+		// given: each operator's token makes a request
+		var support = operator("imp-audit-support", "support");
+		var admin = operator("imp-audit-admin", "admin");
+		var user = user("imp-audit-user");
+		assertThat(
+				holding(started(support, Map.of("accountId", user.accountId(), "reason", "x"))).get("/v1/me").status())
+			.isEqualTo(200);
+		assertThat(holding(started(admin, Map.of("accountId", user.accountId(), "reason", "y"))).get("/v1/me/usage")
+			.status()).isEqualTo(200);
+		var events = "/v1/admin/audit-events?targetId=" + Api.encode(user.customerId()) + "&impersonatedBy=";
+
+		// when
+		var bySupport = api.get(events + support.accountId());
+		var byAdmin = api.get(events + admin.accountId() + "&action=impersonation.request");
+		var byNobody = api.get(events + UUID.randomUUID());
+		var firstPage = api.get(events + support.accountId() + "&limit=1");
+
+		// then
+		assertThat(bySupport.status()).as(bySupport.toString()).isEqualTo(200);
+		assertThat(bySupport.body().path("data")).singleElement().satisfies(e -> {
+			assertThat(e.path("impersonatedBy").asString()).isEqualTo("account:" + support.accountId());
+			assertThat(e.path("after").path("path").asString()).isEqualTo("/v1/me");
+		});
+		assertThat(byAdmin.body().path("data")).singleElement()
+			.satisfies(e -> assertThat(e.path("after").path("path").asString()).isEqualTo("/v1/me/usage"));
+		assertThat(byNobody.body().path("data")).isEmpty();
+		assertThat(firstPage.body().path("data")).hasSize(1);
+	}
+
+	@Test
+	void badListFiltersAreABadRequestNamingTheParameter() {
+		// when
+		var active = api.get(PATH + "?active=maybe");
+		var operator = api.get(PATH + "?operator=not-a-uuid");
+		var account = api.get(PATH + "?account=42");
+		var cursor = api.get(PATH + "?cursor=%21%21");
+		var forgedCursor = api
+			.get(PATH + "?cursor=" + Base64.getUrlEncoder().withoutPadding().encodeToString("yesterday|x".getBytes()));
+		var limit = api.get(PATH + "?limit=0");
+		var auditFilter = api.get("/v1/admin/audit-events?impersonatedBy=account:nobody");
+
+		// then
+		assertThat(field(active)).isEqualTo("active");
+		assertThat(field(operator)).isEqualTo("operator");
+		assertThat(field(account)).isEqualTo("account");
+		assertThat(field(cursor)).isEqualTo("cursor");
+		assertThat(field(forgedCursor)).isEqualTo("cursor");
+		assertThat(field(auditFilter)).isEqualTo("impersonatedBy");
+		for (var response : List.of(active, operator, account, cursor, forgedCursor, limit, auditFilter)) {
+			assertThat(response.status()).as(response.toString()).isEqualTo(400);
+			assertThat(response.code()).isEqualTo("invalid_request");
+			assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+		}
+	}
+
+	@Test
+	void onlyOperatorsAndServerKeysListImpersonations() {
+		// given
+		var support = operator("imp-list-who", "support");
+		var user = user("imp-list-who-user");
+		var asUser = holding(started(support, Map.of("accountId", user.accountId(), "reason", "x")));
+		var plainUser = AccountCalls.as(anonymous, AccountCalls.signIn(anonymous, user.email()));
+
+		// when
+		var byServerKey = api.get(PATH);
+		var bySupport = support.api().get(PATH);
+		var byUser = plainUser.get(PATH);
+		var byImpersonation = asUser.get(PATH);
+		var byNobody = anonymous.get(PATH);
+
+		// then
+		assertThat(byServerKey.status()).as(byServerKey.toString()).isEqualTo(200);
+		assertThat(bySupport.status()).as(bySupport.toString()).isEqualTo(200);
+		assertThat(byUser.status()).as(byUser.toString()).isEqualTo(403);
+		assertThat(byImpersonation.status()).as(byImpersonation.toString()).isEqualTo(403);
+		assertThat(byImpersonation.code()).isEqualTo("impersonation_not_allowed");
+		assertThat(byNobody.status()).isEqualTo(401);
+	}
+
 }
