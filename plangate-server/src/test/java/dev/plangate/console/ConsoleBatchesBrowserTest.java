@@ -1,9 +1,7 @@
 package dev.plangate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,27 +12,20 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.deque.html.axecore.playwright.AxeBuilder;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
-import dev.plangate.support.ServerTest;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,19 +35,10 @@ import tools.jackson.databind.JsonNode;
  * operations, an admin cancels one, and every page passes an accessibility check in light
  * and dark. Screenshots go to {@code target/screenshots}. Tagged {@code browser}.
  */
-@Tag("browser")
 @FreshSchema
-class ConsoleBatchesBrowserTest extends ServerTest {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final List<String> SERIOUS = List.of("serious", "critical");
+class ConsoleBatchesBrowserTest extends BrowserTest {
 
 	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
-	private static Playwright playwright;
-
-	private static Browser browser;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -72,28 +54,6 @@ class ConsoleBatchesBrowserTest extends ServerTest {
 
 	@Autowired
 	private Clock clock;
-
-	@BeforeAll
-	static void launch() {
-		assumeTrue(Files.isExecutable(CHROMIUM), "the browser tests drive " + CHROMIUM + " (apt-get install chromium)");
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-						"--disable-component-update", "--disable-sync", "--no-first-run")));
-	}
-
-	@AfterAll
-	static void close() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
-	}
 
 	@Test
 	void anAdminWatchesABatchProgressLiveAndCancelsAnother() {
@@ -227,16 +187,6 @@ class ConsoleBatchesBrowserTest extends ServerTest {
 
 	// --- helpers
 
-	private void signIn(Page page, Operators.Operator operator) {
-		page.navigate(url("/console/login"));
-		page.getByLabel("Email or username").fill(operator.email());
-		page.getByLabel("Password").fill(operator.password());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
-		page.getByLabel("Code of your authenticator app, or a recovery code").fill(operator.nextCode());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview")).waitFor();
-	}
-
 	private String customer(String prefix, String name, String plan) {
 		var id = uniqueId(prefix);
 		var created = api.put("/v1/customers/" + id, Api.json(Map.of("name", name, "email", id + "@example.com")));
@@ -289,27 +239,11 @@ class ConsoleBatchesBrowserTest extends ServerTest {
 		assertThat(response.status()).as(response.toString()).isEqualTo(204);
 	}
 
-	private String url(String path) {
-		return "http://localhost:" + port + path;
-	}
-
-	private static void assertAccessible(Page page, String what) {
-		var violations = new AxeBuilder(page).analyze()
-			.getViolations()
-			.stream()
-			.filter(rule -> SERIOUS.contains(rule.getImpact()))
-			.map(rule -> rule.getId() + ": " + rule.getHelp() + " "
-					+ rule.getNodes().stream().map(n -> n.getHtml()).toList())
-			.toList();
-		assertThat(violations).as("serious or critical accessibility violations on the %s page", what).isEmpty();
-	}
-
 	/**
 	 * Into target/screenshots, to look at; the README's images are ConsoleBrowserTest's.
 	 */
 	private static void screenshot(Page page, String name) {
-		page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)).setFullPage(true));
-		assertThat(SCREENSHOTS.resolve(name)).isNotEmptyFile();
+		screenshot(page, SCREENSHOTS, name);
 	}
 
 }

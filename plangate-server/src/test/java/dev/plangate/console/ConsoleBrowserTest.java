@@ -1,29 +1,21 @@
 package dev.plangate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.deque.html.axecore.playwright.AxeBuilder;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.FormData;
@@ -34,7 +26,6 @@ import dev.plangate.identity.account.AccountCalls;
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
-import dev.plangate.support.ServerTest;
 
 /**
  * The console in a real browser (Debian's chromium, driven by Playwright) against the
@@ -43,17 +34,8 @@ import dev.plangate.support.ServerTest;
  * check of every page, and the README's screenshots. Tagged {@code browser}:
  * {@code -DexcludedGroups=browser} leaves it out, {@code -Dgroups=browser} runs only it.
  */
-@Tag("browser")
 @FreshSchema
-class ConsoleBrowserTest extends ServerTest {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final List<String> SERIOUS = List.of("serious", "critical");
-
-	private static Playwright playwright;
-
-	private static Browser browser;
+class ConsoleBrowserTest extends BrowserTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -68,28 +50,6 @@ class ConsoleBrowserTest extends ServerTest {
 
 	@Autowired
 	private Clock clock;
-
-	@BeforeAll
-	static void launch() {
-		assumeTrue(Files.isExecutable(CHROMIUM), "the browser tests drive " + CHROMIUM + " (apt-get install chromium)");
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-						"--disable-component-update", "--disable-sync", "--no-first-run")));
-	}
-
-	@AfterAll
-	static void close() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
-	}
 
 	@Test
 	void anAdminSignsInWithASecondFactorFindsACustomerAndChangesItsPlan() {
@@ -171,13 +131,7 @@ class ConsoleBrowserTest extends ServerTest {
 		var customer = newCustomer("browser-support");
 		var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844));
 		var page = context.newPage();
-		page.navigate(url("/console/login"));
-		page.getByLabel("Email or username").fill(support.email());
-		page.getByLabel("Password").fill(support.password());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
-		page.getByLabel("Code of your authenticator app, or a recovery code").fill(support.nextCode());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview")).waitFor();
+		signIn(page, support);
 
 		// when
 		page.navigate(url("/console/customers/" + customer));
@@ -299,16 +253,6 @@ class ConsoleBrowserTest extends ServerTest {
 		context.close();
 	}
 
-	private void signIn(Page page, Operators.Operator operator) {
-		page.navigate(url("/console/login"));
-		page.getByLabel("Email or username").fill(operator.email());
-		page.getByLabel("Password").fill(operator.password());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
-		page.getByLabel("Code of your authenticator app, or a recovery code").fill(operator.nextCode());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview")).waitFor();
-	}
-
 	/**
 	 * Customers on each plan, some with usage; answers the id of the one the test looks
 	 * for, "Harbor Analytics".
@@ -342,26 +286,9 @@ class ConsoleBrowserTest extends ServerTest {
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
 	}
 
-	private String url(String path) {
-		return "http://localhost:" + port + path;
-	}
-
-	private static void assertAccessible(Page page, String what) {
-		var violations = new AxeBuilder(page).analyze()
-			.getViolations()
-			.stream()
-			.filter(rule -> SERIOUS.contains(rule.getImpact()))
-			.map(rule -> rule.getId() + ": " + rule.getHelp() + " "
-					+ rule.getNodes().stream().map(n -> n.getHtml()).toList())
-			.toList();
-		assertThat(violations).as("serious or critical accessibility violations on the %s page", what).isEmpty();
-	}
-
 	/** Into docs/images, where the README shows them. */
 	private static void screenshot(Page page, String name) {
-		var images = Path.of("..", "docs", "images");
-		page.screenshot(new Page.ScreenshotOptions().setPath(images.resolve(name)).setFullPage(true));
-		assertThat(images.resolve(name)).isNotEmptyFile();
+		screenshot(page, Path.of("..", "docs", "images"), name);
 	}
 
 }

@@ -1,32 +1,23 @@
 package dev.plangate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.deque.html.axecore.playwright.AxeBuilder;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.SelectOption;
@@ -34,7 +25,6 @@ import com.microsoft.playwright.options.SelectOption;
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
-import dev.plangate.support.ServerTest;
 
 /**
  * The console's operations pages in a real browser (Debian's chromium, driven by
@@ -43,21 +33,12 @@ import dev.plangate.support.ServerTest;
  * accessibility. Mail goes to the log, as in the embedded default, so that the outbox
  * keeps texts. Tagged {@code browser}; screenshots under {@code target/screenshots}.
  */
-@Tag("browser")
 @FreshSchema
-class ConsoleOpsBrowserTest extends ServerTest {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final List<String> SERIOUS = List.of("serious", "critical");
+class ConsoleOpsBrowserTest extends BrowserTest {
 
 	private static final Page.GetByLabelOptions EXACT = new Page.GetByLabelOptions().setExact(true);
 
 	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
-	private static Playwright playwright;
-
-	private static Browser browser;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -71,28 +52,6 @@ class ConsoleOpsBrowserTest extends ServerTest {
 
 	@Autowired
 	private Clock clock;
-
-	@BeforeAll
-	static void launch() {
-		assumeTrue(Files.isExecutable(CHROMIUM), "the browser tests drive " + CHROMIUM + " (apt-get install chromium)");
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-						"--disable-component-update", "--disable-sync", "--no-first-run")));
-	}
-
-	@AfterAll
-	static void close() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
-	}
 
 	@Test
 	void anAdminFiltersTheAuditLogReadsTheOutboxAndCreatesThenRevokesAKey() {
@@ -254,16 +213,6 @@ class ConsoleOpsBrowserTest extends ServerTest {
 		context.close();
 	}
 
-	private void signIn(Page page, Operators.Operator operator) {
-		page.navigate(url("/console/login"));
-		page.getByLabel("Email or username").fill(operator.email());
-		page.getByLabel("Password").fill(operator.password());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
-		page.getByLabel("Code of your authenticator app, or a recovery code").fill(operator.nextCode());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview")).waitFor();
-	}
-
 	private String customer(String prefix, String name, String email) {
 		var id = uniqueId(prefix);
 		var created = api.put("/v1/customers/" + id, Api.json(Map.of("name", name, "email", email)));
@@ -271,24 +220,8 @@ class ConsoleOpsBrowserTest extends ServerTest {
 		return id;
 	}
 
-	private String url(String path) {
-		return "http://localhost:" + port + path;
-	}
-
-	private static void assertAccessible(Page page, String what) {
-		var violations = new AxeBuilder(page).analyze()
-			.getViolations()
-			.stream()
-			.filter(rule -> SERIOUS.contains(rule.getImpact()))
-			.map(rule -> rule.getId() + ": " + rule.getHelp() + " "
-					+ rule.getNodes().stream().map(n -> n.getHtml()).toList())
-			.toList();
-		assertThat(violations).as("serious or critical accessibility violations on the %s page", what).isEmpty();
-	}
-
 	private static void screenshot(Page page, String name) {
-		page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)).setFullPage(true));
-		assertThat(SCREENSHOTS.resolve(name)).isNotEmptyFile();
+		screenshot(page, SCREENSHOTS, name);
 	}
 
 }

@@ -1,9 +1,7 @@
 package dev.plangate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,21 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.deque.html.axecore.playwright.AxeBuilder;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.SelectOption;
@@ -33,7 +25,6 @@ import com.microsoft.playwright.options.SelectOption;
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
-import dev.plangate.support.ServerTest;
 
 /**
  * The console's plans pages in a real browser (Debian's chromium, driven by Playwright)
@@ -42,19 +33,10 @@ import dev.plangate.support.ServerTest;
  * accessibility in the light and the dark scheme. Screenshots go to
  * {@code target/console-plans/}. Tagged {@code browser}.
  */
-@Tag("browser")
 @FreshSchema
-class ConsolePlansBrowserTest extends ServerTest {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final List<String> SERIOUS = List.of("serious", "critical");
+class ConsolePlansBrowserTest extends BrowserTest {
 
 	private static final Path SCREENSHOTS = Path.of("target", "console-plans");
-
-	private static Playwright playwright;
-
-	private static Browser browser;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -68,28 +50,6 @@ class ConsolePlansBrowserTest extends ServerTest {
 
 	@Autowired
 	private Clock clock;
-
-	@BeforeAll
-	static void launch() {
-		assumeTrue(Files.isExecutable(CHROMIUM), "the browser tests drive " + CHROMIUM + " (apt-get install chromium)");
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-						"--disable-component-update", "--disable-sync", "--no-first-run")));
-	}
-
-	@AfterAll
-	static void close() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
-	}
 
 	@Test
 	void anAdminComparesTwoVersionsOfAPlanAndMovesTheSubscribersOfTheOlderOne() {
@@ -234,20 +194,6 @@ class ConsolePlansBrowserTest extends ServerTest {
 			.textContent();
 	}
 
-	private void signIn(Page page, Operators.Operator operator) {
-		page.navigate(url("/console/login"));
-		page.getByLabel("Email or username").fill(operator.email());
-		page.getByLabel("Password").fill(operator.password());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
-		page.getByLabel("Code of your authenticator app, or a recovery code").fill(operator.nextCode());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview")).waitFor();
-	}
-
-	private String url(String path) {
-		return "http://localhost:" + port + path;
-	}
-
 	private static void assertAccessibleInBothSchemes(Page page, String what) {
 		page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.LIGHT));
 		assertAccessible(page, what);
@@ -257,20 +203,8 @@ class ConsolePlansBrowserTest extends ServerTest {
 		page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.LIGHT));
 	}
 
-	private static void assertAccessible(Page page, String what) {
-		var violations = new AxeBuilder(page).analyze()
-			.getViolations()
-			.stream()
-			.filter(rule -> SERIOUS.contains(rule.getImpact()))
-			.map(rule -> rule.getId() + ": " + rule.getHelp() + " "
-					+ rule.getNodes().stream().map(n -> n.getHtml()).toList())
-			.toList();
-		assertThat(violations).as("serious or critical accessibility violations on the %s page", what).isEmpty();
-	}
-
 	private static void screenshot(Page page, String name) {
-		page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)).setFullPage(true));
-		assertThat(SCREENSHOTS.resolve(name)).isNotEmptyFile();
+		screenshot(page, SCREENSHOTS, name);
 	}
 
 }

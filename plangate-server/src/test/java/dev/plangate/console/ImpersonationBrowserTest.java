@@ -1,34 +1,24 @@
 package dev.plangate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import com.deque.html.axecore.playwright.AxeBuilder;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
 
 import dev.plangate.support.Api;
-import dev.plangate.support.ServerTest;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -37,44 +27,13 @@ import tools.jackson.databind.JsonNode;
  * finds it audited, and ends it. Tagged {@code browser}; screenshots go to
  * {@code target/}.
  */
-@Tag("browser")
-class ImpersonationBrowserTest extends ServerTest {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final List<String> SERIOUS = List.of("serious", "critical");
-
-	private static Playwright playwright;
-
-	private static Browser browser;
+class ImpersonationBrowserTest extends BrowserTest {
 
 	@Autowired
 	private JdbcClient jdbc;
 
 	@Autowired
 	private Clock clock;
-
-	@BeforeAll
-	static void launch() {
-		assumeTrue(Files.isExecutable(CHROMIUM), "the browser tests drive " + CHROMIUM + " (apt-get install chromium)");
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-						"--disable-component-update", "--disable-sync", "--no-first-run")));
-	}
-
-	@AfterAll
-	static void close() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
-	}
 
 	@Test
 	void aSupportOperatorViewsAsAnEndUserUnderABannerReadOnlyAuditedAndEndsIt() {
@@ -164,36 +123,9 @@ class ImpersonationBrowserTest extends ServerTest {
 		return rows;
 	}
 
-	private void signIn(Page page, Operators.Operator operator) {
-		page.navigate(url("/console/login"));
-		page.getByLabel("Email or username").fill(operator.email());
-		page.getByLabel("Password").fill(operator.password());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
-		page.getByLabel("Code of your authenticator app, or a recovery code").fill(operator.nextCode());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview")).waitFor();
-	}
-
-	private String url(String path) {
-		return "http://localhost:" + port + path;
-	}
-
-	private static void assertAccessible(Page page, String what) {
-		var violations = new AxeBuilder(page).analyze()
-			.getViolations()
-			.stream()
-			.filter(rule -> SERIOUS.contains(rule.getImpact()))
-			.map(rule -> rule.getId() + ": " + rule.getHelp() + " "
-					+ rule.getNodes().stream().map(n -> n.getHtml()).toList())
-			.toList();
-		assertThat(violations).as("serious or critical accessibility violations on the %s page", what).isEmpty();
-	}
-
 	/** Into target/, to look at. */
 	private static void screenshot(Page page, String name) {
-		var images = Path.of("target", "screenshots");
-		page.screenshot(new Page.ScreenshotOptions().setPath(images.resolve(name)).setFullPage(true));
-		assertThat(images.resolve(name)).isNotEmptyFile();
+		screenshot(page, Path.of("target", "screenshots"), name);
 	}
 
 }

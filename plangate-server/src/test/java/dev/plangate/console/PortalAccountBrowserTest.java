@@ -1,30 +1,22 @@
 package dev.plangate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.deque.html.axecore.playwright.AxeBuilder;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.SelectOption;
@@ -33,7 +25,6 @@ import dev.plangate.support.Api;
 import dev.plangate.support.AuthenticatorApp;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
-import dev.plangate.support.ServerTest;
 import dev.plangate.support.TestMail;
 
 /**
@@ -43,17 +34,8 @@ import dev.plangate.support.TestMail;
  * up for another account, on a desktop and a phone, light and dark, each page checked for
  * accessibility. Screenshots go to {@code target/portal-*.png}. Tagged {@code browser}.
  */
-@Tag("browser")
 @FreshSchema
-class PortalAccountBrowserTest extends ServerTest {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final List<String> SERIOUS = List.of("serious", "critical");
-
-	private static Playwright playwright;
-
-	private static Browser browser;
+class PortalAccountBrowserTest extends BrowserTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -70,28 +52,6 @@ class PortalAccountBrowserTest extends ServerTest {
 
 	@Autowired
 	private Clock clock;
-
-	@BeforeAll
-	static void launch() {
-		assumeTrue(Files.isExecutable(CHROMIUM), "the browser tests drive " + CHROMIUM + " (apt-get install chromium)");
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-						"--disable-component-update", "--disable-sync", "--no-first-run")));
-	}
-
-	@AfterAll
-	static void close() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
-	}
 
 	@Test
 	void anEndUserSignsInWithASecondFactorSeesUsageManagesKeysAndInvitesAMember() {
@@ -258,12 +218,7 @@ class PortalAccountBrowserTest extends ServerTest {
 	}
 
 	private void signIn(Page page, String login, String password, String code) {
-		page.navigate(url("/portal/login"));
-		page.getByLabel("Email or username").fill(login);
-		page.getByLabel("Password").fill(password);
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
-		page.getByLabel("Code of your authenticator app, or a recovery code").fill(code);
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+		signIn(page, "/portal/login", login, password, code);
 	}
 
 	private static void nav(Page page, String name) {
@@ -277,26 +232,9 @@ class PortalAccountBrowserTest extends ServerTest {
 		return page.getByRole(AriaRole.ROW).filter(new Locator.FilterOptions().setHasText(text)).first();
 	}
 
-	private String url(String path) {
-		return "http://localhost:" + port + path;
-	}
-
-	private static void assertAccessible(Page page, String what) {
-		var violations = new AxeBuilder(page).analyze()
-			.getViolations()
-			.stream()
-			.filter(rule -> SERIOUS.contains(rule.getImpact()))
-			.map(rule -> rule.getId() + ": " + rule.getHelp() + " "
-					+ rule.getNodes().stream().map(n -> n.getHtml()).toList())
-			.toList();
-		assertThat(violations).as("serious or critical accessibility violations on the %s page", what).isEmpty();
-	}
-
 	/** Under target, to look at; the README's images are the console's. */
 	private static void screenshot(Page page, String name) {
-		var file = Path.of("target", name);
-		page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true));
-		assertThat(file).isNotEmptyFile();
+		screenshot(page, Path.of("target"), name);
 	}
 
 }
