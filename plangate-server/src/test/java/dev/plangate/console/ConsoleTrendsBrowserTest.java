@@ -1,31 +1,22 @@
 package dev.plangate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import com.deque.html.axecore.playwright.AxeBuilder;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 
 import dev.plangate.support.Api;
-import dev.plangate.support.ServerTest;
 
 /**
  * The overview's trend charts in a real browser (Debian's chromium, driven by
@@ -33,44 +24,13 @@ import dev.plangate.support.ServerTest;
  * policy, their tables behind a disclosure, accessible in light and dark. Tagged
  * {@code browser}.
  */
-@Tag("browser")
-class ConsoleTrendsBrowserTest extends ServerTest {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final List<String> SERIOUS = List.of("serious", "critical");
-
-	private static Playwright playwright;
-
-	private static Browser browser;
+class ConsoleTrendsBrowserTest extends BrowserTest {
 
 	@Autowired
 	private JdbcClient jdbc;
 
 	@Autowired
 	private Clock clock;
-
-	@BeforeAll
-	static void launch() {
-		assumeTrue(Files.isExecutable(CHROMIUM), "the browser tests drive " + CHROMIUM + " (apt-get install chromium)");
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-						"--disable-component-update", "--disable-sync", "--no-first-run")));
-	}
-
-	@AfterAll
-	static void close() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
-	}
 
 	@Test
 	void aSupportOperatorSeesTheTrendChartsAndTheirTables() {
@@ -81,7 +41,7 @@ class ConsoleTrendsBrowserTest extends ServerTest {
 		api.post("/v1/check", Api.json(Map.of("customerId", customer, "feature", "sso")));
 		var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
 		var page = context.newPage();
-		var scriptErrors = new java.util.ArrayList<String>();
+		var scriptErrors = new ArrayList<String>();
 		page.onPageError(scriptErrors::add);
 		page.onConsoleMessage(message -> {
 			// a resource refused (a 401 before sign-in) is not the page's script
@@ -91,12 +51,7 @@ class ConsoleTrendsBrowserTest extends ServerTest {
 		});
 
 		// when
-		page.navigate(url("/console"));
-		page.getByLabel("Email or username").fill(support.email());
-		page.getByLabel("Password").fill(support.password());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
-		page.getByLabel("Code of your authenticator app, or a recovery code").fill(support.nextCode());
-		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+		signIn(page, support);
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Decisions, last 24 hours")).waitFor();
 
 		// then: both charts drawn, no script refused by the policy
@@ -123,26 +78,9 @@ class ConsoleTrendsBrowserTest extends ServerTest {
 		context.close();
 	}
 
-	private String url(String path) {
-		return "http://localhost:" + port + path;
-	}
-
-	private static void assertAccessible(Page page, String what) {
-		var violations = new AxeBuilder(page).analyze()
-			.getViolations()
-			.stream()
-			.filter(rule -> SERIOUS.contains(rule.getImpact()))
-			.map(rule -> rule.getId() + ": " + rule.getHelp() + " "
-					+ rule.getNodes().stream().map(n -> n.getHtml()).toList())
-			.toList();
-		assertThat(violations).as("serious or critical accessibility violations on the %s page", what).isEmpty();
-	}
-
 	/** Under target/, to look at; the README's screenshots are ConsoleBrowserTest's. */
 	private static void screenshot(Page page, String name) {
-		var file = Path.of("target", "screenshots", name);
-		page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true));
-		assertThat(file).isNotEmptyFile();
+		screenshot(page, Path.of("target", "screenshots"), name);
 	}
 
 }
