@@ -2,7 +2,6 @@ package dev.plangate.console;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
@@ -27,10 +26,6 @@ import jakarta.servlet.http.HttpSession;
  */
 class ConsoleSessionGuard extends OncePerRequestFilter {
 
-	static final String SIGNED_IN_AT = ConsoleSessionGuard.class.getName() + ".signedInAt";
-
-	static final String LAST_SEEN = ConsoleSessionGuard.class.getName() + ".lastSeen";
-
 	private final OperatorSignIn operators;
 
 	private final ConsoleSettings settings;
@@ -50,11 +45,7 @@ class ConsoleSessionGuard extends OncePerRequestFilter {
 		var session = request.getSession(false);
 		if (operator != null && session != null) {
 			var now = clock.instant();
-			var signedInAt = (Instant) session.getAttribute(SIGNED_IN_AT);
-			var lastSeen = (Instant) session.getAttribute(LAST_SEEN);
-			if (signedInAt == null || lastSeen == null || now.isAfter(lastSeen.plus(settings.idleTimeout()))
-					|| now.isAfter(signedInAt.plus(settings.absoluteTimeout()))
-					|| !operators.isActive(operator.sessionId())) {
+			if (SessionTimeouts.passed(session, settings, now) || !operators.isActive(operator.sessionId())) {
 				end(session, operator);
 				if (isLiveRefresh(request)) {
 					sendToSignIn(request, response, "?expired");
@@ -65,7 +56,7 @@ class ConsoleSessionGuard extends OncePerRequestFilter {
 				return;
 			}
 			if (!isLiveRefresh(request)) {
-				session.setAttribute(LAST_SEEN, now);
+				SessionTimeouts.seen(session, now);
 			}
 		}
 		chain.doFilter(request, response);

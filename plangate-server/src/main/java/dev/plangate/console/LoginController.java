@@ -148,10 +148,7 @@ class LoginController {
 		var operator = ConsoleOperator.of(signedIn);
 		request.changeSessionId();
 		var session = request.getSession();
-		session.setMaxInactiveInterval((int) settings.idleTimeout().toSeconds());
-		var now = clock.instant();
-		session.setAttribute(ConsoleSessionGuard.SIGNED_IN_AT, now);
-		session.setAttribute(ConsoleSessionGuard.LAST_SEEN, now);
+		SessionTimeouts.start(session, settings, clock.instant());
 		var context = SecurityContextHolder.createEmptyContext();
 		context.setAuthentication(
 				UsernamePasswordAuthenticationToken.authenticated(operator, null, operator.authorities()));

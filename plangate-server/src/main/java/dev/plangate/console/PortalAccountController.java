@@ -427,10 +427,7 @@ class PortalAccountController {
 		var session = request.getSession();
 		session.removeAttribute(PortalViewers.VISITOR);
 		session.removeAttribute(ENROLMENT);
-		session.setMaxInactiveInterval((int) settings.idleTimeout().toSeconds());
-		var now = clock.instant();
-		session.setAttribute(ConsoleSessionGuard.SIGNED_IN_AT, now);
-		session.setAttribute(ConsoleSessionGuard.LAST_SEEN, now);
+		SessionTimeouts.start(session, settings, clock.instant());
 		var context = SecurityContextHolder.createEmptyContext();
 		context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null, user.authorities()));
 		SecurityContextHolder.setContext(context);

@@ -2,7 +2,6 @@ package dev.plangate.console;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
@@ -41,18 +40,14 @@ class PortalSessionGuard extends OncePerRequestFilter {
 		var session = request.getSession(false);
 		if (user != null && session != null) {
 			var now = clock.instant();
-			var signedInAt = (Instant) session.getAttribute(ConsoleSessionGuard.SIGNED_IN_AT);
-			var lastSeen = (Instant) session.getAttribute(ConsoleSessionGuard.LAST_SEEN);
-			if (signedInAt == null || lastSeen == null || now.isAfter(lastSeen.plus(settings.idleTimeout()))
-					|| now.isAfter(signedInAt.plus(settings.absoluteTimeout()))
-					|| !accounts.isActive(user.sessionId())) {
+			if (SessionTimeouts.passed(session, settings, now) || !accounts.isActive(user.sessionId())) {
 				SecurityContextHolder.clearContext();
 				session.invalidate();
 				accounts.end(user.accountId(), user.sessionId(), "portal_timeout");
 				response.sendRedirect(request.getContextPath() + PortalAccountController.LOGIN + "?expired");
 				return;
 			}
-			session.setAttribute(ConsoleSessionGuard.LAST_SEEN, now);
+			SessionTimeouts.seen(session, now);
 		}
 		chain.doFilter(request, response);
 	}
