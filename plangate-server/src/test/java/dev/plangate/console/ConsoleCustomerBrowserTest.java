@@ -89,11 +89,10 @@ class ConsoleCustomerBrowserTest extends BrowserTest {
 			.contains("2,500", "active", "Launch week credit");
 		assertThat(api.get("/v1/customers/" + customer + "/grants").body().path("data").size()).isEqualTo(1);
 
-		// and the usage chart
-		assertThat((Boolean) page
-			.evaluate("() => typeof Chart !== 'undefined' && Chart.getChart('usage-chart-api_calls') !== undefined"))
-			.as("the chart was drawn")
-			.isTrue();
+		// and the usage chart, drawn by the page's deferred script (which may run after
+		// the page shows)
+		page.waitForFunction(
+				"() => typeof Chart !== 'undefined' && Chart.getChart('usage-chart-api_calls') !== undefined");
 		assertThat((Number) page.evaluate("() => Chart.getChart('usage-chart-api_calls').data.datasets.length"))
 			.as("usage, the limit and the projection")
 			.satisfies(n -> assertThat(n.intValue()).isBetween(2, 3));
