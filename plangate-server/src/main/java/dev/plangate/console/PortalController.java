@@ -91,7 +91,7 @@ class PortalController {
 		if (token != null) {
 			return viewers.arrive(token, request) ? "redirect:/portal" : closed(response, model);
 		}
-		var viewer = viewer(request, response, model);
+		var viewer = viewer(request, model);
 		if (viewer == null) {
 			return closed(response, model);
 		}
@@ -114,7 +114,7 @@ class PortalController {
 	@GetMapping("/portal/plans")
 	String plans(@RequestParam(required = false) @Nullable String paid, HttpServletRequest request,
 			HttpServletResponse response, Model model) {
-		var viewer = viewer(request, response, model);
+		var viewer = viewer(request, model);
 		if (viewer == null) {
 			return closed(response, model);
 		}
@@ -153,7 +153,7 @@ class PortalController {
 	@PostMapping("/portal/plans/checkout")
 	String checkout(@RequestParam(defaultValue = "") String plan, HttpServletRequest request,
 			HttpServletResponse response, Model model, RedirectAttributes flash) {
-		var viewer = viewer(request, response, model);
+		var viewer = viewer(request, model);
 		if (viewer == null) {
 			return closed(response, model);
 		}
@@ -181,7 +181,7 @@ class PortalController {
 	@PostMapping("/portal/billing")
 	String billingPortal(HttpServletRequest request, HttpServletResponse response, Model model,
 			RedirectAttributes flash) {
-		var viewer = viewer(request, response, model);
+		var viewer = viewer(request, model);
 		if (viewer == null) {
 			return closed(response, model);
 		}
@@ -222,7 +222,7 @@ class PortalController {
 
 	@GetMapping("/portal/invoices")
 	String invoices(HttpServletRequest request, HttpServletResponse response, Model model) {
-		var viewer = viewer(request, response, model);
+		var viewer = viewer(request, model);
 		if (viewer == null) {
 			return closed(response, model);
 		}
@@ -275,13 +275,16 @@ class PortalController {
 	 * Who is looking, or null; a page shown to an operator viewing as the end user is
 	 * audited, and carries the banner.
 	 */
-	private PortalViewers.@Nullable Viewer viewer(HttpServletRequest request, HttpServletResponse response,
-			Model model) {
+	private PortalViewers.@Nullable Viewer viewer(HttpServletRequest request, Model model) {
 		var viewer = viewers.current(request).orElse(null);
 		var viewingAs = viewer == null ? null : viewer.viewingAs();
 		if (viewingAs != null) {
-			impersonations.recordVisit(viewingAs, request.getMethod(), request.getRequestURI(), HttpStatus.OK.value(),
-					request.getRemoteAddr());
+			boolean change = !"GET".equals(request.getMethod());
+			// a change refused as read-only is recorded with its refusal (readOnly)
+			if (!(change && viewingAs.readOnly())) {
+				impersonations.recordVisit(viewingAs, request.getMethod(), request.getRequestURI(),
+						change ? HttpStatus.SEE_OTHER.value() : HttpStatus.OK.value(), request.getRemoteAddr());
+			}
 			model.addAttribute("viewingAs", viewingAs);
 		}
 		return viewer;

@@ -78,6 +78,13 @@ class ImpersonationBrowserTest extends BrowserTest {
 					RequestOptions.create().setForm(FormData.create().set("_csrf", csrf)).setMaxRedirects(0));
 		assertThat(change.status()).isEqualTo(403);
 		assertThat(change.text()).contains("impersonation_read_only");
+		var checkout = page.request()
+			.post(url("/portal/plans/checkout"),
+					RequestOptions.create()
+						.setForm(FormData.create().set("_csrf", csrf).set("plan", "pro"))
+						.setMaxRedirects(0));
+		assertThat(checkout.status()).as("the portal's own changes, refused as read-only").isEqualTo(403);
+		assertThat(checkout.text()).contains("impersonation_read_only");
 
 		// and the audit log has it, with the operator behind the user
 		var rows = audit(customer);
@@ -85,6 +92,10 @@ class ImpersonationBrowserTest extends BrowserTest {
 			assertThat(r.path("action").asString()).isEqualTo("impersonation.started");
 			assertThat(r.path("actor").asString()).isEqualTo("account:" + support.accountId());
 			assertThat(r.path("after").path("reason").asString()).isEqualTo("Ticket 812: usage looks wrong");
+		});
+		assertThat(rows).noneSatisfy(r -> {
+			assertThat(r.path("after").path("path").asString()).isEqualTo("/portal/plans/checkout");
+			assertThat(r.path("after").path("status").asInt()).isNotEqualTo(403);
 		});
 		assertThat(rows).anySatisfy(r -> {
 			assertThat(r.path("action").asString()).isEqualTo("impersonation.request");
