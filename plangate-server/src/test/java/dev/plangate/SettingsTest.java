@@ -44,7 +44,8 @@ class SettingsTest {
 					"LedgerSettings", "ApiKeySettings", "AccountSettings", "AdminSettings", "TwoFactorSettings",
 					"PasswordSettings", "TokenSettings", "OrganizationSettings", "MailSettings", "BatchSettings",
 					"SubscriptionSettings", "BillingSettings", "StripeSettings", "StripeEventSettings",
-					"ChargeSettings", "CustomerSettings", "AlertSettings", "WebhookSettings", "ConsoleSettings");
+					"ChargeSettings", "CustomerSettings", "AlertSettings", "WebhookSettings", "ConsoleSettings",
+					"PortalSettings", "ImpersonationSettings", "DecisionStatsSettings");
 		});
 	}
 
