@@ -7,6 +7,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -47,7 +48,7 @@ class DecisionCountRepository {
 	/**
 	 * Adds counts to the stored ones, in key order so that nodes adding at once do not
 	 * wait on each other in a circle: on PostgreSQL up to {@value #ROWS_A_STATEMENT} rows
-	 * an {@code insert … on conflict do update}, on H2 a JDBC batch of {@code merge}.
+	 * an {@code insert … on conflict do update}, on H2 a {@code merge} a row.
 	 */
 	void add(List<DecisionCounts.Count> counts) {
 		var rows = counts.stream()
@@ -60,21 +61,7 @@ class DecisionCountRepository {
 			return;
 		}
 		if (!postgres) {
-			template.batchUpdate(
-					"""
-							merge into decision_counts d using (values (cast(? as timestamp with time zone),
-							  cast(? as varchar(64)), cast(? as varchar(16)), cast(? as varchar(64)), cast(? as bigint)))
-							  v (m, f, o, c, n)
-							on d.minute_start = v.m and d.feature = v.f and d.outcome = v.o and d.code = v.c
-							when matched then update set decisions = d.decisions + v.n
-							when not matched then insert (minute_start, feature, outcome, code, decisions) values (v.m, v.f, v.o, v.c, v.n)""",
-					rows, rows.size(), (ps, row) -> {
-						ps.setObject(1, Timestamps.sql(row.cell().start()));
-						ps.setString(2, row.cell().feature());
-						ps.setString(3, row.cell().outcome());
-						ps.setString(4, row.cell().code());
-						ps.setLong(5, row.count());
-					});
+			rows.forEach(this::mergeOnH2);
 			return;
 		}
 		for (int from = 0; from < rows.size(); from += ROWS_A_STATEMENT) {
@@ -96,6 +83,39 @@ class DecisionCountRepository {
 					ps.setLong(p++, row.count());
 				}
 			});
+		}
+	}
+
+	/**
+	 * Adds one row's count on H2, whose {@code merge} is not atomic: two nodes inserting
+	 * the same new row at once both find it missing, and the later one fails on the key.
+	 * The row exists then, so the merge is tried again and adds to it. Each statement
+	 * commits on its own, so a failed one leaves nothing half done.
+	 */
+	private void mergeOnH2(DecisionCounts.Count row) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				jdbc.sql(
+						"""
+								merge into decision_counts d using (values (cast(:m as timestamp with time zone),
+								  cast(:f as varchar(64)), cast(:o as varchar(16)), cast(:c as varchar(64)), cast(:n as bigint)))
+								  v (m, f, o, c, n)
+								on d.minute_start = v.m and d.feature = v.f and d.outcome = v.o and d.code = v.c
+								when matched then update set decisions = d.decisions + v.n
+								when not matched then insert (minute_start, feature, outcome, code, decisions) values (v.m, v.f, v.o, v.c, v.n)""")
+					.param("m", Timestamps.sql(row.cell().start()))
+					.param("f", row.cell().feature())
+					.param("o", row.cell().outcome())
+					.param("c", row.cell().code())
+					.param("n", row.count())
+					.update();
+				return;
+			}
+			catch (DuplicateKeyException ex) {
+				if (attempt == 3) {
+					throw ex;
+				}
+			}
 		}
 	}
 
