@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -62,6 +63,8 @@ public final class Plangate implements AutoCloseable {
 	private final @Nullable Thread shutdownHook;
 
 	private volatile boolean closed;
+
+	private final LongAdder remoteDecisions = new LongAdder();
 
 	private Plangate(Builder b) {
 		this.transport = new Transport(b.baseUrl, b.serverKey, b.connectTimeout, b.requestTimeout, b.retryPolicy);
@@ -220,7 +223,9 @@ public final class Plangate implements AutoCloseable {
 			.put("customerId", Objects.requireNonNull(customerId, "customerId"))
 			.put("feature", Objects.requireNonNull(feature, "feature"))
 			.put("amount", amount);
-		return Transport.decision(transport.ask("/v1/check", body), null);
+		var decision = Transport.decision(transport.ask("/v1/check", body), null);
+		remoteDecisions.increment();
+		return decision;
 	}
 
 	/** {@link #consume(Consume)} of one unit. */
@@ -256,6 +261,7 @@ public final class Plangate implements AutoCloseable {
 			body.set("properties", Transport.JSON.valueToTree(consume.properties()));
 		}
 		var key = consume.idempotencyKey() == null ? UUID.randomUUID().toString() : consume.idempotencyKey();
+		remoteDecisions.increment();
 		return Transport.decision(transport.send("POST", "/v1/consume", body, key), null);
 	}
 
@@ -312,6 +318,12 @@ public final class Plangate implements AutoCloseable {
 	/** Tracked events not yet recorded (or handed to the failure handler). */
 	public long pendingEvents() {
 		return tracker.pending();
+	}
+
+	/** How this client is doing: for a health check or metrics. */
+	public PlangateStatus status() {
+		return new PlangateStatus(PlangateStatus.StreamState.OFF, null, remoteDecisions.sum(), 0, tracker.pending(),
+				tracker.failed());
 	}
 
 	// leases

@@ -51,6 +51,8 @@ final class Tracker {
 
 	private final AtomicLong accepted = new AtomicLong();
 
+	private final AtomicLong failed = new AtomicLong();
+
 	private final AtomicInteger flushing = new AtomicInteger();
 
 	private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
@@ -174,6 +176,11 @@ final class Tracker {
 		}
 	}
 
+	/** Events handed to the failure handler since the start. */
+	long failed() {
+		return failed.get();
+	}
+
 	private void run() {
 		var batch = new ArrayList<UsageEvent>();
 		String key = null;
@@ -290,6 +297,7 @@ final class Tracker {
 	}
 
 	private void fail(List<UsageEvent> events, PlangateException cause) {
+		failed.addAndGet(events.size());
 		try {
 			onFailure.failed(List.copyOf(events), cause);
 		}

@@ -160,6 +160,7 @@ class PlangateSdkTest extends ServerTest {
 		// given: 10 api_calls a month
 		var customer = newCustomer("sdk-quota");
 		limit(customer, "api_calls", 10);
+		long decisionsBefore = plangate.status().remoteDecisions();
 
 		// when
 		var allowed = plangate.check(customer, "api_access");
@@ -195,6 +196,8 @@ class PlangateSdkTest extends ServerTest {
 			});
 		assertThatThrownBy(() -> plangate.consume(customer, "sso")).isInstanceOf(FeatureNotInPlanException.class);
 		assertThat(used(customer)).as("refusals consume nothing").isEqualTo(8);
+		assertThat(plangate.status().remoteDecisions() - decisionsBefore).as("4 checks and 4 consumes").isEqualTo(8);
+		assertThat(plangate.status().localDecisions()).isZero();
 	}
 
 	@Test
@@ -385,6 +388,7 @@ class PlangateSdkTest extends ServerTest {
 		// given
 		var customer = newCustomer("sdk-refused");
 		var unknown = UsageEvent.of(customer, "no_such_feature", 1);
+		long failedBefore = plangate.status().trackFailed();
 
 		// when
 		plangate.track(customer, "api_calls", 2);
@@ -395,6 +399,11 @@ class PlangateSdkTest extends ServerTest {
 		// then
 		assertThat(used(customer)).isEqualTo(5);
 		assertThat(failedEvents).containsExactly(unknown);
+		var status = plangate.status();
+		assertThat(status.trackFailed() - failedBefore).isEqualTo(1);
+		assertThat(status.trackPending()).isZero();
+		assertThat(status.stream()).isEqualTo(PlangateStatus.StreamState.OFF);
+		assertThat(status.healthy()).isTrue();
 	}
 
 	@Test
