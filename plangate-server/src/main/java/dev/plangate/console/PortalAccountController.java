@@ -218,6 +218,8 @@ class PortalAccountController {
 		if (!status.enabled() && request.getSession().getAttribute(ENROLMENT) instanceof PendingEnrolment pending
 				&& pending.accountId().equals(user.accountId())) {
 			model.addAttribute("enrolment", pending.enrolment());
+			model.addAttribute("enrolmentQr", QrCodes.svg(pending.enrolment().provisioningUri(),
+					"QR code of the setup link: scan it with your authenticator app"));
 		}
 		return "portal/two-factor";
 	}

@@ -197,6 +197,9 @@ class PortalAccountBrowserTest extends BrowserTest {
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Add this key to your authenticator app"))
 			.waitFor();
 		assertAccessible(page, "two-factor, enrolling");
+		var qr = page.getByRole(AriaRole.IMG, new Page.GetByRoleOptions().setName("QR code of the setup link"));
+		assertThat(qr.isVisible()).isTrue();
+		assertThat(qr.boundingBox().width).as("large enough to scan on a phone's screen").isGreaterThan(150);
 		screenshot(page, "portal-two-factor-enrol.png");
 		var secret = AuthenticatorApp.fromBase32(page.locator("code.secret").first().textContent());
 		page.getByLabel("Code your app shows").fill(AuthenticatorApp.code(secret, clock.instant()));

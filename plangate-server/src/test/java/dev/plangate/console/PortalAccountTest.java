@@ -216,6 +216,9 @@ class PortalAccountTest extends ServerTest {
 
 		// then
 		assertThat(enrolment.body()).contains("otpauth://totp/");
+		assertThat(QrCodesTest.decode(enrolment.body())).as("the QR code holds the setup link")
+			.startsWith("otpauth://totp/")
+			.contains("secret=" + matcher.group(1));
 		assertThat(wrong.body()).contains("class=\"error\"");
 		assertThat(on.body()).contains("Two-factor authentication is on.", "Your recovery codes");
 		assertThat(later.body()).doesNotContain("Your recovery codes").contains("10</span> recovery codes left");

@@ -146,6 +146,32 @@ class PortalCheckoutTest extends ServerTest {
 	}
 
 	@Test
+	void aCustomerAlreadyPayingIsSentToBillingInsteadOfASecondCheckout() {
+		// given: a customer whose checkout Stripe completed
+		var customer = newCustomer("portal-checkout-paying");
+		var suffix = UUID.randomUUID().toString().substring(0, 8);
+		delivered(StripeEvents.event("evt_pp_" + suffix, "checkout.session.completed", Instant.now(),
+				StripeEvents.checkoutSession("cs_pp_" + suffix, customer, "cus_pp_" + suffix, "sub_pp_" + suffix)));
+		var browser = visitor(customer);
+		browser.get("/portal/plans");
+		stripeApi.resetRequests();
+
+		// when
+		var checkout = browser.post("/portal/plans/checkout", Map.of("plan", "business"));
+		var page = browser.get("/portal/plans");
+
+		// then
+		assertThat(checkout.status()).as(checkout.toString()).isEqualTo(302);
+		assertThat(checkout.location()).endsWith("/portal/plans");
+		assertThat(page.body())
+			.contains("role=\"alert\"", "You already pay for a plan", "Manage payment method and plan")
+			.doesNotContain("sub_pp_" + suffix, "/v1/");
+		assertThat(stripeApi.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v1/checkout/sessions"))))
+			.as("a second subscription would bill the customer twice")
+			.isEmpty();
+	}
+
+	@Test
 	void theBillingButtonOpensStripesPortalForTheCustomersOwnStripeCustomer() {
 		// given
 		var customer = newCustomer("portal-billing");
