@@ -56,8 +56,31 @@ class CustomerRepository {
 	void update(Customer c) {
 		jdbc.sql("""
 				update customer set name = :name, email = :email, status = :status, region = :region,
-				  metadata = :metadata, updated_at = :updated, deleted_at = :deleted
+				  metadata = :metadata, updated_at = :updated, deleted_at = :deleted,
+				  state_version = state_version + 1
 				where customer_id = :id""").paramSource(params(c)).update();
+	}
+
+	/**
+	 * The customer's state version, which grows with every change to the customer, its
+	 * overrides and its subscription; empty for an unknown customer.
+	 */
+	Optional<Long> stateVersion(String id) {
+		return jdbc.sql("select state_version from customer where customer_id = :id")
+			.param("id", id)
+			.query(Long.class)
+			.optional();
+	}
+
+	/**
+	 * Marks a change to what decides the customer's decisions. Called after the change is
+	 * written (in its transaction, if any): a reader that sees the new version then sees
+	 * the change too.
+	 */
+	void stateChanged(String id) {
+		jdbc.sql("update customer set state_version = state_version + 1 where customer_id = :id")
+			.param("id", id)
+			.update();
 	}
 
 	private static Map<String, @Nullable Object> params(Customer c) {
@@ -174,6 +197,7 @@ class CustomerRepository {
 			.param("by", o.setBy())
 			.param("at", Timestamps.sql(o.setAt()))
 			.update();
+		stateChanged(o.customerId());
 	}
 
 	void deleteOverride(String customerId, String feature) {
@@ -181,6 +205,7 @@ class CustomerRepository {
 			.param("id", customerId)
 			.param("feature", feature)
 			.update();
+		stateChanged(customerId);
 	}
 
 	private Override override(ResultSet rs, int n) throws SQLException {

@@ -220,6 +220,25 @@ public class CustomerService {
 	}
 
 	/**
+	 * The customer's state version: a number that grows with every change to the
+	 * customer, its overrides and its subscription, so that a copy of them read at a
+	 * version is current while the version stays.
+	 * @throws PlangateException {@code customer_not_found}
+	 */
+	public long stateVersion(String customerId) {
+		return repository.stateVersion(customerId)
+			.orElseThrow(() -> PlangateException.notFound(ErrorCode.CUSTOMER_NOT_FOUND, "Customer", customerId));
+	}
+
+	/**
+	 * Marks a change to what decides the customer's decisions, made outside this module
+	 * (its subscription): call it after writing the change, in the same transaction.
+	 */
+	public void stateChanged(String customerId) {
+		repository.stateChanged(customerId);
+	}
+
+	/**
 	 * Sets the override of one feature; {@code value} is an entitlement in the catalog
 	 * file's form.
 	 */

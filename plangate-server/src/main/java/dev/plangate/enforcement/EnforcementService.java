@@ -116,7 +116,8 @@ public class EnforcementService {
 	}
 
 	Gate gate(String customerId, String featureKey, long amount, Set<FeatureKind> kinds, String decidedBy) {
-		var customer = customers.get(customerId);
+		var state = subscriptions.decisionState(customerId);
+		var customer = state.customer();
 		var feature = catalog.requestedFeature(featureKey);
 		if (!kinds.contains(feature.kind())) {
 			throw new PlangateException(ErrorCode.FEATURE_KIND_NOT_SUPPORTED,
@@ -128,7 +129,7 @@ public class EnforcementService {
 			return new Gate(feature, null,
 					refused(ErrorCode.SUBSCRIPTION_INACTIVE, customerId, feature, amount, null, null, null, null));
 		}
-		var entitlement = subscriptions.entitlement(customer, feature);
+		var entitlement = subscriptions.entitlement(state, feature);
 		var value = entitlement.value();
 		var code = customer.status() == CustomerStatus.SUSPENDED ? ErrorCode.CUSTOMER_SUSPENDED
 				: !entitlement.subscription().status().grantsPlan() ? ErrorCode.SUBSCRIPTION_INACTIVE

@@ -68,10 +68,14 @@ public class SubscriptionService {
 
 	private final List<PaymentProvider> providers;
 
+	private final CustomerStates states;
+
 	SubscriptionService(SubscriptionRepository repository, CatalogService catalog, CustomerService customers,
 			AuditLog auditLog, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events,
-			List<Holdings> holdings, SubscriptionSettings settings, List<PaymentProvider> providers) {
+			List<Holdings> holdings, SubscriptionSettings settings, List<PaymentProvider> providers,
+			CustomerStates states) {
 		this.repository = repository;
+		this.states = states;
 		this.providers = providers;
 		this.holdings = holdings;
 		this.settings = settings;
@@ -88,7 +92,9 @@ public class SubscriptionService {
 	 * that what depends on the plan (queued batches) follows it.
 	 */
 	private void save(Subscription changed, Instant readPeriodEnd, Instant now) {
-		repository.update(changed, readPeriodEnd, now);
+		if (repository.update(changed, readPeriodEnd, now)) {
+			customers.stateChanged(changed.customerId());
+		}
 		events.publishEvent(new SubscriptionEvents.Changed(changed.customerId()));
 	}
 
@@ -98,6 +104,7 @@ public class SubscriptionService {
 		var now = clock.instant();
 		var subscription = Lifecycle.start(UUID.randomUUID(), created.customerId(), plan, true, now);
 		repository.insert(subscription, now);
+		customers.stateChanged(created.customerId());
 		repository.recordChange(subscription, "created", null, null, Actor.current().name(), now);
 		announce(null, subscription, "created");
 	}
@@ -603,6 +610,46 @@ public class SubscriptionService {
 		}
 		boolean usable = customer.status() == CustomerStatus.ACTIVE && s.status().grantsPlan();
 		return new CustomerEntitlements(customer.id(), customer.status().id(), usable, view(s), features);
+	}
+
+	/**
+	 * What decides the customer's decisions, current as of this call: this node's copy
+	 * when the customer's state version has not moved since it was read (one read of the
+	 * version), else read again (the customer, its subscription and its overrides) and
+	 * kept. A change made on any node moves the version, so the next decision everywhere
+	 * sees it.
+	 * @throws PlangateException {@code customer_not_found}
+	 */
+	public CustomerState decisionState(String customerId) {
+		long version = customers.stateVersion(customerId);
+		var state = states.at(customerId, version);
+		if (state != null) {
+			return state;
+		}
+		var customer = customers.get(customerId);
+		var overrides = customers.overrides(customerId)
+			.stream()
+			.collect(Collectors.toUnmodifiableMap(Override::feature, Function.identity()));
+		state = new CustomerState(version, customer, repository.find(customerId).orElse(null), overrides);
+		states.keep(state);
+		return state;
+	}
+
+	/**
+	 * The subscription as of now and effective value of one feature of a customer's
+	 * state, for an enforcement decision. A subscription due to move on (a period ended,
+	 * a trial over, a change due) is moved and stored first, as {@link #current} does.
+	 */
+	public FeatureEntitlement entitlement(CustomerState state, Feature feature) {
+		var s = state.subscription();
+		if (s == null) {
+			throw new IllegalStateException("Customer '" + state.customer().id() + "' has no subscription");
+		}
+		if (advance(s).changed()) {
+			s = current(state.customer());
+		}
+		var plan = catalog.planVersion(s.planKey(), s.planVersion());
+		return new FeatureEntitlement(s, plan, effective(feature, state.overrides().get(feature.key()), plan));
 	}
 
 	/**
