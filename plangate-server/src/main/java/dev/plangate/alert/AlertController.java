@@ -15,8 +15,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.Actor;
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -77,6 +79,7 @@ class AlertController {
 		return alerts.thresholds(id, feature);
 	}
 
+	@Refusals({ ErrorCode.INVALID_ALERT_THRESHOLDS, ErrorCode.UNKNOWN_FEATURE })
 	@PutMapping("/v1/customers/{id}/alert-thresholds/{feature}")
 	@Operation(operationId = "setAlertThresholds", summary = "Give a customer its own alert thresholds of a quota",
 			description = "`thresholds`: whole percents from 1 to 1000, ascending, each once (for example "

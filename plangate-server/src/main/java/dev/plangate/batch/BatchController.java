@@ -19,7 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.Actor;
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -125,6 +127,8 @@ class BatchController {
 		}
 	}
 
+	@Refusals({ ErrorCode.FEATURE_NOT_IN_PLAN, ErrorCode.SUBSCRIPTION_INACTIVE, ErrorCode.BATCH_SIZE_EXCEEDED,
+			ErrorCode.CONCURRENCY_LIMIT_REACHED })
 	@PostMapping("/v1/batches")
 	@Operation(operationId = "submitBatch", summary = "Submit a batch of operations for a customer",
 			description = "Answers 202 with the batch `queued` (and its `position`) or already `processing`. The "
@@ -180,6 +184,7 @@ class BatchController {
 		return list(Actor.currentCustomer(), status, cursor, limit);
 	}
 
+	@Refusals({ ErrorCode.BATCH_FINISHED, ErrorCode.BATCH_NOT_CANCELLABLE })
 	@DeleteMapping("/v1/batches/{id}")
 	@Operation(operationId = "cancelBatch", summary = "Cancel a batch",
 			description = "Operations not started are dropped; running ones are told to stop at their next "

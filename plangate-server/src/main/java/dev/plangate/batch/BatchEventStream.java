@@ -47,6 +47,9 @@ class BatchEventStream implements SmartLifecycle {
 	/** The code a subscriber is disconnected with when it falls too far behind. */
 	static final String TOO_SLOW = "subscriber_too_slow";
 
+	/** The SSE event that ends a stream fallen too far behind. */
+	static final String TOO_SLOW_EVENT = "stream.too_slow";
+
 	private static final Logger log = LoggerFactory.getLogger(BatchEventStream.class);
 
 	/** Where a subscriber's events go; answers false once it is gone. */

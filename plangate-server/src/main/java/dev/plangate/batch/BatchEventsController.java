@@ -20,6 +20,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import dev.plangate.platform.Actor;
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.ServerSentEvents;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
@@ -84,6 +85,11 @@ class BatchEventsController {
 		return new Page<>(views, views.size() < limit ? null : String.valueOf(views.get(views.size() - 1).seq()));
 	}
 
+	@ServerSentEvents(data = EventView.class, closing = BatchEventStream.TOO_SLOW_EVENT,
+			value = { "batch.queued", "batch.processing", "operation.started", "operation.progress",
+					"operation.completed", "operation.failed", "batch.failing", "batch.cancelling",
+					"batch.rolling_back", "batch.completed", "batch.completed_with_errors", "batch.failed",
+					"batch.cancelled", "batch.rolled_back", "batch.rollback_failed" })
 	@GetMapping(path = "/v1/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(operationId = "listBatchEvents", summary = "Follow a batch's events live (Server-Sent Events)")
 	SseEmitter follow(@PathVariable UUID id, @RequestParam @CustomerId String customerId,
@@ -92,6 +98,11 @@ class BatchEventsController {
 		return stream(customerId, id, lastEventId == null ? after : lastEventId);
 	}
 
+	@ServerSentEvents(data = EventView.class, closing = BatchEventStream.TOO_SLOW_EVENT,
+			value = { "batch.queued", "batch.processing", "operation.started", "operation.progress",
+					"operation.completed", "operation.failed", "batch.failing", "batch.cancelling",
+					"batch.rolling_back", "batch.completed", "batch.completed_with_errors", "batch.failed",
+					"batch.cancelled", "batch.rolled_back", "batch.rollback_failed" })
 	@GetMapping(path = "/v1/batches/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(operationId = "listCustomerBatchEvents",
 			summary = "Follow the events of all of a customer's batches live (Server-Sent Events)")
@@ -108,6 +119,11 @@ class BatchEventsController {
 		return events(id, Actor.currentCustomer(), after, limit);
 	}
 
+	@ServerSentEvents(data = EventView.class, closing = BatchEventStream.TOO_SLOW_EVENT,
+			value = { "batch.queued", "batch.processing", "operation.started", "operation.progress",
+					"operation.completed", "operation.failed", "batch.failing", "batch.cancelling",
+					"batch.rolling_back", "batch.completed", "batch.completed_with_errors", "batch.failed",
+					"batch.cancelled", "batch.rolled_back", "batch.rollback_failed" })
 	@GetMapping(path = "/v1/me/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(operationId = "listMyBatchEvents", summary = "Follow my batch's events live (Server-Sent Events)")
 	SseEmitter followMine(@PathVariable UUID id, @RequestParam(defaultValue = "0") @Min(0) long after,
@@ -122,6 +138,11 @@ class BatchEventsController {
 		return customerEvents(Actor.currentCustomer(), after, limit);
 	}
 
+	@ServerSentEvents(data = EventView.class, closing = BatchEventStream.TOO_SLOW_EVENT,
+			value = { "batch.queued", "batch.processing", "operation.started", "operation.progress",
+					"operation.completed", "operation.failed", "batch.failing", "batch.cancelling",
+					"batch.rolling_back", "batch.completed", "batch.completed_with_errors", "batch.failed",
+					"batch.cancelled", "batch.rolled_back", "batch.rollback_failed" })
 	@GetMapping(path = "/v1/me/batches/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(operationId = "listAllMyBatchEvents",
 			summary = "Follow the events of all my batches live (Server-Sent Events)")
@@ -181,7 +202,7 @@ class BatchEventsController {
 				try {
 					emitter
 						.send(SseEmitter.event()
-							.name("stream.too_slow")
+							.name(BatchEventStream.TOO_SLOW_EVENT)
 							.data(Map.of("code", BatchEventStream.TOO_SLOW, "detail",
 									"This stream fell too far behind and is closed; reconnect with Last-Event-ID "
 											+ lastSeq + " to read on",

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -79,6 +80,7 @@ class WorkerController {
 			@Nullable @Min(0) @Max(100) Integer progress, @Nullable @Size(max = 500) String message) {
 	}
 
+	@Refusals({ ErrorCode.OPERATION_LEASE_LOST })
 	@PostMapping("/v1/worker/operations/{id}/heartbeat")
 	@Operation(operationId = "heartbeatOperation", summary = "Extend a lease, report progress, learn of cancellation",
 			description = "`cancel: true` when the batch was cancelled or failed: stop and report. 409 "
@@ -91,6 +93,7 @@ class WorkerController {
 			@Nullable JsonNode result) {
 	}
 
+	@Refusals({ ErrorCode.OPERATION_LEASE_LOST })
 	@PostMapping("/v1/worker/operations/{id}/complete")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	@Operation(operationId = "completeOperation", summary = "Report an operation done, with its result")
@@ -116,6 +119,7 @@ class WorkerController {
 	record CompleteAllAnswer(int completed, int refused, List<CompletedOutcome> operations) {
 	}
 
+	@Refusals({ ErrorCode.OPERATION_LEASE_LOST })
 	@PostMapping("/v1/worker/operations/complete")
 	@Operation(operationId = "completeOperations", summary = "Report many operations done, each with its result",
 			description = "Up to 100 operations, each answered on its own, in the order sent: `completed`, or "
@@ -155,6 +159,7 @@ class WorkerController {
 			@NotNull @Valid Failure error, @Nullable Boolean retryable) {
 	}
 
+	@Refusals({ ErrorCode.OPERATION_LEASE_LOST })
 	@PostMapping("/v1/worker/operations/{id}/fail")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	@Operation(operationId = "failOperation", summary = "Report an attempt failed",

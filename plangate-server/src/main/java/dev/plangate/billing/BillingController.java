@@ -9,7 +9,9 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Key;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -17,6 +19,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+@Refusals({ ErrorCode.BILLING_PROVIDER_DISABLED, ErrorCode.PAYMENT_PROVIDER_REFUSED,
+		ErrorCode.PAYMENT_PROVIDER_UNAVAILABLE })
 @RestController
 @Tag(name = "Billing")
 class BillingController {
@@ -52,6 +56,7 @@ class BillingController {
 			@NotNull @Size(max = 2000) @Pattern(regexp = URL, message = "must be an http(s) URL") String returnUrl) {
 	}
 
+	@Refusals({ ErrorCode.UNKNOWN_PLAN, ErrorCode.PLAN_NOT_FOR_SALE, ErrorCode.ALREADY_SUBSCRIBED })
 	@PostMapping("/v1/customers/{id}/checkout")
 	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(operationId = "startCheckout", summary = "A Stripe Checkout page where the customer pays for a plan",
@@ -68,6 +73,7 @@ class BillingController {
 				Boolean.TRUE.equals(request.allowPromotionCodes()));
 	}
 
+	@Refusals({ ErrorCode.NO_BILLING_CUSTOMER })
 	@PostMapping("/v1/customers/{id}/billing-portal")
 	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(operationId = "openBillingPortal",

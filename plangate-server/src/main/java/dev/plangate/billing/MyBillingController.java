@@ -10,6 +10,7 @@ import dev.plangate.customer.CustomerService;
 import dev.plangate.platform.Actor;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -18,6 +19,8 @@ import jakarta.validation.Valid;
  * Checkout and the customer portal for the end user's own customer: a user pays for its
  * personal plan, an organization's owners and admins for the organization's.
  */
+@Refusals({ ErrorCode.BILLING_PROVIDER_DISABLED, ErrorCode.PAYMENT_PROVIDER_REFUSED,
+		ErrorCode.PAYMENT_PROVIDER_UNAVAILABLE })
 @RestController
 @Tag(name = "Billing")
 class MyBillingController {
@@ -36,6 +39,7 @@ class MyBillingController {
 		this.customers = customers;
 	}
 
+	@Refusals({ ErrorCode.UNKNOWN_PLAN, ErrorCode.PLAN_NOT_FOR_SALE, ErrorCode.ALREADY_SUBSCRIBED })
 	@PostMapping("/v1/me/checkout")
 	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(operationId = "startMyCheckout",
@@ -49,6 +53,7 @@ class MyBillingController {
 				Boolean.TRUE.equals(request.allowPromotionCodes()));
 	}
 
+	@Refusals({ ErrorCode.NO_BILLING_CUSTOMER })
 	@PostMapping("/v1/me/billing-portal")
 	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(operationId = "openMyBillingPortal", summary = "A Stripe customer portal page for the token's customer",

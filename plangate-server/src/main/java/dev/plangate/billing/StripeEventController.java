@@ -13,7 +13,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.audit.AuditLog;
 import dev.plangate.platform.Actor;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,6 +27,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+@Refusals({ ErrorCode.BILLING_PROVIDER_DISABLED })
 @RestController
 @RequestMapping("/v1/admin/billing/events")
 @Tag(name = "Billing")
@@ -141,6 +144,7 @@ class StripeEventController {
 		return events.find(id).map(e -> BillingEventView.of(e, true)).orElseThrow(() -> StripeWebhooks.notFound(id));
 	}
 
+	@Refusals({ ErrorCode.BILLING_EVENT_FAILED })
 	@PostMapping("/{id}/replay")
 	@Operation(operationId = "replayBillingEvent", summary = "Process a stored Stripe event again, now",
 			description = "Whatever became of it before: a failed event once its cause is fixed, or one ignored "

@@ -3,9 +3,13 @@ package dev.plangate.billing;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+@Refusals({ ErrorCode.BILLING_PROVIDER_DISABLED, ErrorCode.PAYMENT_PROVIDER_REFUSED,
+		ErrorCode.PAYMENT_PROVIDER_UNAVAILABLE })
 @RestController
 @Tag(name = "Billing")
 class StripePriceController {

@@ -8,11 +8,14 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.Actor;
+import dev.plangate.platform.ErrorCode;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
+@Refusals({ ErrorCode.BILLING_PROVIDER_DISABLED, ErrorCode.INVALID_SIGNATURE, ErrorCode.BILLING_EVENT_FAILED })
 @RestController
 @Tag(name = "Billing")
 class StripeWebhookController {

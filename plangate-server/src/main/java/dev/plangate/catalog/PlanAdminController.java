@@ -10,8 +10,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -41,6 +43,7 @@ class PlanAdminController {
 		return Page.of(catalog.plans().stream().map(p -> PlanView.of(p, features)).toList());
 	}
 
+	@Refusals({ ErrorCode.INVALID_PLAN, ErrorCode.PLAN_EXISTS, ErrorCode.UNKNOWN_FEATURE })
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(operationId = "createPlan", summary = "Create a plan",
@@ -51,6 +54,7 @@ class PlanAdminController {
 		return PlanView.of(catalog.createPlan(body), catalog.featuresByKey());
 	}
 
+	@Refusals({ ErrorCode.INVALID_PLAN, ErrorCode.UNKNOWN_FEATURE })
 	@PutMapping("/{key}")
 	@Operation(operationId = "updatePlan", summary = "Change a plan: creates a new version",
 			description = "Existing subscribers stay on their version until migrated. A body equal to the current "
@@ -67,6 +71,7 @@ class PlanAdminController {
 		return Page.of(catalog.planVersions(key).stream().map(p -> PlanView.of(p, features)).toList());
 	}
 
+	@Refusals({ ErrorCode.DEFAULT_PLAN_REQUIRED })
 	@PostMapping("/{key}/archive")
 	@Operation(operationId = "archivePlan", summary = "Archive a plan",
 			description = "Subscribers keep it; nobody new can choose it.")

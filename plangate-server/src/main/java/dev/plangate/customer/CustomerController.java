@@ -20,8 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.EntitlementView;
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -73,6 +75,7 @@ class CustomerController {
 	record OverrideView(String feature, EntitlementView value, @Nullable String reason, String setBy, Instant setAt) {
 	}
 
+	@Refusals({ ErrorCode.UNKNOWN_PLAN, ErrorCode.CUSTOMER_KIND_IMMUTABLE })
 	@PutMapping("/{id}")
 	@Operation(operationId = "upsertCustomer", summary = "Create or update a customer by the product's own id",
 			description = "Answers 201 when created (on the catalog's default plan at once), 200 when updated. "
@@ -131,6 +134,7 @@ class CustomerController {
 		return Page.of(customers.overrides(id).stream().map(this::view).toList());
 	}
 
+	@Refusals({ ErrorCode.INVALID_OVERRIDE, ErrorCode.UNKNOWN_FEATURE })
 	@PutMapping("/{id}/overrides/{feature}")
 	@Operation(operationId = "setOverride", summary = "Override one feature for a customer",
 			description = "`value` takes the catalog file's forms: `true`, `500`, `\"unlimited\"`, `\"dedicated\"`, "

@@ -19,8 +19,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.catalog.PlanView;
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -82,6 +84,7 @@ class GrantController {
 		}
 	}
 
+	@Refusals({ ErrorCode.INVALID_GRANT, ErrorCode.UNKNOWN_FEATURE })
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(operationId = "createGrant", summary = "Give a customer an extra amount of a quota",
@@ -117,6 +120,7 @@ class GrantController {
 		return GrantView.of(grants.get(id, grantId), clock.instant());
 	}
 
+	@Refusals({ ErrorCode.GRANT_REVOKED })
 	@DeleteMapping("/{grantId}")
 	@Operation(operationId = "revokeGrant", summary = "Revoke a grant",
 			description = "What remains of it can no longer be drawn; what was drawn "

@@ -1,5 +1,7 @@
 package dev.plangate.platform;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -8,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,9 +20,12 @@ import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.annotation.Order;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.examples.Example;
@@ -43,7 +49,10 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.tags.Tag;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The API document's cover: what Plangate is, how to authenticate, how errors look. */
 @Configuration(proxyBeanMethods = false)
@@ -62,12 +71,30 @@ class OpenApiConfiguration {
 	 */
 	static final String CODES = "x-problem-codes";
 
+	/**
+	 * The events an event stream sends, by name, each with the schema of its data: the
+	 * stream answer's {@value} extension.
+	 */
+	static final String EVENTS = "x-sse-events";
+
+	private static final String STREAM_END = "StreamEnd";
+
+	static final String REQUEST_EXAMPLES = "openapi/request-examples.json";
+
 	/** The refusals of a decision: their problems carry the decision's figures. */
 	private static final Set<ErrorCode> DECISIONS = EnumSet.of(ErrorCode.FEATURE_NOT_IN_PLAN, ErrorCode.QUOTA_EXCEEDED,
 			ErrorCode.SUBSCRIPTION_INACTIVE, ErrorCode.CUSTOMER_SUSPENDED, ErrorCode.RATE_LIMITED,
 			ErrorCode.CONCURRENCY_LIMIT_REACHED);
 
 	private static final String ANY_JSON_VALUE = "Any JSON value";
+
+	/**
+	 * The operations' groups, in the order of the README's "API at a glance", which names
+	 * them; a group not named here follows them.
+	 */
+	static final List<String> TAGS = List.of("Catalog", "Customers", "Subscriptions", "Billing", "Enforcement", "Usage",
+			"Usage alerts", "Concurrency leases", "Grants", "Batches", "Workers", "Plan administration", "Audit log",
+			"Events", "Mail outbox", "Webhooks", "API keys", "Accounts", "Tokens", "Me", "Organizations");
 
 	static {
 		// values read as JSON trees are any JSON value, not the tree's Java properties
@@ -79,6 +106,9 @@ class OpenApiConfiguration {
 							+ "resumes the stream (as `Last-Event-ID`), and its `data` is one JSON item of the same "
 							+ "operation's `application/json` answer"));
 	}
+
+	/** The event streams' operations, by operation id, with the events they send. */
+	private final Map<String, ServerSentEvents> streams = new ConcurrentHashMap<>();
 
 	@Bean
 	OpenAPI plangateOpenApi() {
@@ -102,33 +132,131 @@ class OpenApiConfiguration {
 	}
 
 	/**
-	 * The refusals an operation declares with {@link Refusals}, each under its status
-	 * with the codes it answers and an example of each.
+	 * The refusals an operation declares with {@link Refusals}, on itself or on its
+	 * controller, each under its status with the codes it answers and an example of each.
 	 */
 	@Bean
 	OperationCustomizer declaredRefusals() {
 		return (operation, handler) -> {
-			var declared = handler.getMethodAnnotation(Refusals.class);
-			if (declared == null) {
-				return operation;
+			var codes = new ArrayList<ErrorCode>();
+			for (var declared : new Refusals[] { handler.getMethodAnnotation(Refusals.class),
+					handler.getBeanType().getAnnotation(Refusals.class) }) {
+				if (declared != null) {
+					codes.addAll(List.of(declared.value()));
+				}
 			}
 			var byStatus = new LinkedHashMap<Integer, List<ErrorCode>>();
-			for (var code : declared.value()) {
+			for (var code : codes) {
 				byStatus.computeIfAbsent(code.status().value(), status -> new ArrayList<>()).add(code);
 			}
-			byStatus.forEach((status, codes) -> addCodes(operation.getResponses(), String.valueOf(status), null,
-					codes.toArray(ErrorCode[]::new)));
+			byStatus.forEach((status, listed) -> addCodes(operation.getResponses(), String.valueOf(status), null,
+					listed.toArray(ErrorCode[]::new)));
 			return operation;
 		};
 	}
 
 	/**
-	 * The refusals every operation may answer, so that generated clients know their
-	 * shape: 400 for bad input wherever a request carries any, 415 wherever it carries a
-	 * body, 401 and 403 wherever a credential is needed, 404 wherever the path names
-	 * something, and problem details for any other error; and the {@code Idempotency-Key}
-	 * header with its refusals (400, 409, 422). Runs after the customizers that set each
-	 * operation's credentials.
+	 * Shows a request for the main operations: the examples of
+	 * {@code openapi/request-examples.json}, by operation id, each a request the server
+	 * accepts (a test sends every one).
+	 */
+	@Bean
+	OpenApiCustomizer requestExamples() {
+		Map<String, Map<String, Object>> examples;
+		try (var in = new ClassPathResource(REQUEST_EXAMPLES).getInputStream()) {
+			examples = JsonMapper.builder().build().readValue(in, new TypeReference<>() {
+			});
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return openApi -> {
+			if (openApi.getPaths() == null) {
+				return;
+			}
+			openApi.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
+				var example = examples.get(operation.getOperationId());
+				var body = operation.getRequestBody() == null || operation.getRequestBody().getContent() == null ? null
+						: operation.getRequestBody().getContent().get("application/json");
+				if (example != null && body != null) {
+					body.addExamples(operation.getOperationId(),
+							new Example().summary((String) example.get("summary")).value(example.get("value")));
+				}
+			}));
+		};
+	}
+
+	/** Notes the event streams' operations, which are described once all are known. */
+	@Bean
+	OperationCustomizer eventStreams() {
+		return (operation, handler) -> {
+			var declared = handler.getMethodAnnotation(ServerSentEvents.class);
+			if (declared != null && operation.getOperationId() != null) {
+				streams.put(operation.getOperationId(), declared);
+			}
+			return operation;
+		};
+	}
+
+	/**
+	 * Names the events of each {@code text/event-stream} answer declared with
+	 * {@link ServerSentEvents}, with the schema of their data, under {@value #EVENTS}.
+	 */
+	@Bean
+	@Order(Ordered.LOWEST_PRECEDENCE - 1)
+	OpenApiCustomizer eventStreamEvents() {
+		return openApi -> {
+			if (openApi.getPaths() == null) {
+				return;
+			}
+			openApi.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
+				var declared = streams.get(operation.getOperationId());
+				var answer = operation.getResponses() == null ? null : operation.getResponses().get("200");
+				var stream = answer == null || answer.getContent() == null ? null
+						: answer.getContent().get(org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE);
+				if (declared == null || stream == null) {
+					return;
+				}
+				var resolved = ModelConverters.getInstance(true)
+					.readAllAsResolvedSchema(new AnnotatedType(declared.data()).resolveAsRef(true));
+				resolved.referencedSchemas.forEach((name, schema) -> {
+					if (openApi.getComponents().getSchemas() == null
+							|| !openApi.getComponents().getSchemas().containsKey(name)) {
+						openApi.getComponents().addSchemas(name, schema);
+					}
+				});
+				Map<String, Object> events = new LinkedHashMap<>();
+				for (var name : declared.value()) {
+					events.put(name, Map.of("$ref", resolved.schema.get$ref()));
+				}
+				for (var name : declared.closing()) {
+					events.put(name, Map.of("$ref", "#/components/schemas/" + STREAM_END));
+				}
+				stream.addExtension(EVENTS, events);
+				if (declared.closing().length > 0) {
+					openApi.getComponents()
+						.addSchemas(STREAM_END,
+								new ObjectSchema()
+									.description("Why the server ended an event stream; the client reconnects with "
+											+ "`Last-Event-ID` set to `lastSeq` to read on")
+									.addProperty("code", new StringSchema())
+									.addProperty("detail", new StringSchema())
+									.addProperty("lastSeq", new IntegerSchema().format("int64")));
+				}
+			}));
+		};
+	}
+
+	/**
+	 * The refusals every operation may answer, each status with the codes it answers
+	 * ({@value #CODES}) and an example of each, so that generated clients know what to
+	 * expect where: 400 for bad input, 401 and 403 wherever a credential is needed, 404
+	 * with the not-found code of each thing the path names ({@link NotFound}) or the
+	 * customer a {@code customerId} names, 409 {@code customer_deleted} for a change to a
+	 * customer, 406, 413 and 415 for the media types and sizes, and problem details for
+	 * any other error; and the {@code Idempotency-Key} header with its refusals (409,
+	 * 422). An operation's own refusals come from its {@link Refusals}. Runs after the
+	 * customizers that set each operation's credentials.
 	 */
 	@Bean
 	@Order(Ordered.LOWEST_PRECEDENCE)
@@ -148,11 +276,30 @@ class OpenApiConfiguration {
 							.addProperty("errors", new ArraySchema().items(field))
 							.required(List.of("type", "title", "status", "code")))
 				.addSchemas(DECISION_REFUSAL, decisionRefusal());
+			for (var code : ErrorCode.values()) {
+				Map<String, Object> example = new LinkedHashMap<>();
+				example.put("type", "https://plangate.dev/problems/" + code.code().replace('_', '-'));
+				example.put("title", code.title());
+				example.put("status", code.status().value());
+				example.put("code", code.code());
+				openApi.getComponents().addExamples(code.code(), new Example().summary(code.title()).value(example));
+			}
 			var seen = Collections.<Schema<?>>newSetFromMap(new IdentityHashMap<>());
 			openApi.getComponents().getSchemas().values().forEach(schema -> untypeAnyJsonValues(schema, seen));
 			if (openApi.getPaths() == null) {
 				return;
 			}
+			var named = new ArrayList<>(TAGS);
+			openApi.getPaths()
+				.values()
+				.forEach(item -> item.readOperations()
+					.stream()
+					.filter(operation -> operation.getTags() != null)
+					.forEach(operation -> operation.getTags()
+						.stream()
+						.filter(t -> !named.contains(t))
+						.forEach(named::add)));
+			openApi.setTags(named.stream().map(name -> new Tag().name(name)).toList());
 			var everyOperationSecured = openApi.getSecurity() != null && !openApi.getSecurity().isEmpty();
 			openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
 				boolean secured = operation.getSecurity() == null ? everyOperationSecured
@@ -167,13 +314,18 @@ class OpenApiConfiguration {
 							ErrorCode.IDEMPOTENCY_KEY_REUSED);
 				}
 				boolean body = operation.getRequestBody() != null;
-				boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
-				if (body || parameters) {
+				if (body) {
 					addCodes(operation.getResponses(), "400",
 							"Bad input (`invalid_request`, `malformed_json`): "
 									+ "a malformed or wrongly typed body, an invalid parameter, a control character, "
 									+ "percent-encoding that is not UTF-8; `errors` names each bad field",
 							ErrorCode.INVALID_REQUEST, ErrorCode.MALFORMED_JSON);
+				}
+				else {
+					addCodes(operation.getResponses(), "400",
+							"Bad input (`invalid_request`): an invalid parameter, a control character, "
+									+ "percent-encoding that is not UTF-8; `errors` names each bad field",
+							ErrorCode.INVALID_REQUEST);
 				}
 				if (secured) {
 					addCodes(operation.getResponses(), "401",
@@ -183,17 +335,35 @@ class OpenApiConfiguration {
 							"The credential may not do this (`forbidden`), or acts for a customer that is "
 									+ "suspended (`customer_suspended`)",
 							ErrorCode.FORBIDDEN, ErrorCode.CUSTOMER_SUSPENDED);
+					if (path.startsWith("/v1/me") && method != PathItem.HttpMethod.GET) {
+						addCodes(operation.getResponses(), "403", null, ErrorCode.IMPERSONATION_READ_ONLY);
+					}
 				}
-				if (path.contains("{")) {
-					addIfAbsent(operation.getResponses(), "404",
-							"The path names nothing that exists, or nothing this credential may see "
-									+ "(`customer_not_found`, `batch_not_found`, … : `<what>_not_found`)");
+				boolean customer = path.contains("/customers/{") || path.startsWith("/v1/me")
+						|| namesCustomer(openApi, operation);
+				var missing = new ArrayList<>(NotFound.codes(path));
+				if (customer && !missing.contains(ErrorCode.CUSTOMER_NOT_FOUND) && !path.startsWith("/v1/me")) {
+					missing.add(ErrorCode.CUSTOMER_NOT_FOUND);
 				}
-				if (body) {
-					addCodes(operation.getResponses(), "415",
-							"The body is not `application/json` in UTF-8 (`unsupported_media_type`)",
-							ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+				if (!missing.isEmpty()) {
+					addCodes(operation.getResponses(), "404",
+							"The path or the request names something that does not exist, or that this credential "
+									+ "may not see",
+							missing.toArray(ErrorCode[]::new));
 				}
+				if (customer && method != PathItem.HttpMethod.GET) {
+					addCodes(operation.getResponses(), "409", "The customer is deleted (`customer_deleted`)",
+							ErrorCode.CUSTOMER_DELETED);
+				}
+				addCodes(operation.getResponses(), "406",
+						"The `Accept` header names no media type this operation answers (`not_acceptable`)",
+						ErrorCode.NOT_ACCEPTABLE);
+				addCodes(operation.getResponses(), "413",
+						"The body is over `PLANGATE_MAX_REQUEST_SIZE` (`payload_too_large`)",
+						ErrorCode.PAYLOAD_TOO_LARGE);
+				addCodes(operation.getResponses(), "415",
+						"A body that is not `application/json` in UTF-8 (`unsupported_media_type`)",
+						ErrorCode.UNSUPPORTED_MEDIA_TYPE);
 				addIfAbsent(operation.getResponses(), "default",
 						"Any other refusal or failure, with its stable `code`: for example 402 when the plan "
 								+ "does not allow it (`quota_exceeded`, `feature_not_in_plan`), 409 when the state "
@@ -231,6 +401,41 @@ class OpenApiConfiguration {
 					+ "`idempotency_key_reused`, a repeat while the first runs 409 `idempotency_key_in_use`");
 		}
 		return true;
+	}
+
+	/**
+	 * Whether the operation names a customer by a {@code customerId} parameter or member
+	 * of its body (or of the body's items).
+	 */
+	private static boolean namesCustomer(OpenAPI openApi, Operation operation) {
+		if (operation.getParameters() != null
+				&& operation.getParameters().stream().anyMatch(p -> "customerId".equals(p.getName()))) {
+			return true;
+		}
+		var body = operation.getRequestBody() == null || operation.getRequestBody().getContent() == null ? null
+				: operation.getRequestBody().getContent().get("application/json");
+		return body != null && hasCustomerId(openApi, body.getSchema(), 0);
+	}
+
+	private static boolean hasCustomerId(OpenAPI openApi, @Nullable Schema<?> schema, int depth) {
+		if (schema == null || depth > 3) {
+			return false;
+		}
+		if (schema.get$ref() != null) {
+			var name = schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1);
+			return hasCustomerId(openApi, openApi.getComponents().getSchemas().get(name), depth + 1);
+		}
+		if (schema.getProperties() != null) {
+			if (schema.getProperties().containsKey("customerId")) {
+				return true;
+			}
+			for (var property : schema.getProperties().values()) {
+				if (property.getItems() != null && hasCustomerId(openApi, property.getItems(), depth + 1)) {
+					return true;
+				}
+			}
+		}
+		return hasCustomerId(openApi, schema.getItems(), depth + 1);
 	}
 
 	/**
@@ -273,9 +478,6 @@ class OpenApiConfiguration {
 		if (responses == null) {
 			return;
 		}
-		boolean listing = description == null || responses.values()
-			.stream()
-			.anyMatch(answer -> answer.getExtensions() != null && answer.getExtensions().containsKey(CODES));
 		boolean decision = codes.length > 0 && DECISIONS.containsAll(List.of(codes));
 		if (!responses.containsKey(status)) {
 			var text = description;
@@ -304,11 +506,6 @@ class OpenApiConfiguration {
 			responses.addApiResponse(status, answer);
 		}
 		var answer = responses.get(status);
-		if (!listing) {
-			// an operation that declares no refusals of its own has no closed list of
-			// codes
-			return;
-		}
 		@SuppressWarnings("unchecked")
 		var listed = answer.getExtensions() == null ? null : (List<String>) answer.getExtensions().get(CODES);
 		if (listed == null) {
@@ -322,12 +519,7 @@ class OpenApiConfiguration {
 			}
 			listed.add(code.code());
 			if (media != null) {
-				Map<String, Object> example = new LinkedHashMap<>();
-				example.put("type", "https://plangate.dev/problems/" + code.code().replace('_', '-'));
-				example.put("title", code.title());
-				example.put("status", code.status().value());
-				example.put("code", code.code());
-				media.addExamples(code.code(), new Example().summary(code.title()).value(example));
+				media.addExamples(code.code(), new Example().$ref("#/components/examples/" + code.code()));
 			}
 		}
 	}

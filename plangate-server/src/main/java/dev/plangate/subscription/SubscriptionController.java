@@ -13,8 +13,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -56,6 +58,7 @@ class SubscriptionController {
 		return subscriptions.view(id);
 	}
 
+	@Refusals({ ErrorCode.UNKNOWN_PLAN, ErrorCode.PLAN_ARCHIVED })
 	@GetMapping("/v1/customers/{id}/subscription/preview")
 	@Operation(operationId = "previewSubscriptionChange",
 			summary = "What a plan change would do: when, at what cost, and what it would break",
@@ -72,6 +75,7 @@ class SubscriptionController {
 		return subscriptions.preview(id, plan, SubscriptionService.When.of(when));
 	}
 
+	@Refusals({ ErrorCode.UNKNOWN_PLAN, ErrorCode.PLAN_ARCHIVED, ErrorCode.DOWNGRADE_BLOCKED })
 	@PostMapping("/v1/customers/{id}/subscription")
 	@Operation(operationId = "changeSubscription", summary = "Change plan, now or at the period's end",
 			description = "Moves the customer to the current version of `plan`; naming its own plan moves it to the "
@@ -91,6 +95,7 @@ class SubscriptionController {
 		return subscriptions.view(s);
 	}
 
+	@Refusals({ ErrorCode.NO_PENDING_CHANGE })
 	@DeleteMapping("/v1/customers/{id}/subscription/pending-change")
 	@Operation(operationId = "cancelScheduledSubscriptionChange",
 			summary = "Take back a plan change scheduled for the period's end",
@@ -99,6 +104,7 @@ class SubscriptionController {
 		return subscriptions.view(subscriptions.cancelPendingChange(id));
 	}
 
+	@Refusals({ ErrorCode.SUBSCRIPTION_NOT_CANCELABLE })
 	@DeleteMapping("/v1/customers/{id}/subscription")
 	@Operation(operationId = "cancelSubscription", summary = "Cancel",
 			description = "At the end of the current period (default) or `immediately=true`. Either way the customer "
@@ -109,6 +115,7 @@ class SubscriptionController {
 		return subscriptions.view(subscriptions.cancel(id, immediately));
 	}
 
+	@Refusals({ ErrorCode.NO_PENDING_CANCELLATION })
 	@PostMapping("/v1/customers/{id}/subscription/resume")
 	@Operation(operationId = "resumeSubscription", summary = "Take back a cancellation scheduled for the period's end")
 	SubscriptionView resume(@PathVariable @CustomerId String id) {
@@ -130,6 +137,7 @@ class SubscriptionController {
 		return subscriptions.entitlements(id);
 	}
 
+	@Refusals({ ErrorCode.PLAN_VERSION_NOT_FOUND, ErrorCode.PLAN_ARCHIVED })
 	@PostMapping("/v1/admin/plans/{key}/migrations")
 	@Operation(operationId = "migratePlanSubscriptions",
 			summary = "Move subscribers of older plan versions to one version",

@@ -21,6 +21,7 @@ import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Idempotency;
 import dev.plangate.platform.Page;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.platform.Refusals;
 import dev.plangate.webhook.WebhookEndpoints.WebhookEndpointView;
 import dev.plangate.webhook.WebhookRepository.WebhookDelivery;
 import io.swagger.v3.oas.annotations.Operation;
@@ -35,6 +36,7 @@ import jakarta.validation.constraints.Size;
  * need a plan that includes the webhook feature. An organization's are managed by its
  * owners and admins.
  */
+@Refusals({ ErrorCode.WEBHOOKS_NOT_IN_PLAN })
 @RestController
 @RequestMapping("/v1/me/webhook-endpoints")
 @Tag(name = "Webhooks")
@@ -68,6 +70,7 @@ class MyWebhookEndpointController {
 		return customerId;
 	}
 
+	@Refusals({ ErrorCode.INVALID_WEBHOOK_URL, ErrorCode.WEBHOOK_ADDRESS_FORBIDDEN, ErrorCode.UNKNOWN_EVENT_TYPE })
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(operationId = "createMyWebhookEndpoint",
@@ -95,6 +98,7 @@ class MyWebhookEndpointController {
 		return endpoints.get(id, Actor.currentCustomer());
 	}
 
+	@Refusals({ ErrorCode.INVALID_WEBHOOK_URL, ErrorCode.WEBHOOK_ADDRESS_FORBIDDEN, ErrorCode.UNKNOWN_EVENT_TYPE })
 	@PatchMapping("/{id}")
 	@Operation(operationId = "updateMyWebhookEndpoint", summary = "Change one of the customer's webhook endpoints")
 	WebhookEndpointView update(@PathVariable UUID id, @Valid @RequestBody WebhookRequests.EndpointPatch request) {

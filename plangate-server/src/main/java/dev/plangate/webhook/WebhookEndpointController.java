@@ -17,8 +17,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Idempotency;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import dev.plangate.webhook.WebhookEndpoints.WebhookEndpointView;
 import dev.plangate.webhook.WebhookRepository.WebhookDelivery;
 import io.swagger.v3.oas.annotations.Operation;
@@ -40,6 +42,7 @@ class WebhookEndpointController {
 		this.endpoints = endpoints;
 	}
 
+	@Refusals({ ErrorCode.INVALID_WEBHOOK_URL, ErrorCode.WEBHOOK_ADDRESS_FORBIDDEN, ErrorCode.UNKNOWN_EVENT_TYPE })
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(operationId = "createWebhookEndpoint", summary = "Register a webhook endpoint",
@@ -73,6 +76,7 @@ class WebhookEndpointController {
 		return endpoints.get(id, null);
 	}
 
+	@Refusals({ ErrorCode.INVALID_WEBHOOK_URL, ErrorCode.WEBHOOK_ADDRESS_FORBIDDEN, ErrorCode.UNKNOWN_EVENT_TYPE })
 	@PatchMapping("/{id}")
 	@Operation(operationId = "updateWebhookEndpoint", summary = "Change a webhook endpoint",
 			description = "Its URL, description, event types, or whether it is enabled; absent fields stay. "

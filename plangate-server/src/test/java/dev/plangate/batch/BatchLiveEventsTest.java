@@ -210,6 +210,21 @@ class BatchLiveEventsTest extends ServerTest {
 	}
 
 	@Test
+	void aRequestThatIsNoWebSocketHandshakeIsRefusedAsAProblem() {
+		// when
+		var plain = api.get("/v1/batches/events/live?customerId=someone");
+		var posted = api.post("/v1/batches/events/live?customerId=someone", null);
+
+		// then
+		assertThat(plain.status()).isEqualTo(400);
+		assertThat(plain.header("Content-Type")).startsWith("application/problem+json");
+		assertThat(plain.code()).isEqualTo("invalid_request");
+		assertThat(plain.body().path("detail").asString()).contains("Upgrade: websocket");
+		assertThat(posted.status()).isEqualTo(405);
+		assertThat(posted.code()).isEqualTo("method_not_allowed");
+	}
+
+	@Test
 	void aWebSocketWithoutAKeyIsRefused() {
 		// when
 		var attempt = http.newWebSocketBuilder()

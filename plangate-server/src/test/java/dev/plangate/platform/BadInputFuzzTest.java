@@ -201,7 +201,10 @@ class BadInputFuzzTest extends ServerTest {
 					.path("responses")
 					.path(String.valueOf(answer.status()))
 					.path(OpenApiConfiguration.CODES);
-				if (listed.isArray() && listed.valueStream().noneMatch(c -> c.asString().equals(code))) {
+				if (!listed.isArray()) {
+					wrong.add("answered " + answer.status() + " `" + code + "`, a status the document does not list");
+				}
+				else if (listed.valueStream().noneMatch(c -> c.asString().equals(code))) {
 					wrong.add("answered " + answer.status() + " `" + code + "`, which the document does not list "
 							+ listed);
 				}

@@ -149,14 +149,135 @@ class OpenApiContractTest extends ServerTest {
 		assertThat(codes(acquire, "429")).containsExactly("concurrency_limit_reached");
 		var refused = consume.path("402").path("content").path("application/problem+json");
 		assertThat(refused.path("schema").path("$ref").asString()).isEqualTo("#/components/schemas/DecisionRefusal");
-		assertThat(refused.path("examples").path("quota_exceeded").path("value").path("code").asString())
-			.isEqualTo("quota_exceeded");
+		var example = refused.path("examples").path("quota_exceeded").path("$ref").asString("");
+		assertThat(docs.at(example.substring(1)).path("value").path("code").asString()).isEqualTo("quota_exceeded");
 		assertThat(consume.path("429").path("headers").propertyNames()).contains("Retry-After", "RateLimit-Policy",
 				"RateLimit");
 		var figures = docs.path("components").path("schemas").path("DecisionRefusal").path("allOf");
 		assertThat(figures.get(0).path("$ref").asString()).isEqualTo("#/components/schemas/Problem");
 		assertThat(figures.get(1).path("properties").propertyNames()).contains("limit", "used", "remaining", "resetsAt",
 				"upgradePlan", "retryAfter");
+	}
+
+	@Test
+	void everyRefusalListsItsCodesWithAnExampleOfEach() {
+		// when
+		var unlisted = new TreeSet<String>();
+		var misplaced = new TreeSet<String>();
+		operations.forEach((operation, spec) -> spec.path("responses").properties().forEach(answer -> {
+			var status = answer.getKey();
+			if (!status.matches("4\\d\\d")) {
+				return;
+			}
+			var codes = codes(spec.path("responses"), status);
+			if (codes.isEmpty()) {
+				unlisted.add(operation + " " + status);
+			}
+			var examples = answer.getValue().path("content").path("application/problem+json").path("examples");
+			for (var code : codes) {
+				var known = java.util.Arrays.stream(ErrorCode.values()).filter(c -> c.code().equals(code)).findFirst();
+				if (known.isEmpty() || known.get().status().value() != Integer.parseInt(status)
+						|| !examples.has(code)) {
+					misplaced.add(operation + " " + status + " " + code);
+				}
+			}
+		}));
+
+		// then: a generated client knows, for each status, which codes to expect
+		assertThat(unlisted).as("refusals without their codes").isEmpty();
+		assertThat(misplaced).as("codes under another status than theirs, unknown, or without an example").isEmpty();
+		var customer = operations.get("DELETE /v1/customers/{id}/overrides/{feature}").path("responses");
+		assertThat(codes(customer, "404")).containsExactly("customer_not_found", "override_not_found");
+		assertThat(codes(customer, "409")).contains("customer_deleted", "idempotency_key_in_use");
+		assertThat(codes(customer, "406")).containsExactly("not_acceptable");
+		assertThat(codes(operations.get("POST /v1/admin/plans").path("responses"), "422")).contains("invalid_plan",
+				"idempotency_key_reused");
+		assertThat(codes(operations.get("POST /v1/auth/login").path("responses"), "401"))
+			.contains("invalid_credentials");
+		assertThat(docs.path("components").path("examples").path("quota_exceeded").path("value").path("status").asInt())
+			.isEqualTo(402);
+	}
+
+	@Test
+	void everyPathVariableHasTheCodeOfWhatItNames() {
+		// when
+		var unknown = new TreeSet<String>();
+		docs.path("paths")
+			.propertyNames()
+			.forEach(path -> NotFound.unknownVariables(path).forEach(variable -> unknown.add(path + " " + variable)));
+
+		// then: a new resource's not-found code is added to NotFound with it
+		assertThat(unknown).as("path variables whose not-found code the document cannot name").isEmpty();
+		assertThat(NotFound.codes("/v1/customers/{id}/grants/{grantId}")).containsExactly(ErrorCode.CUSTOMER_NOT_FOUND,
+				ErrorCode.GRANT_NOT_FOUND);
+		assertThat(NotFound.codes("/v1/me/api-keys/{id}")).containsExactly(ErrorCode.ACCOUNT_NOT_FOUND,
+				ErrorCode.PERSONAL_API_KEY_NOT_FOUND);
+		assertThat(NotFound.unknownVariables("/v1/gadgets/{id}")).containsExactly("{id}");
+	}
+
+	@Test
+	void tagsFollowTheReadme() throws Exception {
+		// given: the README's list of the API's groups
+		var readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+		var sentence = java.util.regex.Pattern
+			.compile("groups its operations under these tags, in this order: ([^.]+)\\.")
+			.matcher(readme.replaceAll("\\s+", " "));
+		assertThat(sentence.find()).as("the README names the tags").isTrue();
+		var named = List.of(sentence.group(1).split(", "));
+
+		// when
+		var declared = docs.path("tags").valueStream().map(tag -> tag.path("name").asString()).toList();
+		var used = new TreeSet<String>();
+		operations.values().forEach(spec -> spec.path("tags").forEach(tag -> used.add(tag.asString())));
+
+		// then
+		assertThat(declared).isEqualTo(named);
+		assertThat(declared).containsAll(used);
+		assertThat(operations.values()).allSatisfy(spec -> assertThat(spec.path("tags")).hasSize(1));
+	}
+
+	@Test
+	void eventStreamsNameTheirEventsAndTheirData() {
+		// when
+		var streams = new TreeMap<String, JsonNode>();
+		operations.forEach((operation, spec) -> {
+			var stream = spec.path("responses").path("200").path("content").path("text/event-stream");
+			if (!stream.isMissingNode()) {
+				streams.put(operation, stream.path(OpenApiConfiguration.EVENTS));
+			}
+		});
+
+		// then
+		assertThat(streams).containsKeys("GET /v1/batches/{id}/events", "GET /v1/batches/events",
+				"GET /v1/me/batches/{id}/events", "GET /v1/me/batches/events");
+		assertThat(streams).allSatisfy((operation, events) -> {
+			assertThat(events.propertyNames()).as(operation).isNotEmpty();
+			assertThat(events.valueStream().map(data -> data.path("$ref").asString(""))).as(operation)
+				.allMatch(reference -> docs.at(reference.substring(1)).isObject());
+		});
+		var batch = streams.get("GET /v1/batches/{id}/events");
+		assertThat(batch.propertyNames()).contains("batch.queued", "operation.completed", "batch.completed",
+				"stream.too_slow");
+		assertThat(batch.path("operation.progress").path("$ref").asString())
+			.isEqualTo("#/components/schemas/EventView");
+		assertThat(batch.path("stream.too_slow").path("$ref").asString()).isEqualTo("#/components/schemas/StreamEnd");
+	}
+
+	@Test
+	void theWebSocketIsDescribed() {
+		// when
+		var socket = operations.get("GET /v1/batches/events/live");
+
+		// then: its handshake, the credential it takes, and what it carries
+		assertThat(socket).as("the WebSocket's handshake").isNotNull();
+		assertThat(socket.path("responses").has("101")).isTrue();
+		assertThat(socket.path("parameters").valueStream().map(p -> p.path("name").asString())).contains("customerId",
+				"batchId", "after", "Upgrade");
+		assertThat(schemes("GET /v1/batches/events/live")).containsExactly("serverKey");
+		var described = socket.path("x-websocket");
+		assertThat(described.path("serverMessages").path("$ref").asString())
+			.isEqualTo("#/components/schemas/EventView");
+		assertThat(described.path("closeCodes").propertyNames()).contains("1008", "1013");
 	}
 
 	private static List<String> codes(JsonNode responses, String status) {
@@ -311,11 +432,10 @@ class OpenApiContractTest extends ServerTest {
 		collectReferences(docs, references);
 
 		// then
-		var schemas = docs.path("components").path("schemas");
 		assertThat(references).isNotEmpty()
-			.allSatisfy(reference -> assertThat(schemas.has(reference.substring("#/components/schemas/".length())))
-				.as(reference)
-				.isTrue());
+			.allSatisfy(reference -> assertThat(docs.at(reference.substring(1)).isObject()).as(reference).isTrue())
+			.allMatch(reference -> reference.startsWith("#/components/schemas/")
+					|| reference.startsWith("#/components/examples/"));
 	}
 
 	private List<String> schemes(String operation) {

@@ -15,7 +15,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.identity.account.AccountViews.AccountView;
 import dev.plangate.identity.account.AccountViews.SessionView;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -87,6 +89,7 @@ class AdminAccountController {
 		return new SessionsRevoked(accountId, administration.revokeSessions(accountId).size());
 	}
 
+	@Refusals({ ErrorCode.LAST_SUPERADMIN, ErrorCode.TWO_FACTOR_REQUIRED })
 	@PutMapping("/{accountId}/role")
 	@Operation(operationId = "changeAccountRole", summary = "Give an account its role",
 			description = "`support` reads the back office (accounts, customers, usage), ends sessions and clears rate "

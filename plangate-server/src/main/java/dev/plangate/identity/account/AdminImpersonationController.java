@@ -18,8 +18,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Idempotency;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -81,6 +83,7 @@ class AdminImpersonationController {
 
 	}
 
+	@Refusals({ ErrorCode.IMPERSONATION_NOT_ALLOWED, ErrorCode.TWO_FACTOR_REQUIRED })
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(operationId = "startImpersonation", summary = "View as a customer's end user",

@@ -17,7 +17,9 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.plangate.identity.account.AccountViews.Accepted;
 import dev.plangate.identity.account.AccountViews.AccountView;
 import dev.plangate.identity.account.AccountViews.SessionView;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -57,6 +59,7 @@ class MeAccountController {
 			@NotBlank @Size(max = 1024) String newPassword) {
 	}
 
+	@Refusals({ ErrorCode.INVALID_CREDENTIALS, ErrorCode.WEAK_PASSWORD })
 	@PostMapping("/password")
 	@Operation(operationId = "changeMyPassword", summary = "Change my password",
 			description = "Every other session of the account ends.")
@@ -69,6 +72,7 @@ class MeAccountController {
 	record ChangeEmail(@NotBlank @Size(max = 1024) String currentPassword, @NotBlank @Size(max = 320) String email) {
 	}
 
+	@Refusals({ ErrorCode.INVALID_CREDENTIALS, ErrorCode.USERNAME_TAKEN })
 	@PostMapping("/email")
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	@Operation(operationId = "changeMyEmail", summary = "Change my email address",

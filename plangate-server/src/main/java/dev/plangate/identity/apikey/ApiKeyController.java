@@ -14,8 +14,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Idempotency;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -72,6 +74,7 @@ class ApiKeyController {
 		return ApiKeyView.of(created.key(), created.secret());
 	}
 
+	@Refusals({ ErrorCode.LAST_API_KEY })
 	@DeleteMapping("/{id}")
 	@Operation(operationId = "revokeApiKey", summary = "Revoke an API key",
 			description = "Takes effect at once on this node and within the key cache TTL on others. "

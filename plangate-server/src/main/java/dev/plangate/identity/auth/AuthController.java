@@ -18,7 +18,9 @@ import dev.plangate.identity.account.AuthThrottle;
 import dev.plangate.identity.account.Device;
 import dev.plangate.identity.account.SessionService;
 import dev.plangate.identity.account.SignedInAccount;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Idempotency;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -31,6 +33,7 @@ import jakarta.validation.constraints.Size;
  * Sign-up, sign-in and the mailed-link flows. Callable without a credential; each is rate
  * limited per client IP.
  */
+@Refusals({ ErrorCode.TOO_MANY_ATTEMPTS, ErrorCode.RATE_LIMITED })
 @RestController
 @RequestMapping("/v1/auth")
 @Tag(name = "Accounts")
@@ -60,6 +63,7 @@ class AuthController {
 			@Nullable @Size(max = 32) String username) {
 	}
 
+	@Refusals({ ErrorCode.WEAK_PASSWORD, ErrorCode.USERNAME_TAKEN })
 	@PostMapping("/register")
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	@Operation(operationId = "register", summary = "Sign up",
@@ -82,6 +86,7 @@ class AuthController {
 	record TokenBody(@NotBlank @Size(max = 200) String token) {
 	}
 
+	@Refusals({ ErrorCode.INVALID_ACCOUNT_TOKEN })
 	@PostMapping("/verify-email")
 	@Operation(operationId = "verifyEmail", summary = "Confirm an email address with the token of the mailed link")
 	AccountView verifyEmail(@Valid @RequestBody TokenBody request) {
@@ -96,6 +101,8 @@ class AuthController {
 			@Nullable @Size(max = 64) String code, @Nullable @Size(max = 1024) String newPassword) {
 	}
 
+	@Refusals({ ErrorCode.INVALID_CREDENTIALS, ErrorCode.SECOND_FACTOR_REQUIRED, ErrorCode.INVALID_SECOND_FACTOR,
+			ErrorCode.PASSWORD_CHANGE_REQUIRED, ErrorCode.EMAIL_NOT_VERIFIED, ErrorCode.CUSTOMER_SUSPENDED })
 	@PostMapping("/login")
 	@Operation(operationId = "login", summary = "Sign in with email or username and password",
 			description = "Answers an access token (a JWT, short-lived) and a refresh token (opaque, single-use). "
@@ -114,6 +121,7 @@ class AuthController {
 	record Refresh(@NotBlank @Size(max = 200) String refreshToken) {
 	}
 
+	@Refusals({ ErrorCode.INVALID_REFRESH_TOKEN, ErrorCode.CUSTOMER_SUSPENDED })
 	@PostMapping("/refresh")
 	@Operation(operationId = "refresh", summary = "Trade a refresh token for new access and refresh tokens",
 			description = "The refresh token is used up. Presenting a used one again (after a grace of a few "
@@ -150,6 +158,7 @@ class AuthController {
 	record ResetPassword(@NotBlank @Size(max = 200) String token, @NotBlank @Size(max = 1024) String password) {
 	}
 
+	@Refusals({ ErrorCode.INVALID_ACCOUNT_TOKEN, ErrorCode.WEAK_PASSWORD })
 	@PostMapping("/password/reset")
 	@Operation(operationId = "resetPassword", summary = "Set a new password with the token of a reset link",
 			description = "Ends every session of the account and notifies it by mail.")
@@ -158,6 +167,7 @@ class AuthController {
 		return AccountView.of(accounts.resetPassword(request.token(), request.password()));
 	}
 
+	@Refusals({ ErrorCode.INVALID_ACCOUNT_TOKEN, ErrorCode.USERNAME_TAKEN })
 	@PostMapping("/email/confirm")
 	@Operation(operationId = "confirmEmail", summary = "Confirm a new email address with the token of the mailed link")
 	AccountView confirmEmail(@Valid @RequestBody TokenBody request) {

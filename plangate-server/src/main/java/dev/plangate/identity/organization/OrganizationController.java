@@ -23,8 +23,10 @@ import dev.plangate.identity.account.AuthThrottle;
 import dev.plangate.identity.account.Device;
 import dev.plangate.identity.account.SignedInAccount;
 import dev.plangate.platform.CustomerId;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Idempotency;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -143,6 +145,7 @@ class OrganizationController {
 		return DetailsView.of(organizations.details(SignedInAccount.current().accountId(), orgId));
 	}
 
+	@Refusals({ ErrorCode.MEMBER_LIMIT_REACHED, ErrorCode.ALREADY_MEMBER })
 	@PostMapping("/v1/me/organizations/{orgId}/invitations")
 	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(operationId = "inviteMember", summary = "Invite someone by email (owner or admin)",
@@ -163,6 +166,8 @@ class OrganizationController {
 		organizations.revokeInvitation(SignedInAccount.current().accountId(), orgId, id);
 	}
 
+	@Refusals({ ErrorCode.INVALID_INVITATION, ErrorCode.INVITATION_EMAIL_MISMATCH, ErrorCode.ALREADY_MEMBER,
+			ErrorCode.MEMBER_LIMIT_REACHED })
 	@PostMapping("/v1/me/invitations/accept")
 	@Operation(operationId = "acceptInvitation", summary = "Accept an invitation",
 			description = "The token from the mailed link; the caller's verified email address must be the invited "
@@ -171,6 +176,7 @@ class OrganizationController {
 		return OrganizationView.of(organizations.accept(SignedInAccount.current().accountId(), request.token()));
 	}
 
+	@Refusals({ ErrorCode.LAST_OWNER })
 	@PutMapping("/v1/me/organizations/{orgId}/members/{accountId}")
 	@Operation(operationId = "changeMemberRole", summary = "Change a member's role (owner only)",
 			description = "The last owner cannot be demoted. The member's tokens for the organization stop working.")
@@ -180,6 +186,7 @@ class OrganizationController {
 				OrganizationRole.of(request.role())));
 	}
 
+	@Refusals({ ErrorCode.LAST_OWNER })
 	@DeleteMapping("/v1/me/organizations/{orgId}/members/{accountId}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	@Operation(operationId = "removeMember", summary = "Remove a member (owner or admin)",
@@ -189,6 +196,7 @@ class OrganizationController {
 		organizations.removeMember(SignedInAccount.current().accountId(), orgId, accountId);
 	}
 
+	@Refusals({ ErrorCode.LAST_OWNER })
 	@PostMapping("/v1/me/organizations/{orgId}/leave")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	@Operation(operationId = "leaveOrganization", summary = "Leave an organization",

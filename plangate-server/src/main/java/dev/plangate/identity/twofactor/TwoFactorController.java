@@ -15,7 +15,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.identity.account.Device;
 import dev.plangate.identity.account.SignedInAccount;
+import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.Idempotency;
+import dev.plangate.platform.Refusals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -65,6 +67,7 @@ class TwoFactorController {
 		return StatusView.of(twoFactor.status(SignedInAccount.current().accountId()));
 	}
 
+	@Refusals({ ErrorCode.TWO_FACTOR_ENABLED })
 	@PostMapping
 	@Operation(operationId = "enrolTwoFactor", summary = "Start turning on two-factor authentication",
 			description = "Answers a fresh secret, as base32 text and as an `otpauth://` URI for a QR code, shown "
@@ -78,6 +81,7 @@ class TwoFactorController {
 		return new EnrolmentView(enrolment.secret(), enrolment.provisioningUri());
 	}
 
+	@Refusals({ ErrorCode.INVALID_SECOND_FACTOR, ErrorCode.TWO_FACTOR_NOT_ENROLLING })
 	@PostMapping("/confirm")
 	@Operation(operationId = "confirmTwoFactor",
 			summary = "Turn on two-factor authentication with a code of the new secret",
@@ -89,6 +93,7 @@ class TwoFactorController {
 				twoFactor.confirm(SignedInAccount.current().accountId(), request.code(), Device.of(http).ip()));
 	}
 
+	@Refusals({ ErrorCode.INVALID_SECOND_FACTOR, ErrorCode.INVALID_CREDENTIALS, ErrorCode.TWO_FACTOR_NOT_ENABLED })
 	@PostMapping("/recovery-codes")
 	@Operation(operationId = "regenerateRecoveryCodes", summary = "Replace my recovery codes",
 			description = "Needs a current code (of the app, or an unused recovery code); the old codes stop "
@@ -99,6 +104,7 @@ class TwoFactorController {
 				request.code(), Device.of(http).ip()));
 	}
 
+	@Refusals({ ErrorCode.INVALID_SECOND_FACTOR, ErrorCode.INVALID_CREDENTIALS, ErrorCode.TWO_FACTOR_NOT_ENABLED })
 	@DeleteMapping
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	@Operation(operationId = "disableTwoFactor", summary = "Turn off two-factor authentication",
