@@ -147,7 +147,7 @@ final class PeersSection {
 				out.printf("  %s not measured: %s%n", peer.name(), peer.failure());
 			}
 		}
-		out.println(cpu.since());
+		out.println(cpu.since() + "; node, running pg-boss and BullMQ, counts among the other processes");
 		out.println();
 	}
 
