@@ -7,16 +7,19 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.plangate.bench.Options.Section;
+import dev.plangate.bench.Options.Setup;
 
 /**
- * Runs the benchmark: for each stack, HTTP check and consume against the server's ceiling
- * and usage ingestion against plain JDBC; then Redis decisions against Bucket4j and the
- * in-process decision cost; and prints each section's table and the targets met or
- * missed. The server runs in this process, so the load generator shares its cores: the
- * ratios, measured under the same conditions, are the figures to compare.
+ * Runs the benchmark: for each stack, HTTP check and consume against the server's
+ * ceiling, with the server in this process and in a JVM of its own, and usage ingestion
+ * against plain JDBC; the batch queue against a bare JDBC queue and against its peers
+ * (pg-boss, BullMQ, db-scheduler) in the same run; then Redis decisions against Bucket4j
+ * and the in-process decision cost; and prints each section's table and every target, met
+ * or missed. The ratios, measured under the same conditions, are the figures to compare.
  */
 public final class Bench {
 
@@ -38,21 +41,33 @@ public final class Bench {
 		describeMachine(out, args);
 		var targets = new Targets();
 		for (var stack : options.stacks()) {
-			if (options.runs(Section.HTTP) || options.runs(Section.INGEST)) {
+			var setups = new ArrayList<HttpSection.Figures>();
+			boolean inProcessHttp = options.runs(Section.HTTP) && options.runs(Setup.IN_PROCESS);
+			if (inProcessHttp || options.runs(Section.INGEST)) {
 				try (var server = Server.start(stack, options)) {
-					if (options.runs(Section.HTTP)) {
-						new HttpSection(server, options, targets).run(out);
+					if (inProcessHttp) {
+						setups.add(new HttpSection(server, options, targets).run(out));
 					}
 					if (options.runs(Section.INGEST)) {
 						new IngestSection(server, options, targets).run(out);
 					}
 				}
 			}
+			if (options.runs(Section.HTTP) && options.runs(Setup.SEPARATE)) {
+				try (var server = Server.separate(stack, options)) {
+					setups.add(new HttpSection(server, options, targets).run(out));
+				}
+			}
+			HttpSection.compare(out, stack, setups);
 		}
+		Double batches = null;
 		if (options.runs(Section.BATCH) && options.runs(Stack.POSTGRES)) {
 			try (var server = Server.withCatalog(Stack.POSTGRES, options, BatchSection.CATALOG)) {
-				new BatchSection(server, options, targets).run(out);
+				batches = new BatchSection(server, options, targets).run(out);
 			}
+		}
+		if (options.runs(Section.PEERS) && options.runs(Stack.POSTGRES)) {
+			new PeersSection(options, targets).run(out, batches);
 		}
 		if (options.runs(Section.HISTORY) && options.runs(Stack.POSTGRES)) {
 			try (var server = Server.withCatalog(Stack.POSTGRES, options, "classpath:catalogs/default.yaml")) {

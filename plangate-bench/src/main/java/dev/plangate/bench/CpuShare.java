@@ -26,9 +26,14 @@ final class CpuShare {
 	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
 
+	/** The separate server's process id, or -1 while the server runs in this process. */
+	private static volatile long serverPid = -1;
+
 	private final long wallNanos = System.nanoTime();
 
 	private final long processNanos = OS.getProcessCpuTime();
+
+	private final long serverNanos = serverNanos();
 
 	private final long dataStoreNanos = dataStoreNanos();
 
@@ -49,13 +54,41 @@ final class CpuShare {
 		}
 		double wall = System.nanoTime() - wallNanos;
 		double process = OS.getProcessCpuTime() - processNanos;
+		double server = serverPid < 0 ? 0 : serverNanos() - serverNanos;
 		double dataStores = dataStoreNanos() - dataStoreNanos;
-		double others = Math.max(0, busy - busyNanos - process - dataStores);
+		double others = Math.max(0, busy - busyNanos - process - server - dataStores);
+		String processes = serverPid < 0 ? String.format("this process %.0f %%", 100 * process / wall)
+				: String.format("server process %.0f %%, load generator (this process) %.0f %%", 100 * server / wall,
+						100 * process / wall);
 		return String.format(
-				"CPU: this process %.0f %%, PostgreSQL and Redis %.0f %%, other processes %.0f %% "
+				"CPU: %s, PostgreSQL and Redis %.0f %%, other processes %.0f %% "
 						+ "(of %d cores: %d %%); this process's GC: %,d collections, %,d ms",
-				100 * process / wall, 100 * dataStores / wall, 100 * others / wall, OS.getAvailableProcessors(),
-				100 * OS.getAvailableProcessors(), collections() - collections, collectionMillis() - collectionMillis);
+				processes, 100 * dataStores / wall, 100 * others / wall, CORES, 100 * CORES,
+				collections() - collections, collectionMillis() - collectionMillis);
+	}
+
+	/** The machine's cores, whatever this process is pinned to. */
+	private static final int CORES = OS.getAvailableProcessors();
+
+	/**
+	 * Counts the separate server's CPU time (from {@code /proc}) in the bench's: its
+	 * process id, or -1 when the server runs in this process again.
+	 */
+	static void serverProcess(long pid) {
+		serverPid = pid;
+	}
+
+	/**
+	 * CPU time of the load generator and the server: this process's, and the separate
+	 * server's when there is one.
+	 */
+	static long benchCpuNanos() {
+		return OS.getProcessCpuTime() + (serverPid < 0 ? 0 : serverNanos());
+	}
+
+	private static long serverNanos() {
+		long pid = serverPid;
+		return pid < 0 ? 0 : processTicks(Path.of("/proc", Long.toString(pid))) * NANOS_PER_TICK;
 	}
 
 	private static long collections() {
@@ -109,16 +142,29 @@ final class CpuShare {
 		try {
 			String stat = Files.readString(process.resolve("stat"));
 			String command = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-			if (!DATA_STORES.contains(command)) {
-				return 0;
-			}
-			var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			// fields from the state on: utime and stime are the 12th and 13th
-			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return DATA_STORES.contains(command) ? ticks(stat) : 0;
 		}
 		catch (IOException | RuntimeException ex) {
 			// the process ended meanwhile
 			return 0;
+		}
+	}
+
+	/** utime + stime of one process, 0 once it has ended. */
+	private static long processTicks(Path process) {
+		try {
+			return ticks(Files.readString(process.resolve("stat")));
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	private static long ticks(String stat) {
+		{
+			var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			// fields from the state on: utime and stime are the 12th and 13th
+			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 		}
 	}
 

@@ -34,7 +34,15 @@ final class HttpSection {
 	private record Path(String name, LongFunction<byte[]> request) {
 	}
 
-	void run(PrintStream out) {
+	/**
+	 * What the comparison of set-ups shows: the ceiling, and the quota paths at peak and
+	 * at half.
+	 */
+	record Figures(String setup, Result ceiling, Result checkQuota, Result consumeQuota, Result checkHalf,
+			Result consumeHalf, String cpu) {
+	}
+
+	Figures run(PrintStream out) {
 		var cpu = new CpuShare();
 		var profiler = Profiler.of(options, Section.HTTP, server.stack, out);
 		byte[] liveness = server.anonymous("GET", "/actuator/health/liveness");
@@ -62,10 +70,11 @@ final class HttpSection {
 			.map(runs -> runs.stream().min(Comparator.comparingDouble(Result::p99Millis)).orElseThrow())
 			.toList();
 
-		String stack = server.stack.label;
-		out.printf("== HTTP on %s: %d connections; a warm-up round, then best of %d rounds of %s after %s warm-up%n",
-				server.stack.title, options.connections(), options.rounds(), Table.duration(options.duration()),
-				Table.duration(options.warmup()));
+		String stack = server.stack.label + ", server " + server.setup;
+		out.printf(
+				"== HTTP on %s, server %s: %d connections; a warm-up round, then best of %d rounds of %s after %s warm-up%n",
+				server.stack.title, server.setup, options.connections(), options.rounds(),
+				Table.duration(options.duration()), Table.duration(options.warmup()));
 		var table = new Table("path (closed loop, peak)", "req/s", "x ceiling", "p50 ms", "x", "p99 ms", "x",
 				"JVM CPU us/req", "x", "failed", "target");
 		for (var path : peaks) {
@@ -79,9 +88,35 @@ final class HttpSection {
 		halfRow(half, halves.get(0), stack + ": check p99 <= 2 ms at half peak");
 		halfRow(half, halves.get(1), stack + ": consume p99 <= 2 ms at half peak");
 		half.print(out);
-		out.println(cpu.since());
+		String cpuLine = cpu.since();
+		out.println(cpuLine);
 		failures(out, peakRuns);
 		failures(out, halfRuns);
+		out.println();
+		return new Figures(server.setup, ceiling, checkQuota, consumeQuota, halves.get(0), halves.get(1), cpuLine);
+	}
+
+	/** The set-ups measured on one stack side by side, when there are more than one. */
+	static void compare(PrintStream out, Stack stack, List<Figures> setups) {
+		if (setups.size() < 2) {
+			return;
+		}
+		out.println("== HTTP on " + stack.title + ", set-ups compared (peak: closed loop; half: open loop)");
+		var table = new Table("server", "ceiling req/s", "check quota req/s", "x ceiling", "consume quota req/s",
+				"x ceiling", "check p99 ms at half", "consume p99 ms at half", "JVM CPU us/check");
+		for (var f : setups) {
+			table.row(f.setup(), Table.count(f.ceiling().throughput()), Table.count(f.checkQuota().throughput()),
+					Table.ratio(f.checkQuota().throughput() / f.ceiling().throughput()),
+					Table.count(f.consumeQuota().throughput()),
+					Table.ratio(f.consumeQuota().throughput() / f.ceiling().throughput()),
+					Table.millis(f.checkHalf().p99Millis()), Table.millis(f.consumeHalf().p99Millis()),
+					Table.count(f.checkQuota().cpuMicros()));
+		}
+		table.print(out);
+		for (var f : setups) {
+			out.println(f.setup() + ": " + f.cpu());
+		}
+		out.println();
 	}
 
 	private byte[] check(long n, String feature) {
@@ -110,8 +145,7 @@ final class HttpSection {
 	}
 
 	private String ratioTarget(String target, Result path, Result ceiling, double minimum) {
-		double ratio = path.throughput() / ceiling.throughput();
-		return targets.check(target, ratio >= minimum, Table.ratio(ratio));
+		return targets.ratio(target, path.throughput() / ceiling.throughput(), minimum);
 	}
 
 	private static void row(Table table, Result path, Result ceiling, String target) {

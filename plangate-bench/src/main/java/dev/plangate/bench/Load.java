@@ -1,6 +1,5 @@
 package dev.plangate.bench;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +9,6 @@ import java.util.function.Supplier;
 
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
-
-import com.sun.management.OperatingSystemMXBean;
 
 /**
  * Drives calls from a number of threads for a warm-up and then a measured duration, and
@@ -28,9 +25,6 @@ final class Load {
 	private static final long MAX_MICROS = 60_000_000;
 
 	private static final AtomicLong CALLS = new AtomicLong();
-
-	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory
-		.getOperatingSystemMXBean();
 
 	private Load() {
 	}
@@ -85,12 +79,12 @@ final class Load {
 	}
 
 	/**
-	 * This process's CPU time (all its threads, server's and load's) once it is
-	 * {@code nanoTime}.
+	 * The bench's CPU time (all its threads, server's and load's, and the separate server
+	 * process's if there is one) once it is {@code nanoTime}.
 	 */
 	private static long processCpuAt(long nanoTime) {
 		LockSupport.parkNanos(nanoTime - System.nanoTime());
-		return OS.getProcessCpuTime();
+		return CpuShare.benchCpuNanos();
 	}
 
 	private static List<Worker> join(List<Worker> workers) {

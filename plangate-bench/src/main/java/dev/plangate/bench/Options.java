@@ -13,19 +13,30 @@ import org.springframework.boot.convert.DurationStyle;
 record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration warmup, Duration duration,
 		int connections, int batchEvents, int senders, int workers, int batchOperations, long historyEvents,
 		int webhookEvents, String postgresUrl, String postgresUser, String redisUrl, String database,
-		Profiler.Settings profile) {
+		Profiler.Settings profile, Set<Setup> setups, boolean pin, String serverJava, List<String> serverJvmArgs,
+		List<String> serverSettings, String peers, String peersWork, String peersDatabase, int peerOperations) {
 
 	enum Section {
 
-		HTTP, INGEST, BATCH, HISTORY, WEBHOOK, REDIS, JMH
+		HTTP, INGEST, BATCH, PEERS, HISTORY, WEBHOOK, REDIS, JMH
+
+	}
+
+	/**
+	 * Where the HTTP section's server runs: in the bench's JVM beside the load generator,
+	 * or in a JVM of its own.
+	 */
+	enum Setup {
+
+		IN_PROCESS, SEPARATE
 
 	}
 
 	static final String USAGE = """
 			java -jar plangate-bench/target/plangate-bench.jar [options]
 			  --stack embedded|postgres|both    which server set-up to measure (both)
-			  --only http,ingest,batch,history,webhook,redis,jmh   which sections to run (all; batch, history,
-			                                    webhook and redis with the postgres stack)
+			  --only http,ingest,batch,peers,history,webhook,redis,jmh   which sections to run (all; batch,
+			                                    peers, history, webhook and redis with the postgres stack)
 			  --rounds 2                        runs of each path, interleaved; the best is kept
 			  --duration 5s                     each measured run
 			  --warmup 1s                       before each measured run
@@ -40,6 +51,19 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			  --postgres-user postgres
 			  --redis-url redis://127.0.0.1:6379
 			  --database plangate_bench         the database made and dropped, and the prefix of the Redis keys
+			  --split no|yes|both               the HTTP section's server in the bench's JVM (no), in a JVM of its
+			                                    own with the load generator in the bench's (yes), or both, one after
+			                                    the other (both)
+			  --pin                             with --split, the server's JVM on core 0 and the bench's on core 1
+			  --server-java PATH                the java of the separate server (this JVM's)
+			  --server-jvm-args 'ARGS'          its JVM options, e.g. '-XX:+UseZGC' (none)
+			  --server-setting NAME=VALUE       a server setting, in either set-up, e.g.
+			                                    spring.threads.virtual.enabled=true (repeatable)
+			  --peers DIR                       the queue peers' scripts, pg-boss and BullMQ (../shared/peers/queues)
+			  --peers-work DIR                  where they are copied and their npm packages installed
+			                                    (plangate-bench/target/bench-peers)
+			  --peers-database bench_peers      the database made and dropped for pg-boss and db-scheduler
+			  --peer-operations 20000           jobs each peer completes a round
 			  --profile [cpu,alloc,DIR]         record each measured run with JFR and print where the server's CPU time
 			                                    (cpu) and allocations (alloc) go (both), the .jfr files in DIR
 			                                    (plangate-bench/target/bench-profiles)
@@ -63,6 +87,15 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 		String redisUrl = "redis://127.0.0.1:6379";
 		String database = Stack.DATABASE;
 		var profile = Profiler.Settings.OFF;
+		Set<Setup> setups = EnumSet.allOf(Setup.class);
+		boolean pin = false;
+		String serverJava = ProcessHandle.current().info().command().orElse("java");
+		List<String> serverJvmArgs = List.of();
+		var serverSettings = new ArrayList<String>();
+		String peers = "../shared/peers/queues";
+		String peersWork = "plangate-bench/target/bench-peers";
+		String peersDatabase = "bench_peers";
+		int peerOperations = 20_000;
 		for (int i = 0; i < args.length; i++) {
 			String name = args[i];
 			if (name.equals("--help")) {
@@ -71,6 +104,10 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			if (name.equals("--profile")) {
 				boolean valued = i + 1 < args.length && !args[i + 1].startsWith("--");
 				profile = Profiler.Settings.parse(valued ? args[++i] : "");
+				continue;
+			}
+			if (name.equals("--pin")) {
+				pin = true;
 				continue;
 			}
 			if (i + 1 >= args.length) {
@@ -94,17 +131,43 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 				case "--postgres-url" -> postgresUrl = value.endsWith("/") ? value : value + "/";
 				case "--postgres-user" -> postgresUser = value;
 				case "--redis-url" -> redisUrl = value;
-				case "--database" -> {
-					if (!value.matches("[a-z_][a-z0-9_]{0,62}")) {
-						throw new IllegalArgumentException("--database must be a plain lower-case name");
+				case "--database" -> database = plainName(name, value);
+				case "--split" -> setups = switch (value) {
+					case "no" -> EnumSet.of(Setup.IN_PROCESS);
+					case "yes" -> EnumSet.of(Setup.SEPARATE);
+					case "both" -> EnumSet.allOf(Setup.class);
+					default -> throw new IllegalArgumentException("--split takes no, yes or both");
+				};
+				case "--server-java" -> serverJava = value;
+				case "--server-jvm-args" ->
+					serverJvmArgs = value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
+				case "--server-setting" -> {
+					if (!value.matches("[A-Za-z][\\w.\\-\\[\\]]*=.*")) {
+						throw new IllegalArgumentException("--server-setting takes NAME=VALUE, not " + value);
 					}
-					database = value;
+					serverSettings.add(value);
 				}
+				case "--peers" -> peers = value;
+				case "--peers-work" -> peersWork = value;
+				case "--peers-database" -> peersDatabase = plainName(name, value);
+				case "--peer-operations" -> peerOperations = Integer.parseInt(value);
 				default -> throw new IllegalArgumentException("Unknown option " + name);
 			}
 		}
 		return new Options(stacks, sections, rounds, warmup, duration, connections, batch, senders, workers,
-				batchOperations, historyEvents, webhookEvents, postgresUrl, postgresUser, redisUrl, database, profile);
+				batchOperations, historyEvents, webhookEvents, postgresUrl, postgresUser, redisUrl, database, profile,
+				setups, pin, serverJava, serverJvmArgs, List.copyOf(serverSettings), peers, peersWork, peersDatabase,
+				peerOperations);
+	}
+
+	private static String plainName(String option, String value) {
+		if (!value.matches("[a-z_][a-z0-9_]{0,62}")) {
+			throw new IllegalArgumentException(option + " must be a plain lower-case name");
+		}
+		if (option.equals("--peers-database") && value.equals("postgres")) {
+			throw new IllegalArgumentException(option + " is dropped after the run: not postgres");
+		}
+		return value;
 	}
 
 	private static Set<Section> sections(String list) {
@@ -122,6 +185,10 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 
 	boolean runs(Section section) {
 		return sections.contains(section);
+	}
+
+	boolean runs(Setup setup) {
+		return setups.contains(setup);
 	}
 
 	boolean runs(Stack stack) {

@@ -19,8 +19,10 @@ import dev.plangate.PlangateApplication;
 import dev.plangate.identity.apikey.ServerKeys;
 
 /**
- * A Plangate server started in this process on a free port, with the default catalog, a
- * fresh database and a known API key, and the customers the benchmark calls about.
+ * A Plangate server on a free port, with the default catalog, a fresh database and a
+ * known API key, and the customers the benchmark calls about: started in this process, or
+ * in a JVM of its own ({@link #separate}) so that the load generator's CPU is not counted
+ * as the server's, and so that the server can run on another JDK, collector or settings.
  */
 final class Server implements AutoCloseable {
 
@@ -35,13 +37,18 @@ final class Server implements AutoCloseable {
 
 	final InetSocketAddress address;
 
+	/** Where the server runs: in the bench's JVM, or which JVM of its own. */
+	final String setup;
+
 	private final String apiKey;
 
 	private final Options options;
 
-	private final Path dataDir;
+	private final @Nullable Path dataDir;
 
-	private final ConfigurableApplicationContext context;
+	private final @Nullable ConfigurableApplicationContext context;
+
+	private final @Nullable ServerProcess process;
 
 	private Server(Stack stack, Options options, String catalog, String... settings) throws Exception {
 		this.stack = stack;
@@ -59,12 +66,30 @@ final class Server implements AutoCloseable {
 				"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + jdbcUser,
 				"--spring.datasource.password=", "--plangate.redis-url=" + stack.redisUrl(options),
 				"--plangate.redis-prefix=" + options.redisPrefix() + "rl:"));
+		for (var setting : options.serverSettings()) {
+			arguments.add("--" + setting);
+		}
 		for (var setting : settings) {
 			arguments.add("--" + setting);
 		}
 		this.context = new SpringApplicationBuilder(PlangateApplication.class).run(arguments.toArray(String[]::new));
 		int port = Objects.requireNonNull(context.getEnvironment().getProperty("local.server.port", Integer.class));
 		this.address = new InetSocketAddress("127.0.0.1", port);
+		this.setup = "in-process";
+		this.process = null;
+	}
+
+	private Server(Stack stack, Options options, ServerProcess process) {
+		this.stack = stack;
+		this.options = options;
+		this.dataDir = null;
+		this.jdbcUrl = stack.jdbcUrl(options, Path.of("in-the-server-process"));
+		this.jdbcUser = stack.jdbcUser(options);
+		this.apiKey = process.apiKey();
+		this.address = new InetSocketAddress("127.0.0.1", process.port());
+		this.setup = process.describe();
+		this.context = null;
+		this.process = process;
 	}
 
 	/**
@@ -92,6 +117,15 @@ final class Server implements AutoCloseable {
 	}
 
 	/**
+	 * Starts a server as {@link #start} does, in a JVM of its own (the options'
+	 * {@code --server-java} and {@code --server-jvm-args}), which makes and drops its
+	 * data itself.
+	 */
+	static Server separate(Stack stack, Options options) throws Exception {
+		return new Server(stack, options, ServerProcess.launch(stack, options));
+	}
+
+	/**
 	 * Starts a server with another catalog and no customers: the batch section's, whose
 	 * plans set the batch limits.
 	 */
@@ -101,17 +135,24 @@ final class Server implements AutoCloseable {
 
 	/** One of the server's beans, for work the bench does in the server's own process. */
 	<T> T bean(Class<T> type) {
-		return context.getBean(type);
+		return inProcess().getBean(type);
 	}
 
 	/** Where the server's modules publish their events. */
 	ApplicationEventPublisher events() {
-		return context;
+		return inProcess();
 	}
 
 	/** A setting as the server has it. */
 	<T> T setting(String name, Class<T> type) {
-		return Objects.requireNonNull(context.getEnvironment().getProperty(name, type), name);
+		return Objects.requireNonNull(inProcess().getEnvironment().getProperty(name, type), name);
+	}
+
+	private ConfigurableApplicationContext inProcess() {
+		if (context == null) {
+			throw new IllegalStateException("The server runs in a JVM of its own: " + setup);
+		}
+		return context;
 	}
 
 	static String customer(long n) {
@@ -123,6 +164,10 @@ final class Server implements AutoCloseable {
 		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), apiKey, body);
 	}
 
+	String apiKey() {
+		return apiKey;
+	}
+
 	/** A request without credentials. */
 	byte[] anonymous(String method, String path) {
 		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), null, null);
@@ -130,9 +175,13 @@ final class Server implements AutoCloseable {
 
 	@Override
 	public void close() throws Exception {
-		context.close();
+		if (process != null) {
+			process.close();
+			return;
+		}
+		inProcess().close();
 		stack.dropData(options);
-		try (Stream<Path> files = Files.walk(dataDir)) {
+		try (Stream<Path> files = Files.walk(Objects.requireNonNull(dataDir))) {
 			for (var file : files.sorted(Comparator.reverseOrder()).toList()) {
 				Files.delete(file);
 			}
