@@ -38,13 +38,16 @@ public final class Bench {
 		describeMachine(out, args);
 		var targets = new Targets();
 		for (var stack : options.stacks()) {
-			if (options.runs(Section.HTTP) || options.runs(Section.INGEST)) {
+			if (options.runs(Section.HTTP) || options.runs(Section.INGEST) || options.runs(Section.ALLOWANCE)) {
 				try (var server = Server.start(stack, options)) {
 					if (options.runs(Section.HTTP)) {
 						new HttpSection(server, options, targets).run(out);
 					}
 					if (options.runs(Section.INGEST)) {
 						new IngestSection(server, options, targets).run(out);
+					}
+					if (options.runs(Section.ALLOWANCE)) {
+						new AllowanceSection(server, options, targets).run(out);
 					}
 				}
 			}

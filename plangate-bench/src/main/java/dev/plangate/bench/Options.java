@@ -17,14 +17,14 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 
 	enum Section {
 
-		HTTP, INGEST, BATCH, HISTORY, WEBHOOK, REDIS, JMH
+		HTTP, INGEST, ALLOWANCE, BATCH, HISTORY, WEBHOOK, REDIS, JMH
 
 	}
 
 	static final String USAGE = """
 			java -jar plangate-bench/target/plangate-bench.jar [options]
 			  --stack embedded|postgres|both    which server set-up to measure (both)
-			  --only http,ingest,batch,history,webhook,redis,jmh   which sections to run (all; batch, history,
+			  --only http,ingest,allowance,batch,history,webhook,redis,jmh   which sections to run (all; batch, history,
 			                                    webhook and redis with the postgres stack)
 			  --rounds 2                        runs of each path, interleaved; the best is kept
 			  --duration 5s                     each measured run

@@ -123,6 +123,11 @@ final class Server implements AutoCloseable {
 		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), apiKey, body);
 	}
 
+	/** The server key the bench's clients use. */
+	String apiKey() {
+		return apiKey;
+	}
+
 	/** A request without credentials. */
 	byte[] anonymous(String method, String path) {
 		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), null, null);
