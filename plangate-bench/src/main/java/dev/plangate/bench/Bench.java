@@ -43,13 +43,16 @@ public final class Bench {
 		for (var stack : options.stacks()) {
 			var setups = new ArrayList<HttpSection.Figures>();
 			boolean inProcessHttp = options.runs(Section.HTTP) && options.runs(Setup.IN_PROCESS);
-			if (inProcessHttp || options.runs(Section.INGEST)) {
+			if (inProcessHttp || options.runs(Section.INGEST) || options.runs(Section.ALLOWANCE)) {
 				try (var server = Server.start(stack, options)) {
 					if (inProcessHttp) {
 						setups.add(new HttpSection(server, options, targets).run(out));
 					}
 					if (options.runs(Section.INGEST)) {
 						new IngestSection(server, options, targets).run(out);
+					}
+					if (options.runs(Section.ALLOWANCE)) {
+						new AllowanceSection(server, options, targets).run(out);
 					}
 				}
 			}

@@ -164,6 +164,7 @@ final class Server implements AutoCloseable {
 		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), apiKey, body);
 	}
 
+	/** The server key the bench's clients use. */
 	String apiKey() {
 		return apiKey;
 	}

@@ -66,6 +66,16 @@ public final class Plangate implements AutoCloseable {
 
 	private final LongAdder remoteDecisions = new LongAdder();
 
+	private final LongAdder localDecisions = new LongAdder();
+
+	private final long allowanceMaxBlock;
+
+	private final Duration allowanceWindow;
+
+	private final Duration allowanceIdle;
+
+	private volatile @Nullable Allowances allowances;
+
 	private Plangate(Builder b) {
 		this.transport = new Transport(b.baseUrl, b.serverKey, b.connectTimeout, b.requestTimeout, b.retryPolicy);
 		this.tracker = new Tracker(transport, b.trackBufferSize, b.trackBatchSize, b.trackFlushInterval,
@@ -77,6 +87,9 @@ public final class Plangate implements AutoCloseable {
 		});
 		this.reports = new PlangateClient(transport);
 		this.closeTimeout = b.closeTimeout;
+		this.allowanceMaxBlock = b.allowanceMaxBlock;
+		this.allowanceWindow = b.allowanceWindow;
+		this.allowanceIdle = b.allowanceIdle;
 		if (b.shutdownHook) {
 			this.shutdownHook = new Thread(this::closeOnShutdown, "plangate-shutdown");
 			Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -322,8 +335,31 @@ public final class Plangate implements AutoCloseable {
 
 	/** How this client is doing: for a health check or metrics. */
 	public PlangateStatus status() {
-		return new PlangateStatus(PlangateStatus.StreamState.OFF, null, remoteDecisions.sum(), 0, tracker.pending(),
-				tracker.failed());
+		return new PlangateStatus(PlangateStatus.StreamState.OFF, null, remoteDecisions.sum(), localDecisions.sum(),
+				tracker.pending(), tracker.failed());
+	}
+
+	/**
+	 * Consumes of quotas answered in this process from allowance blocks, with no round
+	 * trip per consume and never more than the quota across any number of clients and
+	 * nodes: see {@link Allowances}. Its unspent blocks are given back on
+	 * {@link #close()}.
+	 */
+	public Allowances allowances() {
+		var made = allowances;
+		if (made != null) {
+			return made;
+		}
+		synchronized (this) {
+			if (closed) {
+				throw new IllegalStateException("The Plangate client is closed");
+			}
+			if (allowances == null) {
+				allowances = new Allowances(this, transport, localDecisions, allowanceMaxBlock, allowanceWindow,
+						allowanceIdle);
+			}
+			return allowances;
+		}
 	}
 
 	// leases
@@ -535,6 +571,12 @@ public final class Plangate implements AutoCloseable {
 				// the JVM is shutting down: the hook is running this
 			}
 		}
+		synchronized (this) {
+			var made = allowances;
+			if (made != null) {
+				made.close(closeTimeout);
+			}
+		}
 		tracker.close(closeTimeout);
 		heartbeats.shutdownNow();
 	}
@@ -588,6 +630,12 @@ public final class Plangate implements AutoCloseable {
 		private Duration closeTimeout = Duration.ofSeconds(30);
 
 		private boolean shutdownHook = true;
+
+		private long allowanceMaxBlock = 1_000_000;
+
+		private Duration allowanceWindow = Duration.ofMillis(500);
+
+		private Duration allowanceIdle = Duration.ofSeconds(2);
 
 		private Builder(URI baseUrl, String serverKey) {
 			this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -676,6 +724,37 @@ public final class Plangate implements AutoCloseable {
 		 */
 		public Builder shutdownHook(boolean enabled) {
 			this.shutdownHook = enabled;
+			return this;
+		}
+
+		/**
+		 * The most units one allowance block may hold (default 1,000,000): what a process
+		 * may hold unspent while others are refused.
+		 */
+		public Builder allowanceMaxBlock(long units) {
+			if (units < 1) {
+				throw new IllegalArgumentException("allowanceMaxBlock must be at least 1, not " + units);
+			}
+			this.allowanceMaxBlock = units;
+			return this;
+		}
+
+		/**
+		 * How much use an allowance block is sized for (default 500 ms): the next block
+		 * holds about this long's worth at the rate the last one was spent.
+		 */
+		public Builder allowanceWindow(Duration window) {
+			this.allowanceWindow = positive(window, "allowanceWindow");
+			return this;
+		}
+
+		/**
+		 * How long an allowance block may go unused before its unspent units are given
+		 * back (default 2 s); also how long a refusal from the server is answered locally
+		 * before asking again.
+		 */
+		public Builder allowanceIdle(Duration idle) {
+			this.allowanceIdle = positive(idle, "allowanceIdle");
 			return this;
 		}
 

@@ -326,15 +326,14 @@ public class EnforcementService {
 				v.retryAfter(), v.fromGrants(), v.grantsRemaining(), false, null, cap);
 	}
 
-	private static Verdict withGrants(Verdict v, @Nullable Long grantsLeft) {
+	static Verdict withGrants(Verdict v, @Nullable Long grantsLeft) {
 		return new Verdict(v.allowed(), v.code(), v.customerId(), v.feature(), v.kind(), v.amount(), v.limit(),
 				v.unlimited(), v.used(), v.remaining(), v.resetsAt(), v.upgradePlan(), v.duplicate(), v.windowSeconds(),
 				v.retryAfter(), null, grantsLeft, v.overage(), v.overageUnits(), v.overageCap());
 	}
 
-	private Verdict refused(ErrorCode code, String customerId, Feature feature, long amount,
-			@Nullable EntitlementView value, @Nullable Long used, @Nullable Period period,
-			@Nullable String currentPlan) {
+	Verdict refused(ErrorCode code, String customerId, Feature feature, long amount, @Nullable EntitlementView value,
+			@Nullable Long used, @Nullable Period period, @Nullable String currentPlan) {
 		Long limit = value == null || value.unlimited() ? null
 				: value.limit() == null && code == ErrorCode.QUOTA_EXCEEDED ? Long.valueOf(0) : value.limit();
 		Long remaining = limit == null || used == null ? null : Math.max(0, limit - used);

@@ -188,6 +188,23 @@ public class MeteringService {
 	}
 
 	/**
+	 * Gives {@code amount} units of a quota back to the period starting at
+	 * {@code periodStart}: a usage event of {@code -amount} under {@code eventId}, so
+	 * that the ledger, its totals and rollups count only what was spent. Recorded once
+	 * per {@code eventId}, however often it is called.
+	 */
+	public Recorded giveBack(String customerId, String eventId, Feature feature, long amount, Instant periodStart) {
+		if (amount <= 0) {
+			throw new IllegalArgumentException("Give back a positive amount, not " + amount);
+		}
+		var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+		var event = new UsageEvent(customerId, eventId, feature.key(), -amount, now, periodStart, Map.of());
+		var allowances = new ArrayList<LedgerWriter.@Nullable Allowance>();
+		allowances.add(null);
+		return await(writer.submit(List.of(event), allowances)).get(0).event();
+	}
+
+	/**
 	 * The overage admitted of a quota in a period: what consumes took beyond the
 	 * allowance and the grants.
 	 */

@@ -68,6 +68,8 @@ public enum ErrorCode {
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "The customer made more requests than its plan allows"),
 	RATE_LIMITER_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Rate limits cannot be decided right now"),
 	CONCURRENCY_LIMIT_REACHED(HttpStatus.TOO_MANY_REQUESTS, "The customer holds all the slots its plan allows"),
+	ALLOWANCE_NOT_FOUND(HttpStatus.NOT_FOUND, "The customer has no such allowance block"),
+	ALLOWANCE_RETURNED(HttpStatus.CONFLICT, "The allowance block was given back already"),
 	LEASE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such lease: released, expired or never taken"),
 	BATCH_NOT_FOUND(HttpStatus.NOT_FOUND, "The customer has no such batch"),
 	BATCH_SIZE_EXCEEDED(HttpStatus.PAYMENT_REQUIRED, "The batch has more operations than the plan allows"),
