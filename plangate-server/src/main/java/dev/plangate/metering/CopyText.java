@@ -2,6 +2,7 @@ package dev.plangate.metering;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,9 @@ final class CopyText {
 			Instant recordedAt) {
 		var text = new StringBuilder(events.size() * 160);
 		var recorded = recordedAt.toString();
+		// a batch's events share few periods, and often their times: each is written
+		// out once
+		var times = new HashMap<Instant, String>();
 		for (int i = 0; i < events.size(); i++) {
 			var e = events.get(i);
 			var c = consumed.get(i);
@@ -34,8 +38,8 @@ final class CopyText {
 			escaped(text, e.eventId()).append('\t');
 			escaped(text, e.feature()).append('\t');
 			text.append(e.amount()).append('\t');
-			text.append(e.occurredAt()).append('\t');
-			text.append(e.periodStart()).append('\t');
+			text.append(times.computeIfAbsent(e.occurredAt(), Instant::toString)).append('\t');
+			text.append(times.computeIfAbsent(e.periodStart(), Instant::toString)).append('\t');
 			text.append(recorded).append('\t');
 			if (e.properties().isEmpty()) {
 				text.append(NULL);

@@ -2,7 +2,9 @@ package dev.plangate.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,9 @@ class LedgerIngestionTest extends ServerTest {
 
 	@Autowired
 	JdbcClient jdbc;
+
+	@Autowired
+	DataSource dataSource;
 
 	@AfterAll
 	static void stopSecondNode() {
@@ -147,6 +153,49 @@ class LedgerIngestionTest extends ServerTest {
 		assertThat(eventIds(customer)).containsExactlyInAnyOrder("before", "good-1", "good-2");
 		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(13);
 		assertThat(rollups("usage_rollup", customer)).containsExactly(13L, 3L);
+	}
+
+	@Test
+	void aConnectionLostBeforeTheCommitLeavesNoEventsNorTotals() throws Exception {
+		// given: on PostgreSQL, a batch streamed and moved into the ledger, totals and
+		// rollups added, but its connection killed before the commit (waiting until it
+		// is gone)
+		String database;
+		try (var connection = dataSource.getConnection()) {
+			database = connection.getMetaData().getDatabaseProductName();
+		}
+		assumeTrue(database.equals("PostgreSQL"), "kills a PostgreSQL backend");
+		var customer = newCustomer("copy-killed");
+		var period = periodStart(customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		var events = List.of(event(customer, "k-1", 1, now, period), event(customer, "k-2", 2, now, period));
+
+		// when
+		assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
+			writer.writeTogether(List.of(pending(events)));
+			int pid = jdbc.sql("select pg_backend_pid()").query(Integer.class).single();
+			try (var other = dataSource.getConnection();
+					var kill = other.prepareStatement("select pg_terminate_backend(?, 10000)")) {
+				kill.setInt(1, pid);
+				kill.execute();
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		})).isInstanceOf(RuntimeException.class);
+
+		// then: nothing of it is stored or counted, and the same events are recorded
+		// once given again
+		assertThat(eventIds(customer)).isEmpty();
+		assertThat(ledger.used(customer, "api_calls", period)).isZero();
+		assertThat(rollups("usage_rollup", customer)).containsExactly(0L, 0L);
+		var allowances = new ArrayList<LedgerWriter.Allowance>();
+		allowances.add(null);
+		allowances.add(null);
+		assertThat(writer.submit(events, allowances).get(30, TimeUnit.SECONDS))
+			.allSatisfy(d -> assertThat(d.event().duplicate()).isFalse());
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(3);
+		assertThat(rollups("usage_rollup", customer)).containsExactly(3L, 2L);
 	}
 
 	@Test
