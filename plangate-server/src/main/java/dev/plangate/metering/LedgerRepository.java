@@ -1,6 +1,7 @@
 package dev.plangate.metering;
 
-import java.sql.PreparedStatement;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -20,6 +21,8 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -42,6 +45,30 @@ class LedgerRepository {
 	private static final String EVENT_COLUMNS = """
 			customer_id, event_id, feature_key, amount, occurred_at, period_start, recorded_at, properties, \
 			used_after, from_grants, grants_left, overage""";
+
+	/**
+	 * A connection's own table for events on their way into the ledger (PostgreSQL): rows
+	 * staged by {@code COPY}, which cannot skip ids recorded before, and moved by
+	 * {@link #MOVE_STAGED}, which can. Temporary and emptied at every commit, so nothing
+	 * staged outlives its transaction or is seen by another connection.
+	 */
+	private static final String CREATE_STAGING = """
+			create temporary table if not exists usage_event_staging (
+			  ord integer not null, customer_id varchar(200) not null, event_id varchar(200) not null,
+			  feature_key varchar(64) not null, amount bigint not null, occurred_at timestamp with time zone not null,
+			  period_start timestamp with time zone not null, recorded_at timestamp with time zone not null,
+			  properties varchar, used_after bigint, from_grants bigint, grants_left bigint, overage bigint
+			) on commit delete rows""";
+
+	/**
+	 * Moves the staged events into the ledger in the order they were given, skipping ids
+	 * recorded before, and answers the ids inserted.
+	 */
+	private static final String MOVE_STAGED = """
+			with staged as (delete from usage_event_staging returning *)
+			insert into usage_event (%1$s)
+			select %1$s from staged order by ord
+			on conflict do nothing returning customer_id, event_id""".formatted(EVENT_COLUMNS);
 
 	private static final String ADD_TO_TOTAL = """
 			update usage_total set used = used + :used, updated_at = :at
@@ -70,60 +97,60 @@ class LedgerRepository {
 
 	/**
 	 * Inserts events whose id is new for their customer; the answer says, per event,
-	 * whether it was inserted. On PostgreSQL up to {@value #ROWS_A_STATEMENT} rows go in
-	 * one statement, which answers the ids it inserted; elsewhere a JDBC batch answers a
-	 * row count per event. Ids must be unique within {@code events}.
+	 * whether it was inserted. On PostgreSQL the events are streamed with {@code COPY}
+	 * into a staging table and moved into the ledger by one statement, which answers the
+	 * ids it inserted; elsewhere a JDBC batch answers a row count per event. Ids must be
+	 * unique within {@code events}.
 	 */
 	boolean[] insertNew(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
 		return postgres ? insertReturning(events, consumed, recordedAt) : insertBatch(events, consumed, recordedAt);
 	}
 
+	/**
+	 * Streams the events with {@code COPY} into this connection's staging table, then
+	 * moves them into the ledger with one
+	 * {@code insert … select … on conflict do nothing}, which answers the ids it
+	 * inserted, all in the caller's transaction. The staging table is emptied by the
+	 * statement that moves its rows, and at every commit or rollback.
+	 */
 	private boolean[] insertReturning(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
 		var inserted = new boolean[events.size()];
-		var recorded = Timestamps.sql(recordedAt);
-		for (int from = 0; from < events.size(); from += ROWS_A_STATEMENT) {
-			int first = from;
-			int to = Math.min(events.size(), from + ROWS_A_STATEMENT);
-			var sql = new StringBuilder("insert into usage_event (").append(EVENT_COLUMNS).append(") values ");
-			var positions = new HashMap<EventRef, Integer>();
-			for (int i = from; i < to; i++) {
-				sql.append(i == from ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-				positions.put(EventRef.of(events.get(i)), i);
+		if (events.isEmpty()) {
+			return inserted;
+		}
+		var positions = new HashMap<EventRef, Integer>(events.size() * 2);
+		for (int i = 0; i < events.size(); i++) {
+			positions.put(EventRef.of(events.get(i)), i);
+		}
+		var rows = CopyText.rows(events, consumed, recordedAt);
+		var jdbcTemplate = batch.getJdbcTemplate();
+		jdbcTemplate.execute((ConnectionCallback<Void>) connection -> {
+			try (var statement = connection.createStatement()) {
+				statement.execute(CREATE_STAGING);
+				statement.clearWarnings();
 			}
-			sql.append(" on conflict do nothing returning customer_id, event_id");
-			// positional parameters: naming 11,000 of them costs more than the insert
-			batch.getJdbcTemplate().query(sql.toString(), ps -> {
-				int p = 1;
-				for (int i = first; i < to; i++) {
-					var e = events.get(i);
-					var c = consumed.get(i);
-					ps.setString(p++, e.customerId());
-					ps.setString(p++, e.eventId());
-					ps.setString(p++, e.feature());
-					ps.setLong(p++, e.amount());
-					ps.setObject(p++, Timestamps.sql(e.occurredAt()));
-					ps.setObject(p++, Timestamps.sql(e.periodStart()));
-					ps.setObject(p++, recorded);
-					ps.setString(p++, e.properties().isEmpty() ? null : StoredJson.write(e.properties()));
-					setLong(ps, p++, c == null ? null : c.usedAfter());
-					setLong(ps, p++, c == null ? null : c.fromGrants());
-					setLong(ps, p++, c == null ? null : c.grantsLeft());
-					setLong(ps, p++, c == null ? null : c.overage());
+			try {
+				long copied = connection.unwrap(PGConnection.class)
+					.getCopyAPI()
+					.copyIn("copy usage_event_staging (ord, " + EVENT_COLUMNS + ") from stdin",
+							new ByteArrayInputStream(rows));
+				if (copied != events.size()) {
+					throw new IllegalStateException("Staged " + copied + " of " + events.size() + " usage events");
 				}
-			}, rs -> {
-				inserted[positions.get(new EventRef(rs.getString(1), rs.getString(2)))] = true;
-			});
-		}
+			}
+			catch (IOException ex) {
+				throw new SQLException("Cannot stream usage events to the database", ex);
+			}
+			return null;
+		});
+		jdbcTemplate.query(MOVE_STAGED, rs -> {
+			var position = positions.get(new EventRef(rs.getString(1), rs.getString(2)));
+			if (position == null) {
+				throw new IllegalStateException("Inserted an event that was not staged: " + rs.getString(2));
+			}
+			inserted[position] = true;
+		});
 		return inserted;
-	}
-
-	private static void setLong(PreparedStatement ps, int index, @Nullable Long value) throws SQLException {
-		if (value == null) {
-			ps.setNull(index, Types.BIGINT);
-		}
-		else {
-			ps.setLong(index, value);
-		}
 	}
 
 	private boolean[] insertBatch(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {

@@ -1,0 +1,288 @@
+package dev.plangate.metering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.plangate.platform.StoredJson;
+import dev.plangate.support.Api;
+import dev.plangate.support.Race;
+import dev.plangate.support.SecondNode;
+import dev.plangate.support.ServerTest;
+
+/**
+ * Ingestion on two nodes sharing the database (streamed with {@code COPY} on PostgreSQL):
+ * ids repeated across requests and nodes at once are counted once, totals and rollups
+ * match the ledger exactly, and a batch that fails part-way leaves nothing behind and
+ * acknowledges nothing.
+ */
+class LedgerIngestionTest extends ServerTest {
+
+	private static final Map<String, Object> PROPERTIES = Map.of("note", "tab\there\\ and\nline \\N\r");
+
+	/** Another node of the same cluster, on the same database. */
+	private static final SecondNode secondNode = new SecondNode();
+
+	@Autowired
+	Environment environment;
+
+	@Autowired
+	LedgerRepository ledger;
+
+	@Autowired
+	LedgerWriter writer;
+
+	@Autowired
+	TransactionTemplate transactions;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Autowired
+	DataSource dataSource;
+
+	@AfterAll
+	static void stopSecondNode() {
+		secondNode.stop();
+	}
+
+	private static long amountOf(int i) {
+		return i % 5 + 1;
+	}
+
+	/**
+	 * Events {@code from} to {@code to} (exclusive), alternating between two customers.
+	 */
+	private static String events(String first, String second, int from, int to) {
+		var events = new ArrayList<String>();
+		for (int i = from; i < to; i++) {
+			events.add("{\"id\":\"ev-%d\",\"customerId\":\"%s\",\"feature\":\"api_calls\",\"amount\":%d}".formatted(i,
+					i % 2 == 0 ? first : second, amountOf(i)));
+		}
+		return "{\"events\":[" + String.join(",", events) + "]}";
+	}
+
+	@Test
+	void overlappingRequestsOnTwoNodesCountEachIdOnceWithExactTotalsAndRollups() throws Exception {
+		// given: 30 requests of 100 events over two customers, alternating between the
+		// nodes; request n covers ids 40n .. 40n+99, so each id is sent up to three
+		// times, from both nodes
+		var first = newCustomer("copy-race-a");
+		var second = newCustomer("copy-race-b");
+		var nodes = List.of(api, secondNode.startLike(environment).api(api.key()));
+		var tasks = new ArrayList<Callable<Api.Response>>();
+		for (int n = 0; n < 30; n++) {
+			int from = n * 40;
+			var node = nodes.get(n % 2);
+			tasks.add(() -> node.post("/v1/usage-events", events(first, second, from, from + 100)));
+		}
+		int ids = 29 * 40 + 100;
+
+		// when
+		var responses = Race.run(tasks);
+
+		// then: all acknowledged, each id answered as new exactly once
+		assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
+		long recorded = responses.stream().mapToLong(r -> r.body().path("recorded").asLong()).sum();
+		assertThat(recorded).as("ids answered as newly recorded").isEqualTo(ids);
+		long[] expected = new long[2];
+		for (int i = 0; i < ids; i++) {
+			expected[i % 2] += amountOf(i);
+		}
+		var customers = List.of(first, second);
+		for (int c = 0; c < 2; c++) {
+			var customer = customers.get(c);
+			var period = periodStart(customer);
+			assertThat(jdbc.sql("select count(*) from usage_event where customer_id = :c")
+				.param("c", customer)
+				.query(Long.class)
+				.single()).as("events stored for " + customer).isEqualTo(ids / 2);
+			assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(expected[c]);
+			assertThat(ledger.used(customer, "api_calls", period)).as("total").isEqualTo(expected[c]);
+			assertThat(rollups("usage_rollup", customer)).as("hourly rollups: amount, events")
+				.containsExactly(expected[c], (long) ids / 2);
+			assertThat(rollups("usage_rollup_day", customer)).as("daily rollups: amount, events")
+				.containsExactly(expected[c], (long) ids / 2);
+		}
+	}
+
+	@Test
+	void aBatchFailingPartWayRecordsNothingAndLeavesTotalsAndRollupsAsTheyWere() {
+		// given: 10 recorded, then a batch whose middle event cannot be stored (its id is
+		// longer than the ledger holds)
+		var customer = newCustomer("copy-fail");
+		var period = periodStart(customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		transactions.executeWithoutResult(
+				status -> writer.writeTogether(List.of(pending(List.of(event(customer, "before", 10, now, period))))));
+		var bad = List.of(event(customer, "good-1", 1, now, period), event(customer, "x".repeat(300), 1, now, period),
+				event(customer, "good-2", 1, now, period));
+
+		// when
+		assertThatThrownBy(() -> transactions.execute(status -> writer.writeTogether(List.of(pending(bad)))))
+			.isInstanceOf(RuntimeException.class);
+
+		// then: nothing of it is stored or counted
+		assertThat(eventIds(customer)).containsExactly("before");
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(10);
+		assertThat(rollups("usage_rollup", customer)).containsExactly(10L, 1L);
+		assertThat(rollups("usage_rollup_day", customer)).containsExactly(10L, 1L);
+
+		// and: the next batch is recorded in full
+		transactions.executeWithoutResult(status -> writer.writeTogether(List.of(pending(
+				List.of(event(customer, "good-1", 1, now, period), event(customer, "good-2", 2, now, period))))));
+		assertThat(eventIds(customer)).containsExactlyInAnyOrder("before", "good-1", "good-2");
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(13);
+		assertThat(rollups("usage_rollup", customer)).containsExactly(13L, 3L);
+	}
+
+	@Test
+	void aConnectionLostBeforeTheCommitLeavesNoEventsNorTotals() throws Exception {
+		// given: on PostgreSQL, a batch streamed and moved into the ledger, totals and
+		// rollups added, but its connection killed before the commit (waiting until it
+		// is gone)
+		String database;
+		try (var connection = dataSource.getConnection()) {
+			database = connection.getMetaData().getDatabaseProductName();
+		}
+		assumeTrue(database.equals("PostgreSQL"), "kills a PostgreSQL backend");
+		var customer = newCustomer("copy-killed");
+		var period = periodStart(customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		var events = List.of(event(customer, "k-1", 1, now, period), event(customer, "k-2", 2, now, period));
+
+		// when
+		assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
+			writer.writeTogether(List.of(pending(events)));
+			int pid = jdbc.sql("select pg_backend_pid()").query(Integer.class).single();
+			try (var other = dataSource.getConnection();
+					var kill = other.prepareStatement("select pg_terminate_backend(?, 10000)")) {
+				kill.setInt(1, pid);
+				kill.execute();
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		})).isInstanceOf(RuntimeException.class);
+
+		// then: nothing of it is stored or counted, and the same events are recorded
+		// once given again
+		assertThat(eventIds(customer)).isEmpty();
+		assertThat(ledger.used(customer, "api_calls", period)).isZero();
+		assertThat(rollups("usage_rollup", customer)).containsExactly(0L, 0L);
+		var allowances = new ArrayList<LedgerWriter.Allowance>();
+		allowances.add(null);
+		allowances.add(null);
+		assertThat(writer.submit(events, allowances).get(30, TimeUnit.SECONDS))
+			.allSatisfy(d -> assertThat(d.event().duplicate()).isFalse());
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(3);
+		assertThat(rollups("usage_rollup", customer)).containsExactly(3L, 2L);
+	}
+
+	@Test
+	void aRequestThatCannotBeStoredFailsAloneWhileTheOthersOfItsCommitAreAcknowledged() throws Exception {
+		// given
+		var customer = newCustomer("copy-alone");
+		var period = periodStart(customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		var allowances = new ArrayList<LedgerWriter.Allowance>();
+		allowances.add(null);
+		allowances.add(null);
+
+		// when: a good request, a bad one and another good one, queued together
+		var good = writer.submit(
+				List.of(event(customer, "a-1", 1, now, period), event(customer, "a-2", 2, now, period)), allowances);
+		var bad = writer.submit(
+				List.of(event(customer, "b-1", 4, now, period), event(customer, "y".repeat(300), 8, now, period)),
+				allowances);
+		var other = writer.submit(
+				List.of(event(customer, "c-1", 16, now, period), event(customer, "a-1", 1, now, period)), allowances);
+
+		// then: the bad one is refused and none of it recorded; the others are
+		// acknowledged and counted once each
+		assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+		assertThat(good.get(30, TimeUnit.SECONDS)).allSatisfy(d -> assertThat(d.admitted()).isTrue());
+		assertThat(other.get(30, TimeUnit.SECONDS)).extracting(d -> d.event().duplicate()).containsExactly(false, true);
+		assertThat(eventIds(customer)).containsExactlyInAnyOrder("a-1", "a-2", "c-1");
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(19);
+		assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(19);
+		assertThat(rollups("usage_rollup", customer)).containsExactly(19L, 3L);
+	}
+
+	@Test
+	void twoBatchesInOneTransactionAreBothRecorded() {
+		// given
+		var customer = newCustomer("copy-twice");
+		var period = periodStart(customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+		// when: the second batch repeats one id of the first
+		transactions.executeWithoutResult(status -> {
+			writer.writeTogether(List.of(pending(List.of(event(customer, "one", 1, now, period)))));
+			writer.writeTogether(List.of(pending(
+					List.of(event(customer, "one", 1, now, period), event(customer, "two\t\\N", 2, now, period)))));
+		});
+
+		// then: ids and properties holding tabs and backslashes are stored as given
+		assertThat(eventIds(customer)).containsExactlyInAnyOrder("one", "two\t\\N");
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(3);
+		assertThat(jdbc.sql("select properties from usage_event where customer_id = :c")
+			.param("c", customer)
+			.query(String.class)
+			.list()).containsOnly(StoredJson.write(PROPERTIES));
+	}
+
+	private static UsageEvent event(String customer, String id, long amount, Instant at, Instant period) {
+		return new UsageEvent(customer, id, "api_calls", amount, at, period, PROPERTIES);
+	}
+
+	private static LedgerWriter.Pending pending(List<UsageEvent> events) {
+		return new LedgerWriter.Pending(events, null, null, new CompletableFuture<>());
+	}
+
+	private List<String> eventIds(String customer) {
+		return jdbc.sql("select event_id from usage_event where customer_id = :c order by seq")
+			.param("c", customer)
+			.query(String.class)
+			.list();
+	}
+
+	/** A customer's rollups in a table, summed: amount, then events. */
+	private List<Long> rollups(String table, String customer) {
+		return jdbc
+			.sql("select coalesce(sum(amount), 0), coalesce(sum(events), 0) from " + table + " where customer_id = :c")
+			.param("c", customer)
+			.query((rs, n) -> List.of(rs.getLong(1), rs.getLong(2)))
+			.single();
+	}
+
+	private Instant periodStart(String customer) {
+		var usage = api.get("/v1/customers/" + customer + "/usage").body();
+		var apiCalls = usage.path("quotas")
+			.valueStream()
+			.filter(q -> q.path("feature").asString().equals("api_calls"))
+			.findFirst()
+			.orElseThrow();
+		return Instant.parse(apiCalls.path("periodStart").asString());
+	}
+
+}
