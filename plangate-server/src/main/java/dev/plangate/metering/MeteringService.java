@@ -27,6 +27,7 @@ import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
 import dev.plangate.subscription.Subscription;
+import dev.plangate.subscription.CustomerState;
 import dev.plangate.subscription.SubscriptionService;
 
 /**
@@ -83,7 +84,7 @@ public class MeteringService {
 		var valid = new ArrayList<UsageEvent>();
 		var allowances = new ArrayList<LedgerWriter.@Nullable Allowance>();
 		var billing = new HashMap<String, Period>();
-		var held = new HashMap<String, Subscription>();
+		var held = new HashMap<String, Held>();
 		var limits = new HashMap<String, Optional<Long>>();
 		for (int i = 0; i < events.size(); i++) {
 			var event = events.get(i);
@@ -143,33 +144,47 @@ public class MeteringService {
 	 * the override's or plan's limit, grants not counted; empty when unlimited or not
 	 * granted.
 	 */
-	private Optional<Long> allowance(Subscription s, Feature feature) {
-		var value = SubscriptionService.effective(feature,
-				customers.override(s.customerId(), feature.key()).orElse(null),
+	private Optional<Long> allowance(Held held, Feature feature) {
+		var s = held.subscription();
+		var value = SubscriptionService.effective(feature, held.state().overrides().get(feature.key()),
 				catalog.planVersion(s.planKey(), s.planVersion()));
 		return value.unlimited() || value.limit() == null || value.limit() <= 0 ? Optional.empty()
 				: Optional.of(value.limit());
 	}
 
+	/** A customer's state and subscription as of a request, read once per request. */
+	private record Held(CustomerState state, Subscription subscription) {
+	}
+
 	/**
-	 * The billing period of a customer that may report usage, looked up once per request.
+	 * The billing period of a customer that may report usage, looked up once per request
+	 * (from the node's copy of the customer's state while its version stays).
 	 */
-	private @Nullable Period billingPeriod(String customerId, Map<String, Period> cache, Map<String, Subscription> held,
+	private @Nullable Period billingPeriod(String customerId, Map<String, Period> cache, Map<String, Held> held,
 			List<FieldError> errors, String at) {
 		var cached = cache.get(customerId);
 		if (cached != null) {
 			return cached;
 		}
-		var customer = customers.find(customerId);
-		if (customer.isEmpty() || customer.get().status() == CustomerStatus.DELETED) {
-			errors.add(new FieldError(at + "customerId", customer.isEmpty() ? "unknown customer '" + customerId + "'"
-					: "customer '" + customerId + "' is deleted"));
+		CustomerState state;
+		try {
+			state = subscriptions.decisionState(customerId);
+		}
+		catch (PlangateException ex) {
+			if (ex.code() != ErrorCode.CUSTOMER_NOT_FOUND) {
+				throw ex;
+			}
+			errors.add(new FieldError(at + "customerId", "unknown customer '" + customerId + "'"));
 			return null;
 		}
-		var s = subscriptions.current(customer.get());
+		if (state.customer().status() == CustomerStatus.DELETED) {
+			errors.add(new FieldError(at + "customerId", "customer '" + customerId + "' is deleted"));
+			return null;
+		}
+		var s = subscriptions.current(state);
 		var period = new Period(s.currentPeriodStart(), s.currentPeriodEnd());
 		cache.put(customerId, period);
-		held.put(customerId, s);
+		held.put(customerId, new Held(state, s));
 		return period;
 	}
 

@@ -636,18 +636,25 @@ public class SubscriptionService {
 	}
 
 	/**
+	 * The subscription of a customer's state as of now: moved on and stored first if due
+	 * to (a period ended, a trial over, a change due), as {@link #current(Customer)}
+	 * does.
+	 */
+	public Subscription current(CustomerState state) {
+		var s = state.subscription();
+		if (s == null) {
+			throw new IllegalStateException("Customer '" + state.customer().id() + "' has no subscription");
+		}
+		return advance(s).changed() ? current(state.customer()) : s;
+	}
+
+	/**
 	 * The subscription as of now and effective value of one feature of a customer's
 	 * state, for an enforcement decision. A subscription due to move on (a period ended,
 	 * a trial over, a change due) is moved and stored first, as {@link #current} does.
 	 */
 	public FeatureEntitlement entitlement(CustomerState state, Feature feature) {
-		var s = state.subscription();
-		if (s == null) {
-			throw new IllegalStateException("Customer '" + state.customer().id() + "' has no subscription");
-		}
-		if (advance(s).changed()) {
-			s = current(state.customer());
-		}
+		var s = current(state);
 		var plan = catalog.planVersion(s.planKey(), s.planVersion());
 		return new FeatureEntitlement(s, plan, effective(feature, state.overrides().get(feature.key()), plan));
 	}
