@@ -34,6 +34,7 @@ import dev.plangate.customer.CustomerService;
 import dev.plangate.customer.CustomerStatus;
 import dev.plangate.customer.Override;
 import dev.plangate.platform.Actor;
+import dev.plangate.platform.EntitlementChanges;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.OutboundEvent;
@@ -68,10 +69,14 @@ public class SubscriptionService {
 
 	private final List<PaymentProvider> providers;
 
+	private final EntitlementChanges entitlementChanges;
+
 	SubscriptionService(SubscriptionRepository repository, CatalogService catalog, CustomerService customers,
 			AuditLog auditLog, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events,
-			List<Holdings> holdings, SubscriptionSettings settings, List<PaymentProvider> providers) {
+			List<Holdings> holdings, SubscriptionSettings settings, List<PaymentProvider> providers,
+			EntitlementChanges entitlementChanges) {
 		this.repository = repository;
+		this.entitlementChanges = entitlementChanges;
 		this.providers = providers;
 		this.holdings = holdings;
 		this.settings = settings;
@@ -90,6 +95,7 @@ public class SubscriptionService {
 	private void save(Subscription changed, Instant readPeriodEnd, Instant now) {
 		repository.update(changed, readPeriodEnd, now);
 		events.publishEvent(new SubscriptionEvents.Changed(changed.customerId()));
+		entitlementChanges.changed(changed.customerId(), "subscription.changed");
 	}
 
 	@EventListener
