@@ -76,8 +76,11 @@ public final class Plangate implements AutoCloseable {
 
 	private volatile @Nullable Allowances allowances;
 
+	private final @Nullable EntitlementCache local;
+
 	private Plangate(Builder b) {
 		this.transport = new Transport(b.baseUrl, b.serverKey, b.connectTimeout, b.requestTimeout, b.retryPolicy);
+		this.local = b.localEvaluation == null ? null : new EntitlementCache(transport, b.localEvaluation);
 		this.tracker = new Tracker(transport, b.trackBufferSize, b.trackBatchSize, b.trackFlushInterval,
 				b.trackBlockTimeout, b.retryPolicy, b.trackFailureHandler);
 		this.heartbeats = Executors.newScheduledThreadPool(2, runnable -> {
@@ -213,9 +216,38 @@ public final class Plangate implements AutoCloseable {
 				Subscription.class);
 	}
 
-	/** Every feature's effective value for the customer: the one call to cache. */
+	/**
+	 * Every feature's effective value for the customer: the one call to cache. With
+	 * {@link Builder#localEvaluation local evaluation} on and its stream live, answered
+	 * from memory (read from the server the first time, and again after each change).
+	 */
 	public Entitlements entitlements(String customerId) {
+		Objects.requireNonNull(customerId, "customerId");
+		if (local != null) {
+			var held = local.entitlements(customerId);
+			if (held != null) {
+				return held;
+			}
+		}
 		return Transport.read(transport.get(customerPath(customerId) + "/entitlements"), Entitlements.class);
+	}
+
+	/**
+	 * How many customers' entitlements are held in memory (0 with local evaluation off).
+	 */
+	int cachedCustomers() {
+		return local == null ? 0 : local.size();
+	}
+
+	/**
+	 * A setting feature's value for the customer (its override, else its plan's, else the
+	 * feature's default), from {@link #entitlements}; empty when the feature has none or
+	 * is not a setting. Answered from memory like {@link #entitlements}.
+	 */
+	public Optional<String> setting(String customerId, String feature) {
+		var entitlement = entitlements(customerId).feature(Objects.requireNonNull(feature, "feature"));
+		return entitlement == null || !entitlement.kind().equals("setting") ? Optional.empty()
+				: Optional.ofNullable(entitlement.value());
 	}
 
 	// enforcement
@@ -230,8 +262,20 @@ public final class Plangate implements AutoCloseable {
 	 * refusal as a decision, not an exception: {@code allowed} false with its
 	 * {@code code}, limit, usage, reset time and the plan that would allow it. An unknown
 	 * customer or feature is a {@link NotFoundException}.
+	 * <p>
+	 * With {@link Builder#localEvaluation local evaluation} on and its stream live, a
+	 * switch or setting feature is answered in this process (a local refusal does not
+	 * name an {@code upgradePlan}); quotas, rates and everything while the stream is not
+	 * live ask the server.
 	 */
 	public Decision check(String customerId, String feature, long amount) {
+		if (local != null) {
+			var decision = local.check(Objects.requireNonNull(customerId, "customerId"),
+					Objects.requireNonNull(feature, "feature"), amount);
+			if (decision != null) {
+				return decision;
+			}
+		}
 		var body = Transport.JSON.createObjectNode()
 			.put("customerId", Objects.requireNonNull(customerId, "customerId"))
 			.put("feature", Objects.requireNonNull(feature, "feature"))
@@ -335,6 +379,10 @@ public final class Plangate implements AutoCloseable {
 
 	/** How this client is doing: for a health check or metrics. */
 	public PlangateStatus status() {
+		if (local != null) {
+			return new PlangateStatus(local.state(), local.lastStreamEvent(), remoteDecisions.sum(),
+					local.localDecisions() + localDecisions.sum(), tracker.pending(), tracker.failed());
+		}
 		return new PlangateStatus(PlangateStatus.StreamState.OFF, null, remoteDecisions.sum(), localDecisions.sum(),
 				tracker.pending(), tracker.failed());
 	}
@@ -579,6 +627,9 @@ public final class Plangate implements AutoCloseable {
 		}
 		tracker.close(closeTimeout);
 		heartbeats.shutdownNow();
+		if (local != null) {
+			local.close();
+		}
 	}
 
 	private void closeOnShutdown() {
@@ -636,6 +687,8 @@ public final class Plangate implements AutoCloseable {
 		private Duration allowanceWindow = Duration.ofMillis(500);
 
 		private Duration allowanceIdle = Duration.ofSeconds(2);
+
+		private @Nullable LocalEvaluation localEvaluation;
 
 		private Builder(URI baseUrl, String serverKey) {
 			this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -758,7 +811,24 @@ public final class Plangate implements AutoCloseable {
 			return this;
 		}
 
-		/** The client; it starts its tracking thread. */
+		/**
+		 * Turns local evaluation on ({@code true}: with
+		 * {@link LocalEvaluation#defaults()}) or off (the default): switch and setting
+		 * checks answered in this process from entitlements kept current by the server's
+		 * entitlement stream (docs/sdk.md).
+		 */
+		public Builder localEvaluation(boolean enabled) {
+			this.localEvaluation = enabled ? LocalEvaluation.defaults() : null;
+			return this;
+		}
+
+		/** Turns local evaluation on with these settings. */
+		public Builder localEvaluation(LocalEvaluation settings) {
+			this.localEvaluation = Objects.requireNonNull(settings, "settings");
+			return this;
+		}
+
+		/** The client; it starts its tracking thread (and its entitlement stream). */
 		public Plangate build() {
 			if (trackBatchSize > trackBufferSize) {
 				trackBatchSize = trackBufferSize;

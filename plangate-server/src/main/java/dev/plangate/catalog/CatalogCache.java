@@ -16,6 +16,8 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.plangate.platform.EntitlementChanges;
+
 /**
  * The catalog kept in memory for the decisions' hot paths: every feature and every plan
  * version, as of one catalog revision. The stored revision is counted up by every change
@@ -40,8 +42,12 @@ class CatalogCache {
 
 	private volatile @Nullable Snapshot snapshot;
 
-	CatalogCache(CatalogRepository repository, TransactionTemplate transactions, CatalogSettings settings) {
+	private final EntitlementChanges entitlementChanges;
+
+	CatalogCache(CatalogRepository repository, TransactionTemplate transactions, CatalogSettings settings,
+			EntitlementChanges entitlementChanges) {
 		this.repository = repository;
+		this.entitlementChanges = entitlementChanges;
 		this.transactions = transactions;
 		this.refreshNanos = settings.catalogRefresh().toNanos();
 	}
@@ -130,6 +136,7 @@ class CatalogCache {
 	 */
 	void changed() {
 		repository.countRevision();
+		entitlementChanges.changed(null, EntitlementChanges.CATALOG);
 		drop();
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

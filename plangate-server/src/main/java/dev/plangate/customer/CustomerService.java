@@ -19,6 +19,7 @@ import dev.plangate.catalog.CatalogReader;
 import dev.plangate.catalog.CatalogService;
 import dev.plangate.catalog.Entitlement;
 import dev.plangate.platform.Actor;
+import dev.plangate.platform.EntitlementChanges;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.OutboundEvent;
@@ -48,9 +49,12 @@ public class CustomerService {
 
 	private final CatalogReader reader = new CatalogReader();
 
+	private final EntitlementChanges entitlementChanges;
+
 	CustomerService(CustomerRepository repository, CatalogService catalog, AuditLog auditLog,
-			ApplicationEventPublisher events, Clock clock) {
+			ApplicationEventPublisher events, Clock clock, EntitlementChanges entitlementChanges) {
 		this.repository = repository;
+		this.entitlementChanges = entitlementChanges;
 		this.catalog = catalog;
 		this.auditLog = auditLog;
 		this.events = events;
@@ -163,6 +167,8 @@ public class CustomerService {
 		auditLog.record(status == CustomerStatus.SUSPENDED ? "customer.suspended" : "customer.activated", "customer",
 				id, existing.status().id(), status.id());
 		events.publishEvent(new CustomerEvents.StatusChanged(id, status == CustomerStatus.ACTIVE));
+		entitlementChanges.changed(id,
+				status == CustomerStatus.SUSPENDED ? "customer.suspended" : "customer.reactivated");
 		announce(status == CustomerStatus.SUSPENDED ? "customer.suspended" : "customer.reactivated", changed);
 		return changed;
 	}
@@ -190,6 +196,7 @@ public class CustomerService {
 		repository.update(deleted);
 		announce("customer.deleted", deleted);
 		events.publishEvent(new CustomerEvents.Deleted(id));
+		entitlementChanges.changed(id, "customer.deleted");
 		auditLog.record("customer.deleted", "customer", id, existing.status().id(), reason == null
 				? CustomerStatus.DELETED.id() : Map.of("status", CustomerStatus.DELETED.id(), "reason", reason));
 		return deleted;
@@ -267,6 +274,7 @@ public class CustomerService {
 				clock.instant());
 		repository.putOverride(override);
 		auditLog.record("override.set", "customer", customerId, before, override);
+		entitlementChanges.changed(customerId, "override.set");
 		return override;
 	}
 
@@ -281,6 +289,7 @@ public class CustomerService {
 				.with("feature", featureKey));
 		repository.deleteOverride(customerId, featureKey);
 		auditLog.record("override.removed", "customer", customerId, before, null);
+		entitlementChanges.changed(customerId, "override.removed");
 	}
 
 	private Customer lockOrThrow(String id) {

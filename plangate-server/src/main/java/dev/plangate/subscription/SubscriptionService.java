@@ -34,6 +34,7 @@ import dev.plangate.customer.CustomerService;
 import dev.plangate.customer.CustomerStatus;
 import dev.plangate.customer.Override;
 import dev.plangate.platform.Actor;
+import dev.plangate.platform.EntitlementChanges;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.OutboundEvent;
@@ -70,12 +71,15 @@ public class SubscriptionService {
 
 	private final CustomerStates states;
 
+	private final EntitlementChanges entitlementChanges;
+
 	SubscriptionService(SubscriptionRepository repository, CatalogService catalog, CustomerService customers,
 			AuditLog auditLog, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events,
 			List<Holdings> holdings, SubscriptionSettings settings, List<PaymentProvider> providers,
-			CustomerStates states) {
+			CustomerStates states, EntitlementChanges entitlementChanges) {
 		this.repository = repository;
 		this.states = states;
+		this.entitlementChanges = entitlementChanges;
 		this.providers = providers;
 		this.holdings = holdings;
 		this.settings = settings;
@@ -96,6 +100,7 @@ public class SubscriptionService {
 			customers.stateChanged(changed.customerId());
 		}
 		events.publishEvent(new SubscriptionEvents.Changed(changed.customerId()));
+		entitlementChanges.changed(changed.customerId(), "subscription.changed");
 	}
 
 	@EventListener

@@ -14,25 +14,39 @@ class SubscriptionSettingsTest {
 
 	@Test
 	void anUnknownScheduledChangeOutcomeNamesItsVariable() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new SubscriptionSettings("cancel", GRACE, "suspend"))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SubscriptionSettings("cancel", GRACE, "suspend", Duration.ofSeconds(5),
+					Duration.ofSeconds(1), Duration.ofDays(7)))
 			.withMessageContaining("PLANGATE_SUBSCRIPTIONS_SCHEDULED_CHANGE_OVER_LIMITS");
-		assertThat(new SubscriptionSettings(" KEEP ", GRACE, "suspend").keepOverLimits()).isTrue();
-		assertThat(new SubscriptionSettings("apply", GRACE, "suspend").keepOverLimits()).isFalse();
+		assertThat(new SubscriptionSettings(" KEEP ", GRACE, "suspend", Duration.ofSeconds(5), Duration.ofSeconds(1),
+				Duration.ofDays(7))
+			.keepOverLimits()).isTrue();
+		assertThat(new SubscriptionSettings("apply", GRACE, "suspend", Duration.ofSeconds(5), Duration.ofSeconds(1),
+				Duration.ofDays(7))
+			.keepOverLimits()).isFalse();
 	}
 
 	@Test
 	void theGraceIsZeroToAYearAndTheOutcomeSuspendOrTheDefaultPlan() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new SubscriptionSettings("apply", Duration.ofDays(-1), "suspend"))
+			.isThrownBy(() -> new SubscriptionSettings("apply", Duration.ofDays(-1), "suspend", Duration.ofSeconds(5),
+					Duration.ofSeconds(1), Duration.ofDays(7)))
 			.withMessageContaining("PLANGATE_SUBSCRIPTIONS_PAST_DUE_GRACE");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new SubscriptionSettings("apply", Duration.ofDays(366), "suspend"))
+			.isThrownBy(() -> new SubscriptionSettings("apply", Duration.ofDays(366), "suspend", Duration.ofSeconds(5),
+					Duration.ofSeconds(1), Duration.ofDays(7)))
 			.withMessageContaining("PLANGATE_SUBSCRIPTIONS_PAST_DUE_GRACE");
-		assertThatIllegalArgumentException().isThrownBy(() -> new SubscriptionSettings("apply", GRACE, "cancel"))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SubscriptionSettings("apply", GRACE, "cancel", Duration.ofSeconds(5),
+					Duration.ofSeconds(1), Duration.ofDays(7)))
 			.withMessageContaining("PLANGATE_SUBSCRIPTIONS_PAST_DUE_OUTCOME");
-		assertThat(new SubscriptionSettings("apply", Duration.ZERO, "DEFAULT_PLAN").dunning())
-			.isEqualTo(new Lifecycle.Dunning(Duration.ZERO, true));
-		assertThat(new SubscriptionSettings("apply", GRACE, "suspend").dunning().toDefaultPlan()).isFalse();
+		assertThat(new SubscriptionSettings("apply", Duration.ZERO, "DEFAULT_PLAN", Duration.ofSeconds(5),
+				Duration.ofSeconds(1), Duration.ofDays(7))
+			.dunning()).isEqualTo(new Lifecycle.Dunning(Duration.ZERO, true));
+		assertThat(new SubscriptionSettings("apply", GRACE, "suspend", Duration.ofSeconds(5), Duration.ofSeconds(1),
+				Duration.ofDays(7))
+			.dunning()
+			.toDefaultPlan()).isFalse();
 	}
 
 }
