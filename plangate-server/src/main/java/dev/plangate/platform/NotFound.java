@@ -21,6 +21,7 @@ final class NotFound {
 		BY_SEGMENTS.put("me/api-keys", ErrorCode.PERSONAL_API_KEY_NOT_FOUND);
 		BY_SEGMENTS.put("billing/events", ErrorCode.BILLING_EVENT_NOT_FOUND);
 		BY_SEGMENTS.put("admin/accounts", ErrorCode.ACCOUNT_NOT_FOUND);
+		BY_SEGMENTS.put("allowances", ErrorCode.ALLOWANCE_NOT_FOUND);
 		BY_SEGMENTS.put("alert-thresholds", ErrorCode.ALERT_THRESHOLDS_NOT_FOUND);
 		BY_SEGMENTS.put("api-keys", ErrorCode.API_KEY_NOT_FOUND);
 		BY_SEGMENTS.put("batches", ErrorCode.BATCH_NOT_FOUND);

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.plangate.platform.ServerSentEvents;
 import dev.plangate.platform.EntitlementChanges;
 import dev.plangate.platform.EntitlementChanges.Change;
 import io.swagger.v3.oas.annotations.Operation;
@@ -60,6 +61,8 @@ class EntitlementStreamController {
 			@Nullable Boolean resumed) {
 	}
 
+	@ServerSentEvents(data = StreamEvent.class,
+			value = { "ready", "reset", "entitlements.changed", "catalog.changed", "ping" })
 	@GetMapping(path = "/v1/entitlements/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(operationId = "followEntitlements", summary = "Follow entitlement changes live (Server-Sent Events)",
 			description = "Tells which customers' entitlements changed, in commit order, whichever node made the "
