@@ -70,7 +70,7 @@ public class PlangateGuard implements MethodInterceptor {
 			var consume = Consume.of(customer, gates.consumes().feature()).withAmount(gates.consumes().amount());
 			var key = idempotencyKey.get();
 			if (key != null && !key.isBlank()) {
-				var scoped = key + ":" + gates.consumes().feature();
+				var scoped = customer + ":" + gates.consumes().feature() + ":" + key;
 				if (scoped.length() <= MAX_IDEMPOTENCY_KEY) {
 					consume = consume.withIdempotencyKey(scoped);
 				}

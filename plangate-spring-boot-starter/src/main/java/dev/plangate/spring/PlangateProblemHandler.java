@@ -94,6 +94,13 @@ public class PlangateProblemHandler {
 			headers.set("RateLimit",
 					feature + ";r=" + (refusal.remaining() == null ? 0 : refusal.remaining()) + ";t=" + reset);
 		}
+		else if ("rate_limited".equals(code) && refusal.limit() != null) {
+			// a refusal's problem may not say the window: the quota alone, and when to
+			// retry
+			headers.set("RateLimit-Policy", feature + ";q=" + refusal.limit());
+			headers.set("RateLimit", feature + ";r=" + (refusal.remaining() == null ? 0 : refusal.remaining()) + ";t="
+					+ (refusal.retryAfterSeconds() == null ? 0 : refusal.retryAfterSeconds()));
+		}
 		else if ("concurrency_limit_reached".equals(code) && refusal.limit() != null) {
 			headers.set("RateLimit-Policy", feature + ";q=" + refusal.limit());
 			headers.set("RateLimit",

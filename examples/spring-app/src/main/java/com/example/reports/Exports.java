@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Service;
 
 import dev.plangate.spring.ConcurrencyLimited;
+import dev.plangate.spring.CustomerId;
 
 /**
  * Runs exports, each holding one of the customer's concurrent jobs while it runs: the
@@ -28,6 +29,20 @@ public class Exports {
 		finally {
 			running.decrementAndGet();
 		}
+	}
+
+	/**
+	 * An export started by a scheduled job rather than a request: the customer is the
+	 * parameter marked {@link CustomerId}.
+	 */
+	@ConcurrencyLimited("concurrent_jobs")
+	public Map<String, Object> runScheduled(@CustomerId String customer) throws InterruptedException {
+		return run(0);
+	}
+
+	/** The exports running now. */
+	public int running() {
+		return running.get();
 	}
 
 	/** The most exports that have run at once. */

@@ -39,6 +39,13 @@ class ReportsController {
 		return Map.of("id", UUID.randomUUID().toString(), "kind", kind, "createdAt", Instant.now().toString());
 	}
 
+	/** Searches are rate limited: the plan's requests a minute. */
+	@Consumes(feature = "api_rate")
+	@GetMapping("/search")
+	Map<String, Object> search(@RequestParam(defaultValue = "") String q) {
+		return Map.of("query", q, "results", java.util.List.of());
+	}
+
 	/** An export runs while one of the plan's concurrent jobs is free. */
 	@PostMapping("/exports")
 	Map<String, Object> export(@RequestParam(defaultValue = "0") long millis) throws InterruptedException {

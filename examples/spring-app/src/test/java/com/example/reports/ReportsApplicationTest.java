@@ -1,6 +1,7 @@
 package com.example.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.plangate.client.CustomerChanges;
 import dev.plangate.client.PlanChange;
 import dev.plangate.client.Plangate;
+import dev.plangate.spring.PlangateRefusalException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -131,6 +133,53 @@ class ReportsApplicationTest {
 		assertThat(refused.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"concurrent_jobs\";r=0;t=");
 		assertThat(call("POST", "/exports", customer, null).statusCode()).as("the slots are released after")
 			.isEqualTo(200);
+	}
+
+	@Test
+	void searchesPastThePlansRateAreTooManyWithTheRateLimitHeaders() throws Exception {
+		// given: the free plan's 60 api_rate requests a minute (refilled as the minute
+		// goes)
+		var customer = newCustomer();
+
+		// when: searching until refused
+		int allowed = 0;
+		var refused = call("GET", "/search?q=x", customer, null);
+		while (refused.statusCode() == 200 && allowed < 200) {
+			allowed++;
+			refused = call("GET", "/search?q=x", customer, null);
+		}
+
+		// then
+		assertThat(allowed).isBetween(60, 199);
+		assertThat(refused.statusCode()).isEqualTo(429);
+		assertThat(refused.headers().firstValue("RateLimit-Policy").orElseThrow()).matches("\"api_rate\";q=60(;w=60)?");
+		assertThat(refused.headers().firstValue("RateLimit").orElseThrow()).matches("\"api_rate\";r=\\d+;t=\\d+");
+		assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+		var problem = JSON.readTree(refused.body());
+		assertThat(problem.path("code").asString()).isEqualTo("rate_limited");
+		assertThat(problem.path("retryAfter").asLong()).isPositive();
+	}
+
+	@Test
+	void aServiceCalledOutsideARequestNamesItsCustomerByParameter() throws Exception {
+		// given: one concurrent job, held by a request's export
+		var customer = newCustomer();
+		var running = Executors.newSingleThreadExecutor()
+			.submit(() -> call("POST", "/exports?millis=2000", customer, null));
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (exports.running() == 0 && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+
+		// when
+		var whileHeld = catchThrowable(() -> exports.runScheduled(customer));
+		assertThat(running.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		var afterwards = exports.runScheduled(customer);
+
+		// then
+		assertThat(whileHeld).isInstanceOfSatisfying(PlangateRefusalException.class,
+				ex -> assertThat(ex.code()).isEqualTo("concurrency_limit_reached"));
+		assertThat(afterwards).containsEntry("status", "done");
 	}
 
 	@Test
