@@ -1,0 +1,217 @@
+package dev.plangate.spring;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The Plangate client's settings: {@code plangate.url} and {@code plangate.api-key} are
+ * all a product needs; the rest have the client's defaults.
+ */
+@ConfigurationProperties("plangate")
+public class PlangateProperties {
+
+	/**
+	 * The Plangate server's base URL, such as http://localhost:8080. The client is
+	 * configured only when it is set.
+	 */
+	private @Nullable URI url;
+
+	/** The server API key (pg_sk_...) the client calls Plangate with. */
+	private @Nullable String apiKey;
+
+	/** How long to wait for a connection to Plangate. */
+	private Duration connectTimeout = Duration.ofSeconds(5);
+
+	/** How long to wait for each attempt's answer. */
+	private Duration requestTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * How long closing the client (at the application's shutdown) may take to send the
+	 * usage tracked but not yet sent.
+	 */
+	private Duration closeTimeout = Duration.ofSeconds(30);
+
+	private final Retry retry = new Retry();
+
+	private final Track track = new Track();
+
+	private final Web web = new Web();
+
+	public @Nullable URI getUrl() {
+		return url;
+	}
+
+	public void setUrl(@Nullable URI url) {
+		this.url = url;
+	}
+
+	public @Nullable String getApiKey() {
+		return apiKey;
+	}
+
+	public void setApiKey(@Nullable String apiKey) {
+		this.apiKey = apiKey;
+	}
+
+	public Duration getConnectTimeout() {
+		return connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getRequestTimeout() {
+		return requestTimeout;
+	}
+
+	public void setRequestTimeout(Duration requestTimeout) {
+		this.requestTimeout = requestTimeout;
+	}
+
+	public Duration getCloseTimeout() {
+		return closeTimeout;
+	}
+
+	public void setCloseTimeout(Duration closeTimeout) {
+		this.closeTimeout = closeTimeout;
+	}
+
+	public Retry getRetry() {
+		return retry;
+	}
+
+	public Track getTrack() {
+		return track;
+	}
+
+	public Web getWeb() {
+		return web;
+	}
+
+	/**
+	 * Which failed calls are made again: only those safe to repeat (no answer, 502, 503,
+	 * 504), each attempt of a change with the same idempotency key.
+	 */
+	public static class Retry {
+
+		/** Attempts in all, the first included (1: no retry). */
+		private int maxAttempts = 4;
+
+		/** The wait before the first retry, doubled for each further one. */
+		private Duration initialBackoff = Duration.ofMillis(200);
+
+		/** The longest wait between two attempts computed by backoff. */
+		private Duration maxBackoff = Duration.ofSeconds(5);
+
+		/** The longest Retry-After an answer may ask for and be waited for. */
+		private Duration maxRetryAfter = Duration.ofSeconds(30);
+
+		public int getMaxAttempts() {
+			return maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public Duration getMaxRetryAfter() {
+			return maxRetryAfter;
+		}
+
+		public void setMaxRetryAfter(Duration maxRetryAfter) {
+			this.maxRetryAfter = maxRetryAfter;
+		}
+
+	}
+
+	/** The buffer of usage reported with Plangate.track, sent in the background. */
+	public static class Track {
+
+		/** How many tracked events may wait to be sent. */
+		private int bufferSize = 10_000;
+
+		/** The most events one request sends (at most 10,000). */
+		private int batchSize = 1_000;
+
+		/** The longest a tracked event waits before it is sent. */
+		private Duration flushInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long track waits for room in a full buffer before it throws (0: at once).
+		 */
+		private Duration blockTimeout = Duration.ofSeconds(1);
+
+		public int getBufferSize() {
+			return bufferSize;
+		}
+
+		public void setBufferSize(int bufferSize) {
+			this.bufferSize = bufferSize;
+		}
+
+		public int getBatchSize() {
+			return batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getFlushInterval() {
+			return flushInterval;
+		}
+
+		public void setFlushInterval(Duration flushInterval) {
+			this.flushInterval = flushInterval;
+		}
+
+		public Duration getBlockTimeout() {
+			return blockTimeout;
+		}
+
+		public void setBlockTimeout(Duration blockTimeout) {
+			this.blockTimeout = blockTimeout;
+		}
+
+	}
+
+	/** How the annotations read web requests. */
+	public static class Web {
+
+		/**
+		 * The request header whose value, when present, is the idempotency key of a
+		 * request's @Consumes: a retried request is counted once.
+		 */
+		private String idempotencyKeyHeader = "Idempotency-Key";
+
+		public String getIdempotencyKeyHeader() {
+			return idempotencyKeyHeader;
+		}
+
+		public void setIdempotencyKeyHeader(String idempotencyKeyHeader) {
+			this.idempotencyKeyHeader = idempotencyKeyHeader;
+		}
+
+	}
+
+}
