@@ -26,6 +26,7 @@ import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
+import dev.plangate.client.LocalEvaluation;
 import dev.plangate.client.Plangate;
 import dev.plangate.client.RetryPolicy;
 import dev.plangate.client.TrackFailureHandler;
@@ -68,8 +69,16 @@ public class PlangateAutoConfiguration {
 			.trackBatchSize(track.getBatchSize())
 			.trackFlushInterval(track.getFlushInterval())
 			.trackBlockTimeout(track.getBlockTimeout())
+			.allowanceMaxBlock(properties.getAllowance().getMaxBlock())
+			.allowanceWindow(properties.getAllowance().getWindow())
+			.allowanceIdle(properties.getAllowance().getIdle())
 			// the application context closes it, after the beans that use it
 			.shutdownHook(false);
+		var local = properties.getLocalEvaluation();
+		if (local.isEnabled()) {
+			builder.localEvaluation(new LocalEvaluation(local.getStalenessBound(), local.getMaxCustomers(),
+					local.getIdleExpiry(), local.getReconnectMin(), local.getReconnectMax()));
+		}
 		trackFailures.ifAvailable(builder::onTrackFailure);
 		return builder.build();
 	}

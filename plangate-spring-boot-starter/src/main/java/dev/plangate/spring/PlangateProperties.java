@@ -40,6 +40,10 @@ public class PlangateProperties {
 
 	private final Web web = new Web();
 
+	private final LocalEvaluation localEvaluation = new LocalEvaluation();
+
+	private final Allowance allowance = new Allowance();
+
 	public @Nullable URI getUrl() {
 		return url;
 	}
@@ -86,6 +90,14 @@ public class PlangateProperties {
 
 	public Track getTrack() {
 		return track;
+	}
+
+	public LocalEvaluation getLocalEvaluation() {
+		return localEvaluation;
+	}
+
+	public Allowance getAllowance() {
+		return allowance;
 	}
 
 	public Web getWeb() {
@@ -191,6 +203,132 @@ public class PlangateProperties {
 
 		public void setBlockTimeout(Duration blockTimeout) {
 			this.blockTimeout = blockTimeout;
+		}
+
+	}
+
+	/**
+	 * Switch and setting checks answered in process from entitlements kept current by the
+	 * server's entitlement stream (docs/sdk.md, Local evaluation).
+	 */
+	public static class LocalEvaluation {
+
+		/** Whether checks of switches and settings are answered in process. */
+		private boolean enabled;
+
+		/**
+		 * The longest the stream may be silent while checks are still answered in
+		 * process; at least twice the server's keep-alive (5 s).
+		 */
+		private Duration stalenessBound = Duration.ofSeconds(15);
+
+		/**
+		 * The most customers whose entitlements are held; the least recently asked go
+		 * first.
+		 */
+		private int maxCustomers = 10_000;
+
+		/** A customer not asked about for this long is dropped. */
+		private Duration idleExpiry = Duration.ofMinutes(10);
+
+		/**
+		 * The first wait before reconnecting a cut stream, doubled up to reconnect-max.
+		 */
+		private Duration reconnectMin = Duration.ofMillis(250);
+
+		/** The longest wait between reconnection attempts. */
+		private Duration reconnectMax = Duration.ofSeconds(10);
+
+		public boolean isEnabled() {
+			return enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getStalenessBound() {
+			return stalenessBound;
+		}
+
+		public void setStalenessBound(Duration stalenessBound) {
+			this.stalenessBound = stalenessBound;
+		}
+
+		public int getMaxCustomers() {
+			return maxCustomers;
+		}
+
+		public void setMaxCustomers(int maxCustomers) {
+			this.maxCustomers = maxCustomers;
+		}
+
+		public Duration getIdleExpiry() {
+			return idleExpiry;
+		}
+
+		public void setIdleExpiry(Duration idleExpiry) {
+			this.idleExpiry = idleExpiry;
+		}
+
+		public Duration getReconnectMin() {
+			return reconnectMin;
+		}
+
+		public void setReconnectMin(Duration reconnectMin) {
+			this.reconnectMin = reconnectMin;
+		}
+
+		public Duration getReconnectMax() {
+			return reconnectMax;
+		}
+
+		public void setReconnectMax(Duration reconnectMax) {
+			this.reconnectMax = reconnectMax;
+		}
+
+	}
+
+	/**
+	 * Allowance blocks, through which Plangate.allowances() consumes quotas in process
+	 * (docs/sdk.md).
+	 */
+	public static class Allowance {
+
+		/** The most units one block may hold: what a process may hold unspent. */
+		private long maxBlock = 1_000_000;
+
+		/** How much use a block is sized for, at the rate the last one was spent. */
+		private Duration window = Duration.ofMillis(500);
+
+		/**
+		 * How long a block may go unused before its unspent units are given back; also
+		 * how long a refusal is answered locally before asking again.
+		 */
+		private Duration idle = Duration.ofSeconds(2);
+
+		public long getMaxBlock() {
+			return maxBlock;
+		}
+
+		public void setMaxBlock(long maxBlock) {
+			this.maxBlock = maxBlock;
+		}
+
+		public Duration getWindow() {
+			return window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public Duration getIdle() {
+			return idle;
+		}
+
+		public void setIdle(Duration idle) {
+			this.idle = idle;
 		}
 
 	}

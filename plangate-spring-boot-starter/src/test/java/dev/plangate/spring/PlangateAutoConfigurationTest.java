@@ -20,6 +20,7 @@ import org.springframework.http.ProblemDetail;
 
 import dev.plangate.client.Decision;
 import dev.plangate.client.Plangate;
+import dev.plangate.client.PlangateStatus;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -61,6 +62,27 @@ class PlangateAutoConfigurationTest {
 				assertThat(context).hasSingleBean(PlangateMetrics.class);
 				assertThat(context).doesNotHaveBean(PlangateProblemHandler.class);
 			});
+	}
+
+	@Test
+	void localEvaluationAndAllowanceBlocksAreTurnedOnAndSetFromProperties() {
+		runner
+			.withPropertyValues("plangate.url=http://localhost:1", "plangate.api-key=pg_sk_test",
+					"plangate.local-evaluation.enabled=true", "plangate.local-evaluation.staleness-bound=20s",
+					"plangate.local-evaluation.max-customers=500", "plangate.allowance.max-block=1000",
+					"plangate.allowance.window=1s")
+			.run(context -> {
+				var properties = context.getBean(PlangateProperties.class);
+				assertThat(properties.getLocalEvaluation().getStalenessBound()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(properties.getLocalEvaluation().getMaxCustomers()).isEqualTo(500);
+				assertThat(properties.getAllowance().getMaxBlock()).isEqualTo(1000);
+				assertThat(properties.getAllowance().getWindow()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(context.getBean(Plangate.class).status().stream()).as("its stream is on")
+					.isNotEqualTo(PlangateStatus.StreamState.OFF);
+			});
+		runner.withPropertyValues("plangate.url=http://localhost:1", "plangate.api-key=pg_sk_test")
+			.run(context -> assertThat(context.getBean(Plangate.class).status().stream())
+				.isEqualTo(PlangateStatus.StreamState.OFF));
 	}
 
 	@Test
@@ -162,6 +184,8 @@ class PlangateAutoConfigurationTest {
 					"plangate.retry.initial-backoff", "plangate.retry.max-backoff", "plangate.retry.max-retry-after",
 					"plangate.track.buffer-size", "plangate.track.batch-size", "plangate.track.flush-interval",
 					"plangate.track.block-timeout", "plangate.web.idempotency-key-header",
+					"plangate.local-evaluation.enabled", "plangate.local-evaluation.staleness-bound",
+					"plangate.local-evaluation.max-customers", "plangate.allowance.max-block",
 					"management.health.plangate.enabled");
 			assertThat(names.values()).allSatisfy(p -> assertThat(p.path("description").asString()).isNotBlank());
 			assertThat(names.get("plangate.track.buffer-size").path("defaultValue").asInt()).isEqualTo(10_000);
