@@ -43,16 +43,21 @@ public final class Bench {
 		for (var stack : options.stacks()) {
 			var setups = new ArrayList<HttpSection.Figures>();
 			boolean inProcessHttp = options.runs(Section.HTTP) && options.runs(Setup.IN_PROCESS);
-			if (inProcessHttp || options.runs(Section.INGEST) || options.runs(Section.ALLOWANCE)) {
+			if (inProcessHttp || options.runs(Section.INGEST) || options.runs(Section.ALLOWANCE)
+					|| options.runs(Section.SDK)) {
 				try (var server = Server.start(stack, options)) {
 					if (inProcessHttp) {
 						setups.add(new HttpSection(server, options, targets).run(out));
 					}
+					Double ingestRate = null;
 					if (options.runs(Section.INGEST)) {
-						new IngestSection(server, options, targets).run(out);
+						ingestRate = new IngestSection(server, options, targets).run(out);
 					}
 					if (options.runs(Section.ALLOWANCE)) {
 						new AllowanceSection(server, options, targets).run(out);
+					}
+					if (options.runs(Section.SDK)) {
+						new SdkSection(server, options, targets).run(out, ingestRate);
 					}
 				}
 			}

@@ -45,7 +45,8 @@ final class IngestSection {
 		this.targets = targets;
 	}
 
-	void run(PrintStream out) {
+	/** Runs the section; answers the events a second the server's path recorded. */
+	double run(PrintStream out) {
 		var cpu = new CpuShare();
 		var profiler = Profiler.of(options, Section.INGEST, server.stack, out);
 		int batch = options.batchEvents();
@@ -94,6 +95,7 @@ final class IngestSection {
 		table.print(out);
 		out.println(cpu.since());
 		HttpSection.failures(out, runs);
+		return serverRate;
 	}
 
 	private void row(Table table, Result run, double rate, double jdbcRate, double copyRate, String target) {

@@ -18,7 +18,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 
 	enum Section {
 
-		HTTP, INGEST, ALLOWANCE, BATCH, PEERS, HISTORY, WEBHOOK, REDIS, JMH
+		HTTP, INGEST, ALLOWANCE, SDK, BATCH, PEERS, HISTORY, WEBHOOK, REDIS, JMH
 
 	}
 
@@ -35,7 +35,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 	static final String USAGE = """
 			java -jar plangate-bench/target/plangate-bench.jar [options]
 			  --stack embedded|postgres|both    which server set-up to measure (both)
-			  --only http,ingest,allowance,batch,peers,history,webhook,redis,jmh   which sections to run (all;
+			  --only http,ingest,allowance,sdk,batch,peers,history,webhook,redis,jmh   which sections to run (all;
 			                                    batch, peers, history, webhook and redis with the postgres stack)
 			  --rounds 2                        runs of each path, interleaved; the best is kept
 			  --duration 5s                     each measured run
