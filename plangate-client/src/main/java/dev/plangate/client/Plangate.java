@@ -82,7 +82,7 @@ public final class Plangate implements AutoCloseable {
 		this.transport = new Transport(b.baseUrl, b.serverKey, b.connectTimeout, b.requestTimeout, b.retryPolicy);
 		this.local = b.localEvaluation == null ? null : new EntitlementCache(transport, b.localEvaluation);
 		this.tracker = new Tracker(transport, b.trackBufferSize, b.trackBatchSize, b.trackFlushInterval,
-				b.trackBlockTimeout, b.retryPolicy, b.trackFailureHandler);
+				b.trackBlockTimeout, b.retryPolicy, b.trackFailureHandler, b.trackSenders);
 		this.heartbeats = Executors.newScheduledThreadPool(2, runnable -> {
 			var thread = new Thread(runnable, "plangate-lease-heartbeat");
 			thread.setDaemon(true);
@@ -672,6 +672,8 @@ public final class Plangate implements AutoCloseable {
 
 		private int trackBatchSize = 1_000;
 
+		private int trackSenders = 2;
+
 		private Duration trackFlushInterval = Duration.ofSeconds(1);
 
 		private Duration trackBlockTimeout = Duration.ofSeconds(1);
@@ -733,6 +735,19 @@ public final class Plangate implements AutoCloseable {
 				throw new IllegalArgumentException("trackBatchSize must be 1 to 10,000, not " + events);
 			}
 			this.trackBatchSize = events;
+			return this;
+		}
+
+		/**
+		 * How many requests of tracked events may be under way at once (default 2, at
+		 * most 16): each sending thread takes the next batch while others wait for their
+		 * answers. A flush still waits for every event tracked before it.
+		 */
+		public Builder trackSenders(int senders) {
+			if (senders < 1 || senders > 16) {
+				throw new IllegalArgumentException("trackSenders must be 1 to 16, not " + senders);
+			}
+			this.trackSenders = senders;
 			return this;
 		}
 

@@ -3,6 +3,7 @@ package dev.plangate.client;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,14 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Plangate#track}'s buffer and the thread that sends it: events wait in a bounded
+ * {@link Plangate#track}'s buffer and the threads that send it: events wait in a bounded
  * queue and go to {@code POST /v1/usage-events} in requests of up to {@code batchSize},
- * as soon as that many wait or every {@code interval}. A request that fails is sent
- * again, the same events with the same {@code Idempotency-Key} (and each event has its
- * own id, so no event counts twice), until it succeeds or the server refuses it;
- * meanwhile the queue fills, and once full {@code track} waits up to
- * {@code blockTimeout}, then throws. Nothing taken is dropped without the
- * {@link TrackFailureHandler} being told.
+ * as soon as that many wait or every {@code interval}, up to one request under way per
+ * sending thread. A request that fails is sent again, the same events with the same
+ * {@code Idempotency-Key} (and each event has its own id, so no event counts twice),
+ * until it succeeds or the server refuses it; meanwhile the queue fills, and once full
+ * {@code track} waits up to {@code blockTimeout}, then throws. Nothing taken is dropped
+ * without the {@link TrackFailureHandler} being told. Batches are numbered in the queue's
+ * order and counted as done in that order, whichever thread ends first.
  */
 final class Tracker {
 
@@ -47,7 +49,21 @@ final class Tracker {
 
 	private final TrackFailureHandler onFailure;
 
-	private final Thread sender;
+	private final List<Thread> senders;
+
+	/**
+	 * Guards taking a batch from the queue and numbering it, so numbers follow the queue.
+	 */
+	private final Object taking = new Object();
+
+	/** The next batch's number; guarded by {@link #taking}. */
+	private long nextBatch;
+
+	/** Batches ended out of order, by number, with their sizes; guarded by this. */
+	private final TreeMap<Long, Integer> ended = new TreeMap<>();
+
+	/** The first batch not yet counted in {@link #done}; guarded by this. */
+	private long nextCounted;
 
 	private final AtomicLong accepted = new AtomicLong();
 
@@ -65,7 +81,7 @@ final class Tracker {
 	private volatile long closeDeadline = Long.MAX_VALUE;
 
 	Tracker(Transport transport, int capacity, int batchSize, Duration interval, Duration blockTimeout,
-			RetryPolicy retry, TrackFailureHandler onFailure) {
+			RetryPolicy retry, TrackFailureHandler onFailure, int senderCount) {
 		this.transport = transport;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.batchSize = batchSize;
@@ -73,9 +89,20 @@ final class Tracker {
 		this.blockTimeout = blockTimeout;
 		this.retry = retry;
 		this.onFailure = onFailure;
-		this.sender = new Thread(this::run, "plangate-track");
-		this.sender.setDaemon(true);
-		this.sender.start();
+		var threads = new ArrayList<Thread>();
+		for (int i = 0; i < senderCount; i++) {
+			var thread = new Thread(this::run, "plangate-track-" + i);
+			thread.setDaemon(true);
+			threads.add(thread);
+		}
+		this.senders = List.copyOf(threads);
+		senders.forEach(Thread::start);
+	}
+
+	private void wakeSenders() {
+		for (var thread : senders) {
+			LockSupport.unpark(thread);
+		}
 	}
 
 	void track(UsageEvent event) {
@@ -90,7 +117,7 @@ final class Tracker {
 			gate.readLock().unlock();
 		}
 		if (queue.size() >= batchSize) {
-			LockSupport.unpark(sender);
+			wakeSenders();
 		}
 	}
 
@@ -123,7 +150,7 @@ final class Tracker {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		flushing.incrementAndGet();
 		try {
-			LockSupport.unpark(sender);
+			wakeSenders();
 			synchronized (this) {
 				while (done < target) {
 					long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -156,12 +183,17 @@ final class Tracker {
 		finally {
 			gate.writeLock().unlock();
 		}
-		LockSupport.unpark(sender);
+		wakeSenders();
 		try {
-			sender.join(timeout.toMillis() + 1000);
-			if (sender.isAlive()) {
-				sender.interrupt();
-				sender.join(5_000);
+			long until = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+			for (var sender : senders) {
+				sender.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+			}
+			for (var sender : senders) {
+				if (sender.isAlive()) {
+					sender.interrupt();
+					sender.join(5_000);
+				}
 			}
 		}
 		catch (InterruptedException ex) {
@@ -181,30 +213,44 @@ final class Tracker {
 		return failed.get();
 	}
 
+	/**
+	 * One sender's loop: takes a numbered batch from the queue, sends it until it is
+	 * recorded or refused, then counts it once every batch numbered before it has been
+	 * counted too, so that {@link #flush} never answers before an earlier event is in.
+	 */
 	private void run() {
 		var batch = new ArrayList<UsageEvent>();
+		long number = -1;
+		int size = 0;
 		String key = null;
 		int failures = 0;
 		while (true) {
 			if (batch.isEmpty()) {
 				awaitWork();
-				queue.drainTo(batch, batchSize);
+				synchronized (taking) {
+					queue.drainTo(batch, batchSize);
+					if (!batch.isEmpty()) {
+						number = nextBatch++;
+					}
+				}
 				if (batch.isEmpty()) {
 					if (closing) {
 						return;
 					}
 					continue;
 				}
+				size = batch.size();
 				key = UUID.randomUUID().toString();
 			}
 			var outcome = send(batch, key);
 			if (outcome == Outcome.RETRY_LATER) {
 				failures++;
 				if (closing && System.nanoTime() >= closeDeadline) {
-					var unsent = new ArrayList<>(batch);
-					queue.drainTo(unsent);
-					fail(unsent, new PlangateConnectionException(
-							"Closing: " + unsent.size() + " tracked events could not be sent in time", null));
+					fail(new ArrayList<>(batch), new PlangateConnectionException(
+							"Closing: " + batch.size() + " tracked events could not be sent in time", null));
+					ended(number, size);
+					batch.clear();
+					failUnsent();
 					return;
 				}
 				pause(retry.backoff(Math.min(failures, 6), ThreadLocalRandom.current().nextDouble()));
@@ -215,8 +261,25 @@ final class Tracker {
 			else {
 				failures = 0;
 				batch.clear();
+				ended(number, size);
 			}
 		}
+	}
+
+	/** Closing out of time: what the queue still holds goes to the failure handler. */
+	private void failUnsent() {
+		var unsent = new ArrayList<UsageEvent>();
+		long number;
+		synchronized (taking) {
+			queue.drainTo(unsent);
+			if (unsent.isEmpty()) {
+				return;
+			}
+			number = nextBatch++;
+		}
+		fail(unsent, new PlangateConnectionException(
+				"Closing: " + unsent.size() + " tracked events could not be sent in time", null));
+		ended(number, unsent.size());
 	}
 
 	private void awaitWork() {
@@ -259,7 +322,6 @@ final class Tracker {
 		}
 		try {
 			transport.send("POST", "/v1/usage-events", body, key);
-			completed(batch.size());
 			return Outcome.DONE;
 		}
 		catch (PlangateConnectionException ex) {
@@ -304,11 +366,15 @@ final class Tracker {
 		catch (RuntimeException ex) {
 			log.error("The track failure handler failed on {} events", events.size(), ex);
 		}
-		completed(events.size());
 	}
 
-	private synchronized void completed(int count) {
-		done += count;
+	/** Batch {@code number} of {@code size} events is recorded or handed over. */
+	private synchronized void ended(long number, int size) {
+		ended.put(number, size);
+		for (var next = ended.remove(nextCounted); next != null; next = ended.remove(nextCounted)) {
+			done += next;
+			nextCounted++;
+		}
 		notifyAll();
 	}
 

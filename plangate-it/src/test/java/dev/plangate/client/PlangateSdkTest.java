@@ -339,6 +339,51 @@ class PlangateSdkTest extends ServerTest {
 	}
 
 	@Test
+	void withSeveralSendersAFlushWaitsForAnEarlierRequestStillUnderWay() throws Exception {
+		// given: a server that holds the first usage request until released
+		var customer = newCustomer("sdk-senders");
+		var release = new CountDownLatch(1);
+		var first = new AtomicBoolean();
+		var proxy = proxy(seen -> {
+			if (seen.path().equals("/v1/usage-events") && first.compareAndSet(false, true)) {
+				try {
+					release.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			return Fault.NONE;
+		});
+		var tracking = client(proxy.uri()).trackBatchSize(5)
+			.trackSenders(3)
+			.trackFlushInterval(Duration.ofMillis(20))
+			.build();
+		closeAfter.add(0, tracking);
+		for (int i = 0; i < 5; i++) {
+			tracking.track(customer, "api_calls", 1);
+		}
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> proxy.count("POST", "/v1/usage-events") == 1);
+
+		// when: later events go out beside it and are recorded first
+		for (int i = 0; i < 10; i++) {
+			tracking.track(customer, "api_calls", 1);
+		}
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> used(customer) == 10);
+
+		// then
+		assertThat(proxy.count("POST", "/v1/usage-events")).as("more requests while the first is held")
+			.isGreaterThanOrEqualTo(3);
+		assertThat(tracking.flush(Duration.ofMillis(300))).as("the first request is still under way").isFalse();
+		assertThat(tracking.pendingEvents()).isEqualTo(15);
+		release.countDown();
+		assertThat(tracking.flush(Duration.ofSeconds(20))).isTrue();
+		assertThat(tracking.pendingEvents()).isZero();
+		assertThat(used(customer)).isEqualTo(15);
+		assertThat(failedEvents).isEmpty();
+	}
+
+	@Test
 	void aFullTrackBufferBlocksForItsTimeoutThenThrowsAndLosesNothingTaken() throws Exception {
 		// given: a server that holds usage requests until released
 		var customer = newCustomer("sdk-full");
@@ -356,6 +401,7 @@ class PlangateSdkTest extends ServerTest {
 		});
 		var tracking = client(proxy.uri()).trackBufferSize(5)
 			.trackBatchSize(5)
+			.trackSenders(1)
 			.trackFlushInterval(Duration.ofMillis(20))
 			.trackBlockTimeout(Duration.ofMillis(300))
 			.build();

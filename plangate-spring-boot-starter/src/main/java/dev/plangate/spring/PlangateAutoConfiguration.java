@@ -67,6 +67,7 @@ public class PlangateAutoConfiguration {
 					retry.getMaxRetryAfter()))
 			.trackBufferSize(track.getBufferSize())
 			.trackBatchSize(track.getBatchSize())
+			.trackSenders(track.getSenders())
 			.trackFlushInterval(track.getFlushInterval())
 			.trackBlockTimeout(track.getBlockTimeout())
 			.allowanceMaxBlock(properties.getAllowance().getMaxBlock())

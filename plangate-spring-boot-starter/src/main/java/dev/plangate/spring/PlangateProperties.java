@@ -165,6 +165,9 @@ public class PlangateProperties {
 		/** The most events one request sends (at most 10,000). */
 		private int batchSize = 1_000;
 
+		/** How many requests of tracked events may be under way at once (1 to 16). */
+		private int senders = 2;
+
 		/** The longest a tracked event waits before it is sent. */
 		private Duration flushInterval = Duration.ofSeconds(1);
 
@@ -179,6 +182,14 @@ public class PlangateProperties {
 
 		public void setBufferSize(int bufferSize) {
 			this.bufferSize = bufferSize;
+		}
+
+		public int getSenders() {
+			return senders;
+		}
+
+		public void setSenders(int senders) {
+			this.senders = senders;
 		}
 
 		public int getBatchSize() {

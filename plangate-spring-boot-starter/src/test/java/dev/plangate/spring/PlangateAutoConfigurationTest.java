@@ -182,11 +182,11 @@ class PlangateAutoConfigurationTest {
 			assertThat(names).containsKeys("plangate.url", "plangate.api-key", "plangate.connect-timeout",
 					"plangate.request-timeout", "plangate.close-timeout", "plangate.retry.max-attempts",
 					"plangate.retry.initial-backoff", "plangate.retry.max-backoff", "plangate.retry.max-retry-after",
-					"plangate.track.buffer-size", "plangate.track.batch-size", "plangate.track.flush-interval",
-					"plangate.track.block-timeout", "plangate.web.idempotency-key-header",
-					"plangate.local-evaluation.enabled", "plangate.local-evaluation.staleness-bound",
-					"plangate.local-evaluation.max-customers", "plangate.allowance.max-block",
-					"management.health.plangate.enabled");
+					"plangate.track.buffer-size", "plangate.track.batch-size", "plangate.track.senders",
+					"plangate.track.flush-interval", "plangate.track.block-timeout",
+					"plangate.web.idempotency-key-header", "plangate.local-evaluation.enabled",
+					"plangate.local-evaluation.staleness-bound", "plangate.local-evaluation.max-customers",
+					"plangate.allowance.max-block", "management.health.plangate.enabled");
 			assertThat(names.values()).allSatisfy(p -> assertThat(p.path("description").asString()).isNotBlank());
 			assertThat(names.get("plangate.track.buffer-size").path("defaultValue").asInt()).isEqualTo(10_000);
 			assertThat(names.get("plangate.request-timeout").path("defaultValue").asString()).isEqualTo("30s");
