@@ -79,39 +79,16 @@ public final class BatchFollow implements AutoCloseable {
 	}
 
 	private void readEvents(Stream<String> lines) {
-		var iterator = lines.iterator();
-		String id = null;
-		String name = null;
-		var data = new StringBuilder();
-		while (!closed && iterator.hasNext()) {
-			var line = iterator.next();
-			if (line.isEmpty()) {
-				if (data.length() > 0 && !"stream.too_slow".equals(name)) {
-					deliver(Transport.JSON.readValue(data.toString(), BatchEvent.class));
-					if (id != null) {
-						lastEventId = id;
-					}
-					if (end.isDone()) {
-						return;
-					}
-				}
-				id = null;
-				name = null;
-				data.setLength(0);
+		EventStreamReader.read(lines.iterator(), () -> closed, event -> {
+			if (event.data().isEmpty() || "stream.too_slow".equals(event.name())) {
+				return false;
 			}
-			else if (line.startsWith("id:")) {
-				id = line.substring(3).trim();
+			deliver(Transport.JSON.readValue(event.data(), BatchEvent.class));
+			if (event.id() != null) {
+				lastEventId = event.id();
 			}
-			else if (line.startsWith("event:")) {
-				name = line.substring(6).trim();
-			}
-			else if (line.startsWith("data:")) {
-				if (data.length() > 0) {
-					data.append('\n');
-				}
-				data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
-			}
-		}
+			return end.isDone();
+		});
 	}
 
 	private void deliver(BatchEvent event) {

@@ -262,32 +262,15 @@ final class EntitlementCache implements AutoCloseable {
 
 	/** Reads events until the stream ends; answers whether it became ready. */
 	private boolean readEvents(Stream<String> lines) {
-		var iterator = lines.iterator();
-		boolean ready = false;
-		String id = null;
-		String name = null;
-		var data = new StringBuilder();
-		while (!closed && iterator.hasNext()) {
-			var line = iterator.next();
-			if (line.isEmpty()) {
-				if (name != null) {
-					ready |= apply(name, id, data.length() == 0 ? null : Transport.JSON.readTree(data.toString()));
-				}
-				id = null;
-				name = null;
-				data.setLength(0);
+		var ready = new boolean[1];
+		EventStreamReader.read(lines.iterator(), () -> closed, event -> {
+			if (event.name() != null) {
+				ready[0] |= apply(event.name(), event.id(),
+						event.data().isEmpty() ? null : Transport.JSON.readTree(event.data()));
 			}
-			else if (line.startsWith("id:")) {
-				id = line.substring(3).trim();
-			}
-			else if (line.startsWith("event:")) {
-				name = line.substring(6).trim();
-			}
-			else if (line.startsWith("data:")) {
-				data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
-			}
-		}
-		return ready;
+			return false;
+		});
+		return ready[0];
 	}
 
 	/** Applies one event; answers whether it made the stream live. */
