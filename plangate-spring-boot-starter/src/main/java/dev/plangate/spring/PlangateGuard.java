@@ -22,8 +22,10 @@ import dev.plangate.client.RefusedException;
 
 /**
  * Runs a bean's method only if Plangate allows it: {@link RequiresFeature} checks,
- * {@link Consumes} consumes, then {@link ConcurrencyLimited} takes a lease held until the
- * method returns. Annotations on the method win over those on its class.
+ * {@link ConcurrencyLimited} takes a lease held until the method returns, then
+ * {@link Consumes} consumes (so a call refused for its concurrency is not charged, and a
+ * refused consume gives its lease back). Annotations on the method win over those on its
+ * class.
  */
 public class PlangateGuard implements MethodInterceptor {
 
@@ -66,35 +68,39 @@ public class PlangateGuard implements MethodInterceptor {
 				}
 			}
 		}
-		if (gates.consumes() != null) {
-			var consume = Consume.of(customer, gates.consumes().feature()).withAmount(gates.consumes().amount());
-			var key = idempotencyKey.get();
-			if (key != null && !key.isBlank()) {
-				var scoped = customer + ":" + gates.consumes().feature() + ":" + key;
-				if (scoped.length() <= MAX_IDEMPOTENCY_KEY) {
-					consume = consume.withIdempotencyKey(scoped);
-				}
-			}
+		// the lease first: a call refused for its concurrency is not charged
+		Lease lease = null;
+		if (gates.concurrency() != null) {
 			try {
-				client.consume(consume);
+				lease = client.lease(customer, gates.concurrency().value(),
+						Duration.ofSeconds(gates.concurrency().ttlSeconds()));
 			}
-			catch (RefusedException ex) {
+			catch (ConcurrencyLimitReachedException ex) {
 				throw new PlangateRefusalException(ex);
 			}
 		}
-		if (gates.concurrency() == null) {
+		try (var held = lease) {
+			if (gates.consumes() != null) {
+				consume(client, customer, gates.consumes());
+			}
 			return invocation.proceed();
 		}
-		Lease lease;
+	}
+
+	private void consume(Plangate client, String customer, Consumes consumes) {
+		var consume = Consume.of(customer, consumes.feature()).withAmount(consumes.amount());
+		var key = idempotencyKey.get();
+		if (key != null && !key.isBlank()) {
+			var scoped = customer + ":" + consumes.feature() + ":" + key;
+			if (scoped.length() <= MAX_IDEMPOTENCY_KEY) {
+				consume = consume.withIdempotencyKey(scoped);
+			}
+		}
 		try {
-			lease = client.lease(customer, gates.concurrency().value(),
-					Duration.ofSeconds(gates.concurrency().ttlSeconds()));
+			client.consume(consume);
 		}
-		catch (ConcurrencyLimitReachedException ex) {
+		catch (RefusedException ex) {
 			throw new PlangateRefusalException(ex);
-		}
-		try (lease) {
-			return invocation.proceed();
 		}
 	}
 

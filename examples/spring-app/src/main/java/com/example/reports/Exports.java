@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Service;
 
 import dev.plangate.spring.ConcurrencyLimited;
+import dev.plangate.spring.Consumes;
 import dev.plangate.spring.CustomerId;
 
 /**
@@ -20,6 +21,7 @@ public class Exports {
 	private final AtomicInteger mostAtOnce = new AtomicInteger();
 
 	@ConcurrencyLimited("concurrent_jobs")
+	@Consumes(feature = "api_calls")
 	public Map<String, Object> run(long millis) throws InterruptedException {
 		mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
 		try {

@@ -133,6 +133,9 @@ class ReportsApplicationTest {
 		assertThat(refused.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"concurrent_jobs\";r=0;t=");
 		assertThat(call("POST", "/exports", customer, null).statusCode()).as("the slots are released after")
 			.isEqualTo(200);
+		assertThat(plangate.check(customer, "api_calls").used())
+			.as("an export counts as an API call, and one refused for its concurrency is not charged")
+			.isEqualTo(statuses.stream().filter(s -> s == 200).count() + 1);
 	}
 
 	@Test
