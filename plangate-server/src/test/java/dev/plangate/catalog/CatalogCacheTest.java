@@ -56,6 +56,10 @@ class CatalogCacheTest extends ServerTest {
 		jdbc.sql("update subscription set plan_version = 2 where customer_id = :customer")
 			.param("customer", customer)
 			.update();
+		// and moves the customer's state version, as every change to a subscription does
+		jdbc.sql("update customer set state_version = state_version + 1 where customer_id = :customer")
+			.param("customer", customer)
+			.update();
 		countRevision();
 
 		assertThat(check(customer).path("limit").asLong()).isEqualTo(7);

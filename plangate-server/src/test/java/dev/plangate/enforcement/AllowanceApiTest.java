@@ -140,7 +140,13 @@ class AllowanceApiTest extends ServerTest {
 		assertThat(problem.path("used").asLong()).isEqualTo(10);
 		assertThat(problem.path("remaining").asLong()).isZero();
 		assertThat(problem.path("resetsAt").asString()).isNotEmpty();
-		assertThat(problem.path("upgradePlan").asString()).isEqualTo("pro");
+		// the plan a consume's refusal names (other tests add plans to the shared
+		// catalog)
+		var consumeRefusal = api.post("/v1/consume",
+				"{\"customerId\":\"" + customer + "\",\"feature\":\"api_calls\",\"amount\":5}");
+		assertThat(consumeRefusal.status()).isEqualTo(402);
+		assertThat(problem.path("upgradePlan").asString()).isNotEmpty()
+			.isEqualTo(consumeRefusal.body().path("upgradePlan").asString());
 		assertThat(used(customer)).isEqualTo(10);
 	}
 
