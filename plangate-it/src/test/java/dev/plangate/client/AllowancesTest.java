@@ -18,8 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import dev.plangate.support.Race;
 import dev.plangate.support.SecondNode;
+import dev.plangate.support.FreshDatabase;
+import dev.plangate.support.FreshSchema;
 import dev.plangate.support.ServerTest;
 
 /**
@@ -28,7 +32,15 @@ import dev.plangate.support.ServerTest;
  * on close and after the idle time, blocks shrink near the limit, and refusals carry the
  * server's figures.
  */
+@FreshSchema
 class AllowancesTest extends ServerTest {
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		// its own database: plans other test classes publish would change the upgrade
+		// plans it expects
+		FreshDatabase.register(registry, "sdk_allowances");
+	}
 
 	private static final String CALLS = "api_calls";
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import dev.plangate.generated.ApiClient;
 import dev.plangate.generated.ApiException;
 import dev.plangate.generated.api.CatalogApi;
@@ -34,6 +36,8 @@ import dev.plangate.generated.model.PlanView;
 import dev.plangate.generated.model.Problem;
 import dev.plangate.generated.model.SetOverride;
 import dev.plangate.generated.model.UpsertCustomer;
+import dev.plangate.support.FreshDatabase;
+import dev.plangate.support.FreshSchema;
 import dev.plangate.support.ServerTest;
 
 /**
@@ -41,7 +45,15 @@ import dev.plangate.support.ServerTest;
  * {@code docs/openapi.json} (at build time, see this module's pom): what a product's
  * developer who generates a client gets is typed, named and works, refusals included.
  */
+@FreshSchema
 class GeneratedClientTest extends ServerTest {
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		// its own database: plans other test classes publish would change the upgrade
+		// plans it expects
+		FreshDatabase.register(registry, "generated_client");
+	}
 
 	private ApiClient client;
 
