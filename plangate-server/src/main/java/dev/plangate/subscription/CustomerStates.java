@@ -42,15 +42,4 @@ class CustomerStates {
 		states.put(state.customer().id(), state);
 	}
 
-	/** Copies kept now, for tests. */
-	long size() {
-		states.cleanUp();
-		return states.estimatedSize();
-	}
-
-	/** Drops every copy, for tests. */
-	void clear() {
-		states.invalidateAll();
-	}
-
 }
