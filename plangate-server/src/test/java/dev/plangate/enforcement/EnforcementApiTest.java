@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshDatabase;
 import dev.plangate.support.FreshSchema;
+import dev.plangate.support.Race;
 import dev.plangate.support.ServerTest;
 import tools.jackson.databind.JsonNode;
 
@@ -441,6 +443,27 @@ class EnforcementApiTest extends ServerTest {
 			assertThat(repeat.status()).as(repeat.toString()).isEqualTo(200);
 			assertThat(repeat.body().path("duplicate").asBoolean()).isTrue();
 			assertThat(used(customer, "api_calls")).isEqualTo(1);
+		}
+
+		@Test
+		void oneLedgerKeyRacingForTwoCustomersCountsOnceForEach() throws Exception {
+			for (int round = 0; round < 10; round++) {
+				// given
+				var first = newCustomer("idem-cross-a");
+				var second = newCustomer("idem-cross-b");
+				var key = "shared-" + UUID.randomUUID();
+
+				// when: both customers consume under the same key at once, twice each
+				List<Callable<Api.Response>> consumes = List.of(() -> consume(first, "api_calls", 1, key),
+						() -> consume(second, "api_calls", 1, key), () -> consume(first, "api_calls", 1, key),
+						() -> consume(second, "api_calls", 1, key));
+				var responses = Race.run(consumes);
+
+				// then: the key is each customer's own
+				assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(200));
+				assertThat(used(first, "api_calls")).isEqualTo(1);
+				assertThat(used(second, "api_calls")).isEqualTo(1);
+			}
 		}
 
 		@Test

@@ -2,6 +2,7 @@ package dev.plangate.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -124,6 +125,26 @@ class IdempotencyTest extends ServerTest {
 			.allSatisfy(r -> assertThat(r.code()).isEqualTo("idempotency_key_in_use"));
 		assertThat(responses).filteredOn(r -> r.status() == 200 && r.header("Idempotent-Replayed") == null).hasSize(1);
 		assertThat(planChanges(customer)).isEqualTo(1);
+	}
+
+	@Test
+	void oneKeyRacingForTwoCustomersConsumesIsHandledForOneAndRefusedForTheOther() throws Exception {
+		for (int round = 0; round < 10; round++) {
+			var first = newCustomer("idem-cross-a");
+			var second = newCustomer("idem-cross-b");
+			var key = UUID.randomUUID().toString();
+
+			var responses = Race.run(List.<java.util.concurrent.Callable<Api.Response>>of(
+					() -> post(api, "/v1/consume", "{\"customerId\":\"" + first + "\",\"feature\":\"api_calls\"}", key),
+					() -> post(api, "/v1/consume", "{\"customerId\":\"" + second + "\",\"feature\":\"api_calls\"}",
+							key)));
+
+			assertThat(responses).as("round %d", round)
+				.allSatisfy(r -> assertThat(r.status()).as(r.text()).isIn(200, 409, 422));
+			assertThat(responses).filteredOn(r -> r.status() == 200).hasSize(1);
+			assertThat(responses).filteredOn(r -> r.status() != 200)
+				.allSatisfy(r -> assertThat(r.code()).isIn("idempotency_key_in_use", "idempotency_key_reused"));
+		}
 	}
 
 }
