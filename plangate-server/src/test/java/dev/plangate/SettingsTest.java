@@ -45,7 +45,7 @@ class SettingsTest {
 					"PasswordSettings", "TokenSettings", "OrganizationSettings", "MailSettings", "BatchSettings",
 					"SubscriptionSettings", "BillingSettings", "StripeSettings", "StripeEventSettings",
 					"ChargeSettings", "CustomerSettings", "AlertSettings", "WebhookSettings", "ConsoleSettings",
-					"PortalSettings", "ImpersonationSettings", "DecisionStatsSettings");
+					"PortalSettings", "ImpersonationSettings", "DecisionStatsSettings", "AllowanceSettings");
 		});
 	}
 

@@ -21,6 +21,16 @@ class AllowanceRepository {
 		this.jdbc = jdbc;
 	}
 
+	/**
+	 * Removes the blocks that expired before {@code cutoff}, returned or not: neither can
+	 * be given back any more, and the ledger keeps what each counted.
+	 */
+	int purgeExpiredBefore(Instant cutoff) {
+		return jdbc.sql("delete from allowance where expires_at < :cutoff")
+			.param("cutoff", Timestamps.sql(cutoff))
+			.update();
+	}
+
 	void insert(Allowance a) {
 		jdbc.sql("""
 				insert into allowance (id, customer_id, feature_key, period_start, granted, reserved_at, expires_at)

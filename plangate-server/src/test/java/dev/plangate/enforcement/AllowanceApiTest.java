@@ -2,6 +2,8 @@ package dev.plangate.enforcement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,9 @@ class AllowanceApiTest extends ServerTest {
 
 	@Autowired
 	private Environment environment;
+
+	@Autowired
+	private AllowanceRepository repository;
 
 	@AfterAll
 	static void stopSecondNode() {
@@ -242,6 +247,29 @@ class AllowanceApiTest extends ServerTest {
 		assertThat(late.status()).as(late.toString()).isEqualTo(200);
 		assertThat(late.body().path("returned").asLong()).isZero();
 		assertThat(late.body().path("spent").asLong()).isEqualTo(10);
+		assertThat(used(customer)).isEqualTo(10);
+	}
+
+	@Test
+	void blocksExpiredLongerAgoThanTheRetentionAreRemovedAndWhatTheyCountedStays() {
+		// given: a block living one second and one living an hour
+		var customer = customerWithQuota(100);
+		var shortLived = api.post(ALLOWANCES,
+				Api.json(Map.of("customerId", customer, "feature", "api_calls", "amount", 10, "ttlSeconds", 1)));
+		var longLived = api.post(ALLOWANCES,
+				Api.json(Map.of("customerId", customer, "feature", "api_calls", "amount", 5, "ttlSeconds", 3600)));
+		assertThat(shortLived.status()).as(shortLived.toString()).isEqualTo(201);
+		assertThat(longLived.status()).as(longLived.toString()).isEqualTo(201);
+
+		// when: a day's retention purged half an hour later than a day from now
+		var later = Clock.offset(Clock.systemUTC(), Duration.ofDays(1).plusMinutes(30));
+		int removed = new AllowanceRetention(repository, new AllowanceSettings(Duration.ofDays(1)), later).purge();
+
+		// then: the first is gone, the second can still be given back, the usage is kept
+		assertThat(removed).isPositive();
+		assertProblem(giveBack(shortLived.body().path("id").asString(), customer, 10), 404, "allowance_not_found");
+		var back = giveBack(longLived.body().path("id").asString(), customer, 5);
+		assertThat(back.status()).as(back.toString()).isEqualTo(200);
 		assertThat(used(customer)).isEqualTo(10);
 	}
 
