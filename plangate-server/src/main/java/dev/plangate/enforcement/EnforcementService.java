@@ -371,6 +371,7 @@ public class EnforcementService {
 			.with("grantsRemaining", v.grantsRemaining())
 			.with("overageCap", v.overageCap())
 			.with("duplicate", v.duplicate())
+			.with("windowSeconds", v.windowSeconds())
 			.with("retryAfter", v.retryAfter());
 		rateLimitHeaders(v).forEach(exception::withHeader);
 		return exception;

@@ -539,6 +539,8 @@ class OpenApiConfiguration {
 			.addProperty("grantsRemaining", new IntegerSchema().format("int64"))
 			.addProperty("overageCap", new IntegerSchema().format("int64"))
 			.addProperty("duplicate", new BooleanSchema())
+			.addProperty("windowSeconds",
+					new IntegerSchema().format("int64").description("A rate's window, in which it allows `limit`"))
 			.addProperty("retryAfter",
 					new IntegerSchema().format("int64").description("Seconds until a retry may pass"));
 		return new ComposedSchema()

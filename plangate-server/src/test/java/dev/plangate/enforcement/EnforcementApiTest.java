@@ -946,6 +946,7 @@ class EnforcementApiTest extends ServerTest {
 			var problem = assertProblem(sixth, 429, "rate_limited");
 			assertThat(problem.path("limit").asLong()).isEqualTo(5);
 			assertThat(problem.path("remaining").asLong()).isZero();
+			assertThat(problem.path("windowSeconds").asLong()).isEqualTo(60);
 			assertThat(problem.path("retryAfter").asLong()).isBetween(1L, 12L);
 			assertThat(sixth.header("Retry-After")).isEqualTo(problem.path("retryAfter").asString());
 			assertThat(sixth.header("RateLimit-Policy")).isEqualTo("\"api_rate\";q=5;w=60");

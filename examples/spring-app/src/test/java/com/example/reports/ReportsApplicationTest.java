@@ -155,7 +155,7 @@ class ReportsApplicationTest {
 		// then
 		assertThat(allowed).isBetween(60, 199);
 		assertThat(refused.statusCode()).isEqualTo(429);
-		assertThat(refused.headers().firstValue("RateLimit-Policy").orElseThrow()).matches("\"api_rate\";q=60(;w=60)?");
+		assertThat(refused.headers().firstValue("RateLimit-Policy")).hasValue("\"api_rate\";q=60;w=60");
 		assertThat(refused.headers().firstValue("RateLimit").orElseThrow()).matches("\"api_rate\";r=\\d+;t=\\d+");
 		assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
 		var problem = JSON.readTree(refused.body());
