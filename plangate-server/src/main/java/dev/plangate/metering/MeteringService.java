@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -86,6 +88,9 @@ public class MeteringService {
 		var billing = new HashMap<String, Period>();
 		var held = new HashMap<String, Held>();
 		var limits = new HashMap<String, Optional<Long>>();
+		// every customer's state version in one read, not one read a customer
+		var states = subscriptions
+			.decisionStates(events.stream().map(NewEvent::customerId).collect(Collectors.toCollection(HashSet::new)));
 		for (int i = 0; i < events.size(); i++) {
 			var event = events.get(i);
 			String at = "events[" + i + "].";
@@ -114,7 +119,7 @@ public class MeteringService {
 						"is more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future"));
 				continue;
 			}
-			var period = billingPeriod(event.customerId(), billing, held, errors, at);
+			var period = billingPeriod(event.customerId(), states, billing, held, errors, at);
 			if (period == null) {
 				continue;
 			}
@@ -160,20 +165,14 @@ public class MeteringService {
 	 * The billing period of a customer that may report usage, looked up once per request
 	 * (from the node's copy of the customer's state while its version stays).
 	 */
-	private @Nullable Period billingPeriod(String customerId, Map<String, Period> cache, Map<String, Held> held,
-			List<FieldError> errors, String at) {
+	private @Nullable Period billingPeriod(String customerId, Map<String, CustomerState> states,
+			Map<String, Period> cache, Map<String, Held> held, List<FieldError> errors, String at) {
 		var cached = cache.get(customerId);
 		if (cached != null) {
 			return cached;
 		}
-		CustomerState state;
-		try {
-			state = subscriptions.decisionState(customerId);
-		}
-		catch (PlangateException ex) {
-			if (ex.code() != ErrorCode.CUSTOMER_NOT_FOUND) {
-				throw ex;
-			}
+		var state = states.get(customerId);
+		if (state == null) {
 			errors.add(new FieldError(at + "customerId", "unknown customer '" + customerId + "'"));
 			return null;
 		}
