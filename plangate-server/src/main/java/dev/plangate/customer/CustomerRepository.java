@@ -2,6 +2,7 @@ package dev.plangate.customer;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,9 @@ class CustomerRepository {
 
 	private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {
 	};
+
+	/** Ids one read of state versions carries at most. */
+	private static final int IDS_A_STATEMENT = 1000;
 
 	private final JdbcClient jdbc;
 
@@ -70,6 +74,22 @@ class CustomerRepository {
 			.param("id", id)
 			.query(Long.class)
 			.optional();
+	}
+
+	/**
+	 * The state versions of these customers, in as few reads as the ids allow; unknown
+	 * customers are absent.
+	 */
+	Map<String, Long> stateVersions(Collection<String> ids) {
+		var versions = new HashMap<String, Long>(ids.size() * 2);
+		var list = List.copyOf(ids);
+		for (int from = 0; from < list.size(); from += IDS_A_STATEMENT) {
+			jdbc.sql("select customer_id, state_version from customer where customer_id in (:ids)")
+				.param("ids", list.subList(from, Math.min(list.size(), from + IDS_A_STATEMENT)))
+				.query((rs, n) -> versions.put(rs.getString(1), rs.getLong(2)))
+				.list();
+		}
+		return versions;
 	}
 
 	/**

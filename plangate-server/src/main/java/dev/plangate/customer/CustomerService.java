@@ -3,6 +3,7 @@ package dev.plangate.customer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -235,6 +236,14 @@ public class CustomerService {
 	public long stateVersion(String customerId) {
 		return repository.stateVersion(customerId)
 			.orElseThrow(() -> PlangateException.notFound(ErrorCode.CUSTOMER_NOT_FOUND, "Customer", customerId));
+	}
+
+	/**
+	 * The state versions of these customers ({@link #stateVersion}), read together;
+	 * unknown customers are absent.
+	 */
+	public Map<String, Long> stateVersions(Collection<String> customerIds) {
+		return customerIds.isEmpty() ? Map.of() : repository.stateVersions(customerIds);
 	}
 
 	/**

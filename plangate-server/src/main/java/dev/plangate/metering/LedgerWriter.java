@@ -200,10 +200,10 @@ class LedgerWriter implements SmartLifecycle {
 		var now = clock.instant();
 		// the first occurrence of an id in the batch is decided; later ones are its
 		// duplicates
-		var firsts = new LinkedHashMap<String, UsageEvent>();
-		var limits = new HashMap<String, Long>();
-		var caps = new HashMap<String, Long>();
-		var allowances = new HashMap<String, Allowance>();
+		var firsts = new LinkedHashMap<LedgerRepository.EventRef, UsageEvent>();
+		var limits = new HashMap<LedgerRepository.EventRef, Long>();
+		var caps = new HashMap<LedgerRepository.EventRef, Long>();
+		var allowances = new HashMap<LedgerRepository.EventRef, Allowance>();
 		for (var pending : batch) {
 			for (int i = 0; i < pending.events().size(); i++) {
 				var event = pending.events().get(i);
@@ -232,9 +232,9 @@ class LedgerWriter implements SmartLifecycle {
 				: repository.findAll(consumes);
 		var refusals = consumes.size() == stored.size() ? Map.<LedgerRepository.EventRef, LedgerDecision>of()
 				: repository.refusals(consumes.stream().filter(ref -> !stored.containsKey(ref)).toList());
-		var decided = new HashMap<String, LedgerDecision>();
+		var decided = new HashMap<LedgerRepository.EventRef, LedgerDecision>();
 		var grants = new GrantDraws(grantRepository, now);
-		var drawsOf = new HashMap<String, List<GrantDraws.Draw>>();
+		var drawsOf = new HashMap<LedgerRepository.EventRef, List<GrantDraws.Draw>>();
 		// the period's overage so far, read once a total is locked and then kept here
 		var overages = new HashMap<LedgerRepository.TotalKey, Long>();
 		var toInsert = new ArrayList<UsageEvent>();
@@ -387,8 +387,12 @@ class LedgerWriter implements SmartLifecycle {
 		return cap == null ? 0 : cap;
 	}
 
-	private static String idOf(UsageEvent event) {
-		return event.customerId() + '\u0000' + event.eventId();
+	/**
+	 * An event's key within a batch: a pair of the strings it holds, whose hashes the
+	 * strings keep, rather than a new string each time it is looked up.
+	 */
+	private static LedgerRepository.EventRef idOf(UsageEvent event) {
+		return LedgerRepository.EventRef.of(event);
 	}
 
 	private static LedgerRepository.TotalKey keyOf(UsageEvent event) {

@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.MethodParameter;
+import org.springframework.validation.BeanPropertyBindingResult;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,6 +26,7 @@ import dev.plangate.catalog.FeatureKind;
 import dev.plangate.platform.CustomerId;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.EventId;
+import dev.plangate.platform.Ids;
 import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
 import dev.plangate.platform.Refusals;
@@ -32,6 +37,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -52,8 +58,24 @@ class MeteringController {
 
 	private final UsageEventExport export;
 
+	/** The body of {@link #record}, named by a refusal of it. */
+	private static final MethodParameter RECORD_BODY;
+
+	static {
+		try {
+			RECORD_BODY = new MethodParameter(MeteringController.class.getDeclaredMethod("record", IngestRequest.class),
+					0);
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private final SpringValidatorAdapter validator;
+
 	MeteringController(MeteringService metering, UsageViews usageViews, UsageHistories histories,
-			UsageEventLog eventLog, UsageEventExport export) {
+			UsageEventLog eventLog, UsageEventExport export, Validator validator) {
+		this.validator = new SpringValidatorAdapter(validator);
 		this.export = export;
 		this.metering = metering;
 		this.usageViews = usageViews;
@@ -79,7 +101,10 @@ class MeteringController {
 					+ "and is answered with what was recorded first (`duplicate: true`). Events are validated "
 					+ "together: one bad event refuses the request (422 `invalid_usage_events` naming each) and "
 					+ "nothing is recorded. The answer comes after the events are committed to the ledger.")
-	IngestResult record(@Valid @RequestBody IngestRequest request) {
+	IngestResult record(@RequestBody IngestRequest request) throws MethodArgumentNotValidException {
+		if (!plainlyValid(request)) {
+			refuseInvalid(request);
+		}
 		var events = request.events()
 			.stream()
 			.map(e -> new MeteringService.NewEvent(e.id(), e.customerId(), e.feature(), e.amount(), e.timestamp(),
@@ -88,6 +113,40 @@ class MeteringController {
 		var recorded = metering.record(events);
 		int duplicates = (int) recorded.stream().filter(Recorded::duplicate).count();
 		return new IngestResult(recorded.size() - duplicates, duplicates, recorded);
+	}
+
+	/**
+	 * Whether a request meets its constraints, checked by hand: bean validation of every
+	 * event's fields costs more than recording it. The checks are those of
+	 * {@link IngestRequest} and {@link EventInput}; anything they do not plainly accept
+	 * is judged by bean validation itself ({@link #refuseInvalid}), so the answer to a
+	 * bad request is the one bean validation gives.
+	 */
+	static boolean plainlyValid(IngestRequest request) {
+		var events = request.events();
+		if (events == null || events.isEmpty() || events.size() > 10_000) {
+			return false;
+		}
+		for (var e : events) {
+			if (e == null || e.id() == null || !Ids.isEventId(e.id()) || e.customerId() == null
+					|| !Ids.isCustomerId(e.customerId()) || e.feature() == null || !Ids.isKey(e.feature())
+					|| e.amount() == null || (e.properties() != null && e.properties().size() > 50)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Validates the request as {@code @Valid} would and refuses it with the same answer
+	 * when it breaks a constraint.
+	 */
+	private void refuseInvalid(IngestRequest request) throws MethodArgumentNotValidException {
+		var errors = new BeanPropertyBindingResult(request, "ingestRequest");
+		validator.validate(request, errors);
+		if (errors.hasErrors()) {
+			throw new MethodArgumentNotValidException(RECORD_BODY, errors);
+		}
 	}
 
 	@GetMapping("/v1/customers/{id}/usage")

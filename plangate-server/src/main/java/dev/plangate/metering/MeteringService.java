@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -85,22 +87,26 @@ public class MeteringService {
 		var allowances = new ArrayList<LedgerWriter.@Nullable Allowance>();
 		var billing = new HashMap<String, Period>();
 		var held = new HashMap<String, Held>();
-		var limits = new HashMap<String, Optional<Long>>();
+		// per customer and feature: the period holding now, and the allowance
+		var periods = new HashMap<Quota, Period>();
+		var limits = new HashMap<Quota, Optional<Long>>();
+		// every customer's state version in one read, not one read a customer
+		var states = subscriptions
+			.decisionStates(events.stream().map(NewEvent::customerId).collect(Collectors.toCollection(HashSet::new)));
 		for (int i = 0; i < events.size(); i++) {
 			var event = events.get(i);
-			String at = "events[" + i + "].";
 			var feature = features.get(event.feature());
 			if (feature == null) {
-				errors.add(new FieldError(at + "feature", "unknown feature '" + event.feature() + "'"));
+				errors.add(new FieldError(at(i) + "feature", "unknown feature '" + event.feature() + "'"));
 				continue;
 			}
 			if (feature.kind() != FeatureKind.QUOTA) {
-				errors.add(new FieldError(at + "feature", "'" + feature.key() + "' is a " + feature.kind().id()
+				errors.add(new FieldError(at(i) + "feature", "'" + feature.key() + "' is a " + feature.kind().id()
 						+ " feature; usage is recorded for quota features only"));
 				continue;
 			}
 			if (event.amount() == 0 || (event.amount() < 0 && feature.period() != ResetPeriod.LIFETIME)) {
-				errors.add(new FieldError(at + "amount",
+				errors.add(new FieldError(at(i) + "amount",
 						event.amount() == 0 ? "must not be 0"
 								: "may be negative only for a lifetime quota (a count that goes down), not for '"
 										+ feature.key() + "'"));
@@ -110,26 +116,26 @@ public class MeteringService {
 			// equals the first one
 			var occurred = (event.timestamp() == null ? now : event.timestamp()).truncatedTo(ChronoUnit.MICROS);
 			if (occurred.isAfter(now.plus(MAX_CLOCK_SKEW))) {
-				errors.add(new FieldError(at + "timestamp",
+				errors.add(new FieldError(at(i) + "timestamp",
 						"is more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future"));
 				continue;
 			}
-			var period = billingPeriod(event.customerId(), billing, held, errors, at);
+			var period = billingPeriod(event.customerId(), states, billing, held, errors, i);
 			if (period == null) {
 				continue;
 			}
-			var current = Period.of(feature.period(), now, period);
+			var quota = new Quota(event.customerId(), feature.key());
+			var current = periods.computeIfAbsent(quota, q -> Period.of(feature.period(), now, period));
 			if (occurred.isBefore(current.start())) {
-				errors.add(new FieldError(at + "timestamp",
+				errors.add(new FieldError(at(i) + "timestamp",
 						"falls before the current " + feature.period().id() + " period of '" + feature.key()
 								+ "', which started " + current.start() + "; closed periods cannot change"));
 				continue;
 			}
-			var window = Period.of(feature.period(), occurred, period);
+			var window = current.contains(occurred) ? current : Period.of(feature.period(), occurred, period);
 			valid.add(new UsageEvent(event.customerId(), event.id(), feature.key(), event.amount(), occurred,
 					window.start(), event.properties()));
-			var limit = limits.computeIfAbsent(event.customerId() + '\u0000' + feature.key(),
-					k -> allowance(held.get(event.customerId()), feature));
+			var limit = limits.computeIfAbsent(quota, q -> allowance(held.get(event.customerId()), feature));
 			allowances.add(limit.map(l -> new LedgerWriter.Allowance(l, window.end())).orElse(null));
 		}
 		if (!errors.isEmpty()) {
@@ -152,6 +158,15 @@ public class MeteringService {
 				: Optional.of(value.limit());
 	}
 
+	/** Where a request's event is refused: its place in the request. */
+	private static String at(int i) {
+		return "events[" + i + "].";
+	}
+
+	/** One customer's quota, which a request's events of it share. */
+	private record Quota(String customerId, String feature) {
+	}
+
 	/** A customer's state and subscription as of a request, read once per request. */
 	private record Held(CustomerState state, Subscription subscription) {
 	}
@@ -160,25 +175,19 @@ public class MeteringService {
 	 * The billing period of a customer that may report usage, looked up once per request
 	 * (from the node's copy of the customer's state while its version stays).
 	 */
-	private @Nullable Period billingPeriod(String customerId, Map<String, Period> cache, Map<String, Held> held,
-			List<FieldError> errors, String at) {
+	private @Nullable Period billingPeriod(String customerId, Map<String, CustomerState> states,
+			Map<String, Period> cache, Map<String, Held> held, List<FieldError> errors, int i) {
 		var cached = cache.get(customerId);
 		if (cached != null) {
 			return cached;
 		}
-		CustomerState state;
-		try {
-			state = subscriptions.decisionState(customerId);
-		}
-		catch (PlangateException ex) {
-			if (ex.code() != ErrorCode.CUSTOMER_NOT_FOUND) {
-				throw ex;
-			}
-			errors.add(new FieldError(at + "customerId", "unknown customer '" + customerId + "'"));
+		var state = states.get(customerId);
+		if (state == null) {
+			errors.add(new FieldError(at(i) + "customerId", "unknown customer '" + customerId + "'"));
 			return null;
 		}
 		if (state.customer().status() == CustomerStatus.DELETED) {
-			errors.add(new FieldError(at + "customerId", "customer '" + customerId + "' is deleted"));
+			errors.add(new FieldError(at(i) + "customerId", "customer '" + customerId + "' is deleted"));
 			return null;
 		}
 		var s = subscriptions.current(state);

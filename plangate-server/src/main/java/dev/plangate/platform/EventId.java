@@ -15,7 +15,7 @@ import jakarta.validation.constraints.Pattern;
 /** An idempotency id chosen by the caller: 1 to 200 visible ASCII characters. */
 @Documented
 @Constraint(validatedBy = {})
-@Pattern(regexp = "[\\x21-\\x7E]{1,200}")
+@Pattern(regexp = Ids.EVENT_ID)
 @ReportAsSingleViolation
 @Target({ ElementType.PARAMETER, ElementType.FIELD, ElementType.TYPE_USE })
 @Retention(RetentionPolicy.RUNTIME)

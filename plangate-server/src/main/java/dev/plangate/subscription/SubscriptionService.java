@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -626,7 +628,21 @@ public class SubscriptionService {
 	 * @throws PlangateException {@code customer_not_found}
 	 */
 	public CustomerState decisionState(String customerId) {
-		long version = customers.stateVersion(customerId);
+		return decisionState(customerId, customers.stateVersion(customerId));
+	}
+
+	/**
+	 * The {@link #decisionState} of each of these customers, their versions read together
+	 * (one read for them all rather than one each); unknown customers are absent.
+	 */
+	public Map<String, CustomerState> decisionStates(Collection<String> customerIds) {
+		var versions = customers.stateVersions(customerIds);
+		var found = new HashMap<String, CustomerState>(versions.size() * 2);
+		versions.forEach((id, version) -> found.put(id, decisionState(id, version)));
+		return found;
+	}
+
+	private CustomerState decisionState(String customerId, long version) {
 		var state = states.at(customerId, version);
 		if (state != null) {
 			return state;
