@@ -517,6 +517,26 @@ class LedgerRepository {
 	}
 
 	/**
+	 * The customer's state version and its usage of one feature in the period starting at
+	 * {@code periodStart} (0 when none was recorded), read in one statement; empty for an
+	 * unknown customer.
+	 */
+	Optional<MeteringService.VersionedUsage> usedWithStateVersion(String customerId, String feature,
+			Instant periodStart) {
+		return jdbc.sql("""
+				select c.state_version,
+				       coalesce((select t.used from usage_total t
+				                 where t.customer_id = c.customer_id and t.feature_key = :feature
+				                   and t.period_start = :period), 0) as used
+				from customer c where c.customer_id = :customer""")
+			.param("customer", customerId)
+			.param("feature", feature)
+			.param("period", Timestamps.sql(periodStart))
+			.query((rs, row) -> new MeteringService.VersionedUsage(rs.getLong(1), rs.getLong(2)))
+			.optional();
+	}
+
+	/**
 	 * The overage admitted for one feature in one period: what its consumes took beyond
 	 * the allowance and the grants. Read by the writer under the lock of the period's
 	 * total.

@@ -263,6 +263,19 @@ public class MeteringService {
 		return Period.of(feature.period() == null ? ResetPeriod.LIFETIME : feature.period(), clock.instant(), billing);
 	}
 
+	/**
+	 * What was used of a quota in a period, with the customer's state version read in the
+	 * same statement, so that a decision reads both in one round trip; empty for an
+	 * unknown customer.
+	 */
+	public Optional<VersionedUsage> usedWithStateVersion(String customerId, String feature, Period period) {
+		return ledger.usedWithStateVersion(customerId, feature, period.start());
+	}
+
+	/** A customer's state version and its usage of a quota, read at once. */
+	public record VersionedUsage(long stateVersion, long used) {
+	}
+
 	/** What was used of a quota in a period. */
 	public long used(String customerId, String feature, Period period) {
 		return ledger.used(customerId, feature, period.start());

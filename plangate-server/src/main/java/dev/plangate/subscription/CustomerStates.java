@@ -34,6 +34,11 @@ class CustomerStates {
 		return state != null && state.version() == version ? state : null;
 	}
 
+	/** The copy kept of the customer's state, at whatever version; null if none. */
+	@Nullable CustomerState kept(String customerId) {
+		return states.getIfPresent(customerId);
+	}
+
 	/**
 	 * Keeps a copy read at its version. Of two copies read at once the later kept wins,
 	 * even if older: an older one only fails its next version check.

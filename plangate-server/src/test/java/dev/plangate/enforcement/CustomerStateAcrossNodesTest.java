@@ -93,6 +93,28 @@ class CustomerStateAcrossNodesTest extends ServerTest {
 	}
 
 	@Test
+	void aConsumeOnOneNodeCountsInTheOthersNextCheckReadWithTheVersion() {
+		// given: this node keeps a copy of the customer's state
+		var customer = newCustomer("state-usage");
+		var other = otherNode();
+		assertThat(check(api, customer, "api_calls").path("used").asLong()).isZero();
+
+		// when
+		var consumed = other.post("/v1/consume",
+				"{\"customerId\":\"%s\",\"feature\":\"api_calls\",\"amount\":7,\"idempotencyKey\":\"usage-1\"}"
+					.formatted(customer));
+		var afterConsume = check(api, customer, "api_calls");
+		assertThat(other.post("/v1/customers/" + customer + "/suspend", null).status()).isEqualTo(200);
+		var afterSuspension = check(api, customer, "api_calls");
+
+		// then
+		assertThat(consumed.status()).as(consumed.text()).isEqualTo(200);
+		assertThat(afterConsume.path("used").asLong()).isEqualTo(7);
+		assertThat(afterConsume.path("remaining").asLong()).isEqualTo(993);
+		assertThat(afterSuspension.path("code").asString()).isEqualTo("customer_suspended");
+	}
+
+	@Test
 	void aCopyServesWhileTheVersionStaysAndIsReadAgainOnceItMoves() {
 		// given
 		var customer = newCustomer("state-copy");
