@@ -395,6 +395,21 @@ class SecurityTest extends ServerTest {
 	}
 
 	@Test
+	void requestsAreMeasuredOnceNotFilterByFilter() {
+		// given
+		api.get("/v1/plans");
+
+		// when
+		var metrics = api.get("/actuator/prometheus").text();
+
+		// then
+		assertThat(metrics).contains("http_server_requests_seconds_count")
+			.doesNotContain("spring_security_filterchains")
+			.doesNotContain("spring_security_authentications")
+			.doesNotContain("spring_security_authorizations");
+	}
+
+	@Test
 	void actuatorInfoNeedsAKey() {
 		// when
 		var response = anonymous.get("/actuator/info");
