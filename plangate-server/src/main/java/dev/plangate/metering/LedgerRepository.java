@@ -1,7 +1,5 @@
 package dev.plangate.metering;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -129,17 +127,22 @@ class LedgerRepository {
 				statement.execute(CREATE_STAGING);
 				statement.clearWarnings();
 			}
+			// the rows are written as they are: CopyManager.copyIn(sql, stream) would
+			// read them through a 64 KiB buffer of its own, allocated for every commit
+			var copy = connection.unwrap(PGConnection.class)
+				.getCopyAPI()
+				.copyIn("copy usage_event_staging (ord, " + EVENT_COLUMNS + ") from stdin");
 			try {
-				long copied = connection.unwrap(PGConnection.class)
-					.getCopyAPI()
-					.copyIn("copy usage_event_staging (ord, " + EVENT_COLUMNS + ") from stdin",
-							new ByteArrayInputStream(rows));
+				copy.writeToCopy(rows, 0, rows.length);
+				long copied = copy.endCopy();
 				if (copied != events.size()) {
 					throw new IllegalStateException("Staged " + copied + " of " + events.size() + " usage events");
 				}
 			}
-			catch (IOException ex) {
-				throw new SQLException("Cannot stream usage events to the database", ex);
+			finally {
+				if (copy.isActive()) {
+					copy.cancelCopy();
+				}
 			}
 			return null;
 		});
