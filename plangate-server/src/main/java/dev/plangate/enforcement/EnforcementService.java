@@ -171,18 +171,55 @@ public class EnforcementService {
 			.orElse(null);
 	}
 
+	/**
+	 * A consume is first decided on this node's copy of the customer's state without
+	 * reading its version: when the copy lets a quota's consume through, the ledger
+	 * checks the version in the transaction that records it (one read for every consume
+	 * it writes at once). Anything else, and a consume whose copy turns out to be stale,
+	 * is decided on the state as of a fresh read of the version, as a check is.
+	 */
 	private Verdict decide(String customerId, String featureKey, long amount, @Nullable String consumeKey,
 			Map<String, Object> properties) {
+		if (consumeKey != null) {
+			var kept = subscriptions.keptState(customerId);
+			if (kept != null) {
+				var verdict = decide(kept, true, null, customerId, featureKey, amount, consumeKey, properties);
+				if (verdict != null) {
+					return verdict;
+				}
+			}
+		}
 		var checkRead = consumeKey == null ? checkRead(customerId, featureKey) : null;
 		var state = checkRead != null ? checkRead.state() : subscriptions.decisionState(customerId);
+		return Objects
+			.requireNonNull(decide(state, false, checkRead, customerId, featureKey, amount, consumeKey, properties));
+	}
+
+	/**
+	 * Decides on a customer's state. On a copy whose version was not read
+	 * ({@code unverified}), only a quota's consume the copy lets through is decided, the
+	 * ledger checking the version as it records it; null for anything else, and when the
+	 * ledger finds the version moved: decide again on a fresh state.
+	 */
+	private @Nullable Verdict decide(CustomerState state, boolean unverified, @Nullable CheckRead checkRead,
+			String customerId, String featureKey, long amount, @Nullable String consumeKey,
+			Map<String, Object> properties) {
 		var gate = gate(state, customerId, featureKey, amount,
 				Set.of(FeatureKind.SWITCH, FeatureKind.SETTING, FeatureKind.QUOTA, FeatureKind.RATE),
 				"check and consume decide switch, setting, quota and rate features; take leases of concurrency "
 						+ "features");
-		if (gate.refusal() != null && !openedByGrants(gate, customerId, consumeKey)) {
-			return gate.refusal();
+		if (gate.refusal() != null) {
+			if (unverified) {
+				return null;
+			}
+			if (!openedByGrants(gate, customerId, consumeKey)) {
+				return gate.refusal();
+			}
 		}
 		var feature = gate.feature();
+		if (unverified && feature.kind() != FeatureKind.QUOTA) {
+			return null;
+		}
 		var entitlement = Objects.requireNonNull(gate.entitlement());
 		var value = entitlement.value();
 		if (feature.kind() == FeatureKind.RATE) {
@@ -222,7 +259,13 @@ public class EnforcementService {
 			return withCap(withGrants(refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, used,
 					period, entitlement.plan().key()), grantsLeft), capPassed ? overageCap : null);
 		}
-		var decision = metering.consume(customerId, consumeKey, feature, amount, limit, overageCap, period, properties);
+		var decision = unverified
+				? metering.consumeAt(state.version(), customerId, consumeKey, feature, amount, limit, overageCap,
+						period, properties)
+				: metering.consume(customerId, consumeKey, feature, amount, limit, overageCap, period, properties);
+		if (decision == null) {
+			return null;
+		}
 		if (decision.admitted()) {
 			return quota(customerId, feature, decision.event().amount(), value, decision.used(), period,
 					decision.event().duplicate(), decision.fromGrants(), decision.grantsLeft(), decision.overage(),

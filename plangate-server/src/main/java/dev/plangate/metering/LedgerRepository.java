@@ -519,6 +519,17 @@ class LedgerRepository {
 			.orElse(0L);
 	}
 
+	/** The state versions of the customers, by id; an unknown customer has none. */
+	Map<String, Long> stateVersions(Collection<String> customerIds) {
+		var versions = new HashMap<String, Long>();
+		jdbc.sql("select customer_id, state_version from customer where customer_id in (:ids)")
+			.param("ids", customerIds)
+			.query(rs -> {
+				versions.put(rs.getString(1), rs.getLong(2));
+			});
+		return versions;
+	}
+
 	/**
 	 * The customer's state version and its usage of one feature in the period starting at
 	 * {@code periodStart} (0 when none was recorded), read in one statement; empty for an

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
  * state version it was read at. A copy serves only while the customer's version in the
  * database is still the one it was read at, so a change made on any node counts from the
  * next decision everywhere; the cache saves the reads of the customer, its subscription
- * and its overrides, not the read of the version.
+ * and its overrides, not the read of the version (which a quota's consume leaves to the
+ * ledger, in the transaction that records it).
  */
 @Component
 class CustomerStates {

@@ -651,8 +651,9 @@ public class SubscriptionService {
 
 	/**
 	 * The copy of the customer's state this node keeps, at whatever version it was read:
-	 * only a guess at what to read with the version (the billing period a quota's usage
-	 * is counted in), never what a decision goes by; null when none is kept.
+	 * a guess at what to read with the version (the billing period a quota's usage is
+	 * counted in), or what a consume is decided on when the ledger checks its version in
+	 * the transaction that records it; null when none is kept.
 	 */
 	public @Nullable CustomerState keptState(String customerId) {
 		return states.kept(customerId);
