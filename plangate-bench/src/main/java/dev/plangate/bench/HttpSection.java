@@ -44,7 +44,7 @@ final class HttpSection {
 
 	Figures run(PrintStream out) {
 		var cpu = new CpuShare();
-		var profiler = Profiler.of(options, Section.HTTP, server.stack, out);
+		var profiler = Profiler.of(options, Section.HTTP, server, out);
 		byte[] liveness = server.anonymous("GET", "/actuator/health/liveness");
 		var ceilingPath = new Path("GET /actuator/health/liveness", n -> liveness);
 		var checkQuotaPath = new Path("POST /v1/check (quota)", n -> check(n, "api_calls"));

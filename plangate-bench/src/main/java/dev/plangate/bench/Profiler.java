@@ -5,12 +5,14 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -33,13 +35,16 @@ import jdk.jfr.Recording;
  * the run is over. Without {@code --profile} nothing is recorded and runs go as they did.
  *
  * <p>
- * The server runs in the bench's process, so a recording holds the load generator's
- * threads as well as the server's: the summary tells them apart.
+ * Where the server runs in the bench's process, a recording holds the load generator's
+ * threads as well as the server's: the summary tells them apart. Where it runs in a JVM
+ * of its own ({@code --split yes}), that JVM is recorded instead, with the same settings,
+ * started and dumped with {@code jcmd}: the recording is then the server's alone.
  */
 final class Profiler {
 
 	/** Off: no recording, nothing printed. */
-	static final Profiler OFF = new Profiler(null, Settings.OFF, "", new PrintStream(PrintStream.nullOutputStream()));
+	static final Profiler OFF = new Profiler(null, Settings.OFF, "", new PrintStream(PrintStream.nullOutputStream()),
+			null);
 
 	private static final Duration SAMPLE_PERIOD = Duration.ofMillis(1);
 
@@ -54,17 +59,22 @@ final class Profiler {
 
 	private final PrintStream out;
 
+	/** The server's JVM, when it has one of its own; null when it is this one. */
+	private final @Nullable ServerJvm serverJvm;
+
 	/**
 	 * Recordings made so far under each file name, so that a later round's has one of its
 	 * own.
 	 */
 	private final Map<String, Integer> taken = new HashMap<>();
 
-	private Profiler(@Nullable Configuration configuration, Settings settings, String prefix, PrintStream out) {
+	private Profiler(@Nullable Configuration configuration, Settings settings, String prefix, PrintStream out,
+			@Nullable ServerJvm serverJvm) {
 		this.configuration = configuration;
 		this.settings = settings;
 		this.prefix = prefix;
 		this.out = out;
+		this.serverJvm = serverJvm;
 	}
 
 	/**
@@ -115,7 +125,36 @@ final class Profiler {
 		if (options.profile().parts().isEmpty()) {
 			return OFF;
 		}
-		return new Profiler(Jfr.profile(), options.profile(), slug(section.name() + "-" + stack.name()), out);
+		return new Profiler(Jfr.profile(), options.profile(), slug(section.name() + "-" + stack.name()), out, null);
+	}
+
+	/**
+	 * The profiler of the HTTP section: of the server's own JVM when it has one, of this
+	 * one otherwise.
+	 */
+	static Profiler of(Options options, Section section, Server server, PrintStream out) {
+		var pid = server.pid();
+		if (options.profile().parts().isEmpty() || pid.isEmpty()) {
+			return of(options, section, server.stack, out);
+		}
+		return new Profiler(null, options.profile(),
+				slug(section.name() + "-" + server.stack.name() + "-separate-server"), out,
+				new ServerJvm(jcmd(options.serverJava()), pid.getAsLong()));
+	}
+
+	/**
+	 * The JVM options that make a server's JVM ready to be recorded: stacks as deep as
+	 * this JVM keeps them.
+	 */
+	static List<String> serverJvmOptions(Options options) {
+		return options.profile().parts().isEmpty() ? List.of()
+				: List.of("-XX:FlightRecorderOptions:stackdepth=" + STACK_DEPTH);
+	}
+
+	/** The {@code jcmd} beside a {@code java}, or the one on the path. */
+	static String jcmd(String java) {
+		var path = Path.of(java);
+		return path.getParent() == null ? "jcmd" : path.resolveSibling("jcmd").toString();
 	}
 
 	/**
@@ -123,12 +162,16 @@ final class Profiler {
 	 * when it closes, {@link Window#print} once the run is over.
 	 */
 	Window start(String run) {
-		if (configuration == null) {
+		if (configuration == null && serverJvm == null) {
 			return new Window(null, Path.of("."), run);
 		}
 		String name = prefix + "-" + slug(run);
 		int count = taken.merge(name, 1, Integer::sum);
 		var file = settings.directory().resolve(count == 1 ? name + ".jfr" : name + "-" + count + ".jfr");
+		if (serverJvm != null) {
+			serverJvm.start(name);
+			return new Window(null, file, run, name, System.nanoTime());
+		}
 		var recording = new Recording(configuration);
 		recording.enable("jdk.ExecutionSample").withPeriod(SAMPLE_PERIOD);
 		recording.setName(name);
@@ -197,16 +240,39 @@ final class Profiler {
 
 		private final String run;
 
+		/** The recording's name in the server's JVM; null when it is in this one. */
+		private final @Nullable String remote;
+
+		private final long startedNanos;
+
 		private double seconds;
 
 		private Window(@Nullable Recording recording, Path file, String run) {
+			this(recording, file, run, null, 0);
+		}
+
+		private Window(@Nullable Recording recording, Path file, String run, @Nullable String remote,
+				long startedNanos) {
 			this.recording = recording;
 			this.file = file;
 			this.run = run;
+			this.remote = remote;
+			this.startedNanos = startedNanos;
 		}
 
 		/** Stops recording and writes the recording to its file. */
 		void stop() {
+			if (remote != null && serverJvm != null) {
+				seconds = (System.nanoTime() - startedNanos) / 1e9;
+				try {
+					Files.createDirectories(file.toAbsolutePath().getParent());
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException("Cannot write " + file, ex);
+				}
+				serverJvm.stop(remote, file.toAbsolutePath());
+				return;
+			}
 			if (recording == null) {
 				return;
 			}
@@ -226,7 +292,7 @@ final class Profiler {
 
 		/** Prints where the recorded window's time and allocations went. */
 		void print() {
-			if (recording == null) {
+			if (recording == null && remote == null) {
 				return;
 			}
 			out.printf("-- profile of %s, %s: %s%n", prefix, run, shown(file));
@@ -235,6 +301,49 @@ final class Profiler {
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot read " + file, ex);
+			}
+		}
+
+	}
+
+	/**
+	 * A server in a JVM of its own, recorded with {@code jcmd}: the JDK's "profile"
+	 * settings with a CPU sample every millisecond ({@code method-profiling=max}), as in
+	 * this JVM.
+	 */
+	record ServerJvm(String jcmd, long pid) {
+
+		List<String> startCommand(String name) {
+			return List.of(jcmd, Long.toString(pid), "JFR.start", "name=" + name, "settings=profile",
+					"method-profiling=max");
+		}
+
+		List<String> stopCommand(String name, Path file) {
+			return List.of(jcmd, Long.toString(pid), "JFR.stop", "name=" + name, "filename=" + file);
+		}
+
+		void start(String name) {
+			run(startCommand(name));
+		}
+
+		void stop(String name, Path file) {
+			run(stopCommand(name, file));
+		}
+
+		private static void run(List<String> command) {
+			try {
+				var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+				String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+				if (process.waitFor() != 0 || output.contains("Exception") || output.contains("Could not")) {
+					throw new IllegalStateException(String.join(" ", command) + " failed: " + output.strip());
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot run " + String.join(" ", command), ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted: " + String.join(" ", command), ex);
 			}
 		}
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -162,6 +163,11 @@ final class Server implements AutoCloseable {
 	/** An authenticated request to this server, with a JSON body if one is given. */
 	byte[] request(String method, String path, @Nullable String body) {
 		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), apiKey, body);
+	}
+
+	/** The process id of the server's own JVM, when it has one. */
+	OptionalLong pid() {
+		return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
 	}
 
 	/** The server key the bench's clients use. */

@@ -92,6 +92,7 @@ final class ServerProcess implements AutoCloseable {
 		}
 		command.add(options.serverJava());
 		command.addAll(options.serverJvmArgs());
+		command.addAll(Profiler.serverJvmOptions(options));
 		command.addAll(List.of("-cp", classPath, ServerProcess.class.getName()));
 		command.addAll(List.of("--stack", stack.name().toLowerCase(Locale.ROOT), "--postgres-url",
 				options.postgresUrl(), "--postgres-user", options.postgresUser(), "--redis-url", options.redisUrl(),
@@ -134,6 +135,10 @@ final class ServerProcess implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		return java;
+	}
+
+	long pid() {
+		return process.pid();
 	}
 
 	int port() {

@@ -223,6 +223,11 @@ public class CustomerService {
 		return repository.overrides(customerId);
 	}
 
+	/** The overrides of a customer just read. */
+	public List<Override> overrides(Customer customer) {
+		return repository.overrides(customer.id());
+	}
+
 	public Optional<Override> override(String customerId, String featureKey) {
 		return repository.override(customerId, featureKey);
 	}

@@ -30,6 +30,7 @@ import dev.plangate.metering.Period;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.FieldError;
 import dev.plangate.platform.PlangateException;
+import dev.plangate.subscription.CustomerState;
 import dev.plangate.subscription.SubscriptionService;
 
 /**
@@ -116,7 +117,11 @@ public class EnforcementService {
 	}
 
 	Gate gate(String customerId, String featureKey, long amount, Set<FeatureKind> kinds, String decidedBy) {
-		var state = subscriptions.decisionState(customerId);
+		return gate(subscriptions.decisionState(customerId), customerId, featureKey, amount, kinds, decidedBy);
+	}
+
+	private Gate gate(CustomerState state, String customerId, String featureKey, long amount, Set<FeatureKind> kinds,
+			String decidedBy) {
 		var customer = state.customer();
 		var feature = catalog.requestedFeature(featureKey);
 		if (!kinds.contains(feature.kind())) {
@@ -138,16 +143,83 @@ public class EnforcementService {
 				: refused(code, customerId, feature, amount, value, null, null, entitlement.plan().key()));
 	}
 
+	/**
+	 * What a quota check reads in one statement: the customer's state version and the
+	 * usage of the period this node's copy of the customer's state points to.
+	 */
+	private record CheckRead(CustomerState state, Period period, long used) {
+	}
+
+	/**
+	 * For a check of a quota, the customer's state version and the usage of the period
+	 * its kept state points to, read in one round trip, and the state at that version:
+	 * the version is read fresh, as every decision reads it. Null when this node keeps no
+	 * state of the customer to point to a period, or the feature is no quota: then the
+	 * version and the usage are read one after the other.
+	 */
+	private @Nullable CheckRead checkRead(String customerId, String featureKey) {
+		var kept = subscriptions.keptState(customerId);
+		var feature = catalog.featuresByKey().get(featureKey);
+		if (kept == null || kept.subscription() == null || feature == null || feature.kind() != FeatureKind.QUOTA) {
+			return null;
+		}
+		var s = kept.subscription();
+		var period = metering.currentPeriod(feature, new Period(s.currentPeriodStart(), s.currentPeriodEnd()));
+		return metering.usedWithStateVersion(customerId, featureKey, period)
+			.map(read -> new CheckRead(subscriptions.decisionState(customerId, read.stateVersion()), period,
+					read.used()))
+			.orElse(null);
+	}
+
+	/**
+	 * A consume is first decided on this node's copy of the customer's state without
+	 * reading its version: when the copy lets a quota's consume through, the ledger
+	 * checks the version in the transaction that records it (one read for every consume
+	 * it writes at once). Anything else, and a consume whose copy turns out to be stale,
+	 * is decided on the state as of a fresh read of the version, as a check is.
+	 */
 	private Verdict decide(String customerId, String featureKey, long amount, @Nullable String consumeKey,
 			Map<String, Object> properties) {
-		var gate = gate(customerId, featureKey, amount,
+		if (consumeKey != null) {
+			var kept = subscriptions.keptState(customerId);
+			if (kept != null) {
+				var verdict = decide(kept, true, null, customerId, featureKey, amount, consumeKey, properties);
+				if (verdict != null) {
+					return verdict;
+				}
+			}
+		}
+		var checkRead = consumeKey == null ? checkRead(customerId, featureKey) : null;
+		var state = checkRead != null ? checkRead.state() : subscriptions.decisionState(customerId);
+		return Objects
+			.requireNonNull(decide(state, false, checkRead, customerId, featureKey, amount, consumeKey, properties));
+	}
+
+	/**
+	 * Decides on a customer's state. On a copy whose version was not read
+	 * ({@code unverified}), only a quota's consume the copy lets through is decided, the
+	 * ledger checking the version as it records it; null for anything else, and when the
+	 * ledger finds the version moved: decide again on a fresh state.
+	 */
+	private @Nullable Verdict decide(CustomerState state, boolean unverified, @Nullable CheckRead checkRead,
+			String customerId, String featureKey, long amount, @Nullable String consumeKey,
+			Map<String, Object> properties) {
+		var gate = gate(state, customerId, featureKey, amount,
 				Set.of(FeatureKind.SWITCH, FeatureKind.SETTING, FeatureKind.QUOTA, FeatureKind.RATE),
 				"check and consume decide switch, setting, quota and rate features; take leases of concurrency "
 						+ "features");
-		if (gate.refusal() != null && !openedByGrants(gate, customerId, consumeKey)) {
-			return gate.refusal();
+		if (gate.refusal() != null) {
+			if (unverified) {
+				return null;
+			}
+			if (!openedByGrants(gate, customerId, consumeKey)) {
+				return gate.refusal();
+			}
 		}
 		var feature = gate.feature();
+		if (unverified && feature.kind() != FeatureKind.QUOTA) {
+			return null;
+		}
 		var entitlement = Objects.requireNonNull(gate.entitlement());
 		var value = entitlement.value();
 		if (feature.kind() == FeatureKind.RATE) {
@@ -167,7 +239,8 @@ public class EnforcementService {
 		Long overageCap = overage == null ? null : overage.cap() == null ? Long.MAX_VALUE : overage.cap();
 		Long shownCap = overage == null ? null : overage.cap();
 		if (consumeKey == null) {
-			long used = metering.used(customerId, featureKey, period);
+			long used = checkRead != null && checkRead.period().equals(period) ? checkRead.used()
+					: metering.used(customerId, featureKey, period);
 			// what the plan's allowance does not cover may be drawn from grants
 			long beyond = used + amount - Math.max(limit, used);
 			Long grantsLeft = beyond > 0 ? grants.left(customerId, featureKey) : null;
@@ -186,7 +259,13 @@ public class EnforcementService {
 			return withCap(withGrants(refused(ErrorCode.QUOTA_EXCEEDED, customerId, feature, amount, value, used,
 					period, entitlement.plan().key()), grantsLeft), capPassed ? overageCap : null);
 		}
-		var decision = metering.consume(customerId, consumeKey, feature, amount, limit, overageCap, period, properties);
+		var decision = unverified
+				? metering.consumeAt(state.version(), customerId, consumeKey, feature, amount, limit, overageCap,
+						period, properties)
+				: metering.consume(customerId, consumeKey, feature, amount, limit, overageCap, period, properties);
+		if (decision == null) {
+			return null;
+		}
 		if (decision.admitted()) {
 			return quota(customerId, feature, decision.event().amount(), value, decision.used(), period,
 					decision.event().duplicate(), decision.fromGrants(), decision.grantsLeft(), decision.overage(),

@@ -1,7 +1,5 @@
 package dev.plangate.metering;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -129,17 +127,22 @@ class LedgerRepository {
 				statement.execute(CREATE_STAGING);
 				statement.clearWarnings();
 			}
+			// the rows are written as they are: CopyManager.copyIn(sql, stream) would
+			// read them through a 64 KiB buffer of its own, allocated for every commit
+			var copy = connection.unwrap(PGConnection.class)
+				.getCopyAPI()
+				.copyIn("copy usage_event_staging (ord, " + EVENT_COLUMNS + ") from stdin");
 			try {
-				long copied = connection.unwrap(PGConnection.class)
-					.getCopyAPI()
-					.copyIn("copy usage_event_staging (ord, " + EVENT_COLUMNS + ") from stdin",
-							new ByteArrayInputStream(rows));
+				copy.writeToCopy(rows, 0, rows.length);
+				long copied = copy.endCopy();
 				if (copied != events.size()) {
 					throw new IllegalStateException("Staged " + copied + " of " + events.size() + " usage events");
 				}
 			}
-			catch (IOException ex) {
-				throw new SQLException("Cannot stream usage events to the database", ex);
+			finally {
+				if (copy.isActive()) {
+					copy.cancelCopy();
+				}
 			}
 			return null;
 		});
@@ -514,6 +517,37 @@ class LedgerRepository {
 			.query(Long.class)
 			.optional()
 			.orElse(0L);
+	}
+
+	/** The state versions of the customers, by id; an unknown customer has none. */
+	Map<String, Long> stateVersions(Collection<String> customerIds) {
+		var versions = new HashMap<String, Long>();
+		jdbc.sql("select customer_id, state_version from customer where customer_id in (:ids)")
+			.param("ids", customerIds)
+			.query(rs -> {
+				versions.put(rs.getString(1), rs.getLong(2));
+			});
+		return versions;
+	}
+
+	/**
+	 * The customer's state version and its usage of one feature in the period starting at
+	 * {@code periodStart} (0 when none was recorded), read in one statement; empty for an
+	 * unknown customer.
+	 */
+	Optional<MeteringService.VersionedUsage> usedWithStateVersion(String customerId, String feature,
+			Instant periodStart) {
+		return jdbc.sql("""
+				select c.state_version,
+				       coalesce((select t.used from usage_total t
+				                 where t.customer_id = c.customer_id and t.feature_key = :feature
+				                   and t.period_start = :period), 0) as used
+				from customer c where c.customer_id = :customer""")
+			.param("customer", customerId)
+			.param("feature", feature)
+			.param("period", Timestamps.sql(periodStart))
+			.query((rs, row) -> new MeteringService.VersionedUsage(rs.getLong(1), rs.getLong(2)))
+			.optional();
 	}
 
 	/**

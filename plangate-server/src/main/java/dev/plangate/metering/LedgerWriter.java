@@ -76,10 +76,14 @@ class LedgerWriter implements SmartLifecycle {
 	 * One request's events, the limit a consume is decided against (absent: record), the
 	 * most overage its period may admit (absent: the limit is hard;
 	 * {@link Long#MAX_VALUE}: no cap), its answer, and per event the allowance its usage
-	 * is measured against for {@link QuotaProgress} (absent: unlimited or unknown).
+	 * is measured against for {@link QuotaProgress} (absent: unlimited or unknown), and
+	 * the customer's state version a consume was decided at (absent: none), which must
+	 * still be the customer's when it is written: else it is answered with no decisions,
+	 * to be decided again on the state as it is.
 	 */
 	record Pending(List<UsageEvent> events, @Nullable Long limit, @Nullable Long overageCap,
-			CompletableFuture<List<LedgerDecision>> answer, List<@Nullable Allowance> allowances) {
+			CompletableFuture<List<LedgerDecision>> answer, List<@Nullable Allowance> allowances,
+			@Nullable Long stateVersion) {
 
 		Pending {
 			if (allowances.size() != events.size()) {
@@ -90,7 +94,15 @@ class LedgerWriter implements SmartLifecycle {
 
 		Pending(List<UsageEvent> events, @Nullable Long limit, @Nullable Long overageCap,
 				CompletableFuture<List<LedgerDecision>> answer) {
-			this(events, limit, overageCap, answer, Collections.nCopies(events.size(), null));
+			this(events, limit, overageCap, answer, Collections.nCopies(events.size(), null), null);
+		}
+
+		/**
+		 * Whether this request's customer is still at the state version it was decided
+		 * at.
+		 */
+		boolean current(Map<String, Long> versions) {
+			return stateVersion == null || stateVersion.equals(versions.get(events.get(0).customerId()));
 		}
 
 	}
@@ -111,21 +123,25 @@ class LedgerWriter implements SmartLifecycle {
 	 */
 	CompletableFuture<List<LedgerDecision>> submit(List<UsageEvent> events, List<@Nullable Allowance> allowances) {
 		return enqueue(new Pending(List.copyOf(events), null, null, new CompletableFuture<>(),
-				Collections.unmodifiableList(new ArrayList<>(allowances))));
+				Collections.unmodifiableList(new ArrayList<>(allowances)), null));
 	}
 
 	/**
 	 * Queues one consume, admitted only if the period's total stays within {@code limit}
 	 * and the customer's grants; with an {@code overageCap}, what they do not cover is
 	 * admitted as overage while the period's overage stays within the cap.
-	 * {@code periodEnd} is the end of the period the consume counts in.
+	 * {@code periodEnd} is the end of the period the consume counts in. With a
+	 * {@code stateVersion}, the consume is written only if the customer's state version
+	 * is still that one in the transaction that writes it, read there for every consume
+	 * of the batch at once; else the answer is empty.
 	 */
 	CompletableFuture<List<LedgerDecision>> consume(UsageEvent event, long limit, @Nullable Long overageCap,
-			@Nullable Instant periodEnd) {
+			@Nullable Instant periodEnd, @Nullable Long stateVersion) {
 		var allowance = limit == Long.MAX_VALUE ? null : new Allowance(limit, periodEnd);
 		var allowances = new ArrayList<@Nullable Allowance>();
 		allowances.add(allowance);
-		return enqueue(new Pending(List.of(event), limit, overageCap, new CompletableFuture<>(), allowances));
+		return enqueue(
+				new Pending(List.of(event), limit, overageCap, new CompletableFuture<>(), allowances, stateVersion));
 	}
 
 	private CompletableFuture<List<LedgerDecision>> enqueue(Pending pending) {
@@ -175,7 +191,7 @@ class LedgerWriter implements SmartLifecycle {
 	 */
 	private void write(List<Pending> batch) {
 		try {
-			var answers = transactions.execute(status -> writeTogether(batch));
+			var answers = transactions.execute(status -> writeCurrent(batch));
 			for (int i = 0; i < batch.size(); i++) {
 				batch.get(i).answer().complete(answers.get(i));
 			}
@@ -190,6 +206,34 @@ class LedgerWriter implements SmartLifecycle {
 				write(List.of(pending));
 			}
 		}
+	}
+
+	/**
+	 * Decides and writes the requests of a batch whose customers are still at the state
+	 * version they were decided at (one read for the batch), and answers the others with
+	 * no decisions; run inside the caller's transaction.
+	 */
+	private List<List<LedgerDecision>> writeCurrent(List<Pending> batch) {
+		var customers = batch.stream()
+			.filter(pending -> pending.stateVersion() != null)
+			.map(pending -> pending.events().get(0).customerId())
+			.distinct()
+			.toList();
+		if (customers.isEmpty()) {
+			return writeTogether(batch);
+		}
+		var versions = repository.stateVersions(customers);
+		var current = batch.stream().filter(pending -> pending.current(versions)).toList();
+		if (current.size() == batch.size()) {
+			return writeTogether(batch);
+		}
+		var written = current.isEmpty() ? List.<List<LedgerDecision>>of() : writeTogether(current);
+		var answers = new ArrayList<List<LedgerDecision>>();
+		int next = 0;
+		for (var pending : batch) {
+			answers.add(pending.current(versions) ? written.get(next++) : List.of());
+		}
+		return answers;
 	}
 
 	/**

@@ -208,7 +208,23 @@ public class MeteringService {
 			@Nullable Long overageCap, Period period, Map<String, Object> properties) {
 		var now = clock.instant();
 		var event = new UsageEvent(customerId, eventId, feature.key(), amount, now, period.start(), properties);
-		return await(writer.consume(event, limit, overageCap, period.end())).get(0);
+		return await(writer.consume(event, limit, overageCap, period.end(), null)).get(0);
+	}
+
+	/**
+	 * Consumes as {@link #consume} does, for a decision made on a copy of the customer's
+	 * state read at {@code stateVersion}: the ledger checks that version in the
+	 * transaction that records the consume, with every other consume it writes at once,
+	 * instead of the caller reading it before.
+	 * @return null, with nothing recorded, when the customer's state version has moved:
+	 * decide again on the state as it is
+	 */
+	public @Nullable LedgerDecision consumeAt(long stateVersion, String customerId, String eventId, Feature feature,
+			long amount, long limit, @Nullable Long overageCap, Period period, Map<String, Object> properties) {
+		var now = clock.instant();
+		var event = new UsageEvent(customerId, eventId, feature.key(), amount, now, period.start(), properties);
+		var answer = await(writer.consume(event, limit, overageCap, period.end(), stateVersion));
+		return answer.isEmpty() ? null : answer.get(0);
 	}
 
 	/**
@@ -270,6 +286,19 @@ public class MeteringService {
 	 */
 	public Period currentPeriod(Feature feature, Period billing) {
 		return Period.of(feature.period() == null ? ResetPeriod.LIFETIME : feature.period(), clock.instant(), billing);
+	}
+
+	/**
+	 * What was used of a quota in a period, with the customer's state version read in the
+	 * same statement, so that a decision reads both in one round trip; empty for an
+	 * unknown customer.
+	 */
+	public Optional<VersionedUsage> usedWithStateVersion(String customerId, String feature, Period period) {
+		return ledger.usedWithStateVersion(customerId, feature, period.start());
+	}
+
+	/** A customer's state version and its usage of a quota, read at once. */
+	public record VersionedUsage(long stateVersion, long used) {
 	}
 
 	/** What was used of a quota in a period. */

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
  * state version it was read at. A copy serves only while the customer's version in the
  * database is still the one it was read at, so a change made on any node counts from the
  * next decision everywhere; the cache saves the reads of the customer, its subscription
- * and its overrides, not the read of the version.
+ * and its overrides, not the read of the version (which a quota's consume leaves to the
+ * ledger, in the transaction that records it).
  */
 @Component
 class CustomerStates {
@@ -32,6 +33,11 @@ class CustomerStates {
 	@Nullable CustomerState at(String customerId, long version) {
 		var state = states.getIfPresent(customerId);
 		return state != null && state.version() == version ? state : null;
+	}
+
+	/** The copy kept of the customer's state, at whatever version; null if none. */
+	@Nullable CustomerState kept(String customerId) {
+		return states.getIfPresent(customerId);
 	}
 
 	/**

@@ -642,18 +642,34 @@ public class SubscriptionService {
 		return found;
 	}
 
-	private CustomerState decisionState(String customerId, long version) {
+	/**
+	 * What decides the customer's decisions at a state version the caller has just read
+	 * (with something else it read in the same statement): this node's copy when it was
+	 * read at that version, else read again and kept.
+	 * @throws PlangateException {@code customer_not_found}
+	 */
+	public CustomerState decisionState(String customerId, long version) {
 		var state = states.at(customerId, version);
 		if (state != null) {
 			return state;
 		}
 		var customer = customers.get(customerId);
-		var overrides = customers.overrides(customerId)
+		var overrides = customers.overrides(customer)
 			.stream()
 			.collect(Collectors.toUnmodifiableMap(Override::feature, Function.identity()));
 		state = new CustomerState(version, customer, repository.find(customerId).orElse(null), overrides);
 		states.keep(state);
 		return state;
+	}
+
+	/**
+	 * The copy of the customer's state this node keeps, at whatever version it was read:
+	 * a guess at what to read with the version (the billing period a quota's usage is
+	 * counted in), or what a consume is decided on when the ledger checks its version in
+	 * the transaction that records it; null when none is kept.
+	 */
+	public @Nullable CustomerState keptState(String customerId) {
+		return states.kept(customerId);
 	}
 
 	/**

@@ -9,6 +9,7 @@ import org.springframework.core.env.Environment;
 
 import dev.plangate.subscription.SubscriptionService;
 import dev.plangate.support.Api;
+import dev.plangate.support.Api.Response;
 import dev.plangate.support.SecondNode;
 import dev.plangate.support.ServerTest;
 import tools.jackson.databind.JsonNode;
@@ -90,6 +91,59 @@ class CustomerStateAcrossNodesTest extends ServerTest {
 		assertThat(upgraded.path("limit").asLong()).isEqualTo(100_000);
 		assertThat(removed.path("allowed").asBoolean()).isFalse();
 		assertThat(removed.path("code").asString()).isEqualTo("feature_not_in_plan");
+	}
+
+	@Test
+	void aConsumeOnOneNodeCountsInTheOthersNextCheckReadWithTheVersion() {
+		// given: this node keeps a copy of the customer's state
+		var customer = newCustomer("state-usage");
+		var other = otherNode();
+		assertThat(check(api, customer, "api_calls").path("used").asLong()).isZero();
+
+		// when
+		var consumed = other.post("/v1/consume",
+				"{\"customerId\":\"%s\",\"feature\":\"api_calls\",\"amount\":7,\"idempotencyKey\":\"usage-1\"}"
+					.formatted(customer));
+		var afterConsume = check(api, customer, "api_calls");
+		assertThat(other.post("/v1/customers/" + customer + "/suspend", null).status()).isEqualTo(200);
+		var afterSuspension = check(api, customer, "api_calls");
+
+		// then
+		assertThat(consumed.status()).as(consumed.text()).isEqualTo(200);
+		assertThat(afterConsume.path("used").asLong()).isEqualTo(7);
+		assertThat(afterConsume.path("remaining").asLong()).isEqualTo(993);
+		assertThat(afterSuspension.path("code").asString()).isEqualTo("customer_suspended");
+	}
+
+	private static Response consume(Api node, String customer, String key) {
+		return node.post("/v1/consume",
+				"{\"customerId\":\"%s\",\"feature\":\"api_calls\",\"idempotencyKey\":\"%s\"}".formatted(customer, key));
+	}
+
+	@Test
+	void aConsumeDecidedOnAStaleCopyIsDecidedAgainOnTheStateAsItIs() {
+		// given: this node has consumed for the customer, so it holds a copy of its state
+		var customer = newCustomer("state-consume");
+		var other = otherNode();
+		assertThat(consume(api, customer, "first").status()).isEqualTo(200);
+
+		// when
+		assertThat(other.post("/v1/customers/" + customer + "/suspend", null).status()).isEqualTo(200);
+		var whileSuspended = consume(api, customer, "while-suspended");
+		assertThat(other.post("/v1/customers/" + customer + "/activate", null).status()).isEqualTo(200);
+		assertThat(other.put("/v1/customers/" + customer + "/overrides/api_calls", "{\"value\": 2}").status())
+			.isEqualTo(200);
+		var second = consume(api, customer, "second");
+		var third = consume(api, customer, "third");
+
+		// then
+		assertThat(whileSuspended.status()).isEqualTo(403);
+		assertThat(whileSuspended.body().path("code").asString()).isEqualTo("customer_suspended");
+		assertThat(second.status()).as(second.text()).isEqualTo(200);
+		assertThat(second.body().path("used").asLong()).as("nothing recorded while suspended").isEqualTo(2);
+		assertThat(third.status()).isEqualTo(402);
+		assertThat(third.body().path("code").asString()).isEqualTo("quota_exceeded");
+		assertThat(third.body().path("limit").asLong()).isEqualTo(2);
 	}
 
 	@Test

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.context.support.ServletRequestHandledEvent;
 
 import dev.plangate.identity.account.AccountCalls;
 import dev.plangate.identity.apikey.ApiKeyKind;
@@ -35,6 +38,9 @@ class SecurityTest extends ServerTest {
 			"POST /v1/billing/stripe/webhook");
 
 	private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([^}]+)}");
+
+	@Autowired
+	private ConfigurableApplicationContext context;
 
 	@Autowired
 	PlatformSettings settings;
@@ -392,6 +398,40 @@ class SecurityTest extends ServerTest {
 		assertThat(response.header("Content-Type")).matches("(text/plain|application/openmetrics-text).*");
 		assertThat(response.text()).contains("# HELP", "# TYPE", "jvm_memory_used_bytes");
 		assertSecurityHeaders("prometheus", response);
+	}
+
+	@Test
+	void requestsAreMeasuredOnceNotFilterByFilter() {
+		// given
+		api.get("/v1/plans");
+
+		// when
+		var metrics = api.get("/actuator/prometheus").text();
+
+		// then
+		assertThat(metrics).contains("http_server_requests_seconds_count")
+			.doesNotContain("spring_security_filterchains")
+			.doesNotContain("spring_security_authentications")
+			.doesNotContain("spring_security_authorizations");
+	}
+
+	@Test
+	void requestsPublishNoApplicationEventOfTheirOwn() {
+		// given
+		var handled = new ArrayList<ServletRequestHandledEvent>();
+		ApplicationListener<ServletRequestHandledEvent> listener = handled::add;
+		context.addApplicationListener(listener);
+		try {
+			// when
+			var response = api.get("/v1/plans");
+
+			// then
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(handled).isEmpty();
+		}
+		finally {
+			context.removeApplicationListener(listener);
+		}
 	}
 
 	@Test
