@@ -97,7 +97,7 @@ class AdminAccountController {
 	@Operation(operationId = "revokeAccountSession", summary = "End one session of an account",
 			description = "The session ends and the access tokens issued in it stop working at once, on every node; "
 					+ "audited as `account.session_revoked`. The sessions are those of `GET /v1/admin/accounts/{id}`. "
-					+ "404 `session_not_found` for a session of another account. Only a superadmin's token (or a "
+					+ "404 `session_not_found` for a session that is not one of the account's active ones (another account's, or ended already). Only a superadmin's token (or a "
 					+ "server key) may do this to a superadmin (403); an operator without two-factor authentication "
 					+ "on gets 403 `two_factor_required`.")
 	void revokeSession(@PathVariable UUID accountId, @PathVariable UUID sessionId) {

@@ -128,6 +128,7 @@ class AdminAccountsApiTest extends ServerTest {
 		var revoked = api.delete("/v1/admin/accounts/" + accountId + "/sessions/" + firstSession);
 		var ofAnother = api.delete("/v1/admin/accounts/" + accountId + "/sessions/" + otherSession);
 		var unknown = api.delete("/v1/admin/accounts/" + accountId + "/sessions/" + UUID.randomUUID());
+		var again = api.delete("/v1/admin/accounts/" + accountId + "/sessions/" + firstSession);
 
 		// then
 		assertThat(sessionIds).hasSize(2).contains(firstSession);
@@ -140,6 +141,7 @@ class AdminAccountsApiTest extends ServerTest {
 		assertThat(ofAnother.code()).isEqualTo("session_not_found");
 		assertThat(AccountCalls.as(anonymous, other).get("/v1/me/account").status()).isEqualTo(200);
 		assertThat(unknown.code()).isEqualTo("session_not_found");
+		assertThat(again.code()).as("ended already").isEqualTo("session_not_found");
 		var events = api.get("/v1/admin/audit-events?targetType=account&targetId=" + accountId);
 		var revocations = new ArrayList<String>();
 		events.body()
