@@ -26,9 +26,11 @@ class InvoiceRepository {
 	/**
 	 * Writes an invoice unless a newer state of it was written already.
 	 * @param stateAt when Stripe created the event this state comes from
+	 * @param finalizedAt when Stripe finalized it, if it did
+	 * @param paidAt when it was paid, if it is
 	 * @return false when the stored state is newer
 	 */
-	boolean upsert(InvoiceView invoice, Instant stateAt) {
+	boolean upsert(InvoiceView invoice, Instant stateAt, @Nullable Instant finalizedAt, @Nullable Instant paidAt) {
 		var params = new HashMap<String, @Nullable Object>();
 		params.put("id", invoice.id());
 		params.put("customer", invoice.customerId());
@@ -48,12 +50,14 @@ class InvoiceRepository {
 		params.put("created", Timestamps.sql(invoice.createdAt()));
 		params.put("stateAt", Timestamps.sql(stateAt));
 		params.put("at", Timestamps.sql(invoice.updatedAt()));
+		params.put("finalizedAt", Timestamps.sql(finalizedAt));
+		params.put("paidAt", Timestamps.sql(paidAt));
 		int inserted = jdbc.sql("""
 				insert into invoice (invoice_id, customer_id, number, status, currency, total, amount_due, amount_paid,
 				  amount_remaining, billing_reason, period_start, period_end, due_at, hosted_url, pdf_url, created_at,
-				  state_at, updated_at)
+				  state_at, updated_at, finalized_at, paid_at)
 				values (:id, :customer, :number, :status, :currency, :total, :due, :paid, :remaining, :reason, :start,
-				  :end, :dueAt, :hosted, :pdf, :created, :stateAt, :at)
+				  :end, :dueAt, :hosted, :pdf, :created, :stateAt, :at, :finalizedAt, :paidAt)
 				on conflict do nothing""").params(params).update();
 		if (inserted == 1) {
 			return true;
@@ -62,7 +66,8 @@ class InvoiceRepository {
 				update invoice set number = :number, status = :status, currency = :currency, total = :total,
 				  amount_due = :due, amount_paid = :paid, amount_remaining = :remaining, billing_reason = :reason,
 				  period_start = :start, period_end = :end, due_at = :dueAt, hosted_url = :hosted, pdf_url = :pdf,
-				  state_at = :stateAt, updated_at = :at
+				  state_at = :stateAt, updated_at = :at, finalized_at = coalesce(:finalizedAt, finalized_at),
+				  paid_at = :paidAt
 				where invoice_id = :id and customer_id = :customer and state_at <= :stateAt""")
 			.params(params)
 			.update() == 1;
@@ -97,6 +102,22 @@ class InvoiceRepository {
 			.param("id", invoiceId)
 			.query(InvoiceRepository::row)
 			.optional();
+	}
+
+	/** An invoice's figures for the revenue. */
+	record RevenueRow(String status, String currency, long total, long amountPaid, @Nullable Instant finalizedAt,
+			@Nullable Instant paidAt) {
+	}
+
+	/** The invoices of every customer finalized or paid at {@code since} or later. */
+	List<RevenueRow> revenueSince(Instant since) {
+		return jdbc.sql("""
+				select status, currency, total, amount_paid, finalized_at, paid_at from invoice
+				where finalized_at >= :since or paid_at >= :since""")
+			.param("since", Timestamps.sql(since))
+			.query((rs, n) -> new RevenueRow(rs.getString("status"), rs.getString("currency"), rs.getLong("total"),
+					rs.getLong("amount_paid"), Timestamps.read(rs, "finalized_at"), Timestamps.read(rs, "paid_at")))
+			.list();
 	}
 
 	private static InvoiceView row(ResultSet rs, int n) throws SQLException {

@@ -70,7 +70,21 @@ class StripeInvoices {
 				orZero(invoice.getAmountRemaining()), invoice.getBillingReason(), instant(invoice.getPeriodStart()),
 				instant(invoice.getPeriodEnd()), instant(invoice.getDueDate()), invoice.getHostedInvoiceUrl(),
 				invoice.getInvoicePdf(), Instant.ofEpochSecond(invoice.getCreated()), clock.instant());
-		if (!invoices.upsert(view, Instant.ofEpochSecond(event.getCreated()))) {
+		var stateAt = Instant.ofEpochSecond(event.getCreated());
+		var transitions = invoice.getStatusTransitions();
+		var finalizedAt = transitions == null ? null : instant(transitions.getFinalizedAt());
+		if (finalizedAt == null && !view.status().equals("draft")) {
+			// a state past the draft without its transitions: finalized when created
+			finalizedAt = view.createdAt();
+		}
+		var paidAt = transitions == null ? null : instant(transitions.getPaidAt());
+		if (!view.status().equals("paid")) {
+			paidAt = null;
+		}
+		else if (paidAt == null) {
+			paidAt = stateAt;
+		}
+		if (!invoices.upsert(view, stateAt, finalizedAt, paidAt)) {
 			return StripeSubscriptions.Outcome.ignored("A newer state of invoice " + invoice.getId() + " came first");
 		}
 		if (ANNOUNCED.contains(event.getType())) {

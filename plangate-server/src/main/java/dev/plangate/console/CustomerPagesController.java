@@ -182,7 +182,9 @@ class CustomerPagesController {
 		var deleted = customer.status() == CustomerStatus.DELETED;
 		model.addAttribute("customer", customer);
 		model.addAttribute("mayChange", operator.mayChange());
-		model.addAttribute("account", accounts.ofCustomer(id).orElse(null));
+		var account = accounts.ofCustomer(id).orElse(null);
+		model.addAttribute("account", account);
+		model.addAttribute("sessions", account == null ? List.of() : accounts.sessions(account.id()));
 		var grants = parts.grants().list(id, null);
 		model.addAttribute("grants", grants.stream().map(g -> GrantRow.of(g, now)).toList());
 		model.addAttribute("overrides", customers.overrides(id).stream().map(this::overrideRow).toList());
@@ -215,11 +217,23 @@ class CustomerPagesController {
 		if ("organization".equals(customer.kind())) {
 			model.addAttribute("members", parts.organizations().members(id));
 		}
-		model.addAttribute("batches",
-				parts.batches().list(id, null, null, BATCHES).data().stream().map(BatchRow::of).toList());
+		batches(id, model);
 		model.addAttribute("audit", audit.list("customer", id, null, 25).data());
 		model.addAttribute("plans", catalog.plans().stream().filter(Plan::isActive).toList());
 		return "console/customer";
+	}
+
+	/** The page's recent batches, refreshed in place by the page's htmx. */
+	@GetMapping("/console/customers/{id}/batches/live")
+	String batchesLive(@PathVariable String id, Model model) {
+		model.addAttribute("customer", customers.get(id));
+		batches(id, model);
+		return "console/customer :: batches";
+	}
+
+	private void batches(String id, Model model) {
+		model.addAttribute("batches",
+				parts.batches().list(id, null, null, BATCHES).data().stream().map(BatchRow::of).toList());
 	}
 
 	/** An override as the page lists it. */
@@ -345,6 +359,26 @@ class CustomerPagesController {
 			redirect.addFlashAttribute("notice", "Sessions of " + account.get().login() + " ended: " + ended
 					+ (ended == 1 ? " session" : " sessions") + ". Its access tokens no longer work.");
 		}, null);
+	}
+
+	@PostMapping("/console/customers/{id}/sessions/{sessionId}/end")
+	String endSession(@PathVariable String id, @PathVariable String sessionId, RedirectAttributes redirect) {
+		customers.get(id);
+		var account = accounts.ofCustomer(id);
+		UUID session;
+		try {
+			session = UUID.fromString(sessionId);
+		}
+		catch (IllegalArgumentException ex) {
+			session = null;
+		}
+		if (account.isEmpty() || session == null) {
+			redirect.addFlashAttribute("error", "No such session of this customer's account: it may have ended.");
+			return "redirect:" + path(id);
+		}
+		var ending = session;
+		return act(id, redirect, () -> accounts.revokeSession(account.get().id(), ending),
+				"Session of " + account.get().login() + " ended. Its access tokens no longer work.");
 	}
 
 	/**

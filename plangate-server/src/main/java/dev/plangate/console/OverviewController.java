@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.plangate.batch.BatchQueue;
+import dev.plangate.billing.RevenueStats;
 import dev.plangate.metering.UsageStats;
 import dev.plangate.subscription.SubscriptionStats;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -21,7 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * revenue, and the last 30 days' usage per feature, the same figures as
  * {@code GET /v1/admin/stats/subscriptions} and {@code GET /v1/admin/stats/usage}; and
  * the batch queue, as {@code GET /v1/admin/stats/batches}, refreshed in place, and the
- * {@link OverviewTrends}.
+ * {@link OverviewTrends}. With Stripe taking the payments (or invoices mirrored from an
+ * earlier time it did), the amounts invoiced and paid, as
+ * {@code GET /v1/admin/stats/revenue}.
  */
 @Controller
 @Hidden
@@ -40,8 +43,11 @@ class OverviewController {
 
 	private final OverviewTrends trends;
 
+	private final RevenueStats revenue;
+
 	OverviewController(SubscriptionStats subscriptions, UsageStats usage, JsonMapper json, BatchQueue batchQueue,
-			OverviewTrends trends) {
+			OverviewTrends trends, RevenueStats revenue) {
+		this.revenue = revenue;
 		this.subscriptions = subscriptions;
 		this.usage = usage;
 		this.json = json;
@@ -61,6 +67,10 @@ class OverviewController {
 		model.addAttribute("chart", json.writeValueAsString(chart(stats)));
 		model.addAttribute("batchQueue", batchQueue.figures());
 		trends.addTo(model, growthBy);
+		var invoiced = revenue.now();
+		if (invoiced.invoices() || invoiced.provider().equals("stripe")) {
+			model.addAttribute("revenue", invoiced);
+		}
 		return "console/overview";
 	}
 

@@ -88,6 +88,37 @@ public class OperatorAdministration {
 		return administration.revokeSessions(accountId).size();
 	}
 
+	/**
+	 * One of an account's active sessions.
+	 *
+	 * @param userAgent the device's browser or client, as it said
+	 */
+	public record SessionLine(UUID id, @Nullable String userAgent, @Nullable String ip, Instant createdAt,
+			Instant lastSeenAt, Instant expiresAt) {
+	}
+
+	/**
+	 * The account's active sessions, as {@code GET /v1/admin/accounts/{id}} lists them.
+	 * @throws PlangateException {@code account_not_found}
+	 */
+	public List<SessionLine> sessions(UUID accountId) {
+		return administration.overview(accountId)
+			.sessions()
+			.stream()
+			.map(s -> new SessionLine(s.id(), s.userAgent(), s.ip(), s.createdAt(), s.lastSeenAt(), s.expiresAt()))
+			.toList();
+	}
+
+	/**
+	 * Ends one session of the account, as {@code DELETE
+	 * /v1/admin/accounts/{id}/sessions/{sessionId}} does; audited.
+	 * @throws PlangateException {@code account_not_found}; {@code session_not_found};
+	 * {@code forbidden} for an operator below superadmin acting on a superadmin
+	 */
+	public void revokeSession(UUID accountId, UUID sessionId) {
+		administration.revokeSession(accountId, sessionId);
+	}
+
 	private AccountSummary summary(Account account) {
 		var login = account.email() != null ? account.email() : account.username();
 		return new AccountSummary(account.id(), account.customerId(), login != null ? login : account.id().toString(),

@@ -81,10 +81,9 @@ class ConsoleBrowserTest extends BrowserTest {
 		assertThat(stats.path("statuses").path("trialing").asLong()).isEqualTo(2);
 		assertThat(page.locator("main").textContent()).as("two enterprise subscriptions at 499.00 USD a month")
 			.contains("998.00 USD");
-		assertThat((Boolean) page
-			.evaluate("() => typeof Chart !== 'undefined' && Chart.getChart('plans-chart') !== undefined"))
-			.as("the chart was drawn")
-			.isTrue();
+		// the chart, drawn by the page's deferred script (which may run after the page
+		// shows)
+		page.waitForFunction("() => typeof Chart !== 'undefined' && Chart.getChart('plans-chart') !== undefined");
 		assertAccessible(page, "overview");
 		screenshot(page, "console-overview.png");
 		page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));
@@ -235,9 +234,19 @@ class ConsoleBrowserTest extends BrowserTest {
 
 		// when: ending the account's sessions and clearing its customer's rate limits
 		AccountCalls.signIn(anonymous, target.email());
+		AccountCalls.signIn(anonymous, target.email());
 		page.navigate(url("/console/customers/" + customer));
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Account and sessions")).waitFor();
 		assertAccessible(page, "customer with its account");
+		var sessionRows = page.locator("#sessions-table tbody tr");
+		assertThat(sessionRows.count()).as("both sign-ins listed").isEqualTo(2);
+		var endedSession = sessionRows.first().getAttribute("data-session");
+		sessionRows.first().getByRole(AriaRole.BUTTON).click();
+		page.getByRole(AriaRole.STATUS).getByText("Session of " + target.email() + " ended.").waitFor();
+		assertThat(page.locator("#sessions-table tbody tr").count()).isEqualTo(1);
+		assertThat(page.locator("#sessions-table tr[data-session='" + endedSession + "']").count()).isZero();
+		assertAccessible(page, "customer after ending one session");
+		screenshot(page, Path.of("target", "screenshots"), "console-customer-sessions.png");
 		page.getByLabel("End every session of " + target.email()).check();
 		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End sessions")).click();
 		page.getByRole(AriaRole.STATUS).getByText("Sessions of " + target.email() + " ended: 1 session.").waitFor();

@@ -89,6 +89,21 @@ class ConsoleCustomerBrowserTest extends BrowserTest {
 			.contains("2,500", "active", "Launch week credit");
 		assertThat(api.get("/v1/customers/" + customer + "/grants").body().path("data").size()).isEqualTo(1);
 
+		// when: a batch submitted while the page is open
+		var submitted = api.post("/v1/batches",
+				Api.json(Map.of("customerId", customer, "region", "browser-" + uniqueId("r"), "operations",
+						java.util.List.of(Map.of("type", "spawn_agent", "payload", Map.of("n", 1))))));
+		assertThat(submitted.status()).as(submitted.toString()).isEqualTo(202);
+		var batch = submitted.body().path("id").asString();
+
+		// then: the recent batches show it without the page being loaded again
+		page.locator("#customer-batches tr[data-batch='" + batch + "']").waitFor();
+		assertThat(page.locator("#customer-batches tr[data-batch='" + batch + "']").textContent())
+			.contains("of 1 operations");
+		assertThat(page.getByRole(AriaRole.STATUS).getByText("Grant of 2500 api_calls added.").isVisible())
+			.as("still the same page")
+			.isTrue();
+
 		// and the usage chart, drawn by the page's deferred script (which may run after
 		// the page shows)
 		page.waitForFunction(

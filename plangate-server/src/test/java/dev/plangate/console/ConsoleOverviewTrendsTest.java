@@ -59,6 +59,13 @@ class ConsoleOverviewTrendsTest extends ServerTest {
 		assertThat(rows(page.body(), "growth-table")).as("the last 12 weeks").isEqualTo(12);
 		assertThat(page.body()).contains("aria-label=\"Decisions per hour over the last 24 hours");
 		assertThat(INLINE_SCRIPT.matcher(page.body()).find()).isFalse();
+		assertThat(page.body()).as("no revenue from invoices without a payment provider nor invoices")
+			.doesNotContain("revenue-heading", "Invoiced, last 30 days");
+		var revenue = api.get("/v1/admin/stats/revenue").body();
+		assertThat(revenue.path("provider").asString()).isEqualTo("none");
+		assertThat(revenue.path("invoices").asBoolean()).isFalse();
+		assertThat(revenue.path("months").size()).isEqualTo(12);
+		assertThat(revenue.path("lastThirtyDays").path("paid")).isEmpty();
 
 		assertThat(byMonth.status()).isEqualTo(200);
 		assertThat(byMonth.body()).contains("Sign-ups and churn, last 12 months", "<th scope=\"col\">Month</th>");

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.plangate.identity.account.AccountCalls;
 import dev.plangate.support.Api;
 import dev.plangate.support.ServerTest;
 
@@ -483,6 +484,95 @@ class ConsoleSecurityTest extends ServerTest {
 			.path("data")
 			.forEach(e -> customerAudit.add(e.path("action").asString() + " " + e.path("actor").asString()));
 		assertThat(customerAudit).containsOnlyOnce("rate_limits.reset " + actor);
+	}
+
+	@Test
+	void supportSeesAnAccountsSessionsAndEndsOneOfThemAudited() {
+		// given: an account signed in twice
+		var support = Operators.create(anonymous, jdbc, "console-support-one", "support", true, clock);
+		var user = Operators.create(anonymous, jdbc, "console-one-session", "user", false, clock);
+		var kept = AccountCalls.signIn(anonymous, user.email());
+		var account = api.get("/v1/admin/accounts/" + user.accountId()).body();
+		var customer = account.path("account").path("customerId").asString();
+		var sessions = new java.util.ArrayList<String>();
+		account.path("sessions").forEach(s -> sessions.add(s.path("id").asString()));
+		var keptSession = AccountCalls.as(anonymous, kept)
+			.get("/v1/me/sessions")
+			.body()
+			.path("data")
+			.valueStream()
+			.filter(s -> s.path("current").asBoolean())
+			.findFirst()
+			.orElseThrow()
+			.path("id")
+			.asString();
+		var ending = sessions.stream().filter(id -> !id.equals(keptSession)).findFirst().orElseThrow();
+		var browser = new ConsoleClient(port);
+		assertThat(browser.signIn(support.email(), support.password(), support.nextCode()).status()).isEqualTo(302);
+		var page = browser.get("/console/customers/" + customer);
+
+		// when
+		var end = browser.post("/console/customers/" + customer + "/sessions/" + ending + "/end", Map.of());
+		var ended = browser.get("/console/customers/" + customer);
+		var again = browser.post("/console/customers/" + customer + "/sessions/" + ending + "/end", Map.of());
+		var againShown = browser.get("/console/customers/" + customer);
+		var malformed = browser.post("/console/customers/" + customer + "/sessions/not-a-session/end", Map.of());
+		var malformedShown = browser.get("/console/customers/" + customer);
+
+		// then
+		assertThat(sessions).hasSize(2);
+		assertThat(page.body()).contains("id=\"sessions-table\"", "data-session=\"" + ending + "\"",
+				"data-session=\"" + keptSession + "\"",
+				"/console/customers/" + customer + "/sessions/" + ending + "/end");
+		assertThat(end.status()).as(end.toString()).isEqualTo(302);
+		assertThat(ended.body()).contains("Session of " + user.email() + " ended.")
+			.doesNotContain("data-session=\"" + ending + "\"")
+			.contains("data-session=\"" + keptSession + "\"");
+		assertThat(AccountCalls.as(anonymous, kept).get("/v1/me/account").status()).as("the other session goes on")
+			.isEqualTo(200);
+		assertThat(api.get("/v1/admin/accounts/" + user.accountId()).body().path("sessions").size()).isEqualTo(1);
+		assertThat(again.status()).isEqualTo(302);
+		assertThat(againShown.body()).contains("No active session &#39;" + ending + "&#39; of this account");
+		assertThat(malformed.status()).isEqualTo(302);
+		assertThat(malformedShown.body()).contains("No such session of this customer");
+		var audit = new java.util.ArrayList<String>();
+		api.get("/v1/admin/audit-events?targetType=account&targetId=" + user.accountId())
+			.body()
+			.path("data")
+			.forEach(e -> audit.add(e.path("action").asString() + " " + e.path("actor").asString() + " "
+					+ e.path("after").path("session").asString()));
+		assertThat(audit).containsOnlyOnce("account.session_revoked account:" + support.accountId() + " " + ending);
+	}
+
+	@Test
+	void theCustomersRecentBatchesRefreshInPlaceWithoutInlineScript() {
+		// given: a customer with a batch
+		var support = Operators.create(anonymous, jdbc, "console-batches-live", "support", true, clock);
+		var customer = newCustomer("console-batches-live");
+		var submitted = api.post("/v1/batches",
+				Api.json(Map.of("customerId", customer, "region", "console-live-" + uniqueId("r"), "operations",
+						java.util.List.of(Map.of("type", "spawn_agent", "payload", Map.of("n", 1))))));
+		assertThat(submitted.status()).as(submitted.toString()).isEqualTo(202);
+		var batch = submitted.body().path("id").asString();
+		var browser = new ConsoleClient(port);
+		assertThat(browser.signIn(support.email(), support.password(), support.nextCode()).status()).isEqualTo(302);
+
+		// when
+		var page = browser.get("/console/customers/" + customer);
+		var live = browser.get("/console/customers/" + customer + "/batches/live");
+		var unknown = browser.get("/console/customers/nobody-" + uniqueId("x") + "/batches/live");
+
+		// then
+		assertThat(page.body()).contains("id=\"customer-batches\"",
+				"hx-get=\"/console/customers/" + customer + "/batches/live\"", "hx-trigger=\"every 3s\"",
+				"/webjars/htmx.org/2.0.4/dist/htmx.min.js", "data-batch=\"" + batch + "\"");
+		assertThat(java.util.regex.Pattern.compile("<script(?![^>]*\\ssrc=)[^>]*>").matcher(page.body()).find())
+			.isFalse();
+		assertThat(live.status()).as(live.toString()).isEqualTo(200);
+		assertThat(live.body().strip()).startsWith("<div id=\"customer-batches\"")
+			.contains("data-batch=\"" + batch + "\"")
+			.doesNotContain("<html", "Audit trail");
+		assertThat(unknown.status()).isEqualTo(404);
 	}
 
 	@Test

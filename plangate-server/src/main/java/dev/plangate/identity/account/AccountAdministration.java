@@ -83,6 +83,30 @@ public class AccountAdministration {
 	}
 
 	/**
+	 * Ends one session of the account: the access tokens issued in it stop working, on
+	 * every node; audited as {@code account.session_revoked}.
+	 * @throws PlangateException {@code account_not_found}; {@code session_not_found} for
+	 * a session that is not one of the account's active ones; {@code forbidden} for an
+	 * admin acting on a superadmin
+	 */
+	@Transactional
+	public void revokeSession(UUID accountId, UUID sessionId) {
+		var account = find(accountId);
+		if (account.role() == AccountRole.SUPERADMIN && callerIsAdminButNotSuperadmin()) {
+			throw new PlangateException(ErrorCode.FORBIDDEN, "Only a superadmin may end a superadmin's sessions");
+		}
+		if (sessions.active(account.id()).stream().noneMatch(s -> s.id().equals(sessionId))) {
+			// another account's, ended already, or none: nothing to end, nothing to audit
+			throw new PlangateException(ErrorCode.SESSION_NOT_FOUND,
+					"No active session '" + sessionId + "' of this account: it may have ended")
+				.with("id", sessionId.toString());
+		}
+		sessions.revoke(account.id(), sessionId, "revoked_by_admin");
+		auditLog.record("account.session_revoked", "account", account.id().toString(), null,
+				Map.of("session", sessionId.toString()));
+	}
+
+	/**
 	 * Gives the account {@code role}: {@code support} reads the back office,
 	 * {@code admin} changes customers, plans and keys there too, {@code superadmin} also
 	 * grants roles. Only a superadmin may: with its access token, or signed into the

@@ -3,6 +3,7 @@ package dev.plangate.identity.account;
 import java.util.List;
 import java.util.UUID;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,6 +12,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.plangate.identity.account.AccountViews.AccountView;
@@ -87,6 +89,20 @@ class AdminAccountController {
 	SessionsRevoked revokeSessions(@PathVariable UUID accountId) {
 		administration.requireSecondFactorOfOperator();
 		return new SessionsRevoked(accountId, administration.revokeSessions(accountId).size());
+	}
+
+	@Refusals({ ErrorCode.TWO_FACTOR_REQUIRED })
+	@DeleteMapping("/{accountId}/sessions/{sessionId}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	@Operation(operationId = "revokeAccountSession", summary = "End one session of an account",
+			description = "The session ends and the access tokens issued in it stop working at once, on every node; "
+					+ "audited as `account.session_revoked`. The sessions are those of `GET /v1/admin/accounts/{id}`. "
+					+ "404 `session_not_found` for a session that is not one of the account's active ones (another account's, or ended already). Only a superadmin's token (or a "
+					+ "server key) may do this to a superadmin (403); an operator without two-factor authentication "
+					+ "on gets 403 `two_factor_required`.")
+	void revokeSession(@PathVariable UUID accountId, @PathVariable UUID sessionId) {
+		administration.requireSecondFactorOfOperator();
+		administration.revokeSession(accountId, sessionId);
 	}
 
 	@Refusals({ ErrorCode.LAST_SUPERADMIN, ErrorCode.TWO_FACTOR_REQUIRED })

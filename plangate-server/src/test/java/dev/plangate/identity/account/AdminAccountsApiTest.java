@@ -99,6 +99,59 @@ class AdminAccountsApiTest extends ServerTest {
 	}
 
 	@Test
+	void endingOneSessionStopsItsTokensOnlyAndIsAudited() {
+		// given: two sign-ins of one account, and another account's
+		var email = AccountCalls.verifiedAccount(anonymous, "adm-revoke-one");
+		var first = AccountCalls.signIn(anonymous, email);
+		var second = AccountCalls.signIn(anonymous, email);
+		var accountId = first.get("account").get("id").asString();
+		var other = AccountCalls.signIn(anonymous, AccountCalls.verifiedAccount(anonymous, "adm-revoke-other"));
+		var otherId = other.get("account").get("id").asString();
+		var otherSession = api.get("/v1/admin/accounts/" + otherId).body().get("sessions").get(0).get("id").asString();
+		var sessionIds = new ArrayList<String>();
+		api.get("/v1/admin/accounts/" + accountId)
+			.body()
+			.get("sessions")
+			.forEach(s -> sessionIds.add(s.get("id").asString()));
+		var firstSession = AccountCalls.as(anonymous, first)
+			.get("/v1/me/sessions")
+			.body()
+			.get("data")
+			.valueStream()
+			.filter(s -> s.get("current").asBoolean())
+			.findFirst()
+			.orElseThrow()
+			.get("id")
+			.asString();
+
+		// when
+		var revoked = api.delete("/v1/admin/accounts/" + accountId + "/sessions/" + firstSession);
+		var ofAnother = api.delete("/v1/admin/accounts/" + accountId + "/sessions/" + otherSession);
+		var unknown = api.delete("/v1/admin/accounts/" + accountId + "/sessions/" + UUID.randomUUID());
+		var again = api.delete("/v1/admin/accounts/" + accountId + "/sessions/" + firstSession);
+
+		// then
+		assertThat(sessionIds).hasSize(2).contains(firstSession);
+		assertThat(revoked.status()).as(revoked.toString()).isEqualTo(204);
+		assertThat(AccountCalls.as(anonymous, first).get("/v1/me/account").status()).isEqualTo(401);
+		assertThat(AccountCalls.as(anonymous, second).get("/v1/me/account").status()).as("the other session goes on")
+			.isEqualTo(200);
+		assertThat(api.get("/v1/admin/accounts/" + accountId).body().get("sessions").size()).isEqualTo(1);
+		assertThat(ofAnother.status()).isEqualTo(404);
+		assertThat(ofAnother.code()).isEqualTo("session_not_found");
+		assertThat(AccountCalls.as(anonymous, other).get("/v1/me/account").status()).isEqualTo(200);
+		assertThat(unknown.code()).isEqualTo("session_not_found");
+		assertThat(again.code()).as("ended already").isEqualTo("session_not_found");
+		var events = api.get("/v1/admin/audit-events?targetType=account&targetId=" + accountId);
+		var revocations = new ArrayList<String>();
+		events.body()
+			.get("data")
+			.forEach(e -> revocations
+				.add(e.get("action").asString() + " " + e.path("after").path("session").asString()));
+		assertThat(revocations).containsOnlyOnce("account.session_revoked " + firstSession);
+	}
+
+	@Test
 	void unknownOrMalformedIdsAndMissingEmailAreRefusedWithAProblem() {
 		// given
 		var unknown = UUID.randomUUID();
