@@ -1,18 +1,21 @@
 package dev.plangate.batch;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
@@ -27,11 +30,14 @@ class BatchEventRepository {
 
 	private final JdbcClient jdbc;
 
-	private final NamedParameterJdbcTemplate batchUpdates;
+	private final JdbcTemplate batchUpdates;
 
 	private final EventNotices notices;
 
-	BatchEventRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batchUpdates, EventNotices notices) {
+	private final boolean postgres;
+
+	BatchEventRepository(JdbcClient jdbc, JdbcTemplate batchUpdates, EventNotices notices, DataSource dataSource) {
+		this.postgres = BatchRows.isPostgres(dataSource);
 		this.jdbc = jdbc;
 		this.batchUpdates = batchUpdates;
 		this.notices = notices;
@@ -54,8 +60,8 @@ class BatchEventRepository {
 		notices.written(batchId, customerId, seq == null ? 0 : seq.longValue());
 	}
 
-	/** An event to record: its batch, customer, type and data. */
-	record NewEvent(UUID batchId, String customerId, String type, Map<String, Object> data) {
+	/** An event to record: its batch, customer, type and data as stored JSON text. */
+	record NewEvent(UUID batchId, String customerId, String type, String data) {
 	}
 
 	/**
@@ -66,23 +72,72 @@ class BatchEventRepository {
 		if (events.isEmpty()) {
 			return;
 		}
-		var params = new SqlParameterSource[events.size()];
-		for (int i = 0; i < params.length; i++) {
-			var e = events.get(i);
-			params[i] = new MapSqlParameterSource().addValue("batch", e.batchId())
-				.addValue("customer", e.customerId())
-				.addValue("type", e.type())
-				.addValue("data", StoredJson.write(e.data()))
-				.addValue("at", Timestamps.sql(at));
+		var stamp = Timestamps.sql(at);
+		if (postgres) {
+			insertAll(events, stamp);
 		}
-		batchUpdates.batchUpdate("""
-				insert into batch_event (batch_id, customer_id, type, data, at)
-				values (:batch, :customer, :type, :data, :at)""", params);
+		else {
+			insertEach(events, stamp);
+		}
 		// a JDBC batch does not answer the numbers given: the notices say "newer than
 		// any", which wakes every stream following these batches
 		var batches = new LinkedHashMap<UUID, String>();
 		events.forEach(e -> batches.putIfAbsent(e.batchId(), e.customerId()));
 		batches.forEach((batchId, customerId) -> notices.written(batchId, customerId, Long.MAX_VALUE));
+	}
+
+	/**
+	 * PostgreSQL: one statement for all, from arrays, numbered in the order given.
+	 */
+	private void insertAll(List<NewEvent> events, OffsetDateTime at) {
+		var batches = new UUID[events.size()];
+		var customers = new String[batches.length];
+		var types = new String[batches.length];
+		var data = new String[batches.length];
+		for (int i = 0; i < batches.length; i++) {
+			var e = events.get(i);
+			batches[i] = e.batchId();
+			customers[i] = e.customerId();
+			types[i] = e.type();
+			data[i] = e.data();
+		}
+		batchUpdates.update(connection -> {
+			var ps = connection.prepareStatement("""
+					insert into batch_event (batch_id, customer_id, type, data, at)
+					select e.batch_id, e.customer_id, e.type, e.data, ?
+					from unnest(?, ?, ?, ?) with ordinality as e(batch_id, customer_id, type, data, n) order by e.n""");
+			ps.setObject(1, at);
+			ps.setArray(2, connection.createArrayOf("uuid", batches));
+			ps.setArray(3, connection.createArrayOf("varchar", customers));
+			ps.setArray(4, connection.createArrayOf("varchar", types));
+			ps.setArray(5, connection.createArrayOf("varchar", data));
+			return ps;
+		});
+	}
+
+	/** Elsewhere: one JDBC batch. */
+	private void insertEach(List<NewEvent> events, OffsetDateTime stamp) {
+		// plain positional parameters: this runs for every operation started and ended
+		batchUpdates.batchUpdate(
+				"insert into batch_event (batch_id, customer_id, type, data, at) values (?, ?, ?, ?, ?)",
+				new BatchPreparedStatementSetter() {
+
+					@Override
+					public void setValues(PreparedStatement ps, int i) throws SQLException {
+						var e = events.get(i);
+						ps.setObject(1, e.batchId());
+						ps.setString(2, e.customerId());
+						ps.setString(3, e.type());
+						ps.setString(4, e.data());
+						ps.setObject(5, stamp);
+					}
+
+					@Override
+					public int getBatchSize() {
+						return events.size();
+					}
+
+				});
 	}
 
 	/** Events of every batch after {@code afterSeq}, oldest first. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
@@ -124,6 +125,10 @@ class BatchMetrics {
 	 * {@code lease_expired}.
 	 */
 	void attemptEnded(String outcome, Operation operation, Instant at) {
+		attemptEnded(outcome, operation.startedAt(), at);
+	}
+
+	void attemptEnded(String outcome, @Nullable Instant startedAt, Instant at) {
 		outcomes
 			.computeIfAbsent(outcome,
 					o -> Counter.builder("plangate.batch.operations")
@@ -131,8 +136,8 @@ class BatchMetrics {
 						.tag("outcome", o)
 						.register(registry))
 			.increment();
-		if (operation.startedAt() != null) {
-			operationDuration.record(Duration.between(operation.startedAt(), at));
+		if (startedAt != null) {
+			operationDuration.record(Duration.between(startedAt, at));
 		}
 	}
 

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.plangate.platform.StoredJson;
@@ -23,6 +25,16 @@ final class BatchRows {
 	};
 
 	private BatchRows() {
+	}
+
+	/** Whether the data source is PostgreSQL, for the statements written for it alone. */
+	static boolean isPostgres(DataSource dataSource) {
+		try (var connection = dataSource.getConnection()) {
+			return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot tell which database holds the batches", ex);
+		}
 	}
 
 	static @Nullable String json(@Nullable JsonNode node) {

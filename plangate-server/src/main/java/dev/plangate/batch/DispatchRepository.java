@@ -1,15 +1,19 @@
 package dev.plangate.batch;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -18,18 +22,22 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Operations in workers' hands: taken under a lease, kept by heartbeats, ended attempt by
- * attempt.
+ * attempt. On PostgreSQL the operations of a poll or of a bulk completion are updated in
+ * one statement (from arrays), elsewhere in one JDBC batch.
  */
 @Repository
 class DispatchRepository {
 
 	private final JdbcClient jdbc;
 
-	private final NamedParameterJdbcTemplate batchUpdates;
+	private final JdbcTemplate batchUpdates;
 
-	DispatchRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batchUpdates) {
+	private final boolean postgres;
+
+	DispatchRepository(JdbcClient jdbc, JdbcTemplate batchUpdates, DataSource dataSource) {
 		this.jdbc = jdbc;
 		this.batchUpdates = batchUpdates;
+		this.postgres = BatchRows.isPostgres(dataSource);
 	}
 
 	/**
@@ -55,22 +63,58 @@ class DispatchRepository {
 	record Dispatch(UUID id, Instant leaseExpires, Instant deadline) {
 	}
 
-	/** Hands operations to a worker, in one round trip. */
+	/**
+	 * Hands operations to a worker, in one round trip (positional parameters: this runs
+	 * for every operation dispatched).
+	 */
 	void dispatchAll(List<Dispatch> dispatches, String workerId, Instant at) {
-		var params = new SqlParameterSource[dispatches.size()];
-		for (int i = 0; i < params.length; i++) {
-			var d = dispatches.get(i);
-			params[i] = new MapSqlParameterSource().addValue("id", d.id())
-				.addValue("worker", workerId)
-				.addValue("at", Timestamps.sql(at))
-				.addValue("lease", Timestamps.sql(d.leaseExpires()))
-				.addValue("deadline", Timestamps.sql(d.deadline()));
+		var started = Timestamps.sql(at);
+		if (postgres) {
+			// one statement for all of them: PostgreSQL plans and runs it once
+			var ids = new UUID[dispatches.size()];
+			var leases = new String[ids.length];
+			var deadlines = new String[ids.length];
+			for (int i = 0; i < ids.length; i++) {
+				ids[i] = dispatches.get(i).id();
+				leases[i] = dispatches.get(i).leaseExpires().toString();
+				deadlines[i] = dispatches.get(i).deadline().toString();
+			}
+			batchUpdates.update(connection -> {
+				var ps = connection.prepareStatement("""
+						update batch_operation o set status = 'running', worker_id = ?, attempts = o.attempts + 1,
+						  started_at = ?, lease_expires_at = cast(d.lease as timestamptz),
+						  deadline_at = cast(d.deadline as timestamptz), progress = null, message = null
+						from unnest(?, ?, ?) as d(id, lease, deadline) where o.id = d.id""");
+				ps.setString(1, workerId);
+				ps.setObject(2, started);
+				ps.setArray(3, connection.createArrayOf("uuid", ids));
+				ps.setArray(4, connection.createArrayOf("varchar", leases));
+				ps.setArray(5, connection.createArrayOf("varchar", deadlines));
+				return ps;
+			});
+			return;
 		}
 		batchUpdates.batchUpdate("""
-				update batch_operation set status = 'running', worker_id = :worker, attempts = attempts + 1,
-				  started_at = :at, lease_expires_at = :lease, deadline_at = :deadline,
-				  progress = null, message = null
-				where id = :id""", params);
+				update batch_operation set status = 'running', worker_id = ?, attempts = attempts + 1,
+				  started_at = ?, lease_expires_at = ?, deadline_at = ?, progress = null, message = null
+				where id = ?""", new BatchPreparedStatementSetter() {
+
+			@Override
+			public void setValues(PreparedStatement ps, int i) throws SQLException {
+				var d = dispatches.get(i);
+				ps.setString(1, workerId);
+				ps.setObject(2, started);
+				ps.setObject(3, Timestamps.sql(d.leaseExpires()));
+				ps.setObject(4, Timestamps.sql(d.deadline()));
+				ps.setObject(5, d.id());
+			}
+
+			@Override
+			public int getBatchSize() {
+				return dispatches.size();
+			}
+
+		});
 	}
 
 	void heartbeat(UUID id, Instant leaseExpires, @Nullable Integer progress, @Nullable String message) {
@@ -102,19 +146,53 @@ class DispatchRepository {
 			.update();
 	}
 
-	/** Ends operations well, each with its result, in one round trip. */
-	void succeedAll(Map<UUID, @Nullable JsonNode> results, Instant finishedAt) {
-		var params = new SqlParameterSource[results.size()];
-		int i = 0;
-		for (var entry : results.entrySet()) {
-			params[i++] = new MapSqlParameterSource().addValue("id", entry.getKey())
-				.addValue("result", BatchRows.json(entry.getValue()))
-				.addValue("finished", Timestamps.sql(finishedAt));
+	/** Ends operations well, each with its result (JSON text), in one round trip. */
+	void succeedAll(Map<UUID, @Nullable String> results, Instant finishedAt) {
+		var finished = Timestamps.sql(finishedAt);
+		var ended = List.copyOf(results.entrySet());
+		if (postgres) {
+			var ids = new UUID[ended.size()];
+			var texts = new String[ids.length];
+			for (int i = 0; i < ids.length; i++) {
+				ids[i] = ended.get(i).getKey();
+				texts[i] = ended.get(i).getValue();
+			}
+			batchUpdates.update(connection -> {
+				var ps = connection.prepareStatement("""
+						update batch_operation o set status = 'succeeded', result = d.result, available_at = null,
+						  finished_at = ?, worker_id = null, lease_expires_at = null, progress = 100
+						from unnest(?, ?) as d(id, result) where o.id = d.id""");
+				ps.setObject(1, finished);
+				ps.setArray(2, connection.createArrayOf("uuid", ids));
+				ps.setArray(3, connection.createArrayOf("varchar", texts));
+				return ps;
+			});
+			return;
 		}
 		batchUpdates.batchUpdate("""
-				update batch_operation set status = 'succeeded', result = :result, available_at = null,
-				  finished_at = :finished, worker_id = null, lease_expires_at = null, progress = 100
-				where id = :id""", params);
+				update batch_operation set status = 'succeeded', result = ?, available_at = null,
+				  finished_at = ?, worker_id = null, lease_expires_at = null, progress = 100
+				where id = ?""", new BatchPreparedStatementSetter() {
+
+			@Override
+			public void setValues(PreparedStatement ps, int i) throws SQLException {
+				var entry = ended.get(i);
+				if (entry.getValue() == null) {
+					ps.setNull(1, Types.VARCHAR);
+				}
+				else {
+					ps.setString(1, entry.getValue());
+				}
+				ps.setObject(2, finished);
+				ps.setObject(3, entry.getKey());
+			}
+
+			@Override
+			public int getBatchSize() {
+				return ended.size();
+			}
+
+		});
 	}
 
 }

@@ -1,6 +1,9 @@
 package dev.plangate.batch;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -10,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -24,38 +27,61 @@ class OperationRepository {
 
 	private final JdbcClient jdbc;
 
-	private final NamedParameterJdbcTemplate batchUpdates;
+	private final JdbcTemplate batchUpdates;
 
-	OperationRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batchUpdates) {
+	OperationRepository(JdbcClient jdbc, JdbcTemplate batchUpdates) {
 		this.jdbc = jdbc;
 		this.batchUpdates = batchUpdates;
 	}
 
+	/**
+	 * Records operations in one round trip (positional parameters: a submission runs this
+	 * for each of up to thousands of operations).
+	 */
 	void insertOperations(List<Operation> operations) {
-		var params = new SqlParameterSource[operations.size()];
-		for (int i = 0; i < params.length; i++) {
-			var o = operations.get(i);
-			params[i] = new MapSqlParameterSource().addValue("id", o.id())
-				.addValue("batch", o.batchId())
-				.addValue("customer", o.customerId())
-				.addValue("seq", o.seq())
-				.addValue("kind", o.isCompensation() ? "compensation" : "operation")
-				.addValue("compensates", o.compensates())
-				.addValue("region", o.region())
-				.addValue("type", o.type())
-				.addValue("payload", BatchRows.json(o.payload()))
-				.addValue("key", o.idempotencyKey())
-				.addValue("compensation", BatchRows.json(o.compensation()))
-				.addValue("status", o.status().id())
-				.addValue("timeout", o.timeout().toMillis());
+		batchUpdates.batchUpdate("""
+				insert into batch_operation (id, batch_id, customer_id, seq, kind, compensates, region, type, payload,
+				  idempotency_key, compensation, status, attempts, timeout_ms)
+				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)""", new BatchPreparedStatementSetter() {
+
+			@Override
+			public void setValues(PreparedStatement ps, int i) throws SQLException {
+				var o = operations.get(i);
+				ps.setObject(1, o.id());
+				ps.setObject(2, o.batchId());
+				ps.setString(3, o.customerId());
+				ps.setInt(4, o.seq());
+				ps.setString(5, o.isCompensation() ? "compensation" : "operation");
+				if (o.compensates() == null) {
+					ps.setNull(6, Types.INTEGER);
+				}
+				else {
+					ps.setInt(6, o.compensates());
+				}
+				ps.setString(7, o.region());
+				ps.setString(8, o.type());
+				setText(ps, 9, BatchRows.json(o.payload()));
+				setText(ps, 10, o.idempotencyKey());
+				setText(ps, 11, BatchRows.json(o.compensation()));
+				ps.setString(12, o.status().id());
+				ps.setLong(13, o.timeout().toMillis());
+			}
+
+			@Override
+			public int getBatchSize() {
+				return operations.size();
+			}
+
+		});
+	}
+
+	private static void setText(PreparedStatement ps, int index, @Nullable String text) throws SQLException {
+		if (text == null) {
+			ps.setNull(index, Types.VARCHAR);
 		}
-		batchUpdates.batchUpdate(
-				"""
-						insert into batch_operation (id, batch_id, customer_id, seq, kind, compensates, region, type, payload,
-						  idempotency_key, compensation, status, attempts, timeout_ms)
-						values (:id, :batch, :customer, :seq, :kind, :compensates, :region, :type, :payload, :key, :compensation,
-						  :status, 0, :timeout)""",
-				params);
+		else {
+			ps.setString(index, text);
+		}
 	}
 
 	List<Operation> operations(UUID batchId) {
@@ -89,17 +115,29 @@ class OperationRepository {
 			.optional();
 	}
 
+	/** What ending an operation needs to know of it; its JSON columns stay unread. */
+	record Running(UUID id, UUID batchId, String customerId, int seq, @Nullable Integer compensates, String type,
+			OperationStatus status, @Nullable String workerId, int attempts, @Nullable Instant startedAt) {
+	}
+
 	/**
-	 * Operations locked for update, in id order (the order every bulk writer follows).
+	 * Operations locked for update, in id order (the order every bulk writer follows),
+	 * with only what ending them needs.
 	 */
-	List<Operation> lockOperations(Collection<UUID> ids) {
+	List<Running> lockRunning(Collection<UUID> ids) {
 		if (ids.isEmpty()) {
 			return List.of();
 		}
-		return jdbc.sql("select * from batch_operation where id in (:ids) order by id for update")
-			.param("ids", ids)
-			.query(BatchRows::operation)
-			.list();
+		return jdbc.sql("""
+				select id, batch_id, customer_id, seq, compensates, type, status, worker_id, attempts, started_at
+				from batch_operation where id in (:ids) order by id for update""").param("ids", ids).query((rs, n) -> {
+			int compensates = rs.getInt("compensates");
+			Integer compensatesSeq = rs.wasNull() ? null : compensates;
+			return new Running(rs.getObject("id", UUID.class), rs.getObject("batch_id", UUID.class),
+					rs.getString("customer_id"), rs.getInt("seq"), compensatesSeq, rs.getString("type"),
+					OperationStatus.of(rs.getString("status")), rs.getString("worker_id"), rs.getInt("attempts"),
+					Timestamps.read(rs, "started_at"));
+		}).list();
 	}
 
 	/** How many of a batch's operations (or compensations) are in each state. */

@@ -21,6 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.PlangateException;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -34,6 +35,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 public class WorkerService {
 
 	private static final Logger log = LoggerFactory.getLogger(WorkerService.class);
+
+	private static final JsonStringEncoder JSON_TEXT = JsonStringEncoder.getInstance();
 
 	/**
 	 * How often a waiting poll looks at the queue again without being woken: every node
@@ -121,7 +124,7 @@ public class WorkerService {
 			dispatches.add(new DispatchRepository.Dispatch(o.id(), lease, deadline));
 			taken.add(new Dispatched(o, o.attempts() + 1, lease, deadline));
 			events.add(new BatchEventRepository.NewEvent(o.batchId(), o.customerId(), "operation.started",
-					operationData(o, Map.of("attempt", o.attempts() + 1, "workerId", workerId))));
+					operationEvent(o.id(), o.seq(), o.type(), o.compensates(), o.attempts() + 1, workerId)));
 		}
 		if (!dispatches.isEmpty()) {
 			dispatch.dispatchAll(dispatches, workerId, now);
@@ -217,17 +220,18 @@ public class WorkerService {
 	}
 
 	/** Locks and ends the operations this worker holds; answers them. */
-	private List<Operation> end(String workerId, List<Completion> completions, Map<UUID, PlangateException> refusals) {
+	private List<OperationRepository.Running> end(String workerId, List<Completion> completions,
+			Map<UUID, PlangateException> refusals) {
 		var results = new HashMap<UUID, @Nullable JsonNode>();
 		completions.forEach(c -> results.put(c.operationId(), c.result()));
-		var succeeded = new LinkedHashMap<UUID, @Nullable JsonNode>();
-		var done = new ArrayList<Operation>();
-		for (var o : operationRepository.lockOperations(results.keySet())) {
+		var succeeded = new LinkedHashMap<UUID, @Nullable String>();
+		var done = new ArrayList<OperationRepository.Running>();
+		for (var o : operationRepository.lockRunning(results.keySet())) {
 			if (o.status() != OperationStatus.RUNNING || !workerId.equals(o.workerId())) {
 				refusals.put(o.id(), leaseLost(o.id()));
 			}
 			else {
-				succeeded.put(o.id(), results.get(o.id()));
+				succeeded.put(o.id(), BatchRows.json(results.get(o.id())));
 				done.add(o);
 			}
 		}
@@ -241,10 +245,10 @@ public class WorkerService {
 		}
 		var now = clock.instant();
 		dispatch.succeedAll(succeeded, now);
-		done.forEach(o -> metrics.attemptEnded("succeeded", o, now));
+		done.forEach(o -> metrics.attemptEnded("succeeded", o.startedAt(), now));
 		eventLog.insertEvents(done.stream()
 			.map(o -> new BatchEventRepository.NewEvent(o.batchId(), o.customerId(), "operation.completed",
-					operationData(o, Map.of("attempt", o.attempts()))))
+					operationEvent(o.id(), o.seq(), o.type(), o.compensates(), o.attempts(), null)))
 			.toList(), now);
 		return done;
 	}
@@ -372,6 +376,28 @@ public class WorkerService {
 		}
 		data.putAll(more);
 		return data;
+	}
+
+	/**
+	 * The data of an operation's started or completed event as stored JSON text: what
+	 * {@code StoredJson.write(operationData(…))} writes (keys in order), without a JSON
+	 * generator for each of the many events a poll or a completion writes.
+	 */
+	static String operationEvent(UUID id, int seq, String type, @Nullable Integer compensates, int attempt,
+			@Nullable String workerId) {
+		var json = new StringBuilder(160).append("{\"attempt\":").append(attempt);
+		if (compensates != null) {
+			json.append(",\"compensates\":").append(compensates.intValue());
+		}
+		json.append(",\"operationId\":\"").append(id).append("\",\"seq\":").append(seq).append(",\"type\":\"");
+		JSON_TEXT.quoteAsString(type, json);
+		json.append('"');
+		if (workerId != null) {
+			json.append(",\"workerId\":\"");
+			JSON_TEXT.quoteAsString(workerId, json);
+			json.append('"');
+		}
+		return json.append('}').toString();
 	}
 
 	private static Instant earlier(Instant a, Instant b) {
