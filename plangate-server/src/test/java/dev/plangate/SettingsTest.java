@@ -116,6 +116,7 @@ class SettingsTest {
 					plangate.rate-limits.on-store-failure           | sometimes                 | PLANGATE_RATE_LIMITS_ON_STORE_FAILURE           | must be 'open' or 'closed', not 'sometimes'
 					plangate.ledger.batch-events                    | 0                         | PLANGATE_LEDGER_BATCH_EVENTS                    | must be at least 1, not 0
 					plangate.ledger.queue-requests                  | 0                         | PLANGATE_LEDGER_QUEUE_REQUESTS                  | must be at least 1, not 0
+					plangate.ledger.writers                         | 0                         | PLANGATE_LEDGER_WRITERS                         | must be 1 to 64, not 0
 					plangate.alerts.default-thresholds              | 100,80                    | PLANGATE_ALERTS_DEFAULT_THRESHOLDS              | [1] must be greater than the threshold before it (100)
 					plangate.alerts.default-thresholds              | 0,80                      | PLANGATE_ALERTS_DEFAULT_THRESHOLDS              | [0] must be a percent from 1 to 1000, not 0
 					plangate.alerts.default-thresholds              | eighty                    | PLANGATE_ALERTS_DEFAULT_THRESHOLDS              | must be whole percents separated by commas

@@ -1,6 +1,7 @@
 package dev.plangate.metering;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.stereotype.Component;
@@ -34,10 +35,10 @@ class LedgerMetrics {
 			.register(registry);
 	}
 
-	/** Publishes the size of the writer's queue of requests. */
-	void queue(Collection<?> queue) {
-		Gauge.builder("plangate.ledger.queue.depth", queue, Collection::size)
-			.description("Requests waiting for the usage ledger's writer on this node")
+	/** Publishes the requests waiting in the writers' queues, all together. */
+	void queues(List<? extends Collection<?>> queues) {
+		Gauge.builder("plangate.ledger.queue.depth", queues, all -> all.stream().mapToInt(Collection::size).sum())
+			.description("Requests waiting for the usage ledger's writers on this node")
 			.register(registry);
 	}
 

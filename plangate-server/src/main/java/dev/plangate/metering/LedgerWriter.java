@@ -26,13 +26,17 @@ import dev.plangate.platform.OutboundEvent;
 import dev.plangate.platform.PlangateException;
 
 /**
- * Group commit for the usage ledger. Requests queue their events; one writer thread takes
+ * Group commit for the usage ledger. Requests queue their events; a writer thread takes
  * as many queued requests as are waiting (up to {@code plangate.ledger.batch-events}
- * events) and writes them in one transaction. A request's future completes only after
- * that transaction has committed, so nothing acknowledged can be lost, while one commit
- * carries the events of many requests. A request's events are written together or not at
- * all. What the batch did to quotas of a known limit is published, in its transaction, as
- * a {@link QuotaProgress}, and each grant it spent as {@code grant.exhausted}.
+ * events) and writes them in one transaction. With {@code plangate.ledger.writers} above
+ * one, each writer has its own queue and a request goes to the writer of its (first)
+ * customer, so one customer's consumes are batched together and never race each other on
+ * this node; writers of one node lock totals as writers of different nodes do, in key
+ * order. A request's future completes only after that transaction has committed, so
+ * nothing acknowledged can be lost, while one commit carries the events of many requests.
+ * A request's events are written together or not at all. What the batch did to quotas of
+ * a known limit is published, in its transaction, as a {@link QuotaProgress}, and each
+ * grant it spent as {@code grant.exhausted}.
  */
 @Component
 class LedgerWriter implements SmartLifecycle {
@@ -51,11 +55,11 @@ class LedgerWriter implements SmartLifecycle {
 
 	private final int batchEvents;
 
-	private final BlockingQueue<Pending> queue;
+	private final List<BlockingQueue<Pending>> queues;
 
 	private volatile boolean running;
 
-	private Thread writer;
+	private final List<Thread> writers = new ArrayList<>();
 
 	private final LedgerMetrics metrics;
 
@@ -67,9 +71,13 @@ class LedgerWriter implements SmartLifecycle {
 		this.transactions = transactions;
 		this.clock = clock;
 		this.batchEvents = settings.batchEvents();
-		this.queue = new ArrayBlockingQueue<>(settings.queueRequests());
+		var queues = new ArrayList<BlockingQueue<Pending>>();
+		for (int i = 0; i < settings.writers(); i++) {
+			queues.add(new ArrayBlockingQueue<>(settings.queueRequests()));
+		}
+		this.queues = List.copyOf(queues);
 		this.metrics = metrics;
-		metrics.queue(queue);
+		metrics.queues(this.queues);
 	}
 
 	/**
@@ -148,14 +156,19 @@ class LedgerWriter implements SmartLifecycle {
 		if (!running) {
 			throw new PlangateException(ErrorCode.LEDGER_BUSY, "The usage ledger is not accepting events right now");
 		}
-		if (!queue.offer(pending)) {
+		if (!queueOf(pending.events().isEmpty() ? "" : pending.events().get(0).customerId()).offer(pending)) {
 			throw new PlangateException(ErrorCode.LEDGER_BUSY, "The usage ledger is busy; retry shortly")
 				.with("retryAfter", 1);
 		}
 		return pending.answer();
 	}
 
-	private void run() {
+	/** The queue of the writer that writes a customer's requests on this node. */
+	private BlockingQueue<Pending> queueOf(String customerId) {
+		return queues.get(Math.floorMod(customerId.hashCode(), queues.size()));
+	}
+
+	private void run(BlockingQueue<Pending> queue) {
 		var batch = new ArrayList<Pending>();
 		while (running || !queue.isEmpty()) {
 			try {
@@ -455,20 +468,32 @@ class LedgerWriter implements SmartLifecycle {
 	@Override
 	public void start() {
 		running = true;
-		writer = new Thread(this::run, "plangate-ledger-writer");
-		writer.start();
+		for (int i = 0; i < queues.size(); i++) {
+			var queue = queues.get(i);
+			var writer = new Thread(() -> run(queue),
+					queues.size() == 1 ? "plangate-ledger-writer" : "plangate-ledger-writer-" + (i + 1));
+			writers.add(writer);
+			writer.start();
+		}
 	}
 
-	/** Stops taking events and writes what is queued before returning. */
+	/**
+	 * Stops taking events and writes what is queued, in every writer's queue, before
+	 * returning.
+	 */
 	@Override
 	public void stop() {
 		running = false;
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		try {
-			writer.join(TimeUnit.SECONDS.toMillis(30));
+			for (var writer : writers) {
+				writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		writers.clear();
 	}
 
 	@Override
