@@ -93,6 +93,7 @@ class PortalAccountBrowserTest extends BrowserTest {
 		assertThat(row(page, "API calls").textContent()).contains("850");
 		assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to Juniper Notes"))
 			.getAttribute("href")).isEqualTo("https://app.juniper.example/");
+		page.waitForFunction("() => document.querySelector('img.logo').complete");
 		assertThat((Boolean) page.evaluate("() => document.querySelector('img.logo').naturalWidth > 0"))
 			.as("the logo loaded under the page's policy")
 			.isTrue();
