@@ -164,6 +164,13 @@ final class Server implements AutoCloseable {
 		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), apiKey, body);
 	}
 
+	/**
+	 * Like {@link #request}, with one more header given as its {@code Name: value} line.
+	 */
+	byte[] request(String method, String path, String body, String header) {
+		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), apiKey, body, header);
+	}
+
 	/** The server key the bench's clients use. */
 	String apiKey() {
 		return apiKey;
