@@ -114,21 +114,21 @@ class MeteringController {
 					+ "and is answered with what was recorded first (`duplicate: true`). Events are validated "
 					+ "together: one bad event refuses the request (422 `invalid_usage_events` naming each) and "
 					+ "nothing is recorded. The answer comes after the events are committed to the ledger. "
-					+ "With `Prefer: return=minimal` it holds only the counts (`IngestSummary`, no `events`) and "
+					+ "With `Prefer: return=minimal` it holds only the counts (no `events`) and "
 					+ "carries `Preference-Applied: return=minimal`; with an `Idempotency-Key`, that preference is "
 					+ "part of the request, so the same key with the other preference is 422 "
 					+ "`idempotency_key_reused`.",
 			parameters = @Parameter(name = Preferences.PREFER, in = ParameterIn.HEADER,
-					description = "`return=minimal` answers the counts alone (`IngestSummary`)",
+					description = "`return=minimal` answers the counts alone, without `events`",
 					schema = @Schema(type = "string", example = Preferences.RETURN_MINIMAL)),
 			responses = @ApiResponse(responseCode = "200",
-					description = "The counts, and each event as recorded (`IngestResult`); the counts alone "
-							+ "(`IngestSummary`) under `Prefer: return=minimal`",
+					description = "The counts, and each event as recorded; under `Prefer: return=minimal` the "
+							+ "counts alone, without `events`",
 					headers = @Header(name = Preferences.APPLIED,
 							description = "`return=minimal` when the answer is the counts alone",
 							schema = @Schema(type = "string")),
 					content = @Content(mediaType = "application/json",
-							schema = @Schema(anyOf = { IngestResult.class, IngestSummary.class }))))
+							schema = @Schema(implementation = IngestResult.class))))
 	Object record(@RequestBody IngestRequest request, HttpServletRequest http, HttpServletResponse response)
 			throws MethodArgumentNotValidException {
 		if (!plainlyValid(request)) {
