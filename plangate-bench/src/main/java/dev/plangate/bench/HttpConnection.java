@@ -41,6 +41,12 @@ final class HttpConnection implements Closeable {
 
 	/** A request's bytes, as {@link #exchange} sends them. */
 	static byte[] request(String method, String path, String host, @Nullable String apiKey, @Nullable String body) {
+		return request(method, path, host, apiKey, body, null);
+	}
+
+	/** A request with one more header, given as its {@code Name: value} line. */
+	static byte[] request(String method, String path, String host, @Nullable String apiKey, @Nullable String body,
+			@Nullable String header) {
 		var head = new StringBuilder(256).append(method)
 			.append(' ')
 			.append(path)
@@ -49,6 +55,9 @@ final class HttpConnection implements Closeable {
 			.append("\r\n");
 		if (apiKey != null) {
 			head.append("Authorization: Bearer ").append(apiKey).append("\r\n");
+		}
+		if (header != null) {
+			head.append(header).append("\r\n");
 		}
 		byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
 		if (body != null) {

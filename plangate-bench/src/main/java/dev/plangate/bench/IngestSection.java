@@ -54,7 +54,7 @@ final class IngestSection {
 		var measurements = new ArrayList<Supplier<Result>>(List.of(
 				() -> Load.closed("POST /v1/usage-events", options.senders(), options.warmup(), options.duration(),
 						() -> new HttpSection.HttpCaller(server,
-								n -> server.request("POST", "/v1/usage-events", body(n))),
+								n -> server.request("POST", "/v1/usage-events", body(n), "Prefer: return=minimal")),
 						profiler),
 				() -> Load.closed("JDBC insert into usage_event", options.senders(), options.warmup(),
 						options.duration(), () -> new JdbcCaller(server, batch), profiler)));
@@ -67,8 +67,8 @@ final class IngestSection {
 		var viaJdbc = Rounds.fastest(runs.get(1));
 		var viaCopy = copy ? Rounds.fastest(runs.get(2)) : null;
 		out.printf(
-				"== Usage ingestion on %s: %,d events a request, %d senders; best of %d rounds of %s after %s "
-						+ "warm-up%n",
+				"== Usage ingestion on %s: %,d events a request (Prefer: return=minimal, answered with the counts), "
+						+ "%d senders; best of %d rounds of %s after %s warm-up%n",
 				server.stack.title, batch, options.senders(), options.rounds(), Table.duration(options.duration()),
 				Table.duration(options.warmup()));
 		var table = new Table("path", "events/s", "x JDBC", "x COPY", "p50 ms", "p99 ms", "JVM CPU us/event", "failed",

@@ -170,6 +170,13 @@ final class Server implements AutoCloseable {
 		return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
 	}
 
+	/**
+	 * Like {@link #request}, with one more header given as its {@code Name: value} line.
+	 */
+	byte[] request(String method, String path, String body, String header) {
+		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), apiKey, body, header);
+	}
+
 	/** The server key the bench's clients use. */
 	String apiKey() {
 		return apiKey;

@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * as soon as that many wait or every {@code interval}, up to one request under way per
  * sending thread. A request that fails is sent again, the same events with the same
  * {@code Idempotency-Key} (and each event has its own id, so no event counts twice),
- * until it succeeds or the server refuses it; meanwhile the queue fills, and once full
- * {@code track} waits up to {@code blockTimeout}, then throws. Nothing taken is dropped
- * without the {@link TrackFailureHandler} being told. Batches are numbered in the queue's
- * order and counted as done in that order, whichever thread ends first.
+ * asking for the counts alone ({@code Prefer: return=minimal}), as the answer is not
+ * read, until it succeeds or the server refuses it; meanwhile the queue fills, and once
+ * full {@code track} waits up to {@code blockTimeout}, then throws. Nothing taken is
+ * dropped without the {@link TrackFailureHandler} being told. Batches are numbered in the
+ * queue's order and counted as done in that order, whichever thread ends first.
  */
 final class Tracker {
 
@@ -321,7 +322,7 @@ final class Tracker {
 			}
 		}
 		try {
-			transport.send("POST", "/v1/usage-events", body, key);
+			transport.sendMinimal("POST", "/v1/usage-events", body, key);
 			return Outcome.DONE;
 		}
 		catch (PlangateConnectionException ex) {

@@ -84,8 +84,17 @@ final class Transport {
 	/** One call with a timeout of its own (a long poll's). */
 	JsonNode send(String method, String pathAndQuery, @Nullable JsonNode body, @Nullable String idempotencyKey,
 			Duration timeout) {
-		return call(method, pathAndQuery, body, idempotencyKey, timeout,
-				idempotencyKey != null || "GET".equals(method));
+		return call(method, pathAndQuery, body, idempotencyKey, timeout, idempotencyKey != null || "GET".equals(method),
+				false);
+	}
+
+	/**
+	 * A change whose answer matters only as a success: sent with {@code Prefer:
+	 * return=minimal} (RFC 7240), which lets the server answer a summary instead of
+	 * echoing what was sent.
+	 */
+	JsonNode sendMinimal(String method, String pathAndQuery, JsonNode body, String idempotencyKey) {
+		return call(method, pathAndQuery, body, idempotencyKey, requestTimeout, true, true);
 	}
 
 	/**
@@ -94,11 +103,11 @@ final class Transport {
 	 * server keep its answer.
 	 */
 	JsonNode ask(String path, JsonNode body) {
-		return call("POST", path, body, null, requestTimeout, true);
+		return call("POST", path, body, null, requestTimeout, true, false);
 	}
 
 	private JsonNode call(String method, String pathAndQuery, @Nullable JsonNode body, @Nullable String idempotencyKey,
-			Duration timeout, boolean repeatable) {
+			Duration timeout, boolean repeatable, boolean minimal) {
 		var uri = base.resolve(pathAndQuery);
 		String text = body == null ? null : JSON.writeValueAsString(body);
 		for (int attempt = 1;; attempt++) {
@@ -108,6 +117,9 @@ final class Transport {
 				.header("Accept", "application/json");
 			if (idempotencyKey != null) {
 				request.header(IDEMPOTENCY_KEY, idempotencyKey);
+			}
+			if (minimal) {
+				request.header("Prefer", "return=minimal");
 			}
 			if (text == null) {
 				request.method(method, HttpRequest.BodyPublishers.noBody());

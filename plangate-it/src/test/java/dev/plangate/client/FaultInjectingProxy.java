@@ -31,7 +31,7 @@ final class FaultInjectingProxy implements AutoCloseable {
 	}
 
 	/** A request as the proxy saw it. */
-	record Seen(String method, String path, String idempotencyKey) {
+	record Seen(String method, String path, String idempotencyKey, String prefer) {
 	}
 
 	private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "upgrade",
@@ -70,7 +70,8 @@ final class FaultInjectingProxy implements AutoCloseable {
 		try (exchange) {
 			var uri = exchange.getRequestURI();
 			var request = new Seen(exchange.getRequestMethod(), uri.getPath(),
-					String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+					String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")),
+					String.valueOf(exchange.getRequestHeaders().getFirst("Prefer")));
 			seen.add(request);
 			var fault = rule.apply(request);
 			if (fault == Fault.THROTTLED) {

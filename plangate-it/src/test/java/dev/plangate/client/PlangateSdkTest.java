@@ -335,6 +335,9 @@ class PlangateSdkTest extends ServerTest {
 		assertThat(tracking.pendingEvents()).isZero();
 		long requests = proxy.count("POST", "/v1/usage-events");
 		assertThat(requests).as("sent in large requests, one of them twice").isBetween(5L, 40L);
+		assertThat(proxy.seen).filteredOn(seen -> seen.path().equals("/v1/usage-events"))
+			.as("asking for the counts alone, as the answer is not read")
+			.allSatisfy(seen -> assertThat(seen.prefer()).isEqualTo("return=minimal"));
 		assertThatThrownBy(() -> tracking.track(customer, "api_calls", 1)).isInstanceOf(IllegalStateException.class);
 	}
 

@@ -97,9 +97,9 @@ class GeneratedClientTest extends ServerTest {
 
 		// usage, idempotent by id, then against the limits
 		var event = new EventInput().id("evt-" + UUID.randomUUID()).customerId(acme).feature("api_calls").amount(1200L);
-		assertThat(usage.recordUsageEvents(new IngestRequest().events(List.of(event)), null).getRecorded())
+		assertThat(usage.recordUsageEvents(new IngestRequest().events(List.of(event)), null, null).getRecorded())
 			.isEqualTo(1);
-		assertThat(usage.recordUsageEvents(new IngestRequest().events(List.of(event)), null).getDuplicates())
+		assertThat(usage.recordUsageEvents(new IngestRequest().events(List.of(event)), null, null).getDuplicates())
 			.isEqualTo(1);
 		assertThat(usage.getUsage(acme).getQuotas())
 			.anySatisfy(quota -> assertThat(quota.getFeature()).isEqualTo("api_calls"));

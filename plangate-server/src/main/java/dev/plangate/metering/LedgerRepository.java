@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,12 +15,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -27,6 +31,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.plangate.platform.StoredJson;
 import dev.plangate.platform.Timestamps;
@@ -48,7 +54,8 @@ class LedgerRepository {
 	 * A connection's own table for events on their way into the ledger (PostgreSQL): rows
 	 * staged by {@code COPY}, which cannot skip ids recorded before, and moved by
 	 * {@link #MOVE_STAGED}, which can. Temporary and emptied at every commit, so nothing
-	 * staged outlives its transaction or is seen by another connection.
+	 * staged outlives its transaction or is seen by another connection. Made once per
+	 * connection ({@link #staging}).
 	 */
 	private static final String CREATE_STAGING = """
 			create temporary table if not exists usage_event_staging (
@@ -68,6 +75,9 @@ class LedgerRepository {
 			select %1$s from staged order by ord
 			on conflict do nothing returning customer_id, event_id""".formatted(EVENT_COLUMNS);
 
+	/** PostgreSQL's SQLSTATE for a table that does not exist. */
+	private static final String UNDEFINED_TABLE = "42P01";
+
 	private static final String ADD_TO_TOTAL = """
 			update usage_total set used = used + :used, updated_at = :at
 			where customer_id = :customer and feature_key = :feature and period_start = :period""";
@@ -77,6 +87,16 @@ class LedgerRepository {
 	private final NamedParameterJdbcTemplate batch;
 
 	private final boolean postgres;
+
+	/**
+	 * The driver's connections whose session holds the staging table, so it is not made
+	 * again at every commit. A connection is added only once the transaction that made
+	 * the table has committed (a rollback undoes the creation too), and removed when the
+	 * table turns out to be missing, so the next commit on it makes the table again.
+	 * Weak: a connection the pool closes is forgotten.
+	 */
+	private final Set<PGConnection> staging = Collections
+		.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
 	LedgerRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch, DataSource dataSource) {
 		this.jdbc = jdbc;
@@ -123,24 +143,43 @@ class LedgerRepository {
 		var rows = CopyText.rows(events, consumed, recordedAt);
 		var jdbcTemplate = batch.getJdbcTemplate();
 		jdbcTemplate.execute((ConnectionCallback<Void>) connection -> {
-			try (var statement = connection.createStatement()) {
-				statement.execute(CREATE_STAGING);
-				statement.clearWarnings();
+			var pg = connection.unwrap(PGConnection.class);
+			if (!staging.contains(pg)) {
+				try (var statement = connection.createStatement()) {
+					statement.execute(CREATE_STAGING);
+					statement.clearWarnings();
+				}
+				if (TransactionSynchronizationManager.isSynchronizationActive()) {
+					TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+						@Override
+						public void afterCompletion(int status) {
+							if (status == STATUS_COMMITTED) {
+								staging.add(pg);
+							}
+						}
+					});
+				}
 			}
 			// the rows are written as they are: CopyManager.copyIn(sql, stream) would
 			// read them through a 64 KiB buffer of its own, allocated for every commit
-			var copy = connection.unwrap(PGConnection.class)
-				.getCopyAPI()
-				.copyIn("copy usage_event_staging (ord, " + EVENT_COLUMNS + ") from stdin");
+			CopyIn copy = null;
 			try {
+				copy = pg.getCopyAPI().copyIn("copy usage_event_staging (ord, " + EVENT_COLUMNS + ") from stdin");
 				copy.writeToCopy(rows, 0, rows.length);
 				long copied = copy.endCopy();
 				if (copied != events.size()) {
 					throw new IllegalStateException("Staged " + copied + " of " + events.size() + " usage events");
 				}
 			}
+			catch (SQLException ex) {
+				if (UNDEFINED_TABLE.equals(ex.getSQLState())) {
+					// the session lost its temporary tables: make it again next time
+					staging.remove(pg);
+				}
+				throw ex;
+			}
 			finally {
-				if (copy.isActive()) {
+				if (copy != null && copy.isActive()) {
 					copy.cancelCopy();
 				}
 			}

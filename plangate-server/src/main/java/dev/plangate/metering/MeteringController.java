@@ -29,12 +29,18 @@ import dev.plangate.platform.EventId;
 import dev.plangate.platform.Ids;
 import dev.plangate.platform.Key;
 import dev.plangate.platform.Page;
+import dev.plangate.platform.Preferences;
 import dev.plangate.platform.Refusals;
 import dev.plangate.subscription.SubscriptionService;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
@@ -63,8 +69,8 @@ class MeteringController {
 
 	static {
 		try {
-			RECORD_BODY = new MethodParameter(MeteringController.class.getDeclaredMethod("record", IngestRequest.class),
-					0);
+			RECORD_BODY = new MethodParameter(MeteringController.class.getDeclaredMethod("record", IngestRequest.class,
+					HttpServletRequest.class, HttpServletResponse.class), 0);
 		}
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
@@ -94,14 +100,37 @@ class MeteringController {
 	record IngestResult(int recorded, int duplicates, List<Recorded> events) {
 	}
 
+	/**
+	 * The answer to {@link #record} under {@code Prefer: return=minimal}: the counts
+	 * alone.
+	 */
+	record IngestSummary(int recorded, int duplicates) {
+	}
+
 	@PostMapping("/v1/usage-events")
 	@Refusals({ ErrorCode.INVALID_USAGE_EVENTS, ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.LEDGER_BUSY })
 	@Operation(operationId = "recordUsageEvents", summary = "Record usage events (1 to 10,000 per request)",
 			description = "Each event's `id` makes it idempotent per customer: a repeated id is not counted again "
 					+ "and is answered with what was recorded first (`duplicate: true`). Events are validated "
 					+ "together: one bad event refuses the request (422 `invalid_usage_events` naming each) and "
-					+ "nothing is recorded. The answer comes after the events are committed to the ledger.")
-	IngestResult record(@RequestBody IngestRequest request) throws MethodArgumentNotValidException {
+					+ "nothing is recorded. The answer comes after the events are committed to the ledger. "
+					+ "With `Prefer: return=minimal` it holds only the counts (no `events`) and "
+					+ "carries `Preference-Applied: return=minimal`; with an `Idempotency-Key`, that preference is "
+					+ "part of the request, so the same key with the other preference is 422 "
+					+ "`idempotency_key_reused`.",
+			parameters = @Parameter(name = Preferences.PREFER, in = ParameterIn.HEADER,
+					description = "`return=minimal` answers the counts alone, without `events`",
+					schema = @Schema(type = "string", example = Preferences.RETURN_MINIMAL)),
+			responses = @ApiResponse(responseCode = "200",
+					description = "The counts, and each event as recorded; under `Prefer: return=minimal` the "
+							+ "counts alone, without `events`",
+					headers = @Header(name = Preferences.APPLIED,
+							description = "`return=minimal` when the answer is the counts alone",
+							schema = @Schema(type = "string")),
+					content = @Content(mediaType = "application/json",
+							schema = @Schema(implementation = IngestResult.class))))
+	Object record(@RequestBody IngestRequest request, HttpServletRequest http, HttpServletResponse response)
+			throws MethodArgumentNotValidException {
 		if (!plainlyValid(request)) {
 			refuseInvalid(request);
 		}
@@ -111,7 +140,16 @@ class MeteringController {
 					e.properties() == null ? Map.of() : e.properties()))
 			.toList();
 		var recorded = metering.record(events);
-		int duplicates = (int) recorded.stream().filter(Recorded::duplicate).count();
+		int duplicates = 0;
+		for (var r : recorded) {
+			if (r.duplicate()) {
+				duplicates++;
+			}
+		}
+		if (Preferences.returnMinimal(http)) {
+			response.setHeader(Preferences.APPLIED, Preferences.RETURN_MINIMAL);
+			return new IngestSummary(recorded.size() - duplicates, duplicates);
+		}
 		return new IngestResult(recorded.size() - duplicates, duplicates, recorded);
 	}
 

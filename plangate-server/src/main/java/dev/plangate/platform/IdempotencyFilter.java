@@ -35,7 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code idempotency_key_reused}), and while the first is still being handled a repeat
  * gets 409 {@code idempotency_key_in_use}. Keys are per caller. Server errors are not
  * kept, so they can be retried, and neither are answers a handler marks
- * {@link Idempotency#neverKeep()}.
+ * {@link Idempotency#neverKeep()}. A {@code Prefer: return=minimal} is part of the
+ * request, as it shapes the answer kept: the same key with the other preference is
+ * another request, so no replay has the shape the repeat did not ask for; a kept answer's
+ * {@code Preference-Applied} is replayed with it.
  */
 class IdempotencyFilter extends OncePerRequestFilter {
 
@@ -120,10 +123,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
 			chain.doFilter(new Replaying(request, body), captured);
 			if (captured.getStatus() < 500 && request.getAttribute(Idempotency.NEVER_KEPT) == null) {
 				jdbc.sql("""
-						update idempotency_record set status = :status, content_type = :type, body = :body
+						update idempotency_record set status = :status, content_type = :type, body = :body,
+						  preference_applied = :applied
 						where caller = :caller and idem_key = :key""")
 					.param("status", captured.getStatus())
 					.param("type", captured.getContentType())
+					.param("applied", captured.getHeader(Preferences.APPLIED))
 					.param("body", storedBody(request, captured))
 					.param("caller", caller.name())
 					.param("key", key)
@@ -144,14 +149,15 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
 	private void replay(HttpServletRequest request, String caller, String key, String hash,
 			HttpServletResponse response) throws IOException {
-		record Stored(String hash, Integer status, String contentType, String body) {
+		record Stored(String hash, Integer status, String contentType, String body, String applied) {
 		}
 		Optional<Stored> stored = jdbc.sql("""
-				select request_hash, status, content_type, body from idempotency_record
+				select request_hash, status, content_type, body, preference_applied from idempotency_record
 				where caller = :caller and idem_key = :key""")
 			.param("caller", caller)
 			.param("key", key)
-			.query((rs, n) -> new Stored(rs.getString(1), (Integer) rs.getObject(2), rs.getString(3), rs.getString(4)))
+			.query((rs, n) -> new Stored(rs.getString(1), (Integer) rs.getObject(2), rs.getString(3), rs.getString(4),
+					rs.getString(5)))
 			.optional();
 		if (stored.isEmpty() || stored.get().status() == null) {
 			response.setHeader("Retry-After", "1");
@@ -166,6 +172,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
 		}
 		response.setStatus(stored.get().status());
 		response.setHeader("Idempotent-Replayed", "true");
+		if (stored.get().applied() != null) {
+			response.setHeader(Preferences.APPLIED, stored.get().applied());
+		}
 		if (stored.get().contentType() != null) {
 			response.setContentType(stored.get().contentType());
 		}
@@ -182,7 +191,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
 	private static String requestHash(HttpServletRequest request, byte[] body) {
 		String target = request.getMethod() + " " + request.getRequestURI()
-				+ (request.getQueryString() == null ? "" : "?" + request.getQueryString()) + "\n";
+				+ (request.getQueryString() == null ? "" : "?" + request.getQueryString())
+				// the shape of the answer kept and replayed; absent keeps earlier hashes
+				// valid
+				+ (Preferences.returnMinimal(request) ? " " + Preferences.RETURN_MINIMAL : "") + "\n";
 		return StoredJson.sha256(target + HexFormat.of().formatHex(body));
 	}
 

@@ -14,13 +14,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plangate.platform.StoredJson;
@@ -249,6 +253,50 @@ class LedgerIngestionTest extends ServerTest {
 			.param("c", customer)
 			.query(String.class)
 			.list()).containsOnly(StoredJson.write(PROPERTIES));
+	}
+
+	@Test
+	void theStagingTableIsMadeOncePerConnectionAndAgainWhenItsCreationRolledBackOrItWasLost() throws Exception {
+		// given: on PostgreSQL, a ledger repository on one connection
+		String database;
+		try (var connection = dataSource.getConnection()) {
+			database = connection.getMetaData().getDatabaseProductName();
+		}
+		assumeTrue(database.equals("PostgreSQL"), "the staging table is PostgreSQL's");
+		var customer = newCustomer("copy-staging");
+		var period = periodStart(customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		try (var connection = dataSource.getConnection()) {
+			var one = new SingleConnectionDataSource(connection, true);
+			var repository = new LedgerRepository(JdbcClient.create(one), new NamedParameterJdbcTemplate(one), one);
+			var inOne = new TransactionTemplate(new DataSourceTransactionManager(one));
+			var consumed = new ArrayList<LedgerRepository.Consumed>();
+			consumed.add(null);
+			Function<String, boolean[]> insert = id -> inOne
+				.execute(status -> repository.insertNew(List.of(event(customer, id, 1, now, period)), consumed, now));
+
+			// when: the first transaction to make the table rolls back
+			inOne.executeWithoutResult(status -> {
+				repository.insertNew(List.of(event(customer, "s-0", 1, now, period)), consumed, now);
+				status.setRollbackOnly();
+			});
+
+			// then: the next makes it again, and later ones find it
+			assertThat(insert.apply("s-1")).containsExactly(true);
+			assertThat(insert.apply("s-2")).containsExactly(true);
+			assertThat(insert.apply("s-2")).containsExactly(false);
+
+			// when: the session loses it
+			try (var drop = connection.createStatement()) {
+				drop.execute("drop table pg_temp.usage_event_staging");
+			}
+
+			// then: one commit fails, as the table is no longer made every time, and the
+			// next makes it again
+			assertThatThrownBy(() -> insert.apply("s-3")).isInstanceOf(RuntimeException.class);
+			assertThat(insert.apply("s-3")).containsExactly(true);
+			assertThat(eventIds(customer)).containsExactly("s-1", "s-2", "s-3");
+		}
 	}
 
 	private static UsageEvent event(String customer, String id, long amount, Instant at, Instant period) {

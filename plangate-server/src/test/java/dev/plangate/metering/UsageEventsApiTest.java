@@ -257,6 +257,127 @@ class UsageEventsApiTest extends ServerTest {
 	}
 
 	@Nested
+	class MinimalAnswer {
+
+		private Api.Response send(String body, Map<String, String> headers) {
+			return api.send("POST", EVENTS, body, headers);
+		}
+
+		@Test
+		void preferReturnMinimalAnswersTheCountsAloneAndSaysSo() {
+			// given
+			var customer = newCustomer("minimal-counts");
+			record(event("min-1", customer, "api_calls", 5));
+
+			// when: one repeat and one new event
+			var response = send(
+					request(event("min-1", customer, "api_calls", 5), event("min-2", customer, "api_calls", 3)),
+					Map.of("Prefer", "return=minimal"));
+
+			// then
+			assertThat(response.status()).as(response.toString()).isEqualTo(200);
+			assertThat(response.header("Preference-Applied")).isEqualTo("return=minimal");
+			assertThat(response.body().path("recorded").asInt()).isEqualTo(1);
+			assertThat(response.body().path("duplicates").asInt()).isEqualTo(1);
+			assertThat(response.body().has("events")).isFalse();
+			assertThat(used(customer, "api_calls")).isEqualTo(8);
+		}
+
+		@Test
+		void returnMinimalAmongOtherPreferencesIsHonoured() {
+			// given
+			var customer = newCustomer("minimal-among");
+
+			// when
+			var response = send(request(event("min-1", customer, "api_calls", 2)),
+					Map.of("Prefer", "handling=lenient, return=\"minimal\"; foo=bar"));
+
+			// then
+			assertThat(response.status()).as(response.toString()).isEqualTo(200);
+			assertThat(response.header("Preference-Applied")).isEqualTo("return=minimal");
+			assertThat(response.body().has("events")).isFalse();
+		}
+
+		@Test
+		void withoutThePreferenceOrWithAnotherTheAnswerHoldsEveryEvent() {
+			// given
+			var customer = newCustomer("minimal-absent");
+
+			// when
+			var plain = api.post(EVENTS, request(event("full-1", customer, "api_calls", 1)));
+			var representation = send(request(event("full-2", customer, "api_calls", 1)),
+					Map.of("Prefer", "return=representation"));
+
+			// then
+			for (var response : List.of(plain, representation)) {
+				assertThat(response.status()).as(response.toString()).isEqualTo(200);
+				assertThat(response.header("Preference-Applied")).isNull();
+				assertThat(response.body().path("recorded").asInt()).isEqualTo(1);
+				assertThat(response.body().path("events")).hasSize(1);
+			}
+		}
+
+		@Test
+		void minimalAnswerIsReplayedForTheSameIdempotencyKeyWithItsHeader() {
+			// given
+			var customer = newCustomer("minimal-replay");
+			var body = request(event("rep-1", customer, "api_calls", 4));
+			var headers = Map.of("Prefer", "return=minimal", "Idempotency-Key", "minimal-replay-1");
+			var first = send(body, headers);
+
+			// when
+			var again = send(body, headers);
+
+			// then
+			assertThat(again.status()).as(again.toString()).isEqualTo(200);
+			assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+			assertThat(again.header("Preference-Applied")).isEqualTo("return=minimal");
+			assertThat(again.body()).isEqualTo(first.body());
+			assertThat(again.body().has("events")).isFalse();
+			assertThat(used(customer, "api_calls")).isEqualTo(4);
+		}
+
+		@Test
+		void fullAnswerIsReplayedForTheSameIdempotencyKeyWithoutTheHeader() {
+			// given
+			var customer = newCustomer("full-replay");
+			var body = request(event("rep-1", customer, "api_calls", 4));
+			var headers = Map.of("Idempotency-Key", "full-replay-1");
+			var first = send(body, headers);
+
+			// when
+			var again = send(body, headers);
+
+			// then
+			assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+			assertThat(again.header("Preference-Applied")).isNull();
+			assertThat(again.body()).isEqualTo(first.body());
+			assertThat(again.body().path("events")).hasSize(1);
+		}
+
+		@Test
+		void sameIdempotencyKeyWithTheOtherPreferenceIsAnotherRequestAndNeverGetsTheWrongShape() {
+			// given: a full answer kept under one key, a minimal one under another
+			var customer = newCustomer("minimal-mixed");
+			var body = request(event("mix-1", customer, "api_calls", 4));
+			send(body, Map.of("Idempotency-Key", "mixed-full"));
+			send(body, Map.of("Idempotency-Key", "mixed-minimal", "Prefer", "return=minimal"));
+
+			// when: each key is sent with the other preference
+			var minimalForFull = send(body, Map.of("Idempotency-Key", "mixed-full", "Prefer", "return=minimal"));
+			var fullForMinimal = send(body, Map.of("Idempotency-Key", "mixed-minimal"));
+
+			// then
+			for (var response : List.of(minimalForFull, fullForMinimal)) {
+				assertThat(response.status()).as(response.toString()).isEqualTo(422);
+				assertThat(response.code()).isEqualTo("idempotency_key_reused");
+			}
+			assertThat(used(customer, "api_calls")).isEqualTo(4);
+		}
+
+	}
+
+	@Nested
 	class RepeatedIds {
 
 		@Test
