@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -113,6 +114,28 @@ final class JfrSummary {
 
 	}
 
+	/**
+	 * A stretch of wall-clock time: a measured window, which an event belongs to when it
+	 * started in it.
+	 */
+	record Span(Instant from, Instant to) {
+
+		Span {
+			if (to.isBefore(from)) {
+				throw new IllegalArgumentException("A span ends before it starts: " + from + " to " + to);
+			}
+		}
+
+		boolean contains(Instant time) {
+			return !time.isBefore(from) && time.isBefore(to);
+		}
+
+		double seconds() {
+			return Duration.between(from, to).toNanos() / 1e9;
+		}
+
+	}
+
 	static JfrSummary read(Path file) throws IOException {
 		var summary = new JfrSummary();
 		try (var recording = new RecordingFile(file)) {
@@ -121,6 +144,44 @@ final class JfrSummary {
 			}
 		}
 		return summary;
+	}
+
+	/**
+	 * The summaries of the spans of one recording, read once: each event counts in the
+	 * span it started in, and in none when it started outside them all (a warm-up, the
+	 * time between runs).
+	 */
+	static List<JfrSummary> cut(Path file, List<Span> spans) throws IOException {
+		var summaries = spans.stream().map(span -> new JfrSummary()).toList();
+		try (var recording = new RecordingFile(file)) {
+			while (recording.hasMoreEvents()) {
+				var event = recording.readEvent();
+				var started = event.getStartTime();
+				for (int i = 0; i < spans.size(); i++) {
+					if (spans.get(i).contains(started)) {
+						summaries.get(i).add(event);
+						break;
+					}
+				}
+			}
+		}
+		return summaries;
+	}
+
+	/** CPU samples taken. */
+	long samples() {
+		return samples.all();
+	}
+
+	/** CPU samples with the method ({@code class.method}) anywhere on the stack. */
+	long samplesThrough(String method) {
+		var tally = total.get(method);
+		return tally == null ? 0 : tally.all();
+	}
+
+	/** Bytes allocated, as sampled, by all threads. */
+	long allocatedBytes() {
+		return allocated.all();
 	}
 
 	private void add(RecordedEvent event) {

@@ -5,16 +5,18 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.management.JMException;
@@ -23,6 +25,7 @@ import javax.management.ObjectName;
 import org.jspecify.annotations.Nullable;
 
 import dev.plangate.bench.JfrSummary.Part;
+import dev.plangate.bench.JfrSummary.Span;
 import dev.plangate.bench.Options.Section;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -37,14 +40,22 @@ import jdk.jfr.Recording;
  * <p>
  * Where the server runs in the bench's process, a recording holds the load generator's
  * threads as well as the server's: the summary tells them apart. Where it runs in a JVM
- * of its own ({@code --split yes}), that JVM is recorded instead, with the same settings,
- * started and dumped with {@code jcmd}: the recording is then the server's alone.
+ * of its own ({@code --split yes}), that JVM is recorded instead, with the same settings:
+ * it records from its start to its exit ({@code -XX:StartFlightRecording}), the bench
+ * notes each measured window's wall-clock start and end, and once the server has stopped
+ * the recording is cut into the windows by the time each event started, and a summary
+ * printed for each. Nothing then runs in the measured windows (starting and dumping a
+ * recording with {@code jcmd} took a second or two of each), and the recording is the
+ * server's alone.
  */
 final class Profiler {
 
 	/** Off: no recording, nothing printed. */
 	static final Profiler OFF = new Profiler(null, Settings.OFF, "", new PrintStream(PrintStream.nullOutputStream()),
 			null);
+
+	/** The name of a separate server's recording, in its JVM. */
+	static final String SERVER_RECORDING = "plangate-bench";
 
 	private static final Duration SAMPLE_PERIOD = Duration.ofMillis(1);
 
@@ -59,8 +70,14 @@ final class Profiler {
 
 	private final PrintStream out;
 
-	/** The server's JVM, when it has one of its own; null when it is this one. */
-	private final @Nullable ServerJvm serverJvm;
+	/**
+	 * The recording of the server's JVM, when it has one of its own (null when it is this
+	 * one), complete once that JVM has exited.
+	 */
+	private final @Nullable Path serverRecording;
+
+	/** The windows to cut from the server's recording once it is complete. */
+	private final List<Noted> noted = new ArrayList<>();
 
 	/**
 	 * Recordings made so far under each file name, so that a later round's has one of its
@@ -69,12 +86,16 @@ final class Profiler {
 	private final Map<String, Integer> taken = new HashMap<>();
 
 	private Profiler(@Nullable Configuration configuration, Settings settings, String prefix, PrintStream out,
-			@Nullable ServerJvm serverJvm) {
+			@Nullable Path serverRecording) {
 		this.configuration = configuration;
 		this.settings = settings;
 		this.prefix = prefix;
 		this.out = out;
-		this.serverJvm = serverJvm;
+		this.serverRecording = serverRecording;
+	}
+
+	/** A measured window of the server's recording. */
+	private record Noted(String run, Span span) {
 	}
 
 	/**
@@ -130,31 +151,59 @@ final class Profiler {
 
 	/**
 	 * The profiler of the HTTP section: of the server's own JVM when it has one, of this
-	 * one otherwise.
+	 * one otherwise. The server's recording is cut and its windows' summaries printed
+	 * once the server has stopped.
 	 */
 	static Profiler of(Options options, Section section, Server server, PrintStream out) {
-		var pid = server.pid();
-		if (options.profile().parts().isEmpty() || pid.isEmpty()) {
+		var recording = server.recording();
+		if (options.profile().parts().isEmpty() || recording.isEmpty()) {
 			return of(options, section, server.stack, out);
 		}
-		return new Profiler(null, options.profile(),
-				slug(section.name() + "-" + server.stack.name() + "-separate-server"), out,
-				new ServerJvm(jcmd(options.serverJava()), pid.getAsLong()));
+		var profiler = new Profiler(null, options.profile(),
+				slug(section.name() + "-" + server.stack.name() + "-separate-server"), out, recording.get());
+		server.whenStopped(profiler::printServerRecording);
+		return profiler;
 	}
 
 	/**
-	 * The JVM options that make a server's JVM ready to be recorded: stacks as deep as
-	 * this JVM keeps them.
+	 * Where a separate server's JVM writes its recording when it exits, when
+	 * {@code --profile} asks for one: {@code separate-server-<stack>.jfr} in the
+	 * profiles' directory.
 	 */
-	static List<String> serverJvmOptions(Options options) {
-		return options.profile().parts().isEmpty() ? List.of()
-				: List.of("-XX:FlightRecorderOptions:stackdepth=" + STACK_DEPTH);
+	static Optional<Path> serverRecording(Options options, Stack stack) {
+		if (options.profile().parts().isEmpty()) {
+			return Optional.empty();
+		}
+		return Optional.of(options.profile()
+			.directory()
+			.resolve("separate-server-" + slug(stack.name()) + ".jfr")
+			.toAbsolutePath()
+			.normalize());
 	}
 
-	/** The {@code jcmd} beside a {@code java}, or the one on the path. */
-	static String jcmd(String java) {
-		var path = Path.of(java);
-		return path.getParent() == null ? "jcmd" : path.resolveSibling("jcmd").toString();
+	/**
+	 * The JVM options that make a server's JVM record itself from its start to its exit,
+	 * into {@code recording}, with the settings of this JVM's recordings: the JDK's
+	 * "profile" with a CPU sample every millisecond ({@code method-profiling=max}),
+	 * stacks {@value #STACK_DEPTH} frames deep. No size or age limit, so that the first
+	 * windows are kept to the end: a run of the HTTP section writes some tens of MB.
+	 */
+	static List<String> serverJvmOptions(Optional<Path> recording) {
+		return recording
+			.map(file -> List.of("-XX:FlightRecorderOptions:stackdepth=" + STACK_DEPTH,
+					"-XX:StartFlightRecording:name=" + SERVER_RECORDING
+							+ ",settings=profile,method-profiling=max,dumponexit=true,filename=" + file))
+			.orElse(List.of());
+	}
+
+	/**
+	 * Makes way for a new recording of a separate server: its directory made, and the
+	 * file of an earlier run deleted, so that a server that fails to write it is not
+	 * summed up with an old one.
+	 */
+	static void prepareServerRecording(Path recording) throws IOException {
+		Files.createDirectories(recording.getParent());
+		Files.deleteIfExists(recording);
 	}
 
 	/**
@@ -162,21 +211,50 @@ final class Profiler {
 	 * when it closes, {@link Window#print} once the run is over.
 	 */
 	Window start(String run) {
-		if (configuration == null && serverJvm == null) {
-			return new Window(null, Path.of("."), run);
+		if (serverRecording != null) {
+			return new Window(null, serverRecording, run, Instant.now());
+		}
+		if (configuration == null) {
+			return new Window(null, Path.of("."), run, null);
 		}
 		String name = prefix + "-" + slug(run);
 		int count = taken.merge(name, 1, Integer::sum);
 		var file = settings.directory().resolve(count == 1 ? name + ".jfr" : name + "-" + count + ".jfr");
-		if (serverJvm != null) {
-			serverJvm.start(name);
-			return new Window(null, file, run, name, System.nanoTime());
-		}
 		var recording = new Recording(configuration);
 		recording.enable("jdk.ExecutionSample").withPeriod(SAMPLE_PERIOD);
 		recording.setName(name);
 		recording.start();
-		return new Window(recording, file, run);
+		return new Window(recording, file, run, null);
+	}
+
+	/**
+	 * Cuts the separate server's recording, complete now that it has stopped, into the
+	 * measured windows and prints each one's summary.
+	 */
+	private void printServerRecording() {
+		if (serverRecording == null || noted.isEmpty()) {
+			return;
+		}
+		out.printf("-- profiles of %s, cut from the server's recording %s by the measured windows' wall-clock time%n",
+				prefix, shown(serverRecording));
+		if (!Files.isReadable(serverRecording)) {
+			out.println("   no recording: the server's JVM did not write it (did it stop on its own?)");
+			return;
+		}
+		List<JfrSummary> summaries;
+		try {
+			summaries = JfrSummary.cut(serverRecording, noted.stream().map(Noted::span).toList());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + serverRecording, ex);
+		}
+		for (int i = 0; i < noted.size(); i++) {
+			var window = noted.get(i);
+			out.printf("-- profile of %s, %s: %s to %s%n", prefix, window.run(), window.span().from(),
+					window.span().to());
+			summaries.get(i).print(out, settings.parts(), window.span().seconds());
+		}
+		noted.clear();
 	}
 
 	/**
@@ -231,7 +309,9 @@ final class Profiler {
 
 	}
 
-	/** One run's recording, or nothing when off. */
+	/**
+	 * One run's recording, a window noted in the server's recording, or nothing when off.
+	 */
 	final class Window {
 
 		private final @Nullable Recording recording;
@@ -240,37 +320,28 @@ final class Profiler {
 
 		private final String run;
 
-		/** The recording's name in the server's JVM; null when it is in this one. */
-		private final @Nullable String remote;
-
-		private final long startedNanos;
+		/**
+		 * When the window opened, when it is noted in the server's recording; null
+		 * otherwise.
+		 */
+		private final @Nullable Instant opened;
 
 		private double seconds;
 
-		private Window(@Nullable Recording recording, Path file, String run) {
-			this(recording, file, run, null, 0);
-		}
-
-		private Window(@Nullable Recording recording, Path file, String run, @Nullable String remote,
-				long startedNanos) {
+		private Window(@Nullable Recording recording, Path file, String run, @Nullable Instant opened) {
 			this.recording = recording;
 			this.file = file;
 			this.run = run;
-			this.remote = remote;
-			this.startedNanos = startedNanos;
+			this.opened = opened;
 		}
 
-		/** Stops recording and writes the recording to its file. */
+		/**
+		 * Stops recording and writes the recording to its file; notes the window's end in
+		 * the server's recording.
+		 */
 		void stop() {
-			if (remote != null && serverJvm != null) {
-				seconds = (System.nanoTime() - startedNanos) / 1e9;
-				try {
-					Files.createDirectories(file.toAbsolutePath().getParent());
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException("Cannot write " + file, ex);
-				}
-				serverJvm.stop(remote, file.toAbsolutePath());
+			if (opened != null) {
+				noted.add(new Noted(run, new Span(opened, Instant.now())));
 				return;
 			}
 			if (recording == null) {
@@ -290,9 +361,12 @@ final class Profiler {
 			}
 		}
 
-		/** Prints where the recorded window's time and allocations went. */
+		/**
+		 * Prints where the recorded window's time and allocations went: at once when it
+		 * was recorded in this JVM, once the server has stopped when in the server's.
+		 */
 		void print() {
-			if (recording == null && remote == null) {
+			if (recording == null) {
 				return;
 			}
 			out.printf("-- profile of %s, %s: %s%n", prefix, run, shown(file));
@@ -301,49 +375,6 @@ final class Profiler {
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot read " + file, ex);
-			}
-		}
-
-	}
-
-	/**
-	 * A server in a JVM of its own, recorded with {@code jcmd}: the JDK's "profile"
-	 * settings with a CPU sample every millisecond ({@code method-profiling=max}), as in
-	 * this JVM.
-	 */
-	record ServerJvm(String jcmd, long pid) {
-
-		List<String> startCommand(String name) {
-			return List.of(jcmd, Long.toString(pid), "JFR.start", "name=" + name, "settings=profile",
-					"method-profiling=max");
-		}
-
-		List<String> stopCommand(String name, Path file) {
-			return List.of(jcmd, Long.toString(pid), "JFR.stop", "name=" + name, "filename=" + file);
-		}
-
-		void start(String name) {
-			run(startCommand(name));
-		}
-
-		void stop(String name, Path file) {
-			run(stopCommand(name, file));
-		}
-
-		private static void run(List<String> command) {
-			try {
-				var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-				String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-				if (process.waitFor() != 0 || output.contains("Exception") || output.contains("Could not")) {
-					throw new IllegalStateException(String.join(" ", command) + " failed: " + output.strip());
-				}
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot run " + String.join(" ", command), ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted: " + String.join(" ", command), ex);
 			}
 		}
 

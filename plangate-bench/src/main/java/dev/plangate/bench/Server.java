@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -50,6 +50,9 @@ final class Server implements AutoCloseable {
 	private final @Nullable ConfigurableApplicationContext context;
 
 	private final @Nullable ServerProcess process;
+
+	/** What to do once the server has stopped, in order. */
+	private final List<Runnable> whenStopped = new ArrayList<>();
 
 	private Server(Stack stack, Options options, String catalog, String... settings) throws Exception {
 		this.stack = stack;
@@ -165,9 +168,17 @@ final class Server implements AutoCloseable {
 		return HttpConnection.request(method, path, "127.0.0.1:" + address.getPort(), apiKey, body);
 	}
 
-	/** The process id of the server's own JVM, when it has one. */
-	OptionalLong pid() {
-		return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
+	/**
+	 * The recording the server's own JVM makes of itself, when it has one and
+	 * {@code --profile} asked for it: complete once the server has stopped.
+	 */
+	Optional<Path> recording() {
+		return process == null ? Optional.empty() : process.recording();
+	}
+
+	/** Runs {@code action} once the server has stopped ({@link #close}). */
+	void whenStopped(Runnable action) {
+		whenStopped.add(action);
 	}
 
 	/**
@@ -189,6 +200,15 @@ final class Server implements AutoCloseable {
 
 	@Override
 	public void close() throws Exception {
+		try {
+			stop();
+		}
+		finally {
+			whenStopped.forEach(Runnable::run);
+		}
+	}
+
+	private void stop() throws Exception {
 		if (process != null) {
 			process.close();
 			return;

@@ -4,9 +4,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,12 +33,17 @@ final class ServerProcess implements AutoCloseable {
 
 	private final boolean pinned;
 
-	private ServerProcess(Process process, int port, String apiKey, String description, boolean pinned) {
+	/** Where the child writes its recording when it exits, with {@code --profile}. */
+	private final Optional<Path> recording;
+
+	private ServerProcess(Process process, int port, String apiKey, String description, boolean pinned,
+			Optional<Path> recording) {
 		this.process = process;
 		this.port = port;
 		this.apiKey = apiKey;
 		this.description = description;
 		this.pinned = pinned;
+		this.recording = recording;
 	}
 
 	/** The child's main: a server until standard input ends. */
@@ -53,6 +60,10 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	static ServerProcess launch(Stack stack, Options options) throws IOException {
+		var recording = Profiler.serverRecording(options, stack);
+		if (recording.isPresent()) {
+			Profiler.prepareServerRecording(recording.get());
+		}
 		var command = command(stack, options, System.getProperty("java.class.path"));
 		var process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 		var lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -81,7 +92,8 @@ final class ServerProcess implements AutoCloseable {
 		if (options.pin()) {
 			Affinity.pinThisProcess("1");
 		}
-		return new ServerProcess(process, Integer.parseInt(ready[1]), ready[2], describe(options), options.pin());
+		return new ServerProcess(process, Integer.parseInt(ready[1]), ready[2], describe(options), options.pin(),
+				recording);
 	}
 
 	/** The child's command line: java, its options, this jar's class path and main. */
@@ -92,7 +104,7 @@ final class ServerProcess implements AutoCloseable {
 		}
 		command.add(options.serverJava());
 		command.addAll(options.serverJvmArgs());
-		command.addAll(Profiler.serverJvmOptions(options));
+		command.addAll(Profiler.serverJvmOptions(Profiler.serverRecording(options, stack)));
 		command.addAll(List.of("-cp", classPath, ServerProcess.class.getName()));
 		command.addAll(List.of("--stack", stack.name().toLowerCase(Locale.ROOT), "--postgres-url",
 				options.postgresUrl(), "--postgres-user", options.postgresUser(), "--redis-url", options.redisUrl(),
@@ -137,8 +149,12 @@ final class ServerProcess implements AutoCloseable {
 		return java;
 	}
 
-	long pid() {
-		return process.pid();
+	/**
+	 * The child's recording of itself, with {@code --profile}: complete once it is
+	 * closed.
+	 */
+	Optional<Path> recording() {
+		return recording;
 	}
 
 	int port() {
