@@ -2,6 +2,7 @@ package dev.plangate.bench;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -18,6 +19,8 @@ import dev.plangate.bench.Options.Section;
  */
 final class HttpSection {
 
+	private static final String DURABLE_CONSUME = "durable consume (JDBC, a transaction each)";
+
 	private final Server server;
 
 	private final Options options;
@@ -30,8 +33,13 @@ final class HttpSection {
 		this.targets = targets;
 	}
 
-	/** A path and how to make its n-th request. */
-	private record Path(String name, LongFunction<byte[]> request) {
+	/** A path and how to make a caller for each connection. */
+	private record Path(String name, Supplier<Load.Caller> callers) {
+	}
+
+	/** A path over HTTP, and how to make its n-th request. */
+	private Path http(String name, LongFunction<byte[]> request) {
+		return new Path(name, () -> new HttpCaller(server, request));
 	}
 
 	/**
@@ -39,30 +47,40 @@ final class HttpSection {
 	 * at half.
 	 */
 	record Figures(String setup, Result ceiling, Result checkQuota, Result consumeQuota, Result checkHalf,
-			Result consumeHalf, String cpu) {
+			Result consumeHalf, @Nullable Result durableConsume, String cpu) {
 	}
 
 	Figures run(PrintStream out) {
 		var cpu = new CpuShare();
 		var profiler = Profiler.of(options, Section.HTTP, server, out);
 		byte[] liveness = server.anonymous("GET", "/actuator/health/liveness");
-		var ceilingPath = new Path("GET /actuator/health/liveness", n -> liveness);
-		var checkQuotaPath = new Path("POST /v1/check (quota)", n -> check(n, "api_calls"));
-		var consumeQuotaPath = new Path("POST /v1/consume (quota)", n -> consume(Server.customer(n), "api_calls", n));
-		var paths = List.of(ceilingPath, new Path("POST /v1/check (switch)", n -> check(n, "sso")), checkQuotaPath,
-				consumeQuotaPath,
-				new Path("POST /v1/consume (quota, one customer)", n -> consume(Server.customer(0), "api_calls", n)),
-				new Path("POST /v1/consume (rate)", n -> consume(Server.customer(n), "api_rate", n)));
+		var ceilingPath = http("GET /actuator/health/liveness", n -> liveness);
+		var checkQuotaPath = http("POST /v1/check (quota)", n -> check(n, "api_calls"));
+		var consumeQuotaPath = http("POST /v1/consume (quota)", n -> consume(Server.customer(n), "api_calls", n));
+		var paths = new ArrayList<>(List.of(ceilingPath, http("POST /v1/check (switch)", n -> check(n, "sso")),
+				checkQuotaPath, consumeQuotaPath,
+				http("POST /v1/consume (quota, one customer)", n -> consume(Server.customer(0), "api_calls", n)),
+				http("POST /v1/consume (rate)", n -> consume(Server.customer(n), "api_rate", n))));
+		// on PostgreSQL, what a durable consume costs the database on its own, a
+		// transaction each: the yardstick for the consume path beside the ceiling
+		boolean durable = server.stack == Stack.POSTGRES;
+		if (durable) {
+			paths.add(new Path(DURABLE_CONSUME, DurableConsume.prepare(server)));
+		}
 		// an unmeasured round first: otherwise the JIT would still be compiling the stack
 		// while the first path, the ceiling, is measured
 		paths.forEach(path -> Load.closed(path.name(), options.connections(), options.duration(), Duration.ZERO,
-				() -> new HttpCaller(server, path.request()), Profiler.OFF));
+				path.callers(), Profiler.OFF));
 		var peakRuns = Rounds.interleave(options.rounds(),
 				paths.stream().map(p -> (Supplier<Result>) () -> peak(p, profiler)).toList());
 		var peaks = peakRuns.stream().map(Rounds::fastest).toList();
 		var ceiling = peaks.get(0);
 		var checkQuota = peaks.get(2);
 		var consumeQuota = peaks.get(3);
+		var durableConsume = durable ? peaks.get(6) : null;
+		if (durable) {
+			DurableConsume.drop(server);
+		}
 		var halfRuns = Rounds.interleave(options.rounds(),
 				List.<Supplier<Result>>of(() -> halfPeak(checkQuotaPath, checkQuota, profiler),
 						() -> halfPeak(consumeQuotaPath, consumeQuota, profiler)));
@@ -88,12 +106,18 @@ final class HttpSection {
 		halfRow(half, halves.get(0), stack + ": check p99 <= 2 ms at half peak");
 		halfRow(half, halves.get(1), stack + ": consume p99 <= 2 ms at half peak");
 		half.print(out);
+		if (durableConsume != null) {
+			out.printf("consume (quota) over HTTP: %s the durable consume over JDBC, a transaction each (%s/s)%n",
+					Table.ratio(consumeQuota.throughput() / durableConsume.throughput()),
+					Table.count(durableConsume.throughput()));
+		}
 		String cpuLine = cpu.since();
 		out.println(cpuLine);
 		failures(out, peakRuns);
 		failures(out, halfRuns);
 		out.println();
-		return new Figures(server.setup, ceiling, checkQuota, consumeQuota, halves.get(0), halves.get(1), cpuLine);
+		return new Figures(server.setup, ceiling, checkQuota, consumeQuota, halves.get(0), halves.get(1),
+				durableConsume, cpuLine);
 	}
 
 	/** The set-ups measured on one stack side by side, when there are more than one. */
@@ -103,12 +127,14 @@ final class HttpSection {
 		}
 		out.println("== HTTP on " + stack.title + ", set-ups compared (peak: closed loop; half: open loop)");
 		var table = new Table("server", "ceiling req/s", "check quota req/s", "x ceiling", "consume quota req/s",
-				"x ceiling", "check p99 ms at half", "consume p99 ms at half", "JVM CPU us/check");
+				"x ceiling", "x durable consume", "check p99 ms at half", "consume p99 ms at half", "JVM CPU us/check");
 		for (var f : setups) {
 			table.row(f.setup(), Table.count(f.ceiling().throughput()), Table.count(f.checkQuota().throughput()),
 					Table.ratio(f.checkQuota().throughput() / f.ceiling().throughput()),
 					Table.count(f.consumeQuota().throughput()),
 					Table.ratio(f.consumeQuota().throughput() / f.ceiling().throughput()),
+					f.durableConsume() == null ? ""
+							: Table.ratio(f.consumeQuota().throughput() / f.durableConsume().throughput()),
 					Table.millis(f.checkHalf().p99Millis()), Table.millis(f.consumeHalf().p99Millis()),
 					Table.count(f.checkQuota().cpuMicros()));
 		}
@@ -134,14 +160,14 @@ final class HttpSection {
 	}
 
 	private Result peak(Path path, Profiler profiler) {
-		return Load.closed(path.name(), options.connections(), options.warmup(), options.duration(),
-				() -> new HttpCaller(server, path.request()), profiler);
+		return Load.closed(path.name(), options.connections(), options.warmup(), options.duration(), path.callers(),
+				path.name().equals(DURABLE_CONSUME) ? Profiler.OFF : profiler);
 	}
 
 	private Result halfPeak(Path path, Result peak, Profiler profiler) {
 		double rate = peak.throughput() / 2;
 		return Load.open(path.name() + " at " + Table.count(rate) + "/s", options.connections(), rate, options.warmup(),
-				options.duration(), () -> new HttpCaller(server, path.request()), profiler);
+				options.duration(), path.callers(), profiler);
 	}
 
 	private String ratioTarget(String target, Result path, Result ceiling, double minimum) {
