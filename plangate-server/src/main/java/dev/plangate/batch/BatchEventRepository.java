@@ -79,11 +79,19 @@ class BatchEventRepository {
 		else {
 			insertEach(events, stamp);
 		}
-		// a JDBC batch does not answer the numbers given: the notices say "newer than
-		// any", which wakes every stream following these batches
 		var batches = new LinkedHashMap<UUID, String>();
 		events.forEach(e -> batches.putIfAbsent(e.batchId(), e.customerId()));
-		batches.forEach((batchId, customerId) -> notices.written(batchId, customerId, Long.MAX_VALUE));
+		batches.forEach(this::written);
+	}
+
+	/**
+	 * Events of the batch were written in the current transaction by a statement of
+	 * another repository: wakes the live streams once they commit. A statement writing
+	 * many does not answer their numbers, so the notice says "newer than any", which
+	 * wakes every stream following the batch.
+	 */
+	void written(UUID batchId, String customerId) {
+		notices.written(batchId, customerId, Long.MAX_VALUE);
 	}
 
 	/**

@@ -1,9 +1,11 @@
 package dev.plangate.batch;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +19,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.plangate.batch.WorkerService.Dispatched;
 import dev.plangate.platform.Timestamps;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Operations in workers' hands: taken under a lease, kept by heartbeats, ended attempt by
- * attempt. On PostgreSQL the operations of a poll or of a bulk completion are updated in
- * one statement (from arrays), elsewhere in one JDBC batch.
+ * attempt. On PostgreSQL a poll's operations are taken, with their events, in one
+ * statement, and those of a bulk completion updated in one (from arrays); elsewhere in a
+ * JDBC batch.
  */
 @Repository
 class DispatchRepository {
@@ -32,20 +36,39 @@ class DispatchRepository {
 
 	private final JdbcTemplate batchUpdates;
 
+	private final BatchEventRepository eventLog;
+
 	private final boolean postgres;
 
-	DispatchRepository(JdbcClient jdbc, JdbcTemplate batchUpdates, DataSource dataSource) {
+	DispatchRepository(JdbcClient jdbc, JdbcTemplate batchUpdates, BatchEventRepository eventLog,
+			DataSource dataSource) {
 		this.jdbc = jdbc;
 		this.batchUpdates = batchUpdates;
+		this.eventLog = eventLog;
 		this.postgres = BatchRows.isPostgres(dataSource);
 	}
 
 	/**
-	 * Locks up to {@code max} ready operations of the given regions (and types, when any
-	 * are named), lowest rank first, skipping those another worker is taking.
+	 * Hands up to {@code max} ready operations of the given regions (and types, when any
+	 * are named) to a worker, lowest rank first, skipping those another worker is taking:
+	 * each runs its next attempt, until the earlier of {@code leaseUntil} and its own
+	 * deadline. Each one's {@code operation.started} event is written with it, its data
+	 * what {@link WorkerService#operationEvent} writes.
+	 *
+	 * <p>
+	 * On PostgreSQL that is one statement, so one round trip, whatever the number taken:
+	 * the claim, the updates and the events. Elsewhere it is three (the claim, then a
+	 * JDBC batch of updates and one of events).
+	 * @return the operations taken, in the order of their events
 	 */
-	List<Operation> lockReady(Collection<String> regions, Collection<String> types, Instant now, int max) {
-		return jdbc.sql("""
+	List<Dispatched> take(Collection<String> regions, Collection<String> types, String workerId, Instant now,
+			Instant leaseUntil, int max) {
+		if (postgres) {
+			return takeInOneStatement(regions, types, workerId, now, leaseUntil, max);
+		}
+		var taken = new ArrayList<Dispatched>();
+		var events = new ArrayList<BatchEventRepository.NewEvent>();
+		for (var o : jdbc.sql("""
 				select * from batch_operation
 				where status = 'ready' and region in (:regions) and (:anyType or type in (:types))
 				  and (available_at is null or available_at <= :now)
@@ -55,45 +78,105 @@ class DispatchRepository {
 			.param("types", types.isEmpty() ? List.of("") : types)
 			.param("now", Timestamps.sql(now))
 			.param("max", max)
-			.query(BatchRows::operation)
-			.list();
-	}
-
-	/** An operation to hand to a worker, with the lease it is held under. */
-	record Dispatch(UUID id, Instant leaseExpires, Instant deadline) {
+			.query((rs, n) -> taken(rs, rs.getInt("attempts") + 1, now, leaseUntil))
+			.list()) {
+			taken.add(o);
+			events.add(new BatchEventRepository.NewEvent(o.batchId(), o.customerId(), "operation.started",
+					WorkerService.operationEvent(o.id(), o.seq(), o.type(), o.compensates(), o.attempt(), workerId)));
+		}
+		if (!taken.isEmpty()) {
+			dispatchAll(taken, workerId, now);
+			eventLog.insertEvents(events, now);
+		}
+		return taken;
 	}
 
 	/**
-	 * Hands operations to a worker, in one round trip (positional parameters: this runs
+	 * The claim locks the rows it takes (skipping locked ones); the update sets each
+	 * one's lease from its own timeout; the insert writes their events numbered in the
+	 * claim's order. The event data is built as {@link WorkerService#operationEvent}
+	 * builds it, the worker's part given quoted.
+	 */
+	private List<Dispatched> takeInOneStatement(Collection<String> regions, Collection<String> types, String workerId,
+			Instant now, Instant leaseUntil, int max) {
+		var sql = new StringBuilder(1400).append("""
+				with claimed as (
+				  select id from batch_operation
+				  where status = 'ready' and region in (""");
+		placeholders(sql, regions.size());
+		sql.append(")");
+		if (!types.isEmpty()) {
+			sql.append(" and type in (");
+			placeholders(sql, types.size());
+			sql.append(")");
+		}
+		sql.append(
+				"""
+						 and (available_at is null or available_at <= ?)
+						  order by fair_rank, batch_id, seq limit ? for update skip locked),
+						taken as (
+						  update batch_operation o set status = 'running', worker_id = ?, attempts = o.attempts + 1,
+						    started_at = ?, deadline_at = ? + o.timeout_ms * interval '1 millisecond',
+						    lease_expires_at = least(?, ? + o.timeout_ms * interval '1 millisecond'),
+						    progress = null, message = null
+						  from claimed c where o.id = c.id
+						  returning o.id, o.batch_id, o.customer_id, o.region, o.kind, o.compensates, o.seq, o.type,
+						    o.payload, o.idempotency_key, o.attempts, o.timeout_ms, o.fair_rank),
+						started as (
+						  insert into batch_event (batch_id, customer_id, type, data, at)
+						  select t.batch_id, t.customer_id, 'operation.started',
+						    '{"attempt":' || t.attempts || coalesce(',"compensates":' || t.compensates, '')
+						      || ',"operationId":"' || t.id || '","seq":' || t.seq || ',"type":' || to_json(t.type)::text || ?, ?
+						  from taken t order by t.fair_rank, t.batch_id, t.seq)
+						select * from taken order by fair_rank, batch_id, seq""");
+		var started = Timestamps.sql(now);
+		var taken = batchUpdates.query(connection -> {
+			var ps = connection.prepareStatement(sql.toString());
+			int i = 1;
+			for (var region : regions) {
+				ps.setString(i++, region);
+			}
+			for (var type : types) {
+				ps.setString(i++, type);
+			}
+			ps.setObject(i++, started);
+			ps.setInt(i++, max);
+			ps.setString(i++, workerId);
+			ps.setObject(i++, started);
+			ps.setObject(i++, started);
+			ps.setObject(i++, Timestamps.sql(leaseUntil));
+			ps.setObject(i++, started);
+			ps.setString(i++, WorkerService.operationEventWorker(workerId));
+			ps.setObject(i, started);
+			return ps;
+		}, (rs, n) -> taken(rs, rs.getInt("attempts"), now, leaseUntil));
+		taken.forEach(t -> eventLog.written(t.batchId(), t.customerId()));
+		return taken;
+	}
+
+	private static void placeholders(StringBuilder sql, int count) {
+		for (int i = 0; i < count; i++) {
+			sql.append(i == 0 ? "?" : ", ?");
+		}
+	}
+
+	private static Dispatched taken(ResultSet rs, int attempt, Instant now, Instant leaseUntil) throws SQLException {
+		int compensates = rs.getInt("compensates");
+		Integer compensatesSeq = rs.wasNull() ? null : compensates;
+		var deadline = now.plusMillis(rs.getLong("timeout_ms"));
+		return new Dispatched(rs.getObject("id", UUID.class), rs.getObject("batch_id", UUID.class),
+				rs.getString("customer_id"), rs.getString("region"), "compensation".equals(rs.getString("kind")),
+				compensatesSeq, rs.getInt("seq"), rs.getString("type"), rs.getString("payload"),
+				rs.getString("idempotency_key"), attempt, leaseUntil.isBefore(deadline) ? leaseUntil : deadline,
+				deadline);
+	}
+
+	/**
+	 * Hands operations to a worker in one JDBC batch (positional parameters: this runs
 	 * for every operation dispatched).
 	 */
-	void dispatchAll(List<Dispatch> dispatches, String workerId, Instant at) {
+	private void dispatchAll(List<Dispatched> taken, String workerId, Instant at) {
 		var started = Timestamps.sql(at);
-		if (postgres) {
-			// one statement for all of them: PostgreSQL plans and runs it once
-			var ids = new UUID[dispatches.size()];
-			var leases = new String[ids.length];
-			var deadlines = new String[ids.length];
-			for (int i = 0; i < ids.length; i++) {
-				ids[i] = dispatches.get(i).id();
-				leases[i] = dispatches.get(i).leaseExpires().toString();
-				deadlines[i] = dispatches.get(i).deadline().toString();
-			}
-			batchUpdates.update(connection -> {
-				var ps = connection.prepareStatement("""
-						update batch_operation o set status = 'running', worker_id = ?, attempts = o.attempts + 1,
-						  started_at = ?, lease_expires_at = cast(d.lease as timestamptz),
-						  deadline_at = cast(d.deadline as timestamptz), progress = null, message = null
-						from unnest(?, ?, ?) as d(id, lease, deadline) where o.id = d.id""");
-				ps.setString(1, workerId);
-				ps.setObject(2, started);
-				ps.setArray(3, connection.createArrayOf("uuid", ids));
-				ps.setArray(4, connection.createArrayOf("varchar", leases));
-				ps.setArray(5, connection.createArrayOf("varchar", deadlines));
-				return ps;
-			});
-			return;
-		}
 		batchUpdates.batchUpdate("""
 				update batch_operation set status = 'running', worker_id = ?, attempts = attempts + 1,
 				  started_at = ?, lease_expires_at = ?, deadline_at = ?, progress = null, message = null
@@ -101,17 +184,17 @@ class DispatchRepository {
 
 			@Override
 			public void setValues(PreparedStatement ps, int i) throws SQLException {
-				var d = dispatches.get(i);
+				var t = taken.get(i);
 				ps.setString(1, workerId);
 				ps.setObject(2, started);
-				ps.setObject(3, Timestamps.sql(d.leaseExpires()));
-				ps.setObject(4, Timestamps.sql(d.deadline()));
-				ps.setObject(5, d.id());
+				ps.setObject(3, Timestamps.sql(t.leaseExpiresAt()));
+				ps.setObject(4, Timestamps.sql(t.deadlineAt()));
+				ps.setObject(5, t.id());
 			}
 
 			@Override
 			public int getBatchSize() {
-				return dispatches.size();
+				return taken.size();
 			}
 
 		});

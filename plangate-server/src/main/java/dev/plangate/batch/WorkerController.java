@@ -29,6 +29,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.util.RawValue;
 
 @RestController
 @Tag(name = "Workers")
@@ -50,8 +51,13 @@ class WorkerController {
 			@Nullable @Min(1) @Max(100) Integer max, @Nullable @Min(0) @Max(30) Integer waitSeconds) {
 	}
 
+	/**
+	 * An operation for a worker. Its payload goes out as the JSON text stored at
+	 * submission (the submitted value as written back), without being read into a tree
+	 * and written again for each answer.
+	 */
 	record Task(UUID id, UUID batchId, String customerId, String region, String kind, @Nullable Integer compensates,
-			int seq, String type, @Nullable JsonNode payload, @Nullable String idempotencyKey, int attempt,
+			int seq, String type, @Nullable RawValue payload, @Nullable String idempotencyKey, int attempt,
 			Instant leaseExpiresAt, Instant deadlineAt) {
 	}
 
@@ -68,12 +74,12 @@ class WorkerController {
 		var taken = workers.poll(request.workerId(), request.regions(),
 				request.types() == null ? List.of() : request.types(), request.max() == null ? 1 : request.max(),
 				Duration.ofSeconds(request.waitSeconds() == null ? 0 : request.waitSeconds()));
-		return new PollAnswer(taken.stream().map(d -> {
-			var o = d.operation();
-			return new Task(o.id(), o.batchId(), o.customerId(), o.region(),
-					o.isCompensation() ? "compensation" : "operation", o.compensates(), o.seq(), o.type(), o.payload(),
-					o.idempotencyKey(), d.attempt(), d.leaseExpiresAt(), d.deadlineAt());
-		}).toList());
+		return new PollAnswer(taken.stream()
+			.map(o -> new Task(o.id(), o.batchId(), o.customerId(), o.region(),
+					o.isCompensation() ? "compensation" : "operation", o.compensates(), o.seq(), o.type(),
+					o.payload() == null ? null : new RawValue(o.payload()), o.idempotencyKey(), o.attempt(),
+					o.leaseExpiresAt(), o.deadlineAt()))
+			.toList());
 	}
 
 	record OperationHeartbeat(@NotNull @Pattern(regexp = WORKER_ID, message = "must be a worker name") String workerId,

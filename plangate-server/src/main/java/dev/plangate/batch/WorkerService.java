@@ -80,8 +80,13 @@ public class WorkerService {
 		this.metrics = metrics;
 	}
 
-	/** An operation handed to a worker, with the lease it holds it under. */
-	public record Dispatched(Operation operation, int attempt, Instant leaseExpiresAt, Instant deadlineAt) {
+	/**
+	 * An operation handed to a worker: what the worker is told of it, its payload as the
+	 * stored JSON text, and the attempt and lease it now runs under.
+	 */
+	public record Dispatched(UUID id, UUID batchId, String customerId, String region, boolean isCompensation,
+			@Nullable Integer compensates, int seq, String type, @Nullable String payload,
+			@Nullable String idempotencyKey, int attempt, Instant leaseExpiresAt, Instant deadlineAt) {
 	}
 
 	/**
@@ -93,7 +98,10 @@ public class WorkerService {
 		long until = System.nanoTime() + wait.toNanos();
 		while (true) {
 			long seen = ready.operationsVersion();
-			var taken = transactions.execute(status -> take(workerId, regions, types, max));
+			var taken = transactions.execute(status -> {
+				var now = clock.instant();
+				return dispatch.take(regions, types, workerId, now, now.plus(settings.leaseTtl()), max);
+			});
 			long left = until - System.nanoTime();
 			if ((taken != null && !taken.isEmpty()) || left <= 0) {
 				return taken == null ? List.of() : taken;
@@ -107,30 +115,6 @@ public class WorkerService {
 				return List.of();
 			}
 		}
-	}
-
-	/**
-	 * Takes operations in three statements whatever their number: the claim, their
-	 * updates and their events each go in one round trip.
-	 */
-	private List<Dispatched> take(String workerId, List<String> regions, List<String> types, int max) {
-		var now = clock.instant();
-		var taken = new ArrayList<Dispatched>();
-		var dispatches = new ArrayList<DispatchRepository.Dispatch>();
-		var events = new ArrayList<BatchEventRepository.NewEvent>();
-		for (var o : dispatch.lockReady(regions, types, now, max)) {
-			var deadline = now.plus(o.timeout());
-			var lease = earlier(now.plus(settings.leaseTtl()), deadline);
-			dispatches.add(new DispatchRepository.Dispatch(o.id(), lease, deadline));
-			taken.add(new Dispatched(o, o.attempts() + 1, lease, deadline));
-			events.add(new BatchEventRepository.NewEvent(o.batchId(), o.customerId(), "operation.started",
-					operationEvent(o.id(), o.seq(), o.type(), o.compensates(), o.attempts() + 1, workerId)));
-		}
-		if (!dispatches.isEmpty()) {
-			dispatch.dispatchAll(dispatches, workerId, now);
-			eventLog.insertEvents(events, now);
-		}
-		return taken;
 	}
 
 	/**
@@ -392,12 +376,16 @@ public class WorkerService {
 		json.append(",\"operationId\":\"").append(id).append("\",\"seq\":").append(seq).append(",\"type\":\"");
 		JSON_TEXT.quoteAsString(type, json);
 		json.append('"');
-		if (workerId != null) {
-			json.append(",\"workerId\":\"");
-			JSON_TEXT.quoteAsString(workerId, json);
-			json.append('"');
-		}
-		return json.append('}').toString();
+		return json.append(workerId == null ? "}" : operationEventWorker(workerId)).toString();
+	}
+
+	/**
+	 * The end of a started event's data, from its worker on: {@code ,"workerId":"…"}}.
+	 */
+	static String operationEventWorker(String workerId) {
+		var json = new StringBuilder(workerId.length() + 16).append(",\"workerId\":\"");
+		JSON_TEXT.quoteAsString(workerId, json);
+		return json.append("\"}").toString();
 	}
 
 	private static Instant earlier(Instant a, Instant b) {

@@ -53,6 +53,7 @@ import io.swagger.v3.oas.models.tags.Tag;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /** The API document's cover: what Plangate is, how to authenticate, how errors look. */
 @Configuration(proxyBeanMethods = false)
@@ -99,6 +100,8 @@ class OpenApiConfiguration {
 	static {
 		// values read as JSON trees are any JSON value, not the tree's Java properties
 		SpringDocUtils.getConfig().replaceWithSchema(JsonNode.class, new Schema<>().description(ANY_JSON_VALUE));
+		// so are values passed through as the JSON text they were stored as
+		SpringDocUtils.getConfig().replaceWithSchema(RawValue.class, new Schema<>().description(ANY_JSON_VALUE));
 		// a live stream is text/event-stream, not the emitter's Java properties
 		SpringDocUtils.getConfig()
 			.replaceWithSchema(SseEmitter.class,

@@ -7,16 +7,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshSchema;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The life of operations on workers played by the test, on the default catalog (no caps
@@ -28,6 +31,9 @@ import tools.jackson.databind.JsonNode;
 class BatchWorkerTest extends BatchTestSupport {
 
 	private static final Duration RETRY_BASE = Duration.ofMillis(400);
+
+	@Autowired
+	private JsonMapper json;
 
 	@DynamicPropertySource
 	static void settings(DynamicPropertyRegistry registry) {
@@ -475,6 +481,33 @@ class BatchWorkerTest extends BatchTestSupport {
 		assertThat(status(submitted)).isEqualTo("completed");
 	}
 
+	// --- payloads
+
+	@Test
+	void aPolledOperationCarriesItsPayloadAsTheServerWritesTheSubmittedValue() {
+		// given: a payload of every kind of JSON value, spaced and escaped
+		var payload = """
+				{ "text": "caf\\u00e9 \\\\ \\"quoted\\" \\n \\u2028 \\ud83d\\ude00", "n": -12, "big": 123456789012345678901234567890,
+				  "real": 1.50, "exp": -2.5e-7, "yes": true, "no": false, "nothing": null,
+				  "list": [ 1, [ ], { }, "x" ], "nested": { "b": { "a": [ null ] } } }""";
+		var customerId = customerOn("free");
+		var batch = submitting(api,
+				"{\"customerId\":\"" + customerId
+						+ "\",\"region\":\"work-payload\",\"operations\":[{\"type\":\"spawn_agent\",\"payload\":"
+						+ payload + "},{\"type\":\"spawn_agent\"}]}");
+		assertThat(batch.status()).as(batch.toString()).isEqualTo(202);
+
+		// when
+		var answer = api.post("/v1/worker/poll", pollBody("w1", List.of("work-payload"), null, 10, 1));
+
+		// then: the same text as the value read and written by the server's own mapper
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+		var tasks = answer.body().path("operations");
+		assertThat(answer.text()).contains("\"payload\":" + json.writeValueAsString(json.readTree(payload)) + ",");
+		assertThat(tasks).hasSize(2);
+		tasks.forEach(t -> complete("w1", t));
+	}
+
 	// --- regions, types, long polls
 
 	@Test
@@ -602,6 +635,11 @@ class BatchWorkerTest extends BatchTestSupport {
 		assertThat(events.get(5).path("data").path("retrying").asBoolean()).isTrue();
 		assertThat(events.get(6).path("data").path("seq").asInt()).isEqualTo(1);
 		assertThat(events.get(7).path("data").path("attempt").asInt()).isEqualTo(2);
+		var started = events.get(2).path("data");
+		assertThat(started).as("what the server's own text of a started event holds")
+			.isEqualTo(
+					json.readTree(WorkerService.operationEvent(UUID.fromString(started.path("operationId").asString()),
+							started.path("seq").asInt(), "spawn_agent", null, 1, "w1")));
 		assertThat(events.get(9).path("data").path("status").asString()).isEqualTo("completed");
 
 		// and reading on from a seq gives the rest
