@@ -256,6 +256,36 @@ class LedgerIngestionTest extends ServerTest {
 	}
 
 	@Test
+	void aLargeBatchHoldingIdsRecordedBeforeRecordsOnlyTheNewOnesOnceEach() {
+		// given: two ids recorded, then a batch too large to be inserted from arrays
+		// (streamed straight into the ledger on PostgreSQL) that repeats them among new
+		// ones
+		var customer = newCustomer("copy-repeat");
+		var period = periodStart(customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		transactions.executeWithoutResult(status -> writer.writeTogether(List.of(pending(
+				List.of(event(customer, "r-3", 100, now, period), event(customer, "r-70", 100, now, period))))));
+		var events = new ArrayList<UsageEvent>();
+		for (int i = 0; i < LedgerRepository.ROWS_AS_ARRAYS + 10; i++) {
+			events.add(event(customer, "r-" + i, 1, now, period));
+		}
+
+		// when
+		var answers = transactions.execute(status -> writer.writeTogether(List.of(pending(events))));
+
+		// then: the repeated ids are answered as duplicates and counted once, the others
+		// recorded
+		var duplicates = answers.get(0).stream().filter(d -> d.event().duplicate()).map(d -> d.event().id()).toList();
+		assertThat(duplicates).containsExactlyInAnyOrder("r-3", "r-70");
+		long fresh = events.size() - 2;
+		assertThat(eventIds(customer)).hasSize(events.size());
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(200 + fresh);
+		assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(200 + fresh);
+		assertThat(rollups("usage_rollup", customer)).containsExactly(200 + fresh, (long) events.size());
+		assertThat(rollups("usage_rollup_day", customer)).containsExactly(200 + fresh, (long) events.size());
+	}
+
+	@Test
 	void theStagingTableIsMadeOncePerConnectionAndAgainWhenItsCreationRolledBackOrItWasLost() throws Exception {
 		// given: on PostgreSQL, a ledger repository on one connection
 		String database;
@@ -272,12 +302,12 @@ class LedgerIngestionTest extends ServerTest {
 			var inOne = new TransactionTemplate(new DataSourceTransactionManager(one));
 			var consumed = new ArrayList<LedgerRepository.Consumed>();
 			consumed.add(null);
-			Function<String, boolean[]> insert = id -> inOne
-				.execute(status -> repository.insertNew(List.of(event(customer, id, 1, now, period)), consumed, now));
+			Function<String, boolean[]> insert = id -> inOne.execute(
+					status -> repository.insertStaged(List.of(event(customer, id, 1, now, period)), consumed, now));
 
 			// when: the first transaction to make the table rolls back
 			inOne.executeWithoutResult(status -> {
-				repository.insertNew(List.of(event(customer, "s-0", 1, now, period)), consumed, now);
+				repository.insertStaged(List.of(event(customer, "s-0", 1, now, period)), consumed, now);
 				status.setRollbackOnly();
 			});
 
