@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -283,6 +284,62 @@ class LedgerIngestionTest extends ServerTest {
 		assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(200 + fresh);
 		assertThat(rollups("usage_rollup", customer)).containsExactly(200 + fresh, (long) events.size());
 		assertThat(rollups("usage_rollup_day", customer)).containsExactly(200 + fresh, (long) events.size());
+	}
+
+	@Test
+	void idsCopiedByTwoTransactionsAtOnceAreInsertedByTheOneThatCommitsFirstOnly() throws Exception {
+		// given: on PostgreSQL, a batch large enough to be copied straight into the
+		// ledger, inserted by one transaction that has not committed yet
+		String database;
+		try (var connection = dataSource.getConnection()) {
+			database = connection.getMetaData().getDatabaseProductName();
+		}
+		assumeTrue(database.equals("PostgreSQL"), "streams with COPY");
+		var customer = newCustomer("copy-two-nodes");
+		var period = periodStart(customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		var events = new ArrayList<UsageEvent>();
+		var consumed = new ArrayList<LedgerRepository.Consumed>();
+		for (int i = 0; i < LedgerRepository.ROWS_AS_ARRAYS + 10; i++) {
+			events.add(event(customer, "t-" + i, 1, now, period));
+			consumed.add(null);
+		}
+		var firstInserted = new CompletableFuture<Void>();
+		var firstMayCommit = new CompletableFuture<Void>();
+		var threads = Executors.newFixedThreadPool(2);
+		try {
+			var first = CompletableFuture.supplyAsync(() -> transactions.execute(status -> {
+				var inserted = ledger.insertNew(events, consumed, now);
+				firstInserted.complete(null);
+				firstMayCommit.orTimeout(30, TimeUnit.SECONDS).join();
+				return inserted;
+			}), threads);
+			firstInserted.get(30, TimeUnit.SECONDS);
+
+			// when: another transaction (as of another node) copies the same ids and
+			// waits on the first, which then commits
+			var second = CompletableFuture
+				.supplyAsync(() -> transactions.execute(status -> ledger.insertNew(events, consumed, now)), threads);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (jdbc.sql("""
+					select count(*) from pg_stat_activity
+					where datname = current_database() and wait_event_type = 'Lock'
+					  and query like 'copy usage_event (%'""").query(Long.class).single() == 0) {
+				assertThat(System.nanoTime()).as("the second copy waits on the first").isLessThan(deadline);
+				Thread.sleep(20);
+			}
+			firstMayCommit.complete(null);
+
+			// then: each id is inserted once, by the first; the second finds them all
+			// recorded
+			assertThat(first.get(30, TimeUnit.SECONDS)).containsOnly(true);
+			assertThat(second.get(30, TimeUnit.SECONDS)).containsOnly(false);
+		}
+		finally {
+			firstMayCommit.complete(null);
+			threads.shutdownNow();
+		}
+		assertThat(eventIds(customer)).hasSize(events.size());
 	}
 
 	@Test
