@@ -205,10 +205,10 @@ class LedgerRepository {
 
 	/**
 	 * Inserts events whose id is new for their customer; the answer says, per event,
-	 * whether it was inserted. On PostgreSQL the events are streamed with {@code COPY}
-	 * into a staging table and moved into the ledger by one statement, which answers the
-	 * ids it inserted; elsewhere a JDBC batch answers a row count per event. Ids must be
-	 * unique within {@code events}.
+	 * whether it was inserted. On PostgreSQL a few events are inserted from arrays by one
+	 * statement ({@link #insertArrays}), and more are streamed with {@code COPY}
+	 * ({@link #insertCopied}); elsewhere a JDBC batch answers a row count per event. Ids
+	 * must be unique within {@code events}.
 	 */
 	boolean[] insertNew(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
 		if (!postgres) {
@@ -793,11 +793,10 @@ class LedgerRepository {
 	}
 
 	/**
-	 * Locks the totals of the given keys, creating those that do not exist yet, and
-	 * answers each total. Missing totals are inserted in one JDBC batch in key order;
-	 * then the totals of each feature and period are locked by one read, in customer
-	 * order. Every writer, on every node, locks in this order, so none waits on another
-	 * in a circle.
+	 * Locks the totals of the given keys, creating those that do not exist yet, in key
+	 * order, and answers each total with the state versions of {@code customers}. Every
+	 * writer, on every node, locks in this order, so none waits on another in a circle.
+	 * On PostgreSQL one statement does it all ({@link #LOCK_TOTALS}).
 	 */
 	Locked lockTotals(List<TotalKey> keys, Collection<String> customers, Instant at) {
 		if (!postgres) {
@@ -852,6 +851,11 @@ class LedgerRepository {
 	record Locked(Map<TotalKey, Long> totals, Map<String, Long> versions) {
 	}
 
+	/**
+	 * Locks totals as {@link #lockTotals(List, Collection, Instant)} does, elsewhere than
+	 * on PostgreSQL: missing totals are inserted in one JDBC batch in key order; then the
+	 * totals of each feature and period are locked by one read, in customer order.
+	 */
 	private Map<TotalKey, Long> lockTotals(List<TotalKey> keys, Instant at) {
 		var totals = new HashMap<TotalKey, Long>();
 		var sorted = keys.stream().distinct().sorted().toList();
