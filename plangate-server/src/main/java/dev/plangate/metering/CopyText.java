@@ -11,7 +11,7 @@ import dev.plangate.platform.StoredJson;
 
 /**
  * Usage events as rows of PostgreSQL's {@code COPY … FROM STDIN} text format, in the
- * order of the staging table's columns: the event's position, then the ledger's columns.
+ * order of the ledger's columns, for the staging table led by the event's position.
  * Columns are separated by tabs and rows end with a newline; a backslash, tab, newline or
  * carriage return inside a value is escaped, and an absent value is {@code \N}.
  */
@@ -22,9 +22,12 @@ final class CopyText {
 	private CopyText() {
 	}
 
-	/** The rows of these events, encoded in UTF-8 (the encoding PgJDBC asks for). */
-	static byte[] rows(List<UsageEvent> events, List<LedgerRepository.@Nullable Consumed> consumed,
-			Instant recordedAt) {
+	/**
+	 * The rows of these events, encoded in UTF-8 (the encoding PgJDBC asks for), each led
+	 * by its position if {@code numbered}.
+	 */
+	static byte[] rows(List<UsageEvent> events, List<LedgerRepository.@Nullable Consumed> consumed, Instant recordedAt,
+			boolean numbered) {
 		var text = new StringBuilder(events.size() * 160);
 		var recorded = recordedAt.toString();
 		// a batch's events share few periods, and often their times: each is written
@@ -33,7 +36,9 @@ final class CopyText {
 		for (int i = 0; i < events.size(); i++) {
 			var e = events.get(i);
 			var c = consumed.get(i);
-			text.append(i).append('\t');
+			if (numbered) {
+				text.append(i).append('\t');
+			}
 			escaped(text, e.customerId()).append('\t');
 			escaped(text, e.eventId()).append('\t');
 			escaped(text, e.feature()).append('\t');

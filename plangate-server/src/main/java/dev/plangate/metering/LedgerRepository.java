@@ -6,6 +6,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -75,6 +76,95 @@ class LedgerRepository {
 			select %1$s from staged order by ord
 			on conflict do nothing returning customer_id, event_id""".formatted(EVENT_COLUMNS);
 
+	/**
+	 * Events at most that are inserted from arrays (PostgreSQL) rather than streamed with
+	 * {@code COPY}.
+	 */
+	static final int ROWS_AS_ARRAYS = 64;
+
+	/**
+	 * Inserts events given as arrays of their columns, in the order given, skipping ids
+	 * recorded before, and answers the ids inserted (PostgreSQL).
+	 */
+	private static final String INSERT_ARRAYS = """
+			insert into usage_event (%s)
+			select v.c, v.e, v.f, v.a, cast(v.o as timestamp with time zone), cast(v.p as timestamp with time zone),
+			  cast(? as timestamp with time zone), v.pr, v.ua, v.fg, v.gl, v.ov
+			from unnest(cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as bigint[]), cast(? as text[]),
+			  cast(? as text[]), cast(? as text[]), cast(? as bigint[]), cast(? as bigint[]), cast(? as bigint[]),
+			  cast(? as bigint[])) with ordinality as v (c, e, f, a, o, p, pr, ua, fg, gl, ov, n)
+			order by v.n
+			on conflict do nothing returning customer_id, event_id""".formatted(EVENT_COLUMNS);
+
+	/**
+	 * Creates the totals missing and locks all, in the order given (key order), and
+	 * answers each total with its customer's state version, in one statement
+	 * (PostgreSQL). {@code do update} rather than {@code do nothing} then a read: it
+	 * locks a total another transaction is creating once that one commits, and answers
+	 * the total as it then is, which a read, seeing the statement's snapshot, would not.
+	 */
+	private static final String LOCK_TOTALS = """
+			with locked as (
+			  insert into usage_total (customer_id, feature_key, period_start, used, updated_at)
+			  select k.c, k.f, cast(k.p as timestamp with time zone), 0, cast(? as timestamp with time zone)
+			  from unnest(cast(? as text[]), cast(? as text[]), cast(? as text[])) with ordinality as k (c, f, p, n)
+			  order by k.n
+			  on conflict (customer_id, feature_key, period_start) do update set used = usage_total.used
+			  returning customer_id, feature_key, period_start, used)
+			select customer_id, feature_key, period_start, used from locked
+			union all
+			select customer_id, null, null, state_version from customer where customer_id = any(cast(? as text[]))""";
+
+	/**
+	 * The events recorded and the consumes refused under any of the ids given, in one
+	 * statement (PostgreSQL).
+	 */
+	private static final String DECIDED_BEFORE = """
+			select false as refused, u.customer_id, u.event_id, u.feature_key, u.amount, u.occurred_at, u.recorded_at,
+			  u.used_after, u.from_grants, u.grants_left, u.overage, cast(null as bigint) as used,
+			  cast(null as bigint) as limit_value, cast(null as bigint) as overage_cap
+			from unnest(cast(? as text[]), cast(? as text[])) as r (c, e)
+			join usage_event u on u.customer_id = r.c and u.event_id = r.e
+			union all
+			select true, f.customer_id, f.event_id, f.feature_key, f.amount, f.decided_at, f.decided_at, null, null,
+			  f.grants_left, null, f.used, f.limit_value, f.overage_cap
+			from unnest(cast(? as text[]), cast(? as text[])) as r (c, e)
+			join consume_refusal f on f.customer_id = r.c and f.event_id = r.e""";
+
+	/**
+	 * Adds to locked totals, then to the hourly rollups, then to the daily ones, each in
+	 * the order given (key order), in one statement (PostgreSQL); answers how many rows
+	 * of each it changed. The scalar subqueries run in the order they are written.
+	 */
+	private static final String ADD_UP = """
+			with totals as (
+			  update usage_total t set used = t.used + v.a, updated_at = cast(? as timestamp with time zone)
+			  from unnest(cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as bigint[])) as v (c, f, p, a)
+			  where t.customer_id = v.c and t.feature_key = v.f and t.period_start = cast(v.p as timestamp with time zone)
+			  returning 1),
+			hours as (
+			  insert into usage_rollup (customer_id, feature_key, hour_start, amount, events)
+			  select v.c, v.f, cast(v.s as timestamp with time zone), v.a, v.n
+			  from unnest(cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as bigint[]),
+			    cast(? as bigint[])) with ordinality as v (c, f, s, a, n, o)
+			  order by v.o
+			  on conflict (customer_id, feature_key, hour_start) do update
+			  set amount = usage_rollup.amount + excluded.amount, events = usage_rollup.events + excluded.events
+			  returning 1),
+			days as (
+			  insert into usage_rollup_day (customer_id, feature_key, day_start, amount, events)
+			  select v.c, v.f, cast(v.s as timestamp with time zone), v.a, v.n
+			  from unnest(cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as bigint[]),
+			    cast(? as bigint[])) with ordinality as v (c, f, s, a, n, o)
+			  order by v.o
+			  on conflict (customer_id, feature_key, day_start) do update
+			  set amount = usage_rollup_day.amount + excluded.amount, events = usage_rollup_day.events + excluded.events
+			  returning 1)
+			select (select count(*) from totals), (select count(*) from hours), (select count(*) from days)""";
+
+	/** PostgreSQL's SQLSTATE for a unique key's violation. */
+	private static final String UNIQUE_VIOLATION = "23505";
+
 	/** PostgreSQL's SQLSTATE for a table that does not exist. */
 	private static final String UNDEFINED_TABLE = "42P01";
 
@@ -115,13 +205,115 @@ class LedgerRepository {
 
 	/**
 	 * Inserts events whose id is new for their customer; the answer says, per event,
-	 * whether it was inserted. On PostgreSQL the events are streamed with {@code COPY}
-	 * into a staging table and moved into the ledger by one statement, which answers the
-	 * ids it inserted; elsewhere a JDBC batch answers a row count per event. Ids must be
-	 * unique within {@code events}.
+	 * whether it was inserted. On PostgreSQL a few events are inserted from arrays by one
+	 * statement ({@link #insertArrays}), and more are streamed with {@code COPY}
+	 * ({@link #insertCopied}); elsewhere a JDBC batch answers a row count per event. Ids
+	 * must be unique within {@code events}.
 	 */
 	boolean[] insertNew(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
-		return postgres ? insertReturning(events, consumed, recordedAt) : insertBatch(events, consumed, recordedAt);
+		if (!postgres) {
+			return insertBatch(events, consumed, recordedAt);
+		}
+		if (events.size() <= ROWS_AS_ARRAYS) {
+			return insertArrays(events, consumed, recordedAt);
+		}
+		return insertCopied(events, consumed, recordedAt);
+	}
+
+	/**
+	 * Inserts a few events (PostgreSQL) with one
+	 * {@code insert … select from unnest(…) on conflict do nothing}, their columns given
+	 * as arrays, which answers the ids it inserted: one round trip.
+	 */
+	private boolean[] insertArrays(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
+		var inserted = new boolean[events.size()];
+		if (events.isEmpty()) {
+			return inserted;
+		}
+		var positions = positions(events);
+		int n = events.size();
+		var customers = new String[n];
+		var ids = new String[n];
+		var features = new String[n];
+		var amounts = new Long[n];
+		var occurred = new String[n];
+		var periods = new String[n];
+		var properties = new String[n];
+		var usedAfter = new Long[n];
+		var fromGrants = new Long[n];
+		var grantsLeft = new Long[n];
+		var overage = new Long[n];
+		for (int i = 0; i < n; i++) {
+			var e = events.get(i);
+			var c = consumed.get(i);
+			customers[i] = e.customerId();
+			ids[i] = e.eventId();
+			features[i] = e.feature();
+			amounts[i] = e.amount();
+			occurred[i] = e.occurredAt().toString();
+			periods[i] = e.periodStart().toString();
+			properties[i] = e.properties().isEmpty() ? null : StoredJson.write(e.properties());
+			usedAfter[i] = c == null ? null : c.usedAfter();
+			fromGrants[i] = c == null ? null : c.fromGrants();
+			grantsLeft[i] = c == null ? null : c.grantsLeft();
+			overage[i] = c == null ? null : c.overage();
+		}
+		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
+			try (var statement = connection.prepareStatement(INSERT_ARRAYS)) {
+				statement.setString(1, recordedAt.toString());
+				statement.setArray(2, connection.createArrayOf("text", customers));
+				statement.setArray(3, connection.createArrayOf("text", ids));
+				statement.setArray(4, connection.createArrayOf("text", features));
+				statement.setArray(5, connection.createArrayOf("int8", amounts));
+				statement.setArray(6, connection.createArrayOf("text", occurred));
+				statement.setArray(7, connection.createArrayOf("text", periods));
+				statement.setArray(8, connection.createArrayOf("text", properties));
+				statement.setArray(9, connection.createArrayOf("int8", usedAfter));
+				statement.setArray(10, connection.createArrayOf("int8", fromGrants));
+				statement.setArray(11, connection.createArrayOf("int8", grantsLeft));
+				statement.setArray(12, connection.createArrayOf("int8", overage));
+				try (var rs = statement.executeQuery()) {
+					while (rs.next()) {
+						inserted[positionOf(positions, rs.getString(1), rs.getString(2))] = true;
+					}
+				}
+			}
+			return null;
+		});
+		return inserted;
+	}
+
+	/**
+	 * Streams many events (PostgreSQL) with {@code COPY} straight into the ledger, under
+	 * a savepoint: then each row is written once. If an id was recorded before (or is
+	 * being recorded by another transaction, which then commits), the copy fails as a
+	 * whole, is rolled back to the savepoint, and the events take the staging table's
+	 * way, which skips such ids.
+	 */
+	private boolean[] insertCopied(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
+		var rows = CopyText.rows(events, consumed, recordedAt, false);
+		boolean copied = Boolean.TRUE
+			.equals(batch.getJdbcTemplate().execute((ConnectionCallback<Boolean>) connection -> {
+				var savepoint = connection.setSavepoint();
+				try {
+					copy(connection.unwrap(PGConnection.class), "copy usage_event (" + EVENT_COLUMNS + ") from stdin",
+							rows, events.size());
+				}
+				catch (SQLException ex) {
+					if (UNIQUE_VIOLATION.equals(ex.getSQLState())) {
+						connection.rollback(savepoint);
+						return false;
+					}
+					throw ex;
+				}
+				return true;
+			}));
+		if (!copied) {
+			return insertStaged(events, consumed, recordedAt);
+		}
+		var inserted = new boolean[events.size()];
+		Arrays.fill(inserted, true);
+		return inserted;
 	}
 
 	/**
@@ -129,18 +321,16 @@ class LedgerRepository {
 	 * moves them into the ledger with one
 	 * {@code insert … select … on conflict do nothing}, which answers the ids it
 	 * inserted, all in the caller's transaction. The staging table is emptied by the
-	 * statement that moves its rows, and at every commit or rollback.
+	 * statement that moves its rows, and at every commit or rollback (package-visible for
+	 * tests).
 	 */
-	private boolean[] insertReturning(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
+	boolean[] insertStaged(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
 		var inserted = new boolean[events.size()];
 		if (events.isEmpty()) {
 			return inserted;
 		}
-		var positions = new HashMap<EventRef, Integer>(events.size() * 2);
-		for (int i = 0; i < events.size(); i++) {
-			positions.put(EventRef.of(events.get(i)), i);
-		}
-		var rows = CopyText.rows(events, consumed, recordedAt);
+		var positions = positions(events);
+		var rows = CopyText.rows(events, consumed, recordedAt, true);
 		var jdbcTemplate = batch.getJdbcTemplate();
 		jdbcTemplate.execute((ConnectionCallback<Void>) connection -> {
 			var pg = connection.unwrap(PGConnection.class);
@@ -160,16 +350,8 @@ class LedgerRepository {
 					});
 				}
 			}
-			// the rows are written as they are: CopyManager.copyIn(sql, stream) would
-			// read them through a 64 KiB buffer of its own, allocated for every commit
-			CopyIn copy = null;
 			try {
-				copy = pg.getCopyAPI().copyIn("copy usage_event_staging (ord, " + EVENT_COLUMNS + ") from stdin");
-				copy.writeToCopy(rows, 0, rows.length);
-				long copied = copy.endCopy();
-				if (copied != events.size()) {
-					throw new IllegalStateException("Staged " + copied + " of " + events.size() + " usage events");
-				}
+				copy(pg, "copy usage_event_staging (ord, " + EVENT_COLUMNS + ") from stdin", rows, events.size());
 			}
 			catch (SQLException ex) {
 				if (UNDEFINED_TABLE.equals(ex.getSQLState())) {
@@ -178,21 +360,50 @@ class LedgerRepository {
 				}
 				throw ex;
 			}
-			finally {
-				if (copy != null && copy.isActive()) {
-					copy.cancelCopy();
-				}
-			}
 			return null;
 		});
 		jdbcTemplate.query(MOVE_STAGED, rs -> {
-			var position = positions.get(new EventRef(rs.getString(1), rs.getString(2)));
-			if (position == null) {
-				throw new IllegalStateException("Inserted an event that was not staged: " + rs.getString(2));
-			}
-			inserted[position] = true;
+			inserted[positionOf(positions, rs.getString(1), rs.getString(2))] = true;
 		});
 		return inserted;
+	}
+
+	/**
+	 * Writes rows in {@code COPY}'s text format as they are: CopyManager.copyIn(sql,
+	 * stream) would read them through a 64 KiB buffer of its own, allocated for every
+	 * commit.
+	 */
+	private static void copy(PGConnection pg, String sql, byte[] rows, int expected) throws SQLException {
+		CopyIn copy = null;
+		try {
+			copy = pg.getCopyAPI().copyIn(sql);
+			copy.writeToCopy(rows, 0, rows.length);
+			long copied = copy.endCopy();
+			if (copied != expected) {
+				throw new IllegalStateException("Copied " + copied + " of " + expected + " usage events");
+			}
+		}
+		finally {
+			if (copy != null && copy.isActive()) {
+				copy.cancelCopy();
+			}
+		}
+	}
+
+	private static Map<EventRef, Integer> positions(List<UsageEvent> events) {
+		var positions = new HashMap<EventRef, Integer>(events.size() * 2);
+		for (int i = 0; i < events.size(); i++) {
+			positions.put(EventRef.of(events.get(i)), i);
+		}
+		return positions;
+	}
+
+	private static int positionOf(Map<EventRef, Integer> positions, String customerId, String eventId) {
+		var position = positions.get(new EventRef(customerId, eventId));
+		if (position == null) {
+			throw new IllegalStateException("Inserted an event that was not given: " + eventId);
+		}
+		return position;
 	}
 
 	private boolean[] insertBatch(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant recordedAt) {
@@ -225,6 +436,58 @@ class LedgerRepository {
 			.addValue("fromGrants", c == null ? null : c.fromGrants(), Types.BIGINT)
 			.addValue("grantsLeft", c == null ? null : c.grantsLeft(), Types.BIGINT)
 			.addValue("overage", c == null ? null : c.overage(), Types.BIGINT);
+	}
+
+	/**
+	 * The events recorded and the consumes refused before under any of these ids; on
+	 * PostgreSQL in one statement.
+	 */
+	DecidedBefore decidedBefore(Collection<EventRef> refs) {
+		if (!postgres) {
+			var stored = findAll(refs);
+			return new DecidedBefore(stored, refs.size() == stored.size() ? Map.of()
+					: refusals(refs.stream().filter(ref -> !stored.containsKey(ref)).toList()));
+		}
+		var stored = new HashMap<EventRef, Stored>();
+		var refused = new HashMap<EventRef, LedgerDecision>();
+		var customers = refs.stream().map(EventRef::customerId).toArray(String[]::new);
+		var ids = refs.stream().map(EventRef::eventId).toArray(String[]::new);
+		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
+			try (var statement = connection.prepareStatement(DECIDED_BEFORE)) {
+				var c = connection.createArrayOf("text", customers);
+				var e = connection.createArrayOf("text", ids);
+				statement.setArray(1, c);
+				statement.setArray(2, e);
+				statement.setArray(3, c);
+				statement.setArray(4, e);
+				try (var rs = statement.executeQuery()) {
+					while (rs.next()) {
+						var ref = new EventRef(rs.getString("customer_id"), rs.getString("event_id"));
+						if (rs.getBoolean("refused")) {
+							var r = recorded(rs, 0);
+							refused.put(ref, new LedgerDecision(
+									new Recorded(r.id(), r.customerId(), r.feature(), r.amount(), r.recordedAt(),
+											r.recordedAt(), true),
+									false, rs.getLong("used"), rs.getLong("limit_value"), null,
+									nullableLong(rs, "grants_left"), null, nullableLong(rs, "overage_cap")));
+						}
+						else {
+							stored.put(ref,
+									new Stored(recorded(rs, 0), nullableLong(rs, "used_after"),
+											nullableLong(rs, "from_grants"), nullableLong(rs, "grants_left"),
+											nullableLong(rs, "overage")));
+						}
+					}
+				}
+			}
+			return null;
+		});
+		stored.keySet().forEach(refused::remove);
+		return new DecidedBefore(stored, refused);
+	}
+
+	/** What was decided before: events recorded and consumes refused, by id. */
+	record DecidedBefore(Map<EventRef, Stored> stored, Map<EventRef, LedgerDecision> refusals) {
 	}
 
 	/** The events recorded before under any of these ids. */
@@ -298,6 +561,74 @@ class LedgerRepository {
 	}
 
 	/**
+	 * Adds what newly inserted events add to the totals, locked before with
+	 * {@link #lockTotals}, and to the rollups ({@link #addToRollups}); on PostgreSQL in
+	 * one statement.
+	 */
+	void addUp(List<UsageEvent> events, Map<TotalKey, Long> added, Instant at) {
+		if (events.isEmpty()) {
+			return;
+		}
+		if (!postgres) {
+			addToRollups(events);
+			addToTotals(List.copyOf(added.keySet()), added, at);
+			return;
+		}
+		var totals = added.keySet().stream().sorted().toList();
+		var hours = merged(Rollups.HOURLY, events);
+		var days = merged(Rollups.DAILY, events);
+		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
+			try (var statement = connection.prepareStatement(ADD_UP)) {
+				statement.setString(1, at.toString());
+				statement.setArray(2, connection.createArrayOf("text",
+						totals.stream().map(TotalKey::customerId).toArray(String[]::new)));
+				statement.setArray(3, connection.createArrayOf("text",
+						totals.stream().map(TotalKey::feature).toArray(String[]::new)));
+				statement.setArray(4, connection.createArrayOf("text",
+						totals.stream().map(k -> k.periodStart().toString()).toArray(String[]::new)));
+				statement.setArray(5,
+						connection.createArrayOf("int8", totals.stream().map(added::get).toArray(Long[]::new)));
+				int p = 6;
+				for (var rollups : List.of(hours, days)) {
+					var keys = List.copyOf(rollups.keySet());
+					statement.setArray(p++, connection.createArrayOf("text",
+							keys.stream().map(RollupKey::customerId).toArray(String[]::new)));
+					statement.setArray(p++, connection.createArrayOf("text",
+							keys.stream().map(RollupKey::feature).toArray(String[]::new)));
+					statement.setArray(p++, connection.createArrayOf("text",
+							keys.stream().map(k -> k.start().toString()).toArray(String[]::new)));
+					statement.setArray(p++, connection.createArrayOf("int8",
+							keys.stream().map(k -> rollups.get(k)[0]).toArray(Long[]::new)));
+					statement.setArray(p++, connection.createArrayOf("int8",
+							keys.stream().map(k -> rollups.get(k)[1]).toArray(Long[]::new)));
+				}
+				try (var rs = statement.executeQuery()) {
+					rs.next();
+					if (rs.getLong(1) != totals.size() || rs.getLong(2) != hours.size()
+							|| rs.getLong(3) != days.size()) {
+						throw new IllegalStateException("Added to " + rs.getLong(1) + " of " + totals.size()
+								+ " usage totals, " + rs.getLong(2) + " of " + hours.size() + " hourly and "
+								+ rs.getLong(3) + " of " + days.size() + " daily rollups");
+					}
+				}
+			}
+			return null;
+		});
+	}
+
+	/** Events summed by rollup: amount, then count, in key order. */
+	private static TreeMap<RollupKey, long[]> merged(Rollups table, List<UsageEvent> events) {
+		var merged = new TreeMap<RollupKey, long[]>();
+		for (var e : events) {
+			var key = new RollupKey(e.customerId(), e.feature(), e.occurredAt().truncatedTo(table.unit));
+			var sums = merged.computeIfAbsent(key, k -> new long[2]);
+			sums[0] += e.amount();
+			sums[1]++;
+		}
+		return merged;
+	}
+
+	/**
 	 * Adds events to the hourly and the daily rollups, one upsert per customer, feature
 	 * and hour (UTC) of their occurrence, then one per customer, feature and day, each in
 	 * key order, so that writers on different nodes, all taking hours before days, do not
@@ -311,13 +642,7 @@ class LedgerRepository {
 	}
 
 	private void addToRollups(Rollups table, List<UsageEvent> events) {
-		var merged = new TreeMap<RollupKey, long[]>();
-		for (var e : events) {
-			var key = new RollupKey(e.customerId(), e.feature(), e.occurredAt().truncatedTo(table.unit));
-			var sums = merged.computeIfAbsent(key, k -> new long[2]);
-			sums[0] += e.amount();
-			sums[1]++;
-		}
+		var merged = merged(table, events);
 		var rows = List.copyOf(merged.entrySet());
 		if (!postgres) {
 			batch.getJdbcTemplate()
@@ -468,13 +793,70 @@ class LedgerRepository {
 	}
 
 	/**
-	 * Locks the totals of the given keys, creating those that do not exist yet, and
-	 * answers each total. Missing totals are inserted in one JDBC batch in key order;
-	 * then the totals of each feature and period are locked by one read, in customer
-	 * order. Every writer, on every node, locks in this order, so none waits on another
-	 * in a circle.
+	 * Locks the totals of the given keys, creating those that do not exist yet, in key
+	 * order, and answers each total with the state versions of {@code customers}. Every
+	 * writer, on every node, locks in this order, so none waits on another in a circle.
+	 * On PostgreSQL one statement does it all ({@link #LOCK_TOTALS}).
 	 */
-	Map<TotalKey, Long> lockTotals(List<TotalKey> keys, Instant at) {
+	Locked lockTotals(List<TotalKey> keys, Collection<String> customers, Instant at) {
+		if (!postgres) {
+			var versions = customers.isEmpty() ? Map.<String, Long>of() : stateVersions(customers);
+			return new Locked(lockTotals(keys, at), versions);
+		}
+		var sorted = keys.stream().distinct().sorted().toList();
+		// periods as the database gives them back, to the keys asked for
+		var asked = new HashMap<TotalKey, TotalKey>();
+		for (var key : sorted) {
+			asked.put(new TotalKey(key.customerId(), key.feature(), key.periodStart().truncatedTo(ChronoUnit.MICROS)),
+					key);
+		}
+		var totals = new HashMap<TotalKey, Long>();
+		var versions = new HashMap<String, Long>();
+		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
+			try (var statement = connection.prepareStatement(LOCK_TOTALS)) {
+				statement.setString(1, at.toString());
+				statement.setArray(2, connection.createArrayOf("text",
+						sorted.stream().map(TotalKey::customerId).toArray(String[]::new)));
+				statement.setArray(3, connection.createArrayOf("text",
+						sorted.stream().map(TotalKey::feature).toArray(String[]::new)));
+				statement.setArray(4, connection.createArrayOf("text",
+						sorted.stream().map(k -> k.periodStart().toString()).toArray(String[]::new)));
+				statement.setArray(5, connection.createArrayOf("text", customers.toArray(String[]::new)));
+				try (var rs = statement.executeQuery()) {
+					while (rs.next()) {
+						var feature = rs.getString(2);
+						if (feature == null) {
+							versions.put(rs.getString(1), rs.getLong(4));
+							continue;
+						}
+						var key = asked
+							.get(new TotalKey(rs.getString(1), feature, Timestamps.readRequired(rs, "period_start")));
+						if (key == null) {
+							throw new IllegalStateException(
+									"Locked a usage total not asked for: " + rs.getString(1) + " " + feature);
+						}
+						totals.put(key, rs.getLong(4));
+					}
+				}
+			}
+			return null;
+		});
+		if (totals.size() != sorted.size()) {
+			throw new IllegalStateException("Locked " + totals.size() + " of " + sorted.size() + " usage totals");
+		}
+		return new Locked(totals, versions);
+	}
+
+	/** Usage totals as locked, and the state versions of customers, by id. */
+	record Locked(Map<TotalKey, Long> totals, Map<String, Long> versions) {
+	}
+
+	/**
+	 * Locks totals as {@link #lockTotals(List, Collection, Instant)} does, elsewhere than
+	 * on PostgreSQL: missing totals are inserted in one JDBC batch in key order; then the
+	 * totals of each feature and period are locked by one read, in customer order.
+	 */
+	private Map<TotalKey, Long> lockTotals(List<TotalKey> keys, Instant at) {
 		var totals = new HashMap<TotalKey, Long>();
 		var sorted = keys.stream().distinct().sorted().toList();
 		batch.batchUpdate("""

@@ -223,24 +223,28 @@ class LedgerWriter implements SmartLifecycle {
 
 	/**
 	 * Decides and writes the requests of a batch whose customers are still at the state
-	 * version they were decided at (one read for the batch), and answers the others with
-	 * no decisions; run inside the caller's transaction.
+	 * version they were decided at, and answers the others with no decisions; run inside
+	 * the caller's transaction. The state versions are read by the statement that locks
+	 * the batch's totals.
 	 */
 	private List<List<LedgerDecision>> writeCurrent(List<Pending> batch) {
+		var now = clock.instant();
 		var customers = batch.stream()
 			.filter(pending -> pending.stateVersion() != null)
 			.map(pending -> pending.events().get(0).customerId())
 			.distinct()
 			.toList();
+		var locked = lock(batch, customers, now);
 		if (customers.isEmpty()) {
-			return writeTogether(batch);
+			return writeTogether(batch, locked.totals(), now);
 		}
-		var versions = repository.stateVersions(customers);
+		var versions = locked.versions();
 		var current = batch.stream().filter(pending -> pending.current(versions)).toList();
 		if (current.size() == batch.size()) {
-			return writeTogether(batch);
+			return writeTogether(batch, locked.totals(), now);
 		}
-		var written = current.isEmpty() ? List.<List<LedgerDecision>>of() : writeTogether(current);
+		var written = current.isEmpty() ? List.<List<LedgerDecision>>of()
+				: writeTogether(current, locked.totals(), now);
 		var answers = new ArrayList<List<LedgerDecision>>();
 		int next = 0;
 		for (var pending : batch) {
@@ -250,11 +254,34 @@ class LedgerWriter implements SmartLifecycle {
 	}
 
 	/**
+	 * Locks every total a batch's events add to, before any is read or changed, and reads
+	 * the state versions of {@code customers}.
+	 */
+	private LedgerRepository.Locked lock(List<Pending> batch, List<String> customers, Instant now) {
+		var keys = new ArrayList<LedgerRepository.TotalKey>();
+		for (var pending : batch) {
+			for (var event : pending.events()) {
+				keys.add(keyOf(event));
+			}
+		}
+		return repository.lockTotals(keys, customers, now);
+	}
+
+	/**
 	 * Decides and writes one batch; run inside the caller's transaction (package-visible
 	 * for tests).
 	 */
 	List<List<LedgerDecision>> writeTogether(List<Pending> batch) {
 		var now = clock.instant();
+		return writeTogether(batch, lock(batch, List.of(), now).totals(), now);
+	}
+
+	/**
+	 * Decides and writes one batch whose totals are locked, as they were when locked
+	 * (changed here as the batch adds to them).
+	 */
+	private List<List<LedgerDecision>> writeTogether(List<Pending> batch, Map<LedgerRepository.TotalKey, Long> locked,
+			Instant now) {
 		// the first occurrence of an id in the batch is decided; later ones are its
 		// duplicates
 		var firsts = new LinkedHashMap<LedgerRepository.EventRef, UsageEvent>();
@@ -277,18 +304,16 @@ class LedgerWriter implements SmartLifecycle {
 				}
 			}
 		}
-		// every total the batch adds to is locked before any is read or changed
-		var totals = repository.lockTotals(firsts.values().stream().map(LedgerWriter::keyOf).toList(), now);
+		var totals = new HashMap<>(locked);
 		// the totals as locked, from which each inserted event's before and after are
 		// told
 		var running = new HashMap<>(totals);
 		var steps = new ArrayList<QuotaProgress.Step>();
 		// a consume repeated from an earlier batch is answered as it was decided then
 		var consumes = limits.keySet().stream().map(id -> LedgerRepository.EventRef.of(firsts.get(id))).toList();
-		var stored = consumes.isEmpty() ? Map.<LedgerRepository.EventRef, LedgerRepository.Stored>of()
-				: repository.findAll(consumes);
-		var refusals = consumes.size() == stored.size() ? Map.<LedgerRepository.EventRef, LedgerDecision>of()
-				: repository.refusals(consumes.stream().filter(ref -> !stored.containsKey(ref)).toList());
+		var earlier = consumes.isEmpty() ? null : repository.decidedBefore(consumes);
+		var stored = earlier == null ? Map.<LedgerRepository.EventRef, LedgerRepository.Stored>of() : earlier.stored();
+		var refusals = earlier == null ? Map.<LedgerRepository.EventRef, LedgerDecision>of() : earlier.refusals();
 		var decided = new HashMap<LedgerRepository.EventRef, LedgerDecision>();
 		var grants = new GrantDraws(grantRepository, now);
 		var drawsOf = new HashMap<LedgerRepository.EventRef, List<GrantDraws.Draw>>();
@@ -406,8 +431,7 @@ class LedgerWriter implements SmartLifecycle {
 			publisher.publishEvent(new OutboundEvent(GrantService.EXHAUSTED, grant.customerId(),
 					GrantController.GrantView.of(grant, now)));
 		}
-		repository.addToRollups(newlyInserted(toInsert, inserted));
-		repository.addToTotals(List.copyOf(added.keySet()), added, now);
+		repository.addUp(newlyInserted(toInsert, inserted), added, now);
 		if (!steps.isEmpty()) {
 			publisher.publishEvent(new QuotaProgress(steps));
 		}

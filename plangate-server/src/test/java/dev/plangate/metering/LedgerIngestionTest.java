@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -256,6 +257,92 @@ class LedgerIngestionTest extends ServerTest {
 	}
 
 	@Test
+	void aLargeBatchHoldingIdsRecordedBeforeRecordsOnlyTheNewOnesOnceEach() {
+		// given: two ids recorded, then a batch too large to be inserted from arrays
+		// (streamed straight into the ledger on PostgreSQL) that repeats them among new
+		// ones
+		var customer = newCustomer("copy-repeat");
+		var period = periodStart(customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		transactions.executeWithoutResult(status -> writer.writeTogether(List.of(pending(
+				List.of(event(customer, "r-3", 100, now, period), event(customer, "r-70", 100, now, period))))));
+		var events = new ArrayList<UsageEvent>();
+		for (int i = 0; i < LedgerRepository.ROWS_AS_ARRAYS + 10; i++) {
+			events.add(event(customer, "r-" + i, 1, now, period));
+		}
+
+		// when
+		var answers = transactions.execute(status -> writer.writeTogether(List.of(pending(events))));
+
+		// then: the repeated ids are answered as duplicates and counted once, the others
+		// recorded
+		var duplicates = answers.get(0).stream().filter(d -> d.event().duplicate()).map(d -> d.event().id()).toList();
+		assertThat(duplicates).containsExactlyInAnyOrder("r-3", "r-70");
+		long fresh = events.size() - 2;
+		assertThat(eventIds(customer)).hasSize(events.size());
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(200 + fresh);
+		assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(200 + fresh);
+		assertThat(rollups("usage_rollup", customer)).containsExactly(200 + fresh, (long) events.size());
+		assertThat(rollups("usage_rollup_day", customer)).containsExactly(200 + fresh, (long) events.size());
+	}
+
+	@Test
+	void idsCopiedByTwoTransactionsAtOnceAreInsertedByTheOneThatCommitsFirstOnly() throws Exception {
+		// given: on PostgreSQL, a batch large enough to be copied straight into the
+		// ledger, inserted by one transaction that has not committed yet
+		String database;
+		try (var connection = dataSource.getConnection()) {
+			database = connection.getMetaData().getDatabaseProductName();
+		}
+		assumeTrue(database.equals("PostgreSQL"), "streams with COPY");
+		var customer = newCustomer("copy-two-nodes");
+		var period = periodStart(customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		var events = new ArrayList<UsageEvent>();
+		var consumed = new ArrayList<LedgerRepository.Consumed>();
+		for (int i = 0; i < LedgerRepository.ROWS_AS_ARRAYS + 10; i++) {
+			events.add(event(customer, "t-" + i, 1, now, period));
+			consumed.add(null);
+		}
+		var firstInserted = new CompletableFuture<Void>();
+		var firstMayCommit = new CompletableFuture<Void>();
+		var threads = Executors.newFixedThreadPool(2);
+		try {
+			var first = CompletableFuture.supplyAsync(() -> transactions.execute(status -> {
+				var inserted = ledger.insertNew(events, consumed, now);
+				firstInserted.complete(null);
+				firstMayCommit.orTimeout(30, TimeUnit.SECONDS).join();
+				return inserted;
+			}), threads);
+			firstInserted.get(30, TimeUnit.SECONDS);
+
+			// when: another transaction (as of another node) copies the same ids and
+			// waits on the first, which then commits
+			var second = CompletableFuture
+				.supplyAsync(() -> transactions.execute(status -> ledger.insertNew(events, consumed, now)), threads);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (jdbc.sql("""
+					select count(*) from pg_stat_activity
+					where datname = current_database() and wait_event_type = 'Lock'
+					  and query like 'copy usage_event (%'""").query(Long.class).single() == 0) {
+				assertThat(System.nanoTime()).as("the second copy waits on the first").isLessThan(deadline);
+				Thread.sleep(20);
+			}
+			firstMayCommit.complete(null);
+
+			// then: each id is inserted once, by the first; the second finds them all
+			// recorded
+			assertThat(first.get(30, TimeUnit.SECONDS)).containsOnly(true);
+			assertThat(second.get(30, TimeUnit.SECONDS)).containsOnly(false);
+		}
+		finally {
+			firstMayCommit.complete(null);
+			threads.shutdownNow();
+		}
+		assertThat(eventIds(customer)).hasSize(events.size());
+	}
+
+	@Test
 	void theStagingTableIsMadeOncePerConnectionAndAgainWhenItsCreationRolledBackOrItWasLost() throws Exception {
 		// given: on PostgreSQL, a ledger repository on one connection
 		String database;
@@ -272,12 +359,12 @@ class LedgerIngestionTest extends ServerTest {
 			var inOne = new TransactionTemplate(new DataSourceTransactionManager(one));
 			var consumed = new ArrayList<LedgerRepository.Consumed>();
 			consumed.add(null);
-			Function<String, boolean[]> insert = id -> inOne
-				.execute(status -> repository.insertNew(List.of(event(customer, id, 1, now, period)), consumed, now));
+			Function<String, boolean[]> insert = id -> inOne.execute(
+					status -> repository.insertStaged(List.of(event(customer, id, 1, now, period)), consumed, now));
 
 			// when: the first transaction to make the table rolls back
 			inOne.executeWithoutResult(status -> {
-				repository.insertNew(List.of(event(customer, "s-0", 1, now, period)), consumed, now);
+				repository.insertStaged(List.of(event(customer, "s-0", 1, now, period)), consumed, now);
 				status.setRollbackOnly();
 			});
 
