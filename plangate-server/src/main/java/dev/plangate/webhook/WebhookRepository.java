@@ -254,7 +254,8 @@ class WebhookRepository {
 					update webhook_delivery set
 					  status = case when status = 'delivering' then status else 'pending' end,
 					  round_attempts = 0,
-					  next_attempt_at = case when status = 'delivering' then next_attempt_at else :now end
+					  next_attempt_at = case when status = 'delivering' then next_attempt_at else :now end,
+					  again = case when status = 'delivering' then true else false end
 					where endpoint_id = :endpoint and event_id in (:events)""")
 				.param("endpoint", endpoint.id())
 				.param("events", chunk)
@@ -277,14 +278,16 @@ class WebhookRepository {
 
 	/**
 	 * Queues a delivery again, due now, with the retry schedule from its start; one being
-	 * made is left to finish. Answers 1 when it exists.
+	 * made is left to finish and queued again once written down. Answers 1 when it
+	 * exists.
 	 */
 	int requeue(UUID eventId, UUID endpointId, Instant now) {
 		return jdbc.sql("""
 				update webhook_delivery set
 				  status = case when status = 'delivering' then status else 'pending' end,
 				  round_attempts = 0,
-				  next_attempt_at = case when status = 'delivering' then next_attempt_at else :now end
+				  next_attempt_at = case when status = 'delivering' then next_attempt_at else :now end,
+				  again = case when status = 'delivering' then true else false end
 				where event_id = :event and endpoint_id = :endpoint""")
 			.param("event", eventId)
 			.param("endpoint", endpointId)
@@ -345,7 +348,7 @@ class WebhookRepository {
 		}
 		jdbc.sql("""
 				update webhook_delivery set status = 'delivering', attempts = attempts + 1,
-				  round_attempts = round_attempts + 1, next_attempt_at = :until
+				  round_attempts = round_attempts + 1, next_attempt_at = :until, again = false
 				where id in (:ids)""")
 			.param("ids", taken.stream().map(Claimed::id).toList())
 			.param("until", Timestamps.sql(until))
@@ -434,8 +437,10 @@ class WebhookRepository {
 		var lost = new ArrayList<Claimed>();
 		if (!succeeded.isEmpty()) {
 			int[] kept = batch.batchUpdate("""
-					update webhook_delivery set status = 'succeeded', succeeded_at = :at, last_status = :code,
-					  last_error = null
+					update webhook_delivery set status = case when again then 'pending' else 'succeeded' end,
+					  succeeded_at = :at, last_status = :code, last_error = null,
+					  round_attempts = case when again then 0 else round_attempts end,
+					  next_attempt_at = case when again then :at else next_attempt_at end, again = false
 					where id = :id and status = 'delivering' and attempts = :attempt""",
 					succeeded.stream()
 						.map(a -> new MapSqlParameterSource().addValue("id", a.delivery().id())
@@ -452,14 +457,17 @@ class WebhookRepository {
 		var failed = attempts.stream().filter(a -> !a.succeeded()).toList();
 		if (!failed.isEmpty()) {
 			batch.batchUpdate("""
-					update webhook_delivery set status = :status, next_attempt_at = coalesce(:next, next_attempt_at),
-					  last_status = :code, last_error = :error
+					update webhook_delivery set status = case when again then 'pending' else :status end,
+					  next_attempt_at = case when again then :at else coalesce(:next, next_attempt_at) end,
+					  round_attempts = case when again then 0 else round_attempts end,
+					  last_status = :code, last_error = :error, again = false
 					where id = :id and status = 'delivering' and attempts = :attempt""",
 					failed.stream()
 						.map(a -> new MapSqlParameterSource().addValue("id", a.delivery().id())
 							.addValue("attempt", a.delivery().attempt())
 							.addValue("status", a.next() == null ? "failed" : "pending")
 							.addValue("next", Timestamps.sql(a.next()), Types.TIMESTAMP_WITH_TIMEZONE)
+							.addValue("at", Timestamps.sql(a.endedAt()))
 							.addValue("code", a.status(), Types.INTEGER)
 							.addValue("error", a.error() != null ? a.error() : "HTTP " + a.status()))
 						.toArray(SqlParameterSource[]::new));

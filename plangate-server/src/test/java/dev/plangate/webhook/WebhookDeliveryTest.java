@@ -320,6 +320,55 @@ class WebhookDeliveryTest extends ServerTest {
 		assertThat(ids.subList(2, 4)).containsExactlyInAnyOrderElementsOf(ids.subList(0, 2));
 	}
 
+	@Test
+	void aRetryAskedWhileTheAttemptIsBeingMadeIsMadeAfterIt() {
+		// given: an attempt in flight, the receiver holding its answer
+		var path = path("again-in-flight");
+		receiver.delay(path, Duration.ofMillis(1500));
+		var id = endpoint(path, List.of("charge.created")).get("id").asString();
+		publish("charge.created", uniqueId("again-in-flight"), Map.of());
+		eventually().until(() -> receiver.on(path).size() == 1);
+		var delivery = log(id).get(0);
+		assertThat(delivery.get("status").asString()).isEqualTo("delivering");
+
+		// when
+		var retried = api.post("/v1/webhook-endpoints/" + id + "/deliveries/" + delivery.get("id").asLong() + "/retry",
+				null);
+
+		// then: the attempt begun before the request ends, and one more is made after it
+		assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+		eventually().until(() -> receiver.on(path).size() == 2);
+		receiver.delay(path, Duration.ZERO);
+		eventually().until(() -> log(id).get(0).get("status").asString().equals("succeeded")
+				&& log(id).get(0).get("attempts").asInt() == 2);
+		assertThat(receiver.on(path).get(1).at()).isAfterOrEqualTo(receiver.on(path).get(0).at().plusMillis(1500));
+	}
+
+	@Test
+	void aRangeRedeliveredWhileItsEventsAreBeingDeliveredIsDeliveredAgain() {
+		// given: both events' first attempts in flight
+		var path = path("range-in-flight");
+		receiver.delay(path, Duration.ofMillis(1500));
+		var id = endpoint(path, List.of("invoice.finalized")).get("id").asString();
+		var from = Instant.now().minusSeconds(1);
+		publish("invoice.finalized", uniqueId("range-in-flight"), Map.of("n", 1));
+		publish("invoice.finalized", uniqueId("range-in-flight"), Map.of("n", 2));
+		eventually().until(() -> receiver.on(path).size() == 2);
+
+		// when
+		var redelivered = api.post("/v1/webhook-endpoints/" + id + "/redeliver",
+				Api.json(Map.of("from", from.toString(), "to", Instant.now().plusSeconds(1).toString())));
+
+		// then
+		assertThat(redelivered.status()).as(redelivered.toString()).isEqualTo(200);
+		assertThat(redelivered.body().get("queued").asInt()).isEqualTo(2);
+		receiver.delay(path, Duration.ZERO);
+		eventually().until(() -> receiver.on(path).size() == 4);
+		var ids = receiver.on(path).stream().map(WebhookReceiver.Received::id).toList();
+		assertThat(ids.subList(2, 4)).containsExactlyInAnyOrderElementsOf(ids.subList(0, 2));
+		eventually().until(() -> log(id).findValuesAsString("status").equals(List.of("succeeded", "succeeded")));
+	}
+
 	private JsonNode log(String endpointId) {
 		var response = api.get("/v1/webhook-endpoints/" + endpointId + "/deliveries");
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
