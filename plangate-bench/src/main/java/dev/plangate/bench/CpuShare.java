@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import com.sun.management.OperatingSystemMXBean;
@@ -14,7 +15,11 @@ import com.sun.management.OperatingSystemMXBean;
  * How the machine's CPU was shared since this was made: this process (server and load
  * generator), PostgreSQL and Redis (working for it), and everything else. On a small
  * machine a build running beside the bench takes cores from the server, and the figures
- * are only as good as this says. Reads Linux's /proc; says nothing elsewhere.
+ * are only as good as this says. Of everything else, the kernel's own part is told apart:
+ * interrupts (the loopback network's and the disks' work is done there) and kernel
+ * threads (writing back and journaling what PostgreSQL syncs, for one), which grow with
+ * the load and are no sign of a busy neighbour. Reads Linux's /proc; says nothing
+ * elsewhere.
  */
 final class CpuShare {
 
@@ -35,7 +40,11 @@ final class CpuShare {
 
 	private final long serverNanos = serverNanos();
 
-	private final long dataStoreNanos = dataStoreNanos();
+	private final long dataStoreNanos = processNanos(CpuShare::isDataStore);
+
+	private final long kernelThreadNanos = processNanos(CpuShare::isKernelThread);
+
+	private final long interruptNanos = interruptNanos();
 
 	private final long busyNanos = busyNanos();
 
@@ -55,16 +64,20 @@ final class CpuShare {
 		double wall = System.nanoTime() - wallNanos;
 		double process = OS.getProcessCpuTime() - processNanos;
 		double server = serverPid < 0 ? 0 : serverNanos() - serverNanos;
-		double dataStores = dataStoreNanos() - dataStoreNanos;
+		double dataStores = processNanos(CpuShare::isDataStore) - dataStoreNanos;
+		double kernelThreads = processNanos(CpuShare::isKernelThread) - kernelThreadNanos;
+		double interrupts = interruptNanos() - interruptNanos;
 		double others = Math.max(0, busy - busyNanos - process - server - dataStores);
 		String processes = serverPid < 0 ? String.format("this process %.0f %%", 100 * process / wall)
 				: String.format("server process %.0f %%, load generator (this process) %.0f %%", 100 * server / wall,
 						100 * process / wall);
 		return String.format(
 				"CPU: %s, PostgreSQL and Redis %.0f %%, other processes %.0f %% "
+						+ "(of which the kernel's interrupts %.0f %% and threads %.0f %%) "
 						+ "(of %d cores: %d %%); this process's GC: %,d collections, %,d ms",
-				processes, 100 * dataStores / wall, 100 * others / wall, CORES, 100 * CORES,
-				collections() - collections, collectionMillis() - collectionMillis);
+				processes, 100 * dataStores / wall, 100 * others / wall, 100 * Math.min(others, interrupts) / wall,
+				100 * kernelThreads / wall, CORES, 100 * CORES, collections() - collections,
+				collectionMillis() - collectionMillis);
 	}
 
 	/** The machine's cores, whatever this process is pinned to. */
@@ -123,11 +136,25 @@ final class CpuShare {
 		}
 	}
 
-	/** CPU time of the PostgreSQL and Redis processes running now. */
-	private static long dataStoreNanos() {
+	/**
+	 * Time all cores spent serving interrupts, hard and soft, or 0 when it cannot be
+	 * read.
+	 */
+	private static long interruptNanos() {
+		try {
+			var fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			return (Long.parseLong(fields[6]) + Long.parseLong(fields[7])) * NANOS_PER_TICK;
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	/** CPU time of the processes running now whose /proc/PID/stat {@code counts}. */
+	private static long processNanos(Predicate<String> counts) {
 		try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
 			return processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-				.mapToLong(CpuShare::dataStoreTicks)
+				.mapToLong(p -> ticksIf(p, counts))
 				.sum() * NANOS_PER_TICK;
 		}
 		catch (IOException | RuntimeException ex) {
@@ -135,19 +162,30 @@ final class CpuShare {
 		}
 	}
 
-	/**
-	 * utime + stime of one process if it is a data store: /proc/PID/stat, after "(comm)".
-	 */
-	private static long dataStoreTicks(Path process) {
+	/** utime + stime of one process if its /proc/PID/stat {@code counts}, else 0. */
+	private static long ticksIf(Path process, Predicate<String> counts) {
 		try {
 			String stat = Files.readString(process.resolve("stat"));
-			String command = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-			return DATA_STORES.contains(command) ? ticks(stat) : 0;
+			return counts.test(stat) ? ticks(stat) : 0;
 		}
 		catch (IOException | RuntimeException ex) {
 			// the process ended meanwhile
 			return 0;
 		}
+	}
+
+	/** Whether a /proc/PID/stat is a data store's: its "(comm)". */
+	static boolean isDataStore(String stat) {
+		return DATA_STORES.contains(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+	}
+
+	/**
+	 * Whether a /proc/PID/stat is a kernel thread's: kthreadd (process 2) or one of its
+	 * children (the parent's id is the second field after "(comm)").
+	 */
+	static boolean isKernelThread(String stat) {
+		var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 3);
+		return stat.startsWith("2 ") || fields[1].equals("2");
 	}
 
 	/** utime + stime of one process, 0 once it has ended. */
