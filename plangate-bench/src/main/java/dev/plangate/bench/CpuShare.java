@@ -5,7 +5,10 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -40,9 +43,9 @@ final class CpuShare {
 
 	private final long serverNanos = serverNanos();
 
-	private final long dataStoreNanos = processNanos(CpuShare::isDataStore);
+	private final Map<String, Long> dataStoreTicks = dataStoreTicks();
 
-	private final long kernelThreadNanos = processNanos(CpuShare::isKernelThread);
+	private final Map<String, Long> kernelThreadTicks = processTicks(CpuShare::isKernelThread);
 
 	private final long interruptNanos = interruptNanos();
 
@@ -64,8 +67,8 @@ final class CpuShare {
 		double wall = System.nanoTime() - wallNanos;
 		double process = OS.getProcessCpuTime() - processNanos;
 		double server = serverPid < 0 ? 0 : serverNanos() - serverNanos;
-		double dataStores = processNanos(CpuShare::isDataStore) - dataStoreNanos;
-		double kernelThreads = processNanos(CpuShare::isKernelThread) - kernelThreadNanos;
+		double dataStores = since(dataStoreTicks, dataStoreTicks());
+		double kernelThreads = since(kernelThreadTicks, processTicks(CpuShare::isKernelThread));
 		double interrupts = interruptNanos() - interruptNanos;
 		double others = Math.max(0, busy - busyNanos - process - server - dataStores);
 		String processes = serverPid < 0 ? String.format("this process %.0f %%", 100 * process / wall)
@@ -150,28 +153,74 @@ final class CpuShare {
 		}
 	}
 
-	/** CPU time of the processes running now whose /proc/PID/stat {@code counts}. */
-	private static long processNanos(Predicate<String> counts) {
-		try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-			return processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-				.mapToLong(p -> ticksIf(p, counts))
-				.sum() * NANOS_PER_TICK;
-		}
-		catch (IOException | RuntimeException ex) {
-			return 0;
-		}
+	/**
+	 * The data stores' processes last seen, by process id and start time, with their
+	 * utime + stime then: read every half second, so that a backend whose connection
+	 * closed in a window still counts for what it spent there, up to its last reading.
+	 */
+	private static final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+
+	static {
+		var watch = new Thread(() -> {
+			while (true) {
+				lastSeen.putAll(processTicks(CpuShare::isDataStore));
+				try {
+					Thread.sleep(500);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		}, "bench-cpu-share");
+		watch.setDaemon(true);
+		watch.start();
 	}
 
-	/** utime + stime of one process if its /proc/PID/stat {@code counts}, else 0. */
-	private static long ticksIf(Path process, Predicate<String> counts) {
-		try {
-			String stat = Files.readString(process.resolve("stat"));
-			return counts.test(stat) ? ticks(stat) : 0;
+	/** The data stores' processes now, and those that ended with their last reading. */
+	private static Map<String, Long> dataStoreTicks() {
+		var now = processTicks(CpuShare::isDataStore);
+		lastSeen.putAll(now);
+		return Map.copyOf(lastSeen);
+	}
+
+	/**
+	 * CPU time the processes of {@code now} spent since {@code before}: all of it for
+	 * those started since. Each process is taken on its own, so one that ended meanwhile
+	 * takes nothing away.
+	 */
+	private static long since(Map<String, Long> before, Map<String, Long> now) {
+		long ticks = 0;
+		for (var process : now.entrySet()) {
+			ticks += process.getValue() - before.getOrDefault(process.getKey(), 0L);
+		}
+		return ticks * NANOS_PER_TICK;
+	}
+
+	/**
+	 * utime + stime of the processes running now whose /proc/PID/stat {@code counts}, by
+	 * process id and start time (an id can be taken again by a new process).
+	 */
+	private static Map<String, Long> processTicks(Predicate<String> counts) {
+		var ticks = new HashMap<String, Long>();
+		try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+			processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+				try {
+					String stat = Files.readString(p.resolve("stat"));
+					if (counts.test(stat)) {
+						// from the state on, the start time is the 20th field
+						var started = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19];
+						ticks.put(p.getFileName() + "/" + started, ticks(stat));
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					// the process ended meanwhile
+				}
+			});
 		}
 		catch (IOException | RuntimeException ex) {
-			// the process ended meanwhile
-			return 0;
+			// nothing to tell
 		}
+		return ticks;
 	}
 
 	/** Whether a /proc/PID/stat is a data store's: its "(comm)". */
