@@ -3,6 +3,7 @@ package dev.plangate.platform;
 import java.util.List;
 
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.accept.ContentNegotiationManager;
@@ -41,6 +42,10 @@ class AcceptCheck implements WebMvcConfigurer, HandlerInterceptor {
 		if (!(handler instanceof HandlerMethod method)
 				|| !method.getBeanType().getPackageName().startsWith("dev.plangate")
 				|| request.getAttribute(HandlerMapping.PRODUCIBLE_MEDIA_TYPES_ATTRIBUTE) != null) {
+			return true;
+		}
+		if (request.getHeader(HttpHeaders.ACCEPT) == null) {
+			// no Accept takes any answer, JSON too
 			return true;
 		}
 		var accepted = negotiation.resolveMediaTypes(new ServletWebRequest(request));

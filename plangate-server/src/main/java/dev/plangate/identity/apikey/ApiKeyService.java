@@ -49,6 +49,14 @@ public class ApiKeyService implements InitializingBean {
 
 	private final Cache<String, Optional<ApiKey>> byHash;
 
+	/**
+	 * The hashes of the secrets lately found to be active keys: checking a secret's form
+	 * and hashing it were a good part of what a request cost. Whether the key is still
+	 * active is asked of {@link #byHash} each time, so a revocation counts as before.
+	 * Only secrets of active keys are kept, so that nobody can fill it with others.
+	 */
+	private final Cache<String, String> activeHashes = Caffeine.newBuilder().maximumSize(10_000).build();
+
 	private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
 
 	ApiKeyService(ApiKeyRepository repository, AuditLog auditLog, TransactionTemplate transactions, Clock clock,
@@ -156,12 +164,22 @@ public class ApiKeyService implements InitializingBean {
 
 	/** The active key with this secret; records its use at most once a minute. */
 	Optional<ApiKey> authenticate(String presented) {
-		var secret = ApiKeySecret.parse(presented);
-		if (secret.isEmpty() || secret.get().kind() == ApiKeyKind.PERSONAL) {
-			return Optional.empty();
+		var hash = activeHashes.getIfPresent(presented);
+		boolean known = hash != null;
+		if (!known) {
+			var secret = ApiKeySecret.parse(presented);
+			if (secret.isEmpty() || secret.get().kind() == ApiKeyKind.PERSONAL) {
+				return Optional.empty();
+			}
+			hash = secret.get().hash();
 		}
-		var key = byHash.get(secret.get().hash(), repository::findByHash).filter(ApiKey::isActive);
-		key.ifPresent(this::touch);
+		var key = byHash.get(hash, repository::findByHash).filter(ApiKey::isActive);
+		if (key.isPresent()) {
+			if (!known) {
+				activeHashes.put(presented, hash);
+			}
+			touch(key.get());
+		}
 		return key;
 	}
 

@@ -82,7 +82,7 @@ class PersonalApiKeyController {
 	 */
 	private static SignedInAccount accessTokenHolder() {
 		if (SecurityContextHolder.getContext()
-			.getAuthentication() instanceof PersonalApiKeyAuthenticationFilter.PersonalKeyAuthentication) {
+			.getAuthentication() instanceof PersonalKeyCredentials.PersonalKeyAuthentication) {
 			throw new PlangateException(ErrorCode.FORBIDDEN,
 					"A personal API key cannot manage personal API keys: use the account's access token");
 		}

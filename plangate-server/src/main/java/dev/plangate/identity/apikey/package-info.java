@@ -1,6 +1,6 @@
 /**
  * API keys: server keys, worker keys and account-owned personal keys, their format,
- * checksum and lookup, and the filters that authenticate them.
+ * checksum and lookup, and how they authenticate a request as bearer credentials.
  */
 @ApplicationModule
 @NullMarked

@@ -7,37 +7,37 @@ import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
- * Authenticates {@code Authorization: Bearer <access token>}: a bearer shaped as a
- * compact JWS (three base64url parts; {@code pg_…} keys never are). A token that is not
- * valid (bad signature, expired, revoked, not Plangate's) leaves the request
- * unauthenticated and marked, so that an endpoint needing a credential answers 401
- * {@code invalid_token}, while public ones (login, refresh) still work.
+ * Access tokens as bearer credentials, {@code Authorization: Bearer <access token>}: a
+ * bearer shaped as a compact JWS (three base64url parts; {@code pg_…} keys never are). A
+ * token that is not valid (bad signature, expired, revoked, not Plangate's) leaves the
+ * request unauthenticated and marked, so that an endpoint needing a credential answers
+ * 401 {@code invalid_token}, while public ones (login, refresh) still work.
  */
-public class AccessTokenAuthenticationFilter extends BearerAuthenticationFilter {
+public class AccessTokenCredentials implements BearerAuthenticationFilter.Credentials {
 
 	/** Set on a request that carried a token that is not valid. */
-	public static final String INVALID_TOKEN = AccessTokenAuthenticationFilter.class.getName() + ".invalid";
+	public static final String INVALID_TOKEN = AccessTokenCredentials.class.getName() + ".invalid";
 
 	private static final Pattern JWS_SHAPE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
 	private final AccessTokens tokens;
 
-	public AccessTokenAuthenticationFilter(AccessTokens tokens) {
+	public AccessTokenCredentials(AccessTokens tokens) {
 		this.tokens = tokens;
 	}
 
 	@Override
-	protected boolean handles(String presented) {
+	public boolean handles(String presented) {
 		return JWS_SHAPE.matcher(presented).matches();
 	}
 
 	@Override
-	protected Optional<TokenAuthentication> authenticate(String presented) {
+	public Optional<TokenAuthentication> authenticate(String presented) {
 		return tokens.authenticate(presented).map(claims -> new TokenAuthentication(new TokenPrincipal(claims)));
 	}
 
 	@Override
-	protected String invalidAttribute() {
+	public String invalidAttribute() {
 		return INVALID_TOKEN;
 	}
 

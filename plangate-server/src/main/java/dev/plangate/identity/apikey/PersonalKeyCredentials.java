@@ -14,16 +14,17 @@ import dev.plangate.identity.token.TokenKind;
 import dev.plangate.identity.token.TokenPrincipal;
 
 /**
- * Authenticates {@code Authorization: Bearer pg_pk_…}: the caller acts as the key's
- * account, like its access token would, but holds only {@code ROLE_PERSONAL_KEY} (and
- * {@code ROLE_PERSONAL_KEY_WRITE} with the write scope), which the security configuration
- * lets through on {@code /v1/me/**} only. A personal key that is not valid (unknown,
- * revoked, expired, its account suspended) leaves the request unauthenticated and marked.
+ * Personal API keys as bearer credentials, {@code Authorization: Bearer pg_pk_…}: the
+ * caller acts as the key's account, like its access token would, but holds only
+ * {@code ROLE_PERSONAL_KEY} (and {@code ROLE_PERSONAL_KEY_WRITE} with the write scope),
+ * which the security configuration lets through on {@code /v1/me/**} only. A personal key
+ * that is not valid (unknown, revoked, expired, its account suspended) leaves the request
+ * unauthenticated and marked.
  */
-public class PersonalApiKeyAuthenticationFilter extends BearerAuthenticationFilter {
+public class PersonalKeyCredentials implements BearerAuthenticationFilter.Credentials {
 
 	/** Set on a request that carried a personal key that is not valid. */
-	public static final String INVALID_KEY = PersonalApiKeyAuthenticationFilter.class.getName() + ".invalid";
+	public static final String INVALID_KEY = PersonalKeyCredentials.class.getName() + ".invalid";
 
 	static final String WRITE_ROLE = "ROLE_PERSONAL_KEY_WRITE";
 
@@ -32,22 +33,22 @@ public class PersonalApiKeyAuthenticationFilter extends BearerAuthenticationFilt
 
 	private final PersonalApiKeyService keys;
 
-	public PersonalApiKeyAuthenticationFilter(PersonalApiKeyService keys) {
+	public PersonalKeyCredentials(PersonalApiKeyService keys) {
 		this.keys = keys;
 	}
 
 	@Override
-	protected boolean handles(String presented) {
+	public boolean handles(String presented) {
 		return presented.startsWith(ApiKeyKind.PERSONAL.prefix());
 	}
 
 	@Override
-	protected Optional<PersonalKeyAuthentication> authenticate(String presented) {
+	public Optional<PersonalKeyAuthentication> authenticate(String presented) {
 		return keys.authenticate(presented).map(PersonalKeyAuthentication::new);
 	}
 
 	@Override
-	protected String invalidAttribute() {
+	public String invalidAttribute() {
 		return INVALID_KEY;
 	}
 

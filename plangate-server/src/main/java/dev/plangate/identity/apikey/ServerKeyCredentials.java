@@ -11,29 +11,29 @@ import dev.plangate.identity.token.BearerAuthenticationFilter;
 import dev.plangate.platform.Actor;
 
 /**
- * Authenticates {@code Authorization: Bearer pg_sk_…}. Requests without it go on
- * unauthenticated.
+ * Server and worker keys as bearer credentials: {@code Authorization: Bearer pg_sk_…} (or
+ * {@code pg_wk_…}). Requests without one go on unauthenticated.
  */
-public class ApiKeyAuthenticationFilter extends BearerAuthenticationFilter {
+public class ServerKeyCredentials implements BearerAuthenticationFilter.Credentials {
 
 	private final ApiKeyService keys;
 
-	public ApiKeyAuthenticationFilter(ApiKeyService keys) {
+	public ServerKeyCredentials(ApiKeyService keys) {
 		this.keys = keys;
 	}
 
 	@Override
-	protected boolean handles(String presented) {
+	public boolean handles(String presented) {
 		return true;
 	}
 
 	@Override
-	protected Optional<ServerKeyAuthentication> authenticate(String presented) {
+	public Optional<ServerKeyAuthentication> authenticate(String presented) {
 		return keys.authenticate(presented).map(key -> new ServerKeyAuthentication(new ServerKeyPrincipal(key)));
 	}
 
 	@Override
-	protected @Nullable String invalidAttribute() {
+	public @Nullable String invalidAttribute() {
 		return null;
 	}
 
