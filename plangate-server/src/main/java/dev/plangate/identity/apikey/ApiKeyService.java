@@ -53,9 +53,14 @@ public class ApiKeyService implements InitializingBean {
 	 * The hashes of the secrets lately found to be active keys: checking a secret's form
 	 * and hashing it were a good part of what a request cost. Whether the key is still
 	 * active is asked of {@link #byHash} each time, so a revocation counts as before.
-	 * Only secrets of active keys are kept, so that nobody can fill it with others.
+	 * Only secrets of active keys are kept, so that nobody can fill it with others; one
+	 * found revoked or expired is dropped, and one unused for ten minutes too, so that
+	 * secrets stay in memory no longer than they are in use.
 	 */
-	private final Cache<String, String> activeHashes = Caffeine.newBuilder().maximumSize(10_000).build();
+	private final Cache<String, String> activeHashes = Caffeine.newBuilder()
+		.maximumSize(10_000)
+		.expireAfterAccess(Duration.ofMinutes(10))
+		.build();
 
 	private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
 
@@ -179,6 +184,10 @@ public class ApiKeyService implements InitializingBean {
 				activeHashes.put(presented, hash);
 			}
 			touch(key.get());
+		}
+		else if (known) {
+			// revoked or expired since: no longer kept
+			activeHashes.invalidate(presented);
 		}
 		return key;
 	}
