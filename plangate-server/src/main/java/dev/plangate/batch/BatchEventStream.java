@@ -130,13 +130,16 @@ class BatchEventStream implements SmartLifecycle {
 
 	/** A node wrote events: reads them now, if anyone here wants them. */
 	private void noticed(String message) {
-		var notice = EventNotices.Notice.parse(message);
-		if (notice == null) {
+		var notices = EventNotices.Notice.parseAll(message);
+		if (notices.isEmpty()) {
 			log.debug("Ignoring a batch events notice that is not one: {}", message);
 			return;
 		}
-		if (notice.seq() > cursor && subscribers.anyWants(notice.customerId(), notice.batchId())) {
-			wakeUp();
+		for (var notice : notices) {
+			if (notice.seq() > cursor && subscribers.anyWants(notice.customerId(), notice.batchId())) {
+				wakeUp();
+				return;
+			}
 		}
 	}
 

@@ -229,6 +229,79 @@ class DispatchRepository {
 			.update();
 	}
 
+	/** Whether {@link #completeInOneStatement} can be used: on PostgreSQL. */
+	boolean completesInOneStatement() {
+		return postgres;
+	}
+
+	/**
+	 * An operation a completion named, as it was when locked: whether the completion
+	 * ended it (it was running under this worker) and what is needed of it afterwards.
+	 */
+	record Named(UUID id, UUID batchId, String customerId, @Nullable Instant startedAt, boolean ended) {
+	}
+
+	/**
+	 * PostgreSQL: ends well, in one statement, those of the named operations this worker
+	 * holds (running under it), each with its result (JSON text), writing their
+	 * {@code operation.completed} events (data as {@link WorkerService#operationEvent}
+	 * writes it, in id order); answers every named operation that exists.
+	 *
+	 * <p>
+	 * The operations are locked first, in id order (the order every bulk writer follows);
+	 * the time their events and ends are stamped with is taken once all those locks are
+	 * held: {@code now} plus the time the statement waited for them, as the database
+	 * measures it. An event therefore never says a moment earlier than the statement took
+	 * its number, however long it waited, and a reader paging by time, which shows only
+	 * events older than {@link BatchService#SETTLED}, cannot pass over a number that an
+	 * earlier-stamped event is still to commit under.
+	 */
+	List<Named> completeInOneStatement(String workerId, Map<UUID, @Nullable String> results, Instant now) {
+		var ids = new UUID[results.size()];
+		var texts = new String[ids.length];
+		int n = 0;
+		for (var entry : results.entrySet()) {
+			ids[n] = entry.getKey();
+			texts[n++] = entry.getValue();
+		}
+		var named = batchUpdates.query(connection -> {
+			var ps = connection.prepareStatement(
+					"""
+							with wanted as (
+							  select w.id, w.result from unnest(?::uuid[], ?::varchar[]) as w(id, result)),
+							locked as (
+							  select o.id, o.batch_id, o.customer_id, o.seq, o.compensates, o.type, o.status, o.worker_id,
+							    o.attempts, o.started_at
+							  from batch_operation o where o.id in (select id from wanted) order by o.id for update),
+							stamp as (
+							  select ?::timestamptz + (clock_timestamp() - statement_timestamp()) as at
+							  from (select count(*) from locked) l),
+							done as (
+							  update batch_operation o set status = 'succeeded', result = w.result, available_at = null,
+							    finished_at = s.at, worker_id = null, lease_expires_at = null, progress = 100
+							  from locked l join wanted w on w.id = l.id cross join stamp s
+							  where o.id = l.id and l.status = 'running' and l.worker_id = ?
+							  returning o.id),
+							completed as (
+							  insert into batch_event (batch_id, customer_id, type, data, at)
+							  select l.batch_id, l.customer_id, 'operation.completed',
+							    '{"attempt":' || l.attempts || coalesce(',"compensates":' || l.compensates, '')
+							      || ',"operationId":"' || l.id || '","seq":' || l.seq || ',"type":' || to_json(l.type)::text || '}',
+							    s.at
+							  from locked l join done d on d.id = l.id cross join stamp s order by l.id)
+							select l.id, l.batch_id, l.customer_id, l.started_at, d.id is not null as ended
+							from locked l left join done d on d.id = l.id order by l.id""");
+			ps.setArray(1, connection.createArrayOf("uuid", ids));
+			ps.setArray(2, connection.createArrayOf("varchar", texts));
+			ps.setObject(3, Timestamps.sql(now));
+			ps.setString(4, workerId);
+			return ps;
+		}, (rs, row) -> new Named(rs.getObject("id", UUID.class), rs.getObject("batch_id", UUID.class),
+				rs.getString("customer_id"), Timestamps.read(rs, "started_at"), rs.getBoolean("ended")));
+		named.stream().filter(Named::ended).forEach(o -> eventLog.written(o.batchId(), o.customerId()));
+		return named;
+	}
+
 	/** Ends operations well, each with its result (JSON text), in one round trip. */
 	void succeedAll(Map<UUID, @Nullable String> results, Instant finishedAt) {
 		var finished = Timestamps.sql(finishedAt);

@@ -1,6 +1,9 @@
 package dev.plangate.batch;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,9 +17,10 @@ import dev.plangate.platform.StoredJson;
 
 /**
  * Tells every node that batch events were written, once the transaction that wrote them
- * has committed: one small notice per batch, with the highest event number written, so
- * that each node's {@link BatchEventStream} reads the table at once instead of on its
- * next look. The table stays the truth; a lost notice only delays.
+ * has committed: one small notice per batch, with the highest event number written (those
+ * of one transaction together, in one message), so that each node's
+ * {@link BatchEventStream} reads the table at once instead of on its next look. The table
+ * stays the truth; a lost notice only delays.
  */
 @Component
 class EventNotices {
@@ -31,12 +35,38 @@ class EventNotices {
 		/** The notice in {@code message}, or null when it is not one. */
 		static @Nullable Notice parse(String message) {
 			try {
-				var notice = StoredJson.read(message, Notice.class);
-				return notice.batchId() == null || notice.customerId() == null ? null : notice;
+				return valid(StoredJson.read(message, Notice.class));
 			}
 			catch (RuntimeException ex) {
 				return null;
 			}
+		}
+
+		/**
+		 * The notices in {@code message}: one, or several a transaction wrote together (a
+		 * JSON array); none when it holds none.
+		 */
+		static List<Notice> parseAll(String message) {
+			if (!message.startsWith("[")) {
+				var notice = parse(message);
+				return notice == null ? List.of() : List.of(notice);
+			}
+			try {
+				var notices = new ArrayList<Notice>();
+				for (var notice : StoredJson.read(message, Notice[].class)) {
+					if (valid(notice) != null) {
+						notices.add(notice);
+					}
+				}
+				return notices;
+			}
+			catch (RuntimeException ex) {
+				return List.of();
+			}
+		}
+
+		private static @Nullable Notice valid(@Nullable Notice notice) {
+			return notice == null || notice.batchId() == null || notice.customerId() == null ? null : notice;
 		}
 
 	}
@@ -62,7 +92,7 @@ class EventNotices {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					notices.values().forEach(EventNotices.this::publish);
+					publishAll(notices.values());
 				}
 
 				@Override
@@ -76,6 +106,19 @@ class EventNotices {
 
 	private void publish(Notice notice) {
 		bus.publish(TOPIC, StoredJson.write(notice));
+	}
+
+	/**
+	 * A transaction's notices, of however many batches, in one message: a poll or a
+	 * completion that touched several batches publishes once.
+	 */
+	private void publishAll(Collection<Notice> notices) {
+		if (notices.size() == 1) {
+			publish(notices.iterator().next());
+		}
+		else if (!notices.isEmpty()) {
+			bus.publish(TOPIC, StoredJson.write(notices));
+		}
 	}
 
 }

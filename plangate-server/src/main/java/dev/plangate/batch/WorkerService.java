@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -179,15 +181,18 @@ public class WorkerService {
 	 * something to do: a parallel batch still processing with operations left has
 	 * nothing. That check runs after the commit, so of two completions finishing a batch
 	 * at once, the one checking last sees both and ends it; a batch left unsettled by a
-	 * node that stopped in between is settled by the scheduler's sweep.
+	 * node that stopped in between is settled by the scheduler's sweep. On PostgreSQL the
+	 * completion itself is one statement
+	 * ({@link DispatchRepository#completeInOneStatement}).
 	 */
 	public List<Outcome> completeAll(String workerId, List<Completion> completions) {
 		metrics.workerSeen(workerId);
 		var refusals = new HashMap<UUID, PlangateException>();
 		var batches = new TreeSet<UUID>();
-		var ended = transactions.execute(status -> end(workerId, completions, refusals));
+		var ended = transactions.execute(status -> dispatch.completesInOneStatement()
+				? endInOneStatement(workerId, completions, refusals) : end(workerId, completions, refusals));
 		if (ended != null) {
-			ended.forEach(o -> batches.add(o.batchId()));
+			batches.addAll(ended);
 		}
 		var progress = batches.isEmpty() ? Map.<UUID, BatchRepository.Progress>of() : repository.progress(batches);
 		for (var batchId : batches) {
@@ -203,9 +208,34 @@ public class WorkerService {
 		return completions.stream().map(c -> new Outcome(c.operationId(), refusals.get(c.operationId()))).toList();
 	}
 
-	/** Locks and ends the operations this worker holds; answers them. */
-	private List<OperationRepository.Running> end(String workerId, List<Completion> completions,
+	/**
+	 * PostgreSQL: ends the operations this worker holds, with their events, in one
+	 * statement; answers their batches.
+	 */
+	private Set<UUID> endInOneStatement(String workerId, List<Completion> completions,
 			Map<UUID, PlangateException> refusals) {
+		var results = new LinkedHashMap<UUID, @Nullable String>();
+		completions.forEach(c -> results.put(c.operationId(), BatchRows.json(c.result())));
+		var now = clock.instant();
+		var batches = new HashSet<UUID>();
+		for (var o : dispatch.completeInOneStatement(workerId, results, now)) {
+			if (o.ended()) {
+				metrics.attemptEnded("succeeded", o.startedAt(), now);
+				batches.add(o.batchId());
+			}
+			else {
+				refusals.put(o.id(), leaseLost(o.id()));
+			}
+			results.remove(o.id());
+		}
+		results.keySet()
+			.forEach(id -> refusals.put(id,
+					PlangateException.notFound(ErrorCode.OPERATION_NOT_FOUND, "Operation", id.toString())));
+		return batches;
+	}
+
+	/** Locks and ends the operations this worker holds; answers their batches. */
+	private Set<UUID> end(String workerId, List<Completion> completions, Map<UUID, PlangateException> refusals) {
 		var results = new HashMap<UUID, @Nullable JsonNode>();
 		completions.forEach(c -> results.put(c.operationId(), c.result()));
 		var succeeded = new LinkedHashMap<UUID, @Nullable String>();
@@ -225,7 +255,7 @@ public class WorkerService {
 			}
 		}
 		if (done.isEmpty()) {
-			return done;
+			return Set.of();
 		}
 		var now = clock.instant();
 		dispatch.succeedAll(succeeded, now);
@@ -234,7 +264,9 @@ public class WorkerService {
 			.map(o -> new BatchEventRepository.NewEvent(o.batchId(), o.customerId(), "operation.completed",
 					operationEvent(o.id(), o.seq(), o.type(), o.compensates(), o.attempts(), null)))
 			.toList(), now);
-		return done;
+		var batches = new HashSet<UUID>();
+		done.forEach(o -> batches.add(o.batchId()));
+		return batches;
 	}
 
 	/**

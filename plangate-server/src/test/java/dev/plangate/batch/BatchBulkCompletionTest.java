@@ -2,16 +2,24 @@ package dev.plangate.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -33,6 +41,12 @@ class BatchBulkCompletionTest extends BatchTestSupport {
 	static void settings(DynamicPropertyRegistry registry) {
 		configure(registry, "batch_bulk_completion", null, Map.of("system-concurrency", "100", "tick", "100ms"));
 	}
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	@Autowired
+	private DataSource dataSource;
 
 	private static String body(String worker, List<String> ids) {
 		var operations = new ArrayList<Map<String, Object>>();
@@ -226,6 +240,80 @@ class BatchBulkCompletionTest extends BatchTestSupport {
 		var accepted = workerKey.post(PATH, body);
 		assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
 		assertThat(accepted.body().path("completed").asInt()).isEqualTo(1);
+		awaitStatus(submitted, "completed");
+	}
+
+	/**
+	 * A completion that waits for its operation's lock longer than a page's settling time
+	 * takes its events' numbers after the wait, so their time must be after the wait too:
+	 * stamped with the time it started, they would be shown at once, before an event
+	 * numbered earlier by a transaction still open, and a reader paging by time, resuming
+	 * after them, would never see that one.
+	 */
+	@Test
+	void aCompletionThatWaitedForALockIsNeverShownBeforeAnEarlierNumberedEvent() throws Exception {
+		// given: two operations held by w1, the first locked by another transaction
+		var submitted = submit(batch(customerOn("free"), "bulk-wait", operations(2)));
+		var tasks = poll("w1", "bulk-wait", 2, 2);
+		assertThat(tasks).hasSize(2);
+		var waitingId = tasks.get(0).path("id").asString();
+		var batchId = UUID.fromString(submitted.path("id").asString());
+		long before = jdbc.sql("select max(seq) from batch_event").query(Long.class).single();
+		var completing = Executors.newSingleThreadExecutor();
+		try (var holder = dataSource.getConnection(); var writer = dataSource.getConnection()) {
+			holder.setAutoCommit(false);
+			writer.setAutoCommit(false);
+			try (var lock = holder.prepareStatement("select id from batch_operation where id = ? for update")) {
+				lock.setObject(1, UUID.fromString(waitingId));
+				lock.executeQuery().close();
+			}
+			var completion = completing.submit(() -> api.post(PATH, body("w1", List.of(waitingId))));
+			Thread.sleep(BatchService.SETTLED.toMillis() + 500);
+			assertThat(completion).as("the completion waits for the lock").isNotDone();
+			// an event numbered before the completion's, by a transaction not yet
+			// committed
+			long earlier;
+			try (var insert = writer.prepareStatement("""
+					insert into batch_event (batch_id, customer_id, type, data, at)
+					values (?, ?, 'operation.progress', '{}', ?)""", new String[] { "seq" })) {
+				insert.setObject(1, batchId);
+				insert.setString(2, submitted.path("customerId").asString());
+				insert.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+				insert.executeUpdate();
+				try (var keys = insert.getGeneratedKeys()) {
+					assertThat(keys.next()).isTrue();
+					earlier = keys.getLong(1);
+				}
+			}
+			holder.commit();
+			var answer = completion.get(10, TimeUnit.SECONDS);
+			assertThat(answer.body().path("completed").asInt()).as(answer.toString()).isEqualTo(1);
+			long completedSeq = jdbc.sql("""
+					select seq from batch_event where batch_id = :batch and type = 'operation.completed'""")
+				.param("batch", batchId)
+				.query(Long.class)
+				.single();
+			assertThat(completedSeq).isGreaterThan(earlier);
+
+			// when: a reader pages by time while the earlier event is not committed
+			var page = api.get(eventsPath(submitted) + "&after=" + before);
+
+			// then: the page stops before the completion's event
+			assertThat(page.status()).as(page.toString()).isEqualTo(200);
+			assertThat(toList(page.body().path("data"))).as(page.toString())
+				.allSatisfy(e -> assertThat(e.path("seq").asLong()).isLessThan(earlier));
+			writer.commit();
+			eventually().untilAsserted(() -> {
+				var seqs = toList(api.get(eventsPath(submitted) + "&after=" + before).body().path("data")).stream()
+					.map(e -> e.path("seq").asLong())
+					.toList();
+				assertThat(seqs).containsSubsequence(earlier, completedSeq);
+			});
+		}
+		finally {
+			completing.shutdownNow();
+		}
+		complete("w1", tasks.get(1));
 		awaitStatus(submitted, "completed");
 	}
 
