@@ -2,7 +2,6 @@ package dev.plangate.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -99,12 +98,12 @@ class ConsumeRaceTest extends ServerTest {
 			}
 		}
 		assertThat(admitted).hasSize(50);
-		var period = periodStart(customer);
+		var period = LedgerRows.periodStart(api, customer);
 		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(50);
 		assertThat(ledgerKeys(customer)).containsExactlyInAnyOrderElementsOf(admitted);
 		assertThat(refusedKeys(customer)).hasSize(70).doesNotContainAnyElementsOf(admitted);
-		assertThat(rollups("usage_rollup", customer)).containsExactly(50L, 50L);
-		assertThat(rollups("usage_rollup_day", customer)).containsExactly(50L, 50L);
+		assertThat(LedgerRows.rollups(jdbc, "usage_rollup", customer)).containsExactly(50L, 50L);
+		assertThat(LedgerRows.rollups(jdbc, "usage_rollup_day", customer)).containsExactly(50L, 50L);
 	}
 
 	@Test
@@ -145,12 +144,12 @@ class ConsumeRaceTest extends ServerTest {
 		// rollups
 		assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
 		for (var customer : customers) {
-			var period = periodStart(customer);
+			var period = LedgerRows.periodStart(api, customer);
 			long sum = expected.get(customer);
 			assertThat(ledger.ledgerSum(customer, "api_calls", period)).as(customer).isEqualTo(sum);
 			assertThat(ledger.used(customer, "api_calls", period)).as(customer).isEqualTo(sum);
-			assertThat(rollups("usage_rollup", customer).get(0)).as(customer).isEqualTo(sum);
-			assertThat(rollups("usage_rollup_day", customer).get(0)).as(customer).isEqualTo(sum);
+			assertThat(LedgerRows.rollups(jdbc, "usage_rollup", customer).get(0)).as(customer).isEqualTo(sum);
+			assertThat(LedgerRows.rollups(jdbc, "usage_rollup_day", customer).get(0)).as(customer).isEqualTo(sum);
 			assertThat(ledgerKeys(customer)).as(customer).hasSize(40 + 80);
 		}
 	}
@@ -167,25 +166,6 @@ class ConsumeRaceTest extends ServerTest {
 			.param("c", customer)
 			.query(String.class)
 			.list();
-	}
-
-	/** A customer's rollups of one table: amount, then events. */
-	private List<Long> rollups(String table, String customer) {
-		return jdbc
-			.sql("select coalesce(sum(amount), 0), coalesce(sum(events), 0) from " + table + " where customer_id = :c")
-			.param("c", customer)
-			.query((rs, n) -> List.of(rs.getLong(1), rs.getLong(2)))
-			.single();
-	}
-
-	private Instant periodStart(String customer) {
-		var usage = api.get("/v1/customers/" + customer + "/usage").body();
-		var apiCalls = usage.path("quotas")
-			.valueStream()
-			.filter(q -> q.path("feature").asString().equals("api_calls"))
-			.findFirst()
-			.orElseThrow();
-		return Instant.parse(apiCalls.path("periodStart").asString());
 	}
 
 }

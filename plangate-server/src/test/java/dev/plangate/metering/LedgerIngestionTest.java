@@ -116,16 +116,16 @@ class LedgerIngestionTest extends ServerTest {
 		var customers = List.of(first, second);
 		for (int c = 0; c < 2; c++) {
 			var customer = customers.get(c);
-			var period = periodStart(customer);
+			var period = LedgerRows.periodStart(api, customer);
 			assertThat(jdbc.sql("select count(*) from usage_event where customer_id = :c")
 				.param("c", customer)
 				.query(Long.class)
 				.single()).as("events stored for " + customer).isEqualTo(ids / 2);
 			assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(expected[c]);
 			assertThat(ledger.used(customer, "api_calls", period)).as("total").isEqualTo(expected[c]);
-			assertThat(rollups("usage_rollup", customer)).as("hourly rollups: amount, events")
+			assertThat(LedgerRows.rollups(jdbc, "usage_rollup", customer)).as("hourly rollups: amount, events")
 				.containsExactly(expected[c], (long) ids / 2);
-			assertThat(rollups("usage_rollup_day", customer)).as("daily rollups: amount, events")
+			assertThat(LedgerRows.rollups(jdbc, "usage_rollup_day", customer)).as("daily rollups: amount, events")
 				.containsExactly(expected[c], (long) ids / 2);
 		}
 	}
@@ -135,7 +135,7 @@ class LedgerIngestionTest extends ServerTest {
 		// given: 10 recorded, then a batch whose middle event cannot be stored (its id is
 		// longer than the ledger holds)
 		var customer = newCustomer("copy-fail");
-		var period = periodStart(customer);
+		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		transactions.executeWithoutResult(
 				status -> writer.writeTogether(List.of(pending(List.of(event(customer, "before", 10, now, period))))));
@@ -149,15 +149,15 @@ class LedgerIngestionTest extends ServerTest {
 		// then: nothing of it is stored or counted
 		assertThat(eventIds(customer)).containsExactly("before");
 		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(10);
-		assertThat(rollups("usage_rollup", customer)).containsExactly(10L, 1L);
-		assertThat(rollups("usage_rollup_day", customer)).containsExactly(10L, 1L);
+		assertThat(LedgerRows.rollups(jdbc, "usage_rollup", customer)).containsExactly(10L, 1L);
+		assertThat(LedgerRows.rollups(jdbc, "usage_rollup_day", customer)).containsExactly(10L, 1L);
 
 		// and: the next batch is recorded in full
 		transactions.executeWithoutResult(status -> writer.writeTogether(List.of(pending(
 				List.of(event(customer, "good-1", 1, now, period), event(customer, "good-2", 2, now, period))))));
 		assertThat(eventIds(customer)).containsExactlyInAnyOrder("before", "good-1", "good-2");
 		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(13);
-		assertThat(rollups("usage_rollup", customer)).containsExactly(13L, 3L);
+		assertThat(LedgerRows.rollups(jdbc, "usage_rollup", customer)).containsExactly(13L, 3L);
 	}
 
 	@Test
@@ -171,7 +171,7 @@ class LedgerIngestionTest extends ServerTest {
 		}
 		assumeTrue(database.equals("PostgreSQL"), "kills a PostgreSQL backend");
 		var customer = newCustomer("copy-killed");
-		var period = periodStart(customer);
+		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		var events = List.of(event(customer, "k-1", 1, now, period), event(customer, "k-2", 2, now, period));
 
@@ -193,21 +193,21 @@ class LedgerIngestionTest extends ServerTest {
 		// once given again
 		assertThat(eventIds(customer)).isEmpty();
 		assertThat(ledger.used(customer, "api_calls", period)).isZero();
-		assertThat(rollups("usage_rollup", customer)).containsExactly(0L, 0L);
+		assertThat(LedgerRows.rollups(jdbc, "usage_rollup", customer)).containsExactly(0L, 0L);
 		var allowances = new ArrayList<LedgerWriter.Allowance>();
 		allowances.add(null);
 		allowances.add(null);
 		assertThat(writer.submit(events, allowances).get(30, TimeUnit.SECONDS))
 			.allSatisfy(d -> assertThat(d.event().duplicate()).isFalse());
 		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(3);
-		assertThat(rollups("usage_rollup", customer)).containsExactly(3L, 2L);
+		assertThat(LedgerRows.rollups(jdbc, "usage_rollup", customer)).containsExactly(3L, 2L);
 	}
 
 	@Test
 	void aRequestThatCannotBeStoredFailsAloneWhileTheOthersOfItsCommitAreAcknowledged() throws Exception {
 		// given
 		var customer = newCustomer("copy-alone");
-		var period = periodStart(customer);
+		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		var allowances = new ArrayList<LedgerWriter.Allowance>();
 		allowances.add(null);
@@ -230,14 +230,14 @@ class LedgerIngestionTest extends ServerTest {
 		assertThat(eventIds(customer)).containsExactlyInAnyOrder("a-1", "a-2", "c-1");
 		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(19);
 		assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(19);
-		assertThat(rollups("usage_rollup", customer)).containsExactly(19L, 3L);
+		assertThat(LedgerRows.rollups(jdbc, "usage_rollup", customer)).containsExactly(19L, 3L);
 	}
 
 	@Test
 	void twoBatchesInOneTransactionAreBothRecorded() {
 		// given
 		var customer = newCustomer("copy-twice");
-		var period = periodStart(customer);
+		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
 		// when: the second batch repeats one id of the first
@@ -262,7 +262,7 @@ class LedgerIngestionTest extends ServerTest {
 		// (streamed straight into the ledger on PostgreSQL) that repeats them among new
 		// ones
 		var customer = newCustomer("copy-repeat");
-		var period = periodStart(customer);
+		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		transactions.executeWithoutResult(status -> writer.writeTogether(List.of(pending(
 				List.of(event(customer, "r-3", 100, now, period), event(customer, "r-70", 100, now, period))))));
@@ -282,8 +282,10 @@ class LedgerIngestionTest extends ServerTest {
 		assertThat(eventIds(customer)).hasSize(events.size());
 		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(200 + fresh);
 		assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(200 + fresh);
-		assertThat(rollups("usage_rollup", customer)).containsExactly(200 + fresh, (long) events.size());
-		assertThat(rollups("usage_rollup_day", customer)).containsExactly(200 + fresh, (long) events.size());
+		assertThat(LedgerRows.rollups(jdbc, "usage_rollup", customer)).containsExactly(200 + fresh,
+				(long) events.size());
+		assertThat(LedgerRows.rollups(jdbc, "usage_rollup_day", customer)).containsExactly(200 + fresh,
+				(long) events.size());
 	}
 
 	@Test
@@ -296,7 +298,7 @@ class LedgerIngestionTest extends ServerTest {
 		}
 		assumeTrue(database.equals("PostgreSQL"), "streams with COPY");
 		var customer = newCustomer("copy-two-nodes");
-		var period = periodStart(customer);
+		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		var events = new ArrayList<UsageEvent>();
 		var consumed = new ArrayList<LedgerRepository.Consumed>();
@@ -351,7 +353,7 @@ class LedgerIngestionTest extends ServerTest {
 		}
 		assumeTrue(database.equals("PostgreSQL"), "the staging table is PostgreSQL's");
 		var customer = newCustomer("copy-staging");
-		var period = periodStart(customer);
+		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		try (var connection = dataSource.getConnection()) {
 			var one = new SingleConnectionDataSource(connection, true);
@@ -399,25 +401,6 @@ class LedgerIngestionTest extends ServerTest {
 			.param("c", customer)
 			.query(String.class)
 			.list();
-	}
-
-	/** A customer's rollups in a table, summed: amount, then events. */
-	private List<Long> rollups(String table, String customer) {
-		return jdbc
-			.sql("select coalesce(sum(amount), 0), coalesce(sum(events), 0) from " + table + " where customer_id = :c")
-			.param("c", customer)
-			.query((rs, n) -> List.of(rs.getLong(1), rs.getLong(2)))
-			.single();
-	}
-
-	private Instant periodStart(String customer) {
-		var usage = api.get("/v1/customers/" + customer + "/usage").body();
-		var apiCalls = usage.path("quotas")
-			.valueStream()
-			.filter(q -> q.path("feature").asString().equals("api_calls"))
-			.findFirst()
-			.orElseThrow();
-		return Instant.parse(apiCalls.path("periodStart").asString());
 	}
 
 }

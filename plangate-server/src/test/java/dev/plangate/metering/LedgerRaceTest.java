@@ -67,7 +67,7 @@ class LedgerRaceTest extends ServerTest {
 		}
 		long recordedAnswers = responses.stream().mapToLong(r -> r.body().path("recorded").asLong()).sum();
 		assertThat(recordedAnswers).as("ids answered as newly recorded").isEqualTo(23 * 25 + 50);
-		var period = periodStart(customer);
+		var period = LedgerRows.periodStart(api, customer);
 		assertThat(ledger.ledgerSum(customer, "api_calls", period)).isEqualTo(expected);
 		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(expected);
 		var rollups = jdbc.sql("select sum(amount), sum(events) from usage_rollup where customer_id = :c")
@@ -176,7 +176,7 @@ class LedgerRaceTest extends ServerTest {
 		// given: 45 of 50 used, then one batch holding usage of 5 followed by a consume
 		// of 1
 		var customer = newCustomer("ledger-batch");
-		var period = periodStart(customer);
+		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now();
 		transactions.executeWithoutResult(status -> writer.writeTogether(
 				List.of(pending(new UsageEvent(customer, "base", "api_calls", 45, now, period, Map.of()), null))));
@@ -195,16 +195,6 @@ class LedgerRaceTest extends ServerTest {
 
 	private static LedgerWriter.Pending pending(UsageEvent event, Long limit) {
 		return new LedgerWriter.Pending(List.of(event), limit, null, new CompletableFuture<>());
-	}
-
-	private Instant periodStart(String customer) {
-		var usage = api.get("/v1/customers/" + customer + "/usage").body();
-		var apiCalls = usage.path("quotas")
-			.valueStream()
-			.filter(q -> q.path("feature").asString().equals("api_calls"))
-			.findFirst()
-			.orElseThrow();
-		return Instant.parse(apiCalls.path("periodStart").asString());
 	}
 
 }
