@@ -66,7 +66,11 @@ class TokenStartUpTest {
 					settings.get("spring.datasource.password"))
 			.schemas(settings.containsKey("spring.flyway.schemas")
 					? new String[] { settings.get("spring.flyway.schemas") } : new String[0])
-			.locations("classpath:db/migration")
+			// where the application finds its migrations (application.yaml): PostgreSQL's
+			// own as well, or the nodes would find them missing below a later common one
+			.locations(settings.containsKey("spring.flyway.schemas")
+					? new String[] { "classpath:db/migration", "classpath:db/vendor/postgresql" }
+					: new String[] { "classpath:db/migration" })
 			.load()
 			.migrate();
 
