@@ -3,12 +3,15 @@ package dev.plangate.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.Random;
 import java.util.regex.Pattern;
 
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.NotFoundException;
 import com.google.zxing.RGBLuminanceSource;
 import com.google.zxing.ChecksumException;
+import com.google.zxing.DecodeHintType;
 import com.google.zxing.FormatException;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
@@ -18,6 +21,8 @@ class QrCodesTest {
 
 	private static final Pattern SVG = Pattern.compile("<svg[^>]*viewBox=\"0 0 (\\d+) \\d+\"[^>]*>.*?</svg>",
 			Pattern.DOTALL);
+
+	private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 	private static final Pattern MODULE = Pattern.compile("M(\\d+),(\\d+)h1v1h-1z");
 
@@ -32,13 +37,29 @@ class QrCodesTest {
 	}
 
 	@Test
+	void everyDrawnSetupLinkReadsBack() {
+		var random = new Random(17);
+		for (int i = 0; i < 500; i++) {
+			var secret = new StringBuilder();
+			for (int j = 0; j < 32; j++) {
+				secret.append(BASE32.charAt(random.nextInt(BASE32.length())));
+			}
+			var text = "otpauth://totp/Plangate:user-" + i + "%40example.com?secret=" + secret + "&issuer=Plangate";
+
+			assertThat(decode(QrCodes.svg(text, "QR code"))).isEqualTo(text);
+		}
+	}
+
+	@Test
 	void theLabelIsEscaped() {
 		assertThat(QrCodes.svg("x", "a \"b\" <c> & d")).contains("aria-label=\"a &quot;b&quot; &lt;c&gt; &amp; d\"");
 	}
 
 	/**
 	 * The text of the first QR code drawn by {@link QrCodes} in {@code html}, read back
-	 * as a scanner would from its squares, 4 pixels a module.
+	 * as a scanner would from its squares, 4 pixels a module. The image is read as a pure
+	 * code (upright, unscaled, in its quiet zone), which it is: ZXing's search for finder
+	 * patterns in a photograph misses about 1 drawn code in 300, whatever it holds.
 	 */
 	static String decode(String html) {
 		var svg = SVG.matcher(html);
@@ -61,7 +82,7 @@ class QrCodesTest {
 		}
 		var bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(size * scale, size * scale, pixels)));
 		try {
-			return new QRCodeReader().decode(bitmap).getText();
+			return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.PURE_BARCODE, true)).getText();
 		}
 		catch (NotFoundException | ChecksumException | FormatException ex) {
 			throw new AssertionError("The QR code does not read back", ex);
