@@ -7,6 +7,7 @@ import java.util.Set;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.plangate.identity.token.AccessClaims;
 import dev.plangate.identity.token.TokenPrincipal;
 import dev.plangate.platform.ErrorCode;
 import dev.plangate.platform.ProblemResponses;
@@ -54,26 +55,37 @@ public class ImpersonationGuard extends OncePerRequestFilter {
 		var path = request.getRequestURI().substring(request.getContextPath().length());
 		var method = request.getMethod();
 		boolean reading = READING.contains(method);
+		if (path.startsWith("/v1/auth/") || path.equals("/v1/admin") || path.startsWith("/v1/admin/")
+				|| (!reading && (ACCOUNT_SECURITY.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))
+						|| path.matches("/v1/me/organizations/[^/]+/token")))) {
+			refuse(request, response, claims, method, path, ErrorCode.IMPERSONATION_NOT_ALLOWED,
+					"An impersonation token may not sign in or out, mint tokens, create keys, change the "
+							+ "password, address, second factor or sessions, nor use the back office");
+			return;
+		}
+		if (!reading && impersonation != null && impersonation.readOnly()) {
+			refuse(request, response, claims, method, path, ErrorCode.IMPERSONATION_READ_ONLY,
+					"This impersonation is read-only: " + method
+							+ " changes things. An admin may start a read_write one");
+			return;
+		}
 		try {
-			if (path.startsWith("/v1/auth/") || path.equals("/v1/admin") || path.startsWith("/v1/admin/")
-					|| (!reading && (ACCOUNT_SECURITY.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))
-							|| path.matches("/v1/me/organizations/[^/]+/token")))) {
-				ProblemResponses.write(request, response, json, ErrorCode.IMPERSONATION_NOT_ALLOWED,
-						"An impersonation token may not sign in or out, mint tokens, create keys, change the "
-								+ "password, address, second factor or sessions, nor use the back office");
-			}
-			else if (!reading && impersonation != null && impersonation.readOnly()) {
-				ProblemResponses.write(request, response, json, ErrorCode.IMPERSONATION_READ_ONLY,
-						"This impersonation is read-only: " + method + " changes things. An admin may start a "
-								+ "read_write one");
-			}
-			else {
-				chain.doFilter(request, response);
-			}
+			chain.doFilter(request, response);
 		}
 		finally {
 			impersonations.recordRequest(claims, method, path, response.getStatus());
 		}
+	}
+
+	/**
+	 * Audits a refused request, then answers it: writing the problem completes the
+	 * response, so a caller that reads the audit trail on its answer finds the request
+	 * there.
+	 */
+	private void refuse(HttpServletRequest request, HttpServletResponse response, AccessClaims claims, String method,
+			String path, ErrorCode code, String detail) throws IOException {
+		impersonations.recordRequest(claims, method, path, code.status().value());
+		ProblemResponses.write(request, response, json, code, detail);
 	}
 
 }
