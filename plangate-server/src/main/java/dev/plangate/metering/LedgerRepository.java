@@ -1,5 +1,7 @@
 package dev.plangate.metering;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -24,6 +26,7 @@ import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.RowMapper;
@@ -369,6 +372,21 @@ class LedgerRepository {
 	}
 
 	/**
+	 * A statement (PostgreSQL) that joins arrays to a table which grows, planned anew at
+	 * each execution, for the arrays given and the table as it then is, rather than kept
+	 * server-side with the generic plan PostgreSQL settles on after five executions. That
+	 * plan is made for the table's size then: a ledger's first consumes, on a table of a
+	 * few pages, leave a sequential scan of {@code usage_event} that would be kept until
+	 * the next {@code ANALYZE} of it, each group commit reading the whole table
+	 * meanwhile.
+	 */
+	private static PreparedStatement plannedEachTime(Connection connection, String sql) throws SQLException {
+		var statement = connection.prepareStatement(sql);
+		statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+		return statement;
+	}
+
+	/**
 	 * Writes rows in {@code COPY}'s text format as they are: CopyManager.copyIn(sql,
 	 * stream) would read them through a 64 KiB buffer of its own, allocated for every
 	 * commit.
@@ -453,7 +471,7 @@ class LedgerRepository {
 		var customers = refs.stream().map(EventRef::customerId).toArray(String[]::new);
 		var ids = refs.stream().map(EventRef::eventId).toArray(String[]::new);
 		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
-			try (var statement = connection.prepareStatement(DECIDED_BEFORE)) {
+			try (var statement = plannedEachTime(connection, DECIDED_BEFORE)) {
 				var c = connection.createArrayOf("text", customers);
 				var e = connection.createArrayOf("text", ids);
 				statement.setArray(1, c);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -385,6 +386,55 @@ class LedgerIngestionTest extends ServerTest {
 			assertThatThrownBy(() -> insert.apply("s-3")).isInstanceOf(RuntimeException.class);
 			assertThat(insert.apply("s-3")).containsExactly(true);
 			assertThat(eventIds(customer)).containsExactly("s-1", "s-2", "s-3");
+		}
+	}
+
+	@Test
+	void theLookUpOfEarlierDecisionsIsPlannedForTheLedgerAsItIsNotKeptWithAPlanOfItsFirstDays() throws Exception {
+		// given: on PostgreSQL, a ledger repository on one connection, and PgJDBC's
+		// threshold for keeping a statement server-side (5 executions)
+		String database;
+		try (var connection = dataSource.getConnection()) {
+			database = connection.getMetaData().getDatabaseProductName();
+		}
+		assumeTrue(database.equals("PostgreSQL"), "plans are PostgreSQL's");
+		var customer = newCustomer("decided-planned");
+		var period = LedgerRows.periodStart(api, customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		try (var connection = dataSource.getConnection()) {
+			var one = new SingleConnectionDataSource(connection, true);
+			var repository = new LedgerRepository(JdbcClient.create(one), new NamedParameterJdbcTemplate(one), one);
+			var consumed = new ArrayList<LedgerRepository.Consumed>();
+			consumed.add(null);
+			repository.insertNew(List.of(event(customer, "p-1", 1, now, period)), consumed, now);
+
+			// when: earlier decisions, and a total, are looked up many more times than
+			// that
+			var found = new ArrayList<Set<LedgerRepository.EventRef>>();
+			for (int i = 0; i < 12; i++) {
+				repository.used(customer, "api_calls", period);
+				found.add(repository.decidedBefore(List.of(new LedgerRepository.EventRef(customer, "p-1"),
+						new LedgerRepository.EventRef(customer, "p-" + (i + 2))))
+					.stored()
+					.keySet());
+			}
+
+			// then: each answer is right, and the session keeps no prepared statement of
+			// it, whose generic plan would be the one made for the table's size then
+			assertThat(found)
+				.allSatisfy(refs -> assertThat(refs).containsExactly(new LedgerRepository.EventRef(customer, "p-1")));
+			try (var kept = connection.prepareStatement(
+					"select count(*) from pg_prepared_statements where statement like '%join consume_refusal%'");
+					var rs = kept.executeQuery()) {
+				rs.next();
+				assertThat(rs.getLong(1)).isZero();
+			}
+			try (var kept = connection.prepareStatement(
+					"select count(*) from pg_prepared_statements where statement like '%select used from usage_total%'");
+					var rs = kept.executeQuery()) {
+				rs.next();
+				assertThat(rs.getLong(1)).as("a statement of one row's look-up is kept, as before").isOne();
+			}
 		}
 	}
 
