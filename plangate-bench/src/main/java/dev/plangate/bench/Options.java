@@ -58,7 +58,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			  --server-java PATH                the java of the separate server (this JVM's)
 			  --server-jvm-args 'ARGS'          its JVM options, e.g. '-XX:+UseZGC' (none)
 			  --server-setting NAME=VALUE       a server setting, in either set-up, e.g.
-			                                    spring.threads.virtual.enabled=true (repeatable)
+			                                    spring.threads.virtual.enabled=false (repeatable)
 			  --peers DIR                       the queue peers' scripts, pg-boss and BullMQ (../shared/peers/queues)
 			  --peers-work DIR                  where they are copied and their npm packages installed
 			                                    (plangate-bench/target/bench-peers)

@@ -166,11 +166,7 @@ class LedgerIngestionTest extends ServerTest {
 		// given: on PostgreSQL, a batch streamed and moved into the ledger, totals and
 		// rollups added, but its connection killed before the commit (waiting until it
 		// is gone)
-		String database;
-		try (var connection = dataSource.getConnection()) {
-			database = connection.getMetaData().getDatabaseProductName();
-		}
-		assumeTrue(database.equals("PostgreSQL"), "kills a PostgreSQL backend");
+		assumePostgreSQL("kills a PostgreSQL backend");
 		var customer = newCustomer("copy-killed");
 		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -293,11 +289,7 @@ class LedgerIngestionTest extends ServerTest {
 	void idsCopiedByTwoTransactionsAtOnceAreInsertedByTheOneThatCommitsFirstOnly() throws Exception {
 		// given: on PostgreSQL, a batch large enough to be copied straight into the
 		// ledger, inserted by one transaction that has not committed yet
-		String database;
-		try (var connection = dataSource.getConnection()) {
-			database = connection.getMetaData().getDatabaseProductName();
-		}
-		assumeTrue(database.equals("PostgreSQL"), "streams with COPY");
+		assumePostgreSQL("streams with COPY");
 		var customer = newCustomer("copy-two-nodes");
 		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -348,17 +340,13 @@ class LedgerIngestionTest extends ServerTest {
 	@Test
 	void theStagingTableIsMadeOncePerConnectionAndAgainWhenItsCreationRolledBackOrItWasLost() throws Exception {
 		// given: on PostgreSQL, a ledger repository on one connection
-		String database;
-		try (var connection = dataSource.getConnection()) {
-			database = connection.getMetaData().getDatabaseProductName();
-		}
-		assumeTrue(database.equals("PostgreSQL"), "the staging table is PostgreSQL's");
+		assumePostgreSQL("the staging table is PostgreSQL's");
 		var customer = newCustomer("copy-staging");
 		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		try (var connection = dataSource.getConnection()) {
 			var one = new SingleConnectionDataSource(connection, true);
-			var repository = new LedgerRepository(JdbcClient.create(one), new NamedParameterJdbcTemplate(one), one);
+			var repository = repositoryOn(one);
 			var inOne = new TransactionTemplate(new DataSourceTransactionManager(one));
 			var consumed = new ArrayList<LedgerRepository.Consumed>();
 			consumed.add(null);
@@ -393,17 +381,13 @@ class LedgerIngestionTest extends ServerTest {
 	void theLookUpOfEarlierDecisionsIsPlannedForTheLedgerAsItIsNotKeptWithAPlanOfItsFirstDays() throws Exception {
 		// given: on PostgreSQL, a ledger repository on one connection, and PgJDBC's
 		// threshold for keeping a statement server-side (5 executions)
-		String database;
-		try (var connection = dataSource.getConnection()) {
-			database = connection.getMetaData().getDatabaseProductName();
-		}
-		assumeTrue(database.equals("PostgreSQL"), "plans are PostgreSQL's");
+		assumePostgreSQL("plans are PostgreSQL's");
 		var customer = newCustomer("decided-planned");
 		var period = LedgerRows.periodStart(api, customer);
 		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		try (var connection = dataSource.getConnection()) {
 			var one = new SingleConnectionDataSource(connection, true);
-			var repository = new LedgerRepository(JdbcClient.create(one), new NamedParameterJdbcTemplate(one), one);
+			var repository = repositoryOn(one);
 			var consumed = new ArrayList<LedgerRepository.Consumed>();
 			consumed.add(null);
 			repository.insertNew(List.of(event(customer, "p-1", 1, now, period)), consumed, now);
@@ -436,6 +420,18 @@ class LedgerIngestionTest extends ServerTest {
 				assertThat(rs.getLong(1)).as("a statement of one row's look-up is kept, as before").isOne();
 			}
 		}
+	}
+
+	/** Skips the test, for the reason given, elsewhere than on PostgreSQL. */
+	private void assumePostgreSQL(String why) throws SQLException {
+		try (var connection = dataSource.getConnection()) {
+			assumeTrue(connection.getMetaData().getDatabaseProductName().equals("PostgreSQL"), why);
+		}
+	}
+
+	/** A ledger repository on one connection. */
+	private static LedgerRepository repositoryOn(DataSource one) {
+		return new LedgerRepository(JdbcClient.create(one), new NamedParameterJdbcTemplate(one), one);
 	}
 
 	private static UsageEvent event(String customer, String id, long amount, Instant at, Instant period) {
