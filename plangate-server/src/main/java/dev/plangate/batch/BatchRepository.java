@@ -127,10 +127,10 @@ class BatchRepository {
 	}
 
 	/**
-	 * A batch's state and how many of its operations have not finished, read without a
+	 * A batch's state and whether any of its operations has not finished, read without a
 	 * lock.
 	 */
-	record Progress(BatchStatus status, boolean parallel, int unfinished) {
+	record Progress(BatchStatus status, boolean parallel, boolean unfinished) {
 	}
 
 	Map<UUID, Progress> progress(Collection<UUID> ids) {
@@ -140,11 +140,11 @@ class BatchRepository {
 		}
 		jdbc.sql("""
 				select b.id, b.status, b.parallel,
-				  (select count(*) from batch_operation o where o.batch_id = b.id and o.kind = 'operation'
+				  exists (select 1 from batch_operation o where o.batch_id = b.id and o.kind = 'operation'
 				     and o.status in ('pending', 'ready', 'running')) as unfinished
 				from batch b where b.id in (:ids)""").param("ids", ids).query((ResultSet rs) -> {
 			progress.put(rs.getObject("id", UUID.class), new Progress(BatchStatus.of(rs.getString("status")),
-					rs.getBoolean("parallel"), rs.getInt("unfinished")));
+					rs.getBoolean("parallel"), rs.getBoolean("unfinished")));
 		});
 		return progress;
 	}

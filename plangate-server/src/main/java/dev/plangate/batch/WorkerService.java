@@ -279,7 +279,7 @@ public class WorkerService {
 
 	private void settleIfDue(UUID batchId, BatchRepository.@Nullable Progress progress) {
 		if (progress == null || progress.status().isFinal()
-				|| (progress.status() == BatchStatus.PROCESSING && progress.parallel() && progress.unfinished() > 0)) {
+				|| (progress.status() == BatchStatus.PROCESSING && progress.parallel() && progress.unfinished())) {
 			return;
 		}
 		transactions.executeWithoutResult(status -> repository.lock(batchId).ifPresent(lifecycle::settle));
