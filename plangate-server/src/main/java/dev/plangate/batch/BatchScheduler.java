@@ -57,8 +57,6 @@ class BatchScheduler implements SmartLifecycle {
 
 	private final AdmissionRepository admission;
 
-	private final OperationRepository operationRepository;
-
 	private final FairQueueRepository fairQueue;
 
 	private final SweepRepository sweeps;
@@ -81,13 +79,11 @@ class BatchScheduler implements SmartLifecycle {
 
 	private Thread thread;
 
-	BatchScheduler(BatchRepository repository, AdmissionRepository admission, OperationRepository operationRepository,
-			FairQueueRepository fairQueue, SweepRepository sweeps, BatchLifecycle lifecycle, WorkerService workers,
-			BatchSettings settings, TransactionTemplate transactions, Clock clock, ReadySignal ready,
-			BatchMetrics metrics) {
+	BatchScheduler(BatchRepository repository, AdmissionRepository admission, FairQueueRepository fairQueue,
+			SweepRepository sweeps, BatchLifecycle lifecycle, WorkerService workers, BatchSettings settings,
+			TransactionTemplate transactions, Clock clock, ReadySignal ready, BatchMetrics metrics) {
 		this.repository = repository;
 		this.admission = admission;
-		this.operationRepository = operationRepository;
 		this.fairQueue = fairQueue;
 		this.sweeps = sweeps;
 		this.lifecycle = lifecycle;
@@ -230,11 +226,10 @@ class BatchScheduler implements SmartLifecycle {
 		long vtime = fairQueue.lowestReadyRank(batch.region()).orElse(highest);
 		long tag = Math.max(vtime, fairQueue.lastTag(batch.region(), batch.customerId()));
 		long step = TAG_STEP / (1 + batch.priority());
-		fairQueue.rank(batch.id(), false, 0, tag + step, step);
+		fairQueue.rankAndRelease(batch.id(), tag + step, step, batch.parallel());
 		tag += step * batch.operationCount();
 		fairQueue.setLastTag(batch.region(), batch.customerId(), tag);
 		fairQueue.setClock(batch.region(), Math.max(highest, tag));
-		operationRepository.release(batch.id(), false, batch.parallel());
 		lifecycle.event(batch, "batch.processing", Map.of("startedAt", now.toString()));
 		metrics.admitted(batch, now);
 		ready.signal();
