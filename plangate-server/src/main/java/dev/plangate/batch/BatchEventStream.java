@@ -130,6 +130,10 @@ class BatchEventStream implements SmartLifecycle {
 
 	/** A node wrote events: reads them now, if anyone here wants them. */
 	private void noticed(String message) {
+		if (subscribers.isEmpty()) {
+			// nobody here to wake: the notice is not even read
+			return;
+		}
 		var notices = EventNotices.Notice.parseAll(message);
 		if (notices.isEmpty()) {
 			log.debug("Ignoring a batch events notice that is not one: {}", message);
