@@ -162,12 +162,13 @@ class BatchLifecycle {
 		operationRepository.insertOperations(compensations);
 		// compensations go to the head of the queue: they undo what is done
 		long rank = fairQueue.lowestReadyRank(batch.region()).orElse(fairQueue.clock(batch.region()));
-		fairQueue.rank(batch.id(), true, batch.operationCount(), rank, 0);
+		fairQueue.rankAndRelease(batch.id(), true, batch.operationCount(), rank, 0, false);
 		repository.setStatus(batch.id(), BatchStatus.ROLLING_BACK, null, null);
 		// the rollback has a batch timeout of its own, so it cannot hold a slot for ever
 		repository.setDeadline(batch.id(), clock.instant().plus(batch.batchTimeout()));
 		event(batch, "batch.rolling_back", Map.of("compensations", compensations.size()));
-		release(batch, true);
+		// the first compensation, the last operation's, is ready
+		ready.signal();
 	}
 
 	/** A rollback that ran out of time: what did not run is dropped. */

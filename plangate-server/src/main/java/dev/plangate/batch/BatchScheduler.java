@@ -226,7 +226,7 @@ class BatchScheduler implements SmartLifecycle {
 		long vtime = fairQueue.lowestReadyRank(batch.region()).orElse(highest);
 		long tag = Math.max(vtime, fairQueue.lastTag(batch.region(), batch.customerId()));
 		long step = TAG_STEP / (1 + batch.priority());
-		fairQueue.rankAndRelease(batch.id(), tag + step, step, batch.parallel());
+		fairQueue.rankAndRelease(batch.id(), false, 0, tag + step, step, batch.parallel());
 		tag += step * batch.operationCount();
 		fairQueue.setLastTag(batch.region(), batch.customerId(), tag);
 		fairQueue.setClock(batch.region(), Math.max(highest, tag));

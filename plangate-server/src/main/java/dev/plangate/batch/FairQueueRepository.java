@@ -20,37 +20,24 @@ class FairQueueRepository {
 	}
 
 	/**
-	 * Sets the dispatch order of a batch's operations (or compensations): {@code first}
-	 * for {@code firstSeq}, then {@code step} apart.
+	 * Admits a batch's operations (or a rollback's compensations) to the queue in one
+	 * pass: ranks them, {@code first} for {@code firstSeq} and then {@code step} apart,
+	 * and makes them ready: all of them, or only the first pending in order. One
+	 * statement, so that each operation takes one new row version on admission rather
+	 * than one for its rank and another for its release.
 	 */
-	void rank(UUID batchId, boolean compensations, int firstSeq, long first, long step) {
+	void rankAndRelease(UUID batchId, boolean compensations, int firstSeq, long first, long step, boolean all) {
 		jdbc.sql("""
-				update batch_operation set fair_rank = :first + cast(seq - :firstSeq as bigint) * :step
+				update batch_operation set fair_rank = :first + cast(seq - :firstSeq as bigint) * :step,
+				  status = case when status = 'pending'
+				                 and (:all or seq = (select min(seq) from batch_operation
+				                                     where batch_id = :batch and kind = :kind
+				                                       and status = 'pending'))
+				            then 'ready' else status end
 				where batch_id = :batch and kind = :kind""")
 			.param("batch", batchId)
 			.param("kind", compensations ? "compensation" : "operation")
 			.param("firstSeq", firstSeq)
-			.param("first", first)
-			.param("step", step)
-			.update();
-	}
-
-	/**
-	 * Admits a batch's operations to the queue in one pass: ranks them, {@code first} for
-	 * the first and then {@code step} apart, and makes them ready: all of them, or only
-	 * the first in order. One statement, so that each operation takes one new row version
-	 * on admission rather than one for its rank and another for its release.
-	 */
-	void rankAndRelease(UUID batchId, long first, long step, boolean all) {
-		jdbc.sql("""
-				update batch_operation set fair_rank = :first + cast(seq as bigint) * :step,
-				  status = case when status = 'pending'
-				                 and (:all or seq = (select min(seq) from batch_operation
-				                                     where batch_id = :batch and kind = 'operation'
-				                                       and status = 'pending'))
-				            then 'ready' else status end
-				where batch_id = :batch and kind = 'operation'""")
-			.param("batch", batchId)
 			.param("first", first)
 			.param("step", step)
 			.param("all", all)
