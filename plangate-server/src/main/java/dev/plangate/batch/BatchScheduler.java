@@ -280,22 +280,33 @@ class BatchScheduler implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Admits whenever a batch is submitted or ends (on any node), and at least every
+	 * tick; sweeps every tick. A sweep looks for what a lease, a deadline or a stopped
+	 * node left undone, which a tick later is as good as at once, so it does not run at
+	 * every batch's end: on a busy queue batches end many times a tick.
+	 */
 	private void run() {
 		long lastRefresh = 0;
+		long tick = settings.tick().toNanos();
+		long nextSweep = System.nanoTime();
 		while (running) {
 			long seen = ready.batchesVersion();
 			if (System.nanoTime() - lastRefresh > METRICS_REFRESH.toNanos()) {
 				lastRefresh = System.nanoTime();
 				guarded("Refreshing batch metrics", metrics::refresh);
 			}
-			guarded("Sweeping leases and deadlines", this::sweep);
+			if (System.nanoTime() - nextSweep >= 0) {
+				nextSweep = System.nanoTime() + tick;
+				guarded("Sweeping leases and deadlines", this::sweep);
+			}
 			guarded("Admitting batches", () -> {
 				while (admit() > 0) {
 					// admit until the caps or the queue are exhausted
 				}
 			});
 			try {
-				ready.awaitBatches(seen, settings.tick());
+				ready.awaitBatches(seen, Duration.ofNanos(Math.max(0, nextSweep - System.nanoTime())));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
