@@ -44,11 +44,17 @@ class FairQueueRepository {
 			.update();
 	}
 
-	/** The lowest rank waiting in a region's queue. */
+	/**
+	 * The lowest rank waiting in a region's queue, ready or pending: the lower of two
+	 * minimums, each the head of an index on PostgreSQL (the claim's for the ready ones).
+	 */
 	Optional<Long> lowestReadyRank(String region) {
 		return jdbc.sql("""
-				select min(fair_rank) as lowest from batch_operation
-				where status in ('pending', 'ready') and region = :region and fair_rank is not null""")
+				select min(r.lowest) as lowest from (
+				  select min(fair_rank) as lowest from batch_operation where status = 'ready' and region = :region
+				  union all
+				  select min(fair_rank) from batch_operation
+				  where status = 'pending' and region = :region and fair_rank is not null) r""")
 			.param("region", region)
 			.query((rs, n) -> {
 				long lowest = rs.getLong("lowest");
