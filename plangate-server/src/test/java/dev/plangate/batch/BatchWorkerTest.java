@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,6 +37,9 @@ class BatchWorkerTest extends BatchTestSupport {
 
 	@Autowired
 	private JsonMapper json;
+
+	@Autowired
+	private JdbcClient jdbc;
 
 	@DynamicPropertySource
 	static void settings(DynamicPropertyRegistry registry) {
@@ -130,6 +136,30 @@ class BatchWorkerTest extends BatchTestSupport {
 			.containsExactly(10, 20, 30, 40, 50, 60);
 		assertThat(events(submitted, "operation.progress").get(5).path("data").path("message").asString())
 			.isEqualTo("step 6");
+	}
+
+	@Test
+	void aBatchLeftUnsettledByANodeThatStoppedAfterItsLastCompletionIsEndedByTheSweep() {
+		// given: a batch's only operation taken by a worker, then ended as a completion's
+		// commit ends it, by a node that stopped before it could settle the batch
+		var submitted = submit(batch(customerOn("free"), "work-unsettled", operations(1)));
+		var task = poll("w1", "work-unsettled", 1, 2).get(0);
+		int ended = jdbc.sql("""
+				update batch_operation set status = 'succeeded', finished_at = :at, worker_id = null,
+				  lease_expires_at = null, progress = 100
+				where id = :id and status = 'running'""")
+			.param("id", UUID.fromString(task.path("id").asString()))
+			.param("at", OffsetDateTime.now(ZoneOffset.UTC))
+			.update();
+		assertThat(ended).isOne();
+
+		// when: nothing else happens, no batch submitted or ended that would wake the
+		// scheduler
+
+		// then: a sweep, once a tick, finds it with nothing ready or running and ends it
+		assertThat(awaitStatus(submitted, "completed").path("operations").get(0).path("status").asString())
+			.isEqualTo("succeeded");
+		assertThat(eventTypes(submitted)).endsWith("batch.completed");
 	}
 
 	// --- timeouts
