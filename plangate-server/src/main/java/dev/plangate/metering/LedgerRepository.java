@@ -165,6 +165,36 @@ class LedgerRepository {
 			  returning 1)
 			select (select count(*) from totals), (select count(*) from hours), (select count(*) from days)""";
 
+	/**
+	 * {@link #INSERT_ARRAYS} and {@link #ADD_UP} sent together, answered in one round
+	 * trip (PostgreSQL): PgJDBC sends both statements before waiting for the first's
+	 * answer, and the database runs them one after the other, in the writer's
+	 * transaction.
+	 */
+	private static final String INSERT_AND_ADD_UP = INSERT_ARRAYS + ";\n" + ADD_UP;
+
+	/**
+	 * Takes events out of totals and rollups again (PostgreSQL): {@link #ADD_UP} with
+	 * their amounts and counts negated, then, answered in the same round trip, the hourly
+	 * and daily rollups of the same keys that are left counting no event are dropped.
+	 * Those are the rollups a {@link #record} made for the events it then took out.
+	 */
+	private static final String TAKE_OUT = ADD_UP + """
+			;
+			with hours as (
+			  delete from usage_rollup r
+			  using unnest(cast(? as text[]), cast(? as text[]), cast(? as text[])) as k (c, f, s)
+			  where r.customer_id = k.c and r.feature_key = k.f and r.hour_start = cast(k.s as timestamp with time zone)
+			    and r.events = 0
+			  returning 1),
+			days as (
+			  delete from usage_rollup_day r
+			  using unnest(cast(? as text[]), cast(? as text[]), cast(? as text[])) as k (c, f, s)
+			  where r.customer_id = k.c and r.feature_key = k.f and r.day_start = cast(k.s as timestamp with time zone)
+			    and r.events = 0
+			  returning 1)
+			select (select count(*) from hours), (select count(*) from days)""";
+
 	/** PostgreSQL's SQLSTATE for a unique key's violation. */
 	private static final String UNIQUE_VIOLATION = "23505";
 
@@ -233,7 +263,24 @@ class LedgerRepository {
 		if (events.isEmpty()) {
 			return inserted;
 		}
-		var positions = positions(events);
+		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
+			try (var statement = connection.prepareStatement(INSERT_ARRAYS)) {
+				setEventArrays(connection, statement, events, consumed, recordedAt);
+				try (var rs = statement.executeQuery()) {
+					readInserted(rs, events, inserted);
+				}
+			}
+			return null;
+		});
+		return inserted;
+	}
+
+	/**
+	 * Sets {@link #INSERT_ARRAYS}'s 12 parameters, from the first: the time recorded and
+	 * the events' columns as arrays. Answers the next parameter's index, 13.
+	 */
+	private static int setEventArrays(Connection connection, PreparedStatement statement, List<UsageEvent> events,
+			List<@Nullable Consumed> consumed, Instant recordedAt) throws SQLException {
 		int n = events.size();
 		var customers = new String[n];
 		var ids = new String[n];
@@ -261,29 +308,27 @@ class LedgerRepository {
 			grantsLeft[i] = c == null ? null : c.grantsLeft();
 			overage[i] = c == null ? null : c.overage();
 		}
-		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
-			try (var statement = connection.prepareStatement(INSERT_ARRAYS)) {
-				statement.setString(1, recordedAt.toString());
-				statement.setArray(2, connection.createArrayOf("text", customers));
-				statement.setArray(3, connection.createArrayOf("text", ids));
-				statement.setArray(4, connection.createArrayOf("text", features));
-				statement.setArray(5, connection.createArrayOf("int8", amounts));
-				statement.setArray(6, connection.createArrayOf("text", occurred));
-				statement.setArray(7, connection.createArrayOf("text", periods));
-				statement.setArray(8, connection.createArrayOf("text", properties));
-				statement.setArray(9, connection.createArrayOf("int8", usedAfter));
-				statement.setArray(10, connection.createArrayOf("int8", fromGrants));
-				statement.setArray(11, connection.createArrayOf("int8", grantsLeft));
-				statement.setArray(12, connection.createArrayOf("int8", overage));
-				try (var rs = statement.executeQuery()) {
-					while (rs.next()) {
-						inserted[positionOf(positions, rs.getString(1), rs.getString(2))] = true;
-					}
-				}
-			}
-			return null;
-		});
-		return inserted;
+		statement.setString(1, recordedAt.toString());
+		statement.setArray(2, connection.createArrayOf("text", customers));
+		statement.setArray(3, connection.createArrayOf("text", ids));
+		statement.setArray(4, connection.createArrayOf("text", features));
+		statement.setArray(5, connection.createArrayOf("int8", amounts));
+		statement.setArray(6, connection.createArrayOf("text", occurred));
+		statement.setArray(7, connection.createArrayOf("text", periods));
+		statement.setArray(8, connection.createArrayOf("text", properties));
+		statement.setArray(9, connection.createArrayOf("int8", usedAfter));
+		statement.setArray(10, connection.createArrayOf("int8", fromGrants));
+		statement.setArray(11, connection.createArrayOf("int8", grantsLeft));
+		statement.setArray(12, connection.createArrayOf("int8", overage));
+		return 13;
+	}
+
+	/** Marks the events {@link #INSERT_ARRAYS} answered as inserted. */
+	private static void readInserted(ResultSet rs, List<UsageEvent> events, boolean[] inserted) throws SQLException {
+		var positions = positions(events);
+		while (rs.next()) {
+			inserted[positionOf(positions, rs.getString(1), rs.getString(2))] = true;
+		}
 	}
 
 	/**
@@ -579,35 +624,62 @@ class LedgerRepository {
 	}
 
 	/**
-	 * Adds what newly inserted events add to the totals, locked before with
-	 * {@link #lockTotals}, and to the rollups ({@link #addToRollups}); on PostgreSQL in
-	 * one statement.
+	 * Inserts the events whose id is new for their customer and adds those inserted to
+	 * their totals, locked before with {@link #lockTotals}, and to the rollups; the
+	 * answer says, per event, whether it was inserted. Ids must be unique within
+	 * {@code events}.
+	 *
+	 * <p>
+	 * On PostgreSQL a few events ({@value #ROWS_AS_ARRAYS} or fewer: a group commit of
+	 * consumes, or a small request of usage) take one round trip
+	 * ({@link #INSERT_AND_ADD_UP}): the adding up counts every event in, as nearly all
+	 * are new (the writer looks up a consume's id before; a repeated id of usage that
+	 * already happened, a retry, is rarer). The events the insert skipped, recorded
+	 * before or a moment ago by another node, are then taken out again in the same
+	 * transaction, in one more round trip, and a rollup left counting no event is
+	 * dropped: the totals and rollups end as if only the inserted events had been added.
+	 * More events, and every group elsewhere, are inserted first ({@link #insertNew}) and
+	 * those inserted added up after.
 	 */
-	void addUp(List<UsageEvent> events, Map<TotalKey, Long> added, Instant at) {
+	boolean[] record(List<UsageEvent> events, List<@Nullable Consumed> consumed, Instant at) {
 		if (events.isEmpty()) {
-			return;
+			return new boolean[0];
 		}
-		if (!postgres) {
-			addToRollups(events);
-			addToTotals(List.copyOf(added.keySet()), added, at);
-			return;
+		if (!postgres || events.size() > ROWS_AS_ARRAYS) {
+			var inserted = insertNew(events, consumed, at);
+			addUp(only(events, inserted, true), at);
+			return inserted;
 		}
-		var totals = added.keySet().stream().sorted().toList();
-		var hours = merged(Rollups.HOURLY, events);
-		var days = merged(Rollups.DAILY, events);
+		var inserted = new boolean[events.size()];
+		var sums = Sums.of(events, 1);
 		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
-			try (var statement = connection.prepareStatement(ADD_UP)) {
-				statement.setString(1, at.toString());
-				statement.setArray(2, connection.createArrayOf("text",
-						totals.stream().map(TotalKey::customerId).toArray(String[]::new)));
-				statement.setArray(3, connection.createArrayOf("text",
-						totals.stream().map(TotalKey::feature).toArray(String[]::new)));
-				statement.setArray(4, connection.createArrayOf("text",
-						totals.stream().map(k -> k.periodStart().toString()).toArray(String[]::new)));
-				statement.setArray(5,
-						connection.createArrayOf("int8", totals.stream().map(added::get).toArray(Long[]::new)));
-				int p = 6;
-				for (var rollups : List.of(hours, days)) {
+			try (var statement = connection.prepareStatement(INSERT_AND_ADD_UP)) {
+				sums.set(connection, statement, setEventArrays(connection, statement, events, consumed, at), at);
+				statement.execute();
+				try (var rs = statement.getResultSet()) {
+					readInserted(rs, events, inserted);
+				}
+				statement.getMoreResults();
+				try (var rs = statement.getResultSet()) {
+					sums.check(rs);
+				}
+			}
+			return null;
+		});
+		var skipped = only(events, inserted, false);
+		if (!skipped.isEmpty()) {
+			takeOut(skipped, at);
+		}
+		return inserted;
+	}
+
+	/** Takes events added up by {@link #record} out again ({@link #TAKE_OUT}). */
+	private void takeOut(List<UsageEvent> events, Instant at) {
+		var out = Sums.of(events, -1);
+		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
+			try (var statement = connection.prepareStatement(TAKE_OUT)) {
+				int p = out.set(connection, statement, 1, at);
+				for (var rollups : List.of(out.hours(), out.days())) {
 					var keys = List.copyOf(rollups.keySet());
 					statement.setArray(p++, connection.createArrayOf("text",
 							keys.stream().map(RollupKey::customerId).toArray(String[]::new)));
@@ -615,33 +687,122 @@ class LedgerRepository {
 							keys.stream().map(RollupKey::feature).toArray(String[]::new)));
 					statement.setArray(p++, connection.createArrayOf("text",
 							keys.stream().map(k -> k.start().toString()).toArray(String[]::new)));
-					statement.setArray(p++, connection.createArrayOf("int8",
-							keys.stream().map(k -> rollups.get(k)[0]).toArray(Long[]::new)));
-					statement.setArray(p++, connection.createArrayOf("int8",
-							keys.stream().map(k -> rollups.get(k)[1]).toArray(Long[]::new)));
 				}
-				try (var rs = statement.executeQuery()) {
-					rs.next();
-					if (rs.getLong(1) != totals.size() || rs.getLong(2) != hours.size()
-							|| rs.getLong(3) != days.size()) {
-						throw new IllegalStateException("Added to " + rs.getLong(1) + " of " + totals.size()
-								+ " usage totals, " + rs.getLong(2) + " of " + hours.size() + " hourly and "
-								+ rs.getLong(3) + " of " + days.size() + " daily rollups");
-					}
+				statement.execute();
+				try (var rs = statement.getResultSet()) {
+					out.check(rs);
 				}
 			}
 			return null;
 		});
 	}
 
-	/** Events summed by rollup: amount, then count, in key order. */
-	private static TreeMap<RollupKey, long[]> merged(Rollups table, List<UsageEvent> events) {
+	private static List<UsageEvent> only(List<UsageEvent> events, boolean[] inserted, boolean which) {
+		var kept = new ArrayList<UsageEvent>();
+		for (int i = 0; i < events.size(); i++) {
+			if (inserted[i] == which) {
+				kept.add(events.get(i));
+			}
+		}
+		return kept;
+	}
+
+	/**
+	 * Adds events to their totals, locked before with {@link #lockTotals}, and to the
+	 * rollups ({@link #addToRollups}); on PostgreSQL in one statement ({@link #ADD_UP}).
+	 */
+	private void addUp(List<UsageEvent> events, Instant at) {
+		if (events.isEmpty()) {
+			return;
+		}
+		var sums = Sums.of(events, 1);
+		if (!postgres) {
+			addToRollups(events);
+			addToTotals(sums.totals(), sums.added(), at);
+			return;
+		}
+		addUp(sums, at);
+	}
+
+	private void addUp(Sums sums, Instant at) {
+		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
+			try (var statement = connection.prepareStatement(ADD_UP)) {
+				sums.set(connection, statement, 1, at);
+				try (var rs = statement.executeQuery()) {
+					sums.check(rs);
+				}
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * What events add to totals and rollups, each in key order: amounts, and for rollups
+	 * also the count of events, times a sign.
+	 */
+	private record Sums(List<TotalKey> totals, Map<TotalKey, Long> added, TreeMap<RollupKey, long[]> hours,
+			TreeMap<RollupKey, long[]> days) {
+
+		static Sums of(List<UsageEvent> events, int sign) {
+			var added = new HashMap<TotalKey, Long>();
+			for (var e : events) {
+				added.merge(new TotalKey(e.customerId(), e.feature(), e.periodStart()), sign * e.amount(), Long::sum);
+			}
+			return new Sums(added.keySet().stream().sorted().toList(), added, merged(Rollups.HOURLY, events, sign),
+					merged(Rollups.DAILY, events, sign));
+		}
+
+		/**
+		 * Sets {@link #ADD_UP}'s 15 parameters, from {@code first}; answers the next
+		 * parameter's index.
+		 */
+		int set(Connection connection, PreparedStatement statement, int first, Instant at) throws SQLException {
+			int p = first;
+			statement.setString(p++, at.toString());
+			statement.setArray(p++,
+					connection.createArrayOf("text", totals.stream().map(TotalKey::customerId).toArray(String[]::new)));
+			statement.setArray(p++,
+					connection.createArrayOf("text", totals.stream().map(TotalKey::feature).toArray(String[]::new)));
+			statement.setArray(p++, connection.createArrayOf("text",
+					totals.stream().map(k -> k.periodStart().toString()).toArray(String[]::new)));
+			statement.setArray(p++,
+					connection.createArrayOf("int8", totals.stream().map(added::get).toArray(Long[]::new)));
+			for (var rollups : List.of(hours, days)) {
+				var keys = List.copyOf(rollups.keySet());
+				statement.setArray(p++, connection.createArrayOf("text",
+						keys.stream().map(RollupKey::customerId).toArray(String[]::new)));
+				statement.setArray(p++,
+						connection.createArrayOf("text", keys.stream().map(RollupKey::feature).toArray(String[]::new)));
+				statement.setArray(p++, connection.createArrayOf("text",
+						keys.stream().map(k -> k.start().toString()).toArray(String[]::new)));
+				statement.setArray(p++, connection.createArrayOf("int8",
+						keys.stream().map(k -> rollups.get(k)[0]).toArray(Long[]::new)));
+				statement.setArray(p++, connection.createArrayOf("int8",
+						keys.stream().map(k -> rollups.get(k)[1]).toArray(Long[]::new)));
+			}
+			return p;
+		}
+
+		/** Checks {@link #ADD_UP}'s answer: every total and rollup was added to. */
+		void check(ResultSet rs) throws SQLException {
+			rs.next();
+			if (rs.getLong(1) != totals.size() || rs.getLong(2) != hours.size() || rs.getLong(3) != days.size()) {
+				throw new IllegalStateException("Added to " + rs.getLong(1) + " of " + totals.size() + " usage totals, "
+						+ rs.getLong(2) + " of " + hours.size() + " hourly and " + rs.getLong(3) + " of " + days.size()
+						+ " daily rollups");
+			}
+		}
+
+	}
+
+	/** Events summed by rollup: amount, then count, each times a sign, in key order. */
+	private static TreeMap<RollupKey, long[]> merged(Rollups table, List<UsageEvent> events, int sign) {
 		var merged = new TreeMap<RollupKey, long[]>();
 		for (var e : events) {
 			var key = new RollupKey(e.customerId(), e.feature(), e.occurredAt().truncatedTo(table.unit));
 			var sums = merged.computeIfAbsent(key, k -> new long[2]);
-			sums[0] += e.amount();
-			sums[1]++;
+			sums[0] += sign * e.amount();
+			sums[1] += sign;
 		}
 		return merged;
 	}
@@ -660,7 +821,7 @@ class LedgerRepository {
 	}
 
 	private void addToRollups(Rollups table, List<UsageEvent> events) {
-		var merged = merged(table, events);
+		var merged = merged(table, events, 1);
 		var rows = List.copyOf(merged.entrySet());
 		if (!postgres) {
 			batch.getJdbcTemplate()

@@ -387,15 +387,13 @@ class LedgerWriter implements SmartLifecycle {
 			toInsert.add(event);
 			consumed.add(new LedgerRepository.Consumed(used + event.amount(), fromGrants, grantsLeft, overage));
 		}
-		boolean[] inserted = repository.insertNew(toInsert, consumed, now);
-		var added = new HashMap<LedgerRepository.TotalKey, Long>();
+		boolean[] inserted = repository.record(toInsert, consumed, now);
 		var draws = new ArrayList<GrantDraws.Draw>();
 		for (int i = 0; i < toInsert.size(); i++) {
 			var event = toInsert.get(i);
 			var limit = limits.get(idOf(event));
 			var drawn = drawsOf.getOrDefault(idOf(event), List.of());
 			if (inserted[i]) {
-				added.merge(keyOf(event), event.amount(), Long::sum);
 				draws.addAll(drawn);
 				var c = consumed.get(i);
 				long before = running.get(keyOf(event));
@@ -431,7 +429,6 @@ class LedgerWriter implements SmartLifecycle {
 			publisher.publishEvent(new OutboundEvent(GrantService.EXHAUSTED, grant.customerId(),
 					GrantController.GrantView.of(grant, now)));
 		}
-		repository.addUp(newlyInserted(toInsert, inserted), added, now);
 		if (!steps.isEmpty()) {
 			publisher.publishEvent(new QuotaProgress(steps));
 		}
@@ -452,16 +449,6 @@ class LedgerWriter implements SmartLifecycle {
 			long after) {
 		return new QuotaProgress.Step(kind, event.customerId(), event.feature(), event.periodStart(),
 				allowance.periodEnd(), event.eventId(), before, after, allowance.limit());
-	}
-
-	private static List<UsageEvent> newlyInserted(List<UsageEvent> events, boolean[] inserted) {
-		var fresh = new ArrayList<UsageEvent>();
-		for (int i = 0; i < events.size(); i++) {
-			if (inserted[i]) {
-				fresh.add(events.get(i));
-			}
-		}
-		return fresh;
 	}
 
 	private static long cap(@Nullable Long cap) {

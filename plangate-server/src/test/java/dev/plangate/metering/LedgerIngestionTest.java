@@ -339,6 +339,116 @@ class LedgerIngestionTest extends ServerTest {
 	}
 
 	@Test
+	void aFewIdsRecordedByAnotherNodeForAnotherFeatureAMomentBeforeAreTakenOutOfTotalsAndRollupsAgain()
+			throws Exception {
+		// given: on PostgreSQL, a group of a few events (inserted and added up in one
+		// round trip) for api_calls, recorded by one transaction that has not committed
+		assumePostgreSQL("the insert and the adding up go together on PostgreSQL");
+		var customer = newCustomer("pipelined-race");
+		var period = LedgerRows.periodStart(api, customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		var calls = new ArrayList<UsageEvent>();
+		var seats = new ArrayList<UsageEvent>();
+		var consumed = new ArrayList<LedgerRepository.Consumed>();
+		for (int i = 0; i < 3; i++) {
+			calls.add(event(customer, "r-" + i, 2, now, period));
+			seats.add(new UsageEvent(customer, "r-" + i, "seats", 5, now, period, PROPERTIES));
+			consumed.add(null);
+		}
+		seats.add(new UsageEvent(customer, "r-new", "seats", 7, now, period, PROPERTIES));
+		consumed.add(null);
+		var firstRecorded = new CompletableFuture<Void>();
+		var firstMayCommit = new CompletableFuture<Void>();
+		var threads = Executors.newFixedThreadPool(2);
+		try {
+			var first = CompletableFuture.supplyAsync(() -> transactions.execute(status -> {
+				ledger.lockTotals(List.of(new LedgerRepository.TotalKey(customer, "api_calls", period)), List.of(),
+						now);
+				var inserted = ledger.record(calls, consumed.subList(0, 3), now);
+				firstRecorded.complete(null);
+				firstMayCommit.orTimeout(30, TimeUnit.SECONDS).join();
+				return inserted;
+			}), threads);
+			firstRecorded.get(30, TimeUnit.SECONDS);
+
+			// when: another transaction (as of another node) records three of the same
+			// ids
+			// and a new one for seats, whose totals it has locked, and waits on the
+			// first, which then commits
+			var second = CompletableFuture.supplyAsync(() -> transactions.execute(status -> {
+				ledger.lockTotals(List.of(new LedgerRepository.TotalKey(customer, "seats", period)), List.of(), now);
+				return ledger.record(seats, consumed, now);
+			}), threads);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (jdbc.sql("""
+					select count(*) from pg_stat_activity
+					where datname = current_database() and wait_event_type = 'Lock'
+					  and query like 'insert into usage_event (%'""").query(Long.class).single() == 0) {
+				assertThat(System.nanoTime()).as("the second insert waits on the first").isLessThan(deadline);
+				Thread.sleep(20);
+			}
+			firstMayCommit.complete(null);
+
+			// then: the ids go to the first; the second records only its new one, and its
+			// total and rollups count that one alone, with no rollup left counting
+			// nothing
+			assertThat(first.get(30, TimeUnit.SECONDS)).containsOnly(true);
+			assertThat(second.get(30, TimeUnit.SECONDS)).containsExactly(false, false, false, true);
+		}
+		finally {
+			firstMayCommit.complete(null);
+			threads.shutdownNow();
+		}
+		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(6);
+		assertThat(ledger.used(customer, "seats", period)).isEqualTo(7);
+		assertThat(ledger.ledgerSum(customer, "seats", period)).isEqualTo(7);
+		for (var table : List.of("usage_rollup", "usage_rollup_day")) {
+			assertThat(jdbc
+				.sql("select feature_key, amount, events from " + table
+						+ " where customer_id = :c order by feature_key")
+				.param("c", customer)
+				.query((rs, n) -> rs.getString(1) + " " + rs.getLong(2) + " " + rs.getLong(3))
+				.list()).as(table).containsExactly("api_calls 6 3", "seats 7 1");
+		}
+	}
+
+	@Test
+	void aFewIdsAllRecordedByAnotherNodeAMomentBeforeLeaveNoRollupCountingNothing() throws Exception {
+		// given: on PostgreSQL, the ids of a group of a few events already recorded, for
+		// another feature, as by another node a moment before
+		assumePostgreSQL("the insert and the adding up go together on PostgreSQL");
+		var customer = newCustomer("pipelined-empty");
+		var period = LedgerRows.periodStart(api, customer);
+		var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		var consumed = new ArrayList<LedgerRepository.Consumed>();
+		consumed.add(null);
+		consumed.add(null);
+		transactions.executeWithoutResult(status -> {
+			ledger.lockTotals(List.of(new LedgerRepository.TotalKey(customer, "api_calls", period)), List.of(), now);
+			ledger.record(List.of(event(customer, "e-0", 1, now, period), event(customer, "e-1", 1, now, period)),
+					consumed, now);
+		});
+
+		// when: the same ids come for seats
+		var inserted = transactions.execute(status -> {
+			ledger.lockTotals(List.of(new LedgerRepository.TotalKey(customer, "seats", period)), List.of(), now);
+			return ledger.record(List.of(new UsageEvent(customer, "e-0", "seats", 4, now, period, PROPERTIES),
+					new UsageEvent(customer, "e-1", "seats", 4, now, period, PROPERTIES)), consumed, now);
+		});
+
+		// then: nothing of them is left: the seats' total is back at zero, and no rollup
+		// of seats was kept
+		assertThat(inserted).containsOnly(false);
+		assertThat(ledger.used(customer, "seats", period)).isZero();
+		for (var table : List.of("usage_rollup", "usage_rollup_day")) {
+			assertThat(jdbc.sql("select feature_key from " + table + " where customer_id = :c")
+				.param("c", customer)
+				.query(String.class)
+				.list()).as(table).containsExactly("api_calls");
+		}
+	}
+
+	@Test
 	void theStagingTableIsMadeOncePerConnectionAndAgainWhenItsCreationRolledBackOrItWasLost() throws Exception {
 		// given: on PostgreSQL, a ledger repository on one connection
 		assumePostgreSQL("the staging table is PostgreSQL's");
