@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterAll;
@@ -289,7 +290,7 @@ class LedgerIngestionTest extends ServerTest {
 	@Test
 	void idsCopiedByTwoTransactionsAtOnceAreInsertedByTheOneThatCommitsFirstOnly() throws Exception {
 		// given: on PostgreSQL, a batch large enough to be copied straight into the
-		// ledger, inserted by one transaction that has not committed yet
+		// ledger, inserted by one transaction that then waits before its commit
 		assumePostgreSQL("streams with COPY");
 		var customer = newCustomer("copy-two-nodes");
 		var period = LedgerRows.periodStart(api, customer);
@@ -300,41 +301,15 @@ class LedgerIngestionTest extends ServerTest {
 			events.add(event(customer, "t-" + i, 1, now, period));
 			consumed.add(null);
 		}
-		var firstInserted = new CompletableFuture<Void>();
-		var firstMayCommit = new CompletableFuture<Void>();
-		var threads = Executors.newFixedThreadPool(2);
-		try {
-			var first = CompletableFuture.supplyAsync(() -> transactions.execute(status -> {
-				var inserted = ledger.insertNew(events, consumed, now);
-				firstInserted.complete(null);
-				firstMayCommit.orTimeout(30, TimeUnit.SECONDS).join();
-				return inserted;
-			}), threads);
-			firstInserted.get(30, TimeUnit.SECONDS);
+		// when: another transaction (as of another node) copies the same ids and waits
+		// on the first, which then commits
+		var answers = whileTheFirstWaits(() -> ledger.insertNew(events, consumed, now),
+				() -> ledger.insertNew(events, consumed, now), "copy usage_event (");
 
-			// when: another transaction (as of another node) copies the same ids and
-			// waits on the first, which then commits
-			var second = CompletableFuture
-				.supplyAsync(() -> transactions.execute(status -> ledger.insertNew(events, consumed, now)), threads);
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-			while (jdbc.sql("""
-					select count(*) from pg_stat_activity
-					where datname = current_database() and wait_event_type = 'Lock'
-					  and query like 'copy usage_event (%'""").query(Long.class).single() == 0) {
-				assertThat(System.nanoTime()).as("the second copy waits on the first").isLessThan(deadline);
-				Thread.sleep(20);
-			}
-			firstMayCommit.complete(null);
-
-			// then: each id is inserted once, by the first; the second finds them all
-			// recorded
-			assertThat(first.get(30, TimeUnit.SECONDS)).containsOnly(true);
-			assertThat(second.get(30, TimeUnit.SECONDS)).containsOnly(false);
-		}
-		finally {
-			firstMayCommit.complete(null);
-			threads.shutdownNow();
-		}
+		// then: each id is inserted once, by the first; the second finds them all
+		// recorded
+		assertThat(answers.get(0)).containsOnly(true);
+		assertThat(answers.get(1)).containsOnly(false);
 		assertThat(eventIds(customer)).hasSize(events.size());
 	}
 
@@ -342,7 +317,8 @@ class LedgerIngestionTest extends ServerTest {
 	void aFewIdsRecordedByAnotherNodeForAnotherFeatureAMomentBeforeAreTakenOutOfTotalsAndRollupsAgain()
 			throws Exception {
 		// given: on PostgreSQL, a group of a few events (inserted and added up in one
-		// round trip) for api_calls, recorded by one transaction that has not committed
+		// round trip) for api_calls, recorded by one transaction that then waits before
+		// its commit
 		assumePostgreSQL("the insert and the adding up go together on PostgreSQL");
 		var customer = newCustomer("pipelined-race");
 		var period = LedgerRows.periodStart(api, customer);
@@ -357,48 +333,21 @@ class LedgerIngestionTest extends ServerTest {
 		}
 		seats.add(new UsageEvent(customer, "r-new", "seats", 7, now, period, PROPERTIES));
 		consumed.add(null);
-		var firstRecorded = new CompletableFuture<Void>();
-		var firstMayCommit = new CompletableFuture<Void>();
-		var threads = Executors.newFixedThreadPool(2);
-		try {
-			var first = CompletableFuture.supplyAsync(() -> transactions.execute(status -> {
-				ledger.lockTotals(List.of(new LedgerRepository.TotalKey(customer, "api_calls", period)), List.of(),
-						now);
-				var inserted = ledger.record(calls, consumed.subList(0, 3), now);
-				firstRecorded.complete(null);
-				firstMayCommit.orTimeout(30, TimeUnit.SECONDS).join();
-				return inserted;
-			}), threads);
-			firstRecorded.get(30, TimeUnit.SECONDS);
+		// when: another transaction (as of another node) records three of the same ids
+		// and a new one for seats, whose totals it has locked, and waits on the first,
+		// which then commits
+		var answers = whileTheFirstWaits(() -> {
+			ledger.lockTotals(List.of(new LedgerRepository.TotalKey(customer, "api_calls", period)), List.of(), now);
+			return ledger.record(calls, consumed.subList(0, 3), now);
+		}, () -> {
+			ledger.lockTotals(List.of(new LedgerRepository.TotalKey(customer, "seats", period)), List.of(), now);
+			return ledger.record(seats, consumed, now);
+		}, "insert into usage_event (");
 
-			// when: another transaction (as of another node) records three of the same
-			// ids
-			// and a new one for seats, whose totals it has locked, and waits on the
-			// first, which then commits
-			var second = CompletableFuture.supplyAsync(() -> transactions.execute(status -> {
-				ledger.lockTotals(List.of(new LedgerRepository.TotalKey(customer, "seats", period)), List.of(), now);
-				return ledger.record(seats, consumed, now);
-			}), threads);
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-			while (jdbc.sql("""
-					select count(*) from pg_stat_activity
-					where datname = current_database() and wait_event_type = 'Lock'
-					  and query like 'insert into usage_event (%'""").query(Long.class).single() == 0) {
-				assertThat(System.nanoTime()).as("the second insert waits on the first").isLessThan(deadline);
-				Thread.sleep(20);
-			}
-			firstMayCommit.complete(null);
-
-			// then: the ids go to the first; the second records only its new one, and its
-			// total and rollups count that one alone, with no rollup left counting
-			// nothing
-			assertThat(first.get(30, TimeUnit.SECONDS)).containsOnly(true);
-			assertThat(second.get(30, TimeUnit.SECONDS)).containsExactly(false, false, false, true);
-		}
-		finally {
-			firstMayCommit.complete(null);
-			threads.shutdownNow();
-		}
+		// then: the ids go to the first; the second records only its new one, and its
+		// total and rollups count that one alone, with no rollup left counting nothing
+		assertThat(answers.get(0)).containsOnly(true);
+		assertThat(answers.get(1)).containsExactly(false, false, false, true);
 		assertThat(ledger.used(customer, "api_calls", period)).isEqualTo(6);
 		assertThat(ledger.used(customer, "seats", period)).isEqualTo(7);
 		assertThat(ledger.ledgerSum(customer, "seats", period)).isEqualTo(7);
@@ -534,6 +483,45 @@ class LedgerIngestionTest extends ServerTest {
 				rs.next();
 				return rs.getLong(1);
 			}
+		}
+	}
+
+	/**
+	 * Runs {@code first} in a transaction that waits before its commit, then
+	 * {@code second} in another, as of another node; once the second waits on a lock in a
+	 * statement starting with {@code waitingIn}, lets the first commit. Answers what each
+	 * answered, the first's first.
+	 */
+	private List<boolean[]> whileTheFirstWaits(Supplier<boolean[]> first, Supplier<boolean[]> second, String waitingIn)
+			throws Exception {
+		var firstDone = new CompletableFuture<Void>();
+		var firstMayCommit = new CompletableFuture<Void>();
+		var threads = Executors.newFixedThreadPool(2);
+		try {
+			var one = CompletableFuture.supplyAsync(() -> transactions.execute(status -> {
+				var answer = first.get();
+				firstDone.complete(null);
+				firstMayCommit.orTimeout(30, TimeUnit.SECONDS).join();
+				return answer;
+			}), threads);
+			firstDone.get(30, TimeUnit.SECONDS);
+			var two = CompletableFuture.supplyAsync(() -> transactions.execute(status -> second.get()), threads);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (jdbc.sql("""
+					select count(*) from pg_stat_activity
+					where datname = current_database() and wait_event_type = 'Lock' and starts_with(query, :start)""")
+				.param("start", waitingIn)
+				.query(Long.class)
+				.single() == 0) {
+				assertThat(System.nanoTime()).as("the second waits on the first").isLessThan(deadline);
+				Thread.sleep(20);
+			}
+			firstMayCommit.complete(null);
+			return List.of(one.get(30, TimeUnit.SECONDS), two.get(30, TimeUnit.SECONDS));
+		}
+		finally {
+			firstMayCommit.complete(null);
+			threads.shutdownNow();
 		}
 	}
 
