@@ -127,20 +127,24 @@ class BatchSlowSubscriberTest extends BatchTestSupport {
 
 	/**
 	 * Submits {@code n} batches of one operation for the customer, each once the one
-	 * before has reached {@code keeping}: the events of one submission are fewer than a
-	 * subscriber's queue holds, so a subscriber that keeps up is never too slow, however
-	 * the machine schedules the threads, while one that stops reading falls behind.
+	 * before has reached {@code keeping} both queued and admitted: the two events of one
+	 * submission are fewer than a subscriber's queue holds, so a subscriber that keeps up
+	 * is never too slow, however the machine schedules the threads (a scheduler that
+	 * lagged would otherwise admit several batches in one burst), while one that stops
+	 * reading falls behind.
 	 */
 	private void submitBatches(String customer, int n, Keeping keeping) {
 		for (int i = 0; i < n; i++) {
-			long before = queued(keeping);
+			long queued = count(keeping, "batch.queued");
+			long processing = count(keeping, "batch.processing");
 			submit(batch(customer, "slow-subscriber", operations(1)));
-			eventually().until(() -> queued(keeping) > before);
+			eventually().until(
+					() -> count(keeping, "batch.queued") > queued && count(keeping, "batch.processing") > processing);
 		}
 	}
 
-	private static long queued(Keeping subscriber) {
-		return subscriber.events.stream().filter(e -> e.type().equals("batch.queued")).count();
+	private static long count(Keeping subscriber, String type) {
+		return subscriber.events.stream().filter(e -> e.type().equals(type)).count();
 	}
 
 	@Test
@@ -156,7 +160,7 @@ class BatchSlowSubscriberTest extends BatchTestSupport {
 		submitBatches(customer, 8, keeping);
 
 		// then: the other gets them all while the stuck one is still stuck
-		eventually().until(() -> keeping.events.stream().filter(e -> e.type().equals("batch.queued")).count() == 8);
+		eventually().until(() -> count(keeping, "batch.queued") == 8);
 		assertThat(stuck.events).isEmpty();
 		assertThat(keeping.seqs()).isSorted().doesNotHaveDuplicates();
 
@@ -177,7 +181,7 @@ class BatchSlowSubscriberTest extends BatchTestSupport {
 		stream.subscribe(customer, null, 0, stuck);
 		stream.subscribe(customer, null, 0, keeping);
 		submitBatches(customer, 8, keeping);
-		eventually().until(() -> keeping.events.stream().filter(e -> e.type().equals("batch.queued")).count() == 8);
+		eventually().until(() -> count(keeping, "batch.queued") == 8);
 		stuck.release.countDown();
 		eventually().until(() -> stuck.tooSlowAfter.get() >= 0);
 
@@ -187,7 +191,7 @@ class BatchSlowSubscriberTest extends BatchTestSupport {
 		submitBatches(customer, 1);
 
 		// then: it gets every later event, once each, in order
-		eventually().until(() -> resumed.events.stream().filter(e -> e.type().equals("batch.queued")).count() == 8);
+		eventually().until(() -> count(resumed, "batch.queued") == 8);
 		eventually().untilAsserted(() -> {
 			var got = resumed.seqs();
 			var all = keeping.seqs();
