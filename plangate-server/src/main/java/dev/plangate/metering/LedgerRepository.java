@@ -679,15 +679,8 @@ class LedgerRepository {
 		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
 			try (var statement = connection.prepareStatement(TAKE_OUT)) {
 				int p = out.set(connection, statement, 1, at);
-				for (var rollups : List.of(out.hours(), out.days())) {
-					var keys = List.copyOf(rollups.keySet());
-					statement.setArray(p++, connection.createArrayOf("text",
-							keys.stream().map(RollupKey::customerId).toArray(String[]::new)));
-					statement.setArray(p++, connection.createArrayOf("text",
-							keys.stream().map(RollupKey::feature).toArray(String[]::new)));
-					statement.setArray(p++, connection.createArrayOf("text",
-							keys.stream().map(k -> k.start().toString()).toArray(String[]::new)));
-				}
+				p = Sums.setKeys(connection, statement, p, out.hours().keySet());
+				Sums.setKeys(connection, statement, p, out.days().keySet());
 				statement.execute();
 				try (var rs = statement.getResultSet()) {
 					out.check(rs);
@@ -769,17 +762,28 @@ class LedgerRepository {
 					connection.createArrayOf("int8", totals.stream().map(added::get).toArray(Long[]::new)));
 			for (var rollups : List.of(hours, days)) {
 				var keys = List.copyOf(rollups.keySet());
-				statement.setArray(p++, connection.createArrayOf("text",
-						keys.stream().map(RollupKey::customerId).toArray(String[]::new)));
-				statement.setArray(p++,
-						connection.createArrayOf("text", keys.stream().map(RollupKey::feature).toArray(String[]::new)));
-				statement.setArray(p++, connection.createArrayOf("text",
-						keys.stream().map(k -> k.start().toString()).toArray(String[]::new)));
+				p = setKeys(connection, statement, p, keys);
 				statement.setArray(p++, connection.createArrayOf("int8",
 						keys.stream().map(k -> rollups.get(k)[0]).toArray(Long[]::new)));
 				statement.setArray(p++, connection.createArrayOf("int8",
 						keys.stream().map(k -> rollups.get(k)[1]).toArray(Long[]::new)));
 			}
+			return p;
+		}
+
+		/**
+		 * Sets rollup keys, in their order, as three arrays (customer, feature, start)
+		 * from {@code first}; answers the next parameter's index.
+		 */
+		static int setKeys(Connection connection, PreparedStatement statement, int first, Collection<RollupKey> keys)
+				throws SQLException {
+			int p = first;
+			statement.setArray(p++,
+					connection.createArrayOf("text", keys.stream().map(RollupKey::customerId).toArray(String[]::new)));
+			statement.setArray(p++,
+					connection.createArrayOf("text", keys.stream().map(RollupKey::feature).toArray(String[]::new)));
+			statement.setArray(p++, connection.createArrayOf("text",
+					keys.stream().map(k -> k.start().toString()).toArray(String[]::new)));
 			return p;
 		}
 
