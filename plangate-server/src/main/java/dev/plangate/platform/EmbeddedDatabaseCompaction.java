@@ -133,11 +133,21 @@ public final class EmbeddedDatabaseCompaction implements AutoCloseable {
 		}
 	}
 
-	/** Stops compacting, and gives the store back H2's own retention. */
+	/**
+	 * Stops compacting once a run under way has ended, and gives the store back H2's own
+	 * retention.
+	 * <p>
+	 * A run under way is waited for, not interrupted: an interrupt that reaches a thread
+	 * in the middle of the file's I/O closes the file's channel, for the whole database
+	 * and not only for that thread, and H2 then fails every later read of the file. A
+	 * run's work is bounded ({@link #WORK_PER_RUN}), so the wait is short.
+	 */
 	@Override
 	public void close() throws InterruptedException {
-		runner.shutdownNow();
-		runner.awaitTermination(10, TimeUnit.SECONDS);
+		runner.shutdown();
+		if (!runner.awaitTermination(30, TimeUnit.SECONDS)) {
+			log.warn("A compaction of the embedded database was still running after 30 s; leaving it to end");
+		}
 		restoreRetention(store);
 	}
 

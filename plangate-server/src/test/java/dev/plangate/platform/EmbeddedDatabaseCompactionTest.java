@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.h2.jdbcx.JdbcDataSource;
@@ -79,6 +83,53 @@ class EmbeddedDatabaseCompactionTest {
 			assertThat(counts.getLong(1)).isEqualTo(committed);
 			assertThat(counts.getLong(2)).isEqualTo(committed);
 		}
+	}
+
+	@Test
+	void closingWaitsForARunUnderWayAndDoesNotInterruptIt() throws Exception {
+		// given: a run under way, held inside its look for the database
+		var entered = new CountDownLatch(1);
+		var release = new CountDownLatch(1);
+		var interrupted = new AtomicBoolean();
+		var memory = new JdbcDataSource();
+		memory.setURL("jdbc:h2:mem:compaction-closing");
+		var dataSource = new DelegatingDataSource(memory) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				entered.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					// an interrupt reaching H2's file I/O here would close the file for
+					// the whole database
+					interrupted.set(true);
+					Thread.currentThread().interrupt();
+				}
+				return super.getConnection();
+			}
+
+		};
+		var compaction = new EmbeddedDatabaseCompaction(dataSource).start();
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+		// when: it is closed while the run goes on
+		var closing = CompletableFuture.runAsync(() -> {
+			try {
+				compaction.close();
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+
+		// then: closing waits for the run, which is not interrupted
+		Thread.sleep(300);
+		assertThat(closing).isNotDone();
+		release.countDown();
+		closing.get(10, TimeUnit.SECONDS);
+		assertThat(interrupted).isFalse();
 	}
 
 	@Test
