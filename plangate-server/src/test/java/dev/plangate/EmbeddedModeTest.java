@@ -7,6 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,11 +73,57 @@ class EmbeddedModeTest {
 
 			// then
 			assertThat(context.getEnvironment().getProperty("spring.datasource.url"))
-				.startsWith("jdbc:h2:file:" + dataDir + "/plangate;");
+				.startsWith("jdbc:h2:file:retry:" + dataDir + "/plangate;");
 		}
 		var database = dataDir.resolve("plangate.mv.db");
 		assertThat(database).exists().isRegularFile();
 		assertThat(Files.size(database)).isPositive();
+	}
+
+	@Test
+	void aThreadInterruptedInTheMiddleOfItsWritesLeavesTheDatabaseOpenForEveryoneElse() throws Exception {
+		// given
+		try (var context = start()) {
+			var dataSource = context.getBean(DataSource.class);
+			try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+				statement.execute("create table interrupted_writes (id bigint primary key, text varchar(200))");
+			}
+			var stop = new AtomicBoolean();
+			var written = new AtomicLong();
+			var failure = new AtomicReference<Exception>();
+			var writer = new Thread(() -> {
+				try (var connection = dataSource.getConnection();
+						var insert = connection.prepareStatement("insert into interrupted_writes values (?, ?)")) {
+					for (long id = 0; !stop.get(); id++) {
+						insert.setLong(1, id);
+						insert.setString(2, "x".repeat(150));
+						insert.executeUpdate();
+						written.incrementAndGet();
+						Thread.interrupted();
+					}
+				}
+				catch (Exception ex) {
+					failure.set(ex);
+				}
+			});
+			writer.start();
+
+			// when: it is interrupted again and again while it commits row after row,
+			// each written to the file before the commit returns
+			for (int i = 0; i < 200 && writer.isAlive(); i++) {
+				Thread.sleep(5);
+				writer.interrupt();
+			}
+			stop.set(true);
+			writer.join(10_000);
+
+			// then: neither it nor anyone else lost the database
+			assertThat(failure.get()).as("the interrupted writer's error").isNull();
+			assertThat(written.get()).isPositive();
+			var api = new Api(port(context), context.getBean(ApiKeyService.class).create("after interrupts").secret());
+			var customer = api.put("/v1/customers/after-interrupts", "{\"name\":\"Still open\"}");
+			assertThat(customer.status()).as(customer.toString()).isEqualTo(201);
+		}
 	}
 
 	@Test
@@ -100,7 +151,7 @@ class EmbeddedModeTest {
 	private ConfigurableApplicationContext start() {
 		var args = new ArrayList<>(List.of("--server.port=0", "--plangate.data-dir=" + dataDir));
 		if (System.getenv("PLANGATE_DB_URL") != null) {
-			args.add("--spring.datasource.url=jdbc:h2:file:" + dataDir
+			args.add("--spring.datasource.url=jdbc:h2:file:retry:" + dataDir
 					+ "/plangate;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
 			args.add("--spring.datasource.username=");
 			args.add("--spring.datasource.password=");

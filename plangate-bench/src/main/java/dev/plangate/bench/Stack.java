@@ -39,7 +39,7 @@ enum Stack {
 	String jdbcUrl(Options options, Path dataDir) {
 		return switch (this) {
 			// the embedded default's URL (application.yaml), in a directory of its own
-			case EMBEDDED -> "jdbc:h2:file:" + dataDir.resolve("plangate")
+			case EMBEDDED -> "jdbc:h2:file:retry:" + dataDir.resolve("plangate")
 					+ ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE;WRITE_DELAY=0";
 			case POSTGRES -> options.postgresUrl() + options.database();
 		};

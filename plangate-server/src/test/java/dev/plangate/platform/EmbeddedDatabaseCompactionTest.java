@@ -33,7 +33,7 @@ class EmbeddedDatabaseCompactionTest {
 	void fileStopsGrowingUnderSustainedCommitsAndKeepsEveryCommit() throws Exception {
 		// given: an H2 file database as the embedded mode opens it, compacted in the
 		// background
-		var url = "jdbc:h2:file:" + dataDir + "/plangate;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0";
+		var url = "jdbc:h2:file:retry:" + dataDir + "/plangate;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0";
 		var dataSource = new JdbcDataSource();
 		dataSource.setURL(url);
 		var file = dataDir.resolve("plangate.mv.db");
