@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
-import java.util.function.Function;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
@@ -558,8 +556,7 @@ class LedgerRepository {
 		var found = new HashMap<EventRef, Stored>();
 		for (var stored : among("usage_event", refs,
 				(rs, n) -> new Stored(recorded(rs, n), nullableLong(rs, "used_after"), nullableLong(rs, "from_grants"),
-						nullableLong(rs, "grants_left"), nullableLong(rs, "overage")),
-				stored -> new EventRef(stored.event().customerId(), stored.event().id()))) {
+						nullableLong(rs, "grants_left"), nullableLong(rs, "overage")))) {
 			found.put(new EventRef(stored.event().customerId(), stored.event().id()), stored);
 		}
 		return found;
@@ -568,34 +565,47 @@ class LedgerRepository {
 	/** The consumes refused before under any of these ids. */
 	Map<EventRef, LedgerDecision> refusals(Collection<EventRef> refs) {
 		var found = new HashMap<EventRef, LedgerDecision>();
-		for (var refusal : among("consume_refusal", refs, LedgerRepository::refusal,
-				refusal -> new EventRef(refusal.event().customerId(), refusal.event().id()))) {
+		for (var refusal : among("consume_refusal", refs, LedgerRepository::refusal)) {
 			found.put(new EventRef(refusal.event().customerId(), refusal.event().id()), refusal);
 		}
 		return found;
 	}
 
 	/**
-	 * A table's rows keyed by customer and event id, for many ids a statement. Both
-	 * columns are matched with IN lists, which every database answers from the primary
-	 * key (OR-ed pairs make H2 scan the table), and the pairs not asked for are dropped.
+	 * A table's rows keyed by customer and event id, for many ids a statement
+	 * ({@link #amongSql}).
 	 */
-	private <T> List<T> among(String table, Collection<EventRef> refs, RowMapper<T> mapper,
-			Function<T, EventRef> refOf) {
+	private <T> List<T> among(String table, Collection<EventRef> refs, RowMapper<T> mapper) {
 		var rows = new ArrayList<T>();
 		var list = List.copyOf(new LinkedHashSet<>(refs));
-		var wanted = new HashSet<>(list);
 		for (int from = 0; from < list.size(); from += ROWS_A_STATEMENT) {
 			var chunk = list.subList(from, Math.min(list.size(), from + ROWS_A_STATEMENT));
-			var found = jdbc
-				.sql("select * from " + table + " where customer_id in (:customers) and event_id in (:events)")
-				.param("customers", chunk.stream().map(EventRef::customerId).distinct().toList())
-				.param("events", chunk.stream().map(EventRef::eventId).distinct().toList())
-				.query(mapper)
-				.list();
-			found.stream().filter(row -> wanted.contains(refOf.apply(row))).forEach(rows::add);
+			var pairs = new ArrayList<Object>(chunk.size() * 2);
+			for (var ref : chunk) {
+				pairs.add(ref.customerId());
+				pairs.add(ref.eventId());
+			}
+			rows.addAll(jdbc.sql(amongSql(table, chunk.size())).params(pairs).query(mapper).list());
 		}
 		return rows;
+	}
+
+	/**
+	 * Selects a table's rows by {@code pairs} (customer, event id) pairs, given as
+	 * positional parameters, customer first: a row-value {@code IN} list, which H2
+	 * answers from the table's key on the two columns, reading only the rows asked for.
+	 * (Two {@code IN} lists, one a column, made H2 read every row of each customer named
+	 * and drop the pairs not asked for, so that a group commit's look-up grew with the
+	 * customers' ledgers; OR-ed pairs make it scan the table.)
+	 */
+	static String amongSql(String table, int pairs) {
+		var sql = new StringBuilder(64 + pairs * 8).append("select * from ")
+			.append(table)
+			.append(" where (customer_id, event_id) in (");
+		for (int i = 0; i < pairs; i++) {
+			sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+		}
+		return sql.append(')').toString();
 	}
 
 	/** One customer's event id. */
