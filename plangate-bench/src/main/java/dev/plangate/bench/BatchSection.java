@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -87,8 +88,7 @@ final class BatchSection {
 		JdbcQueue.createTable(server);
 		var backlog = new ArrayList<String>(PRIORITY_CUSTOMERS);
 		backlog.addAll(STANDARD_CUSTOMERS);
-		// an unmeasured round first, for the JIT and PostgreSQL's caches
-		drive("warm-up", () -> new HttpQueue(server, workerKey, true), backlog, false, Profiler.OFF);
+		String warmedUp = warmUp(workerKey, backlog);
 		var profiler = Profiler.of(options, Section.BATCH, server.stack, out);
 		var runs = Rounds.interleave(options.rounds(),
 				List.<Supplier<Run>>of(
@@ -103,8 +103,9 @@ final class BatchSection {
 				+ "%d backlog customers with %d batches outstanding each; best of %d rounds of %s after %s warm-up%n",
 				server.stack.title, options.workers(), POLL_MAX, SUBMITTERS, options.batchOperations(), backlog.size(),
 				OUTSTANDING, options.rounds(), Table.duration(options.duration()), Table.duration(options.warmup()));
+		out.println(warmedUp);
 		var table = new Table("path", "ops/s", "x JDBC", "wait p50 ms", "wait p99 ms", "end-to-end p50 ms",
-				"end-to-end p99 ms", "JVM CPU us/op", "failed", "target");
+				"end-to-end p99 ms", "JVM CPU us/op", "of which JIT", "failed", "target");
 		String measured = Table.count(plangate.throughput()) + "/s";
 		table.row(plangate.name, Table.count(plangate.throughput()),
 				Table.ratio(plangate.throughput() / jdbc.throughput()),
@@ -112,7 +113,7 @@ final class BatchSection {
 				Table.millis(plangate.waits.getValueAtPercentile(99) / 1000.0),
 				Table.millis(plangate.endToEnd.getValueAtPercentile(50) / 1000.0),
 				Table.millis(plangate.endToEnd.getValueAtPercentile(99) / 1000.0),
-				Table.count(plangate.cpuMicrosPerOp()), Table.count(plangate.failures.get()),
+				Table.count(plangate.cpuMicrosPerOp()), compiler(plangate), Table.count(plangate.failures.get()),
 				targets.check("PostgreSQL: batch operations >= 5,000/s end to end", plangate.throughput() >= 5_000,
 						measured));
 		table.row(jdbc.name, Table.count(jdbc.throughput()), Table.ratio(1),
@@ -120,7 +121,7 @@ final class BatchSection {
 				Table.millis(jdbc.waits.getValueAtPercentile(99) / 1000.0),
 				Table.millis(jdbc.endToEnd.getValueAtPercentile(50) / 1000.0),
 				Table.millis(jdbc.endToEnd.getValueAtPercentile(99) / 1000.0), Table.count(jdbc.cpuMicrosPerOp()),
-				Table.count(jdbc.failures.get()), "");
+				compiler(jdbc), Table.count(jdbc.failures.get()), "");
 		table.print(out);
 
 		var fairness = new Table("while saturated", "operations", "share", "wait mean ms", "wait p50 ms",
@@ -161,6 +162,48 @@ final class BatchSection {
 		}
 		out.println();
 		return plangate.throughput();
+	}
+
+	/**
+	 * An unmeasured round of Plangate's batches first, {@code --batch-warmup} long. The
+	 * server runs in this JVM and is new to the section: its JIT compiler goes on
+	 * compiling the server's code (Tomcat, Spring, Jackson, the JDBC and Redis drivers)
+	 * for a minute or more of this load, on the same two cores, and a run measured
+	 * meanwhile measures the compiler too. Then the database is vacuumed and analyzed, as
+	 * autovacuum would have done meanwhile where it is on: the round leaves the tables
+	 * with its history and the dead row versions of its status changes, and a server with
+	 * autovacuum off would keep them.
+	 * @return what was done, with the compiler's share of a core in the round's last
+	 * window and whether autovacuum is on
+	 */
+	private String warmUp(String workerKey, List<String> backlog) throws SQLException {
+		var window = options.batchWarmup().compareTo(options.duration()) > 0 ? options.duration()
+				: options.batchWarmup();
+		var round = drive("warm-up", () -> new HttpQueue(server, workerKey, true), backlog, false, Profiler.OFF,
+				options.batchWarmup().minus(window), window);
+		String autovacuum;
+		try (var connection = DriverManager.getConnection(server.jdbcUrl, server.jdbcUser, "");
+				var sql = connection.createStatement()) {
+			try (var setting = sql.executeQuery("show autovacuum")) {
+				setting.next();
+				autovacuum = setting.getString(1);
+			}
+			sql.execute("vacuum (analyze)");
+		}
+		return String.format(
+				"warm-up: %s of Plangate's batches unmeasured (%s operations a second, the JIT compiler at %.0f %% of "
+						+ "a core in its last %s), then VACUUM (ANALYZE) of the database (its autovacuum: %s)",
+				Table.duration(options.batchWarmup()), Table.count(round.throughput()), round.compilerPercent(),
+				Table.duration(window), autovacuum);
+	}
+
+	/**
+	 * The JIT compiler's part of a run's CPU an operation, and its CPU in per cent of a
+	 * core over the window.
+	 */
+	private static String compiler(Run run) {
+		return String.format("%s (%.0f %% of a core)",
+				Table.count(run.compilerNanos / 1000.0 / Math.max(1, run.completed.get())), run.compilerPercent());
 	}
 
 	private static String share(Histogram tier, long all) {
@@ -241,6 +284,9 @@ final class BatchSection {
 
 		long cpuNanos;
 
+		/** The JIT compiler's part of {@link #cpuNanos}. */
+		long compilerNanos;
+
 		Run(String name) {
 			this.name = name;
 		}
@@ -251,6 +297,11 @@ final class BatchSection {
 
 		double cpuMicrosPerOp() {
 			return cpuNanos / 1000.0 / Math.max(1, completed.get());
+		}
+
+		/** The JIT compiler's CPU in the measured window, in per cent of a core. */
+		double compilerPercent() {
+			return 100 * compilerNanos / 1e9 / seconds;
 		}
 
 		void failed(String what) {
@@ -269,10 +320,15 @@ final class BatchSection {
 	 */
 	private Run drive(String name, Supplier<QueueClient> clients, List<String> backlog, boolean probes,
 			Profiler profiler) {
+		return drive(name, clients, backlog, probes, profiler, options.warmup(), options.duration());
+	}
+
+	private Run drive(String name, Supplier<QueueClient> clients, List<String> backlog, boolean probes,
+			Profiler profiler, Duration warmup, Duration duration) {
 		var run = new Run(name);
 		long start = System.nanoTime() + 10_000_000;
-		long measureFrom = start + options.warmup().toNanos();
-		long end = measureFrom + options.duration().toNanos();
+		long measureFrom = start + warmup.toNanos();
+		long end = measureFrom + duration.toNanos();
 		var stop = new AtomicBoolean();
 		var outstanding = new ConcurrentHashMap<String, AtomicLong>();
 		backlog.forEach(c -> outstanding.put(c, new AtomicLong()));
@@ -399,11 +455,13 @@ final class BatchSection {
 		threads.forEach(Thread::start);
 		LockSupport.parkNanos(measureFrom - System.nanoTime());
 		long cpuFrom = OS.getProcessCpuTime();
+		long compilerFrom = CpuShare.compilerNanos();
 		var profile = profiler.start(name);
 		LockSupport.parkNanos(end - System.nanoTime());
 		run.cpuNanos = OS.getProcessCpuTime() - cpuFrom;
+		run.compilerNanos = CpuShare.compilerNanos() - compilerFrom;
 		profile.stop();
-		run.seconds = options.duration().toNanos() / 1e9;
+		run.seconds = duration.toNanos() / 1e9;
 		stop.set(true);
 		for (var thread : threads) {
 			try {

@@ -51,6 +51,8 @@ final class CpuShare {
 
 	private final long busyNanos = busyNanos();
 
+	private final long compilerNanos = compilerNanos();
+
 	private final long collections = collections();
 
 	private final long collectionMillis = collectionMillis();
@@ -74,6 +76,8 @@ final class CpuShare {
 		String processes = serverPid < 0 ? String.format("this process %.0f %%", 100 * process / wall)
 				: String.format("server process %.0f %%, load generator (this process) %.0f %%", 100 * server / wall,
 						100 * process / wall);
+		processes += String.format(" (of which the JIT compiler %.0f %%)",
+				100 * (compilerNanos() - compilerNanos) / wall);
 		return String.format(
 				"CPU: %s, PostgreSQL and Redis %.0f %%, other processes %.0f %% "
 						+ "(of which the kernel's interrupts %.0f %% and threads %.0f %%) "
@@ -100,6 +104,50 @@ final class CpuShare {
 	 */
 	static long benchCpuNanos() {
 		return OS.getProcessCpuTime() + (serverPid < 0 ? 0 : serverNanos());
+	}
+
+	/**
+	 * CPU time of the JIT compiler's threads (HotSpot's {@code C1 CompilerThread} and
+	 * {@code C2 CompilerThread}) in this process and the separate server's, if there is
+	 * one: a JVM compiles its hot code for the first tens of seconds of a load, on the
+	 * same cores as the server and the data stores, and a figure measured meanwhile is
+	 * not the warmed server's.
+	 */
+	static long compilerNanos() {
+		long pid = serverPid;
+		return (threadTicks(Path.of("/proc/self"), CpuShare::isCompiler)
+				+ (pid < 0 ? 0 : threadTicks(Path.of("/proc", Long.toString(pid)), CpuShare::isCompiler)))
+				* NANOS_PER_TICK;
+	}
+
+	/** Whether a /proc/PID/task/TID/stat is a JIT compiler thread's. */
+	static boolean isCompiler(String stat) {
+		String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+		return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+	}
+
+	/**
+	 * utime + stime of a process's threads whose /proc/PID/task/TID/stat {@code counts}.
+	 */
+	private static long threadTicks(Path process, Predicate<String> counts) {
+		long ticks = 0;
+		try (Stream<Path> threads = Files.list(process.resolve("task"))) {
+			for (var thread : (Iterable<Path>) threads::iterator) {
+				try {
+					String stat = Files.readString(thread.resolve("stat"));
+					if (counts.test(stat)) {
+						ticks += ticks(stat);
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					// the thread ended meanwhile
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// nothing to tell
+		}
+		return ticks;
 	}
 
 	private static long serverNanos() {

@@ -11,10 +11,11 @@ import org.springframework.boot.convert.DurationStyle;
 
 /** The command line. */
 record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration warmup, Duration duration,
-		int connections, int batchEvents, int senders, int workers, int batchOperations, long historyEvents,
-		int webhookEvents, String postgresUrl, String postgresUser, String redisUrl, String database,
-		Profiler.Settings profile, Set<Setup> setups, boolean pin, String serverJava, List<String> serverJvmArgs,
-		List<String> serverSettings, String peers, String peersWork, String peersDatabase, int peerOperations) {
+		int connections, int batchEvents, int senders, int workers, int batchOperations, Duration batchWarmup,
+		long historyEvents, int webhookEvents, String postgresUrl, String postgresUser, String redisUrl,
+		String database, Profiler.Settings profile, Set<Setup> setups, boolean pin, String serverJava,
+		List<String> serverJvmArgs, List<String> serverSettings, String peers, String peersWork, String peersDatabase,
+		int peerOperations) {
 
 	enum Section {
 
@@ -45,6 +46,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			  --senders 4                       concurrent ingestion requests
 			  --workers 8                       batch workers, each polling and completing on its own connection
 			  --batch-operations 500            operations in each submitted batch
+			  --batch-warmup 120s               the batch section's unmeasured round of load first, for the JIT
 			  --history-events 10000000         usage events of the one customer whose history is read
 			  --webhook-events 20000            events delivered to the webhook receiver
 			  --postgres-url jdbc:postgresql://127.0.0.1:5432/   where the plangate_bench database is made
@@ -80,6 +82,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 		int senders = 4;
 		int workers = 8;
 		int batchOperations = 500;
+		var batchWarmup = Duration.ofSeconds(120);
 		long historyEvents = 10_000_000;
 		int webhookEvents = 20_000;
 		String postgresUrl = "jdbc:postgresql://127.0.0.1:5432/";
@@ -126,6 +129,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 				case "--senders" -> senders = Integer.parseInt(value);
 				case "--workers" -> workers = Integer.parseInt(value);
 				case "--batch-operations" -> batchOperations = Integer.parseInt(value);
+				case "--batch-warmup" -> batchWarmup = DurationStyle.detectAndParse(value);
 				case "--history-events" -> historyEvents = Long.parseLong(value);
 				case "--webhook-events" -> webhookEvents = Integer.parseInt(value);
 				case "--postgres-url" -> postgresUrl = value.endsWith("/") ? value : value + "/";
@@ -155,9 +159,9 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			}
 		}
 		return new Options(stacks, sections, rounds, warmup, duration, connections, batch, senders, workers,
-				batchOperations, historyEvents, webhookEvents, postgresUrl, postgresUser, redisUrl, database, profile,
-				setups, pin, serverJava, serverJvmArgs, List.copyOf(serverSettings), peers, peersWork, peersDatabase,
-				peerOperations);
+				batchOperations, batchWarmup, historyEvents, webhookEvents, postgresUrl, postgresUser, redisUrl,
+				database, profile, setups, pin, serverJava, serverJvmArgs, List.copyOf(serverSettings), peers,
+				peersWork, peersDatabase, peerOperations);
 	}
 
 	private static String plainName(String option, String value) {

@@ -27,6 +27,27 @@ class CpuShareTest {
 	}
 
 	@Test
+	void compilerThreadsAreHotSpotsC1AndC2() {
+		assertThat(CpuShare.isCompiler("4022 (C2 CompilerThre) S 1 4021 4021 0 -1 4194624 0 0 0 0 900 12")).isTrue();
+		assertThat(CpuShare.isCompiler("4023 (C1 CompilerThre) S 1 4021 4021 0 -1 4194624 0 0 0 0 80 3")).isTrue();
+		assertThat(CpuShare.isCompiler("4024 (GC Thread#0) S 1 4021 4021 0 -1 4194624 0 0 0 0 40 1")).isFalse();
+		assertThat(CpuShare.isCompiler("4025 (bench-worker) S 1 4021 4021 0 -1 4194624 0 0 0 0 40 1")).isFalse();
+	}
+
+	@Test
+	void theCompilersTimeIsReadFromThisProcesssThreads() {
+		assumeTrue(Files.isReadable(Path.of("/proc/self/task")));
+		// a JVM that has loaded and run the tests so far has compiled code on its own
+		// threads for more than the 10 ms that /proc counts in
+		long sum = 0;
+		for (int i = 0; i < 5_000_000; i++) {
+			sum += Long.toString(i).hashCode();
+		}
+		assertThat(sum).isNotZero();
+		assertThat(CpuShare.compilerNanos()).isPositive();
+	}
+
+	@Test
 	void theShareTellsTheKernelsPartOfTheOtherProcesses() throws Exception {
 		assumeTrue(Files.isReadable(Path.of("/proc/stat")));
 		var share = new CpuShare();
@@ -36,9 +57,9 @@ class CpuShareTest {
 			spun++;
 		}
 		assertThat(spun).isPositive();
-		assertThat(share.since())
-			.matches("CPU: this process \\d+ %, PostgreSQL and Redis \\d+ %, other processes \\d+ % "
-					+ "\\(of which the kernel's interrupts \\d+ % and threads \\d+ %\\) \\(of \\d+ cores: \\d+ %\\);.*");
+		assertThat(share.since()).matches(
+				"CPU: this process \\d+ % \\(of which the JIT compiler \\d+ %\\), PostgreSQL and Redis \\d+ %, other processes \\d+ % "
+						+ "\\(of which the kernel's interrupts \\d+ % and threads \\d+ %\\) \\(of \\d+ cores: \\d+ %\\);.*");
 	}
 
 }

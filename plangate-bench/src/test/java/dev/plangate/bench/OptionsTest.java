@@ -25,6 +25,7 @@ class OptionsTest {
 		assertThat(options.peers()).isEqualTo("../shared/peers/queues");
 		assertThat(options.peersDatabase()).isEqualTo("bench_peers");
 		assertThat(options.peerOperations()).isEqualTo(20_000);
+		assertThat(options.batchWarmup()).hasSeconds(120);
 	}
 
 	@Test
@@ -32,7 +33,8 @@ class OptionsTest {
 		var options = Options.parse(new String[] { "--split", "yes", "--pin", "--server-java",
 				"/usr/lib/jvm/temurin-25-jdk-amd64/bin/java", "--server-jvm-args", " -XX:+UseZGC  -Xmx2g ",
 				"--server-setting", "spring.threads.virtual.enabled=true", "--server-setting", "a.b=c", "--only",
-				"http,peers", "--peers", "/tmp/peers", "--peers-database", "my_peers", "--peer-operations", "500" });
+				"http,peers", "--peers", "/tmp/peers", "--peers-database", "my_peers", "--peer-operations", "500",
+				"--batch-warmup", "30s" });
 		assertThat(options.setups()).containsExactly(Setup.SEPARATE);
 		assertThat(options.runs(Setup.IN_PROCESS)).isFalse();
 		assertThat(options.pin()).isTrue();
@@ -43,6 +45,7 @@ class OptionsTest {
 		assertThat(options.peers()).isEqualTo("/tmp/peers");
 		assertThat(options.peersDatabase()).isEqualTo("my_peers");
 		assertThat(options.peerOperations()).isEqualTo(500);
+		assertThat(options.batchWarmup()).hasSeconds(30);
 	}
 
 	@Test
