@@ -51,7 +51,9 @@ final class CpuShare {
 
 	private final long busyNanos = busyNanos();
 
-	private final long compilerNanos = compilerNanos();
+	private final long processCompilerNanos = compilerNanos(Path.of("/proc/self"));
+
+	private final long serverCompilerNanos = serverCompilerNanos();
 
 	private final long collections = collections();
 
@@ -73,11 +75,15 @@ final class CpuShare {
 		double kernelThreads = since(kernelThreadTicks, processTicks(CpuShare::isKernelThread));
 		double interrupts = interruptNanos() - interruptNanos;
 		double others = Math.max(0, busy - busyNanos - process - server - dataStores);
-		String processes = serverPid < 0 ? String.format("this process %.0f %%", 100 * process / wall)
-				: String.format("server process %.0f %%, load generator (this process) %.0f %%", 100 * server / wall,
-						100 * process / wall);
-		processes += String.format(" (of which the JIT compiler %.0f %%)",
-				100 * (compilerNanos() - compilerNanos) / wall);
+		double processCompiler = compilerNanos(Path.of("/proc/self")) - processCompilerNanos;
+		String processes = serverPid < 0
+				? String.format("this process %.0f %% (of which the JIT compiler %.0f %%)", 100 * process / wall,
+						100 * processCompiler / wall)
+				: String.format(
+						"server process %.0f %% (of which the JIT compiler %.0f %%), load generator (this process) "
+								+ "%.0f %% (%.0f %%)",
+						100 * server / wall, 100 * (serverCompilerNanos() - serverCompilerNanos) / wall,
+						100 * process / wall, 100 * processCompiler / wall);
 		return String.format(
 				"CPU: %s, PostgreSQL and Redis %.0f %%, other processes %.0f %% "
 						+ "(of which the kernel's interrupts %.0f %% and threads %.0f %%) "
@@ -114,10 +120,16 @@ final class CpuShare {
 	 * not the warmed server's.
 	 */
 	static long compilerNanos() {
+		return compilerNanos(Path.of("/proc/self")) + serverCompilerNanos();
+	}
+
+	private static long serverCompilerNanos() {
 		long pid = serverPid;
-		return (threadTicks(Path.of("/proc/self"), CpuShare::isCompiler)
-				+ (pid < 0 ? 0 : threadTicks(Path.of("/proc", Long.toString(pid)), CpuShare::isCompiler)))
-				* NANOS_PER_TICK;
+		return pid < 0 ? 0 : compilerNanos(Path.of("/proc", Long.toString(pid)));
+	}
+
+	private static long compilerNanos(Path process) {
+		return threadTicks(process, CpuShare::isCompiler) * NANOS_PER_TICK;
 	}
 
 	/** Whether a /proc/PID/task/TID/stat is a JIT compiler thread's. */
