@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -165,22 +164,29 @@ final class BatchSection {
 	}
 
 	/**
-	 * An unmeasured round of Plangate's batches first, {@code --batch-warmup} long. The
-	 * server runs in this JVM and is new to the section: its JIT compiler goes on
+	 * Unmeasured rounds first, for {@code --batch-warmup}: the measured rounds' own runs,
+	 * Plangate's (probes included) and the bare queue's in turn, since code shared by
+	 * both (the JDBC driver's, for one) is compiled again once the other's calls reach
+	 * it. The server runs in this JVM and is new to the section: its JIT compiler goes on
 	 * compiling the server's code (Tomcat, Spring, Jackson, the JDBC and Redis drivers)
 	 * for a minute or more of this load, on the same two cores, and a run measured
 	 * meanwhile measures the compiler too. Then the database is vacuumed and analyzed, as
-	 * autovacuum would have done meanwhile where it is on: the round leaves the tables
-	 * with its history and the dead row versions of its status changes, and a server with
-	 * autovacuum off would keep them.
-	 * @return what was done, with the compiler's share of a core in the round's last
-	 * window and whether autovacuum is on
+	 * autovacuum would have done meanwhile where it is on: the rounds leave the tables
+	 * with their history and the dead row versions of their status changes, and a server
+	 * with autovacuum off would keep them.
+	 * @return what was done, with the compiler's share of a core in the last Plangate run
+	 * and whether autovacuum is on
 	 */
 	private String warmUp(String workerKey, List<String> backlog) throws SQLException {
-		var window = options.batchWarmup().compareTo(options.duration()) > 0 ? options.duration()
-				: options.batchWarmup();
-		var round = drive("warm-up", () -> new HttpQueue(server, workerKey, true), backlog, false, Profiler.OFF,
-				options.batchWarmup().minus(window), window);
+		long until = System.nanoTime() + options.batchWarmup().toNanos();
+		int rounds = 0;
+		Run last;
+		do {
+			last = drive("warm-up", () -> new HttpQueue(server, workerKey, true), backlog, true, Profiler.OFF);
+			drive("warm-up", () -> new JdbcQueue(server), backlog, false, Profiler.OFF);
+			rounds++;
+		}
+		while (System.nanoTime() < until);
 		String autovacuum;
 		try (var connection = DriverManager.getConnection(server.jdbcUrl, server.jdbcUser, "");
 				var sql = connection.createStatement()) {
@@ -191,10 +197,11 @@ final class BatchSection {
 			sql.execute("vacuum (analyze)");
 		}
 		return String.format(
-				"warm-up: %s of Plangate's batches unmeasured (%s operations a second, the JIT compiler at %.0f %% of "
-						+ "a core in its last %s), then VACUUM (ANALYZE) of the database (its autovacuum: %s)",
-				Table.duration(options.batchWarmup()), Table.count(round.throughput()), round.compilerPercent(),
-				Table.duration(window), autovacuum);
+				"warm-up: %d unmeasured rounds of both runs over %s (the last of Plangate's: %s operations a second, "
+						+ "the JIT compiler at %.0f %% of a core), then VACUUM (ANALYZE) of the database (its "
+						+ "autovacuum: %s)",
+				rounds, Table.duration(options.batchWarmup()), Table.count(last.throughput()), last.compilerPercent(),
+				autovacuum);
 	}
 
 	/**
@@ -320,15 +327,10 @@ final class BatchSection {
 	 */
 	private Run drive(String name, Supplier<QueueClient> clients, List<String> backlog, boolean probes,
 			Profiler profiler) {
-		return drive(name, clients, backlog, probes, profiler, options.warmup(), options.duration());
-	}
-
-	private Run drive(String name, Supplier<QueueClient> clients, List<String> backlog, boolean probes,
-			Profiler profiler, Duration warmup, Duration duration) {
 		var run = new Run(name);
 		long start = System.nanoTime() + 10_000_000;
-		long measureFrom = start + warmup.toNanos();
-		long end = measureFrom + duration.toNanos();
+		long measureFrom = start + options.warmup().toNanos();
+		long end = measureFrom + options.duration().toNanos();
 		var stop = new AtomicBoolean();
 		var outstanding = new ConcurrentHashMap<String, AtomicLong>();
 		backlog.forEach(c -> outstanding.put(c, new AtomicLong()));
@@ -461,7 +463,7 @@ final class BatchSection {
 		run.cpuNanos = OS.getProcessCpuTime() - cpuFrom;
 		run.compilerNanos = CpuShare.compilerNanos() - compilerFrom;
 		profile.stop();
-		run.seconds = duration.toNanos() / 1e9;
+		run.seconds = options.duration().toNanos() / 1e9;
 		stop.set(true);
 		for (var thread : threads) {
 			try {
