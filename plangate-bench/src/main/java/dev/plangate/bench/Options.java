@@ -46,7 +46,7 @@ record Options(List<Stack> stacks, Set<Section> sections, int rounds, Duration w
 			  --senders 4                       concurrent ingestion requests
 			  --workers 8                       batch workers, each polling and completing on its own connection
 			  --batch-operations 500            operations in each submitted batch
-			  --batch-warmup 120s               the batch section's unmeasured round of load first, for the JIT
+			  --batch-warmup 120s               the batch section's unmeasured rounds first (for the JIT), then VACUUM
 			  --history-events 10000000         usage events of the one customer whose history is read
 			  --webhook-events 20000            events delivered to the webhook receiver
 			  --postgres-url jdbc:postgresql://127.0.0.1:5432/   where the plangate_bench database is made
