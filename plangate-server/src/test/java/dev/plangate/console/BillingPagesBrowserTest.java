@@ -97,7 +97,7 @@ class BillingPagesBrowserTest extends BrowserTest {
 		// when: the end user opens the portal's plans and asks for another paid plan
 		var minted = api.post("/v1/customer-tokens", Api.json(Map.of("customerId", customer)));
 		assertThat(minted.status()).as(minted.toString()).isEqualTo(201);
-		page.navigate(url("/portal?token=" + minted.body().path("token").asString()));
+		open(page, "/portal?token=" + minted.body().path("token").asString());
 		page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Plans").setExact(true)).click();
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Plans").setExact(true)).waitFor();
 		assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Change to Pro")).isVisible())

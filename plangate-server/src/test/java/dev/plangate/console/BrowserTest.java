@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,8 +17,12 @@ import org.junit.jupiter.api.Tag;
 import com.deque.html.axecore.playwright.AxeBuilder;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Frame;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.AriaRole;
 
 import dev.plangate.support.ServerTest;
@@ -70,6 +76,44 @@ abstract class BrowserTest extends ServerTest {
 	}
 
 	/**
+	 * Opens a path of the server in the page, as following a link from elsewhere does,
+	 * and answers the main response. Chromium now and then aborts such a navigation
+	 * ({@code net::ERR_ABORTED}) with no other navigation of the page's in sight; then
+	 * the requests and frame navigations the page saw meanwhile are printed, for the
+	 * test's report, and the address is opened once more. Any other failure, or a second
+	 * abort, fails the test.
+	 */
+	protected Response open(Page page, String path) {
+		var seen = new ArrayList<String>();
+		Consumer<Request> requested = r -> seen.add("request " + r.method() + " " + r.url());
+		Consumer<Request> failed = r -> seen.add("failed " + r.url() + ": " + r.failure());
+		Consumer<Response> answered = r -> seen.add("response " + r.status() + " " + r.url());
+		Consumer<Frame> navigated = f -> seen.add("frame navigated to " + f.url());
+		page.onRequest(requested);
+		page.onRequestFailed(failed);
+		page.onResponse(answered);
+		page.onFrameNavigated(navigated);
+		try {
+			return page.navigate(url(path));
+		}
+		catch (PlaywrightException ex) {
+			if (!String.valueOf(ex.getMessage()).contains("net::ERR_ABORTED")) {
+				throw ex;
+			}
+			System.out.println("Opening " + path + " was aborted (" + ex.getMessage().lines().findFirst().orElse("")
+					+ "), the page at " + page.url() + "; what it saw meanwhile:");
+			seen.forEach(line -> System.out.println("  " + line));
+			return page.navigate(url(path));
+		}
+		finally {
+			page.offRequest(requested);
+			page.offRequestFailed(failed);
+			page.offResponse(answered);
+			page.offFrameNavigated(navigated);
+		}
+	}
+
+	/**
 	 * Signs an operator into the console, password then second factor, and waits for the
 	 * overview.
 	 */
@@ -83,7 +127,7 @@ abstract class BrowserTest extends ServerTest {
 	 * second factor's with the code.
 	 */
 	protected void signIn(Page page, String loginPath, String login, String password, String code) {
-		page.navigate(url(loginPath));
+		open(page, loginPath);
 		page.getByLabel("Email or username").fill(login);
 		page.getByLabel("Password").fill(password);
 		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();

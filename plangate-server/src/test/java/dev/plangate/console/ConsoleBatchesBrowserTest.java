@@ -131,7 +131,7 @@ class ConsoleBatchesBrowserTest extends BrowserTest {
 			.until(() -> page.locator("#batch-live .badge").first().textContent().equals("completed with errors"));
 
 		// when: cancelling the other batch
-		page.navigate(url("/console/batches/" + doomed.path("id").asString()));
+		open(page, "/console/batches/" + doomed.path("id").asString());
 		page.getByLabel("Cancel this batch of " + pro).check();
 		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel batch")).click();
 
@@ -167,7 +167,7 @@ class ConsoleBatchesBrowserTest extends BrowserTest {
 		signIn(page, support);
 
 		// when
-		page.navigate(url("/console/batches/" + batch.path("id").asString()));
+		open(page, "/console/batches/" + batch.path("id").asString());
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Progress")).waitFor();
 
 		// then
@@ -176,7 +176,7 @@ class ConsoleBatchesBrowserTest extends BrowserTest {
 			.isZero();
 		assertAccessible(page, "batch, on a phone, for support");
 		screenshot(page, "console-batch-phone.png");
-		page.navigate(url("/console/batches"));
+		open(page, "/console/batches");
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Batches").setExact(true)).waitFor();
 		assertAccessible(page, "batches, on a phone");
 		page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));

@@ -60,7 +60,7 @@ class ConsoleBrowserTest extends BrowserTest {
 		var page = context.newPage();
 
 		// when: signing in
-		page.navigate(url("/console"));
+		open(page, "/console");
 		page.getByLabel("Email or username").fill(admin.email());
 		page.getByLabel("Password").fill(admin.password());
 		assertAccessible(page, "sign-in");
@@ -118,7 +118,7 @@ class ConsoleBrowserTest extends BrowserTest {
 		// and signing out
 		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
 		page.getByText("You are signed out.").waitFor();
-		page.navigate(url("/console"));
+		open(page, "/console");
 		assertThat(page.url()).endsWith("/console/login");
 		context.close();
 	}
@@ -133,7 +133,7 @@ class ConsoleBrowserTest extends BrowserTest {
 		signIn(page, support);
 
 		// when
-		page.navigate(url("/console/customers/" + customer));
+		open(page, "/console/customers/" + customer);
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("browser-support")).waitFor();
 		var csrf = page.locator("form.signout input[name=_csrf]").getAttribute("value");
 		var change = page.request()
@@ -151,7 +151,7 @@ class ConsoleBrowserTest extends BrowserTest {
 		assertThat(change.text()).contains("Not allowed");
 		assertThat(api.get("/v1/customers/" + customer + "/subscription").body().path("plan").path("key").asString())
 			.isEqualTo("free");
-		page.navigate(url("/console/denied"));
+		open(page, "/console/denied");
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Not allowed")).waitFor();
 		assertAccessible(page, "refusal");
 		context.close();
@@ -169,7 +169,7 @@ class ConsoleBrowserTest extends BrowserTest {
 		var page = context.newPage();
 
 		// when
-		page.navigate(url("/portal?token=" + minted.body().path("token").asString()));
+		open(page, "/portal?token=" + minted.body().path("token").asString());
 
 		// then
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Pro")).waitFor();
@@ -235,7 +235,7 @@ class ConsoleBrowserTest extends BrowserTest {
 		// when: ending the account's sessions and clearing its customer's rate limits
 		AccountCalls.signIn(anonymous, target.email());
 		AccountCalls.signIn(anonymous, target.email());
-		page.navigate(url("/console/customers/" + customer));
+		open(page, "/console/customers/" + customer);
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Account and sessions")).waitFor();
 		assertAccessible(page, "customer with its account");
 		var sessionRows = page.locator("#sessions-table tbody tr");

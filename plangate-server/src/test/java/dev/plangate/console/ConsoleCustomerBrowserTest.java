@@ -61,7 +61,7 @@ class ConsoleCustomerBrowserTest extends BrowserTest {
 		signIn(page, admin);
 
 		// when: setting an override
-		page.navigate(url("/console/customers/" + customer));
+		open(page, "/console/customers/" + customer);
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Harbor Analytics")).waitFor();
 		page.getByLabel("Feature to override").selectOption(new SelectOption().setValue("seats"));
 		page.getByLabel("Value", new Page.GetByLabelOptions().setExact(true)).fill("25");
@@ -121,7 +121,7 @@ class ConsoleCustomerBrowserTest extends BrowserTest {
 		page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.LIGHT));
 
 		// when: deleting another customer, first with the wrong id typed
-		page.navigate(url("/console/customers/" + leaving));
+		open(page, "/console/customers/" + leaving);
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Lumen Labs")).waitFor();
 		page.getByLabel("Type the customer's id").fill(customer);
 		page.getByLabel("Reason for the deletion").fill("Asked to close the account");

@@ -178,7 +178,7 @@ class ConsoleOpsBrowserTest extends BrowserTest {
 		screenshot(page, "console-keys.png");
 
 		// and the audit log names the operator
-		page.navigate(url("/console/audit?actor=account:" + admin.accountId()));
+		open(page, "/console/audit?actor=account:" + admin.accountId());
 		assertThat(page.locator("tbody").textContent()).contains("api_key.revoked", "api_key.created",
 				"mail.text_read");
 		context.close();
@@ -207,7 +207,7 @@ class ConsoleOpsBrowserTest extends BrowserTest {
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Audit log")).waitFor();
 		assertAccessible(page, "audit log, on a phone");
 		screenshot(page, "console-audit-phone.png");
-		var refused = page.navigate(url("/console/mail"));
+		var refused = open(page, "/console/mail");
 		assertThat(refused.status()).isEqualTo(403);
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Not allowed")).waitFor();
 		context.close();

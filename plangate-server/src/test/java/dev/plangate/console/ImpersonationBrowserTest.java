@@ -50,7 +50,7 @@ class ImpersonationBrowserTest extends BrowserTest {
 		signIn(page, support);
 
 		// when: opening the customer and viewing as its user
-		page.navigate(url("/console/customers/" + customer));
+		open(page, "/console/customers/" + customer);
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Account and sessions")).waitFor();
 		assertThat(page.getByLabel("Mode").count()).as("support views read-only: no mode to choose").isZero();
 		assertAccessible(page, "customer with View as");
@@ -117,7 +117,7 @@ class ImpersonationBrowserTest extends BrowserTest {
 			assertThat(r.path("action").asString()).isEqualTo("impersonation.ended");
 			assertThat(r.path("actor").asString()).isEqualTo("account:" + support.accountId());
 		});
-		page.navigate(url("/portal"));
+		open(page, "/portal");
 		assertThat(
 				page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Viewing as another user")).count())
 			.isZero();

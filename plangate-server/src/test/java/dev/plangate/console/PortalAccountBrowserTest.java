@@ -76,7 +76,7 @@ class PortalAccountBrowserTest extends BrowserTest {
 		var page = context.newPage();
 
 		// when: signing in
-		page.navigate(url("/portal/login"));
+		open(page, "/portal/login");
 		page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in to Juniper Notes")).waitFor();
 		assertAccessible(page, "sign-in");
 		page.getByLabel("Email or username").fill(user.email());
@@ -183,7 +183,7 @@ class PortalAccountBrowserTest extends BrowserTest {
 		var user = Operators.create(anonymous, jdbc, "portal-browser-enrol", "user", false, clock);
 		var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844));
 		var page = context.newPage();
-		page.navigate(url("/portal/login"));
+		open(page, "/portal/login");
 		page.getByLabel("Email or username").fill(user.email());
 		page.getByLabel("Password").fill(user.password());
 		page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
