@@ -134,7 +134,7 @@ final class CpuShare {
 
 	/** Whether a /proc/PID/task/TID/stat is a JIT compiler thread's. */
 	static boolean isCompiler(String stat) {
-		String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+		String name = command(stat);
 		return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
 	}
 
@@ -285,7 +285,12 @@ final class CpuShare {
 
 	/** Whether a /proc/PID/stat is a data store's: its "(comm)". */
 	static boolean isDataStore(String stat) {
-		return DATA_STORES.contains(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+		return DATA_STORES.contains(command(stat));
+	}
+
+	/** The "(comm)" of a /proc stat line: a process's command, or a thread's name. */
+	private static String command(String stat) {
+		return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
 	}
 
 	/**
