@@ -99,10 +99,11 @@ class AdmissionRepository {
 
 	/**
 	 * Puts a processing batch none of whose operations has begun back in the queue,
-	 * without waiting for a lock: it and every one of its operations are locked first,
-	 * skipping rows another transaction holds (a worker taking one of them). Answers the
-	 * dispatch rank its first operation had, or nothing (and changes nothing) when any of
-	 * them was held, has begun, or the batch is no longer processing.
+	 * without waiting for a lock: it, its ready rows and every one of its operations are
+	 * locked first, in that order, skipping rows another transaction holds (a worker
+	 * taking one of them). Answers the dispatch rank its first operation had, or nothing
+	 * (and changes nothing) when any of them was held, has begun, or the batch is no
+	 * longer processing.
 	 */
 	Optional<Long> requeueNotBegun(UUID id, int operationCount) {
 		var batch = jdbc.sql("select id from batch where id = :id and status = 'processing' for update skip locked")
@@ -114,16 +115,24 @@ class AdmissionRepository {
 		}
 		record Row(String status, int attempts, long rank) {
 		}
+		int readyLocked = jdbc.sql("select seq from batch_ready where batch_id = :id for update skip locked")
+			.param("id", id)
+			.query(Integer.class)
+			.list()
+			.size();
 		var operations = jdbc.sql("""
 				select status, attempts, coalesce(fair_rank, 0) as fair_rank from batch_operation
 				where batch_id = :id for update skip locked""")
 			.param("id", id)
 			.query((rs, n) -> new Row(rs.getString("status"), rs.getInt("attempts"), rs.getLong("fair_rank")))
 			.list();
-		if (operations.isEmpty() || operations.size() != operationCount || operations.stream()
-			.anyMatch(o -> o.attempts() > 0 || !(o.status().equals("pending") || o.status().equals("ready")))) {
+		if (operations.isEmpty() || operations.size() != operationCount
+				|| operations.stream()
+					.anyMatch(o -> o.attempts() > 0 || !(o.status().equals("pending") || o.status().equals("ready")))
+				|| operations.stream().filter(o -> o.status().equals("ready")).count() != readyLocked) {
 			return Optional.empty();
 		}
+		jdbc.sql("delete from batch_ready where batch_id = :id").param("id", id).update();
 		jdbc.sql("""
 				update batch_operation set status = 'pending', fair_rank = null, available_at = null
 				where batch_id = :id""").param("id", id).update();

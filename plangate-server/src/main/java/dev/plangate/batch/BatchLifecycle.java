@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 
 import dev.plangate.platform.OutboundEvent;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * What follows from a batch's operations changing: the next operation of a sequential
@@ -39,9 +40,13 @@ class BatchLifecycle {
 
 	private final ApplicationEventPublisher events;
 
+	private final BatchMetrics metrics;
+
 	BatchLifecycle(BatchRepository repository, OperationRepository operationRepository, FairQueueRepository fairQueue,
-			BatchEventRepository eventLog, Clock clock, ReadySignal ready, ApplicationEventPublisher events) {
+			BatchEventRepository eventLog, Clock clock, ReadySignal ready, ApplicationEventPublisher events,
+			BatchMetrics metrics) {
 		this.events = events;
+		this.metrics = metrics;
 		this.repository = repository;
 		this.operationRepository = operationRepository;
 		this.fairQueue = fairQueue;
@@ -171,15 +176,32 @@ class BatchLifecycle {
 		ready.signal();
 	}
 
-	/** A rollback that ran out of time: what did not run is dropped. */
+	/**
+	 * A rollback that ran out of time: what did not run is dropped, and the compensation
+	 * running fails, as the attempt of an operation whose own time ran out does. The
+	 * batch has ended, so nothing it does counts any more: its worker's next heartbeat or
+	 * completion is refused as a lease lost.
+	 */
 	void rollbackTimedOut(Batch batch) {
-		operationRepository.cancelWaiting(batch.id(), clock.instant());
+		var now = clock.instant();
+		operationRepository.cancelWaiting(batch.id(), now);
+		var error = JsonNodeFactory.instance.objectNode()
+			.put("message", "the compensations ran out of time")
+			.put("code", "timeout");
+		for (var o : operationRepository.failRunning(batch.id(), error, now)) {
+			metrics.attemptEnded("failed", o, now);
+			var data = new LinkedHashMap<String, Object>();
+			data.put("attempt", o.attempts());
+			data.put("error", "the compensations ran out of time");
+			data.put("retrying", false);
+			event(batch, "operation.failed", WorkerService.operationData(o, data));
+		}
 		end(batch, BatchStatus.ROLLBACK_FAILED,
 				"the compensations ran out of time (" + batch.batchTimeout().toSeconds() + " s)");
 	}
 
 	private void release(Batch batch, boolean compensations) {
-		if (operationRepository.release(batch.id(), compensations, false) > 0) {
+		if (operationRepository.releaseNext(batch.id(), compensations) > 0) {
 			ready.signal();
 		}
 	}

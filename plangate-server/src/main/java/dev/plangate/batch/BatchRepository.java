@@ -128,7 +128,9 @@ class BatchRepository {
 
 	/**
 	 * A batch's state and whether any of its operations has not finished, read without a
-	 * lock.
+	 * lock. The last unfinished is looked for: operations are taken in order, so the
+	 * batch's last is unfinished until nearly its end, and the look ends at its first
+	 * entry.
 	 */
 	record Progress(BatchStatus status, boolean parallel, boolean unfinished) {
 	}
@@ -140,8 +142,8 @@ class BatchRepository {
 		}
 		jdbc.sql("""
 				select b.id, b.status, b.parallel,
-				  exists (select 1 from batch_operation o where o.batch_id = b.id and o.kind = 'operation'
-				     and o.status in ('pending', 'ready', 'running')) as unfinished
+				  (select max(o.seq) from batch_operation o where o.batch_id = b.id and o.kind = 'operation'
+				     and o.status in ('pending', 'ready', 'running')) is not null as unfinished
 				from batch b where b.id in (:ids)""").param("ids", ids).query((ResultSet rs) -> {
 			progress.put(rs.getObject("id", UUID.class), new Progress(BatchStatus.of(rs.getString("status")),
 					rs.getBoolean("parallel"), rs.getBoolean("unfinished")));

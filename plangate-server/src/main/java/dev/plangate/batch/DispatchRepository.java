@@ -56,9 +56,14 @@ class DispatchRepository {
 	 * what {@link WorkerService#operationEvent} writes.
 	 *
 	 * <p>
-	 * On PostgreSQL that is one statement, so one round trip, whatever the number taken:
-	 * the claim, the updates and the events. Elsewhere it is three (the claim, then a
-	 * JDBC batch of updates and one of events).
+	 * The claim locks and deletes their rows of {@code batch_ready}, then their
+	 * operations' (ready row first, the order every writer of both follows). On
+	 * PostgreSQL that is one statement, so one round trip, whatever the number taken: the
+	 * claim, the deletes (by the rows' own addresses, which a lock does not move, so that
+	 * no estimate of the queue's size can turn them into a read of it), the updates and
+	 * the events. Elsewhere (an embedded database, where a round trip is a call) the
+	 * claim, then a delete and a locked read for each operation, then a JDBC batch of
+	 * updates and one of events.
 	 * @return the operations taken, in the order of their events
 	 */
 	List<Dispatched> take(Collection<String> regions, Collection<String> types, String workerId, Instant now,
@@ -66,11 +71,11 @@ class DispatchRepository {
 		if (postgres) {
 			return takeInOneStatement(regions, types, workerId, now, leaseUntil, max);
 		}
-		var taken = new ArrayList<Dispatched>();
-		var events = new ArrayList<BatchEventRepository.NewEvent>();
-		for (var o : jdbc.sql("""
-				select * from batch_operation
-				where status = 'ready' and region in (:regions) and (:anyType or type in (:types))
+		record Claimed(UUID batchId, int seq) {
+		}
+		var claimed = jdbc.sql("""
+				select batch_id, seq from batch_ready
+				where region in (:regions) and (:anyType or type in (:types))
 				  and (available_at is null or available_at <= :now)
 				order by fair_rank, batch_id, seq limit :max for update skip locked""")
 			.param("regions", regions)
@@ -78,8 +83,26 @@ class DispatchRepository {
 			.param("types", types.isEmpty() ? List.of("") : types)
 			.param("now", Timestamps.sql(now))
 			.param("max", max)
-			.query((rs, n) -> taken(rs, rs.getInt("attempts") + 1, now, leaseUntil))
-			.list()) {
+			.query((rs, n) -> new Claimed(rs.getObject("batch_id", UUID.class), rs.getInt("seq")))
+			.list();
+		var taken = new ArrayList<Dispatched>();
+		var events = new ArrayList<BatchEventRepository.NewEvent>();
+		for (var c : claimed) {
+			jdbc.sql("delete from batch_ready where batch_id = :batch and seq = :seq")
+				.param("batch", c.batchId())
+				.param("seq", c.seq())
+				.update();
+			var ready = jdbc.sql("""
+					select * from batch_operation where batch_id = :batch and seq = :seq and status = 'ready'
+					for update""")
+				.param("batch", c.batchId())
+				.param("seq", c.seq())
+				.query((rs, n) -> taken(rs, rs.getInt("attempts") + 1, now, leaseUntil))
+				.optional();
+			if (ready.isEmpty()) {
+				continue;
+			}
+			var o = ready.get();
 			taken.add(o);
 			events.add(new BatchEventRepository.NewEvent(o.batchId(), o.customerId(), "operation.started",
 					WorkerService.operationEvent(o.id(), o.seq(), o.type(), o.compensates(), o.attempt(), workerId)));
@@ -101,8 +124,8 @@ class DispatchRepository {
 			Instant now, Instant leaseUntil, int max) {
 		var sql = new StringBuilder(1400).append("""
 				with claimed as (
-				  select id from batch_operation
-				  where status = 'ready' and region in (""");
+				  select ctid as row, batch_id, seq from batch_ready
+				  where region in (""");
 		placeholders(sql, regions.size());
 		sql.append(")");
 		if (!types.isEmpty()) {
@@ -114,12 +137,14 @@ class DispatchRepository {
 				"""
 						 and (available_at is null or available_at <= ?)
 						  order by fair_rank, batch_id, seq limit ? for update skip locked),
+						gone as (
+						  delete from batch_ready where ctid = any (array(select row from claimed))),
 						taken as (
 						  update batch_operation o set status = 'running', worker_id = ?, attempts = o.attempts + 1,
 						    started_at = ?, deadline_at = ? + o.timeout_ms * interval '1 millisecond',
 						    lease_expires_at = least(?, ? + o.timeout_ms * interval '1 millisecond'),
 						    progress = null, message = null
-						  from claimed c where o.id = c.id
+						  from claimed c where o.batch_id = c.batch_id and o.seq = c.seq and o.status = 'ready'
 						  returning o.id, o.batch_id, o.customer_id, o.region, o.kind, o.compensates, o.seq, o.type,
 						    o.payload, o.idempotency_key, o.attempts, o.timeout_ms, o.fair_rank),
 						started as (
@@ -212,7 +237,10 @@ class DispatchRepository {
 			.update();
 	}
 
-	/** Ends an attempt: final, or back to ready after {@code availableAt}. */
+	/**
+	 * Ends an attempt: final, or back to ready after {@code availableAt}, when it enters
+	 * {@code batch_ready} again.
+	 */
 	void finish(UUID id, OperationStatus status, @Nullable JsonNode result, @Nullable JsonNode error,
 			@Nullable Instant availableAt, @Nullable Instant finishedAt) {
 		jdbc.sql("""
@@ -227,6 +255,13 @@ class DispatchRepository {
 			.param("available", Timestamps.sql(availableAt))
 			.param("finished", Timestamps.sql(finishedAt))
 			.update();
+		if (status == OperationStatus.READY) {
+			jdbc.sql("""
+					insert into batch_ready (batch_id, seq, region, fair_rank, type, available_at)
+					select batch_id, seq, region, fair_rank, type, available_at from batch_operation where id = :id""")
+				.param("id", id)
+				.update();
+		}
 	}
 
 	/** Whether {@link #completeInOneStatement} can be used: on PostgreSQL. */

@@ -22,6 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import dev.plangate.platform.Timestamps;
+import tools.jackson.databind.JsonNode;
 
 /** A batch's operations as stored: recorded, read, counted, released and cancelled. */
 @Repository
@@ -274,23 +275,44 @@ class OperationRepository {
 	}
 
 	/**
-	 * Makes a batch's pending operations (or compensations) ready: all of them, or only
-	 * the next in order; answers how many.
+	 * Makes the next of a batch's pending operations (or compensations) ready, in order;
+	 * answers how many (none when none is pending). The batch is locked by the caller.
 	 */
-	int release(UUID batchId, boolean compensations, boolean all) {
-		return jdbc.sql("""
-				update batch_operation set status = 'ready'
-				where batch_id = :batch and kind = :kind and status = 'pending'
-				  and (:all or seq = (select min(seq) from batch_operation
-				                      where batch_id = :batch and kind = :kind and status = 'pending'))""")
+	int releaseNext(UUID batchId, boolean compensations) {
+		String kind = compensations ? "compensation" : "operation";
+		var next = jdbc.sql("""
+				select min(seq) from batch_operation where batch_id = :batch and kind = :kind and status = 'pending'""")
 			.param("batch", batchId)
-			.param("kind", compensations ? "compensation" : "operation")
-			.param("all", all)
+			.param("kind", kind)
+			.query(Integer.class)
+			.optional();
+		if (next.isEmpty()) {
+			return 0;
+		}
+		int released = jdbc.sql("""
+				update batch_operation set status = 'ready'
+				where batch_id = :batch and seq = :seq and status = 'pending'""")
+			.param("batch", batchId)
+			.param("seq", next.get())
 			.update();
+		jdbc.sql("""
+				insert into batch_ready (batch_id, seq, region, fair_rank, type, available_at)
+				select batch_id, seq, region, fair_rank, type, available_at from batch_operation
+				where batch_id = :batch and seq = :seq and status = 'ready'""")
+			.param("batch", batchId)
+			.param("seq", next.get())
+			.update();
+		return released;
 	}
 
-	/** Cancels a batch's operations that have not started; answers how many. */
+	/**
+	 * Cancels a batch's operations that have not started; answers how many. Their ready
+	 * rows go first, locked as a worker's claim locks them, so that an operation a worker
+	 * is taking at this moment is taken (and not cancelled) rather than both waiting on
+	 * each other.
+	 */
 	int cancelWaiting(UUID batchId, Instant at) {
+		jdbc.sql("delete from batch_ready where batch_id = :batch").param("batch", batchId).update();
 		return jdbc.sql("""
 				update batch_operation set status = 'cancelled', finished_at = :at
 				where batch_id = :batch and status in ('pending', 'ready')""")
@@ -299,14 +321,37 @@ class OperationRepository {
 			.update();
 	}
 
+	/**
+	 * Ends a batch's running operations as failed, with this error; answers them as they
+	 * were.
+	 */
+	List<Operation> failRunning(UUID batchId, JsonNode error, Instant at) {
+		var running = jdbc
+			.sql("select * from batch_operation where batch_id = :batch and status = 'running' for update")
+			.param("batch", batchId)
+			.query(BatchRows::operation)
+			.list();
+		for (var o : running) {
+			jdbc.sql("""
+					update batch_operation set status = 'failed', error = :error, finished_at = :at, worker_id = null,
+					  lease_expires_at = null
+					where id = :id""")
+				.param("id", o.id())
+				.param("error", BatchRows.json(error))
+				.param("at", Timestamps.sql(at))
+				.update();
+		}
+		return running;
+	}
+
 	/** Ready operations in one region's queue at one priority. */
 	record Depth(String region, int priority, long ready) {
 	}
 
 	List<Depth> readyDepth() {
 		return jdbc.sql("""
-				select o.region, b.priority, count(*) as n from batch_operation o join batch b on b.id = o.batch_id
-				where o.status = 'ready' group by o.region, b.priority order by o.region, b.priority""")
+				select r.region, b.priority, count(*) as n from batch_ready r join batch b on b.id = r.batch_id
+				group by r.region, b.priority order by r.region, b.priority""")
 			.query((rs, n) -> new Depth(rs.getString("region"), rs.getInt("priority"), rs.getLong("n")))
 			.list();
 	}

@@ -26,6 +26,12 @@ class QueueRepository {
 	/** The states of a batch that has not ended. */
 	static final List<String> ACTIVE = List.of("queued", "processing", "failing", "cancelling", "rolling_back");
 
+	/**
+	 * The states of a batch holding a processing slot: its operations are counted one by
+	 * one. A queued batch's are all pending, so its own count is theirs.
+	 */
+	static final List<String> PROCESSING = List.of("processing", "failing", "cancelling", "rolling_back");
+
 	/** The states of a batch that ended with something failed. */
 	static final List<String> FAILED = List.of("failed", "rolled_back", "rollback_failed", "completed_with_errors");
 
@@ -69,18 +75,26 @@ class QueueRepository {
 				}
 			});
 		jdbc.sql("""
-				select b.priority, o.status, count(*) as n from batch_operation o join batch b on b.id = o.batch_id
-				where o.status in ('pending', 'ready', 'running')
-				   or (o.status = 'failed' and o.finished_at >= :since)
-				group by b.priority, o.status""").param("since", Timestamps.sql(since)).query((ResultSet rs) -> {
-			var level = levels.computeIfAbsent(rs.getInt("priority"), p -> new Level());
-			long n = rs.getLong("n");
-			switch (rs.getString("status")) {
-				case "running" -> level.runningOperations += n;
-				case "failed" -> level.failedOperations += n;
-				default -> level.queuedOperations += n;
-			}
-		});
+				select b.priority, o.status, count(*) as n from batch b join batch_operation o on o.batch_id = b.id
+				where b.status in (:processing) and o.status in ('pending', 'ready', 'running')
+				group by b.priority, o.status
+				union all
+				select priority, 'pending', sum(operation_count) from batch where status = 'queued' group by priority
+				union all
+				select b.priority, o.status, count(*) from batch_operation o join batch b on b.id = o.batch_id
+				where o.finished_at >= :since and o.status = 'failed'
+				group by b.priority, o.status""")
+			.param("processing", PROCESSING)
+			.param("since", Timestamps.sql(since))
+			.query((ResultSet rs) -> {
+				var level = levels.computeIfAbsent(rs.getInt("priority"), p -> new Level());
+				long n = rs.getLong("n");
+				switch (rs.getString("status")) {
+					case "running" -> level.runningOperations += n;
+					case "failed" -> level.failedOperations += n;
+					default -> level.queuedOperations += n;
+				}
+			});
 		return levels;
 	}
 
@@ -93,16 +107,23 @@ class QueueRepository {
 	 */
 	List<CustomerCounts> topCustomers(Instant since, int limit) {
 		return jdbc.sql("""
-				select o.customer_id,
-				  sum(case when o.status in ('pending', 'ready') then 1 else 0 end) as queued,
-				  sum(case when o.status = 'running' then 1 else 0 end) as running,
-				  sum(case when o.status = 'failed' then 1 else 0 end) as failed
-				from batch_operation o
-				where o.status in ('pending', 'ready', 'running') or (o.status = 'failed' and o.finished_at >= :since)
-				group by o.customer_id
-				order by sum(case when o.status in ('pending', 'ready', 'running') then 1 else 0 end) desc,
-				  sum(case when o.status = 'failed' then 1 else 0 end) desc, o.customer_id
+				select c.customer_id, sum(c.queued) as queued, sum(c.running) as running, sum(c.failed) as failed
+				from (
+				  select o.customer_id,
+				    sum(case when o.status in ('pending', 'ready') then 1 else 0 end) as queued,
+				    sum(case when o.status = 'running' then 1 else 0 end) as running, 0 as failed
+				  from batch b join batch_operation o on o.batch_id = b.id
+				  where b.status in (:processing) and o.status in ('pending', 'ready', 'running')
+				  group by o.customer_id
+				  union all
+				  select customer_id, sum(operation_count), 0, 0 from batch where status = 'queued' group by customer_id
+				  union all
+				  select customer_id, 0, 0, count(*) from batch_operation
+				  where finished_at >= :since and status = 'failed' group by customer_id) c
+				group by c.customer_id
+				order by sum(c.queued) + sum(c.running) desc, sum(c.failed) desc, c.customer_id
 				limit :limit""")
+			.param("processing", PROCESSING)
 			.param("since", Timestamps.sql(since))
 			.param("limit", limit)
 			.query((rs, n) -> new CustomerCounts(rs.getString("customer_id"), rs.getLong("queued"),

@@ -22,11 +22,18 @@ class SweepRepository {
 		this.jdbc = jdbc;
 	}
 
-	/** Running operations whose lease ran out. */
+	/**
+	 * Running operations whose lease ran out. Only a batch not ended has any (a batch
+	 * ends once none of its operations runs, and a rollback that runs out of time ends
+	 * the compensation it was running), so they are looked for among the operations of
+	 * those, which the system-wide cap on batches processing keeps few.
+	 */
 	List<UUID> expiredLeases(Instant now, int limit) {
 		return jdbc.sql("""
-				select id from batch_operation where status = 'running' and lease_expires_at <= :now
-				order by lease_expires_at limit :limit""")
+				select o.id from batch b join batch_operation o on o.batch_id = b.id
+				where b.status in ('processing', 'failing', 'cancelling', 'rolling_back')
+				  and o.status = 'running' and o.lease_expires_at <= :now
+				order by o.lease_expires_at limit :limit""")
 			.param("now", Timestamps.sql(now))
 			.param("limit", limit)
 			.query(UUID.class)

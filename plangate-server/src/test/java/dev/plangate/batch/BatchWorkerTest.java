@@ -229,6 +229,29 @@ class BatchWorkerTest extends BatchTestSupport {
 	}
 
 	@Test
+	void aRollbackPastItsTimeoutFailsTheCompensationStillRunningAndRefusesItsCompletion() {
+		// given: a batch rolling back after its timeout, its compensation taken and held
+		var submitted = submit(batch(customerOn("free"), "work-rollback-timeout", List.of(undoable(0), undoable(1)),
+				"batchTimeoutSeconds", 1));
+		complete("w1", poll("w1", "work-rollback-timeout", 1, 2).get(0));
+		awaitStatus(submitted, "rolling_back");
+		var compensation = poll("w1", "work-rollback-timeout", 1, 3);
+		assertThat(compensation).extracting(c -> c.path("compensates").asInt()).containsExactly(0);
+
+		// when: the rollback's own timeout passes while it runs
+		var ended = awaitStatus(submitted, "rollback_failed");
+
+		// then: the compensation ended with the batch, and its worker no longer holds it
+		assertThat(ended.path("error").asString()).contains("the compensations ran out of time");
+		var undo = operation(submitted, 2);
+		assertThat(undo.path("status").asString()).isEqualTo("failed");
+		assertThat(undo.path("error").path("code").asString()).isEqualTo("timeout");
+		assertThat(events(submitted, "operation.failed")).extracting(e -> e.path("data").path("seq").asInt())
+			.containsExactly(2);
+		assertProblem(completing("w1", compensation.get(0)), 409, "operation_lease_lost");
+	}
+
+	@Test
 	void aBatchPastItsTimeoutWithNothingToUndoFails() {
 		// given
 		var submitted = submit(

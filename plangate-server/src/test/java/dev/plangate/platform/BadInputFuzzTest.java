@@ -64,7 +64,8 @@ class BadInputFuzzTest extends ServerTest {
 	 */
 	private static final List<String> TABLES = List.of("customer", "customer_override", "subscription",
 			"subscription_change", "plan", "plan_version", "feature", "usage_event", "usage_grant", "batch",
-			"batch_operation", "api_key", "account", "membership", "invitation", "personal_api_key", "audit_event");
+			"batch_operation", "batch_ready", "api_key", "account", "membership", "invitation", "personal_api_key",
+			"audit_event");
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
