@@ -59,10 +59,12 @@ class ApiKeyRepository {
 
 	/**
 	 * Counts active server keys while locking them, so two revocations at once cannot
-	 * both pass the last-key check.
+	 * both pass the last-key check. They are locked in id order: in the order a scan
+	 * meets them, which a key's new row version (its last use recorded) can change, two
+	 * revocations could each hold the key the other waits for.
 	 */
 	int lockActive() {
-		return jdbc.sql("select id from api_key where revoked_at is null and kind = 'server' for update")
+		return jdbc.sql("select id from api_key where revoked_at is null and kind = 'server' order by id for update")
 			.query(UUID.class)
 			.list()
 			.size();
