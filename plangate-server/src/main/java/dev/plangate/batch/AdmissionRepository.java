@@ -52,8 +52,8 @@ class AdmissionRepository {
 	Map<String, Integer> processingByCustomer() {
 		var counts = new HashMap<String, Integer>();
 		jdbc.sql("""
-				select customer_id, count(*) as n from batch
-				where status in ('processing', 'failing', 'cancelling', 'rolling_back') group by customer_id""")
+				select customer_id, count(*) as n from batch where status in (:holding) group by customer_id""")
+			.param("holding", BatchStatus.HOLDING_A_SLOT)
 			.query((ResultSet rs) -> {
 				counts.put(rs.getString("customer_id"), rs.getInt("n"));
 			});

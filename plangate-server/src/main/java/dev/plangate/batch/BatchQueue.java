@@ -147,7 +147,7 @@ public class BatchQueue {
 			statuses = List.of();
 		}
 		else if ("active".equals(status)) {
-			statuses = QueueRepository.ACTIVE;
+			statuses = BatchStatus.NOT_ENDED;
 		}
 		else {
 			statuses = List.of(statusOf(status).id());
@@ -159,8 +159,7 @@ public class BatchQueue {
 	 * The batches being processed (or failing, cancelling, rolling back), oldest first.
 	 */
 	public List<Progress> running(@Nullable String customerId, int limit) {
-		var running = new ArrayList<>(
-				repository.batches(customerId, List.of("processing", "failing", "cancelling", "rolling_back"), limit));
+		var running = new ArrayList<>(repository.batches(customerId, BatchStatus.HOLDING_A_SLOT, limit));
 		running.sort((a, b) -> a.submittedAt().compareTo(b.submittedAt()));
 		return progress(running);
 	}

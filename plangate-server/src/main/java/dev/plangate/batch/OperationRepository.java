@@ -327,7 +327,7 @@ class OperationRepository {
 	 */
 	List<Operation> failRunning(UUID batchId, JsonNode error, Instant at) {
 		var running = jdbc
-			.sql("select * from batch_operation where batch_id = :batch and status = 'running' for update")
+			.sql("select * from batch_operation where batch_id = :batch and status = 'running' order by id for update")
 			.param("batch", batchId)
 			.query(BatchRows::operation)
 			.list();

@@ -23,18 +23,6 @@ import tools.jackson.databind.JsonNode;
 @Repository
 class QueueRepository {
 
-	/** The states of a batch that has not ended. */
-	static final List<String> ACTIVE = List.of("queued", "processing", "failing", "cancelling", "rolling_back");
-
-	/**
-	 * The states of a batch holding a processing slot: its operations are counted one by
-	 * one. A queued batch's are all pending, so its own count is theirs.
-	 */
-	static final List<String> PROCESSING = List.of("processing", "failing", "cancelling", "rolling_back");
-
-	/** The states of a batch that ended with something failed. */
-	static final List<String> FAILED = List.of("failed", "rolled_back", "rollback_failed", "completed_with_errors");
-
 	private final JdbcClient jdbc;
 
 	QueueRepository(JdbcClient jdbc) {
@@ -64,7 +52,7 @@ class QueueRepository {
 		var levels = new TreeMap<Integer, Level>(Comparator.reverseOrder());
 		jdbc.sql(
 				"select priority, status, count(*) as n from batch where status in (:active) group by priority, status")
-			.param("active", ACTIVE)
+			.param("active", BatchStatus.NOT_ENDED)
 			.query((ResultSet rs) -> {
 				var level = levels.computeIfAbsent(rs.getInt("priority"), p -> new Level());
 				if ("queued".equals(rs.getString("status"))) {
@@ -84,7 +72,7 @@ class QueueRepository {
 				select b.priority, o.status, count(*) from batch_operation o join batch b on b.id = o.batch_id
 				where o.finished_at >= :since and o.status = 'failed'
 				group by b.priority, o.status""")
-			.param("processing", PROCESSING)
+			.param("processing", BatchStatus.HOLDING_A_SLOT)
 			.param("since", Timestamps.sql(since))
 			.query((ResultSet rs) -> {
 				var level = levels.computeIfAbsent(rs.getInt("priority"), p -> new Level());
@@ -123,7 +111,7 @@ class QueueRepository {
 				group by c.customer_id
 				order by sum(c.queued) + sum(c.running) desc, sum(c.failed) desc, c.customer_id
 				limit :limit""")
-			.param("processing", PROCESSING)
+			.param("processing", BatchStatus.HOLDING_A_SLOT)
 			.param("since", Timestamps.sql(since))
 			.param("limit", limit)
 			.query((rs, n) -> new CustomerCounts(rs.getString("customer_id"), rs.getLong("queued"),
@@ -185,7 +173,7 @@ class QueueRepository {
 		return jdbc.sql("""
 				select * from batch where status in (:failed) and (:customer = '' or customer_id = :customer)
 				order by finished_at desc, id desc limit :limit""")
-			.param("failed", FAILED)
+			.param("failed", BatchStatus.ENDED_WITH_FAILURES)
 			.param("customer", customerId == null ? "" : customerId)
 			.param("limit", limit)
 			.query(BatchRows::batch)

@@ -31,9 +31,9 @@ class SweepRepository {
 	List<UUID> expiredLeases(Instant now, int limit) {
 		return jdbc.sql("""
 				select o.id from batch b join batch_operation o on o.batch_id = b.id
-				where b.status in ('processing', 'failing', 'cancelling', 'rolling_back')
-				  and o.status = 'running' and o.lease_expires_at <= :now
+				where b.status in (:holding) and o.status = 'running' and o.lease_expires_at <= :now
 				order by o.lease_expires_at limit :limit""")
+			.param("holding", BatchStatus.HOLDING_A_SLOT)
 			.param("now", Timestamps.sql(now))
 			.param("limit", limit)
 			.query(UUID.class)
@@ -47,10 +47,14 @@ class SweepRepository {
 	 */
 	List<UUID> unsettled(int limit) {
 		return jdbc.sql("""
-				select id from batch b where status in ('processing', 'failing', 'cancelling', 'rolling_back')
+				select id from batch b where status in (:holding)
 				  and not exists (select 1 from batch_operation o where o.batch_id = b.id
 				                  and o.status in ('ready', 'running'))
-				order by submitted_at limit :limit""").param("limit", limit).query(UUID.class).list();
+				order by submitted_at limit :limit""")
+			.param("holding", BatchStatus.HOLDING_A_SLOT)
+			.param("limit", limit)
+			.query(UUID.class)
+			.list();
 	}
 
 	/** Processing batches past their deadline. */

@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.plangate.support.Api;
 import dev.plangate.support.FreshSchema;
@@ -59,6 +63,12 @@ class BatchRaceTest extends BatchTestSupport {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Autowired
+	private TransactionTemplate transactions;
+
+	@Autowired
+	private AdmissionRepository admission;
 
 	private Api otherNode() {
 		return secondNode.startLike(environment).api(api.key());
@@ -306,6 +316,121 @@ class BatchRaceTest extends BatchTestSupport {
 			assertThat(answers).extracting(Api.Response::status).as("failures: %s", failures).containsOnly(200, 202);
 		}
 		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void aCancelWhileWorkersOnTwoNodesPollTheBatchLeavesEachOperationTakenOrCancelledNeverBoth() throws Exception {
+		// given: a batch of 200 operations ready to be taken
+		var nodes = List.of(api, otherNode());
+		var submitted = submit(batch(customerOn("enterprise"), "race-cancel", operations(200)));
+		assertThat(submitted.path("status").asString()).isEqualTo("processing");
+		var firstTaken = new CountDownLatch(1);
+		var cancelAnswered = new AtomicBoolean();
+		var racers = new ArrayList<Callable<List<String>>>();
+		for (int i = 0; i < 8; i++) {
+			var node = nodes.get(i % 2);
+			var name = "c" + i;
+			racers.add(() -> {
+				var taken = new ArrayList<String>();
+				long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+				while (!cancelAnswered.get() && System.nanoTime() < until) {
+					for (var task : poll(node, name, List.of("race-cancel"), null, 5, 0)) {
+						taken.add(task.path("id").asString());
+						firstTaken.countDown();
+						var response = completing(node, name, task);
+						assertThat(response.status()).as(response.toString()).isEqualTo(204);
+					}
+				}
+				return taken;
+			});
+		}
+
+		// when: its owner cancels it once the workers have begun taking it
+		racers.add(() -> {
+			assertThat(firstTaken.await(30, TimeUnit.SECONDS)).isTrue();
+			var response = cancel(submitted);
+			cancelAnswered.set(true);
+			assertThat(response.status()).as(response.toString()).isEqualTo(200);
+			return List.of();
+		});
+		var taken = Race.run(racers).stream().flatMap(List::stream).toList();
+
+		// then: what was taken ran and succeeded, the rest was cancelled, nothing both,
+		// and nothing is left to take
+		var ended = awaitStatus(submitted, "cancelled");
+		var succeeded = new ArrayList<String>();
+		var cancelled = new ArrayList<String>();
+		for (var operation : ended.path("operations")) {
+			var status = operation.path("status").asString();
+			assertThat(status).as(operation.toString()).isIn("succeeded", "cancelled");
+			(status.equals("succeeded") ? succeeded : cancelled).add(operation.path("id").asString());
+		}
+		assertThat(taken).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(succeeded);
+		assertThat(cancelled).hasSize(200 - taken.size());
+		assertThat(events(submitted, "operation.started")).hasSize(taken.size());
+		assertThat(jdbc.sql("select count(*) from batch_ready where batch_id = :id")
+			.param("id", UUID.fromString(submitted.path("id").asString()))
+			.query(Long.class)
+			.single()).isZero();
+		assertThat(poll(api, "c0", List.of("race-cancel"), null, 10, 0)).isEmpty();
+	}
+
+	@Test
+	void aBatchGivingBackItsSlotStaysWhileAWorkerHoldsOneOfItsReadyOperations() throws Exception {
+		// given: a processing batch none of whose operations has begun, and a worker's
+		// claim holding the lock of one of its ready operations
+		var submitted = submit(batch(customerOn("enterprise"), "race-requeue", operations(5)));
+		assertThat(submitted.path("status").asString()).isEqualTo("processing");
+		var id = UUID.fromString(submitted.path("id").asString());
+		int first = jdbc.sql("select min(seq) from batch_ready where batch_id = :id")
+			.param("id", id)
+			.query(Integer.class)
+			.single();
+		var locked = new CountDownLatch(1);
+		var release = new CountDownLatch(1);
+		var executor = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> claim = executor.submit(() -> transactions.executeWithoutResult(tx -> {
+				jdbc.sql("select seq from batch_ready where batch_id = :id and seq = :seq for update")
+					.param("id", id)
+					.param("seq", first)
+					.query(Integer.class)
+					.single();
+				locked.countDown();
+				try {
+					release.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}));
+			assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+
+			// when: the scheduler tries to put it back in the queue meanwhile
+			Optional<Long> whileHeld = transactions.execute(tx -> admission.requeueNotBegun(id, 5));
+
+			// then: it gives up at once and changes nothing
+			assertThat(whileHeld).isEmpty();
+			assertThat(status(submitted)).isEqualTo("processing");
+			assertThat(jdbc.sql("select count(*) from batch_ready where batch_id = :id")
+				.param("id", id)
+				.query(Long.class)
+				.single()).isEqualTo(5);
+			assertThat(jdbc.sql("select count(*) from batch_operation where batch_id = :id and status = 'ready'")
+				.param("id", id)
+				.query(Long.class)
+				.single()).isEqualTo(5);
+
+			// and once the claim has let go, the same requeue succeeds
+			release.countDown();
+			claim.get(30, TimeUnit.SECONDS);
+			Optional<Long> afterwards = transactions.execute(tx -> admission.requeueNotBegun(id, 5));
+			assertThat(afterwards).isPresent();
+		}
+		finally {
+			release.countDown();
 			executor.shutdownNow();
 		}
 	}

@@ -75,12 +75,15 @@ class SessionRepository {
 
 	/**
 	 * Revokes every active session of the account but {@code keep}; answers their ids.
+	 * The sessions are locked in id order: a session's use gives its row a new version,
+	 * which a scan can meet before or after the others, so two of these at once would
+	 * otherwise lock the same sessions in different orders.
 	 */
 	List<UUID> revokeAll(UUID accountId, @Nullable UUID keep, String reason, Instant at) {
 		var ids = jdbc.sql("""
 				select id from account_session
 				where account_id = :account and revoked_at is null and expires_at > :at
-				for update""")
+				order by id for update""")
 			.param("account", accountId)
 			.param("at", Timestamps.sql(at))
 			.query(UUID.class)
