@@ -1,7 +1,9 @@
 package dev.plangate.batch;
 
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,6 +24,22 @@ import tools.jackson.databind.JsonNode;
  */
 @Repository
 class QueueRepository {
+
+	/**
+	 * The batches whose operations can have ended since {@code :since}: those not ended,
+	 * and those ended since {@code :batchesSince}. A batch ends once none of its
+	 * operations runs, so its operations ended no later than itself. Operations are read
+	 * through their batches, not by their own end: on PostgreSQL no index of
+	 * {@code batch_operation} holds its end, so that an operation's end, like its other
+	 * changes, can be a heap-only update.
+	 */
+	private static final String ENDS_SINCE = "(b.status in (:active) or b.finished_at >= :batchesSince)";
+
+	/**
+	 * How much earlier than the operations' window the batches' window starts: an
+	 * operation's end and its batch's can be timed by two nodes' clocks.
+	 */
+	private static final Duration CLOCKS_APART = Duration.ofMinutes(1);
 
 	private final JdbcClient jdbc;
 
@@ -69,10 +87,12 @@ class QueueRepository {
 				union all
 				select priority, 'pending', sum(operation_count) from batch where status = 'queued' group by priority
 				union all
-				select b.priority, o.status, count(*) from batch_operation o join batch b on b.id = o.batch_id
-				where o.finished_at >= :since and o.status = 'failed'
-				group by b.priority, o.status""")
+				select b.priority, o.status, count(*) from batch b join batch_operation o on o.batch_id = b.id
+				where %s and o.finished_at >= :since and o.status = 'failed'
+				group by b.priority, o.status""".formatted(ENDS_SINCE))
 			.param("processing", BatchStatus.HOLDING_A_SLOT)
+			.param("active", BatchStatus.NOT_ENDED)
+			.param("batchesSince", batchesEndedSince(since))
 			.param("since", Timestamps.sql(since))
 			.query((ResultSet rs) -> {
 				var level = levels.computeIfAbsent(rs.getInt("priority"), p -> new Level());
@@ -106,12 +126,15 @@ class QueueRepository {
 				  union all
 				  select customer_id, sum(operation_count), 0, 0 from batch where status = 'queued' group by customer_id
 				  union all
-				  select customer_id, 0, 0, count(*) from batch_operation
-				  where finished_at >= :since and status = 'failed' group by customer_id) c
+				  select o.customer_id, 0, 0, count(*) from batch b join batch_operation o on o.batch_id = b.id
+				  where %s and o.finished_at >= :since and o.status = 'failed'
+				  group by o.customer_id) c
 				group by c.customer_id
 				order by sum(c.queued) + sum(c.running) desc, sum(c.failed) desc, c.customer_id
-				limit :limit""")
+				limit :limit""".formatted(ENDS_SINCE))
 			.param("processing", BatchStatus.HOLDING_A_SLOT)
+			.param("active", BatchStatus.NOT_ENDED)
+			.param("batchesSince", batchesEndedSince(since))
 			.param("since", Timestamps.sql(since))
 			.param("limit", limit)
 			.query((rs, n) -> new CustomerCounts(rs.getString("customer_id"), rs.getLong("queued"),
@@ -128,17 +151,22 @@ class QueueRepository {
 		var sql = new StringBuilder("select ");
 		for (int i = 0; i < since.size(); i++) {
 			sql.append(i == 0 ? "" : ", ")
-				.append("sum(case when status = 'succeeded' and finished_at >= :since")
+				.append("sum(case when o.status = 'succeeded' and o.finished_at >= :since")
 				.append(i)
 				.append(" then 1 else 0 end) as s")
 				.append(i)
-				.append(", sum(case when status = 'failed' and finished_at >= :since")
+				.append(", sum(case when o.status = 'failed' and o.finished_at >= :since")
 				.append(i)
 				.append(" then 1 else 0 end) as f")
 				.append(i);
 		}
-		sql.append(" from batch_operation where finished_at >= :earliest and status in ('succeeded', 'failed')");
-		var statement = jdbc.sql(sql.toString()).param("earliest", Timestamps.sql(earliest));
+		sql.append(" from batch b join batch_operation o on o.batch_id = b.id where ")
+			.append(ENDS_SINCE)
+			.append(" and o.finished_at >= :earliest and o.status in ('succeeded', 'failed')");
+		var statement = jdbc.sql(sql.toString())
+			.param("active", BatchStatus.NOT_ENDED)
+			.param("batchesSince", batchesEndedSince(earliest))
+			.param("earliest", Timestamps.sql(earliest));
 		for (int i = 0; i < since.size(); i++) {
 			statement = statement.param("since" + i, Timestamps.sql(since.get(i)));
 		}
@@ -183,14 +211,21 @@ class QueueRepository {
 	/** Operations that failed for good since {@code since}, the latest first. */
 	List<Operation> recentlyFailedOperations(@Nullable String customerId, Instant since, int limit) {
 		return jdbc.sql("""
-				select * from batch_operation where status = 'failed' and finished_at >= :since
-				  and (:customer = '' or customer_id = :customer)
-				order by finished_at desc, id desc limit :limit""")
+				select o.* from batch b join batch_operation o on o.batch_id = b.id
+				where %s and o.status = 'failed' and o.finished_at >= :since
+				  and (:customer = '' or b.customer_id = :customer)
+				order by o.finished_at desc, o.id desc limit :limit""".formatted(ENDS_SINCE))
+			.param("active", BatchStatus.NOT_ENDED)
+			.param("batchesSince", batchesEndedSince(since))
 			.param("since", Timestamps.sql(since))
 			.param("customer", customerId == null ? "" : customerId)
 			.param("limit", limit)
 			.query(BatchRows::operation)
 			.list();
+	}
+
+	private static @Nullable OffsetDateTime batchesEndedSince(Instant since) {
+		return Timestamps.sql(since.minus(CLOCKS_APART));
 	}
 
 	static @Nullable String text(@Nullable JsonNode error, String field) {
