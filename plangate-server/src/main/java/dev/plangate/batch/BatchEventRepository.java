@@ -20,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
+import dev.plangate.platform.PlannedEachTime;
 import dev.plangate.platform.StoredJson;
 import dev.plangate.platform.Timestamps;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +28,14 @@ import tools.jackson.databind.JsonNode;
 /** The batch event log: events recorded, and read back in number order. */
 @Repository
 class BatchEventRepository {
+
+	/** A customer's events after a number, at most so many, in order. */
+	static final String CUSTOMER_EVENTS = """
+			select * from batch_event where customer_id = ? and seq > ? order by seq limit ?""";
+
+	/** A batch's events after a number, at most so many, in order. */
+	static final String BATCH_EVENTS = """
+			select * from batch_event where batch_id = ? and customer_id = ? and seq > ? order by seq limit ?""";
 
 	private final JdbcClient jdbc;
 
@@ -177,18 +186,25 @@ class BatchEventRepository {
 		return page;
 	}
 
-	/** Events after {@code afterSeq}, of one batch or of all of a customer's batches. */
+	/**
+	 * Events after {@code afterSeq}, of one batch or of all of a customer's batches,
+	 * planned at each read for its values: a generic plan, made without them, read the
+	 * events of every customer after {@code afterSeq} in number order (the primary key)
+	 * and filtered them (seen: 60,010 rows read for a customer's 3), where a customer's
+	 * or a batch's own index reads only theirs.
+	 */
 	List<BatchEvent> events(String customerId, @Nullable UUID batchId, long afterSeq, int limit) {
-		return jdbc.sql("""
-				select * from batch_event where customer_id = :customer and (:anyBatch or batch_id = :batch)
-				  and seq > :after order by seq limit :limit""")
-			.param("customer", customerId)
-			.param("anyBatch", batchId == null)
-			.param("batch", batchId == null ? new UUID(0, 0) : batchId)
-			.param("after", afterSeq)
-			.param("limit", limit)
-			.query(this::eventRow)
-			.list();
+		return batchUpdates.query(connection -> {
+			var read = PlannedEachTime.prepare(connection, batchId == null ? CUSTOMER_EVENTS : BATCH_EVENTS);
+			int i = 1;
+			if (batchId != null) {
+				read.setObject(i++, batchId);
+			}
+			read.setString(i++, customerId);
+			read.setLong(i++, afterSeq);
+			read.setInt(i, limit);
+			return read;
+		}, this::eventRow);
 	}
 
 	private BatchEvent eventRow(ResultSet rs, int n) throws SQLException {

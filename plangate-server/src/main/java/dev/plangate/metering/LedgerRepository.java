@@ -24,7 +24,6 @@ import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
-import org.postgresql.PGStatement;
 import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.RowMapper;
@@ -36,6 +35,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import dev.plangate.platform.PlannedEachTime;
 import dev.plangate.platform.StoredJson;
 import dev.plangate.platform.Timestamps;
 
@@ -415,21 +415,6 @@ class LedgerRepository {
 	}
 
 	/**
-	 * A statement (PostgreSQL) that joins arrays to a table which grows, planned anew at
-	 * each execution, for the arrays given and the table as it then is, rather than kept
-	 * server-side with the generic plan PostgreSQL settles on after five executions. That
-	 * plan is made for the table's size then: a ledger's first consumes, on a table of a
-	 * few pages, leave a sequential scan of {@code usage_event} that would be kept until
-	 * the next {@code ANALYZE} of it, each group commit reading the whole table
-	 * meanwhile.
-	 */
-	private static PreparedStatement plannedEachTime(Connection connection, String sql) throws SQLException {
-		var statement = connection.prepareStatement(sql);
-		statement.unwrap(PGStatement.class).setPrepareThreshold(0);
-		return statement;
-	}
-
-	/**
 	 * Writes rows in {@code COPY}'s text format as they are: CopyManager.copyIn(sql,
 	 * stream) would read them through a 64 KiB buffer of its own, allocated for every
 	 * commit.
@@ -514,7 +499,12 @@ class LedgerRepository {
 		var customers = refs.stream().map(EventRef::customerId).toArray(String[]::new);
 		var ids = refs.stream().map(EventRef::eventId).toArray(String[]::new);
 		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
-			try (var statement = plannedEachTime(connection, DECIDED_BEFORE)) {
+			// it joins arrays to a table that grows: a generic plan, made for the table's
+			// size then, would keep the sequential scan that a ledger's first consumes,
+			// on a
+			// table of a few pages, call for, each group commit reading the whole table
+			// until the next ANALYZE of it
+			try (var statement = PlannedEachTime.prepare(connection, DECIDED_BEFORE)) {
 				var c = connection.createArrayOf("text", customers);
 				var e = connection.createArrayOf("text", ids);
 				statement.setArray(1, c);
