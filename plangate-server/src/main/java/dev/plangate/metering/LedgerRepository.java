@@ -499,11 +499,10 @@ class LedgerRepository {
 		var customers = refs.stream().map(EventRef::customerId).toArray(String[]::new);
 		var ids = refs.stream().map(EventRef::eventId).toArray(String[]::new);
 		batch.getJdbcTemplate().execute((ConnectionCallback<Void>) connection -> {
-			// it joins arrays to a table that grows: a generic plan, made for the table's
-			// size then, would keep the sequential scan that a ledger's first consumes,
-			// on a
-			// table of a few pages, call for, each group commit reading the whole table
-			// until the next ANALYZE of it
+			// it joins arrays to a table that grows: a generic plan, made for the
+			// table's size then, would keep the sequential scan that a ledger's first
+			// consumes call for on a table of a few pages, each group commit reading
+			// the whole table until the next ANALYZE of it
 			try (var statement = PlannedEachTime.prepare(connection, DECIDED_BEFORE)) {
 				var c = connection.createArrayOf("text", customers);
 				var e = connection.createArrayOf("text", ids);
