@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -184,70 +185,79 @@ class QueueRepository {
 	 * states when any are named.
 	 */
 	List<Batch> batches(@Nullable String customerId, List<String> statuses, int limit) {
-		var conditions = new ArrayList<String>();
-		if (customerId != null) {
-			conditions.add("customer_id = :customer");
-		}
-		if (!statuses.isEmpty()) {
-			conditions.add("status in (:statuses)");
-		}
-		var statement = jdbc
-			.sql("select * from batch" + where(conditions) + " order by submitted_at desc, id desc limit :limit")
-			.param("limit", limit);
-		if (customerId != null) {
-			statement = statement.param("customer", customerId);
-		}
-		if (!statuses.isEmpty()) {
-			statement = statement.param("statuses", statuses);
-		}
-		return statement.query(BatchRows::batch).list();
+		var filter = new Filter().when(customerId, "customer_id = :customer", "customer")
+			.when(statuses.isEmpty() ? null : statuses, "status in (:statuses)", "statuses");
+		return jdbc.sql("select * from batch" + filter.where() + " order by submitted_at desc, id desc limit :limit")
+			.params(filter.values)
+			.param("limit", limit)
+			.query(BatchRows::batch)
+			.list();
 	}
 
 	/** Batches that ended with something failed, the latest first. */
 	List<Batch> recentlyFailed(@Nullable String customerId, int limit) {
-		var conditions = new ArrayList<>(List.of("status in (:failed)"));
-		if (customerId != null) {
-			conditions.add("customer_id = :customer");
-		}
-		var statement = jdbc
-			.sql("select * from batch" + where(conditions) + " order by finished_at desc, id desc limit :limit")
-			.param("failed", BatchStatus.ENDED_WITH_FAILURES)
-			.param("limit", limit);
-		if (customerId != null) {
-			statement = statement.param("customer", customerId);
-		}
-		return statement.query(BatchRows::batch).list();
+		var filter = new Filter().and("status in (:failed)", "failed", BatchStatus.ENDED_WITH_FAILURES)
+			.when(customerId, "customer_id = :customer", "customer");
+		return jdbc.sql("select * from batch" + filter.where() + " order by finished_at desc, id desc limit :limit")
+			.params(filter.values)
+			.param("limit", limit)
+			.query(BatchRows::batch)
+			.list();
 	}
 
 	/** Operations that failed for good since {@code since}, the latest first. */
 	List<Operation> recentlyFailedOperations(@Nullable String customerId, Instant since, int limit) {
-		var conditions = new ArrayList<>(List.of(ENDS_SINCE, "o.status = 'failed'", "o.finished_at >= :since"));
-		if (customerId != null) {
-			conditions.add("b.customer_id = :customer");
-		}
-		var statement = jdbc
-			.sql("select o.* from batch b join batch_operation o on o.batch_id = b.id" + where(conditions)
+		var filter = new Filter().and(ENDS_SINCE, "active", BatchStatus.NOT_ENDED)
+			.value("batchesSince", batchesEndedSince(since))
+			.and("o.status = 'failed' and o.finished_at >= :since", "since", Timestamps.sql(since))
+			.when(customerId, "b.customer_id = :customer", "customer");
+		return jdbc
+			.sql("select o.* from batch b join batch_operation o on o.batch_id = b.id" + filter.where()
 					+ " order by o.finished_at desc, o.id desc limit :limit")
-			.param("active", BatchStatus.NOT_ENDED)
-			.param("batchesSince", batchesEndedSince(since))
-			.param("since", Timestamps.sql(since))
-			.param("limit", limit);
-		if (customerId != null) {
-			statement = statement.param("customer", customerId);
-		}
-		return statement.query(BatchRows::operation).list();
+			.params(filter.values)
+			.param("limit", limit)
+			.query(BatchRows::operation)
+			.list();
 	}
 
 	/**
-	 * The {@code where} clause of these conditions, none when there are none. A filter
-	 * not asked for is left out of the statement, rather than written
+	 * A statement's conditions and the values they name. A filter not asked for (its
+	 * value null) is left out of the statement, rather than written
 	 * {@code (:customer = '' or customer_id = :customer)}: PostgreSQL's plan for a
 	 * statement kept server-side is made without the values, and such a condition can use
 	 * no index, so that plan reads every customer's batches, however few the customer
 	 * named has.
 	 */
-	private static String where(List<String> conditions) {
-		return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+	private static final class Filter {
+
+		private final List<String> conditions = new ArrayList<>();
+
+		private final Map<String, @Nullable Object> values = new HashMap<>();
+
+		/** Adds {@code condition}, naming {@code value} as {@code name}. */
+		Filter and(String condition, String name, @Nullable Object value) {
+			conditions.add(condition);
+			return value(name, value);
+		}
+
+		/**
+		 * Adds {@code condition}, naming {@code value} as {@code name}, when there is a
+		 * value.
+		 */
+		Filter when(@Nullable Object value, String condition, String name) {
+			return value == null ? this : and(condition, name, value);
+		}
+
+		/** Names a value that a condition already added refers to. */
+		Filter value(String name, @Nullable Object value) {
+			values.put(name, value);
+			return this;
+		}
+
+		String where() {
+			return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+		}
+
 	}
 
 	private static @Nullable OffsetDateTime batchesEndedSince(Instant since) {
