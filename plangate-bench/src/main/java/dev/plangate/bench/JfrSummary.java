@@ -23,8 +23,10 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where one JFR recording's CPU time and allocations went: the methods most often running
- * when a CPU sample was taken, as the top frame (self) and anywhere on the stack (total),
- * and the sites that allocated the most, with the GC pauses and allocation rate.
+ * when a CPU sample was taken, as the top frame (self) and anywhere on the stack (total);
+ * the server's samples by the library the running code belongs to and by the kind of
+ * thread that ran it; and the sites that allocated the most, with the GC pauses and
+ * allocation rate.
  *
  * <p>
  * The server and the load generator share this process, so every figure is split by
@@ -72,11 +74,43 @@ final class JfrSummary {
 	/** Frames of these packages are passed over to find the code that allocated. */
 	private static final List<String> JDK_PACKAGES = List.of("java.", "jdk.", "sun.");
 
+	/**
+	 * Frames passed over to find the library whose code was running: the JDK's, and the
+	 * servlet API's wrappers, whose work is their caller's.
+	 */
+	private static final List<String> PASSED_OVER = List.of("java.", "jdk.", "sun.", "jakarta.");
+
+	/** A sample whose stack has only frames passed over (a scheduler's, a poller's). */
+	static final String JDK_ONLY = "JDK only (schedulers, I/O pollers)";
+
+	/**
+	 * Libraries by the packages of their classes, the first match counting: the server's
+	 * own code, the HTTP stack's layers, the JSON and database and Redis clients, and the
+	 * metrics.
+	 */
+	private static final List<Map.Entry<String, String>> LIBRARIES = List.of(Map.entry("dev.plangate.", "Plangate"),
+			Map.entry("org.apache.", "Tomcat"), Map.entry("org.springframework.security.", "Spring Security"),
+			Map.entry("org.springframework.web.", "Spring MVC"), Map.entry("org.springframework.http.", "Spring MVC"),
+			Map.entry("org.springframework.jdbc.", "Spring JDBC and transactions"),
+			Map.entry("org.springframework.transaction.", "Spring JDBC and transactions"),
+			Map.entry("org.springframework.", "Spring, other"), Map.entry("tools.jackson.", "Jackson (JSON)"),
+			Map.entry("com.fasterxml.jackson.", "Jackson (JSON)"),
+			Map.entry("org.postgresql.", "PgJDBC and HikariCP (database client)"),
+			Map.entry("com.zaxxer.hikari.", "PgJDBC and HikariCP (database client)"),
+			Map.entry("org.h2.", "H2 (the embedded database)"),
+			Map.entry("io.lettuce.", "Lettuce and Netty (Redis client)"),
+			Map.entry("io.netty.", "Lettuce and Netty (Redis client)"), Map.entry("io.micrometer.", "Micrometer"),
+			Map.entry("ch.qos.logback.", "logging"), Map.entry("org.slf4j.", "logging"));
+
 	private final Tally samples = new Tally();
 
 	private final Map<String, Tally> self = new HashMap<>();
 
 	private final Map<String, Tally> total = new HashMap<>();
+
+	private final Map<String, Tally> libraries = new HashMap<>();
+
+	private final Map<String, Tally> threads = new HashMap<>();
 
 	private final Tally allocated = new Tally();
 
@@ -186,8 +220,10 @@ final class JfrSummary {
 
 	private void add(RecordedEvent event) {
 		switch (event.getEventType().getName()) {
-			case "jdk.ExecutionSample" ->
-				sampled(Group.of(event.getThread("sampledThread"), event.getStackTrace()), event.getStackTrace());
+			case "jdk.ExecutionSample" -> {
+				var thread = event.getThread("sampledThread");
+				sampled(Group.of(thread, event.getStackTrace()), thread, event.getStackTrace());
+			}
 			case "jdk.ObjectAllocationSample" ->
 				allocated(Group.of(event.getThread("eventThread"), event.getStackTrace()), event.getStackTrace(),
 						type(event.getClass("objectClass").getName()), event.getLong("weight"));
@@ -200,14 +236,21 @@ final class JfrSummary {
 		}
 	}
 
-	private void sampled(Group group, @Nullable RecordedStackTrace stack) {
+	private void sampled(Group group, @Nullable RecordedThread thread, @Nullable RecordedStackTrace stack) {
 		samples.add(group, 1);
+		if (group == Group.SERVER) {
+			tally(threads, threadKind(thread == null ? null : thread.getJavaName()), group, 1);
+		}
 		if (stack == null || stack.getFrames().isEmpty()) {
 			return;
 		}
 		truncated += stack.isTruncated() ? 1 : 0;
 		var frames = stack.getFrames();
 		tally(self, method(frames.get(0)), group, 1);
+		if (group == Group.SERVER) {
+			tally(libraries, library(frames.stream().map(frame -> frame.getMethod().getType().getName()).toList()),
+					group, 1);
+		}
 		// a method counts once a sample, however often it recurs on the stack
 		Set<String> methods = new HashSet<>();
 		frames.forEach(frame -> methods.add(method(frame)));
@@ -225,6 +268,37 @@ final class JfrSummary {
 			.findFirst()
 			.orElse(stack.getFrames().get(0));
 		tally(sites, method(site) + " (" + type + ")", group, bytes);
+	}
+
+	/**
+	 * The library whose code a sample found running: that of the innermost frame outside
+	 * the JDK and the servlet API ({@code types}, the frames' classes, innermost first).
+	 */
+	static String library(List<String> types) {
+		for (var type : types) {
+			if (PASSED_OVER.stream().anyMatch(type::startsWith)) {
+				continue;
+			}
+			return LIBRARIES.stream()
+				.filter(library -> type.startsWith(library.getKey()))
+				.map(Map.Entry::getValue)
+				.findFirst()
+				.orElse("other: " + packageOf(type));
+		}
+		return JDK_ONLY;
+	}
+
+	private static String packageOf(String type) {
+		int dot = type.lastIndexOf('.');
+		return dot < 0 ? type : type.substring(0, dot);
+	}
+
+	/**
+	 * A thread's name with its numbers as {@code #}, so that a pool's threads count as
+	 * one kind.
+	 */
+	static String threadKind(@Nullable String name) {
+		return name == null || name.isEmpty() ? "(unnamed)" : name.replaceAll("\\d+", "#");
 	}
 
 	private static void tally(Map<String, Tally> tallies, String key, Group group, long amount) {
@@ -270,6 +344,9 @@ final class JfrSummary {
 		if (parts.contains(Part.CPU)) {
 			methods(out, "method, self (top frame of the CPU samples)", self);
 			methods(out, "method, total (anywhere on the stack)", total);
+			servers(out, "server's samples by library (innermost frame outside java., jdk., sun., jakarta.)",
+					libraries);
+			servers(out, "server's samples by thread (numbers in its name as #)", threads);
 		}
 		if (parts.contains(Part.ALLOC)) {
 			var table = new Table("server's allocation site, first frame outside java., jdk., sun. (class)",
@@ -288,6 +365,15 @@ final class JfrSummary {
 			var tally = method.getValue();
 			table.row(method.getKey(), percent(tally.all(), samples.all()),
 					percent(tally.of(Group.SERVER), samples.all()), percent(tally.of(Group.LOAD), samples.all()));
+		}
+		table.print(out);
+	}
+
+	/** A table of the server's samples, as shares of them. */
+	private void servers(PrintStream out, String title, Map<String, Tally> tallies) {
+		var table = new Table(title, "of server's");
+		for (var entry : top(tallies)) {
+			table.row(entry.getKey(), percent(entry.getValue().of(Group.SERVER), samples.of(Group.SERVER)));
 		}
 		table.print(out);
 	}
