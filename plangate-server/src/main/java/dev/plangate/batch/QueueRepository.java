@@ -185,8 +185,8 @@ class QueueRepository {
 	 * states when any are named.
 	 */
 	List<Batch> batches(@Nullable String customerId, List<String> statuses, int limit) {
-		var filter = new Filter().when(customerId, "customer_id = :customer", "customer")
-			.when(statuses.isEmpty() ? null : statuses, "status in (:statuses)", "statuses");
+		var filter = new Filter().when("customer_id = :customer", "customer", customerId)
+			.when("status in (:statuses)", "statuses", statuses.isEmpty() ? null : statuses);
 		return jdbc.sql("select * from batch" + filter.where() + " order by submitted_at desc, id desc limit :limit")
 			.params(filter.values)
 			.param("limit", limit)
@@ -197,7 +197,7 @@ class QueueRepository {
 	/** Batches that ended with something failed, the latest first. */
 	List<Batch> recentlyFailed(@Nullable String customerId, int limit) {
 		var filter = new Filter().and("status in (:failed)", "failed", BatchStatus.ENDED_WITH_FAILURES)
-			.when(customerId, "customer_id = :customer", "customer");
+			.when("customer_id = :customer", "customer", customerId);
 		return jdbc.sql("select * from batch" + filter.where() + " order by finished_at desc, id desc limit :limit")
 			.params(filter.values)
 			.param("limit", limit)
@@ -210,7 +210,7 @@ class QueueRepository {
 		var filter = new Filter().and(ENDS_SINCE, "active", BatchStatus.NOT_ENDED)
 			.value("batchesSince", batchesEndedSince(since))
 			.and("o.status = 'failed' and o.finished_at >= :since", "since", Timestamps.sql(since))
-			.when(customerId, "b.customer_id = :customer", "customer");
+			.when("b.customer_id = :customer", "customer", customerId);
 		return jdbc
 			.sql("select o.* from batch b join batch_operation o on o.batch_id = b.id" + filter.where()
 					+ " order by o.finished_at desc, o.id desc limit :limit")
@@ -244,7 +244,7 @@ class QueueRepository {
 		 * Adds {@code condition}, naming {@code value} as {@code name}, when there is a
 		 * value.
 		 */
-		Filter when(@Nullable Object value, String condition, String name) {
+		Filter when(String condition, String name, @Nullable Object value) {
 			return value == null ? this : and(condition, name, value);
 		}
 
